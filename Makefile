@@ -1,0 +1,44 @@
+# Two commands do everything on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+WORK   ?= demo-work
+
+.PHONY: demo test bench lint install browser clean help
+
+help:
+	@echo "make demo   - build the synthetic demo partnership and serve the dashboard on http://localhost:8501"
+	@echo "make test   - run the whole test suite (installs Debian chromium for browser tests if missing)"
+	@echo "make bench  - time generation, ingest, the full run and page loads on a 300,000-children partnership"
+	@echo "make lint   - ruff"
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Browser tests drive Debian's chromium (a downloaded browser build does not work here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+demo: $(STAMP)
+	$(VENV)/bin/lscp demo --work $(WORK)
+
+test: $(STAMP) browser
+	$(PY) -m pytest -n 2 --dist loadgroup
+
+bench: $(STAMP)
+	$(PY) -m tests.bench.run_bench
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(WORK) bench-work .pytest_cache

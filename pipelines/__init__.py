@@ -1,0 +1,1 @@
+"""lscp pipelines: ingest -> validate -> model -> metrics -> publish, plus the CLI and scheduler."""
