@@ -45,11 +45,11 @@ def cmd_generate(args, settings: Settings) -> int:
 
 
 def cmd_run(args, settings: Settings) -> int:
-    from pipelines.run import run_pipeline
-
     inbox = _existing_dir(_need(args.inbox or settings.inbox, "--inbox", "inbox"), "inbox")
     db = Path(_need(args.db or settings.db, "--db", "db"))
     seeds = _existing_dir(args.seeds or settings.seeds or DEFAULT_SEEDS, "seeds folder")
+    from pipelines.run import run_pipeline
+
     result = run_pipeline(
         inbox=inbox, db=db, seeds=seeds, as_at=args.as_at, settings=settings,
         progress=None if args.quiet else sys.stderr,
@@ -59,17 +59,18 @@ def cmd_run(args, settings: Settings) -> int:
 
 
 def cmd_validate(args, settings: Settings) -> int:
-    from pipelines.validate import validate_command
-
     inbox = _existing_dir(args.inbox, "inbox")
     seeds = _existing_dir(args.seeds or settings.seeds or DEFAULT_SEEDS, "seeds folder")
+    from pipelines.validate import validate_command
+
     return validate_command(inbox=inbox, seeds=seeds, fmt=args.format)
 
 
 def cmd_export(args, settings: Settings) -> int:
+    db = _existing_db(args.db)
     from pipelines.export import export_csv
 
-    rows = export_csv(_existing_db(args.db), args.out, unsuppressed=args.unsuppressed)
+    rows = export_csv(db, args.out, unsuppressed=args.unsuppressed)
     kind = "unsuppressed" if args.unsuppressed else "suppressed"
     print(f"wrote {rows} rows ({kind}) to {args.out}")
     return 0
