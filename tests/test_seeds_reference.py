@@ -1,0 +1,236 @@
+"""The demo partnership's reference seeds: benchmarks, targets and strategy success measures.
+
+These files are what make the figures meaningful to a board (England / region, RAG, "is our
+strategy working?"), so they are checked against the spec: every id is one of the 24
+indicators, benchmarks are the published DfE figures for England and the North West only,
+and every success measure of the five neglect strategies is mapped or said to be unmeasurable.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.schema import SEED_TABLES
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+# spec/indicators.md, "Catalogue"
+INDICATOR_IDS = {
+    "cp_neglect_rate", "cp_neglect_share", "cp_rate", "cp_neglect_starts", "cp_repeat",
+    "cp_repeat_neglect", "cp_repeat_2y", "rereferral", "rereferral_neglect", "referrals_neglect",
+    "referral_nfa", "assessment_timeliness", "cin_to_cp_neglect", "cla_neglect_starts",
+    "eh_neglect_starts", "eh_assessments", "eh_neglect_outcomes_met", "eh_step_up", "step_downs",
+    "step_down_sustained", "two_year_takeup", "persistent_absence_eh", "neglect_tools_completed",
+    "neglect_tools_improved",
+}  # fmt: skip
+PERCENT_INDICATORS = {
+    "cp_neglect_share", "cp_repeat", "cp_repeat_neglect", "cp_repeat_2y", "rereferral",
+    "rereferral_neglect", "referral_nfa", "assessment_timeliness", "cin_to_cp_neglect",
+    "eh_neglect_outcomes_met", "eh_step_up", "step_down_sustained", "two_year_takeup",
+    "persistent_absence_eh", "neglect_tools_improved",
+}  # fmt: skip
+CONTEXT_INDICATORS = {"cp_rate"}  # polarity "context": no better or worse, so no RAG
+
+# The success measures of the five strategies, as the issue lists them.
+STRATEGY_MEASURES = {
+    "Wolverhampton": [
+        "More WeCAN assessments",
+        "More early help for neglect",
+        "Fewer inappropriate neglect referrals (NFA)",
+        "Fewer CIN plans for neglect escalating to CP",
+        "Fewer CP plans for neglect",
+        "Fewer children coming into care because of neglect",
+    ],
+    "Wigan": [
+        "More early help assessments closed with a positive outcome where neglect is identified",
+        "Use of GCP2",
+        "Fewer referrals where neglect is a factor",
+        "Lower % of CP plans for neglect",
+        "Fewer re-referrals for neglect",
+    ],
+    "Blackburn with Darwen": [
+        "Fewer repeat CP plans for neglect",
+        "Fewer re-referrals after a single assessment",
+        "Fewer looked-after children",
+        "Less persistent school absence",
+        "More early help assessments per agency",
+        "More two-year-old offer take-up",
+        "More step-downs that achieve their outcomes",
+    ],
+    "Wakefield": [
+        "Use of the neglect toolkit across agencies",
+        "Early help for neglect on the continuum of need",
+    ],
+    "Cambridgeshire & Peterborough": [
+        "More two-year-old take-up",
+        "Fewer re-referrals for neglect",
+        "Fewer second or subsequent CP plans for neglect",
+        "Better attendance of children open to early help",
+        "Assessments within 45 working days",
+        "GCP2 rescores showing improvement",
+    ],
+}
+CAVEAT = " — "  # "<measure> — partial: <why>" or "<measure> — not measurable: <why>"
+
+
+def read(name: str) -> tuple[list[str], list[dict[str, str]]]:
+    with open(SEEDS / name, newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def measure_of(row: dict[str, str]) -> str:
+    return row["success_measure"].split(CAVEAT)[0]
+
+
+@pytest.mark.parametrize("seed", ["benchmarks", "targets", "strategies"])
+def test_headers_are_exactly_the_seed_contract(seed):
+    header, rows = read(f"{seed}.csv")
+    assert header == [name for name, _ in SEED_TABLES[seed]]
+    assert rows
+
+
+@pytest.mark.parametrize("seed", ["benchmarks", "targets", "strategies"])
+def test_seed_loads_into_its_typed_table(seed):
+    columns = ", ".join(f"'{name}': '{dtype}'" for name, dtype in SEED_TABLES[seed])
+    con = duckdb.connect()
+    n = con.execute(
+        f"select count(*) from read_csv(?, header = true, columns = {{{columns}}})",
+        [str(SEEDS / f"{seed}.csv")],
+    ).fetchall()[0][0]
+    assert n == len(read(f"{seed}.csv")[1])
+
+
+@pytest.mark.parametrize("seed", ["benchmarks", "targets", "strategies"])
+def test_every_indicator_id_is_one_of_the_24(seed):
+    _, rows = read(f"{seed}.csv")
+    ids = {r["indicator_id"] for r in rows if r["indicator_id"]}
+    assert ids <= INDICATOR_IDS, ids - INDICATOR_IDS
+
+
+# --- benchmarks -------------------------------------------------------------------
+
+
+def test_benchmarks_are_england_and_north_west_only_with_a_source():
+    _, rows = read("benchmarks.csv")
+    assert {r["geography"] for r in rows} == {"England", "North West"}
+    for r in rows:
+        assert r["source"].startswith("DfE "), r
+        assert r["period_label"].strip()
+        float(r["value"])
+    keys = [(r["indicator_id"], r["geography"], r["period_label"]) for r in rows]
+    assert len(keys) == len(set(keys))
+
+
+@pytest.mark.parametrize(
+    ("indicator_id", "geography", "period", "value"),
+    [  # the published figures quoted in spec/indicators.md
+        ("rereferral", "England", "2024-25", 22.6),
+        ("rereferral", "North West", "2024-25", 21.7),
+        ("cp_repeat", "England", "2024-25", 24.5),
+        ("cp_rate", "England", "2024-25", 40.6),
+        ("two_year_takeup", "England", "2024", 75.0),
+    ],
+)
+def test_benchmarks_hold_the_published_figures(indicator_id, geography, period, value):
+    _, rows = read("benchmarks.csv")
+    found = [
+        float(r["value"])
+        for r in rows
+        if (r["indicator_id"], r["geography"], r["period_label"])
+        == (indicator_id, geography, period)
+    ]
+    assert found == [value]
+
+
+def test_persistent_absence_benchmark_says_it_is_for_children_in_need():
+    _, rows = read("benchmarks.csv")
+    absence = [r for r in rows if r["indicator_id"] == "persistent_absence_eh"]
+    assert absence
+    for r in absence:
+        assert "children in need" in r["source"]
+        assert "not children open to early help" in r["source"]
+
+
+def test_no_invented_regional_figures():
+    # regional neglect shares and regional two-year-old take-up after 2022 were not published
+    _, rows = read("benchmarks.csv")
+    north_west = {
+        (r["indicator_id"], r["period_label"]) for r in rows if r["geography"] != "England"
+    }
+    assert not any(i == "cp_neglect_share" for i, _ in north_west)
+    assert not any(i == "two_year_takeup" and p > "2022" for i, p in north_west)
+
+
+# --- targets ----------------------------------------------------------------------
+
+
+def test_targets_cover_most_but_not_all_indicators():
+    _, rows = read("targets.csv")
+    ids = [r["indicator_id"] for r in rows]
+    assert len(ids) == len(set(ids))
+    assert len(INDICATOR_IDS) // 2 < len(ids) < len(INDICATOR_IDS)
+    assert not set(ids) & CONTEXT_INDICATORS
+
+
+def test_targets_are_in_the_indicators_units():
+    _, rows = read("targets.csv")
+    for r in rows:
+        target, tolerance = float(r["target"]), float(r["tolerance"])
+        assert tolerance >= 0
+        if r["indicator_id"] in PERCENT_INDICATORS:
+            assert 0 <= target <= 100 and tolerance < 50, r
+
+
+# --- strategies -------------------------------------------------------------------
+
+
+def test_strategy_names_are_exactly_the_five():
+    _, rows = read("strategies.csv")
+    assert {r["strategy"] for r in rows} == set(STRATEGY_MEASURES)
+
+
+@pytest.mark.parametrize(
+    ("strategy", "measure"),
+    [(s, m) for s, measures in STRATEGY_MEASURES.items() for m in measures],
+)
+def test_every_success_measure_of_the_issue_appears(strategy, measure):
+    _, rows = read("strategies.csv")
+    assert any(r["strategy"] == strategy and measure_of(r) == measure for r in rows)
+
+
+def test_no_measure_outside_the_issue():
+    _, rows = read("strategies.csv")
+    for r in rows:
+        assert measure_of(r) in STRATEGY_MEASURES[r["strategy"]], r
+
+
+def test_unmapped_measures_say_why():
+    _, rows = read("strategies.csv")
+    for r in rows:
+        if not r["indicator_id"]:
+            assert f"{CAVEAT}not measurable: " in r["success_measure"], r
+        caveat = r["success_measure"].partition(CAVEAT)[2]
+        if caveat:
+            assert caveat.startswith(("partial", "not measurable: ")), r
+            assert len(caveat.split(": ", 1)[-1]) > 10  # a reason, not a bare label
+
+
+def test_a_measure_has_one_text_and_no_duplicate_rows():
+    _, rows = read("strategies.csv")
+    keys = [(r["strategy"], r["success_measure"], r["indicator_id"]) for r in rows]
+    assert len(keys) == len(set(keys))
+    texts: dict[tuple[str, str], set[str]] = {}
+    for r in rows:
+        texts.setdefault((r["strategy"], measure_of(r)), set()).add(r["success_measure"])
+    assert all(len(t) == 1 for t in texts.values())
+    # a measure is either mapped to indicators or marked not measurable, never both
+    for (strategy, measure), _ in texts.items():
+        ids = {
+            r["indicator_id"] for r in rows if (r["strategy"], measure_of(r)) == (strategy, measure)
+        }
+        assert "" not in ids or ids == {""}
