@@ -1,0 +1,163 @@
+"""Compile contracts into Great Expectations suites and run them (pandas path).
+
+GX is imported lazily (it takes seconds) and never by the dashboard. Each expectation
+carries ``meta = {"rule": ..., "column": ...}`` so a failure maps back to a quarantine
+rule; ``result_format=COMPLETE`` with ``unexpected_index_column_names=["_line"]`` gives
+the failing rows' file lines. GX runs on the *typed* frame of rows that were readable
+(reading failures are found in SQL first, see data_contracts.rules).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import threading
+from functools import cache
+
+from data_contracts import Contract
+
+LINE = "_line"
+_lock = threading.Lock()
+
+
+def expectation_specs(contract: Contract, run_date: dt.date | None) -> list[dict]:
+    """The contract's single-row rules as plain GX expectation specs (type, kwargs, meta)."""
+    specs: list[dict] = []
+
+    def add(kind, rule, target, **kwargs):
+        specs.append({"type": kind, "kwargs": kwargs, "meta": {"rule": rule, "column": target}})
+
+    for c in contract.columns:
+        if c.required:
+            add("expect_column_values_to_not_be_null", "required", c.name, column=c.name)
+        if c.type == "code" and c.codes:
+            add("expect_column_values_to_be_in_set", "unknown_code", c.name,
+                column=c.name, value_set=list(c.codes))
+        if c.type == "code_list" and c.codes:
+            alt = "|".join(re.escape(code) for code in c.codes)
+            add("expect_column_values_to_match_regex", "unknown_code", c.name,
+                column=c.name, regex=f"^(?:{alt})(?:;(?:{alt}))*$")
+        if c.format_regex:
+            add("expect_column_values_to_match_regex", "bad_format", c.name,
+                column=c.name, regex=f"^(?:{c.format_regex})$")
+        if c.min is not None or c.max is not None:
+            add("expect_column_values_to_be_between", "out_of_range", c.name,
+                column=c.name, min_value=c.min, max_value=c.max)
+        if c.not_future and run_date is not None:
+            add("expect_column_values_to_be_between", "future_date", c.name,
+                column=c.name, max_value=f"{run_date.isoformat()}T23:59:59")
+    for check in contract.checks:
+        rule = check["rule"]
+        if rule == "end_before_start":
+            add("expect_column_pair_values_a_to_be_greater_than_b", rule, check["end"],
+                column_A=check["end"], column_B=check["start"],
+                or_equal=not check.get("strict", False), ignore_row_if="either_value_is_missing")
+        elif "at_most" in check:
+            add("expect_column_pair_values_a_to_be_greater_than_b", rule, check["column"],
+                column_A=check["at_most"], column_B=check["column"], or_equal=True,
+                ignore_row_if="either_value_is_missing")
+        elif "alone" in check:
+            code = re.escape(str(check["alone"]))
+            add("expect_column_values_to_not_match_regex", rule, check["column"],
+                column=check["column"], regex=f"(?:^{code};)|(?:;{code};)|(?:;{code}$)")
+    return specs
+
+
+def frame_select(contract: Contract, typed: str) -> str | None:
+    """SELECT of the columns the suite needs, shaped for GX's vectorised pandas paths
+    (numbers as DOUBLE, code lists joined with ';'), readable rows only."""
+    specs = expectation_specs(contract, dt.date.today())
+    needed = {LINE}
+    for s in specs:
+        for k in ("column", "column_A", "column_B"):
+            if k in s["kwargs"]:
+                needed.add(s["kwargs"][k])
+    if needed == {LINE}:
+        return None
+    cols = []
+    for c in contract.columns:
+        if c.name not in needed:
+            continue
+        name = '"' + c.name + '"'
+        if c.type in ("integer", "bigint", "number"):
+            cols.append(f"{name}::DOUBLE as {name}")
+        elif c.type == "code_list":
+            cols.append(f"array_to_string({name}, ';') as {name}")
+        elif c.type == "date":
+            cols.append(f"{name}::TIMESTAMP_NS as {name}")
+        else:
+            cols.append(name)
+    return f"select {LINE}, {', '.join(cols)} from {typed} where _pf_rule is null"
+
+
+@cache
+def _gx():
+    """Import GX once, quietly, with an ephemeral context and progress bars off."""
+    for name in ("great_expectations", "great_expectations.core", "py.warnings"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    source = context.data_sources.add_pandas("lscp")
+    return gx, context, source
+
+
+def preload() -> None:
+    """Import GX in advance (ingest calls this from a background thread)."""
+    with _lock:
+        _gx()
+
+
+def build_suite(contract: Contract, run_date: dt.date | None):
+    """A gx.ExpectationSuite compiled from the contract."""
+    gx, _context, _source = _gx()
+    suite = gx.ExpectationSuite(name=f"lscp_{contract.kind}_{contract.name}")
+    for spec in expectation_specs(contract, run_date):
+        cls = _expectation_class(gx, spec["type"])
+        suite.add_expectation(cls(**spec["kwargs"], meta=spec["meta"]))
+    return suite
+
+
+def _expectation_class(gx, snake: str):
+    camel = "".join(part.capitalize() for part in snake.split("_"))
+    return getattr(gx.expectations, camel)
+
+
+def validate_frame(contract: Contract, frame, run_date: dt.date | None) -> list[tuple[int, str, str]]:
+    """Run the contract's suite on a pandas frame; (line, rule, column) per failing row."""
+    if frame is None or len(frame) == 0:
+        return []
+    with _lock:  # one GX context; validations run one at a time
+        gx, context, source = _gx()
+        for col in frame.columns:
+            if str(frame[col].dtype).startswith("datetime64") and str(frame[col].dtype) != "datetime64[ns]":
+                frame[col] = frame[col].astype("datetime64[ns]")
+        asset_name = f"{contract.kind}_{contract.name}"
+        try:
+            asset = source.get_asset(asset_name)
+        except LookupError:
+            asset = source.add_dataframe_asset(asset_name)
+        try:
+            batch_def = asset.get_batch_definition("whole")
+        except (KeyError, LookupError):
+            batch_def = asset.add_batch_definition_whole_dataframe("whole")
+        batch = batch_def.get_batch(batch_parameters={"dataframe": frame})
+        suite = build_suite(contract, run_date)
+        result = batch.validate(
+            suite,
+            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [LINE]},
+        )
+    failures = []
+    for r in result.results:
+        if r.success:
+            continue
+        meta = r.expectation_config.meta or {}
+        if "unexpected_index_list" not in (r.result or {}):
+            raise RuntimeError(f"GX could not run {r.expectation_config.type} on "
+                               f"{contract.name}: {r.exception_info}")
+        for row in r.result["unexpected_index_list"]:
+            failures.append((int(row[LINE]), meta["rule"], meta["column"]))
+    return failures

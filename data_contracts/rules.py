@@ -1,0 +1,229 @@
+"""The contract rules Great Expectations cannot express, as DuckDB SQL (set-wise).
+
+- reading values: dates (ISO, UK D/M/YYYY), yes/no variants, whole numbers -> bad_date,
+  bad_yes_no, bad_integer; codes normalised (legacy codes and descriptions mapped);
+- first-occurrence duplicates (GX's uniqueness flags every copy; here the first loads);
+- the academic-year arithmetic (2024/25, not 2024/26);
+- cross-file rules that quarantine (orphan_child, orphan_referral, before_referral) and the
+  cross-file mismatches that are only warnings.
+
+Every function returns SQL text; ingest runs it. Failures are rows of
+(_line, rule, column) so they merge with GX's failures under one rule order.
+"""
+
+from __future__ import annotations
+
+from data_contracts import PARSE_RULES, Contract, rule_rank
+
+# Characters trimmed from every value: space, tab, CR, LF, no-break space.
+_WS = "chr(32) || chr(9) || chr(13) || chr(10) || chr(160)"
+
+
+def q(name: str) -> str:
+    """Quote an identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def lit(value: str) -> str:
+    """Quote a string literal."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def trimmed(col: str) -> str:
+    return f"nullif(trim({q(col)}, {_WS}), '')"
+
+
+def _date_expr(v: str) -> str:
+    # A guard regex first: strptime alone reads '1/2/20' as the year 20.
+    return (
+        f"case when regexp_full_match({v}, '[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}') "
+        f"then try_strptime({v}, '%Y-%m-%d')::DATE "
+        f"when regexp_full_match({v}, '[0-9]{{1,2}}/[0-9]{{1,2}}/[0-9]{{4}}') "
+        f"then try_strptime({v}, '%d/%m/%Y')::DATE end"
+    )
+
+
+def _yes_no_expr(v: str) -> str:
+    return (
+        f"case when lower({v}) in ('y', 'yes', 'true', '1') then true "
+        f"when lower({v}) in ('n', 'no', 'false', '0') then false end"
+    )
+
+
+def _integer_expr(v: str, dtype: str, digits: int) -> str:
+    # '12' and '12.0' (what spreadsheets write) are whole numbers; '12.5', '1e3', 'x' are not.
+    return (
+        f"case when regexp_full_match({v}, '[+-]?[0-9]{{1,{digits}}}(\\.0*)?') "
+        f"then try_cast(split_part({v}, '.', 1) as {dtype}) end"
+    )
+
+
+def _code_expr(v: str, aliases) -> str:
+    if not aliases:
+        return f"upper({v})"
+    whens = " ".join(f"when {lit(k)} then {lit(code)}" for k, code in aliases)
+    return f"case upper({v}) {whens} else upper({v}) end"
+
+
+def typed_value(col, v: str) -> str:
+    """SQL turning the trimmed text ``v`` into the column's typed value (NULL if unreadable)."""
+    t = col.type
+    if t == "date":
+        return _date_expr(v)
+    if t == "yes_no":
+        return _yes_no_expr(v)
+    if t == "integer":
+        return _integer_expr(v, "INTEGER", 9)
+    if t == "bigint":
+        return _integer_expr(v, "BIGINT", 18)
+    if t == "number":
+        return f"try_cast({v} as DOUBLE)"
+    if t in ("code", "agency"):
+        return _code_expr(v, col.aliases)
+    if t == "code_list":
+        return (
+            f"list_filter(list_transform(string_split_regex(upper({v}), '[;,]'), "
+            f"lambda e: trim(e, {_WS})), lambda e: e <> '')"
+        )
+    return f"upper({v})" if col.upper else v
+
+
+def typed_select(contract: Contract, raw: str, pseudonym: str | None) -> str:
+    """SELECT over the raw text table ``raw`` (contract columns + _line) giving typed columns,
+    pseudonymised ids, and the first reading failure of each row (_pf_rule, _pf_column)."""
+    v = {c.name: f"v_{i}" for i, c in enumerate(contract.columns)}
+    texts = ", ".join(f"{trimmed(c.name)} as {v[c.name]}" for c in contract.columns)
+    typed = []
+    for c in contract.columns:
+        expr = typed_value(c, v[c.name])
+        if c.pseudonymise and pseudonym:
+            expr = f"{pseudonym}({expr})"
+        typed.append(f"{expr} as {q(c.name)}")
+    parse_cols = [c for c in contract.columns if c.type in PARSE_RULES]
+    order = sorted(parse_cols, key=lambda c: (rule_rank(PARSE_RULES[c.type]),
+                                              contract.column_index(c.name)))
+    whens_rule = " ".join(
+        f"when {v[c.name]} is not null and {q(c.name)} is null then {lit(PARSE_RULES[c.type])}"
+        for c in order
+    )
+    whens_col = " ".join(
+        f"when {v[c.name]} is not null and {q(c.name)} is null then {lit(c.name)}" for c in order
+    )
+    keep = ", ".join(q(c.name) for c in contract.columns)
+    pf_rule = f"case {whens_rule} end" if order else "NULL::VARCHAR"
+    pf_col = f"case {whens_col} end" if order else "NULL::VARCHAR"
+    parse_texts = ", ".join(v[c.name] for c in parse_cols)
+    return (
+        f"with texts as (select _line, {texts} from {raw}), "
+        f"typed as (select _line, {', '.join(typed)}"
+        f"{', ' + parse_texts if parse_texts else ''} from texts) "
+        f"select _line, {keep}, {pf_rule} as _pf_rule, {pf_col} as _pf_column from typed"
+    )
+
+
+def failure_rank(contract: Contract, rule: str, column: str | None,
+                 structural: bool = False) -> int:
+    """Sort key of a failure: the rule's place in RULE_ORDER, then the column's place."""
+    col = contract.column_index(column) if column in contract.column_names else 99
+    return rule_rank(rule, structural) * 100 + col
+
+
+def rank_sql(contract: Contract) -> str:
+    """SQL CASE giving failure_rank for columns `rule`, `column` of a failures table."""
+    rules = sorted({r for r in ("bad_date", "bad_yes_no", "bad_integer", "required",
+                                "unknown_code", "bad_format", "out_of_range", "bad_combination",
+                                "future_date", "end_before_start", "duplicate", "orphan_child",
+                                "orphan_referral", "before_referral")})
+    rule_case = " ".join(f"when {lit(r)} then {rule_rank(r)}" for r in rules)
+    col_case = " ".join(f"when {lit(c)} then {i}" for i, c in enumerate(contract.column_names))
+    return (f"(case rule {rule_case} else 0 end) * 100 "
+            f"+ (case \"column\" {col_case} else 99 end)")
+
+
+def duplicate_failures(contract: Contract, typed: str) -> str | None:
+    """Later rows whose key was seen on an earlier line (the first occurrence loads)."""
+    if not contract.key:
+        return None
+    keys = ", ".join(q(k) for k in contract.key)
+    not_null = " and ".join(f"{q(k)} is not null" for k in contract.key)
+    return (
+        f"select _line, 'duplicate' as rule, {lit(contract.key[-1])} as \"column\" from ("
+        f"select _line, row_number() over (partition by {keys} order by _line) as n "
+        f"from {typed} where {not_null}) where n > 1"
+    )
+
+
+def sql_check_failures(contract: Contract, typed: str) -> list[str]:
+    """Row checks of the contract that GX cannot express (here: academic-year arithmetic)."""
+    out = []
+    for check in contract.checks:
+        if check.get("consecutive_years"):
+            col = q(check["column"])
+            out.append(
+                f"select _line, {lit(check['rule'])} as rule, {lit(check['column'])} as \"column\" "
+                f"from {typed} where _pf_rule is null and regexp_full_match({col}, '[0-9]{{4}}/[0-9]{{2}}') "
+                f"and (cast(left({col}, 4) as integer) + 1) % 100 <> cast(right({col}, 2) as integer)"
+            )
+    return out
+
+
+def _ref(ref: str) -> tuple[str, str]:
+    """'children.child_id' -> ('src_children', 'child_id'); 'seed_agencies.x' stays a seed."""
+    table, column = ref.split(".")
+    return (table if table.startswith("seed_") else f"src_{table}"), column
+
+
+def cross_file_failures(contract: Contract, land: str) -> list[tuple[str, str, str]]:
+    """(rule, column, SQL) per cross-file rule, each giving the _line of failing rows of ``land``,
+    to be applied in order (a row fails only its first)."""
+    out = []
+    for rule in contract.cross_file:
+        col = q(rule["column"])
+        table, ref_col = _ref(rule["references"])
+        if "via" in rule:  # compare with a column of the referenced row
+            via = q(rule["via"])
+            sql = (
+                f"select l._line from {land} l join {table} p on p.{via} = l.{via} "
+                f"where l.{col} < p.{q(ref_col)}"
+            )
+        else:
+            sql = (
+                f"select l._line from {land} l where l.{col} is not null and not exists "
+                f"(select 1 from {table} p where p.{q(ref_col)} = l.{col})"
+            )
+        out.append((rule["rule"], rule["column"], sql))
+    return out
+
+
+def warning_queries(contract: Contract, table: str) -> list[tuple[str, str]]:
+    """(message, SQL count) for cross-file mismatches that only warn; the rows load."""
+    out = []
+    for w in contract.warnings:
+        if "overlap" in w:
+            o = w["overlap"]
+            by, start, end = q(o["by"]), q(o["start"]), q(o["end"])
+            sql = (
+                f"select count(*) from (select {by}, {start} s, {end} e, "
+                f"lag(coalesce({end}, DATE '9999-12-31')) over (partition by {by} order by {start}, {end}) prev_end "
+                f"from {table} where {start} is not null) where s < prev_end"
+            )
+            out.append((f"plans overlapping an earlier plan of the same child ({w.get('note', '')})".replace(" ()", ""), sql))
+            continue
+        col = q(w["column"])
+        if "same_as" in w:
+            ref_table, ref_col = _ref(w["same_as"])
+            via = q(w["via"])
+            sql = (
+                f"select count(*) from {table} l join {ref_table} p on p.{via} = l.{via} "
+                f"where l.{col} is distinct from p.{q(ref_col)}"
+            )
+            out.append((f"{w['column']} differs from its {w['same_as'].split('.')[0]} row's {ref_col}", sql))
+        else:
+            ref_table, ref_col = _ref(w["references"])
+            sql = (
+                f"select count(*) from {table} l where l.{col} is not null and not exists "
+                f"(select 1 from {ref_table} p where p.{q(ref_col)} = l.{col})"
+            )
+            where = "seeds/" + ref_table[5:] + ".csv" if ref_table.startswith("seed_") else ref_table[4:]
+            out.append((f"{w['column']} not in {where}", sql))
+    return out

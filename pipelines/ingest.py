@@ -1,0 +1,301 @@
+"""Ingest: the inbox's newest file per extract -> typed, pseudonymised src_* tables.
+
+    result = ingest(con, inbox, seeds_dir, run_id=..., key=..., run_date=..., previous="prev")
+
+Delivery rules (spec/extracts.md): newest file per extract by modification time then name;
+a file whose SHA-256 was already loaded is not loaded again (its rows in force are reused
+from the previous database, ``previous``); a file-level failure keeps the previous version
+in force. Every row read is either in ``src_<extract>`` or listed once in ``quarantine``
+with its rule, column, value (child ids pseudonymised), file and line. Cross-file rules are
+applied on every run, because a new children file changes which referrals are orphans.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from data_contracts import extract_contracts, gx_suites, rules, seed_contracts
+from data_contracts.rules import lit, q
+from pipelines import ingest_report
+from pipelines.errors import RunFailed, UserError
+from pipelines.ingest_extract import parse, settle
+from pipelines.ingest_report import IngestResult
+from pipelines.pseudonymise import install_hmac_macro, key_fingerprint, pseudonymise
+from pipelines.readers import FileRejected, discover, read_file, sha256_file
+from pipelines.schema import EXTRACTS, SRC_TABLES, create_empty_sources
+
+__all__ = ["ingest", "IngestResult", "pseudonymise"]
+
+PSEUDONYM = "lscp_pseudonym"
+
+
+def _say(progress, text: str) -> None:
+    if progress is not None:
+        print(text, file=progress, flush=True)
+
+
+def _tables_of(con, catalog: str | None) -> set[str]:
+    if not catalog:
+        return set()
+    rows = con.execute("select table_name from duckdb_tables() where database_name = ?",
+                       [catalog]).fetchall()
+    return {r[0] for r in rows}
+
+
+def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
+           run_date: dt.date, previous: str | None, progress=None) -> IngestResult:
+    started = time.perf_counter()
+    result = IngestResult(run_id=run_id)
+    # GX takes seconds to import: do it while DuckDB reads the files.
+    threading.Thread(target=gx_suites.preload, name="gx-import", daemon=True).start()
+    files, result.ignored_files = discover(Path(inbox), EXTRACTS)
+    seeds_dir = Path(seeds_dir)
+    if not seeds_dir.is_dir():
+        raise UserError(f"seeds folder {seeds_dir} does not exist")
+    install_hmac_macro(con, key, PSEUDONYM)
+    fingerprint = key_fingerprint(key)
+    prev_tables = _tables_of(con, previous)
+    create_empty_sources(con)
+    ingest_report.create_tables(con)
+    ingest_report.carry_history(con, previous, prev_tables)
+    now = dt.datetime.now().replace(microsecond=0)
+    in_force = _in_force(con)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gx") as executor, \
+            tempfile.TemporaryDirectory(prefix="lscp-ingest-") as work:
+        workdir = Path(work)
+        seed_jobs = _start_seeds(con, seeds_dir, workdir, executor)
+        outcomes: dict[str, dict] = {}
+        pending = []
+        for extract in EXTRACTS:
+            contract = extract_contracts()[extract]
+            t0 = time.perf_counter()
+            outcome = _deliver(con, contract, files.get(extract), in_force.get(extract),
+                               fingerprint, previous, prev_tables, workdir, executor, run_date)
+            outcomes[extract] = outcome
+            if "parsed" in outcome:
+                pending.append(outcome)
+            _say(progress, f"ingest {extract}: {outcome['note']} "
+                           f"({time.perf_counter() - t0:.1f} s)")
+        result.seconds["read"] = time.perf_counter() - started
+        _finish_seeds(con, seed_jobs)
+        for outcome in pending:
+            parsed = outcome.pop("parsed")
+            settle(con, parsed, PSEUDONYM, f"land_{parsed.contract.name}")
+            _archive(con, outcome, run_id, now, fingerprint)
+        result.seconds["validate"] = time.perf_counter() - started - result.seconds["read"]
+
+    for extract in EXTRACTS:  # extracts with nothing in force still need an (empty) land table
+        if f"land_{extract}" not in _tables_of(con, _current_catalog(con)):
+            _create_empty_land(con, extract)
+    _apply_cross_file(con)
+    _report(con, result, outcomes, run_id, now)
+    result.seconds["total"] = time.perf_counter() - started
+    return result
+
+
+def _current_catalog(con) -> str:
+    return con.execute("select current_database()").fetchall()[0][0]
+
+
+def _in_force(con) -> dict[str, dict]:
+    """The version of each extract in force, from the carried-over archive."""
+    rows = con.execute(
+        "select extract, file, sha256, rows, loaded_at, run_id, key_fingerprint, extra_columns "
+        "from archive_files where in_force"
+    ).fetchall()
+    names = ("extract", "file", "sha256", "rows", "loaded_at", "run_id", "key_fingerprint",
+             "extra_columns")
+    return {r[0]: dict(zip(names, r, strict=True)) for r in rows}
+
+
+def _create_empty_land(con, extract: str) -> None:
+    cols = ", ".join(f"{q(c)} {t}" for c, t in SRC_TABLES[extract])
+    con.execute(f"create or replace table land_{extract} ({cols}, _file VARCHAR, _line BIGINT)")
+
+
+def _reuse(con, extract: str, previous: str | None, prev_tables: set[str]) -> bool:
+    """Keep the previous database's rows of this extract in force."""
+    if not previous or f"land_{extract}" not in prev_tables:
+        return False
+    con.execute(f"create or replace table land_{extract} as select * from {previous}.land_{extract}")
+    if "land_rejects" in prev_tables:
+        con.execute(f"insert into land_rejects select * from {previous}.land_rejects "
+                    f"where extract = ?", [extract])
+    return True
+
+
+def _deliver(con, contract, inbox_file, force, fingerprint, previous, prev_tables, workdir,
+             executor, run_date) -> dict:
+    """Decide what to do with an extract's newest file; start parsing it if it is new."""
+    extract = contract.name
+    if inbox_file is None:
+        kept = force is not None and _reuse(con, extract, previous, prev_tables)
+        return {"status": "missing", "force": force if kept else None,
+                "message": (f"no file in the inbox; {force['file']} stays in force" if kept
+                            else "no file in the inbox"),
+                "note": "no file"}
+    path = inbox_file.path
+    sha = sha256_file(path)
+    mtime = dt.datetime.fromtimestamp(inbox_file.mtime).replace(microsecond=0)
+    seen = con.execute("select file, loaded_at from archive_files where extract = ? and "
+                       "sha256 = ? order by loaded_at desc limit 1", [extract, sha]).fetchall()
+    same_key = force is not None and force["key_fingerprint"] == fingerprint
+    if force is not None and force["sha256"] == sha and same_key:
+        if _reuse(con, extract, previous, prev_tables):
+            return {"status": "unchanged", "force": force, "note": f"{path.name} unchanged",
+                    "message": "already loaded, not loaded again"}
+    elif seen and force is not None and same_key and force["sha256"] != sha:
+        if _reuse(con, extract, previous, prev_tables):
+            return {"status": "unchanged", "force": force, "note": f"{path.name} seen before",
+                    "message": (f"{path.name} has the content of {seen[0][0]}, loaded "
+                                f"{seen[0][1]:%Y-%m-%d %H:%M}: not loaded twice; "
+                                f"{force['file']} stays in force")}
+    table = f"raw_{extract}"
+    try:
+        raw = read_file(con, path, contract, table, workdir)
+    except FileRejected as exc:
+        kept = force is not None and _reuse(con, extract, previous, prev_tables)
+        return {"status": "failed", "force": force if kept else None, "file": path.name,
+                "sha256": sha, "message": str(exc), "note": f"{path.name} FAILED: {exc}"}
+    parsed = parse(con, contract, path.name, raw, PSEUDONYM, executor, run_date)
+    message = "loaded" if force is None or same_key else "loaded (the key changed: re-pseudonymised)"
+    if raw.rows_read == 0:
+        message = "header only: no data rows"
+    return {"status": "loaded", "parsed": parsed, "extract": extract, "file": path.name, "sha256": sha,
+            "rows": raw.rows_read, "extra": ", ".join(raw.extra_columns), "mtime": mtime,
+            "encoding": raw.encoding, "message": message,
+            "note": f"{path.name}: {raw.rows_read:,} rows read ({raw.encoding})"}
+
+
+def _archive(con, outcome: dict, run_id: str, now, fingerprint: str) -> None:
+    extract = outcome["extract"]
+    con.execute("update archive_files set in_force = false where extract = ?", [extract])
+    con.execute(
+        "insert into archive_files values (?, ?, ?, ?, ?, ?, true, ?, ?, ?)",
+        [extract, outcome["file"], outcome["sha256"], outcome["rows"], now, run_id, fingerprint,
+         outcome["extra"], outcome["encoding"]],
+    )
+    outcome["force"] = {"file": outcome["file"], "sha256": outcome["sha256"], "loaded_at": now,
+                        "extra_columns": outcome["extra"]}
+
+
+def _start_seeds(con, seeds_dir: Path, workdir: Path, executor) -> list:
+    """Read and type every seeds file now; their GX checks finish in _finish_seeds."""
+    jobs = []
+    for name, contract in seed_contracts().items():
+        path = seeds_dir / f"{name}.csv"
+        label = f"seeds/{name}.csv"
+        if not path.is_file():
+            raise RunFailed(f"{label}: file missing from {seeds_dir}")
+        try:
+            raw = read_file(con, path, contract, f"raw_seed_{name}", workdir)
+        except FileRejected as exc:
+            raise RunFailed(f"{label}: {exc}") from None
+        jobs.append((label, parse(con, contract, label, raw, PSEUDONYM, executor, None)))
+    return jobs
+
+
+def _finish_seeds(con, jobs) -> None:
+    """Settle the seeds; any rejected row stops the run with a one-line reason."""
+    for label, parsed in jobs:
+        settle(con, parsed, PSEUDONYM, f"seed_{parsed.contract.name}")
+        checks = zip(parsed.contract.cross_file,
+                     rules.cross_file_failures(parsed.contract, f"seed_{parsed.contract.name}"),
+                     strict=True)
+        for spec, (_rule, column, sql) in checks:
+            bad = con.execute(sql.replace("l._line", "count(*)", 1)).fetchall()[0][0]
+            if bad:
+                where = "seeds/" + spec["references"].split(".")[0].removeprefix("seed_") + ".csv"
+                raise RunFailed(f"{label}: {bad} rows with {column} not in {where}")
+        first = con.execute(
+            "select line, rule, \"column\", value from land_rejects where file = ? "
+            "order by line limit 1", [label]).fetchall()
+        if first:
+            line, rule_name, column, value = first[0]
+            count = con.execute("select count(*) from land_rejects where file = ?",
+                                [label]).fetchall()[0][0]
+            what = f"{column} {value!r}" if column else value
+            raise RunFailed(f"{label}: line {line}: {what} ({rule_name})"
+                            + (f" and {count - 1} more rows" if count > 1 else ""))
+
+
+def _apply_cross_file(con) -> None:
+    """src_<extract> = rows in force minus those failing a cross-file rule (in order)."""
+    con.execute('create or replace temp table cross_fails (extract VARCHAR, file VARCHAR, '
+                '_line BIGINT, rule VARCHAR, "column" VARCHAR, value VARCHAR)')
+    for extract, contract in extract_contracts().items():
+        land = f"land_{extract}"
+        for rule_name, column, sql in rules.cross_file_failures(contract, land):
+            con.execute(
+                f"insert into cross_fails select {lit(extract)}, l._file, l._line, "
+                f"{lit(rule_name)}, {lit(column)}, l.{q(column)}::VARCHAR from {land} l "
+                f"where l._line in ({sql}) and l._line not in "
+                f"(select _line from cross_fails where extract = {lit(extract)})"
+            )
+        cols = ", ".join(q(c) for c, _ in SRC_TABLES[extract])
+        con.execute(
+            f"insert into src_{extract} select {cols} from {land} where _line not in "
+            f"(select _line from cross_fails where extract = {lit(extract)}) order by _line"
+        )
+
+
+def _warnings(con, extract: str) -> str:
+    found = []
+    for message, sql in rules.warning_queries(extract_contracts()[extract], f"src_{extract}"):
+        n = con.execute(sql).fetchall()[0][0]
+        if n:
+            found.append(f"{n:,} rows: {message}")
+    return "; ".join(found)
+
+
+def _report(con, result: IngestResult, outcomes: dict, run_id: str, now) -> None:
+    """This run's load_report and quarantine rows, describing the extracts in force."""
+    for extract in EXTRACTS:
+        o = outcomes[extract]
+        if o["status"] == "failed":
+            result.file_failures.append(f"{extract}: {o['file']}: {o['message']}")
+            _insert_report(con, [run_id, extract, o["file"], o["sha256"], 0, 0, 0, "failed",
+                                 o["message"], None, None, None, now])
+        force = o.get("force")
+        if force is None:
+            if o["status"] == "missing":
+                _insert_report(con, [run_id, extract, None, None, 0, 0, 0, "missing",
+                                     o["message"], None, None, None, now])
+            continue
+        status = o["status"] if o["status"] != "failed" else "unchanged"
+        message = o["message"] if o["status"] != "failed" else \
+            f"kept in force: the newer file {o['file']} failed"
+        con.execute(
+            "insert into quarantine select ?, extract, file, line, rule, \"column\", value "
+            "from land_rejects where extract = ?", [run_id, extract])
+        con.execute(
+            "insert into quarantine select ?, extract, file, _line, rule, \"column\", value "
+            "from cross_fails where extract = ?", [run_id, extract])
+        loaded = con.execute(f"select count(*) from src_{extract}").fetchall()[0][0]
+        quarantined = con.execute(
+            "select count(*) from quarantine where run_id = ? and extract = ?",
+            [run_id, extract]).fetchall()[0][0]
+        _insert_report(con, [run_id, extract, force["file"], force["sha256"],
+                             loaded + quarantined, loaded, quarantined, status, message,
+                             force.get("extra_columns") or None, _warnings(con, extract) or None,
+                             force["loaded_at"], now])
+    rows = con.execute(
+        "select * from load_report where run_id = ? order by reported_at", [run_id]
+    ).to_arrow_table().to_pylist()
+    result.reports = rows
+    result.rows_loaded = sum(r["rows_loaded"] for r in rows)
+    result.rows_quarantined = sum(r["rows_quarantined"] for r in rows)
+    result.top_rules = [tuple(r) for r in con.execute(
+        "select extract, rule, count(*) n from quarantine where run_id = ? "
+        "group by all order by n desc, extract, rule limit 10", [run_id]).fetchall()]
+
+
+def _insert_report(con, values: list) -> None:
+    con.execute("insert into load_report values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+

@@ -1,0 +1,105 @@
+"""One file through its contract: text -> typed rows -> rule failures -> land table.
+
+Reading rules (dates, yes/no, numbers) and duplicates run in DuckDB; the single-row rules
+run in Great Expectations on a worker thread while DuckDB reads the next file. Every row
+ends either in the land table or, once, in ``land_rejects`` under its first broken rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from data_contracts import Contract, gx_suites, rules
+from data_contracts.rules import lit, q
+from pipelines.readers import RawFile
+
+
+@dataclass
+class Parsed:
+    contract: Contract
+    file: str
+    raw: RawFile
+    typed: str
+    gx: Future | None
+
+
+def parse(con, contract: Contract, file: str, raw: RawFile, pseudonym: str,
+          executor: Executor, run_date: dt.date | None) -> Parsed:
+    """Type the raw text table and start its GX validation on the worker thread."""
+    typed = f"{raw.table}_typed"
+    con.execute(f"create or replace temp table {typed} as "
+                + rules.typed_select(contract, raw.table, pseudonym))
+    sql = gx_suites.frame_select(contract, typed)
+    future = None
+    if sql is not None:
+        frame = con.sql(sql).to_arrow_table()
+        future = executor.submit(_validate, contract, frame, run_date)
+    return Parsed(contract, file, raw, typed, future)
+
+
+def _validate(contract, frame: pa.Table, run_date):
+    return gx_suites.validate_frame(contract, frame.to_pandas(), run_date)
+
+
+def settle(con, parsed: Parsed, pseudonym: str, target: str) -> None:
+    """Merge every failure, keep each row's first, write rejects and the surviving rows.
+
+    ``target`` is the table the surviving rows go to (land_<extract> with _file/_line, or a
+    seed_<name> table). Rejects go to land_rejects.
+    """
+    c, typed, raw = parsed.contract, parsed.typed, parsed.raw
+    fails = f"{raw.table}_fails"
+    con.execute(f'create or replace temp table {fails} (_line BIGINT, rule VARCHAR, "column" VARCHAR)')
+    con.execute(f"insert into {fails} select _line, _pf_rule, _pf_column from {typed} "
+                f"where _pf_rule is not null")
+    gx_failures = parsed.gx.result() if parsed.gx is not None else []
+    if gx_failures:
+        lines, rule_names, columns = zip(*gx_failures, strict=True)
+        arrow = pa.table({"_line": pa.array(lines, pa.int64()), "rule": list(rule_names),
+                          "column": list(columns)})
+        con.register(f"{fails}_gx", arrow)
+        con.execute(f"insert into {fails} select * from {fails}_gx")
+        con.unregister(f"{fails}_gx")
+    extra = [rules.duplicate_failures(c, typed), *rules.sql_check_failures(c, typed)]
+    for sql in filter(None, extra):
+        con.execute(f"insert into {fails} {sql}")
+    first = f"{raw.table}_first"
+    con.execute(
+        f"create or replace temp table {first} as select _line, "
+        f"arg_min(rule, rank) as rule, arg_min(\"column\", rank) as \"column\" "
+        f"from (select *, {rules.rank_sql(c)} as rank from {fails}) group by _line"
+    )
+    value_case = " ".join(
+        f"when {lit(col.name)} then "
+        + (f"{pseudonym}({rules.trimmed(col.name)})" if col.pseudonymise else q(col.name))
+        for col in c.columns
+    )
+    file = lit(parsed.file)
+    con.execute(
+        f"insert into land_rejects select {lit(c.name)}, {file}, f._line, f.rule, f.\"column\", "
+        f"case f.\"column\" {value_case} end from {first} f join {raw.table} r using (_line)"
+    )
+    if raw.rejects:
+        rows = pa.table({"line": pa.array([ln for ln, _ in raw.rejects], pa.int64()),
+                         "value": [m for _, m in raw.rejects]})
+        con.register(f"{fails}_rows", rows)
+        con.execute(
+            f"insert into land_rejects select {lit(c.name)}, {file}, line, 'bad_format', NULL, "
+            f"value from {fails}_rows"
+        )
+        con.unregister(f"{fails}_rows")
+    cols = ", ".join(q(n) for n in c.column_names)
+    if target.startswith("land_"):
+        con.execute(
+            f"create or replace table {target} as select {cols}, {file} as _file, _line "
+            f"from {typed} anti join {first} using (_line) order by _line"
+        )
+    else:
+        con.execute(f"insert into {target} select {cols} from {typed} "
+                    f"anti join {first} using (_line) order by _line")
+    for t in (fails, first, typed, raw.table):
+        con.execute(f"drop table if exists {t}")

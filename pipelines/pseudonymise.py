@@ -1,0 +1,51 @@
+"""Pseudonymise child ids with HMAC-SHA256 (hex), vectorised inside DuckDB.
+
+HMAC(K, m) = SHA256((K' xor opad) || SHA256((K' xor ipad) || m)), where K' is the key
+padded with zeros to SHA-256's 64-byte block (hashed first if longer). The two padded
+keys are computed here once and passed to DuckDB as BLOB parameters, so DuckDB hashes
+millions of ids set-wise. ``pseudonymise`` is the plain-Python reference the tests
+compare the SQL against.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+BLOCK = 64  # SHA-256 block size in bytes
+
+
+def pseudonymise(values: list[str], key: bytes) -> list[str]:
+    """Python reference: HMAC-SHA256 hex digest of each value's UTF-8 bytes."""
+    return [hmac.new(key, v.encode("utf-8"), hashlib.sha256).hexdigest() for v in values]
+
+
+def padded_keys(key: bytes) -> tuple[bytes, bytes]:
+    """The inner (ipad) and outer (opad) keys of RFC 2104."""
+    if not key:
+        raise ValueError("the pseudonymisation key is empty")
+    if len(key) > BLOCK:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(BLOCK, b"\0")
+    inner = bytes(b ^ 0x36 for b in key)
+    outer = bytes(b ^ 0x5C for b in key)
+    return inner, outer
+
+
+def key_fingerprint(key: bytes) -> str:
+    """A short public check value, so a run can tell whether the key has changed."""
+    return hmac.new(key, b"lscp key fingerprint", hashlib.sha256).hexdigest()[:16]
+
+
+def install_hmac_macro(con, key: bytes, name: str = "lscp_pseudonym") -> str:
+    """Create a DuckDB macro ``name(x)`` = HMAC-SHA256 hex of VARCHAR x (NULL stays NULL).
+
+    The padded keys are embedded as hex literals in a TEMP macro: it lives only in this
+    connection, is never written to the database file, and needs no parameters at call time.
+    """
+    inner, outer = padded_keys(key)
+    con.execute(
+        f"create or replace temp macro {name}(x) as "
+        f"sha256(unhex('{outer.hex()}') || unhex(sha256(unhex('{inner.hex()}') || encode(x))))"
+    )
+    return name
