@@ -82,12 +82,13 @@ def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
                 pending.append(outcome)
             _say(progress, f"ingest {extract}: {outcome['note']} "
                            f"({time.perf_counter() - t0:.1f} s)")
+            # settle files whose GX check has finished while the next file is read
+            while pending and pending[0]["parsed"].done():
+                _settle(con, pending.pop(0), run_id, now, fingerprint)
         result.seconds["read"] = time.perf_counter() - started
         _finish_seeds(con, seed_jobs)
         for outcome in pending:
-            parsed = outcome.pop("parsed")
-            settle(con, parsed, PSEUDONYM, f"land_{parsed.contract.name}")
-            _archive(con, outcome, run_id, now, fingerprint)
+            _settle(con, outcome, run_id, now, fingerprint)
         result.seconds["validate"] = time.perf_counter() - started - result.seconds["read"]
 
     for extract in EXTRACTS:  # extracts with nothing in force still need an (empty) land table
@@ -171,6 +172,12 @@ def _deliver(con, contract, inbox_file, force, fingerprint, previous, prev_table
             "rows": raw.rows_read, "extra": ", ".join(raw.extra_columns), "mtime": mtime,
             "encoding": raw.encoding, "message": message,
             "note": f"{path.name}: {raw.rows_read:,} rows read ({raw.encoding})"}
+
+
+def _settle(con, outcome: dict, run_id: str, now, fingerprint: str) -> None:
+    parsed = outcome.pop("parsed")
+    settle(con, parsed, PSEUDONYM, f"land_{parsed.contract.name}")
+    _archive(con, outcome, run_id, now, fingerprint)
 
 
 def _archive(con, outcome: dict, run_id: str, now, fingerprint: str) -> None:
@@ -285,9 +292,9 @@ def _report(con, result: IngestResult, outcomes: dict, run_id: str, now) -> None
                              loaded + quarantined, loaded, quarantined, status, message,
                              force.get("extra_columns") or None, _warnings(con, extract) or None,
                              force["loaded_at"], now])
-    rows = con.execute(
-        "select * from load_report where run_id = ? order by reported_at", [run_id]
-    ).to_arrow_table().to_pylist()
+    cur = con.execute("select * from load_report where run_id = ?", [run_id])
+    names = [d[0] for d in cur.description]
+    rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
     result.reports = rows
     result.rows_loaded = sum(r["rows_loaded"] for r in rows)
     result.rows_quarantined = sum(r["rows_quarantined"] for r in rows)

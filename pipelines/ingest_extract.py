@@ -15,7 +15,10 @@ import pyarrow as pa
 
 from data_contracts import Contract, gx_suites, rules
 from data_contracts.rules import lit, q
+from pipelines.pseudonymise import extend_id_map
 from pipelines.readers import RawFile
+
+ID_MAP = "lscp_id_map"  # TEMP (raw id -> pseudonym); never in the database file
 
 
 @dataclass
@@ -26,13 +29,19 @@ class Parsed:
     typed: str
     gx: Future | None
 
+    def done(self) -> bool:
+        return self.gx is None or self.gx.done()
+
 
 def parse(con, contract: Contract, file: str, raw: RawFile, pseudonym: str,
           executor: Executor, run_date: dt.date | None) -> Parsed:
     """Type the raw text table and start its GX validation on the worker thread."""
     typed = f"{raw.table}_typed"
+    ids = [c.name for c in contract.columns if c.pseudonymise]
+    if ids:
+        extend_id_map(con, ID_MAP, raw.table, ids, pseudonym)
     con.execute(f"create or replace temp table {typed} as "
-                + rules.typed_select(contract, raw.table, pseudonym))
+                + rules.typed_select(contract, raw.table, ID_MAP if ids else None))
     sql = gx_suites.frame_select(contract, typed)
     future = None
     if sql is not None:
@@ -96,7 +105,7 @@ def settle(con, parsed: Parsed, pseudonym: str, target: str) -> None:
     if target.startswith("land_"):
         con.execute(
             f"create or replace table {target} as select {cols}, {file} as _file, _line "
-            f"from {typed} anti join {first} using (_line) order by _line"
+            f"from {typed} anti join {first} using (_line)"
         )
     else:
         con.execute(f"insert into {target} select {cols} from {typed} "

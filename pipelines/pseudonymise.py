@@ -49,3 +49,18 @@ def install_hmac_macro(con, key: bytes, name: str = "lscp_pseudonym") -> str:
         f"sha256(unhex('{outer.hex()}') || unhex(sha256(unhex('{inner.hex()}') || encode(x))))"
     )
     return name
+
+
+def extend_id_map(con, id_map: str, raw: str, columns: list[str], macro: str) -> None:
+    """Add the trimmed ids of ``raw``'s columns to the TEMP table ``id_map(raw, pseudonym)``.
+
+    Each distinct id is hashed once per run (a child appears in many extracts and rows).
+    The map holds raw ids, so it is a TEMP table, never written to the database file.
+    """
+    con.execute(f"create temp table if not exists {id_map} (raw VARCHAR, pseudonym VARCHAR)")
+    for col in columns:
+        con.execute(
+            f"insert into {id_map} select v, {macro}(v) from (select distinct "
+            f"nullif(trim(\"{col}\"), '') as v from {raw}) new "
+            f"where v is not null and not exists (select 1 from {id_map} m where m.raw = new.v)"
+        )

@@ -219,7 +219,8 @@ def _load_csv_text(con, source: Path, contract, table, names, extra, encoding, d
     )
     good = con.execute(f"select count(*) from {table}_csv").fetchall()[0][0]
     rejects = con.execute(
-        f"select line, lower(error_type) || ': ' || error_message from {rej} order by line"
+        f"select line, arg_min(lower(error_type) || ': ' || error_message, column_idx) "
+        f"from {rej} group by line order by line"
     ).fetchall()
     rejected_lines = {line for line, _m in rejects}
     src_cols = {n: f"c{i}" for i, n in enumerate(names) if n}
