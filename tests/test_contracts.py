@@ -1,0 +1,90 @@
+"""The YAML contracts agree with the typed tables, the rule names, and compile into GX."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from data_contracts import RULE_ORDER, extract_contracts, gx_suites, seed_contracts
+from pipelines.schema import SEED_TABLES, SRC_TABLES
+
+ROOT = Path(__file__).resolve().parents[1]
+# the rule names documented in docs/architecture.md "Quarantine rule names"
+RULES = {"required", "bad_date", "future_date", "unknown_code", "bad_yes_no", "bad_integer",
+         "bad_format", "out_of_range", "bad_combination", "end_before_start", "duplicate",
+         "orphan_child", "orphan_referral", "before_referral"}
+
+
+def test_every_extract_and_seed_has_a_contract_matching_the_schema():
+    assert list(extract_contracts()) == list(SRC_TABLES)
+    assert list(seed_contracts()) == list(SEED_TABLES)
+    for name, contract in extract_contracts().items():
+        assert [(c.name, c.duckdb_type) for c in contract.columns] == SRC_TABLES[name], name
+    for name, contract in seed_contracts().items():
+        assert [(c.name, c.duckdb_type) for c in contract.columns] == SEED_TABLES[name], name
+
+
+def test_rule_names_are_the_documented_ones():
+    assert set(RULE_ORDER) == RULES
+    architecture = (ROOT / "docs" / "architecture.md").read_text()
+    for rule in RULES:
+        assert f"`{rule}`" in architecture
+    for contract in extract_contracts().values():
+        for spec in gx_suites.expectation_specs(contract, dt.date(2025, 1, 1)):
+            assert spec["meta"]["rule"] in RULES
+        for rule in contract.cross_file:
+            assert rule["rule"] in RULES
+
+
+def test_spec_required_columns():
+    required = {n: c.required_columns for n, c in extract_contracts().items()}
+    assert required["children"] == ["child_id"]
+    assert required["referrals"] == ["referral_id", "child_id", "referral_date"]
+    assert required["cp_plans"] == ["cp_plan_id", "child_id", "start_date", "initial_category"]
+    assert required["two_year_olds"] == ["term", "child_id", "registered"]
+    assert extract_contracts()["attendance"].key == ()
+    assert extract_contracts()["two_year_olds"].key == ("term", "child_id")
+
+
+def test_only_child_ids_are_pseudonymised():
+    for contract in extract_contracts().values():
+        assert [c.name for c in contract.columns if c.pseudonymise] == ["child_id"]
+
+
+@pytest.mark.parametrize("value, ok", [("A123456789012", True), ("A12345678901B", True),
+                                       ("a123456789012", False), ("A1234567890", False),
+                                       ("AB23456789012", False)])
+def test_upn_format(value, ok):
+    regex = extract_contracts()["children"].column("upn").format_regex
+    assert bool(re.fullmatch(regex, value)) is ok
+
+
+def test_contracts_compile_into_gx_suites_and_catch_failures():
+    import pandas as pd
+
+    contract = extract_contracts()["neglect_tools"]
+    suite = gx_suites.build_suite(contract, dt.date(2025, 1, 1))
+    assert len(suite.expectations) == len(gx_suites.expectation_specs(contract, dt.date(2025, 1, 1)))
+    frame = pd.DataFrame({
+        "_line": [2, 3, 4],
+        "tool_assessment_id": ["T1", "T2", None],
+        "child_id": ["a", "b", "c"],
+        "tool": ["GCP2", "XYZ", "NTK"],
+        "agency": ["HV", "HV", "HV"],
+        "completed_date": pd.to_datetime(["2024-01-01", "2024-01-01", "2026-01-01"]),
+        "overall_grade": [1.0, 6.0, None],
+        "physical_care": [None, None, None], "safety": [None, None, None],
+        "emotional_care": [None, None, None], "developmental_care": [None, None, None],
+    })
+    failures = set(gx_suites.validate_frame(contract, frame, dt.date(2025, 1, 1)))
+    assert failures == {(4, "required", "tool_assessment_id"), (3, "unknown_code", "tool"),
+                        (3, "out_of_range", "overall_grade"), (4, "future_date", "completed_date")}
+
+
+def test_readme_documents_every_contract():
+    readme = (ROOT / "data_contracts" / "README.md").read_text()
+    for name in list(extract_contracts()) + list(seed_contracts()):
+        assert f"`{name}`" in readme, name

@@ -1,0 +1,50 @@
+"""`lscp validate`: the report, the exit code, and no child ids printed."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from pipelines.ingest_samples import write_csv, write_seeds
+from pipelines.validate import validate_command
+
+
+def test_validate_reports_rows_and_failures_without_printing_ids(tmp_path):
+    inbox, seeds = tmp_path / "inbox", write_seeds(tmp_path / "seeds")
+    write_csv(inbox, "children", ["SECRET01,2015-01-01,,M,,,,", "SECRET02,bad,,M,,,,"])
+    (inbox / "referrals_x.csv").write_text("referral_id;child_id\nR1;SECRET01\n")
+    out = io.StringIO()
+    assert validate_command(inbox, seeds, "text", out=out) == 1
+    text = out.getvalue()
+    assert "SECRET" not in text
+    assert "children_extract.csv line 3: bad_date: date_of_birth 'bad'" in text
+    assert "semicolon-delimited?" in text
+    assert not list(tmp_path.glob("**/*.duckdb"))  # loads nothing
+
+    out = io.StringIO()
+    assert validate_command(inbox, seeds, "json", out=out) == 1
+    report = json.loads(out.getvalue())
+    assert "SECRET" not in out.getvalue()
+    assert report["ok"] is False
+    assert report["quarantine"] == [{"extract": "children", "file": "children_extract.csv",
+                                     "line": 3, "rule": "bad_date", "column": "date_of_birth",
+                                     "value": "bad"}]
+
+
+def test_validate_clean_inbox_exits_zero(tmp_path):
+    inbox, seeds = tmp_path / "inbox", write_seeds(tmp_path / "seeds")
+    write_csv(inbox, "children", ["C1,2015-01-01,,M,,,,", "C1,2015-01-01,,M,,,,"])
+    out = io.StringIO()
+    assert validate_command(inbox, seeds, "json", out=out) == 0
+    report = json.loads(out.getvalue())
+    assert report["quarantine"][0]["value"] == "<child id>"
+    assert report["quarantine_counts"] == [{"extract": "children", "rule": "duplicate", "rows": 1}]
+
+
+def test_validate_reports_broken_seeds(tmp_path):
+    inbox, seeds = tmp_path / "inbox", write_seeds(tmp_path / "seeds")
+    inbox.mkdir()
+    (seeds / "localities.csv").write_text("")
+    out = io.StringIO()
+    assert validate_command(inbox, seeds, "text", out=out) == 1
+    assert "seeds/localities.csv: empty file" in out.getvalue()
