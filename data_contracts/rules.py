@@ -16,7 +16,6 @@ from __future__ import annotations
 from data_contracts import PARSE_RULES, Contract, rule_rank
 
 
-
 def q(name: str) -> str:
     """Quote an identifier."""
     return '"' + name.replace('"', '""') + '"'

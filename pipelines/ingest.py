@@ -91,9 +91,8 @@ def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
             _settle(con, outcome, run_id, now, fingerprint)
         result.seconds["validate"] = time.perf_counter() - started - result.seconds["read"]
 
-    for extract in EXTRACTS:  # extracts with nothing in force still need an (empty) land table
-        if f"land_{extract}" not in _tables_of(con, _current_catalog(con)):
-            _create_empty_land(con, extract)
+    for extract in EXTRACTS:
+        _ensure_land(con, extract, outcomes[extract])
     _apply_cross_file(con)
     _report(con, result, outcomes, run_id, now)
     result.seconds["total"] = time.perf_counter() - started
@@ -115,16 +114,33 @@ def _in_force(con) -> dict[str, dict]:
     return {r[0]: dict(zip(names, r, strict=True)) for r in rows}
 
 
-def _create_empty_land(con, extract: str) -> None:
-    cols = ", ".join(f"{q(c)} {t}" for c, t in SRC_TABLES[extract])
-    con.execute(f"create or replace table land_{extract} ({cols}, _file VARCHAR, _line BIGINT)")
+def _ensure_land(con, extract: str, outcome: dict) -> None:
+    """Every extract has land_<extract>: a table for those with cross-file rules (rows are
+    re-checked each run), else a view of src_<extract> (the same rows; no second copy)."""
+    if _has_cross_file(extract):
+        if f"land_{extract}" not in _tables_of(con, _current_catalog(con)):
+            cols = ", ".join(f"{q(c)} {t}" for c, t in SRC_TABLES[extract])
+            con.execute(f"create table land_{extract} ({cols}, _file VARCHAR, _line BIGINT)")
+        return
+    force = outcome.get("force")
+    file = lit(force["file"]) if force else "NULL::VARCHAR"
+    con.execute(f"create or replace view land_{extract} as select *, {file} as _file, "
+                f"NULL::BIGINT as _line from src_{extract}")
 
 
 def _reuse(con, extract: str, previous: str | None, prev_tables: set[str]) -> bool:
     """Keep the previous database's rows of this extract in force."""
-    if not previous or f"land_{extract}" not in prev_tables:
-        return False
-    con.execute(f"create or replace table land_{extract} as select * from {previous}.land_{extract}")
+    if _has_cross_file(extract):
+        source = f"land_{extract}"
+        if not previous or source not in prev_tables:
+            return False
+        con.execute(f"create or replace table {source} as select * from {previous}.{source}")
+    else:
+        source = f"src_{extract}"
+        if not previous or source not in prev_tables:
+            return False
+        cols = ", ".join(q(c) for c, _ in SRC_TABLES[extract])
+        con.execute(f"insert into {source} select {cols} from {previous}.{source}")
     if "land_rejects" in prev_tables:
         con.execute(f"insert into land_rejects select * from {previous}.land_rejects "
                     f"where extract = ?", [extract])
@@ -174,9 +190,15 @@ def _deliver(con, contract, inbox_file, force, fingerprint, previous, prev_table
             "note": f"{path.name}: {raw.rows_read:,} rows read ({raw.encoding})"}
 
 
+def _has_cross_file(extract: str) -> bool:
+    return bool(extract_contracts()[extract].cross_file)
+
+
 def _settle(con, outcome: dict, run_id: str, now, fingerprint: str) -> None:
     parsed = outcome.pop("parsed")
-    settle(con, parsed, PSEUDONYM, f"land_{parsed.contract.name}")
+    extract = parsed.contract.name
+    settle(con, parsed, PSEUDONYM,
+           f"land_{extract}" if _has_cross_file(extract) else f"src_{extract}")
     _archive(con, outcome, run_id, now, fingerprint)
 
 
@@ -237,6 +259,8 @@ def _apply_cross_file(con) -> None:
     con.execute('create or replace temp table cross_fails (extract VARCHAR, file VARCHAR, '
                 '_line BIGINT, rule VARCHAR, "column" VARCHAR, value VARCHAR)')
     for extract, contract in extract_contracts().items():
+        if not contract.cross_file:
+            continue  # settled straight into src_<extract>
         land = f"land_{extract}"
         for rule_name, column, sql in rules.cross_file_failures(contract, land):
             con.execute(

@@ -36,10 +36,10 @@ class Parsed:
 def parse(con, contract: Contract, file: str, raw: RawFile, pseudonym: str,
           executor: Executor, run_date: dt.date | None) -> Parsed:
     """Type the raw text table and start its GX validation on the worker thread."""
-    typed = f"{raw.table}_typed"
     ids = [c.name for c in contract.columns if c.pseudonymise]
     if ids:
         extend_id_map(con, ID_MAP, raw.table, ids, pseudonym)
+    typed = f"{raw.table}_typed"
     con.execute(f"create or replace temp table {typed} as "
                 + rules.typed_select(contract, raw.table, ID_MAP if ids else None))
     sql = gx_suites.frame_select(contract, typed)
@@ -57,8 +57,9 @@ def _validate(contract, frame: pa.Table, run_date):
 def settle(con, parsed: Parsed, pseudonym: str, target: str) -> None:
     """Merge every failure, keep each row's first, write rejects and the surviving rows.
 
-    ``target`` is the table the surviving rows go to (land_<extract> with _file/_line, or a
-    seed_<name> table). Rejects go to land_rejects.
+    ``target`` is the table of surviving rows: land_<extract> (with _file, _line) for an
+    extract with cross-file rules, else src_<extract> or seed_<name>. Rejects go to
+    land_rejects.
     """
     c, typed, raw = parsed.contract, parsed.typed, parsed.raw
     fails = f"{raw.table}_fails"
@@ -102,13 +103,13 @@ def settle(con, parsed: Parsed, pseudonym: str, target: str) -> None:
         )
         con.unregister(f"{fails}_rows")
     cols = ", ".join(q(n) for n in c.column_names)
-    if target.startswith("land_"):
-        con.execute(
-            f"create or replace table {target} as select {cols}, {file} as _file, _line "
-            f"from {typed} anti join {first} using (_line)"
-        )
-    else:
+    if target.startswith("land_"):  # kept with file and line for the cross-file rules
+        con.execute(f"create or replace table {target} as select {cols}, {file} as _file, "
+                    f"_line from {typed} anti join {first} using (_line)")
+    else:  # straight into src_<extract> / seed_<name>, in file order
         con.execute(f"insert into {target} select {cols} from {typed} "
                     f"anti join {first} using (_line) order by _line")
-    for t in (fails, first, typed, raw.table):
+    con.execute(f"drop table if exists {typed}")
+    for t in (fails, first):
         con.execute(f"drop table if exists {t}")
+    raw.drop(con)

@@ -43,6 +43,12 @@ class RawFile:
     extra_columns: list[str]
     rejects: list[tuple[int, str]]  # (line, message) rows that could not be split into fields
     encoding: str
+    # TEMP objects to drop when done: ("view" | "table", name)
+    cleanup: list[tuple[str, str]] = field(default_factory=list)
+
+    def drop(self, con) -> None:
+        for kind, name in self.cleanup:
+            con.execute(f"drop {kind} if exists {name}")
 
 
 def normalise_header(name: str) -> str:
@@ -239,14 +245,16 @@ def _load_csv_text(con, source: Path, contract, table, names, extra, encoding, d
             f"rows as (select *, rowid + 1 as k from {table}_csv) "
             f"select lines._line, {select} from rows join lines using (k)"
         )
-    else:
+        con.execute(f"drop table {table}_csv")
+        cleanup = [("table", table)]
+    else:  # one record per line: the line is the row's position (a view: no copy)
         con.execute(
-            f"create or replace temp table {table} as "
+            f"create or replace temp view {table} as "
             f"select rowid + 2 as _line, {select} from {table}_csv"
         )
-    con.execute(f"drop table {table}_csv")
+        cleanup = [("view", table), ("table", f"{table}_csv")]
     messages = [(int(line), _reject_message(msg, width)) for line, msg in rejects]
-    return RawFile(table, good + len(messages), extra, messages, encoding)
+    return RawFile(table, good + len(messages), extra, messages, encoding, cleanup)
 
 
 def _reject_message(message: str, width: int) -> str:
@@ -301,7 +309,7 @@ def _load_csv_python(con, source, contract, table, names, extra, encoding) -> Ra
         flush()
     con.execute(f"create or replace temp table {table} as select _line, {select} from {table}_csv")
     con.execute(f"drop table {table}_csv")
-    return RawFile(table, rows_read, extra, rejects, encoding)
+    return RawFile(table, rows_read, extra, rejects, encoding, [("table", table)])
 
 
 def _read_xlsx(con, path: Path, contract, table: str) -> RawFile:
@@ -343,4 +351,4 @@ def _read_xlsx(con, path: Path, contract, table: str) -> RawFile:
     con.register(f"{table}_arrow", arrow)
     con.execute(f"create or replace temp table {table} as select _line, {select} from {table}_arrow")
     con.unregister(f"{table}_arrow")
-    return RawFile(table, arrow.num_rows, extra, [], "xlsx")
+    return RawFile(table, arrow.num_rows, extra, [], "xlsx", [("table", table)])
