@@ -1,0 +1,48 @@
+"""The lscp dashboard: ``streamlit run dashboard/app.py`` (``lscp serve --db FILE`` does it).
+
+Page config, the role gate, the sidebar and the navigation; each page lives in
+``dashboard/views``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # so `dashboard` imports when run from a source tree
+    sys.path.insert(0, str(ROOT))
+
+from dashboard import auth, ui  # noqa: E402
+
+VIEWS = Path(__file__).resolve().parent / "views"
+
+st.set_page_config(page_title="Neglect strategy dashboard", page_icon=":material/monitoring:",
+                   layout="wide", initial_sidebar_state="expanded")
+
+st.session_state["role"] = auth.resolve_role()
+
+PAGES = [
+    st.Page(VIEWS / "scorecard.py", title="Board scorecard", icon=":material/dashboard:",
+            default=True),
+    st.Page(VIEWS / "explorer.py", title="Indicator explorer", icon=":material/query_stats:",
+            url_path="explorer"),
+    st.Page(VIEWS / "localities.py", title="Localities", icon=":material/map:",
+            url_path="localities"),
+    st.Page(VIEWS / "agency.py", title="Agency view", icon=":material/groups:",
+            url_path="agency"),
+    st.Page(VIEWS / "strategies.py", title="Strategies", icon=":material/flag:",
+            url_path="strategies"),
+    st.Page(VIEWS / "data_quality.py", title="Data quality", icon=":material/fact_check:",
+            url_path="data-quality"),
+    st.Page(VIEWS / "about.py", title="About", icon=":material/info:", url_path="about"),
+]
+
+page = st.navigation(PAGES)
+st.sidebar.markdown("**Neglect strategy dashboard**  \nLocal Safeguarding Children Partnership")
+ui.role_note()
+if auth.auth_configured() and st.user.get("is_logged_in", False):
+    st.sidebar.button("Log out", on_click=st.logout)
+page.run()

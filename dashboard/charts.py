@@ -1,0 +1,145 @@
+"""Plotly figure builders: DataFrame in, Figure out (no Streamlit, tested on their own).
+
+Hidden (suppressed) and missing values are NaN, so lines have gaps there.
+Special-cause points differ by marker shape as well as colour.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import formatting as fmt
+
+PALETTE = ["#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#b1450c", "#505a5f", "#28a197",
+           "#912b88"]
+INK, GREY, RED = "#0b0c0c", "#505a5f", "#d4351c"
+SIGNALS = {  # point_type prefix -> (legend name, colour, marker)
+    "special_cause_improvement": ("Special cause: improvement", "#1d70b8", "circle"),
+    "special_cause_concern": ("Special cause: concern", "#f47738", "square"),
+    "special_cause_neutral": ("Special cause: neither better nor worse", "#4c2c92", "diamond"),
+}
+AXIS = dict(showline=True, linecolor="#b1b4b6", gridcolor="#e5e6e7", zeroline=False,
+            tickfont=dict(color=INK))
+
+
+def _layout(fig: go.Figure, title: str, unit: str, height: int = 420) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=title, font=dict(size=16, color=INK)), height=height,
+        margin=dict(l=10, r=10, t=50, b=10), plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
+        font=dict(family="Arial, Helvetica, sans-serif", color=INK),
+        legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
+        hovermode="x unified",
+    )
+    fig.update_xaxes(**AXIS)
+    fig.update_yaxes(title=fmt.unit_label(unit), **AXIS)
+    return fig
+
+
+def _y(frame: pd.DataFrame) -> pd.Series:
+    """Values with hidden cells blanked (they already are; this is belt and braces)."""
+    y = pd.to_numeric(frame["value"], errors="coerce").astype(float)
+    if "hidden" in frame.columns:
+        y = y.where(~frame["hidden"].fillna(False).astype(bool))
+    return y
+
+
+def xmr(spc: pd.DataFrame, title: str, unit: str, target: float | None = None,
+        benchmarks: pd.DataFrame | None = None) -> go.Figure:
+    """XmR chart: values, mean, process limits, special-cause points, target and benchmarks."""
+    spc = spc.sort_values("period_end")
+    y = _y(spc)
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=spc["period_end"], y=y, mode="lines+markers", name="Value",
+                             line=dict(color=GREY, width=2), marker=dict(size=5, color=GREY),
+                             connectgaps=False,
+                             hovertemplate="%{y:,.1f}<extra>Value</extra>"))
+    for col, name, dash in (("mean", "Mean", "solid"), ("upl", "Upper process limit", "dash"),
+                            ("lpl", "Lower process limit", "dash")):
+        if col in spc.columns and spc[col].notna().any():
+            fig.add_trace(go.Scatter(x=spc["period_end"], y=spc[col], mode="lines", name=name,
+                                     line=dict(color=INK, width=1.2, dash=dash),
+                                     hovertemplate=f"%{{y:,.1f}}<extra>{name}</extra>"))
+    types = spc.get("point_type", pd.Series(index=spc.index, dtype=object)).fillna("")
+    for prefix, (name, colour, symbol) in SIGNALS.items():
+        hit = types.str.startswith(prefix) & y.notna()
+        if hit.any():
+            fig.add_trace(go.Scatter(
+                x=spc.loc[hit, "period_end"], y=y[hit], mode="markers", name=name,
+                marker=dict(size=11, color=colour, symbol=symbol, line=dict(color=INK, width=1)),
+                text=spc.loc[hit, "point_label"],
+                hovertemplate="%{y:,.1f}: %{text}<extra>" + name + "</extra>"))
+    if target is not None and not pd.isna(target):
+        fig.add_hline(y=float(target), line=dict(color=RED, dash="dot", width=2),
+                      annotation_text=f"Target {fmt.number(target, unit)}",
+                      annotation_position="top left", annotation_font_color=RED)
+    _benchmark_lines(fig, benchmarks, unit)
+    return _layout(fig, title, unit)
+
+
+def _benchmark_lines(fig: go.Figure, benchmarks: pd.DataFrame | None, unit: str) -> None:
+    if benchmarks is None or benchmarks.empty:
+        return
+    latest = benchmarks.sort_values("period_label").groupby("geography").tail(1)
+    for _, b in latest.iterrows():
+        fig.add_hline(y=float(b["value"]), line=dict(color="#28a197", dash="dashdot", width=1.5),
+                      annotation_text=f"{b['geography']} {fmt.number(b['value'], unit)} "
+                                      f"({b['period_label']})",
+                      annotation_position="bottom right", annotation_font_color=INK)
+
+
+def lines(frame: pd.DataFrame, by: str, title: str, unit: str,
+          highlight: str | None = "All") -> go.Figure:
+    """One line per ``by`` group (locality or agency) over time; ``highlight`` drawn thick."""
+    fig = go.Figure()
+    groups = list(dict.fromkeys(frame[by]))
+    if highlight in groups:  # draw the partnership last so it sits on top
+        groups = [g for g in groups if g != highlight] + [highlight]
+    for i, group in enumerate(groups):
+        part = frame[frame[by] == group].sort_values("period_end")
+        main = group == highlight
+        fig.add_trace(go.Scatter(
+            x=part["period_end"], y=_y(part), mode="lines+markers",
+            name="Partnership (All)" if main else str(group), connectgaps=False,
+            line=dict(color=INK if main else PALETTE[i % len(PALETTE)], width=3.5 if main else 1.8,
+                      dash="solid" if main or i < len(PALETTE) else "dash"),
+            marker=dict(size=5, symbol=["circle", "square", "diamond", "triangle-up", "x",
+                                        "cross", "star", "hexagon"][i % 8]),
+            hovertemplate=f"%{{y:,.1f}}<extra>{group}</extra>"))
+    return _layout(fig, title, unit)
+
+
+def bars(frame: pd.DataFrame, label: str, title: str, unit: str) -> go.Figure:
+    """Horizontal bars, one per ``label`` row; hidden cells are labelled c, not drawn."""
+    frame = frame.reset_index(drop=True)
+    y = _y(frame)
+    text = [fmt.number(v, unit, bool(h)) for v, h in
+            zip(y, frame.get("hidden", pd.Series(False, index=frame.index)), strict=True)]
+    fig = go.Figure(go.Bar(x=y.fillna(0).where(y.notna(), None), y=frame[label],
+                           orientation="h", marker_color=PALETTE[0], text=text,
+                           textposition="outside", cliponaxis=False,
+                           hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig = _layout(fig, title, unit, height=max(260, 46 * len(frame) + 90))
+    fig.update_yaxes(title=None, autorange="reversed")
+    fig.update_xaxes(title=fmt.unit_label(unit))
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def heatmap(scores: pd.DataFrame, text: pd.DataFrame, title: str) -> go.Figure:
+    """Indicators × localities; ``scores`` in −1 (worse than the partnership) … +1 (better)."""
+    fig = go.Figure(go.Heatmap(
+        z=scores.to_numpy(dtype=float), x=list(scores.columns), y=list(scores.index),
+        text=text.to_numpy(), texttemplate="%{text}", zmin=-1, zmax=1,
+        colorscale=[[0, "#d4351c"], [0.35, "#f6d7d2"], [0.5, "#f3f2f1"], [0.65, "#cce2d8"],
+                    [1, "#00703c"]],
+        colorbar=dict(title="vs partnership", tickvals=[-1, 0, 1],
+                      ticktext=["worse", "similar", "better"]),
+        hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>", xgap=2, ygap=2))
+    fig.update_layout(title=dict(text=title, font=dict(size=16, color=INK)),
+                      height=max(360, 34 * len(scores) + 120),
+                      margin=dict(l=10, r=10, t=50, b=10), plot_bgcolor="#ffffff",
+                      font=dict(family="Arial, Helvetica, sans-serif", color=INK, size=12))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(side="top")
+    return fig

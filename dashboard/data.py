@@ -1,0 +1,348 @@
+"""Read-only access to the published database, and disclosure control.
+
+One in-memory DuckDB connection per process ``ATTACH``es the published file
+``READ_ONLY`` as ``live``. The pipeline publishes by ``os.replace()``-ing a new
+file over the old one, so before every query we compare the file's
+(inode, mtime, size) with the attached one and re-attach when it changed.
+(A plain re-``connect(path)`` is not enough: DuckDB's instance cache would hand
+back the old file.) Query results are cached per file signature, so a new file
+is never answered from the old file's cache.
+
+Disclosure control lives in ONE place, ``_VALUES_SQL``: every read of
+``indicator_values`` or ``spc`` goes through it, and for a restricted viewer a
+suppressed cell's numerator, denominator and value are NULL (flag
+``suppressed`` kept) before any page sees the frame.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+DB_ENV = "LSCP_DB"
+ROLES = ("viewer", "analyst")
+ALL = "All"
+
+
+class DatabaseUnavailable(Exception):
+    """No published database to read (not configured, missing or unreadable)."""
+
+
+def db_path() -> Path:
+    raw = os.environ.get(DB_ENV)
+    if not raw:
+        raise DatabaseUnavailable(
+            f"No database configured: start the dashboard with `lscp serve --db FILE` "
+            f"(or set {DB_ENV})."
+        )
+    path = Path(raw)
+    if not path.is_file():
+        raise DatabaseUnavailable(f"The database {path} does not exist yet: run `lscp run` first.")
+    return path
+
+
+def signature(path: Path) -> tuple[int, int, int]:
+    """What changes when the pipeline swaps in a new file."""
+    st_ = path.stat()
+    return (st_.st_ino, st_.st_mtime_ns, st_.st_size)
+
+
+class LiveDatabase:
+    """An in-memory DuckDB with the published file attached read-only as ``live``."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.con = duckdb.connect(":memory:")
+        self.signature: tuple[int, int, int] | None = None
+        self._lock = threading.Lock()
+        self.attaches = 0
+
+    def _attach(self, sig) -> None:
+        if self.signature is not None:
+            self.con.execute("use memory")
+            self.con.execute("detach live")
+            self.signature = None
+        quoted = str(self.path).replace("'", "''")
+        try:
+            self.con.execute(f"attach '{quoted}' as live (read_only)")
+        except duckdb.Error as exc:
+            raise DatabaseUnavailable(f"The database {self.path} cannot be read: {exc}") from exc
+        self.con.execute("use live")
+        self.signature = sig
+        self.attaches += 1
+
+    def current(self) -> tuple[int, int, int]:
+        """Re-attach if the file on disk is not the one attached; return its signature."""
+        with self._lock:
+            try:
+                sig = signature(self.path)
+            except FileNotFoundError as exc:
+                raise DatabaseUnavailable(f"The database {self.path} has gone.") from exc
+            if sig != self.signature:
+                self._attach(sig)
+            return sig
+
+    def query(self, sql: str, params: tuple = ()) -> pd.DataFrame:
+        self.current()
+        with self._lock:
+            cur = self.con.cursor()
+            try:
+                cur.execute("use live")
+                return cur.execute(sql, list(params)).df()
+            finally:
+                cur.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self.con.close()
+
+
+@st.cache_resource(show_spinner=False)
+def _live(path: str) -> LiveDatabase:
+    return LiveDatabase(Path(path))
+
+
+def live() -> LiveDatabase:
+    return _live(str(db_path()))
+
+
+@st.cache_data(ttl=3600, max_entries=2000, show_spinner=False)
+def _cached(path: str, sig: tuple, sql: str, params: tuple) -> pd.DataFrame:
+    return _live(path).query(sql, params)
+
+
+def query(sql: str, params: tuple = ()) -> pd.DataFrame:
+    """Run a read-only query, cached for the file currently published."""
+    db = live()
+    sig = db.current()
+    return _cached(str(db.path), sig, sql, tuple(params)).copy()
+
+
+def has_table(name: str) -> bool:
+    found = query(
+        "select count(*) as n from information_schema.tables "
+        "where table_catalog = 'live' and table_name = ?", (name,))
+    return bool(found["n"].iloc[0])
+
+
+# --- disclosure control: the only place indicator_values and spc are read ------
+
+
+def unsuppressed(role: str) -> bool:
+    return role == "analyst"
+
+
+def _values_sql(role: str) -> str:
+    show = "true" if unsuppressed(role) else "false"
+    return f"""
+        select indicator_id, period_end, locality, agency,
+            case when suppressed and not {show} then null else numerator end as numerator,
+            case when suppressed and not {show} then null else denominator end as denominator,
+            case when suppressed and not {show} then null else value end as value,
+            coalesce(suppressed, false) and not {show} as hidden,
+            coalesce(suppressed, false) as suppressed
+        from indicator_values
+    """
+
+
+def values(role: str, indicator_ids=None, localities=None, agencies=None,
+           period_ends=None) -> pd.DataFrame:
+    """Cells of ``indicator_values`` as ``role`` may see them (``hidden`` = show ``c``)."""
+    where, params = [], []
+    for col, wanted in (("indicator_id", indicator_ids), ("locality", localities),
+                        ("agency", agencies), ("period_end", period_ends)):
+        if wanted is not None:
+            wanted = [wanted] if isinstance(wanted, str) else list(wanted)
+            if not wanted:
+                where.append("false")
+                continue
+            where.append(f"{col} in ({', '.join('?' for _ in wanted)})")
+            params.extend(pd.Timestamp(w).date() if col == "period_end" else w for w in wanted)
+    sql = f"select * from ({_values_sql(role)}) as v"
+    if where:
+        sql += " where " + " and ".join(where)
+    sql += " order by indicator_id, period_end, locality, agency"
+    frame = query(sql, tuple(params))
+    frame["period_end"] = pd.to_datetime(frame["period_end"])
+    return frame
+
+
+def spc(role: str, indicator_id: str | None = None) -> pd.DataFrame:
+    """The XmR chart rows; a point hidden from ``role`` has no value and no label."""
+    where = "where s.indicator_id = ?" if indicator_id else ""
+    frame = query(f"""
+        select s.* replace (
+                case when v.hidden then null else s.value end as value,
+                case when v.hidden then null else s.point_label end as point_label,
+                case when v.hidden then null else s.point_type end as point_type),
+            coalesce(v.hidden, false) as hidden
+        from spc as s
+        left join ({_values_sql(role)}) as v
+            on v.indicator_id = s.indicator_id and v.period_end = s.period_end
+            and v.locality = 'All' and v.agency = 'All'
+        {where}
+        order by s.indicator_id, s.period_end
+    """, (indicator_id,) if indicator_id else ())
+    frame["period_end"] = pd.to_datetime(frame["period_end"])
+    return frame
+
+
+# --- everything else (no disclosure risk) --------------------------------------
+
+
+def catalogue() -> pd.DataFrame:
+    frame = query("select * from indicator_catalogue")
+    order = "sort_order" if "sort_order" in frame.columns else "indicator_id"
+    return frame.sort_values([order, "indicator_id"]).reset_index(drop=True)
+
+
+def meta() -> dict[str, str]:
+    frame = query("select key, value from meta")
+    return dict(zip(frame["key"], frame["value"].astype(str), strict=False))
+
+
+def periods(frequency: str | None = None) -> list[pd.Timestamp]:
+    """Period ends present, newest first (monthly ones by default)."""
+    sql = "select distinct v.period_end from indicator_values v"
+    params: tuple = ()
+    if frequency:
+        sql += (" join indicator_catalogue c using (indicator_id)"
+                " where lower(c.frequency) = ?")
+        params = (frequency,)
+    frame = query(sql + " order by 1 desc", params)
+    return list(pd.to_datetime(frame["period_end"]))
+
+
+def localities() -> list[str]:
+    """Locality names in seed order, then Unknown (All is the partnership)."""
+    names = query("select locality_name from seed_localities order by locality_code")
+    present = set(query("select distinct locality from indicator_values")["locality"])
+    ordered = [n for n in names["locality_name"] if n in present]
+    ordered += sorted(present - set(ordered) - {ALL, "Unknown"})
+    return ordered + (["Unknown"] if "Unknown" in present else [])
+
+
+def agencies() -> pd.DataFrame:
+    return query("select * from seed_agencies order by agency_code")
+
+
+def benchmarks() -> pd.DataFrame:
+    return query("select * from seed_benchmarks")
+
+
+def targets() -> pd.DataFrame:
+    return query("select indicator_id, min(target) as target, min(tolerance) as tolerance "
+                 "from seed_targets group by indicator_id")
+
+
+def strategies() -> pd.DataFrame:
+    frame = query("select * from seed_strategies")
+    frame["indicator_id"] = frame["indicator_id"].fillna("").astype(str).str.strip()
+    return frame
+
+
+def runs() -> pd.DataFrame:
+    frame = query("select * from runs order by started_at desc")
+    return frame
+
+
+def load_report(run_id: str | None = None) -> pd.DataFrame:
+    if run_id:
+        return query("select * from load_report where run_id = ? order by extract, file", (run_id,))
+    return query("select * from load_report order by run_id desc, extract, file")
+
+
+def quarantine_summary(run_id: str | None = None) -> pd.DataFrame:
+    where = "where run_id = ?" if run_id else ""
+    return query(f"select extract, rule, count(*) as rows from quarantine {where} "
+                 "group by all order by extract, rule", (run_id,) if run_id else ())
+
+
+def quarantine_rows(run_id: str | None = None, limit: int = 5000) -> pd.DataFrame:
+    where = "where run_id = ?" if run_id else ""
+    return query(f'select extract, file, line, rule, "column", value from quarantine {where} '
+                 f"order by extract, file, line limit {int(limit)}", (run_id,) if run_id else ())
+
+
+def extract_freshness() -> pd.DataFrame:
+    """Per extract: when a new version of its file was last loaded, and the latest status."""
+    return query("""
+        with report as (
+            select l.*, r.started_at
+            from load_report l left join runs r using (run_id)
+        ),
+        latest as (
+            select extract, arg_max(status, started_at) as latest_status,
+                   arg_max(file, started_at) as latest_file
+            from report group by extract
+        ),
+        loaded as (
+            select extract, max(started_at) as last_loaded
+            from report where status = 'loaded' group by extract
+        )
+        select latest.extract, latest.latest_status, latest.latest_file, loaded.last_loaded
+        from latest left join loaded using (extract)
+        order by extract
+    """)
+
+
+# --- failed runs after the last publish (outside the database) ---------------
+
+
+@dataclass(frozen=True)
+class FailedRun:
+    run_id: str
+    started_at: str
+    message: str
+
+
+def failed_runs_since_publish() -> list[FailedRun]:
+    """Failed runs logged in ``<db>.history.jsonl`` after the published run, newest first."""
+    try:
+        path = db_path()
+    except DatabaseUnavailable:
+        return []
+    history = Path(str(path) + ".history.jsonl")
+    if not history.is_file():
+        return []
+    published = meta().get("run_id", "")
+    published_at = _naive(query("select max(started_at) as t from runs where run_id = ?",
+                                (published,))["t"].iloc[0]) or _naive(meta().get("built_at"))
+    failed = []
+    for line in history.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if str(row.get("status", "")).lower() not in ("failed", "error"):
+            continue
+        started = _naive(row.get("started_at"))
+        if str(row.get("run_id")) == published or (
+                published_at is not None and started is not None and started <= published_at):
+            continue
+        failed.append(FailedRun(str(row.get("run_id", "")), str(row.get("started_at", "")),
+                                str(row.get("message") or "")))
+    return sorted(failed, key=lambda r: (r.started_at, r.run_id), reverse=True)
+
+
+def _naive(v) -> pd.Timestamp | None:
+    """A timestamp without its time zone (UTC kept as wall time), or None."""
+    try:
+        ts = pd.Timestamp(v)
+    except (TypeError, ValueError):
+        return None
+    if ts is pd.NaT or pd.isna(ts):
+        return None
+    return ts.tz_convert("UTC").tz_localize(None) if ts.tzinfo else ts
+
+
+def clear_caches() -> None:
+    _cached.clear()
+    _live.clear()

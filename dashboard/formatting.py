@@ -1,0 +1,107 @@
+"""How numbers read on every page: one decimal place, units, GSS symbols.
+
+GSS symbols (Government Statistical Service): ``c`` confidential (suppressed
+for disclosure control), ``x`` not available, ``z`` not applicable.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+CONFIDENTIAL = "c"
+NOT_AVAILABLE = "x"
+NOT_APPLICABLE = "z"
+
+UNIT_SUFFIX = {"percent": "%", "rate": " per 10,000", "count": ""}
+UNIT_WORDS = {"percent": "per cent", "rate": "rate per 10,000 children", "count": "count"}
+
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT
+
+
+def number(v, unit: str = "count", suppressed: bool = False) -> str:
+    """A value as a reader sees it: ``41.3%``, ``38.2 per 10,000``, ``1,204``, ``c`` or ``x``."""
+    if suppressed:
+        return CONFIDENTIAL
+    if _missing(v):
+        return NOT_AVAILABLE
+    if unit == "count":
+        return f"{round(float(v)):,}"
+    return f"{float(v):,.1f}{UNIT_SUFFIX.get(unit, '')}"
+
+
+def plain(v, unit: str = "count", suppressed: bool = False) -> str:
+    """The number without its unit (for table cells under a unit heading)."""
+    if suppressed:
+        return CONFIDENTIAL
+    if _missing(v):
+        return NOT_AVAILABLE
+    return f"{round(float(v)):,}" if unit == "count" else f"{float(v):,.1f}"
+
+
+def count(v, suppressed: bool = False) -> str:
+    return number(v, "count", suppressed)
+
+
+def denominator(v, unit: str, suppressed: bool = False) -> str:
+    """Denominators: counts of children or records; population for rates; none for counts."""
+    if unit == "count":
+        return NOT_APPLICABLE
+    return count(v, suppressed)
+
+
+def month(d) -> str:
+    """``March 2025`` for a month end."""
+    if _missing(d):
+        return NOT_AVAILABLE
+    return pd.Timestamp(d).strftime("%B %Y")
+
+
+def period(d, frequency: str = "monthly") -> str:
+    """A period end as a reader says it: ``12 months to March 2025`` or ``spring term 2025``."""
+    if _missing(d):
+        return NOT_AVAILABLE
+    ts = pd.Timestamp(d)
+    if frequency == "termly":
+        term = {12: "autumn", 3: "spring", 7: "summer"}.get(ts.month)
+        return f"{term} term {ts.year}" if term else ts.strftime("%d %B %Y")
+    return ts.strftime("%B %Y")
+
+
+def day(d) -> str:
+    if _missing(d):
+        return NOT_AVAILABLE
+    return pd.Timestamp(d).strftime("%d %B %Y").lstrip("0")
+
+
+def unit_label(unit: str) -> str:
+    return UNIT_WORDS.get(unit, unit)
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV for a download; cells a viewer may not see are already ``c`` in the frame.
+
+    Text cells starting with = + - @ are prefixed with ' so a spreadsheet does not run them.
+    """
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(_guard_formula)
+    return out.to_csv(index=False).encode("utf-8")
+
+
+def _guard_formula(v):
+    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") and not _looks_numeric(v):
+        return "'" + v
+    return v
+
+
+def _looks_numeric(s: str) -> bool:
+    try:
+        float(s.replace(",", ""))
+        return True
+    except ValueError:
+        return False

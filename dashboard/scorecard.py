@@ -1,0 +1,201 @@
+"""The board scorecard: one row per indicator, worked out from already-disclosed frames.
+
+Pure pandas (no Streamlit), shared by the home page and the board pack, so the
+page and the printed pack cannot disagree.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard import data
+from dashboard import formatting as fmt
+from metrics.spc import POLARITY_TO_IMPROVEMENT, variation_icon
+
+# MDC variation icons as words and a shape (never colour alone)
+VARIATION = {
+    "common_cause": ("●", "Common cause: no significant change"),
+    "improvement_high": ("▲", "Special cause: improvement (higher)"),
+    "improvement_low": ("▼", "Special cause: improvement (lower)"),
+    "concern_high": ("▲", "Special cause: concern (higher)"),
+    "concern_low": ("▼", "Special cause: concern (lower)"),
+    "neutral_high": ("▲", "Special cause: higher (neither better nor worse)"),
+    "neutral_low": ("▼", "Special cause: lower (neither better nor worse)"),
+}
+VARIATION_KIND = {"common_cause": "common", "improvement_high": "improvement",
+                  "improvement_low": "improvement", "concern_high": "concern",
+                  "concern_low": "concern", "neutral_high": "neutral", "neutral_low": "neutral"}
+POLARITY_WORDS = {"higher": "higher is better", "lower": "lower is better",
+                  "context": "context: neither higher nor lower is better"}
+SPARK_POINTS = 24
+BOARD_COLUMNS = ["Indicator", "Period", "Value", "Based on", "Same period last year",
+                 "Direction of travel", "Target", "RAG", "Benchmark", "SPC variation"]
+
+
+def variation_text(icon: str | None) -> str:
+    if not icon:
+        return fmt.NOT_AVAILABLE
+    shape, words = VARIATION.get(icon, ("", icon))
+    return f"{shape} {words}".strip()
+
+
+def direction(current, previous, polarity: str, unit: str) -> tuple[str, str]:
+    """(arrow, word) comparing with the same period a year earlier, at the precision shown."""
+    if current is None or previous is None or pd.isna(current) or pd.isna(previous):
+        return ("", "not available")
+    ndigits = 0 if unit == "count" else 1
+    now, before = round(float(current), ndigits), round(float(previous), ndigits)
+    if now == before:
+        return ("→", "no change")
+    arrow = "▲" if now > before else "▼"
+    if polarity not in ("higher", "lower"):
+        return (arrow, "context")
+    better = (now > before) == (polarity == "higher")
+    return (arrow, "better" if better else "worse")
+
+
+def rag(value, target, tolerance, polarity: str, unit: str) -> str | None:
+    """Green at or better than target, amber within tolerance, red beyond; None without a target.
+
+    Compared at the precision shown (1 dp), so a value shown as 22.0 meets a target of 22.0.
+    """
+    if target is None or pd.isna(target) or polarity not in ("higher", "lower"):
+        return None
+    if value is None or pd.isna(value):
+        return None
+    tolerance = 0.0 if tolerance is None or pd.isna(tolerance) else float(tolerance)
+    v = round(float(value), 0 if unit == "count" else 1)
+    gap = (float(target) - v) if polarity == "higher" else (v - float(target))
+    if gap <= 0:
+        return "Green"
+    return "Amber" if gap <= tolerance + 1e-9 else "Red"
+
+
+def benchmark_text(bench: pd.DataFrame, unit: str) -> str:
+    """``England 22.6% (2024-25); North West 21.7% (2024-25)`` from the latest period of each."""
+    if bench.empty:
+        return "none published"
+    parts = []
+    latest = bench.sort_values("period_label").groupby("geography", sort=False).tail(1)
+    order = latest["geography"].map(lambda g: 0 if g == "England" else 1)
+    for _, b in latest.assign(order=order).sort_values(["order", "geography"]).iterrows():
+        parts.append(f"{b['geography']} {fmt.number(b['value'], unit)} ({b['period_label']})")
+    return "; ".join(parts)
+
+
+def _at_or_before(series: pd.DataFrame, when: pd.Timestamp) -> pd.DataFrame:
+    return series[series["period_end"] <= when]
+
+
+def _same_period_last_year(series: pd.DataFrame, when: pd.Timestamp) -> pd.Series | None:
+    target = (when - pd.DateOffset(years=1)) + pd.offsets.MonthEnd(0)
+    hit = series[series["period_end"] == target]
+    return None if hit.empty else hit.iloc[0]
+
+
+def indicators_for(strategy: str | None) -> pd.DataFrame:
+    """The catalogue, cut to one strategy's measures when one is chosen."""
+    cat = data.catalogue()
+    if not strategy:
+        return cat
+    ids = data.strategies()
+    wanted = set(ids.loc[(ids["strategy"] == strategy) & (ids["indicator_id"] != ""),
+                         "indicator_id"])
+    return cat[cat["indicator_id"].isin(wanted)].reset_index(drop=True)
+
+
+def build(role: str, strategy: str | None, period: pd.Timestamp) -> pd.DataFrame:
+    """One row per indicator for the partnership (locality All, agency All) at ``period``."""
+    cat = indicators_for(strategy)
+    if cat.empty:
+        return pd.DataFrame()
+    ids = list(cat["indicator_id"])
+    vals = data.values(role, indicator_ids=ids, localities=["All"], agencies=["All"])
+    spc = data.spc(role)
+    targets = data.targets().set_index("indicator_id")
+    bench = data.benchmarks()
+    rows = []
+    for _, ind in cat.iterrows():
+        iid, unit, polarity = ind["indicator_id"], ind["unit"], str(ind["polarity"]).lower()
+        series = vals[vals["indicator_id"] == iid].sort_values("period_end")
+        upto = _at_or_before(series, period)
+        cur = upto.iloc[-1] if not upto.empty else None
+        when = cur["period_end"] if cur is not None else None
+        prev = _same_period_last_year(series, when) if when is not None else None
+        hidden = bool(cur is not None and cur["hidden"])
+        prev_hidden = bool(prev is not None and prev["hidden"])
+        value = None if cur is None or hidden else cur["value"]
+        prev_value = None if prev is None or prev_hidden else prev["value"]
+        arrow, word = direction(value, prev_value, polarity, unit)
+        if hidden or prev_hidden:
+            arrow, word = "", fmt.CONFIDENTIAL
+        target = targets["target"].get(iid) if iid in targets.index else None
+        tolerance = targets["tolerance"].get(iid) if iid in targets.index else None
+        status = rag(value, target, tolerance, polarity, unit)
+        point = spc[(spc["indicator_id"] == iid) & (spc["period_end"] == when)]
+        icon = None
+        if not point.empty and point.iloc[0]["point_type"] is not None \
+                and not pd.isna(point.iloc[0]["point_type"]):
+            improvement = POLARITY_TO_IMPROVEMENT.get(polarity, "neutral")
+            icon = variation_icon(point.iloc[0]["point_type"], improvement)
+        spark = upto.tail(SPARK_POINTS)
+        rows.append({
+            "indicator_id": iid, "title": ind["title"], "unit": unit, "polarity": polarity,
+            "frequency": ind["frequency"], "period_end": when,
+            "period_text": fmt.period(when, ind["frequency"]),
+            "value": value, "hidden": hidden,
+            "value_text": fmt.number(value, unit, hidden) if cur is not None else fmt.NOT_AVAILABLE,
+            "numerator": None if cur is None or hidden else cur["numerator"],
+            "denominator": None if cur is None or hidden else cur["denominator"],
+            "based_on": _based_on(cur, unit, ind),
+            "last_year_text": (fmt.number(prev_value, unit, prev_hidden) if prev is not None
+                               else fmt.NOT_AVAILABLE),
+            "arrow": arrow, "direction": word,
+            "target": target, "target_text": (fmt.number(target, unit) if target is not None
+                                              and not pd.isna(target) else "no target"),
+            "rag": status,
+            "benchmark_text": benchmark_text(bench[bench["indicator_id"] == iid], unit),
+            "benchmark_source": "; ".join(dict.fromkeys(
+                bench.loc[bench["indicator_id"] == iid].sort_values("period_label")["source"]
+                .tail(2))),
+            "variation": icon, "variation_text": variation_text(icon),
+            "spark": [None if h or pd.isna(v) else float(v)
+                      for v, h in zip(spark["value"], spark["hidden"], strict=True)],
+            "spark_periods": list(spark["period_end"]),
+            "definition": ind.get("definition", ""),
+        })
+    frame = pd.DataFrame(rows)
+    for col in ("rag", "variation", "target", "value", "numerator", "denominator"):
+        # pandas turns a None into NaN; the renderers test for None
+        frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+    return frame
+
+
+def _based_on(cur, unit: str, ind) -> str:
+    if cur is None:
+        return fmt.NOT_AVAILABLE
+    if cur["hidden"]:
+        return fmt.CONFIDENTIAL
+    if unit == "count":
+        return f"{fmt.count(cur['numerator'])} {ind.get('numerator_label') or ''}".strip()
+    den_label = ind.get("denominator_label") or ("children 0-17" if unit == "rate" else "")
+    return f"{fmt.count(cur['numerator'])} of {fmt.count(cur['denominator'])} {den_label}".strip()
+
+
+def board_table(card: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard as text cells: what the table view, the CSV and the pack show."""
+    if card.empty:
+        return pd.DataFrame(columns=BOARD_COLUMNS)
+    return pd.DataFrame({
+        "Indicator": card["title"],
+        "Period": card["period_text"],
+        "Value": card["value_text"],
+        "Based on": card["based_on"],
+        "Same period last year": card["last_year_text"],
+        "Direction of travel": (card["arrow"] + " " + card["direction"]).str.strip(),
+        "Target": card["target_text"],
+        "RAG": card["rag"].fillna("no RAG (no target)").where(
+            ~card["hidden"], fmt.CONFIDENTIAL),
+        "Benchmark": card["benchmark_text"],
+        "SPC variation": card["variation_text"],
+    })

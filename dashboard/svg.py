@@ -1,0 +1,122 @@
+"""Hand-made SVG charts for HTML output (board pack, scorecard): no JavaScript, no CDN.
+
+A missing value (suppressed or not available) is a gap in the line, never a zero.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+
+import pandas as pd
+
+BLUE, GREY, RED, ORANGE, INK = "#1d70b8", "#505a5f", "#d4351c", "#f47738", "#0b0c0c"
+IMPROVEMENT, CONCERN = "#1d70b8", "#f47738"
+
+
+def _ok(v) -> bool:
+    return v is not None and not (isinstance(v, float) and math.isnan(v)) and not pd.isna(v)
+
+
+def _segments(points: list[tuple[float, float | None]]) -> list[list[tuple[float, float]]]:
+    """Split at missing values so a gap stays a gap."""
+    runs, run = [], []
+    for x, y in points:
+        if y is None:
+            if run:
+                runs.append(run)
+            run = []
+        else:
+            run.append((x, y))
+    if run:
+        runs.append(run)
+    return runs
+
+
+def _path(run: list[tuple[float, float]]) -> str:
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
+
+
+def sparkline(values: list, label: str, width: int = 120, height: int = 28) -> str:
+    """A small trend line; ``label`` is what a screen reader hears."""
+    present = [float(v) for v in values if _ok(v)]
+    if len(present) < 2:
+        return f'<span class="lscp-muted">{escape(label)}</span>'
+    lo, hi = min(present), max(present)
+    span = (hi - lo) or 1.0
+    pad = 3
+    step = (width - 2 * pad) / max(len(values) - 1, 1)
+    pts = [(pad + i * step,
+            (height - pad - (float(v) - lo) / span * (height - 2 * pad)) if _ok(v) else None)
+           for i, v in enumerate(values)]
+    lines = "".join(
+        f'<polyline points="{_path(r)}" fill="none" stroke="{BLUE}" stroke-width="1.6"/>'
+        for r in _segments(pts))
+    last = next(((x, y) for x, y in reversed(pts) if y is not None), None)
+    dot = f'<circle cx="{last[0]:.1f}" cy="{last[1]:.1f}" r="2.4" fill="{INK}"/>' if last else ""
+    return (f'<svg role="img" aria-label="{escape(label)}" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
+            f'<title>{escape(label)}</title>{lines}{dot}</svg>')
+
+
+def line_chart(frame: pd.DataFrame, label: str, value_format, width: int = 680,
+               height: int = 240) -> str:
+    """The XmR chart for print: value, mean, process limits, target; signals marked.
+
+    ``frame`` has period_end, value and optionally mean, lpl, upl, target, point_type.
+    """
+    frame = frame.sort_values("period_end").reset_index(drop=True)
+    if frame.empty or frame["value"].notna().sum() < 1:
+        return f'<p class="lscp-muted">{escape(label)}: no values to chart.</p>'
+    left, right, top, bottom = 70, 20, 14, 34
+    cols = [c for c in ("value", "mean", "lpl", "upl", "target") if c in frame.columns]
+    numbers = pd.concat([frame[c] for c in cols]).dropna()
+    lo, hi = float(numbers.min()), float(numbers.max())
+    if hi == lo:
+        lo, hi = lo - 1, hi + 1
+    lo, hi = lo - (hi - lo) * 0.05, hi + (hi - lo) * 0.05
+    n = len(frame)
+    xs = [left + i * (width - left - right) / max(n - 1, 1) for i in range(n)]
+
+    def y(v: float) -> float:
+        return top + (hi - float(v)) / (hi - lo) * (height - top - bottom)
+
+    parts = [f'<rect x="{left}" y="{top}" width="{width - left - right}" '
+             f'height="{height - top - bottom}" fill="#ffffff" stroke="#b1b4b6"/>']
+    for v in (lo + (hi - lo) * k / 4 for k in range(5)):
+        parts.append(f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end" '
+                     f'font-size="11" fill="{INK}">{escape(value_format(v))}</text>')
+    ticks = sorted({0, n - 1, *range(0, n, max(n // 6, 1))})
+    for i in ticks:
+        when = pd.Timestamp(frame["period_end"].iloc[i]).strftime("%b %Y")
+        parts.append(f'<text x="{xs[i]:.1f}" y="{height - 12}" text-anchor="middle" '
+                     f'font-size="11" fill="{INK}">{when}</text>')
+    for col, colour, dash, name in (("upl", GREY, "4 3", "upper process limit"),
+                                    ("lpl", GREY, "4 3", "lower process limit"),
+                                    ("mean", INK, "", "mean"), ("target", RED, "8 4", "target")):
+        if col in frame.columns and frame[col].notna().any():
+            v = float(frame[col].dropna().iloc[-1])
+            parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(v):.1f}" '
+                         f'y2="{y(v):.1f}" stroke="{colour}" stroke-width="1.2" '
+                         f'stroke-dasharray="{dash}"><title>{name}</title></line>')
+    pts = [(x, y(v) if _ok(v) else None) for x, v in zip(xs, frame["value"], strict=True)]
+    for run in _segments(pts):
+        parts.append(f'<polyline points="{_path(run)}" fill="none" stroke="{BLUE}" '
+                     'stroke-width="2"/>')
+    kinds = frame["point_type"] if "point_type" in frame.columns else [None] * n
+    for (x, yy), kind in zip(pts, kinds, strict=True):
+        if yy is None:
+            continue
+        kind = kind if isinstance(kind, str) else ""
+        if "improvement" in kind:
+            parts.append(f'<circle cx="{x:.1f}" cy="{yy:.1f}" r="4.5" fill="{IMPROVEMENT}"/>')
+        elif "concern" in kind:
+            parts.append(f'<rect x="{x - 4:.1f}" y="{yy - 4:.1f}" width="8" height="8" '
+                         f'fill="{CONCERN}" stroke="{INK}" stroke-width="0.8"/>')
+        elif "neutral" in kind:
+            parts.append(f'<circle cx="{x:.1f}" cy="{yy:.1f}" r="4" fill="#4c2c92"/>')
+        else:
+            parts.append(f'<circle cx="{x:.1f}" cy="{yy:.1f}" r="2.2" fill="{BLUE}"/>')
+    return (f'<svg role="img" aria-label="{escape(label)}" width="100%" '
+            f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" '
+            f'style="max-width:{width}px"><title>{escape(label)}</title>{"".join(parts)}</svg>')

@@ -1,0 +1,117 @@
+"""Pieces every page uses: headings, notes, banners, chart + table + CSV blocks."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from dashboard import formatting as fmt
+
+REVISION_NOTE = ("The latest months may be revised: each refresh uses every record in the "
+                 "extracts as they stand, including late-recorded ones.")
+
+
+def role() -> str:
+    return st.session_state.get("role", "viewer")
+
+
+def require_db() -> None:
+    """Stop the page with a plain message when there is no database to read."""
+    try:
+        data.live().current()
+    except data.DatabaseUnavailable as exc:
+        st.error(str(exc))
+        st.stop()
+
+
+def refreshed_note() -> None:
+    info = data.meta()
+    st.caption(
+        f"Data as at **{fmt.day(info.get('as_at'))}**, refreshed {_when(info.get('built_at'))}. "
+        + REVISION_NOTE)
+
+
+def _when(raw) -> str:
+    try:
+        ts = pd.Timestamp(raw)
+    except (TypeError, ValueError):
+        return fmt.NOT_AVAILABLE
+    if pd.isna(ts):
+        return fmt.NOT_AVAILABLE
+    return ts.strftime("%d %B %Y at %H:%M").lstrip("0") + (" UTC" if ts.tzinfo else "")
+
+
+def failed_run_banner(small: bool = False) -> None:
+    failed = data.failed_runs_since_publish()
+    if not failed:
+        return
+    latest = failed[0]
+    if small:
+        st.warning(
+            f"The latest data refresh failed ({_when(latest.started_at)}). These figures are "
+            "from the last successful refresh. See **Data quality**.", icon=":material/warning:")
+    else:
+        st.error(
+            f"**The latest data refresh failed** ({_when(latest.started_at)}, run "
+            f"{latest.run_id}): {latest.message or 'no message'}. The dashboard still shows the "
+            f"last published data. {len(failed)} failed run(s) since the last publish.",
+            icon=":material/error:")
+
+
+def role_note() -> None:
+    if data.unsuppressed(role()):
+        st.sidebar.warning("**Analyst view**: unsuppressed figures. Do not share outside the "
+                           "partnership.", icon=":material/lock_open:")
+    else:
+        st.sidebar.info("Figures based on 1 to 5 children or records are shown as **c** "
+                        "(confidential).", icon=":material/lock:")
+
+
+def disclosed_table(frame: pd.DataFrame, unit: str, columns: dict[str, str]) -> pd.DataFrame:
+    """Cells as text for tables and CSV: ``c`` hidden, ``x`` not available, ``z`` n/a."""
+    out = pd.DataFrame(index=frame.index)
+    hidden = frame["hidden"].fillna(False).astype(bool) if "hidden" in frame else False
+    for col, label in columns.items():
+        if col == "period_end":
+            out[label] = frame[col].dt.strftime("%Y-%m-%d")
+        elif col == "numerator":
+            out[label] = [fmt.CONFIDENTIAL if h else _plain(v, "count")
+                          for v, h in zip(frame[col], _flags(hidden, frame), strict=True)]
+        elif col == "denominator":
+            out[label] = [fmt.NOT_APPLICABLE if unit == "count" else
+                          fmt.CONFIDENTIAL if h else _plain(v, "count")
+                          for v, h in zip(frame[col], _flags(hidden, frame), strict=True)]
+        elif col == "value":
+            out[label] = [fmt.CONFIDENTIAL if h else _plain(v, unit)
+                          for v, h in zip(frame[col], _flags(hidden, frame), strict=True)]
+        else:
+            out[label] = frame[col]
+    return out.reset_index(drop=True)
+
+
+def _flags(hidden, frame):
+    return hidden if isinstance(hidden, pd.Series) else [False] * len(frame)
+
+
+def _plain(v, unit: str) -> str:
+    if v is None or pd.isna(v):
+        return fmt.NOT_AVAILABLE
+    return f"{round(float(v))}" if unit == "count" else f"{float(v):.1f}"
+
+
+def chart_with_table(fig, table: pd.DataFrame, filename: str, key: str,
+                     caption: str | None = None) -> None:
+    """A chart, its table alternative and a CSV download of that table."""
+    st.plotly_chart(fig, key=f"chart_{key}", config={"displaylogo": False})
+    if caption:
+        st.caption(caption)
+    with st.expander("View as table"):
+        st.dataframe(table, hide_index=True, key=f"table_{key}")
+    download_csv(table, filename, key)
+
+
+def download_csv(table: pd.DataFrame, filename: str, key: str,
+                 label: str = "Download this table (CSV)") -> None:
+    st.download_button(label, fmt.csv_bytes(table), file_name=filename, mime="text/csv",
+                       key=f"csv_{key}", icon=":material/download:", on_click="ignore")

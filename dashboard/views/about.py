@@ -1,0 +1,74 @@
+"""About: definitions, benchmark sources, disclosure control and accessibility."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, scorecard, ui
+from dashboard import formatting as fmt
+
+ui.require_db()
+st.title("About this dashboard")
+st.write("This dashboard shows how a Local Safeguarding Children Partnership is doing against "
+         "its neglect strategy. Agencies send extracts of their records; a pipeline checks "
+         "them against data contracts, pseudonymises child identifiers, works out 24 "
+         "indicators by locality, agency and month, and publishes them here.")
+ui.refreshed_note()
+
+st.header("Definitions", divider="gray")
+cat = data.catalogue()
+definitions = pd.DataFrame({
+    "Indicator": cat["title"], "Id": cat["indicator_id"],
+    "Measured as": cat["unit"].map(fmt.unit_label),
+    "Better when": cat["polarity"].str.lower().map(scorecard.POLARITY_WORDS),
+    "Frequency": cat["frequency"], "Definition": cat["definition"].fillna(""),
+    "Strategies": cat["strategies"].fillna("")})
+st.dataframe(definitions, hide_index=True, key="table_definitions")
+ui.download_csv(definitions, "definitions.csv", "definitions")
+st.write("Most indicators cover the rolling 12 months to each month end; rates are per 10,000 "
+         "children aged 0 to 17; percentages and rates are shown to one decimal place.")
+
+st.header("Benchmarks and their sources", divider="gray")
+bench = data.benchmarks().merge(cat[["indicator_id", "title"]], on="indicator_id", how="left")
+bench_table = pd.DataFrame({"Indicator": bench["title"].fillna(bench["indicator_id"]),
+                            "Area": bench["geography"], "Year": bench["period_label"],
+                            "Value": bench["value"].map(lambda v: f"{v:.1f}"),
+                            "Source": bench["source"]})
+st.dataframe(bench_table, hide_index=True, key="table_benchmarks")
+ui.download_csv(bench_table, "benchmarks.csv", "benchmarks")
+
+st.header("Statistical process control", divider="gray")
+st.write("Monthly series are shown as XmR charts following NHS England's Making Data Count "
+         "guidance: the mean and process limits (mean ± 2.66 × the average moving range) "
+         "describe the usual variation. A signal is a point outside the limits, 7 points in a "
+         "row on one side of the mean, 7 points in a row rising or falling, or 2 of 3 points "
+         "close to a limit on the same side. Each signal is called an improvement or a "
+         "concern according to whether higher or lower is better for the indicator.")
+
+st.header("Disclosure control", divider="gray")
+threshold = data.meta().get("suppression_threshold", "5")
+st.write(f"To protect children's privacy, counts from 1 to {threshold} are shown as **c**, and "
+         "so is any rate or percentage whose numerator or denominator is in that range. Other "
+         "cells are also hidden where they would let a hidden cell be worked out from the "
+         "partnership total. True zeros are shown as 0. The same applies to charts (a hidden "
+         "point is a gap), tables, downloads and the board pack. Analysts with permission see "
+         "the unsuppressed figures. Symbols follow the Government Statistical Service "
+         "convention: **c** confidential, **x** not available, **z** not applicable.")
+
+st.header("Accessibility statement", divider="gray")
+st.write("We want as many people as possible to be able to use this dashboard. It aims to "
+         "meet the Web Content Accessibility Guidelines (WCAG) 2.2 at level AA:")
+st.markdown("""
+- every chart has a table alternative (**View as table**) and a CSV download;
+- colour is never the only signal: direction of travel, RAG ratings and SPC signals are also
+  given in words, and special-cause points also differ in shape;
+- text and interface colours meet a contrast ratio of at least 4.5:1 (GOV.UK colours);
+- you can use every page with a keyboard, and pages have meaningful titles and headings;
+- the board pack is a plain HTML file that prints to PDF and works with screen readers.
+
+Known limitations: the interactive charts are drawn on a canvas, so use their tables with a
+screen reader; the heatmap on the Localities page relies on its text labels and table.
+Every page is checked automatically with axe-core for serious or critical problems.
+If you find a problem, please tell the partnership's business unit.
+""")

@@ -1,0 +1,58 @@
+"""Board scorecard (home): every indicator at a glance for a strategy and a month."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import boardpack, data, scorecard, ui
+from dashboard import formatting as fmt
+
+ALL_STRATEGIES = "All strategies"
+
+ui.require_db()
+role = ui.role()
+st.title("Board scorecard")
+ui.failed_run_banner(small=True)
+st.write("How the partnership is doing on each neglect measure: the latest figure, the change "
+         "since the same month last year, the target and the statistical signal. Select an "
+         "indicator's name to explore it.")
+
+choices = [ALL_STRATEGIES, *dict.fromkeys(data.strategies()["strategy"])]
+months = data.periods("monthly") or data.periods()
+left, right = st.columns(2)
+strategy = left.selectbox("Strategy", choices, key="sc_strategy")
+period = right.selectbox("Month", months, format_func=fmt.month, key="sc_period",
+                         help="The latest month is selected first. Termly indicators show the "
+                              "latest term ending in or before this month.")
+ui.refreshed_note()
+
+chosen = None if strategy == ALL_STRATEGIES else strategy
+card = scorecard.build(role, chosen, pd.Timestamp(period))
+if card.empty:
+    st.info("No indicators are linked to this strategy.")
+    st.stop()
+
+st.html(boardpack.scorecard_html(
+    card, caption=f"{strategy}: partnership figures for {fmt.month(period)}"))
+st.caption("Direction of travel compares with the same month a year earlier; better or worse "
+           "follows each indicator's polarity. RAG: green at or better than target, amber within "
+           "tolerance, red beyond; indicators without a target have no RAG. SPC variation uses "
+           "the NHS England Making Data Count rules. c = confidential (small numbers), "
+           "x = not available, z = not applicable.")
+
+table = scorecard.board_table(card)
+with st.expander("View as table"):
+    st.dataframe(table, hide_index=True, key="table_scorecard")
+slug = "all" if chosen is None else "".join(c if c.isalnum() else "-" for c in chosen.lower())
+stamp = pd.Timestamp(period).strftime("%Y-%m")
+a, b = st.columns(2)
+with a:
+    ui.download_csv(table, f"scorecard-{slug}-{stamp}.csv", "scorecard",
+                    label="Download the scorecard (CSV)")
+with b:
+    st.download_button(
+        "Download the board pack (HTML, prints to PDF)",
+        data=lambda: boardpack.build(role, chosen, pd.Timestamp(period)).encode("utf-8"),
+        file_name=f"board-pack-{slug}-{stamp}.html", mime="text/html", key="board_pack",
+        icon=":material/print:", on_click="ignore")

@@ -1,0 +1,65 @@
+"""Strategies: each strategy's success measures, their status now, and what cannot be measured."""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import boardpack, data, scorecard, ui
+from dashboard import formatting as fmt
+
+ui.require_db()
+role = ui.role()
+st.title("Strategies")
+st.write("The success measures of the neglect strategies this dashboard draws on, with the "
+         "indicator that measures each one. Some measures cannot be measured from the "
+         "extracts, or only in part: the text says why.")
+ui.refreshed_note()
+
+months = data.periods("monthly") or data.periods()
+card = scorecard.build(role, None, pd.Timestamp(months[0])).set_index("indicator_id")
+measures = data.strategies()
+rows_for_csv = []
+for strategy, group in measures.groupby("strategy", sort=False):
+    st.header(strategy, divider="gray")
+    body = []
+    for m in group.itertuples():
+        iid = m.indicator_id
+        if not iid or iid not in card.index:
+            status = "<td colspan='5'><strong>Not measurable from the extracts.</strong></td>"
+            rows_for_csv.append({"Strategy": strategy, "Success measure": m.success_measure,
+                                 "Indicator": "not measurable", "Value": fmt.NOT_AVAILABLE,
+                                 "Direction of travel": "", "RAG": "", "SPC variation": ""})
+        else:
+            r = card.loc[iid]
+            kind = scorecard.VARIATION_KIND.get(r["variation"] or "", "")
+            rag = (boardpack._badge(r["rag"], boardpack.RAG_STYLE[r["rag"]]) if r["rag"]
+                   else "<span class='lscp-muted'>no target</span>")
+            status = (f"<td><a href='explorer?indicator={escape(iid)}' target='_self'>"
+                      f"{escape(r['title'])}</a></td>"
+                      f"<td class='num'>{escape(r['value_text'])}<br>"
+                      f"<span class='lscp-muted'>{escape(r['period_text'])}</span></td>"
+                      f"<td><span class='{boardpack.DIRECTION_STYLE.get(r['direction'], '')}'>"
+                      f"{escape((r['arrow'] + ' ' + r['direction']).strip())}</span></td>"
+                      f"<td>{rag}</td>"
+                      f"<td><span class='{boardpack.VARIATION_STYLE.get(kind, '')}'>"
+                      f"{escape(r['variation_text'])}</span></td>")
+            rows_for_csv.append({"Strategy": strategy, "Success measure": m.success_measure,
+                                 "Indicator": r["title"], "Value": r["value_text"],
+                                 "Direction of travel": r["direction"],
+                                 "RAG": r["rag"] or "no target",
+                                 "SPC variation": r["variation_text"]})
+        body.append(f"<tr><th scope='row'>{escape(m.success_measure)}</th>{status}</tr>")
+    st.html(f"<div class='lscp-card'><style>{boardpack.CSS}</style><table>"
+            f"<caption>{escape(strategy)}: success measures</caption><thead><tr>"
+            "<th scope='col'>Success measure</th><th scope='col'>Indicator</th>"
+            "<th scope='col'>Latest</th><th scope='col'>Direction of travel</th>"
+            "<th scope='col'>RAG</th><th scope='col'>SPC variation</th></tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table></div>")
+
+table = pd.DataFrame(rows_for_csv)
+with st.expander("View as table"):
+    st.dataframe(table, hide_index=True, key="table_strategies")
+ui.download_csv(table, "strategies.csv", "strategies")

@@ -1,0 +1,225 @@
+"""A small published database with the real table shapes, for dashboard tests.
+
+``build(path)`` writes indicator_values (the full grid, with suppressed cells),
+indicator_catalogue, spc (from metrics.spc, as the pipeline does), the seeds,
+load_report, quarantine, runs and meta. With ``poison=True`` every suppressed
+cell's numerator, denominator and value are replaced by sentinels (424xx) that
+appear nowhere else, so a test can scan what a viewer sees for them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from metrics.spc import build_spc_table
+
+REPO = Path(__file__).resolve().parents[2]
+SEEDS = REPO / "seeds"
+
+LOCALITIES = [("L1", "North"), ("L2", "South"), ("L3", "East"), ("L4", "West"), ("L5", "Central")]
+POPULATION = {"North": 21000, "South": 18500, "East": 15200, "West": 24800, "Central": 12100}
+AGENCIES = [
+    ("POL", "Police", "police", "5A;5B"),
+    ("HLTH", "Health", "health", "3A;3B;3C;3D;3E;3F"),
+    ("EDU", "Schools", "education", "2A;2B"),
+    ("LA", "Local authority", "local authority", "1A;1B;1C;1D;4;6"),
+    ("VCS", "Voluntary sector", "voluntary", ""),
+]
+SENTINEL_NUM, SENTINEL_DEN, SENTINEL_VALUE = 42401, 42402.0, 42403.0
+
+# id, title, unit, polarity, breakdown, frequency, mean numerator, mean denominator
+CATALOGUE = [
+    ("cp_neglect_rate", "Children on a CP plan under neglect", "rate", "lower", "locality", "monthly", 40, None),
+    ("cp_neglect_share", "Share of CP plans that are for neglect", "percent", "lower", "locality", "monthly", 40, 90),
+    ("cp_rate", "Children on a CP plan (all categories)", "rate", "context", "locality", "monthly", 90, None),
+    ("cp_neglect_starts", "CP plans starting under neglect", "count", "lower", "locality", "monthly", 30, None),
+    ("cp_repeat", "Second or subsequent CP plans", "percent", "lower", "locality", "monthly", 20, 90),
+    ("cp_repeat_neglect", "Children on a neglect plan for a second time or more", "percent", "lower", "locality", "monthly", 9, 40),
+    ("cp_repeat_2y", "Repeat CP plans within two years", "percent", "lower", "locality", "monthly", 6, 90),
+    ("rereferral", "Re-referrals within 12 months", "percent", "lower", "locality_agency", "monthly", 60, 280),
+    ("rereferral_neglect", "Neglect re-referrals within 12 months", "percent", "lower", "locality_agency", "monthly", 15, 70),
+    ("referrals_neglect", "Referrals where neglect is a factor", "rate", "lower", "locality_agency", "monthly", 70, None),
+    ("referral_nfa", "Referrals closed with no further action", "percent", "lower", "locality_agency", "monthly", 25, 280),
+    ("assessment_timeliness", "Assessments completed within 45 working days", "percent", "higher", "locality", "monthly", 200, 240),
+    ("cin_to_cp_neglect", "Neglect CIN plans escalating to CP", "percent", "lower", "locality", "monthly", 8, 50),
+    ("cla_neglect_starts", "Children starting care for abuse or neglect", "count", "lower", "locality", "monthly", 12, None),
+    ("eh_neglect_starts", "Early help episodes for neglect", "count", "higher", "locality_agency", "monthly", 40, None),
+    ("eh_assessments", "Early help assessments completed", "count", "higher", "locality_agency", "monthly", 120, None),
+    ("eh_neglect_outcomes_met", "Neglect early help closed with outcomes met", "percent", "higher", "locality_agency", "monthly", 25, 38),
+    ("eh_step_up", "Early help stepping up to social care", "percent", "lower", "locality_agency", "monthly", 15, 110),
+    ("step_downs", "Step-downs from social care to early help", "count", "higher", "locality", "monthly", 30, None),
+    ("step_down_sustained", "Step-downs sustained for six months", "percent", "higher", "locality", "monthly", 24, 30),
+    ("two_year_takeup", "Two-year-old offer take-up", "percent", "higher", "locality", "termly", 160, 210),
+    ("persistent_absence_eh", "Persistent absence of children open to early help", "percent", "lower", "locality", "termly", 30, 85),
+    ("neglect_tools_completed", "Neglect assessment tools completed", "count", "higher", "locality_agency", "monthly", 50, None),
+    ("neglect_tools_improved", "Rescores showing improvement", "percent", "higher", "locality_agency", "monthly", 10, 17),
+]
+
+
+def _periods(frequency: str, months: int, end: pd.Timestamp) -> list[pd.Timestamp]:
+    ends = pd.date_range(end=end, periods=months, freq="ME")
+    if frequency == "monthly":
+        return list(ends)
+    return [d for d in ends if d.month in (3, 7, 12)]
+
+
+def _grid(rng: np.random.Generator, months: int, end: pd.Timestamp) -> pd.DataFrame:
+    """Cells for every locality (and agency) below All, then sums up to All."""
+    frames = []
+    localities = [name for _, name in LOCALITIES] + ["Unknown"]
+    for sort, (iid, _t, unit, _p, breakdown, freq, mean_num, mean_den) in enumerate(CATALOGUE):
+        periods = _periods(freq, months, end)
+        agencies = [a[0] for a in AGENCIES] if breakdown == "locality_agency" else ["All"]
+        idx = pd.MultiIndex.from_product([periods, localities, agencies],
+                                         names=["period_end", "locality", "agency"])
+        cells = idx.to_frame(index=False)
+        share = np.where(cells["locality"] == "Unknown", 0.02, 0.2) / len(agencies)
+        trend = 1 + 0.15 * np.sin(np.arange(len(cells)) / 40 + sort)
+        cells["numerator"] = rng.poisson(mean_num * share * trend * 4)
+        if unit == "percent":
+            cells["denominator"] = cells["numerator"] + rng.poisson(
+                max(mean_den - mean_num, 1) * share * 4)
+        cells["indicator_id"] = iid
+        frames.append(cells)
+    low = pd.concat(frames, ignore_index=True)
+    keys = ["indicator_id", "period_end"]
+    sums = [low]
+    agg = {"numerator": "sum", "denominator": "sum"}
+    by_loc = low.groupby(keys + ["locality"], as_index=False).agg(agg).assign(agency="All")
+    by_agency = low.groupby(keys + ["agency"], as_index=False).agg(agg).assign(locality="All")
+    total = low.groupby(keys, as_index=False).agg(agg).assign(locality="All", agency="All")
+    multi = low["agency"] != "All"
+    sums = [low[multi], by_loc, by_agency[by_agency["agency"] != "All"], total]
+    return pd.concat(sums, ignore_index=True)
+
+
+def _values(rng: np.random.Generator, months: int, end: pd.Timestamp, threshold: int,
+            poison: bool) -> pd.DataFrame:
+    cells = _grid(rng, months, end)
+    # one partnership-level month small enough to be suppressed (the SPC series must hide it)
+    tiny = ((cells["indicator_id"] == "cin_to_cp_neglect") & (cells["locality"] == "All")
+            & (cells["agency"] == "All") & (cells["period_end"] == cells["period_end"].max()
+                                            - pd.offsets.MonthEnd(2)))
+    cells.loc[tiny, "numerator"] = 4
+    units = {c[0]: c[2] for c in CATALOGUE}
+    unit = cells["indicator_id"].map(units)
+    population = cells["locality"].map(POPULATION).fillna(0.0)
+    population[cells["locality"] == "All"] = float(sum(POPULATION.values()))
+    cells["denominator"] = np.where(unit == "rate", population,
+                                    np.where(unit == "count", np.nan, cells["denominator"]))
+    num = cells["numerator"].astype(float)
+    den = cells["denominator"]
+    cells["value"] = np.select(
+        [unit == "count", (unit == "rate") & (den > 0), (unit == "percent") & (den > 0)],
+        [num, num / den * 10_000, num / den * 100], default=np.nan)
+    small = lambda s: (s >= 1) & (s <= threshold)  # noqa: E731
+    cells["suppressed"] = small(cells["numerator"]) | (small(den.fillna(0)) & (unit == "percent"))
+    if poison:
+        hide = cells["suppressed"]
+        cells.loc[hide, "numerator"] = SENTINEL_NUM
+        cells.loc[hide & den.notna(), "denominator"] = SENTINEL_DEN
+        cells.loc[hide, "value"] = SENTINEL_VALUE + rng.integers(0, 90, hide.sum()) / 100
+    cells["numerator"] = cells["numerator"].astype("int64")
+    cols = ["indicator_id", "period_end", "locality", "agency", "numerator", "denominator",
+            "value", "suppressed"]
+    return cells[cols]
+
+
+def _catalogue() -> pd.DataFrame:
+    strategies = pd.read_csv(SEEDS / "strategies.csv")
+    by_ind = strategies.groupby("indicator_id")["strategy"].agg(lambda s: "; ".join(dict.fromkeys(s)))
+    rows = []
+    for sort, (iid, title, unit, polarity, breakdown, freq, _n, _d) in enumerate(CATALOGUE, 1):
+        rows.append({
+            "indicator_id": iid, "title": title, "unit": unit, "polarity": polarity,
+            "breakdown": breakdown, "frequency": freq,
+            "definition": f"{title}: numerator ÷ denominator over the rolling 12 months (test).",
+            "numerator_label": "records counted", "denominator_label": (
+                "children 0-17" if unit == "rate" else "records" if unit == "percent" else ""),
+            "strategies": by_ind.get(iid, ""), "sort_order": sort,
+        })
+    return pd.DataFrame(rows)
+
+
+def build(path: Path, *, poison: bool = False, seed: int = 7, months: int = 30,
+          end: str = "2025-09-30", failed_run_after: bool = False, threshold: int = 5) -> Path:
+    """Write the fake published database to ``path`` (replacing it) and return the path."""
+    path = Path(path)
+    path.unlink(missing_ok=True)
+    rng = np.random.default_rng(seed)
+    end_ts = pd.Timestamp(end)
+    values = _values(rng, months, end_ts, threshold, poison)
+    catalogue = _catalogue()
+    localities = pd.DataFrame(LOCALITIES, columns=["locality_code", "locality_name"])
+    agencies = pd.DataFrame(AGENCIES, columns=["agency_code", "agency_name", "sector",
+                                               "referral_sources"])
+    benchmarks = pd.read_csv(SEEDS / "benchmarks.csv")
+    targets = pd.read_csv(SEEDS / "targets.csv")
+    strategies = pd.read_csv(SEEDS / "strategies.csv", keep_default_na=False)
+    run_id = "20251005T023000Z"
+    started = pd.Timestamp("2025-10-05 02:30:00")
+    runs = pd.DataFrame([
+        {"run_id": "20250905T023000Z", "started_at": pd.Timestamp("2025-09-05 02:30:00"),
+         "finished_at": pd.Timestamp("2025-09-05 02:31:10"), "status": "published",
+         "as_at": pd.Timestamp("2025-08-31").date(), "inbox": "/srv/lscp/inbox",
+         "seeds": "/srv/lscp/seeds", "message": "published"},
+        {"run_id": run_id, "started_at": started, "finished_at": started + pd.Timedelta(minutes=1),
+         "status": "published", "as_at": end_ts.date(), "inbox": "/srv/lscp/inbox",
+         "seeds": "/srv/lscp/seeds", "message": "published with 3 quarantined rows"},
+    ])
+    extracts = ["children", "referrals", "assessments", "cin_plans", "cp_plans", "looked_after",
+                "early_help", "attendance", "two_year_olds", "neglect_tools"]
+    load_report = pd.DataFrame([{
+        "run_id": run_id, "extract": e, "file": f"{e}.csv", "sha256": f"{i:02d}" + "ab" * 31,
+        "rows_read": 1000 + i, "rows_loaded": 1000 + i - (3 if e == "referrals" else 0),
+        "rows_quarantined": 3 if e == "referrals" else 0,
+        "status": "unchanged" if e == "two_year_olds" else "loaded", "message": "",
+    } for i, e in enumerate(extracts)])
+    quarantine = pd.DataFrame([
+        {"run_id": run_id, "extract": "referrals", "file": "referrals.csv", "line": 17,
+         "rule": "bad_date", "column": "referral_date", "value": "31/02/2025"},
+        {"run_id": run_id, "extract": "referrals", "file": "referrals.csv", "line": 240,
+         "rule": "unknown_code", "column": "referral_source", "value": "ZZ"},
+        {"run_id": run_id, "extract": "referrals", "file": "referrals.csv", "line": 512,
+         "rule": "orphan_child", "column": "child_id", "value": "9f2c1a7e"},
+    ])
+    meta = pd.DataFrame([("as_at", str(end_ts.date())), ("run_id", run_id),
+                         ("built_at", "2025-10-05T02:31:10+00:00"), ("lscp_version", "0.1.0"),
+                         ("suppression_threshold", str(threshold))], columns=["key", "value"])
+    con = duckdb.connect(str(path))
+    try:
+        tables = {"indicator_values": values, "indicator_catalogue": catalogue,
+                  "seed_localities": localities, "seed_agencies": agencies,
+                  "seed_benchmarks": benchmarks, "seed_targets": targets,
+                  "seed_strategies": strategies, "runs": runs, "load_report": load_report,
+                  "quarantine": quarantine, "meta": meta}
+        for name, frame in tables.items():
+            con.register("frame", frame)
+            con.execute(f"create table {name} as select * from frame")
+            con.unregister("frame")
+        con.execute("alter table indicator_values alter period_end type date")
+        con.execute("alter table indicator_values alter numerator type bigint")
+        build_spc_table(con)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    history = Path(str(path) + ".history.jsonl")
+    history.unlink(missing_ok=True)
+    if failed_run_after:
+        failed = {"run_id": "20251006T023000Z", "started_at": "2025-10-06T02:30:00",
+                  "finished_at": "2025-10-06T02:30:20", "status": "failed",
+                  "as_at": None, "inbox": "/srv/lscp/inbox", "seeds": "/srv/lscp/seeds",
+                  "message": "referrals.csv: missing required column: referral_date"}
+        history.write_text(json.dumps(failed) + "\n", encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":  # python -m tests.dashboard.fake_db OUT.duckdb
+    import sys
+
+    print(build(Path(sys.argv[1]), poison="--poison" in sys.argv))
