@@ -26,7 +26,7 @@ from pipelines.errors import RunFailed, UserError
 from pipelines.ingest_extract import parse, settle
 from pipelines.ingest_report import IngestResult
 from pipelines.pseudonymise import install_hmac_macro, key_fingerprint, pseudonymise
-from pipelines.readers import FileRejected, discover, read_file, sha256_file
+from pipelines.readers import FileRejected, discover, read_file, scan_file, sha256_file
 from pipelines.schema import EXTRACTS, SRC_TABLES, create_empty_sources
 
 __all__ = ["ingest", "IngestResult", "pseudonymise"]
@@ -158,7 +158,8 @@ def _deliver(con, contract, inbox_file, force, fingerprint, previous, prev_table
                             else "no file in the inbox"),
                 "note": "no file"}
     path = inbox_file.path
-    sha = sha256_file(path)
+    scan = scan_file(path) if path.suffix.lower() == ".csv" else None
+    sha = scan.sha256 if scan else sha256_file(path)
     mtime = dt.datetime.fromtimestamp(inbox_file.mtime).replace(microsecond=0)
     seen = con.execute("select file, loaded_at from archive_files where extract = ? and "
                        "sha256 = ? order by loaded_at desc limit 1", [extract, sha]).fetchall()
@@ -175,7 +176,7 @@ def _deliver(con, contract, inbox_file, force, fingerprint, previous, prev_table
                                 f"{force['file']} stays in force")}
     table = f"raw_{extract}"
     try:
-        raw = read_file(con, path, contract, table, workdir)
+        raw = read_file(con, path, contract, table, workdir, scan)
     except FileRejected as exc:
         kept = force is not None and _reuse(con, extract, previous, prev_tables)
         return {"status": "failed", "force": force if kept else None, "file": path.name,

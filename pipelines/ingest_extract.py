@@ -106,9 +106,10 @@ def settle(con, parsed: Parsed, pseudonym: str, target: str) -> None:
     if target.startswith("land_"):  # kept with file and line for the cross-file rules
         con.execute(f"create or replace table {target} as select {cols}, {file} as _file, "
                     f"_line from {typed} anti join {first} using (_line)")
-    else:  # straight into src_<extract> / seed_<name>, in file order
+    else:  # straight into src_<extract> / seed_<name> (seeds keep the file's order)
+        order = " order by _line" if target.startswith("seed_") else ""
         con.execute(f"insert into {target} select {cols} from {typed} "
-                    f"anti join {first} using (_line) order by _line")
+                    f"anti join {first} using (_line){order}")
     con.execute(f"drop table if exists {typed}")
     for t in (fails, first):
         con.execute(f"drop table if exists {t}")

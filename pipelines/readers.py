@@ -92,7 +92,8 @@ def sha256_file(path: Path) -> str:
 
 
 @dataclass
-class _Scan:
+class Scan:
+    sha256: str
     size: int
     utf8: bool
     bom: bool
@@ -100,9 +101,10 @@ class _Scan:
     head: bytes
 
 
-def _scan_csv(path: Path) -> _Scan:
-    """One streamed pass: UTF-8 validity, BOM, and the number of physical lines."""
+def scan_file(path: Path) -> Scan:
+    """One streamed pass: SHA-256, UTF-8 validity, BOM, and the number of physical lines."""
     decoder = codecs.getincrementaldecoder("utf-8")()
+    digest = hashlib.sha256()
     utf8 = True
     newlines = 0
     size = 0
@@ -110,6 +112,7 @@ def _scan_csv(path: Path) -> _Scan:
     tail = b""
     with open(path, "rb") as f:
         while chunk := f.read(CHUNK):
+            digest.update(chunk)
             if not head:
                 head = chunk[:65536]
             size += len(chunk)
@@ -128,7 +131,8 @@ def _scan_csv(path: Path) -> _Scan:
     stripped = tail.rstrip(b"\r\n\t ")
     trailing_newlines = tail[len(stripped):].count(b"\n")
     lines = newlines - trailing_newlines + (1 if stripped else 0)
-    return _Scan(size, utf8, head.startswith(codecs.BOM_UTF8), max(lines - 1, 0), head)
+    return Scan(digest.hexdigest(), size, utf8, head.startswith(codecs.BOM_UTF8),
+                max(lines - 1, 0), head)
 
 
 def _looks_binary(head: bytes) -> bool:
@@ -173,16 +177,18 @@ def _select_contract_columns(names: list[str], contract, source: dict[str, str])
     return ", ".join(cols)
 
 
-def read_file(con, path: Path, contract, table: str, workdir: Path) -> RawFile:
-    """Read one extract (or seeds) file into TEMP table ``table``; FileRejected on failure."""
+def read_file(con, path: Path, contract, table: str, workdir: Path,
+              scan: Scan | None = None) -> RawFile:
+    """Read one extract (or seeds) file into TEMP table ``table``; FileRejected on failure.
+
+    ``scan`` is the file's scan_file() when the caller already has it (for the SHA-256)."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         return _read_xlsx(con, path, contract, table)
-    return _read_csv(con, path, contract, table, workdir)
+    return _read_csv(con, path, contract, table, workdir, scan or scan_file(path))
 
 
-def _read_csv(con, path: Path, contract, table: str, workdir: Path) -> RawFile:
-    scan = _scan_csv(path)
+def _read_csv(con, path: Path, contract, table: str, workdir: Path, scan: Scan) -> RawFile:
     if scan.size == 0 or not scan.head.strip():
         raise FileRejected("empty file")
     if scan.head.startswith(b"PK\x03\x04") or _looks_binary(scan.head):
@@ -208,7 +214,7 @@ def _read_csv(con, path: Path, contract, table: str, workdir: Path) -> RawFile:
             source.unlink(missing_ok=True)
 
 
-def _encoding_label(scan: _Scan) -> str:
+def _encoding_label(scan: Scan) -> str:
     return ("utf-8 with BOM" if scan.bom else "utf-8") if scan.utf8 else "windows-1252"
 
 
