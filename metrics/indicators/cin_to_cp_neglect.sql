@@ -1,0 +1,54 @@
+-- cin_to_cp_neglect: Neglect CIN plans escalating to CP (%).
+-- numerator:   CIN plans of a neglect-related referral (int_referrals__classified) with
+--              end_date in the rolling 12 months ending E, followed by a CP plan (any
+--              category) of the same child starting on or after the CIN plan's start and
+--              on or before its end + 7 days.
+-- denominator: CIN plans of a neglect-related referral with end_date in the rolling 12
+--              months ending E (plans with no end date are not ending).
+with
+
+neglect_referrals as (
+    select referral_id from int_referrals__classified where is_neglect_related
+),
+cin_plans as (
+    select * from stg_cin_plans
+    where end_date is not null
+        and referral_id in (select referral_id from neglect_referrals)
+),
+cp_plans as (select child_id, start_date from stg_cp_plans),
+periods as (select * from int_month_ends),
+
+flagged as (
+    select
+        cin_plans.*,
+        exists (
+            select 1 from cp_plans
+            where cp_plans.child_id = cin_plans.child_id
+                and cp_plans.start_date between cin_plans.start_date and cin_plans.end_date + 7
+        ) as escalated
+    from cin_plans
+),
+
+by_month as (
+    select
+        date_trunc('month', end_date)::date as month,
+        locality,
+        count(*) filter (where escalated) as numerator,
+        count(*) as denominator
+    from flagged
+    group by all
+),
+
+final as (
+    select
+        periods.period_end,
+        by_month.locality,
+        null as agency,
+        sum(by_month.numerator) as numerator,
+        sum(by_month.denominator) as denominator
+    from periods
+    join by_month on by_month.month between periods.window_start and periods.period_end
+    group by all
+)
+
+select * from final

@@ -1,0 +1,103 @@
+-- Every indicator on its full grid, zero-filled, with denominators and values.
+-- Grid: each indicator's periods (month ends, or its extract's terms) x every locality
+-- (seed localities by name, Unknown, All) x agency (All; plus every seed agency for
+-- locality_agency indicators). All = the sum over localities / agencies (a record whose
+-- agency no seed lists counts only in agency All). Rates divide by the locality's
+-- children 0-17 (also on agency rows; Unknown: 0, value NULL); counts have no
+-- denominator and their value is the count; percentages are 0-100.
+with
+
+catalogue as (select * from indicator_catalogue),
+cells as (select * from indicator_cells),
+population as (select * from int_population),
+
+localities as (
+    select distinct locality_name as locality from seed_localities
+    union all select 'Unknown'
+    union all select 'All'
+),
+
+periods as (
+    select catalogue.indicator_id, month_ends.period_end
+    from catalogue
+    cross join int_month_ends as month_ends
+    where catalogue.frequency = 'monthly'
+    union all
+    select catalogue.indicator_id, terms.term_end
+    from catalogue
+    join int_terms as terms on terms.extract = catalogue.term_source
+    where catalogue.frequency = 'termly'
+),
+
+agencies as (
+    select indicator_id, 'All' as agency from catalogue
+    union all
+    select catalogue.indicator_id, seed.agency_code
+    from catalogue
+    cross join (select distinct agency_code from seed_agencies) as seed
+    where catalogue.breakdown = 'locality_agency'
+),
+
+grid as (
+    select periods.indicator_id, periods.period_end, localities.locality, agencies.agency
+    from periods
+    cross join localities
+    join agencies on agencies.indicator_id = periods.indicator_id
+),
+
+rolled_up as (
+    select
+        indicator_id,
+        period_end,
+        if(grouping(locality) = 1, 'All', locality) as locality,
+        if(grouping(agency) = 1, 'All', agency) as agency,
+        sum(numerator) as numerator,
+        sum(denominator) as denominator
+    from cells
+    group by grouping sets (
+        (indicator_id, period_end, locality, agency),
+        (indicator_id, period_end, locality),
+        (indicator_id, period_end, agency),
+        (indicator_id, period_end)
+    )
+),
+
+filled as (
+    select
+        grid.indicator_id,
+        grid.period_end,
+        grid.locality,
+        grid.agency,
+        catalogue.unit,
+        catalogue.sort_order,
+        coalesce(rolled_up.numerator, 0)::bigint as numerator,
+        case catalogue.unit
+            when 'count' then null
+            when 'rate' then coalesce(population.population, 0)
+            else coalesce(rolled_up.denominator, 0)
+        end::double as denominator
+    from grid
+    join catalogue on catalogue.indicator_id = grid.indicator_id
+    left join rolled_up
+        on rolled_up.indicator_id = grid.indicator_id
+        and rolled_up.period_end = grid.period_end
+        and rolled_up.locality = grid.locality
+        and rolled_up.agency = grid.agency
+    left join population
+        on population.period_end = grid.period_end
+        and population.locality = grid.locality
+),
+
+final as (
+    select
+        *,
+        case
+            when unit = 'count' then numerator::double
+            when denominator = 0 then null
+            when unit = 'rate' then numerator / denominator * 10000
+            else numerator / denominator * 100
+        end as value
+    from filled
+)
+
+select * from final

@@ -1,0 +1,28 @@
+-- Early help episodes with the child's locality; the agency is the lead agency.
+with
+
+episodes as (select * from src_early_help),
+children as (select * from stg_children),
+
+final as (
+    select
+        -- ids
+        episodes.episode_id,
+        episodes.child_id,
+        episodes.family_id,
+        upper(trim(episodes.lead_agency)) as agency,
+        -- dates
+        episodes.start_date,
+        episodes.assessment_date,
+        episodes.end_date,
+        -- details
+        coalesce(episodes.neglect_identified, false) as neglect_identified,
+        episodes.source,
+        episodes.end_reason,
+        -- place
+        coalesce(children.locality, 'Unknown') as locality
+    from episodes
+    left join children on children.child_id = episodes.child_id
+)
+
+select * from final

@@ -1,0 +1,19 @@
+-- Periods of care with the child's locality.
+with
+
+periods as (select * from src_looked_after),
+children as (select * from stg_children),
+
+final as (
+    select
+        periods.period_id,
+        periods.child_id,
+        periods.start_date,
+        periods.end_date,
+        periods.category_of_need,
+        coalesce(children.locality, 'Unknown') as locality
+    from periods
+    left join children on children.child_id = periods.child_id
+)
+
+select * from final

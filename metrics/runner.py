@@ -1,0 +1,177 @@
+"""Run the SQL models in dependency order: a tiny, dbt-shaped runner without dbt.
+
+Models are the ``.sql`` files under ``metrics/models`` (staging, intermediate, marts) and
+``metrics/indicators`` (one per indicator, built as ``ind_<indicator_id>``). Each file is
+one ``select``; its dependencies are the other models' names it mentions. A file may start
+with ``-- materialized: view`` (default: table). The runner itself creates three tables
+the models read: ``run_parameters`` (as-at override and settings), ``indicator_catalogue``
+(from ``catalogue.yaml``) and ``indicator_cells`` (every ``ind_*`` model stacked).
+
+Inputs are only the ``src_<extract>`` and ``seed_<name>`` tables of ``pipelines/schema.py``.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from graphlib import CycleError, TopologicalSorter
+from pathlib import Path
+
+import yaml
+
+from pipelines.config import Settings
+from pipelines.errors import UserError
+
+METRICS_DIR = Path(__file__).resolve().parent
+CATALOGUE_FILE = METRICS_DIR / "catalogue.yaml"
+MODEL_DIRS = ("models/staging", "models/intermediate", "models/marts")
+INDICATOR_DIR = METRICS_DIR / "indicators"
+CELLS = "indicator_cells"
+
+UNITS = {"percent", "rate", "count"}
+POLARITIES = {"higher", "lower", "context"}
+BREAKDOWNS = {"locality", "locality_agency"}
+FREQUENCIES = {"monthly", "termly"}
+
+
+@dataclass
+class Model:
+    name: str
+    sql: str
+    materialized: str = "table"
+    depends_on: set[str] = field(default_factory=set)
+
+
+@dataclass
+class MetricsResult:
+    as_at: date | None
+    first_period: date | None
+    last_period: date | None
+    rows: int
+    rows_suppressed: int
+    models: list[str]
+    seconds: float
+
+    def summary(self) -> str:
+        return (f"indicators as at {self.as_at}: {self.rows:,} values "
+                f"({self.rows_suppressed:,} suppressed) in {self.seconds:.1f} s")
+
+
+def load_catalogue(path: Path = CATALOGUE_FILE) -> list[dict]:
+    """The catalogue entries, checked: every field present and valid, ids unique."""
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    seen = set()
+    for order, entry in enumerate(entries, start=1):
+        ident = entry.get("id")
+        checks = {"unit": UNITS, "polarity": POLARITIES, "breakdown": BREAKDOWNS,
+                  "frequency": FREQUENCIES}
+        for key, allowed in checks.items():
+            if entry.get(key) not in allowed:
+                raise ValueError(f"catalogue {ident}: {key} must be one of {sorted(allowed)}")
+        for key in ("title", "definition", "numerator", "strategies"):
+            if not entry.get(key):
+                raise ValueError(f"catalogue {ident}: {key} is missing")
+        if entry["frequency"] == "termly" and not entry.get("term_source"):
+            raise ValueError(f"catalogue {ident}: a termly indicator needs term_source")
+        if ident in seen:
+            raise ValueError(f"catalogue {ident}: duplicate id")
+        seen.add(ident)
+        entry["sort_order"] = order
+    return entries
+
+
+def _read_model(path: Path, name: str) -> Model:
+    sql = path.read_text(encoding="utf-8").strip().rstrip(";")
+    match = re.match(r"--\s*materialized:\s*(view|table)", sql)
+    return Model(name=name, sql=sql, materialized=match.group(1) if match else "table")
+
+
+def discover_models(catalogue: list[dict]) -> dict[str, Model]:
+    """Every model by name, with its dependencies worked out from the names it mentions."""
+    models: dict[str, Model] = {}
+    for folder in MODEL_DIRS:
+        for path in sorted((METRICS_DIR / folder).glob("*.sql")):
+            models[path.stem] = _read_model(path, path.stem)
+    ids = [entry["id"] for entry in catalogue]
+    files = {path.stem for path in INDICATOR_DIR.glob("*.sql")}
+    if set(ids) != files:
+        raise ValueError(f"catalogue and indicator SQL files differ: {sorted(set(ids) ^ files)}")
+    for ident in ids:
+        models[f"ind_{ident}"] = _read_model(INDICATOR_DIR / f"{ident}.sql", f"ind_{ident}")
+    stacked = " union all by name ".join(
+        f"select '{ident}' as indicator_id, period_end::date as period_end, "
+        f"locality::varchar as locality, agency::varchar as agency, "
+        f"numerator::bigint as numerator, denominator::double as denominator from ind_{ident}"
+        for ident in ids)
+    models[CELLS] = Model(name=CELLS, sql=stacked)
+    for model in models.values():
+        code = re.sub(r"--[^\n]*", "", model.sql)  # names in comments are not references
+        words = set(re.findall(r"\b[a-z_][a-z0-9_]*\b", code.lower()))
+        model.depends_on = (words & set(models)) - {model.name}
+    return models
+
+
+def execution_order(models: dict[str, Model]) -> list[str]:
+    try:
+        return list(TopologicalSorter({m.name: m.depends_on for m in models.values()})
+                    .static_order())
+    except CycleError as exc:
+        raise ValueError(f"models depend on each other in a cycle: {exc.args[1]}") from None
+
+
+def _drop(con, name: str) -> None:
+    kinds = con.execute(
+        "select 'table' from duckdb_tables() where table_name = $1 and schema_name = current_schema()"
+        " union all "
+        "select 'view' from duckdb_views() where view_name = $1 and schema_name = current_schema()",
+        [name]).fetchall()
+    for (kind,) in kinds:
+        con.execute(f'drop {kind} "{name}"')
+
+
+def _create_inputs(con, catalogue: list[dict], as_at: date | None, settings: Settings) -> None:
+    con.execute("create or replace table run_parameters (as_at_override date, "
+                "suppression_threshold integer, repeat_plan_window_months integer)")
+    con.execute("insert into run_parameters values (?, ?, ?)",
+                [as_at, settings.suppression_threshold, settings.repeat_plan_window_months])
+    con.execute("""create or replace table indicator_catalogue (
+        indicator_id varchar primary key, title varchar, unit varchar, polarity varchar,
+        breakdown varchar, frequency varchar, term_source varchar, definition varchar,
+        numerator_label varchar, denominator_label varchar, strategies varchar,
+        sort_order integer)""")
+    con.executemany(
+        "insert into indicator_catalogue values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [[e["id"], e["title"], e["unit"], e["polarity"], e["breakdown"], e["frequency"],
+          e.get("term_source"), " ".join(e["definition"].split()), e["numerator"],
+          e.get("denominator"), "; ".join(e["strategies"]), e["sort_order"]]
+         for e in catalogue])
+
+
+def build_metrics(con, *, as_at: date | None = None, settings: Settings | None = None,
+                  progress=None) -> MetricsResult:
+    """Build every model into ``con``; ``indicator_values`` is the table to publish."""
+    started = time.perf_counter()
+    settings = settings or Settings()
+    if settings.repeat_plan_window_months < 1:
+        raise UserError("repeat_plan_window_months must be at least 1")
+    catalogue = load_catalogue()
+    models = discover_models(catalogue)
+    order = execution_order(models)
+    _create_inputs(con, catalogue, as_at, settings)
+    for name in order:
+        model = models[name]
+        step = time.perf_counter()
+        _drop(con, name)
+        con.execute(f'create {model.materialized} "{name}" as\n{model.sql}')
+        if progress is not None:
+            print(f"  {name:<40} {time.perf_counter() - step:6.2f} s", file=progress)
+    as_at_used, first, last = con.execute(
+        "select d.as_at, min(m.period_end), max(m.period_end) "
+        "from int_run_dates d left join int_month_ends m on true group by d.as_at").fetchall()[0]
+    rows, suppressed = con.execute(
+        "select count(*), count(*) filter (where suppressed) from indicator_values").fetchall()[0]
+    return MetricsResult(as_at=as_at_used, first_period=first, last_period=last, rows=rows,
+                         rows_suppressed=suppressed, models=order,
+                         seconds=time.perf_counter() - started)
