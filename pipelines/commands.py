@@ -45,9 +45,11 @@ def cmd_generate(args, settings: Settings) -> int:
 
 
 def cmd_run(args, settings: Settings) -> int:
-    inbox = _existing_dir(_need(args.inbox or settings.inbox, "--inbox", "inbox"), "inbox")
+    # The inbox and seeds are checked inside run_pipeline, so that a scheduled run whose
+    # inbox share went missing is recorded in the run history.
+    inbox = Path(_need(args.inbox or settings.inbox, "--inbox", "inbox"))
     db = Path(_need(args.db or settings.db, "--db", "db"))
-    seeds = _existing_dir(args.seeds or settings.seeds or DEFAULT_SEEDS, "seeds folder")
+    seeds = Path(args.seeds or settings.seeds or DEFAULT_SEEDS)
     from pipelines.run import run_pipeline
 
     result = run_pipeline(

@@ -34,6 +34,10 @@ class Settings:
     # extract -> days after which the data-quality page warns that it is stale
     freshness_days: dict[str, int] = field(default_factory=dict)
     schedule_cron: str | None = None
+    schedule_every: str | None = None
+    schedule_on_new_files: bool = False
+    # seconds a run waits for another run on the same database before giving up (0: at once)
+    lock_wait: float = 0.0
 
     def key(self) -> bytes:
         """The pseudonymisation key; a clear error when none is configured."""
@@ -91,7 +95,16 @@ def load_settings(path: str | Path | None = None) -> Settings:
         analysts=[str(a).lower() for a in dashboard.get("analysts", [])],
         freshness_days={k: int(v) for k, v in dashboard.get("freshness_days", {}).items()},
         schedule_cron=schedule.get("cron"),
+        schedule_every=schedule.get("every"),
+        schedule_on_new_files=bool(schedule.get("on_new_files", False)),
+        lock_wait=_seconds(pipeline.get("lock_wait", 0), "[pipeline] lock_wait"),
     )
+
+
+def _seconds(value, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise UserError(f"{name} must be a number of seconds >= 0, not {value!r}")
+    return float(value)
 
 
 def create_key_file(path: Path) -> Path:

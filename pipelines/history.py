@@ -1,0 +1,117 @@
+"""Run history: ``<db>.history.jsonl`` beside the database, and the published ``runs`` table.
+
+A failed run cannot write into the live database (that would break the atomic publish), so
+every run is also logged as JSON lines in ``<db>.history.jsonl``: one line when it starts
+(``status = "running"``) and one when it ends (``published`` or ``failed``). The last line of
+a run id wins. A run killed before its last line (kill -9, power cut) is settled by the next
+run, which holds the lock and so knows nobody else is running: it is ``published`` if the
+live database carries its run id, else ``failed`` with an "interrupted" message.
+
+The ``runs`` table published in each database is this history at publish time, merged with
+the previous database's ``runs`` (so deleting the jsonl file loses nothing published).
+Format documented in docs/operations.md (the dashboard reads both).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+
+RUNS_COLUMNS = [
+    ("run_id", "VARCHAR"), ("started_at", "TIMESTAMP"), ("finished_at", "TIMESTAMP"),
+    ("status", "VARCHAR"), ("as_at", "DATE"), ("inbox", "VARCHAR"), ("seeds", "VARCHAR"),
+    ("message", "VARCHAR"),
+]
+FIELDS = [c for c, _ in RUNS_COLUMNS]
+INTERRUPTED = "interrupted: the run stopped before it finished (killed or the machine went down)"
+
+
+def history_path(db: Path) -> Path:
+    return Path(str(db) + ".history.jsonl")
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def iso(ts: dt.datetime | None) -> str | None:
+    """UTC wall time as ISO 8601 with a Z."""
+    return None if ts is None else ts.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def append(db: Path, record: dict) -> None:
+    """Append one line; O_APPEND + one write keeps concurrent lines whole; fsync'd."""
+    line = json.dumps({k: record.get(k) for k in FIELDS}, default=str) + "\n"
+    fd = os.open(history_path(db), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line.encode("utf-8"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read(db: Path) -> list[dict]:
+    """Every run once (its last line), oldest first. Torn or foreign lines are skipped."""
+    path = history_path(db)
+    if not path.is_file():
+        return []
+    runs: dict[str, dict] = {}
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            row = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(row, dict) and row.get("run_id"):
+            runs[str(row["run_id"])] = {k: row.get(k) for k in FIELDS}
+    return sorted(runs.values(), key=lambda r: (str(r.get("started_at")), str(r["run_id"])))
+
+
+def settle_interrupted(db: Path, live_run_id: str | None) -> list[str]:
+    """Give every run still 'running' its final line. Call only while holding the lock."""
+    settled = []
+    for row in read(db):
+        if row.get("status") != "running":
+            continue
+        published = row["run_id"] == live_run_id
+        append(db, {**row, "status": "published" if published else "failed",
+                    "message": "published (its last history line was lost)" if published
+                    else INTERRUPTED})
+        settled.append(row["run_id"])
+    return settled
+
+
+def write_runs_table(con, db: Path, this_run: dict, previous: str | None,
+                     prev_tables: set[str]) -> int:
+    """Create ``runs`` = previous database's runs + the jsonl history + this run (last wins)."""
+    frames = []
+    if previous and "runs" in prev_tables:
+        have = {r[0] for r in con.execute(
+            "select column_name from duckdb_columns() where database_name = ? "
+            "and table_name = 'runs'", [previous]).fetchall()}
+        cols = ", ".join(f'cast("{c}" as varchar) as "{c}"' if c in have
+                         else f'null::varchar as "{c}"' for c in FIELDS)
+        frames.append(con.execute(f"select {cols} from {previous}.runs").df())
+    frames.append(pd.DataFrame(read(db) + [this_run], columns=FIELDS))
+    merged = pd.concat([f.astype(object) for f in frames if len(f)], ignore_index=True)
+    merged = merged.astype(object).where(merged.notna(), None)
+    merged["run_id"] = merged["run_id"].astype(str)
+    merged = merged.drop_duplicates("run_id", keep="last")
+    body = ", ".join(f'"{c}" {t}' for c, t in RUNS_COLUMNS)
+    con.execute(f"create or replace table runs ({body})")
+    con.register("_runs_frame", merged)
+    try:
+        # Timestamps are UTC wall time; try_cast so one odd line cannot fail a run.
+        con.execute(
+            "insert into runs select run_id, "
+            "try_cast(replace(replace(cast(started_at as varchar), 'T', ' '), 'Z', '') as timestamp), "
+            "try_cast(replace(replace(cast(finished_at as varchar), 'T', ' '), 'Z', '') as timestamp), "
+            "status, try_cast(cast(as_at as varchar) as date), inbox, seeds, message "
+            "from _runs_frame order by 2, 1"
+        )
+    finally:
+        con.unregister("_runs_frame")
+    return con.execute("select count(*) from runs").fetchall()[0][0]

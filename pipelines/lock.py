@@ -1,0 +1,65 @@
+"""One run at a time per database: an exclusive ``flock`` on ``<db>.lock``.
+
+``flock`` locks belong to the open file, so the kernel releases them when the holder exits,
+even after ``kill -9``: a crashed run never leaves a stale lock behind. The lock file itself
+is never deleted (deleting a locked file lets a third process lock a new inode while the
+second still waits on the old one). The holder writes its pid and run id into the file so
+that a refused run can say who is in the way.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from pipelines.errors import LockBusy
+
+
+def lock_path(db: Path) -> Path:
+    return Path(str(db) + ".lock")
+
+
+def _holder(path: Path) -> str:
+    try:
+        info = json.loads(path.read_text(encoding="utf-8") or "{}")
+    except (OSError, ValueError):
+        info = {}
+    if not info.get("pid"):
+        return "another run"
+    return f"another run (pid {info['pid']}, run {info.get('run_id', '?')}, " \
+           f"started {info.get('started_at', '?')})"
+
+
+@contextmanager
+def run_lock(db: Path, *, run_id: str, started_at: str, wait: float = 0.0, poll: float = 0.2):
+    """Hold the database's run lock; wait up to ``wait`` seconds, then raise LockBusy."""
+    path = lock_path(db)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + max(wait, 0.0)
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    waited = f" after waiting {wait:g}s" if wait > 0 else ""
+                    raise LockBusy(
+                        f"{_holder(path)} is already working on {db}{waited}; "
+                        f"try again later (or set LSCP_LOCK_WAIT / [pipeline] lock_wait)"
+                    ) from None
+                time.sleep(poll)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps({"pid": os.getpid(), "run_id": run_id,
+                                  "started_at": started_at}).encode(), 0)
+        try:
+            yield path
+        finally:
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
