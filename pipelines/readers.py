@@ -318,6 +318,25 @@ def _load_csv_python(con, source, contract, table, names, extra, encoding) -> Ra
     return RawFile(table, rows_read, extra, rejects, encoding, [("table", table)])
 
 
+def _first_sheet_row(path: Path) -> int:
+    """The sheet row of the first non-empty row, from the first worksheet's <dimension>
+    (best effort: 1 when the workbook does not say)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = sorted(n for n in z.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
+            if not names:
+                return 1
+            name = "xl/worksheets/sheet1.xml" if "xl/worksheets/sheet1.xml" in names else names[0]
+            with z.open(name) as f:
+                head = f.read(4096).decode("utf-8", errors="replace")
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return 1
+    found = re.search(r'<dimension ref="[A-Z]+(\d+)', head)
+    return int(found.group(1)) if found else 1
+
+
 def _read_xlsx(con, path: Path, contract, table: str) -> RawFile:
     import fastexcel
     import pyarrow as pa
@@ -343,7 +362,8 @@ def _read_xlsx(con, path: Path, contract, table: str) -> RawFile:
     body = [c.slice(1) for c in columns]
     # real date cells arrive as 'YYYY-MM-DD 00:00:00': keep the date
     body = [pc.replace_substring_regex(c, r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1") for c in body]
-    lines = pa.array(range(2, data.num_rows + 1), pa.int64())
+    first = _first_sheet_row(path)  # calamine drops leading empty rows; the lines must not
+    lines = pa.array(range(first + 1, first + data.num_rows), pa.int64())
     arrow = pa.Table.from_arrays([lines] + body, names=["_line"] + [f"c{i}" for i in range(len(body))])
     blank = None
     for c in body:  # a wholly blank sheet row is not a row

@@ -425,3 +425,38 @@ def test_seeds_are_loaded_in_file_order(folders):
 def test_missing_inbox_is_a_user_error(tmp_path):
     with pytest.raises(UserError, match="does not exist"):
         run(tmp_path / "nope", write_seeds(tmp_path / "seeds"))
+
+
+def test_xlsx_lines_are_sheet_rows_even_below_blank_rows(folders):
+    openpyxl = pytest.importorskip("openpyxl")
+    inbox, seeds = folders
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A3"], ws["B3"] = "child_id", "sex"
+    ws["A4"], ws["B4"] = "C1", "M"
+    ws["A6"], ws["B6"] = "C2", "X"
+    wb.save(inbox / "children_x.xlsx")
+    con, result = run(inbox, seeds)
+    assert quarantined(con, "children") == [(6, "unknown_code", "sex", "X")]
+    assert report(result, "children")["rows_read"] == 2
+
+
+def test_xlsx_that_is_not_a_workbook_fails(folders):
+    inbox, seeds = folders
+    (inbox / "children_x.xlsx").write_text("child_id\nC1\n")
+    _con, result = run(inbox, seeds)
+    assert report(result, "children", "failed")["message"].startswith("not a CSV or XLSX file")
+
+
+def test_a_changed_key_reloads_an_unchanged_file(folders, tmp_path):
+    inbox, seeds = folders
+    write_csv(inbox, "children", children_rows("C1"))
+    db1 = tmp_path / "one.duckdb"
+    run(inbox, seeds, con=duckdb.connect(str(db1)))[0].close()
+    con2 = duckdb.connect(str(tmp_path / "two.duckdb"))
+    con2.execute(f"attach '{db1}' as prev (read_only)")
+    result = ingest(con2, inbox, seeds, run_id="run2", key=b"another key", run_date=RUN_DATE,
+                    previous="prev")
+    assert report(result, "children")["status"] == "loaded"
+    assert con2.execute("select child_id from src_children").fetchall() == \
+        [(pseudonymise(["C1"], b"another key")[0],)]
