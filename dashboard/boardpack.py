@@ -94,7 +94,7 @@ def scorecard_html(card: pd.DataFrame, link: bool = True, caption: str = "") -> 
             f'<td>{escape(r["benchmark_text"])}</td>'
             f'<td><span class="{VARIATION_STYLE.get(kind, "")}">'
             f'{escape(r["variation_text"])}</span></td>'
-            f'<td>{svg.sparkline(r["spark"], spark_label)}</td>'
+            f'<td>{svg.as_img(svg.sparkline(r["spark"], spark_label), spark_label)}</td>'
             "</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
     return (f'<div class="lscp-card"><style>{CSS}</style><table>{cap}<thead>{head}</thead>'

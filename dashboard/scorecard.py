@@ -158,7 +158,9 @@ def build(role: str, strategy: str | None, period: pd.Timestamp) -> pd.DataFrame
             "benchmark_source": "; ".join(dict.fromkeys(
                 bench.loc[bench["indicator_id"] == iid].sort_values("period_label")["source"]
                 .tail(2))),
-            "variation": icon, "variation_text": variation_text(icon),
+            "variation": icon,
+            "variation_text": (variation_text(icon) if ind["frequency"] == "monthly"
+                               else "z: termly, too few points for SPC"),
             "spark": [None if h or pd.isna(v) else float(v)
                       for v, h in zip(spark["value"], spark["hidden"], strict=True)],
             "spark_periods": list(spark["period_end"]),

@@ -5,6 +5,7 @@ A missing value (suppressed or not available) is a gap in the line, never a zero
 
 from __future__ import annotations
 
+import base64
 import math
 from html import escape
 
@@ -120,3 +121,11 @@ def line_chart(frame: pd.DataFrame, label: str, value_format, width: int = 680,
     return (f'<svg role="img" aria-label="{escape(label)}" width="100%" '
             f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" '
             f'style="max-width:{width}px"><title>{escape(label)}</title>{"".join(parts)}</svg>')
+
+
+def as_img(svg_text: str, label: str) -> str:
+    """An SVG as an <img> with alt text (survives HTML sanitisers that drop inline SVG)."""
+    if not svg_text.startswith("<svg"):
+        return svg_text
+    encoded = base64.b64encode(svg_text.encode("utf-8")).decode("ascii")
+    return f'<img src="data:image/svg+xml;base64,{encoded}" alt="{escape(label)}">'

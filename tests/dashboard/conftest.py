@@ -1,0 +1,69 @@
+"""Fixtures for the dashboard tests: fake databases, a role, an AppTest with clean caches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.dashboard import fake_db
+
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+PAGES = ["views/scorecard.py", "views/explorer.py", "views/localities.py", "views/agency.py",
+         "views/strategies.py", "views/data_quality.py", "views/about.py"]
+TITLES = {"views/scorecard.py": "Board scorecard", "views/explorer.py": "Indicator explorer",
+          "views/localities.py": "Localities", "views/agency.py": "Agency view",
+          "views/strategies.py": "Strategies", "views/data_quality.py": "Data quality",
+          "views/about.py": "About this dashboard"}
+
+
+@pytest.fixture(scope="session")
+def fake_db_path(tmp_path_factory) -> Path:
+    return fake_db.build(tmp_path_factory.mktemp("db") / "lscp.duckdb")
+
+
+@pytest.fixture(scope="session")
+def poisoned_db_path(tmp_path_factory) -> Path:
+    return fake_db.build(tmp_path_factory.mktemp("poison") / "lscp.duckdb", poison=True)
+
+
+def _clear():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def use_db(monkeypatch, tmp_path):
+    """Point the dashboard at a database and a role: ``use_db(path, role)``."""
+
+    def _use(path: Path, role: str = "viewer", extra: str = "") -> Path:
+        config = tmp_path / "lscp.toml"
+        config.write_text(f'[dashboard]\ndefault_role = "{role}"\n{extra}', encoding="utf-8")
+        monkeypatch.setenv("LSCP_DB", str(path))
+        monkeypatch.setenv("LSCP_CONFIG", str(config))
+        _clear()
+        return path
+
+    yield _use
+    _clear()
+
+
+@pytest.fixture
+def app():
+    """A fresh AppTest of the whole app (call .run() yourself)."""
+    _clear()
+    return AppTest.from_file(str(APP), default_timeout=60)
+
+
+def open_page(at: AppTest, page: str, **query) -> AppTest:
+    """Run the app once (registers the pages), then switch to ``page`` and run it."""
+    if not getattr(at, "_lscp_started", False):
+        at.run()
+        at._lscp_started = True
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

@@ -1,0 +1,196 @@
+"""Every page, every widget path, with AppTest (no browser)."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from dashboard import data
+from tests.dashboard import fake_db
+from tests.dashboard.conftest import PAGES, TITLES, open_page
+
+
+def table(at, column: str) -> pd.DataFrame:
+    """The first table on the page with ``column`` (st.dataframe keys are not exposed)."""
+    for d in at.dataframe:
+        if column in d.value.columns:
+            return d.value
+    raise AssertionError(f"no table with a {column!r} column")
+
+
+def texts(at) -> str:
+    return "\n".join(str(el.proto) for el in _walk(at._tree))
+
+
+def _walk(node):
+    children = getattr(node, "children", None)
+    if children:
+        for child in children.values():
+            yield from _walk(child)
+    elif hasattr(node, "proto"):
+        yield node
+
+
+@pytest.mark.parametrize("role", ["viewer", "analyst"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_with_its_title(app, use_db, fake_db_path, page, role):
+    use_db(fake_db_path, role)
+    at = open_page(app, page)
+    assert [t.value for t in at.title] == [TITLES[page]]
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_home_is_the_scorecard_with_a_refresh_note(app, use_db, fake_db_path):
+    use_db(fake_db_path)
+    at = app.run()
+    assert not at.exception
+    assert at.title[0].value == "Board scorecard"
+    notes = " ".join(c.value for c in at.caption)
+    assert "30 September 2025" in notes and "may be revised" in notes
+
+
+def test_scorecard_strategy_filters_the_rows(app, use_db, fake_db_path):
+    use_db(fake_db_path)
+    at = app.run()
+    everything = table(at, "Direction of travel")
+    assert len(everything) == len(fake_db.CATALOGUE)
+    at.selectbox(key="sc_strategy").set_value("Wigan").run()
+    wigan = table(at, "Direction of travel")
+    measures = pd.read_csv(fake_db.SEEDS / "strategies.csv", keep_default_na=False)
+    wanted = {t for i, t, *_ in fake_db.CATALOGUE
+              if i in set(measures.loc[measures["strategy"] == "Wigan", "indicator_id"])}
+    assert set(wigan["Indicator"]) == wanted
+    html = "\n".join(h.proto.body for h in at.get("html"))
+    assert "explorer?indicator=rereferral_neglect" in html
+    assert "explorer?indicator=cp_rate" not in html
+
+
+def test_scorecard_shows_last_year_direction_rag_and_spc_in_words(app, use_db, fake_db_path):
+    use_db(fake_db_path)
+    at = app.run()
+    card = table(at, "Direction of travel").set_index("Indicator")
+    words = {"better", "worse", "no change", "context", "c", "not available"}
+    assert {d.split(" ", 1)[-1] for d in card["Direction of travel"]} <= words
+    assert card.loc["Children on a CP plan (all categories)", "RAG"].startswith("no RAG")
+    assert card.loc["Re-referrals within 12 months", "RAG"] in {"Green", "Amber", "Red", "c"}
+    termly = card["Period"].str.contains("term")
+    assert card.loc[~termly, "SPC variation"].str.contains("cause").all()
+    assert card.loc[termly, "SPC variation"].str.startswith("z").all()
+    assert "England 22.6% (2024-25)" in card.loc["Re-referrals within 12 months", "Benchmark"]
+
+
+def test_scorecard_earlier_period(app, use_db, fake_db_path):
+    use_db(fake_db_path)
+    at = app.run()
+    at.selectbox(key="sc_period").set_value(pd.Timestamp("2025-03-31")).run()
+    card = table(at, "Direction of travel")
+    assert set(card["Period"]) <= {"March 2025", "spring term 2025"}
+
+
+def test_board_pack_and_csv_buttons(app, use_db, fake_db_path):
+    use_db(fake_db_path)
+    at = app.run()
+    labels = [b.label for b in at.get("download_button")]
+    assert any("board pack" in lbl for lbl in labels)
+    assert any("scorecard (CSV)" in lbl for lbl in labels)
+
+
+def test_explorer_opens_the_indicator_in_the_query(app, use_db, fake_db_path):
+    use_db(fake_db_path)
+    at = open_page(app, "views/explorer.py", indicator="eh_step_up")
+    assert at.selectbox(key="ex_indicator").value == "eh_step_up"
+    assert any(h.value == "Agencies" for h in at.header)  # an agency indicator
+    figures = table(at, "Locality")
+    assert set(figures.columns) == {"Period end", "Locality", "Numerator", "Denominator", "Value"}
+    assert {"All", "North", "Unknown"} <= set(figures["Locality"])
+
+
+def test_explorer_switching_indicator(app, use_db, fake_db_path):
+    use_db(fake_db_path)
+    at = open_page(app, "views/explorer.py")
+    at.selectbox(key="ex_indicator").set_value("cp_rate").run()
+    assert not at.exception
+    assert not any(h.value == "Agencies" for h in at.header)  # locality-only indicator
+    assert at.query_params["indicator"] == "cp_rate"
+    at.selectbox(key="ex_indicator").set_value("two_year_takeup").run()  # termly: no XmR
+    assert not at.exception
+    assert "too few points" in " ".join(c.value for c in at.caption)
+
+
+def test_explorer_xmr_chart_has_limits_and_signals(app, use_db, fake_db_path):
+    use_db(fake_db_path)
+    at = open_page(app, "views/explorer.py", indicator="cp_neglect_starts")
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    names = {t.get("name") for t in charts[0]["data"]}
+    assert {"Value", "Mean", "Upper process limit", "Lower process limit"} <= names
+    spc = data.spc("analyst", "cp_neglect_starts")
+    if (spc["point_type"].fillna("") != "common_cause").any():
+        assert names & {"Special cause: improvement", "Special cause: concern"}
+        assert "Signals" in texts(at)
+
+
+def test_localities_and_agency_widgets(app, use_db, fake_db_path):
+    use_db(fake_db_path)
+    at = open_page(app, "views/localities.py")
+    compared = table(at, "Compared with the partnership")
+    assert set(compared["Compared with the partnership"]) <= {"better", "worse", "similar",
+                                                            "context", "not compared"}
+    at.selectbox(key="loc_period").set_value(pd.Timestamp("2024-12-31")).run()
+    assert not at.exception
+    at = open_page(at, "views/agency.py")
+    at.selectbox(key="ag_agency").set_value("HLTH").run()
+    assert not at.exception
+    assert "Health" in " ".join(m.label for m in at.metric)
+
+
+def test_strategies_list_every_measure(app, use_db, fake_db_path):
+    use_db(fake_db_path)
+    at = open_page(app, "views/strategies.py")
+    measures = table(at, "Success measure")
+    seeds = pd.read_csv(fake_db.SEEDS / "strategies.csv", keep_default_na=False)
+    assert len(measures) == len(seeds)
+    assert {h.value for h in at.header} == set(seeds["strategy"])
+
+
+def test_data_quality_without_and_with_a_failed_run(app, use_db, tmp_path, fake_db_path):
+    use_db(fake_db_path)
+    at = open_page(app, "views/data_quality.py")
+    assert not at.error
+    report = table(at, "SHA-256")
+    assert report["SHA-256"].str.len().eq(64).all()
+    quarantine = table(at, "Total")
+    assert int(quarantine["Total"].sum()) == 3
+    failed = fake_db.build(tmp_path / "failed.duckdb", failed_run_after=True)
+    use_db(failed)
+    at.run()
+    assert any("latest data refresh failed" in e.value for e in at.error)
+    at = open_page(at, "views/scorecard.py")
+    assert any("refresh failed" in w.value for w in at.warning)
+
+
+def test_quarantined_rows_only_for_analysts(app, use_db, fake_db_path):
+    use_db(fake_db_path, "viewer")
+    at = open_page(app, "views/data_quality.py")
+    assert all("rule" not in d.value.columns for d in at.dataframe)
+    use_db(fake_db_path, "analyst")
+    at.run()
+    rows = table(at, "rule")
+    assert set(rows["rule"]) == {"bad_date", "unknown_code", "orphan_child"}
+
+
+def test_stale_extract_warning(app, use_db, fake_db_path):
+    use_db(fake_db_path, extra="[dashboard.freshness_days]\ntwo_year_olds = 10\n")
+    at = open_page(app, "views/data_quality.py")
+    fresh = table(at, "Freshness").set_index("Extract")
+    assert fresh.loc["two_year_olds", "Freshness"].startswith("never loaded")
+    assert fresh.loc["referrals", "Freshness"] == "current"
+    assert any("two_year_olds" in w.value for w in at.warning)
+
+
+def test_missing_database_is_a_plain_message(app, monkeypatch, tmp_path):
+    monkeypatch.setenv("LSCP_DB", str(tmp_path / "nope.duckdb"))
+    at = app.run()
+    assert not at.exception
+    assert "does not exist" in at.error[0].value
