@@ -191,13 +191,14 @@ def _tabulate(indicator: str, recs: pd.DataFrame, periods: list, places: Places)
         levels += [recs.assign(agency=ALL), recs.assign(locality=ALL, agency=ALL)]
     stacked = pd.concat(levels, ignore_index=True)
     stacked = stacked[stacked["agency"].notna()]
+    stacked["period_end"] = pd.to_datetime(stacked["period_end"]).dt.date
     keys = ["period_end", "locality", "agency"]
-    num = stacked[stacked["num"]].groupby(keys)["unit"].nunique().rename("numerator")
-    den = stacked[stacked["den"]].groupby(keys)["unit"].nunique().rename("den_count")
+    num = stacked[stacked["num"]].groupby(keys)["unit"].nunique().to_dict()
+    den = stacked[stacked["den"]].groupby(keys)["unit"].nunique().to_dict()
 
     rows = []
     for period in periods:
-        day = pd.Timestamp(period)
+        day = pd.Timestamp(period).date()
         for locality in places.all_localities():
             for agency in agencies:
                 key = (day, locality, agency)
@@ -208,9 +209,9 @@ def _tabulate(indicator: str, recs: pd.DataFrame, periods: list, places: Places)
                     denominator = float(den.get(key, 0))
                     value = n / denominator * 100 if denominator else np.nan
                 else:  # rate per 10,000 children 0-17 of the locality (agency rows too)
-                    denominator = float(places.children_0_17(locality, day.date()))
+                    denominator = float(places.children_0_17(locality, day))
                     value = n / denominator * 10000 if denominator else np.nan
-                rows.append((indicator, day.date(), locality, agency, n, denominator, value))
+                rows.append((indicator, day, locality, agency, n, denominator, value))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
