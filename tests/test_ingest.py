@@ -460,3 +460,32 @@ def test_a_changed_key_reloads_an_unchanged_file(folders, tmp_path):
     assert report(result, "children")["status"] == "loaded"
     assert con2.execute("select child_id from src_children").fetchall() == \
         [(pseudonymise(["C1"], b"another key")[0],)]
+
+
+def test_history_is_carried_over_and_an_old_file_dropped_again_is_not_reloaded(folders, tmp_path):
+    inbox, seeds = folders
+    jan = write_csv(inbox, "children", children_rows("C1"), name="jan")
+    os.utime(jan, (time.time() - 200, time.time() - 200))
+    previous = None
+    for n, rows in ((1, None), (2, ["C1", "C2"]), (3, None)):
+        if rows:
+            feb = write_csv(inbox, "children", children_rows(*rows), name="feb")
+            os.utime(feb, (time.time() - 100, time.time() - 100))
+        if n == 3:  # January's file dropped again, now the newest
+            again = inbox / "children_jan_again.csv"
+            again.write_bytes(jan.read_bytes())
+        con = duckdb.connect(str(tmp_path / f"db{n}.duckdb"))
+        if previous:
+            con.execute(f"attach '{previous}' as prev (read_only)")
+        con, result = run(inbox, seeds, con=con, previous="prev" if previous else None,
+                          run_id=f"run{n}")
+        con.close()
+        previous = tmp_path / f"db{n}.duckdb"
+    r = report(result, "children")
+    assert r["status"] == "unchanged" and "not loaded twice" in r["message"]
+    assert (r["file"], r["rows_loaded"]) == ("children_feb.csv", 2)
+    con = duckdb.connect(str(previous), read_only=True)
+    assert con.execute("select run_id, file, in_force from archive_files order by loaded_at").fetchall() \
+        == [("run1", "children_jan.csv", False), ("run2", "children_feb.csv", True)]
+    assert con.execute("select distinct run_id from load_report order by 1").fetchall() == \
+        [("run1",), ("run2",), ("run3",)]
