@@ -1,0 +1,71 @@
+"""Roles (OIDC or local setting) and the `lscp serve` command line."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import auth
+from pipelines import serve
+from tests.dashboard.conftest import open_page
+
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s",
+        "client_id": "c", "client_secret": "x",
+        "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration"}
+
+
+def test_role_rules():
+    assert auth.role_for_email("Ana@Example.org", ["ana@example.org"]) == "analyst"
+    assert auth.role_for_email("bob@example.org", ["ana@example.org"]) == "viewer"
+    assert auth.role_for_email(None, []) == "viewer"
+    assert auth.local_role("analyst") == "analyst"
+    assert auth.local_role("admin") == "viewer" and auth.local_role(None) == "viewer"
+
+
+def test_default_is_the_restricted_view(app, use_db, fake_db_path, monkeypatch, tmp_path):
+    use_db(fake_db_path)
+    monkeypatch.delenv("LSCP_CONFIG")
+    monkeypatch.chdir(tmp_path)  # no lscp.toml here
+    at = app.run()
+    assert at.session_state["role"] == "viewer"
+    assert "shown as **c**" in at.sidebar.info[0].value
+
+
+def test_local_analyst_setting(app, use_db, fake_db_path):
+    use_db(fake_db_path, "analyst")
+    at = app.run()
+    assert at.session_state["role"] == "analyst"
+    assert "unsuppressed" in at.sidebar.warning[0].value
+
+
+def test_oidc_logged_out_sees_only_the_login(app, use_db, fake_db_path):
+    use_db(fake_db_path, "analyst")  # the local default must not apply once auth is on
+    app.secrets["auth"] = AUTH
+    app.user = {"is_logged_in": False}
+    at = app.run()
+    assert [b.label for b in at.button] == ["Log in"]
+    assert not at.dataframe and not at.get("html")
+
+
+@pytest.mark.parametrize(("email", "role"), [("ana@example.org", "analyst"),
+                                             ("bob@example.org", "viewer")])
+def test_oidc_role_from_email(app, use_db, fake_db_path, email, role):
+    use_db(fake_db_path, "viewer", extra='analysts = ["ana@example.org"]\n')
+    app.secrets["auth"] = AUTH
+    app.user = {"is_logged_in": True, "email": email}
+    at = open_page(app, "views/scorecard.py")
+    assert at.session_state["role"] == role
+    assert "Log out" in [b.label for b in at.sidebar.button]
+
+
+def test_serve_command_line(tmp_path):
+    cmd = serve.streamlit_command(8600, "127.0.0.1", cwd=tmp_path)
+    assert cmd[cmd.index("--server.port") + 1] == "8600"
+    assert cmd[cmd.index("--browser.gatherUsageStats") + 1] == "false"
+    assert "--secrets.files" not in cmd or str(tmp_path) not in " ".join(cmd)
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text("[auth]\n")
+    cmd = serve.streamlit_command(8600, "127.0.0.1", cwd=tmp_path)
+    assert str(tmp_path / ".streamlit" / "secrets.toml") in cmd
+    assert (serve.ROOT / ".streamlit" / "config.toml").is_file()
+    config = (serve.ROOT / ".streamlit" / "config.toml").read_text()
+    assert "gatherUsageStats = false" in config and 'toolbarMode = "viewer"' in config

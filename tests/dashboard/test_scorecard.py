@@ -1,0 +1,90 @@
+"""Scorecard rules: direction of travel, RAG, benchmarks, variation words; formatting."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dashboard import formatting as fmt
+from dashboard import scorecard
+
+
+@pytest.mark.parametrize(("now", "before", "polarity", "unit", "expected"), [
+    (20.0, 22.0, "lower", "percent", ("▼", "better")),
+    (20.0, 22.0, "higher", "percent", ("▼", "worse")),
+    (22.04, 21.96, "lower", "percent", ("→", "no change")),  # both 22.0 as shown
+    (41.0, 35.0, "context", "rate", ("▲", "context")),
+    (10, 12, "higher", "count", ("▼", "worse")),
+    (None, 12, "higher", "count", ("", "not available")),
+])
+def test_direction(now, before, polarity, unit, expected):
+    assert scorecard.direction(now, before, polarity, unit) == expected
+
+
+@pytest.mark.parametrize(("value", "target", "tol", "polarity", "expected"), [
+    (20.0, 20.0, 2.0, "lower", "Green"),
+    (21.96, 22.0, 2.0, "lower", "Green"),  # within display precision... 22.0 meets 22.0
+    (22.04, 22.0, 2.0, "lower", "Green"),
+    (23.9, 22.0, 2.0, "lower", "Amber"),
+    (24.0, 22.0, 2.0, "lower", "Amber"),
+    (24.1, 22.0, 2.0, "lower", "Red"),
+    (85.0, 85.0, 5.0, "higher", "Green"),
+    (80.0, 85.0, 5.0, "higher", "Amber"),
+    (79.9, 85.0, 5.0, "higher", "Red"),
+    (50.0, None, None, "higher", None),
+    (50.0, 40.0, 5.0, "context", None),
+    (None, 40.0, 5.0, "higher", None),
+])
+def test_rag(value, target, tol, polarity, expected):
+    assert scorecard.rag(value, target, tol, polarity, "percent") == expected
+
+
+def test_benchmark_text_uses_the_latest_year_england_first():
+    bench = pd.DataFrame({"geography": ["North West", "England", "England"],
+                          "period_label": ["2024-25", "2023-24", "2024-25"],
+                          "value": [21.7, 22.4, 22.6], "source": ["s"] * 3})
+    assert scorecard.benchmark_text(bench, "percent") == \
+        "England 22.6% (2024-25); North West 21.7% (2024-25)"
+    assert scorecard.benchmark_text(bench.iloc[0:0], "percent") == "none published"
+
+
+def test_variation_words_never_colour_alone():
+    for icon in scorecard.VARIATION:
+        text = scorecard.variation_text(icon)
+        assert any(w in text for w in ("improvement", "concern", "Common", "neither"))
+    assert scorecard.variation_text(None) == "x"
+
+
+@pytest.mark.parametrize(("v", "unit", "hidden", "expected"), [
+    (41.26, "percent", False, "41.3%"), (38.25, "rate", False, "38.2 per 10,000"),
+    (1204, "count", False, "1,204"), (3, "count", True, "c"), (None, "percent", False, "x"),
+    (float("nan"), "rate", False, "x"), (0, "count", False, "0"),
+])
+def test_number_format(v, unit, hidden, expected):
+    assert fmt.number(v, unit, hidden) == expected
+
+
+def test_period_words():
+    assert fmt.period(pd.Timestamp("2025-03-31")) == "March 2025"
+    assert fmt.period(pd.Timestamp("2024-12-31"), "termly") == "autumn term 2024"
+    assert fmt.denominator(5, "count") == "z"
+
+
+def test_csv_guards_formulas_and_keeps_numbers():
+    out = fmt.csv_bytes(pd.DataFrame({"a": ["=HYPERLINK(1)", "-3.5", "c"], "b": [1, 2, 3]}))
+    lines = out.decode().splitlines()
+    assert lines[1].startswith("'=HYPERLINK")
+    assert lines[2] == "-3.5,2" and lines[3] == "c,3"
+
+
+def test_scorecard_rows_for_a_strategy(use_db, fake_db_path):
+    use_db(fake_db_path)
+    card = scorecard.build("viewer", "Wolverhampton", pd.Timestamp("2025-09-30"))
+    measures = pd.read_csv(scorecard.data.__file__.replace("dashboard/data.py",
+                                                            "seeds/strategies.csv"))
+    wanted = set(measures.loc[measures["strategy"] == "Wolverhampton", "indicator_id"])
+    assert set(card["indicator_id"]) == wanted
+    row = card.set_index("indicator_id").loc["cp_neglect_rate"]
+    assert row["value_text"].endswith("per 10,000")
+    assert " of " in row["based_on"] and row["rag"] in {"Green", "Amber", "Red"}
+    assert len(row["spark"]) == scorecard.SPARK_POINTS
