@@ -82,6 +82,11 @@ class Partnership:
                              [[row.get(c) for c in columns] for row in rows])
         return self
 
+    def anchor(self, day: str = "2022-01-01") -> Partnership:
+        """An early referral (child 'anchor', Unknown locality) so that monthly periods
+        start by the end of 2022, well before the windows a test looks at."""
+        return self.child("anchor", None).referral("anchor-referral", "anchor", day)
+
     def child(self, child_id: str, postcode: str | None = NORTH, **extra) -> Partnership:
         return self.add("children", {"child_id": child_id, "postcode": postcode, **extra})
 

@@ -1,0 +1,29 @@
+"""cla_neglect_starts: looked_after periods starting in the rolling 12 months with
+category N1 (a count; each period counts)."""
+
+from datetime import date
+
+from tests.metrics.conftest import SOUTH
+
+E = date(2024, 6, 30)
+
+
+def _care(p, ident, child, start, category="N1", end=None):
+    p.add("looked_after", {"period_id": ident, "child_id": child, "start_date": start,
+                           "end_date": end, "category_of_need": category})
+
+
+def test_counts_periods_starting_for_abuse_or_neglect(p):
+    p.anchor()
+    p.child("c1").child("c2", SOUTH)
+    _care(p, "a", "c1", "2023-07-01", end="2023-08-01")
+    _care(p, "b", "c1", "2024-06-30")  # the same child again: counts again
+    _care(p, "c", "c2", "2024-01-01", category="N2")
+    _care(p, "d", "c2", "2023-06-30")
+    _care(p, "e", "nobody", "2024-02-01")
+    p.build(as_at="2024-12-31")
+    north = p.cell("cla_neglect_starts", E, "North")
+    assert (north.numerator, north.denominator, north.value) == (2, None, 2.0)
+    assert p.cell("cla_neglect_starts", E, "South").numerator == 0
+    assert p.cell("cla_neglect_starts", E, "Unknown").numerator == 1
+    assert p.cell("cla_neglect_starts", E).numerator == 3
