@@ -1,0 +1,72 @@
+"""End to end in Debian's chromium: navigation, downloads, suppression and axe-core."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from tests.dashboard import fake_db
+from tests.e2e.conftest import open_app
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
+
+PAGES = [("/", "Board scorecard"), ("/explorer", "Indicator explorer"),
+         ("/localities", "Localities"), ("/agency", "Agency view"),
+         ("/strategies", "Strategies"), ("/data-quality", "Data quality"),
+         ("/about", "About this dashboard")]
+
+
+def test_scorecard_links_to_the_explorer(page, viewer_server):
+    open_app(page, viewer_server.url + "/", "Board scorecard")
+    page.get_by_role("link", name="Re-referrals within 12 months").first.click()
+    page.get_by_role("heading", name="Indicator explorer", level=1).wait_for(timeout=30_000)
+    assert "indicator=rereferral" in page.url
+    page.get_by_role("heading", name="Agencies").wait_for(timeout=30_000)
+    assert page.get_by_text("Re-referrals within 12 months").count() >= 1
+
+
+def test_download_the_figures_csv(page, viewer_server):
+    open_app(page, viewer_server.url + "/explorer?indicator=rereferral", "Indicator explorer")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download the figures (CSV)").click()
+    download = info.value
+    assert download.suggested_filename == "rereferral-by-locality.csv"
+    rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8").read())))
+    assert rows and set(rows[0]) == {"Period end", "Locality", "Numerator", "Denominator",
+                                     "Value"}
+    assert {r["Locality"] for r in rows} >= {"All", "North", "Unknown"}
+    hidden = [r for r in rows if r["Value"] == "c"]
+    assert hidden, "the fake database has suppressed cells for this indicator"
+    assert all(r["Numerator"] == "c" and r["Denominator"] == "c" for r in hidden)
+    text = open(download.path(), encoding="utf-8").read()
+    assert str(fake_db.SENTINEL_NUM) not in text and "42403" not in text
+
+
+def test_viewer_sees_c_and_analyst_sees_figures(page, viewer_server, analyst_server):
+    open_app(page, viewer_server.url + "/", "Board scorecard")
+    page.get_by_text("shown as").first.wait_for()
+    open_app(page, viewer_server.url + "/explorer?indicator=cin_to_cp_neglect",
+             "Indicator explorer")
+    page.get_by_text("View as table").first.click()
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.wait_for()
+    body = page.content()
+    assert "42,403" not in body and "42403" not in body
+    open_app(page, analyst_server.url + "/", "Board scorecard")
+    page.get_by_text("Analyst view").first.wait_for()
+
+
+@pytest.mark.parametrize(("path", "heading"), PAGES)
+def test_axe_no_serious_or_critical_violations(page, viewer_server, path, heading):
+    from axe_playwright_python.sync_playwright import Axe
+
+    open_app(page, viewer_server.url + path, heading)
+    page.wait_for_timeout(800)  # charts finish drawing
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"]
+           if v.get("impact") in ("serious", "critical")]
+    report = "\n".join(f"{v['id']} ({v['impact']}): {v['help']} — "
+                       f"{[n['target'] for n in v['nodes']][:4]}" for v in bad)
+    assert not bad, report
