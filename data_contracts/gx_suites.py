@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import re
 import threading
 import warnings
@@ -97,6 +98,8 @@ def _gx():
     """Import GX once, quietly, with an ephemeral context and progress bars off."""
     for name in ("great_expectations", "great_expectations.core", "py.warnings"):
         logging.getLogger(name).setLevel(logging.ERROR)
+    # children's data: GX's usage analytics stay off (and there is no network to send to)
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
     from great_expectations.execution_engine import pandas_execution_engine
@@ -107,6 +110,7 @@ def _gx():
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    context.enable_analytics(False)
     source = context.data_sources.add_pandas("lscp")
     return gx, context, source
 

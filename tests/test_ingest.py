@@ -489,3 +489,21 @@ def test_history_is_carried_over_and_an_old_file_dropped_again_is_not_reloaded(f
         == [("run1", "children_jan.csv", False), ("run2", "children_feb.csv", True)]
     assert con.execute("select distinct run_id from load_report order by 1").fetchall() == \
         [("run1",), ("run2",), ("run3",)]
+
+
+def test_progress_prints_one_line_per_extract_and_a_summary(folders):
+    import io
+
+    inbox, seeds = folders
+    write_csv(inbox, "children", children_rows("C1", "C1"))
+    stream = io.StringIO()
+    result = ingest(duckdb.connect(), inbox, seeds, run_id="run1", key=KEY,
+                    run_date=RUN_DATE, previous=None, progress=stream)
+    lines = stream.getvalue().splitlines()
+    assert [ln.split(":")[0] for ln in lines] == [f"ingest {e}" for e in
+                                                  ("children", "referrals", "assessments",
+                                                   "cin_plans", "cp_plans", "looked_after",
+                                                   "early_help", "neglect_tools",
+                                                   "two_year_olds", "attendance")]
+    summary = "\n".join(result.summary_lines())
+    assert "children/duplicate 1" in summary and "rows loaded 1, quarantined 1" in summary
