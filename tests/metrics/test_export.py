@@ -1,0 +1,130 @@
+"""``lscp export``: indicator_values as CSV, suppressed cells as `c`, formula injection
+guarded, and a suppressed cell cannot be recovered from the rest of the export."""
+
+import csv
+from collections import defaultdict
+from datetime import date
+
+import duckdb
+import pytest
+
+from pipelines.errors import UserError
+from pipelines.export import export_csv
+from tests.metrics.conftest import SOUTH, Partnership
+
+E = "2024-06-30"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    """One published database for the module's tests (they only read it)."""
+    path = tmp_path_factory.mktemp("export") / "lscp.duckdb"
+    con = duckdb.connect(str(path))
+    p = Partnership(con)
+    p.add("seed_localities", [{"locality_code": "X", "locality_name": "=HYPERLINK(\"x\")"},
+                              {"locality_code": "Y", "locality_name": "-East"}])
+    p.add("seed_postcode_localities", [{"postcode_prefix": "NS5", "locality_code": "X"},
+                                       {"postcode_prefix": "NS6", "locality_code": "Y"}])
+    p.add("seed_agencies", {"agency_code": "@AG", "referral_sources": "9"})
+    p.anchor()
+    # cla_neglect_starts in the year to E: North 3, South 9, East 7, =HYPERLINK 12
+    for locality, postcode, n in [("n", "NS1 1AA", 3), ("s", SOUTH, 9), ("e", "NS6 1AA", 7),
+                                  ("x", "NS5 1AA", 12)]:
+        for i in range(n):
+            p.child(f"{locality}{i}", postcode)
+            p.add("looked_after", {"period_id": f"{locality}{i}", "child_id": f"{locality}{i}",
+                                   "start_date": "2024-01-01", "category_of_need": "N1"})
+    p.build(as_at="2024-12-31")
+    con.close()
+    return path
+
+
+def read(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_export_suppressed_and_unsuppressed(db, tmp_path):
+    out = tmp_path / "values.csv"
+    n = export_csv(db, out, unsuppressed=False)
+    rows = read(out)
+    assert n == len(rows) > 0
+    assert list(rows[0]) == ["indicator_id", "period_end", "locality", "agency", "numerator",
+                             "denominator", "value", "suppressed"]
+    cla = {r["locality"]: r for r in rows
+           if r["indicator_id"] == "cla_neglect_starts" and r["period_end"] == E}
+    assert (cla["North"]["numerator"], cla["North"]["denominator"], cla["North"]["value"]) == (
+        "c", "c", "c")
+    assert cla["'-East"]["numerator"] == "c"  # secondary: the smallest other count
+    assert cla["All"]["numerator"] == "31"
+    assert cla["Unknown"]["numerator"] == "0"
+    assert cla["Unknown"]["denominator"] == ""  # a count has no denominator
+
+    full = tmp_path / "full.csv"
+    assert export_csv(db, full, unsuppressed=True) == n
+    cla = {r["locality"]: r for r in read(full)
+           if r["indicator_id"] == "cla_neglect_starts" and r["period_end"] == E}
+    assert cla["North"]["numerator"] == "3"
+    assert cla["North"]["suppressed"] == "true"
+
+
+def test_formula_injection_guard(db, tmp_path):
+    out = tmp_path / "values.csv"
+    export_csv(db, out, unsuppressed=False)
+    rows = read(out)
+    localities = {r["locality"] for r in rows}
+    assert "'=HYPERLINK(\"x\")" in localities
+    assert "'-East" in localities
+    assert {"North", "South", "Unknown", "All"} <= localities
+    assert "'@AG" in {r["agency"] for r in rows}
+    assert not any(r[c][:1] in ("=", "+", "-", "@", "\t", "\r")
+                   for r in rows for c in ("indicator_id", "locality", "agency"))
+
+
+def test_suppressed_cells_cannot_be_recovered_from_all(db, tmp_path):
+    out = tmp_path / "values.csv"
+    export_csv(db, out, unsuppressed=False)
+    groups = defaultdict(dict)
+    for r in read(out):
+        groups[(r["indicator_id"], r["period_end"], r["agency"])][r["locality"]] = r
+    checked = 0
+    for cells in groups.values():
+        if cells["All"]["suppressed"] == "true":
+            continue
+        hidden = [loc for loc, r in cells.items() if loc != "All" and r["suppressed"] == "true"]
+        if hidden:
+            checked += 1
+            # All minus the visible localities is the total of at least two hidden cells
+            assert len(hidden) >= 2
+    assert checked > 0
+
+
+def test_the_database_is_opened_read_only(db, tmp_path):
+    reader = duckdb.connect(str(db), read_only=True)  # e.g. the dashboard
+    try:
+        assert export_csv(db, tmp_path / "v.csv", unsuppressed=False) > 0
+    finally:
+        reader.close()
+
+
+def test_errors_are_plain(tmp_path, db):
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    with pytest.raises(UserError, match="no indicator_values"):
+        export_csv(empty, tmp_path / "v.csv", unsuppressed=False)
+    with pytest.raises(UserError, match="does not exist"):
+        export_csv(db, tmp_path / "missing" / "v.csv", unsuppressed=False)
+
+
+def test_values_keep_full_precision(db, tmp_path):
+    out = tmp_path / "full.csv"
+    export_csv(db, out, unsuppressed=True)
+    con = duckdb.connect(str(db), read_only=True)
+    expected = con.execute(
+        "select value from indicator_values where indicator_id = 'cla_neglect_starts' "
+        "and period_end = ? and locality = 'All' and agency = 'All'",
+        [date(2024, 6, 30)]).fetchall()[0][0]
+    con.close()
+    row = next(r for r in read(out) if r["indicator_id"] == "cla_neglect_starts"
+               and r["period_end"] == E and r["locality"] == "All")
+    assert float(row["value"]) == expected
