@@ -209,7 +209,7 @@ def make_csc(rng, persons: Persons, children: int, window: Window, holidays: np.
     # -- what the assessment led to
     done = ~np.isnan(a_auth)
     auth = np.where(done, a_auth, 0).astype(np.int64)
-    outcome = rng.choice(5, na, p=[0.42, 0.14, 0.33, 0.075, 0.035])  # RC8 RC9 CIN CP care
+    outcome = rng.choice(5, na, p=[0.43, 0.14, 0.33, 0.068, 0.032])  # RC8 RC9 CIN CP care
     outcome = np.where(done, outcome, -1)
     # a factors list of '21' (nothing found) only ever ends in NFA
     outcome = np.where(done & (factors == "21"), 0, outcome)
@@ -255,7 +255,7 @@ def make_csc(rng, persons: Persons, children: int, window: Window, holidays: np.
     cp_neglect = a_neglect[cp_rows]
     ncp = len(cp_rows)
     other = np.array(CP_OTHER, dtype=object)[rng.choice(4, ncp, p=CP_OTHER_P)]
-    category = np.where(rng.random(ncp) < np.where(cp_neglect, 0.88, 0.12), "NEG", other)
+    category = np.where(rng.random(ncp) < np.where(cp_neglect, 0.80, 0.10), "NEG", other)
     changed = rng.random(ncp) < 0.08
     latest = np.where(changed, np.where(category == "NEG", "MUL", "NEG"), category)
     cp_end = np.where(cp_end_all <= window.last, cp_end_all, NA)
@@ -289,7 +289,7 @@ def make_csc(rng, persons: Persons, children: int, window: Window, holidays: np.
     care_end[care_end > window.last] = NA
     care_neglect = a_neglect[care_rows]
     need = np.array(CARE_NEED, dtype=object)[rng.choice(8, len(care_rows), p=CARE_NEED_P)]
-    need = np.where(care_neglect & (rng.random(len(care_rows)) < 0.8), "N1", need)
+    need = np.where(care_neglect & (rng.random(len(care_rows)) < 0.45), "N1", need)
     care = Plans(assessed[care_rows], person[assessed[care_rows]], care_start, care_end, need)
 
     # closures of the referrals that went on to plans or care: when the last of them ends

@@ -19,7 +19,7 @@ from pipelines.generate.timeline import YEAR, Term, Window, add_years, day
 
 SESSIONS = {"AUT": 142, "SPR": 116, "SUM": 124}
 TERM_ABSENCE = {"AUT": 0.95, "SPR": 1.1, "SUM": 0.95}
-EARLY_HELP_ABSENCE = 1.75
+EARLY_HELP_ABSENCE = 1.95
 
 
 @dataclass
