@@ -15,12 +15,14 @@ import datetime as dt
 
 import duckdb
 import pytest
-
-from metrics.runner import build_metrics
-from pipelines.config import Settings
 from reference import edge_cases, handmade
 from reference.compare import differences, report
 from reference.indicators import compute_all, default_as_at, frames_from_duckdb
+
+from metrics.runner import build_metrics
+from pipelines.config import Settings
+from pipelines.generate import generate
+from pipelines.run import run_pipeline
 
 D = dt.date
 
@@ -73,3 +75,35 @@ def test_random_partnerships_match(seed):
 @pytest.mark.parametrize("as_at", [D(2024, 12, 31), D(2025, 3, 15)])
 def test_random_partnership_matches_at_other_dates(as_at):
     _assert_same(*_product_and_reference(edge_cases.fuzz(7), as_at))
+
+
+# -- the synthetic partnership through the real pipeline ----------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed, faults, as_at", [
+    (11, False, None),
+    (29, False, None),
+    (11, False, D(2025, 6, 15)),   # an explicit, mid-month --as-at
+    (5, True, None),               # with bad rows: the metrics see only what ingest let through
+])
+def test_generated_partnership_matches(tmp_path, monkeypatch, seed, faults, as_at):
+    monkeypatch.setenv("LSCP_KEY", "reference-crosscheck-key")
+    generate(tmp_path / "partnership", seed=seed, children=4000, years=3, faults=faults,
+             end_date=D(2025, 9, 30), progress=None)
+    db = tmp_path / "lscp.duckdb"
+    result = run_pipeline(tmp_path / "partnership" / "inbox", db, tmp_path / "partnership" / "seeds",
+                          as_at, Settings(), progress=None)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        frames = frames_from_duckdb(con)
+        product = con.table("indicator_values").df()
+        published_as_at = con.execute("select value from meta where key = 'as_at'").fetchall()
+    finally:
+        con.close()
+    # the as-at date: as given, or the newest referral, plan or episode date (ends included)
+    expected_as_at = as_at or default_as_at(frames)
+    assert result.as_at == expected_as_at
+    assert published_as_at == [(expected_as_at.isoformat(),)]
+    reference = compute_all(frames, expected_as_at)
+    assert set(reference["indicator_id"]) == set(product["indicator_id"])
+    _assert_same(product, reference)
