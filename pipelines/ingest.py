@@ -23,7 +23,7 @@ from data_contracts import extract_contracts, gx_suites, rules, seed_contracts
 from data_contracts.rules import lit, q
 from pipelines import ingest_report
 from pipelines.errors import RunFailed, UserError
-from pipelines.ingest_extract import parse, settle
+from pipelines.ingest_extract import ID_MAP, parse, settle
 from pipelines.ingest_report import IngestResult
 from pipelines.pseudonymise import install_hmac_macro, key_fingerprint, pseudonymise
 from pipelines.readers import FileRejected, discover, read_file, scan_file, sha256_file
@@ -66,6 +66,24 @@ def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
     now = dt.datetime.now().replace(microsecond=0)
     in_force = _in_force(con)
 
+    try:
+        _ingest_files(con, result, files, seeds_dir, run_id, run_date, previous, prev_tables,
+                      in_force, fingerprint, now, progress, started)
+    except BaseException:
+        _forget_raw_ids(con)
+        raise
+    for extract in EXTRACTS:
+        _ensure_land(con, extract, result.outcomes[extract])
+    _apply_cross_file(con)
+    _report(con, result, result.outcomes, run_id, now)
+    _forget_raw_ids(con)
+    result.seconds["total"] = time.perf_counter() - started
+    return result
+
+
+def _ingest_files(con, result, files, seeds_dir, run_id, run_date, previous, prev_tables,
+                  in_force, fingerprint, now, progress, started) -> None:
+    """Read every seeds file and every extract's newest file; settle them as GX reports."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gx") as executor, \
             tempfile.TemporaryDirectory(prefix="lscp-ingest-") as work:
         workdir = Path(work)
@@ -90,13 +108,14 @@ def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
         for outcome in pending:
             _settle(con, outcome, run_id, now, fingerprint)
         result.seconds["validate"] = time.perf_counter() - started - result.seconds["read"]
+    result.outcomes = outcomes
 
-    for extract in EXTRACTS:
-        _ensure_land(con, extract, outcomes[extract])
-    _apply_cross_file(con)
-    _report(con, result, outcomes, run_id, now)
-    result.seconds["total"] = time.perf_counter() - started
-    return result
+
+def _forget_raw_ids(con) -> None:
+    """Drop the connection's TEMP helpers; the id map and the macro's key hold secrets."""
+    for name in (ID_MAP, "cross_fails", "_kept_runs"):
+        con.execute(f"drop table if exists temp.{name}")
+    con.execute(f"drop macro if exists {PSEUDONYM}")
 
 
 def _current_catalog(con) -> str:

@@ -74,6 +74,7 @@ class IngestResult:
     top_rules: list[tuple[str, str, int]] = field(default_factory=list)  # (extract, rule, n)
     ignored_files: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    outcomes: dict[str, dict] = field(default_factory=dict, repr=False)  # per extract, internal
 
     def summary_lines(self) -> list[str]:
         """A compact load summary: one line per extract, failures, the commonest rules."""

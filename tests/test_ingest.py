@@ -336,11 +336,12 @@ def test_raw_child_ids_appear_in_no_table(folders):
     write_csv(inbox, "referrals", [f"R1,{raw_ids[2]},2024-01-01,1A,N1,N,,,Y"])
     write_csv(inbox, "attendance", [f"{raw_ids[3]},2024/25,AUT,100,5"])
     con, _ = run(inbox, seeds)
-    tables = [r[0] for r in con.execute(
-        "select table_name from duckdb_tables() where not temporary").fetchall()]
-    assert "quarantine" in tables and "src_children" in tables
+    # every table, the connection's TEMP ones included (the id map must be gone)
+    tables = [f'"{db}"."{name}"' for db, name in con.execute(
+        "select database_name, table_name from duckdb_tables()").fetchall()]
+    assert '"memory"."quarantine"' in tables and '"memory"."src_children"' in tables
     for table in tables:
-        text = con.execute(f'select string_agg(cast(columns(*) as varchar), \'|\') from "{table}"').fetchall()
+        text = con.execute(f"select string_agg(cast(columns(*) as varchar), '|') from {table}").fetchall()
         blob = " ".join(str(v) for v in text[0])
         for raw in raw_ids:
             assert raw not in blob, f"{raw} found in {table}"
