@@ -86,9 +86,9 @@ def faulty(tmp_path_factory) -> Path:
 
 
 def test_same_seed_gives_identical_files_and_another_seed_differs(tmp_path):
-    a = digest(run(tmp_path / "a", faults=True))
-    b = digest(run(tmp_path / "b", faults=True))
-    c = digest(run(tmp_path / "c", seed=2, faults=True))
+    a = digest(run(tmp_path / "a", faults=True, children=3000))
+    b = digest(run(tmp_path / "b", faults=True, children=3000))
+    c = digest(run(tmp_path / "c", seed=2, faults=True, children=3000))
     assert a == b
     assert len(a) > 12
     differing = [k for k in a if k.startswith("inbox/") and a[k] != c.get(k)]
@@ -172,9 +172,9 @@ def rates(folder: Path) -> dict[str, float]:
     out["cp_neglect_share"] = q(
         f"select avg(case when upper(initial_category) in ('NEG', 'NEGLECT') then 1 else 0 end) {open_cp}")
     out["cp_repeat"] = q(
-        f"select avg(case when cast(previous_cp_plans as int) > 0 or exists (select 1 from cp_plans e "
-        f"where e.child_id = c.child_id and e.start_date < c.start_date) then 1 else 0 end) "
-        f"from cp_plans c where start_date >= DATE '2024-11-01'")
+        "select avg(case when cast(previous_cp_plans as int) > 0 or exists (select 1 from cp_plans e "
+        "where e.child_id = c.child_id and e.start_date < c.start_date) then 1 else 0 end) "
+        "from cp_plans c where start_date >= DATE '2024-11-01'")
     auth = con.execute(f"select start_date, authorised_date from assessments "
                        f"where authorised_date >= {year_start}").fetchnumpy()
     holidays = np.array(con.execute(f"select date from read_csv('{folder}/seeds/bank_holidays.csv')")
@@ -248,6 +248,8 @@ def test_awkward_cases_are_present(demo):
     assert q("select max(n) from (select count(*) n from referrals group by child_id)") >= 5
     assert q("select count(*) from (select 1 from referrals group by child_id, referral_date having count(*) > 1)") > 0
     assert q("select count(*) from cp_plans where end_date is null") > 0
+    assert q("select count(*) from children where date_of_birth is null "
+             "and expected_date_of_birth is not null") > 0
     assert q("select count(*) from referrals where referral_date = DATE '2024-02-29'") > 0
     assert q(f"select count(*) from {raw['children']} where postcode is null") > 0
     assert q(f"select count(*) from {raw['children']} where regexp_full_match(postcode, 'NS[0-9]+[0-9][A-Z]{{2}}')") > 0
@@ -331,3 +333,23 @@ def test_bad_arguments_and_foreign_folders_are_refused(tmp_path):
     run(out)
     assert not (out / "faults.csv").exists()
     assert not list((out / "inbox").glob("*_resend.csv"))
+
+
+@pytest.mark.slow  # ingest runs Great Expectations: about 15 s
+def test_ingest_quarantines_exactly_the_manifest_and_loads_the_rest(faulty):
+    """The manifest is the contract with ingest: every bad row lands in quarantine under
+    its rule, file and line; nothing else is quarantined; the bad files fail whole."""
+    from pipelines.ingest import ingest
+
+    con = duckdb.connect()
+    result = ingest(con, faulty / "inbox", faulty / "seeds", run_id="r1", key=b"test key",
+                    run_date=dt.date(2026, 11, 23), previous=None)
+    got = set(con.execute('select extract, file, line::varchar, rule, "column" from quarantine')
+              .fetchall())
+    rows = list(csv.DictReader(open(faulty / "faults.csv", encoding="utf-8")))
+    want = {(r["extract"], r["file"], r["line"], r["rule"], r["column"])
+            for r in rows if r["rule"] != "file"}
+    assert got == want
+    failed = {(r["extract"], r["file"], r["message"]) for r in result.reports
+              if r["status"] == "failed"}
+    assert failed == {(r["extract"], r["file"], r["value"]) for r in rows if r["rule"] == "file"}

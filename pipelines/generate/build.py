@@ -75,8 +75,10 @@ def model(seed: int, children: int, window: Window, say) -> dict[str, pa.Table]:
     known = np.unique(np.concatenate([csc.referrals.person, episodes.person, tools.person,
                                       csc.cp.person, csc.cin.person, csc.care.person]))
     t = streams_[6]
+    first_referral = np.full(len(persons), np.iinfo(np.int64).max)
+    np.minimum.at(first_referral, csc.referrals.person, csc.referrals.date)
     out = {
-        "children": tables.children(t, persons, ids, known, window),
+        "children": tables.children(t, persons, ids, known, window, first_referral),
         "referrals": tables.referrals(t, csc, ids),
         "assessments": tables.assessments(t, csc, ids),
         "cin_plans": tables.cin_plans(t, csc, ids),

@@ -29,9 +29,15 @@ def person_ids(persons: Persons) -> pa.Array:
     return fmt.numbered("", persons.number, 8)
 
 
-def children(rng, persons: Persons, ids: pa.Array, people: np.ndarray, window: Window) -> pa.Table:
+def children(rng, persons: Persons, ids: pa.Array, people: np.ndarray, window: Window,
+             first_referral: np.ndarray) -> pa.Table:
+    """``first_referral``: each person's first referral day (a large number if none)."""
     n = len(people)
     dob = persons.dob[people]
+    # referred before birth and the record never updated: only the expected date is known
+    unborn = (first_referral[people] < dob) & (rng.random(n) < 0.4)
+    expected = np.where(unborn, dob + rng.integers(-10, 11, n), np.nan)
+    expected = np.where(expected > window.last, dob, expected)
     sex = persons.sex[people]
     legacy = rng.random(n) < 0.03
     sex_text = np.where(legacy, np.array(["1", "2", "9"], dtype=object)[sex],
@@ -46,8 +52,8 @@ def children(rng, persons: Persons, ids: pa.Array, people: np.ndarray, window: W
         rng.integers(0, 10**11, n).astype(str), 11)), "T").astype(object), upn)
     return table("children", {
         "child_id": ids.take(pa.array(people)),
-        "date_of_birth": fmt.dates(dob, rng, uk=0.04, short=0.01),
-        "expected_date_of_birth": fmt.dates(np.full(n, np.nan), rng),
+        "date_of_birth": fmt.dates(np.where(unborn, np.nan, dob), rng, uk=0.04, short=0.01),
+        "expected_date_of_birth": fmt.dates(expected, rng),
         "sex": fmt.codes(np.arange(n), sex_text),
         "ethnicity": fmt.codes(persons.ethnicity[people], [c for c, _p in ETHNICITY],
                                blank=rng.random(n) < 0.03),
