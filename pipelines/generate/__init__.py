@@ -54,8 +54,9 @@ def _prepare(out: Path) -> None:
 
 
 def generate(out, seed: int = 1, children: int = 60_000, years: int = 5, faults: bool = False,
-             end_date: dt.date | None = None, progress=sys.stderr) -> str:
-    """Write the partnership into ``out``; returns a short summary."""
+             end_date: dt.date | None = None, progress=True) -> str:
+    """Write the partnership into ``out``; returns a short summary. Progress goes to
+    stderr (``progress=True``), to a given stream, or nowhere (``None``)."""
     from pipelines.generate import build, timeline
 
     _check_arguments(seed, children, years, end_date)
@@ -63,10 +64,11 @@ def generate(out, seed: int = 1, children: int = 60_000, years: int = 5, faults:
     end = end_date or timeline.default_end_date()
     window = timeline.Window.of(end, years)
     started = time.perf_counter()
+    stream = sys.stderr if progress is True else progress
 
     def say(message: str) -> None:
-        if progress:
-            print(f"generate: {message} ({time.perf_counter() - started:.1f}s)", file=progress)
+        if stream:
+            print(f"generate: {message} ({time.perf_counter() - started:.1f}s)", file=stream)
 
     _prepare(out)
     written = build.write_partnership(seed, out, children, window, faults, say)
