@@ -23,3 +23,11 @@ def test_neglect_episodes_by_lead_agency(p):
     assert p.cell("eh_neglect_starts", E, "North", "All").numerator == 3
     assert p.cell("eh_neglect_starts", E, "All", "All").numerator == 3
     assert p.rows("select count(*) from indicator_values where agency = 'LOCAL'") == [(0,)]
+
+
+def test_lead_agency_matches_the_seed_code_ignoring_case_and_spaces(p):
+    p.anchor()
+    p.child("c1")
+    p.early_help("e1", "c1", "2024-01-01", agency=" hea", neglect_identified=True)
+    p.build(as_at="2024-12-31")
+    assert p.cell("eh_neglect_starts", E, "North", "HEA").numerator == 1

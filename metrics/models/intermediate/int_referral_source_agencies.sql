@@ -2,7 +2,7 @@
 -- whose ';'-separated referral_sources lists it. Codes no agency lists have no row.
 with
 
-agencies as (select rowid as agency_order, agency_code, referral_sources from seed_agencies),
+agencies as (select agency_order, agency_code, referral_sources from stg_agencies),
 
 listed as (
     select

@@ -4,13 +4,20 @@ with
 episodes as (select * from src_early_help),
 children as (select * from stg_children),
 
+-- the seed agency a code names (case and spaces ignored); unlisted codes stay as sent
+agency_codes as (
+    select agency_key, arg_min(agency_code, agency_order) as agency_code
+    from stg_agencies
+    group by agency_key
+),
+
 final as (
     select
         -- ids
         episodes.episode_id,
         episodes.child_id,
         episodes.family_id,
-        upper(trim(episodes.lead_agency)) as agency,
+        coalesce(agency_codes.agency_code, upper(trim(episodes.lead_agency))) as agency,
         -- dates
         episodes.start_date,
         episodes.assessment_date,
@@ -23,6 +30,7 @@ final as (
         coalesce(children.locality, 'Unknown') as locality
     from episodes
     left join children on children.child_id = episodes.child_id
+    left join agency_codes on agency_codes.agency_key = upper(trim(episodes.lead_agency))
 )
 
 select * from final

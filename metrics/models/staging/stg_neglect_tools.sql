@@ -4,6 +4,13 @@ with
 tools as (select * from src_neglect_tools),
 children as (select * from stg_children),
 
+-- the seed agency a code names (case and spaces ignored); unlisted codes stay as sent
+agency_codes as (
+    select agency_key, arg_min(agency_code, agency_order) as agency_code
+    from stg_agencies
+    group by agency_key
+),
+
 final as (
     select
         -- ids
@@ -11,7 +18,7 @@ final as (
         tools.child_id,
         tools.family_id,
         tools.tool,
-        upper(trim(tools.agency)) as agency,
+        coalesce(agency_codes.agency_code, upper(trim(tools.agency))) as agency,
         -- dates
         tools.completed_date,
         -- grades (1 best - 5 worst)
@@ -24,6 +31,7 @@ final as (
         coalesce(children.locality, 'Unknown') as locality
     from tools
     left join children on children.child_id = tools.child_id
+    left join agency_codes on agency_codes.agency_key = upper(trim(tools.agency))
 )
 
 select * from final
