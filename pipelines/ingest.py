@@ -168,46 +168,64 @@ def _reuse(con, extract: str, previous: str | None, prev_tables: set[str]) -> bo
 
 def _deliver(con, contract, inbox_file, force, fingerprint, previous, prev_tables, workdir,
              executor, run_date) -> dict:
-    """Decide what to do with an extract's newest file; start parsing it if it is new."""
+    """Decide what to do with an extract's files; start parsing the one to load.
+
+    The newest file is tried first. If it fails at file level, the next newest is tried,
+    down to the version already in force (or one loaded before), which then stays. So a
+    broken resend never hides a good delivery, and a previously loaded version stays in
+    force when nothing newer can be read. Every failed file is reported.
+    """
     extract = contract.name
     if inbox_file is None:
         kept = force is not None and _reuse(con, extract, previous, prev_tables)
-        return {"status": "missing", "force": force if kept else None,
+        return {"status": "missing", "force": force if kept else None, "failures": [],
                 "message": (f"no file in the inbox; {force['file']} stays in force" if kept
                             else "no file in the inbox"),
                 "note": "no file"}
-    path = inbox_file.path
-    scan = scan_file(path) if path.suffix.lower() == ".csv" else None
-    sha = scan.sha256 if scan else sha256_file(path)
-    mtime = dt.datetime.fromtimestamp(inbox_file.mtime).replace(microsecond=0)
-    seen = con.execute("select file, loaded_at from archive_files where extract = ? and "
-                       "sha256 = ? order by loaded_at desc limit 1", [extract, sha]).fetchall()
     same_key = force is not None and force["key_fingerprint"] == fingerprint
-    if force is not None and force["sha256"] == sha and same_key:
-        if _reuse(con, extract, previous, prev_tables):
-            return {"status": "unchanged", "force": force, "note": f"{path.name} unchanged",
-                    "message": "already loaded, not loaded again"}
-    elif seen and force is not None and same_key and force["sha256"] != sha:
-        if _reuse(con, extract, previous, prev_tables):
-            return {"status": "unchanged", "force": force, "note": f"{path.name} seen before",
-                    "message": (f"{path.name} has the content of {seen[0][0]}, loaded "
-                                f"{seen[0][1]:%Y-%m-%d %H:%M}: not loaded twice; "
-                                f"{force['file']} stays in force")}
-    table = f"raw_{extract}"
-    try:
-        raw = read_file(con, path, contract, table, workdir, scan)
-    except FileRejected as exc:
-        kept = force is not None and _reuse(con, extract, previous, prev_tables)
-        return {"status": "failed", "force": force if kept else None, "file": path.name,
-                "sha256": sha, "message": str(exc), "note": f"{path.name} FAILED: {exc}"}
-    parsed = parse(con, contract, path.name, raw, PSEUDONYM, executor, run_date)
-    message = "loaded" if force is None or same_key else "loaded (the key changed: re-pseudonymised)"
-    if raw.rows_read == 0:
-        message = "header only: no data rows"
-    return {"status": "loaded", "parsed": parsed, "extract": extract, "file": path.name, "sha256": sha,
-            "rows": raw.rows_read, "extra": ", ".join(raw.extra_columns), "mtime": mtime,
-            "encoding": raw.encoding, "message": message,
-            "note": f"{path.name}: {raw.rows_read:,} rows read ({raw.encoding})"}
+    failures: list[dict] = []
+    for path in [inbox_file.path, *reversed(inbox_file.older)]:
+        scan = scan_file(path) if path.suffix.lower() == ".csv" else None
+        sha = scan.sha256 if scan else sha256_file(path)
+        seen = con.execute("select file, loaded_at from archive_files where extract = ? and "
+                           "sha256 = ? order by loaded_at desc limit 1", [extract, sha]).fetchall()
+        if seen and same_key and _reuse(con, extract, previous, prev_tables):
+            if force["sha256"] == sha and not failures:
+                message = "already loaded, not loaded again"
+            elif force["sha256"] == sha:
+                message = f"kept in force: the newer {_names(failures)} failed"
+            else:
+                message = (f"{path.name} has the content of {seen[0][0]}, loaded "
+                           f"{seen[0][1]:%Y-%m-%d %H:%M}: not loaded twice; "
+                           f"{force['file']} stays in force")
+            return {"status": "unchanged", "force": force, "failures": failures,
+                    "message": message, "note": f"{path.name} {message}"}
+        try:
+            raw = read_file(con, path, contract, f"raw_{extract}", workdir, scan)
+        except FileRejected as exc:
+            failures.append({"file": path.name, "sha256": sha, "message": str(exc)})
+            continue
+        parsed = parse(con, contract, path.name, raw, PSEUDONYM, executor, run_date)
+        message = "loaded" if force is None or same_key else \
+            "loaded (the key changed: re-pseudonymised)"
+        if raw.rows_read == 0:
+            message = "header only: no data rows"
+        if failures:
+            message += f"; the newer {_names(failures)} failed"
+        return {"status": "loaded", "parsed": parsed, "extract": extract, "file": path.name,
+                "sha256": sha, "rows": raw.rows_read, "extra": ", ".join(raw.extra_columns),
+                "encoding": raw.encoding, "message": message, "failures": failures,
+                "note": f"{path.name}: {raw.rows_read:,} rows read ({raw.encoding})"
+                        + (f"; FAILED {_names(failures)}" if failures else "")}
+    kept = force is not None and _reuse(con, extract, previous, prev_tables)
+    return {"status": "failed", "force": force if kept else None, "failures": failures,
+            "message": f"kept in force: the newer {_names(failures)} failed",
+            "note": "FAILED " + "; ".join(f"{f['file']}: {f['message']}" for f in failures)}
+
+
+def _names(failures: list[dict]) -> str:
+    files = [f["file"] for f in failures]
+    return ("file " if len(files) == 1 else "files ") + ", ".join(files)
 
 
 def _has_cross_file(extract: str) -> bool:
@@ -309,10 +327,10 @@ def _report(con, result: IngestResult, outcomes: dict, run_id: str, now) -> None
     """This run's load_report and quarantine rows, describing the extracts in force."""
     for extract in EXTRACTS:
         o = outcomes[extract]
-        if o["status"] == "failed":
-            result.file_failures.append(f"{extract}: {o['file']}: {o['message']}")
-            _insert_report(con, [run_id, extract, o["file"], o["sha256"], 0, 0, 0, "failed",
-                                 o["message"], None, None, None, now])
+        for f in o["failures"]:
+            result.file_failures.append(f"{extract}: {f['file']}: {f['message']}")
+            _insert_report(con, [run_id, extract, f["file"], f["sha256"], 0, 0, 0, "failed",
+                                 f["message"], None, None, None, now])
         force = o.get("force")
         if force is None:
             if o["status"] == "missing":
@@ -320,8 +338,7 @@ def _report(con, result: IngestResult, outcomes: dict, run_id: str, now) -> None
                                      o["message"], None, None, None, now])
             continue
         status = o["status"] if o["status"] != "failed" else "unchanged"
-        message = o["message"] if o["status"] != "failed" else \
-            f"kept in force: the newer file {o['file']} failed"
+        message = o["message"]
         con.execute(
             "insert into quarantine select ?, extract, file, line, rule, \"column\", value "
             "from land_rejects where extract = ?", [run_id, extract])

@@ -508,3 +508,17 @@ def test_progress_prints_one_line_per_extract_and_a_summary(folders):
                                                    "two_year_olds", "attendance")]
     summary = "\n".join(result.summary_lines())
     assert "children/duplicate 1" in summary and "rows loaded 1, quarantined 1" in summary
+
+
+def test_a_broken_resend_does_not_hide_the_good_delivery_beside_it(folders):
+    inbox, seeds = folders
+    good = write_csv(inbox, "children", children_rows("C1", "C2"), name="2026-10")
+    resend = inbox / "children_2026-10_resend.csv"
+    resend.write_bytes(b"")
+    os.utime(good, (time.time() - 60, time.time() - 60))
+    _con, result = run(inbox, seeds)
+    assert report(result, "children", "failed")["file"] == "children_2026-10_resend.csv"
+    loaded = report(result, "children", "loaded")
+    assert (loaded["file"], loaded["rows_loaded"]) == ("children_2026-10.csv", 2)
+    assert "the newer file children_2026-10_resend.csv failed" in loaded["message"]
+    assert result.file_failures == ["children: children_2026-10_resend.csv: empty file"]
