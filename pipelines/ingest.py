@@ -8,6 +8,11 @@ from the previous database, ``previous``); a file-level failure keeps the previo
 in force. Every row read is either in ``src_<extract>`` or listed once in ``quarantine``
 with its rule, column, value (child ids pseudonymised), file and line. Cross-file rules are
 applied on every run, because a new children file changes which referrals are orphans.
+
+Tables: ``land_<extract>`` keeps the in-force rows with ``_file``/``_line`` for the
+extracts with cross-file rules (referrals, assessments); for the others it is a view of
+``src_<extract>`` (same rows, no second copy). ``land_rejects`` keeps the in-force files'
+row rejects, so an unchanged file's quarantine is re-listed under each run.
 """
 
 from __future__ import annotations
