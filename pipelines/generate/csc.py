@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipelines.generate.population import AGE_18, Persons
 from pipelines.generate.reference import LOCALITIES, REFERRAL_SOURCES
@@ -140,10 +142,10 @@ def _factor_text(rng, neglect_factor: np.ndarray) -> np.ndarray:
     """'16A;4B'-style lists; '21' (no factors) for a few assessments with nothing found."""
     n = len(neglect_factor)
     chosen = rng.random((n, len(FACTORS))) < FACTOR_P * 1.2
-    text = np.where(neglect_factor, "16A", "").astype(object)
-    for j, code in enumerate(FACTORS):
-        add = chosen[:, j]
-        text = np.where(add & (text != ""), text + ";" + code, np.where(add, code, text))
+    parts = [pc.if_else(pa.array(neglect_factor), "16A;", "")]
+    parts += [pc.if_else(pa.array(chosen[:, j].copy()), code + ";", "") for j, code in enumerate(FACTORS)]
+    text = pc.utf8_rtrim(pc.binary_join_element_wise(*parts, ""), ";")
+    text = text.to_numpy(zero_copy_only=False).astype(object)
     empty = text == ""
     fallback = np.array(FACTORS, dtype=object)[rng.choice(len(FACTORS), n, p=FACTOR_P / FACTOR_P.sum())]
     return np.where(empty, np.where(rng.random(n) < 0.25, "21", fallback), text)

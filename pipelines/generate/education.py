@@ -32,10 +32,11 @@ class TwoYearOlds:
 @dataclass
 class Attendance:
     person: np.ndarray
-    academic_year: np.ndarray
-    term: np.ndarray
+    academic_year: np.ndarray  # index into ``years``
+    term: np.ndarray  # AUT / SPR / SUM
     possible: np.ndarray
     missed: np.ndarray
+    years: list[str]  # academic year of each term's rows
 
 
 def two_year_olds(rng, persons: Persons, window: Window, terms: list[Term]) -> TwoYearOlds:
@@ -68,7 +69,7 @@ def open_in(episodes, n_persons: int, first: int, last: int) -> np.ndarray:
 
 def attendance(rng, persons: Persons, window: Window, terms: list[Term], episodes,
                progress=None) -> Attendance:
-    parts = []
+    parts, labels = [], []
     for term in terms:
         if term.last > window.last:
             continue
@@ -86,11 +87,12 @@ def attendance(rng, persons: Persons, window: Window, terms: list[Term], episode
         rate = (persons.absence[pupils] * TERM_ABSENCE[term.label] * (1.0 - 0.02 * t)
                 * np.exp(rng.normal(0, 0.35, n)) * np.where(eh, EARLY_HELP_ABSENCE, 1.0))
         missed = rng.binomial(possible, np.clip(rate, 0, 0.95))
-        parts.append((pupils, np.full(n, term.academic_year, dtype=object),
-                      np.full(n, term.label, dtype=object), possible, missed))
+        parts.append((pupils, np.full(n, len(parts), dtype=np.int16),
+                      np.full(n, term.label, dtype="<U3"), possible, missed))
+        labels.append(term.academic_year)
         if progress:
             progress(f"attendance {term.academic_year} {term.label}: {n:,} pupils")
     if not parts:
         empty = np.zeros(0, np.int64)
-        return Attendance(empty, np.zeros(0, object), np.zeros(0, object), empty, empty)
-    return Attendance(*(np.concatenate([part[i] for part in parts]) for i in range(5)))
+        return Attendance(empty, np.zeros(0, np.int16), np.zeros(0, "<U3"), empty, empty, [])
+    return Attendance(*(np.concatenate([part[i] for part in parts]) for i in range(5)), labels)

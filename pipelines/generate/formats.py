@@ -18,7 +18,10 @@ LETTERS = np.array(list("ABDEFGHJLNPQRSTUWXYZ"))  # the letters postcodes' inwar
 
 
 def _strings(values: np.ndarray, blank: np.ndarray | None = None) -> pa.Array:
-    arr = pa.array(values.astype(str), pa.string())
+    if values.dtype == object:
+        arr = pa.array(values, pa.string(), from_pandas=True)
+    else:
+        arr = pa.array(values.astype(str), pa.string())
     if blank is not None and blank.any():
         arr = pc.if_else(pa.array(blank), pa.scalar(None, pa.string()), arr)
     return arr
@@ -29,21 +32,20 @@ def dates(days, rng, uk: float = 0.0, short: float = 0.0) -> pa.Array:
     days = np.asarray(days, dtype=np.float64)
     blank = np.isnan(days)
     d = np.where(blank, 0, days).astype(np.int64).astype("datetime64[D]")
-    stamps = pa.array(d.astype("datetime64[s]"), pa.timestamp("s"))
-    iso = pc.strftime(stamps, "%Y-%m-%d")
+    out = np.datetime_as_string(d, unit="D").astype(object)
     u = rng.random(len(days))
-    out = iso
-    if uk:
-        out = pc.if_else(pa.array(u < uk), pc.strftime(stamps, "%d/%m/%Y"), out)
-    if short:
-        day = (d - d.astype("datetime64[M]")).astype(np.int64) + 1
-        month = d.astype("datetime64[M]").astype(np.int64) % 12 + 1
-        year = d.astype("datetime64[Y]").astype(np.int64) + 1970
-        dmy = pc.binary_join_element_wise(
-            pa.array(day.astype(str)), pa.array(month.astype(str)), pa.array(year.astype(str)),
-            "/")
-        out = pc.if_else(pa.array((u >= uk) & (u < uk + short)), dmy, out)
-    return pc.if_else(pa.array(blank), pa.scalar(None, pa.string()), out)
+    for chosen, pad in ((u < uk, True), ((u >= uk) & (u < uk + short), False)):
+        if not chosen.any():
+            continue
+        sub = d[chosen]
+        day = (sub - sub.astype("datetime64[M]")).astype(np.int64) + 1
+        month = sub.astype("datetime64[M]").astype(np.int64) % 12 + 1
+        year = (sub.astype("datetime64[Y]").astype(np.int64) + 1970).astype(str)
+        dd, mm = day.astype(str), month.astype(str)
+        if pad:
+            dd, mm = np.char.zfill(dd, 2), np.char.zfill(mm, 2)
+        out[chosen] = np.char.add(np.char.add(np.char.add(np.char.add(dd, "/"), mm), "/"), year)
+    return _strings(out, blank)
 
 
 YES_NO_VARIANTS = (("Yes", "No"), ("yes", "no"), ("true", "false"), ("TRUE", "FALSE"),

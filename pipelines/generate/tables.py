@@ -207,7 +207,8 @@ def two_year_olds(rng, tyo: TwoYearOlds, persons: Persons, ids: pa.Array) -> pa.
 def attendance(att: Attendance, ids: pa.Array) -> pa.Table:
     return table("attendance", {
         "child_id": ids.take(pa.array(att.person)),
-        "academic_year": pa.array(att.academic_year, pa.string()),
+        "academic_year": pa.DictionaryArray.from_arrays(
+            pa.array(att.academic_year.astype(np.int32)), pa.array(att.years, pa.string())),
         "term": pa.array(att.term, pa.string()),
         "sessions_possible": pa.array(att.possible.astype(np.int64)),
         "sessions_missed": pa.array(att.missed.astype(np.int64)),
