@@ -28,7 +28,10 @@ CSS = """
 .lscp-card th, .lscp-card td { border-bottom: 1px solid #b1b4b6; padding: 0.45rem 0.4rem;
   text-align: left; vertical-align: top; }
 .lscp-card th { background: #f3f2f1; }
-.lscp-card td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.lscp-card td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.lscp-card td.num strong { white-space: nowrap; }
+.lscp-card th[scope=row] { min-width: 12rem; max-width: 20rem; }
+.lscp-scroll { overflow-x: auto; }
 .lscp-card a { color: #1d70b8; text-decoration: underline; }
 .lscp-card a:focus { outline: 3px solid #ffdd00; background: #ffdd00; color: #0b0c0c; }
 .lscp-muted { color: #505a5f; }
@@ -97,8 +100,8 @@ def scorecard_html(card: pd.DataFrame, link: bool = True, caption: str = "") -> 
             f'<td>{svg.as_img(svg.sparkline(r["spark"], spark_label), spark_label)}</td>'
             "</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
-    return (f'<div class="lscp-card"><style>{CSS}</style><table>{cap}<thead>{head}</thead>'
-            f'<tbody>{"".join(body)}</tbody></table></div>')
+    return (f'<div class="lscp-card lscp-scroll"><style>{CSS}</style><table>{cap}'
+            f'<thead>{head}</thead><tbody>{"".join(body)}</tbody></table></div>')
 
 
 def _series(role: str, row: pd.Series) -> pd.DataFrame:

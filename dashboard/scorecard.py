@@ -7,6 +7,7 @@ page and the printed pack cannot disagree.
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 
 from dashboard import data
 from dashboard import formatting as fmt
@@ -106,6 +107,18 @@ def indicators_for(strategy: str | None) -> pd.DataFrame:
 
 def build(role: str, strategy: str | None, period: pd.Timestamp) -> pd.DataFrame:
     """One row per indicator for the partnership (locality All, agency All) at ``period``."""
+    db = data.live()
+    return _build_cached(str(db.path), db.current(), role, strategy,
+                         pd.Timestamp(period)).copy()
+
+
+@st.cache_data(max_entries=500, show_spinner=False)
+def _build_cached(path: str, sig: tuple, role: str, strategy: str | None,
+                  period: pd.Timestamp) -> pd.DataFrame:
+    return _build(role, strategy, period)
+
+
+def _build(role: str, strategy: str | None, period: pd.Timestamp) -> pd.DataFrame:
     cat = indicators_for(strategy)
     if cat.empty:
         return pd.DataFrame()
@@ -114,10 +127,13 @@ def build(role: str, strategy: str | None, period: pd.Timestamp) -> pd.DataFrame
     spc = data.spc(role)
     targets = data.targets().set_index("indicator_id")
     bench = data.benchmarks()
+    by_id = {k: g.sort_values("period_end") for k, g in vals.groupby("indicator_id")}
+    spc_at = spc.set_index(["indicator_id", "period_end"])["point_type"].to_dict()
+    empty = vals.iloc[0:0]
     rows = []
     for _, ind in cat.iterrows():
         iid, unit, polarity = ind["indicator_id"], ind["unit"], str(ind["polarity"]).lower()
-        series = vals[vals["indicator_id"] == iid].sort_values("period_end")
+        series = by_id.get(iid, empty)
         upto = _at_or_before(series, period)
         cur = upto.iloc[-1] if not upto.empty else None
         when = cur["period_end"] if cur is not None else None
@@ -132,12 +148,10 @@ def build(role: str, strategy: str | None, period: pd.Timestamp) -> pd.DataFrame
         target = targets["target"].get(iid) if iid in targets.index else None
         tolerance = targets["tolerance"].get(iid) if iid in targets.index else None
         status = rag(value, target, tolerance, polarity, unit)
-        point = spc[(spc["indicator_id"] == iid) & (spc["period_end"] == when)]
+        kind = spc_at.get((iid, when))
         icon = None
-        if not point.empty and point.iloc[0]["point_type"] is not None \
-                and not pd.isna(point.iloc[0]["point_type"]):
-            improvement = POLARITY_TO_IMPROVEMENT.get(polarity, "neutral")
-            icon = variation_icon(point.iloc[0]["point_type"], improvement)
+        if isinstance(kind, str):
+            icon = variation_icon(kind, POLARITY_TO_IMPROVEMENT.get(polarity, "neutral"))
         spark = upto.tail(SPARK_POINTS)
         rows.append({
             "indicator_id": iid, "title": ind["title"], "unit": unit, "polarity": polarity,

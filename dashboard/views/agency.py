@@ -8,11 +8,14 @@ import streamlit as st
 from dashboard import charts, data, ui
 from dashboard import formatting as fmt
 
+REFERRALS = "Referrals made"
+
 ui.require_db()
 role = ui.role()
 st.title("Agency view")
-st.write("For an agency's neglect champion: the referrals it makes, the early help it leads "
-         "and the neglect tools it completes, against the whole partnership, over time.")
+st.write("For an agency's neglect champion: the referrals it makes, the early help it leads, "
+         "its outcomes and step-ups, and the neglect tools it completes, against the whole "
+         "partnership, over time. Each figure covers the 12 months to the month shown.")
 
 agencies = data.agencies()
 names = agencies.set_index("agency_code")["agency_name"].to_dict()
@@ -29,61 +32,57 @@ cat = data.catalogue()
 cat = cat[cat["breakdown"] == "locality_agency"]
 vals = data.values(role, indicator_ids=list(cat["indicator_id"]), localities=["All"],
                    agencies=[agency, "All"])
+titles = dict(zip(cat["indicator_id"], cat["title"], strict=True))
+units = dict(zip(cat["title"], cat["unit"], strict=True))
+vals["indicator"] = vals["indicator_id"].map(titles)
+if "rereferral" in titles:
+    # referrals made: every referral in the rolling 12 months is re-referrals' denominator
+    ref = vals[vals["indicator_id"] == "rereferral"].copy()
+    ref["numerator"], ref["value"], ref["denominator"] = ref["denominator"], ref["denominator"], None
+    ref["indicator_id"], ref["indicator"] = "referrals", REFERRALS
+    vals = pd.concat([ref, vals], ignore_index=True)
+    units[REFERRALS] = "count"
+vals["who"] = vals["agency"].map(lambda a: "All" if a == "All" else name)
 latest = vals["period_end"].max()
 
-# referrals made: the denominator of re-referrals is every referral in the rolling 12 months
+st.header(f"{name} in {fmt.month(latest)}", divider="gray")
+now = vals[vals["period_end"] == latest]
+mine = now[now["agency"] == agency].set_index("indicator")
+everyone = now[now["agency"] == "All"].set_index("indicator")
 summary = []
-if "rereferral" in set(cat["indicator_id"]):
-    ref = vals[vals["indicator_id"] == "rereferral"].copy()
-    ref["value"], ref["numerator"] = ref["denominator"], ref["denominator"]
-    ref["denominator"] = None
-    st.header("Referrals made (rolling 12 months)", divider="gray")
-    ag = ref[ref["agency"] == agency].copy()
-    ag["agency"] = name
-    fig = charts.lines(ag, "agency", f"Referrals from {name}", "count", highlight=None)
-    ui.chart_with_table(fig, ui.disclosed_table(ag, "count", {
-        "period_end": "Month end", "value": "Referrals"}), f"{agency}-referrals.csv",
-        "referrals")
+for indicator in dict.fromkeys(vals["indicator"]):
+    unit = units[indicator]
+    m = mine.loc[indicator] if indicator in mine.index else None
+    p = everyone.loc[indicator] if indicator in everyone.index else None
+    share = ""
+    if unit == "count" and m is not None and p is not None and not m["hidden"] \
+            and not p["hidden"] and p["value"]:
+        share = f"{float(m['value']) / float(p['value']) * 100:.1f}%"
+    summary.append({
+        "Indicator": indicator,
+        name: fmt.number(None if m is None else m["value"], unit, bool(m is not None and
+                                                                      m["hidden"])),
+        "Partnership": fmt.number(None if p is None else p["value"], unit,
+                                  bool(p is not None and p["hidden"])),
+        "Share of the partnership": share or fmt.NOT_APPLICABLE})
+summary = pd.DataFrame(summary)
+st.dataframe(summary, hide_index=True, key="table_agency_summary")
+ui.download_csv(summary, f"{agency}-summary-{latest:%Y-%m}.csv", "agency_summary")
+st.caption("Counts are the agency's own; percentages compare the agency's cases with all cases "
+           "in the partnership. c = confidential, x = not available, z = not applicable.")
 
-for _, ind in cat.iterrows():
-    iid, unit, title = ind["indicator_id"], ind["unit"], ind["title"]
-    series = vals[vals["indicator_id"] == iid].copy()
-    if series.empty:
-        continue
-    series["who"] = series["agency"].map(lambda a: "All" if a == "All" else name)
-    now = series[series["period_end"] == series["period_end"].max()]
-    mine = now[now["agency"] == agency]
-    everyone = now[now["agency"] == "All"]
-    st.header(title, divider="gray")
-    m1, m2, m3 = st.columns(3)
-    mv = mine.iloc[0] if not mine.empty else None
-    pv = everyone.iloc[0] if not everyone.empty else None
-    m1.metric(f"{name}, {fmt.month(latest)}",
-              fmt.number(None if mv is None else mv["value"], unit,
-                         bool(mv is not None and mv["hidden"])))
-    m2.metric("Partnership", fmt.number(None if pv is None else pv["value"], unit,
-                                        bool(pv is not None and pv["hidden"])))
-    if unit == "count" and mv is not None and pv is not None and not mv["hidden"] \
-            and not pv["hidden"] and pv["value"]:
-        m3.metric(f"{name}'s share of the partnership",
-                  f"{float(mv['value']) / float(pv['value']) * 100:.1f}%")
-    summary.append({"Indicator": title,
-                    "Agency": fmt.number(None if mv is None else mv["value"], unit,
-                                         bool(mv is not None and mv["hidden"])),
-                    "Partnership": fmt.number(None if pv is None else pv["value"], unit,
-                                              bool(pv is not None and pv["hidden"]))})
-    if unit == "count":
-        fig = charts.lines(series[series["agency"] == agency], "who",
-                           f"{title}: {name}", unit, highlight=None)
-    else:
-        fig = charts.lines(series, "who", f"{title}: {name} and the partnership", unit)
-    table = ui.disclosed_table(series.sort_values(["period_end", "agency"]), unit, {
-        "period_end": "Month end", "who": "Agency", "numerator": "Numerator",
-        "denominator": "Denominator", "value": "Value"})
-    ui.chart_with_table(fig, table, f"{agency}-{iid}.csv", f"ag_{iid}")
-
-if summary:
-    st.header("Summary", divider="gray")
-    frame = pd.DataFrame(summary)
-    st.dataframe(frame, hide_index=True, key="table_agency_summary")
-    ui.download_csv(frame, f"{agency}-summary-{latest:%Y-%m}.csv", "agency_summary")
+st.header("Over time", divider="gray")
+# counts: the agency's own line (the partnership total is on another scale)
+shown = vals[(vals["agency"] == agency) | vals["indicator"].map(units).ne("count")]
+fig = charts.small_multiples(shown, "indicator", "who", units,
+                             f"{name} (dashed) and the partnership (solid)")
+table = ui.disclosed_table(shown.sort_values(["indicator", "period_end", "who"]), "rate", {
+    "indicator": "Indicator", "period_end": "Month end", "who": "Agency",
+    "numerator": "Numerator", "denominator": "Denominator", "value": "Value"})
+counts = shown.sort_values(["indicator", "period_end", "who"])["indicator"].map(units).eq(
+    "count").to_numpy()
+table.loc[counts, "Denominator"] = fmt.NOT_APPLICABLE
+table.loc[counts & (table["Value"] != fmt.CONFIDENTIAL).to_numpy(), "Value"] = table.loc[
+    counts & (table["Value"] != fmt.CONFIDENTIAL).to_numpy(), "Value"].map(
+    lambda v: v if v == fmt.NOT_AVAILABLE else str(round(float(v))))
+ui.chart_with_table(fig, table, f"{agency}-over-time.csv", "agency_over_time")

@@ -142,7 +142,10 @@ def test_localities_and_agency_widgets(app, use_db, fake_db_path):
     at = open_page(at, "views/agency.py")
     at.selectbox(key="ag_agency").set_value("HLTH").run()
     assert not at.exception
-    assert "Health" in " ".join(m.label for m in at.metric)
+    summary = table(at, "Share of the partnership")
+    assert "Health" in summary.columns and "Referrals made" in set(summary["Indicator"])
+    over_time = table(at, "Agency")
+    assert set(over_time["Agency"]) == {"Health", "All"}
 
 
 def test_strategies_list_every_measure(app, use_db, fake_db_path):
