@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.generate.population import AGE_18, Persons
+from pipelines.generate.population import AGE_18, BURN_IN_YEARS, Persons
 from pipelines.generate.reference import LOCALITIES, REFERRAL_SOURCES
 from pipelines.generate.timeline import Window
 
@@ -91,9 +91,12 @@ def _by_locality(values, locality: np.ndarray) -> np.ndarray:
 
 def index_referrals(rng, persons: Persons, children: int, window: Window):
     """First referrals of each chain: a date (season, weekday, locality trend) and a child
-    of a plausible age in that locality (some before birth)."""
-    days = window.days
-    weights = window.daily_weights()
+    of a plausible age in that locality (some before birth). Chains start in burn-in years
+    before the window, so that re-referrals are at their steady level from the first day
+    (the burn-in referrals themselves are not written)."""
+    burn_in = window.earlier(BURN_IN_YEARS)
+    days = burn_in.days
+    weights = burn_in.daily_weights()
     t = window.elapsed_years(days)
     person_parts, date_parts = [], []
     for i, loc in enumerate(LOCALITIES):
@@ -171,6 +174,8 @@ def make_csc(rng, persons: Persons, children: int, window: Window, holidays: np.
     source = np.concatenate([
         source,
         np.array(SOURCE_CODES, dtype=object)[rng.choice(len(SOURCE_CODES), extra, p=SOURCE_P)]])
+    in_window = date2 >= window.first
+    person2, date2, source = person2[in_window], date2[in_window], source[in_window]
     order = np.lexsort((person2, date2))
     person, date, source = person2[order], date2[order], source[order]
     n = len(person)

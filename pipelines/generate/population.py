@@ -1,7 +1,7 @@
 """Everyone who is a child in Northshire at some point of the window.
 
-Births are spread over the 18 years before the window and the window itself, so about
-``children`` are aged 0-17 on any day. Each person gets a postcode sector (which fixes the
+Births are spread over the 18 years before the window (and the burn-in years before it)
+and the window itself, so about ``children`` are aged 0-17 on any day. Each person gets a postcode sector (which fixes the
 locality), and the latent traits the services react to: a family, how much school they
 miss, whether the family is eligible for the funded two-year-old offer.
 """
@@ -22,6 +22,7 @@ ETHNICITY = (
     ("BOTH", 0.005), ("CHNE", 0.004), ("OOTH", 0.015), ("REFU", 0.006), ("NOBT", 0.010),
 )  # fmt: skip
 AGE_18 = int(18 * YEAR)
+BURN_IN_YEARS = 3  # referrals are drawn from before the data begins (see csc.index_referrals)
 
 
 @dataclass
@@ -61,7 +62,7 @@ class Persons:
 
 
 def make_persons(rng, children: int, window: Window) -> Persons:
-    first_birth = window.first - AGE_18
+    first_birth = window.earlier(BURN_IN_YEARS).first - AGE_18
     span = window.last - first_birth + 1
     n = max(int(round(children * span / AGE_18)), 50)
     dob = np.sort(rng.integers(first_birth, window.last + 1, size=n))

@@ -48,6 +48,10 @@ class Window:
     def of(cls, end: dt.date, years: int) -> Window:
         return cls(years_before(end + dt.timedelta(days=1), years), end)
 
+    def earlier(self, years: int) -> Window:
+        """The same end, starting ``years`` earlier (for a burn-in before the data begins)."""
+        return Window(years_before(self.start, years), self.end)
+
     @property
     def first(self) -> int:
         return day(self.start)
