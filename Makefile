@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 WORK   ?= demo-work
 
-.PHONY: demo test bench lint install browser clean help
+.PHONY: demo test bench bench-large lint install browser clean help
 
 help:
 	@echo "make demo   - build the synthetic demo partnership and serve the dashboard on http://localhost:8501"
@@ -35,7 +35,10 @@ test: $(STAMP) browser
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 bench: $(STAMP)
-	$(PY) -m tests.bench.run_bench
+	$(PY) tests/bench/run_bench.py
+
+bench-large: $(STAMP)
+	$(PY) tests/bench/run_bench.py --large 2000000
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

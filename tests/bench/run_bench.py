@@ -1,0 +1,118 @@
+"""`make bench`: the figures the issues set targets for, measured on this machine.
+
+    python tests/bench/run_bench.py [--children 300000] [--large 2000000] [--work bench-work]
+
+1. `lscp generate` of the partnership (target: 300,000 children in < 120 s);
+2. ingest + validate alone (target < 12 s, peak < 2 GB);
+3. a full `lscp run` (target < 20 s, peak < 3 GB), with the time and rows of each stage;
+4. a second `lscp run` on the same inbox (nothing new is loaded);
+5. every dashboard page (target p95 < 1 s);
+6. with `--large N`: generation and a full run of an N-children consortium (2,000,000: < 3 min, < 16 GB).
+
+Each step runs in its own process so its peak memory (ru_maxrss from wait4) is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+LSCP = [sys.executable, "-m", "pipelines.cli"]
+
+
+def measure(cmd: list[str], env: dict | None = None) -> dict:
+    """Run cmd, return wall seconds, peak RSS (MB) and its output."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    output = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        print(output[-3000:], file=sys.stderr)
+        raise SystemExit(f"bench: {' '.join(cmd[2:4])} failed with exit {proc.returncode}")
+    return {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024, "output": output}
+
+
+def verdict(value: float, target: float) -> str:
+    return "ok" if value < target else "OVER TARGET"
+
+
+def line(label: str, seconds: float, peak_mb: float, target_s: float, target_mb: float) -> None:
+    print(f"{label:<44} {seconds:7.1f} s  (target < {target_s:g} s: {verdict(seconds, target_s)})"
+          f"   peak {peak_mb:6.0f} MB  (target < {target_mb:g} MB: {verdict(peak_mb, target_mb)})",
+          flush=True)
+
+
+def stage_lines(output: str) -> list[str]:
+    """The per-stage progress lines `lscp run` prints (`[stage] ... (N.Ns)`)."""
+    return [ln for ln in output.splitlines() if ln.startswith("[") and ln.rstrip().endswith("s)")]
+
+
+def partnership(work: Path, children: int, env: dict, target_s: float) -> Path:
+    out = work / f"p{children}"
+    result = measure([*LSCP, "generate", "--out", str(out), "--children", str(children),
+                      "--seed", "7"], env)
+    rows = sum(1 for _ in out.glob("inbox/*"))
+    size = sum(p.stat().st_size for p in (out / "inbox").iterdir()) / 1e6
+    line(f"generate {children:,} children ({rows} files, {size:.0f} MB)",
+         result["seconds"], result["peak_mb"], target_s, 4096)
+    return out
+
+
+def full_run(out: Path, db: Path, env: dict, label: str, target_s: float, target_mb: float):
+    result = measure([*LSCP, "run", "--inbox", str(out / "inbox"), "--seeds", str(out / "seeds"),
+                      "--db", str(db)], env)
+    line(label, result["seconds"], result["peak_mb"], target_s, target_mb)
+    for stage in stage_lines(result["output"]):
+        print(f"    {stage}")
+    return result
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--children", type=int, default=300_000)
+    parser.add_argument("--large", type=int, default=0, help="also run an N-children consortium")
+    parser.add_argument("--work", type=Path, default=ROOT / "bench-work")
+    parser.add_argument("--skip-pages", action="store_true")
+    args = parser.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, LSCP_KEY="bench-only-key-not-secret", PYTHONUNBUFFERED="1")
+    print(f"lscp benchmark on {os.cpu_count()} cores; work folder {args.work}\n", flush=True)
+
+    out = partnership(args.work, args.children, env, 120)
+
+    from pipelines.ingest_bench import bench_ingest
+
+    figures = bench_ingest(inbox=out / "inbox", seeds=out / "seeds", work=args.work / "ingest")
+    line(f"ingest + validate ({figures['rows_read']:,} rows, {figures['inbox_mb']} MB)",
+         figures["seconds"], figures["peak_rss_mb"], 12, 2048)
+    print("    " + json.dumps(figures.get("stages", {})))
+
+    db = args.work / "lscp.duckdb"
+    for stale in args.work.glob("lscp.duckdb*"):
+        stale.unlink()
+    full_run(out, db, env, "full lscp run (first)", 20, 3072)
+    full_run(out, db, env, "full lscp run (same inbox again)", 20, 3072)
+
+    if not args.skip_pages:
+        result = measure([sys.executable, "-m", "tests.bench.page_bench", "--db", str(db),
+                          "--runs", "10"], env)
+        print(result["output"].rstrip())
+
+    if args.large:
+        big = partnership(args.work, args.large, env, 600)
+        full_run(big, args.work / "large.duckdb", env,
+                 f"full lscp run ({args.large:,} children)", 180, 16384)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
