@@ -19,6 +19,7 @@ from pipelines.pseudonymise import extend_id_map
 from pipelines.readers import RawFile
 
 ID_MAP = "lscp_id_map"  # TEMP (raw id -> pseudonym); never in the database file
+GX_SLICE_LINES = 500_000
 
 
 @dataclass
@@ -27,10 +28,10 @@ class Parsed:
     file: str
     raw: RawFile
     typed: str
-    gx: Future | None
+    gx: list[Future]
 
     def done(self) -> bool:
-        return self.gx is None or self.gx.done()
+        return all(f.done() for f in self.gx)
 
 
 def parse(con, contract: Contract, file: str, raw: RawFile, pseudonym: str,
@@ -43,11 +44,17 @@ def parse(con, contract: Contract, file: str, raw: RawFile, pseudonym: str,
     con.execute(f"create or replace temp table {typed} as "
                 + rules.typed_select(contract, raw.table, ID_MAP if ids else None))
     sql = gx_suites.frame_select(contract, typed)
-    future = None
+    futures = []
     if sql is not None:
-        frame = con.sql(sql).to_arrow_table()
-        future = executor.submit(_validate, contract, frame, run_date)
-    return Parsed(contract, file, raw, typed, future)
+        # GX works on pandas copies: validating a big file in slices of lines keeps the
+        # memory bounded and lets GX start on the first slice while DuckDB goes on
+        lo, hi = con.execute(f"select min(_line), max(_line) from {typed}").fetchall()[0]
+        for start in range(lo or 0, (hi or -1) + 1, GX_SLICE_LINES):
+            frame = con.sql(f"{sql} and _line >= {start} and _line < {start + GX_SLICE_LINES}"
+                            ).to_arrow_table()
+            if frame.num_rows:
+                futures.append(executor.submit(_validate, contract, frame, run_date))
+    return Parsed(contract, file, raw, typed, futures)
 
 
 def _validate(contract, frame: pa.Table, run_date):
@@ -66,7 +73,7 @@ def settle(con, parsed: Parsed, pseudonym: str, target: str) -> None:
     con.execute(f'create or replace temp table {fails} (_line BIGINT, rule VARCHAR, "column" VARCHAR)')
     con.execute(f"insert into {fails} select _line, _pf_rule, _pf_column from {typed} "
                 f"where _pf_rule is not null")
-    gx_failures = parsed.gx.result() if parsed.gx is not None else []
+    gx_failures = [failure for future in parsed.gx for failure in future.result()]
     if gx_failures:
         lines, rule_names, columns = zip(*gx_failures, strict=True)
         arrow = pa.table({"_line": pa.array(lines, pa.int64()), "rule": list(rule_names),
