@@ -67,6 +67,16 @@ def test_nasty_cases_match_with_the_default_as_at():
     _assert_same(*_product_and_reference(edge_cases.nasty(), None))
 
 
+def test_cross_file_orphans_match():
+    _assert_same(*_product_and_reference(edge_cases.orphans(), D(2025, 3, 31)))
+
+
+def test_empty_extracts_give_no_rows_in_either():
+    product, reference = _product_and_reference({}, D(2025, 3, 31))
+    assert reference.empty
+    assert product.empty
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_random_partnerships_match(seed):
     _assert_same(*_product_and_reference(edge_cases.fuzz(seed), D(2025, 6, 30)))

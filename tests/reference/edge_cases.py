@@ -25,21 +25,23 @@ def nasty() -> dict[str, list[dict]]:
         {"child_id": "u1", "postcode": "NS14 1AB"},     # NS14 is not NS1: Unknown
         {"child_id": "u2", "postcode": None},           # blank: Unknown
         {"child_id": "u3", "postcode": "ZZ9 9ZZ"},      # unmatched: Unknown
+        {"child_id": "n4", "postcode": "NS1 4AB"},      # only the leap-day pair below
+        {"child_id": "s3", "postcode": "NS2 3XY"},      # only the same-day pair below
     ]
     referrals = [
         {"referral_id": "anchor", "child_id": "u2", "referral_date": "2023-01-01"},
         # leap day: 2024-02-29 - 12 months = 2023-02-28 (in), 2023-02-27 (out)
-        {"referral_id": "L1", "child_id": "n1", "referral_date": "2023-02-28", "referral_source": "5A"},
-        {"referral_id": "L2", "child_id": "n1", "referral_date": "2024-02-29", "referral_source": "5A",
+        {"referral_id": "L1", "child_id": "n4", "referral_date": "2023-02-28", "referral_source": "5A"},
+        {"referral_id": "L2", "child_id": "n4", "referral_date": "2024-02-29", "referral_source": "5A",
          "neglect_flag": True},
         {"referral_id": "L3", "child_id": "n2", "referral_date": "2023-02-27", "referral_source": "3A"},
         {"referral_id": "L4", "child_id": "n2", "referral_date": "2024-02-29", "referral_source": "3A",
          "neglect_flag": True},
         {"referral_id": "L5", "child_id": "n2", "referral_date": "2025-02-28", "referral_source": "3B"},
         # same-day referrals: neither is a re-referral
-        {"referral_id": "S1", "child_id": "s1", "referral_date": "2024-06-03", "referral_source": "2A",
+        {"referral_id": "S1", "child_id": "s3", "referral_date": "2024-06-03", "referral_source": "2A",
          "referral_nfa": True},
-        {"referral_id": "S2", "child_id": "s1", "referral_date": "2024-06-03", "referral_source": "9",
+        {"referral_id": "S2", "child_id": "s3", "referral_date": "2024-06-03", "referral_source": "9",
          "referral_nfa": False},
         # no source, unlisted source, blank flags
         {"referral_id": "B1", "child_id": "u1", "referral_date": "2024-07-01"},
@@ -89,7 +91,7 @@ def nasty() -> dict[str, list[dict]]:
          "authorised_date": "2025-06-19"},
         {"assessment_id": "A6", "referral_id": "L5", "child_id": "s1", "start_date": "2025-01-11"},
         # a 16A assessment makes a referral neglect-related even though the plan is not
-        {"assessment_id": "A7", "referral_id": "S2", "child_id": "s1", "start_date": "2024-06-03",
+        {"assessment_id": "A7", "referral_id": "S2", "child_id": "s3", "start_date": "2024-06-03",
          "authorised_date": "2024-06-03", "factors": ["16A"]},
     ]
     cin_plans = [
@@ -126,6 +128,11 @@ def nasty() -> dict[str, list[dict]]:
          "initial_category": "NEG", "previous_cp_plans": 0},
         {"cp_plan_id": "Q9", "child_id": "ghost", "start_date": "2024-10-31",
          "initial_category": "NEG"},  # no children row: Unknown
+        # one plan ends on the day the next starts: a repeat (earlier start) but not within
+        # 24 months, which needs end_date < start
+        {"cp_plan_id": "Q10", "child_id": "n4", "start_date": "2023-06-01", "end_date": "2024-05-01",
+         "initial_category": "PHY"},
+        {"cp_plan_id": "Q11", "child_id": "n4", "start_date": "2024-05-01", "initial_category": "NEG"},
     ]
     looked_after = [
         {"period_id": "LA1", "child_id": "n1", "start_date": "2024-04-01", "category_of_need": "N1"},
@@ -206,6 +213,35 @@ def nasty() -> dict[str, list[dict]]:
             "cin_plans": cin_plans, "cp_plans": cp_plans, "looked_after": looked_after,
             "early_help": early_help, "neglect_tools": neglect_tools,
             "two_year_olds": two_year_olds, "attendance": attendance}
+
+
+def orphans() -> dict[str, list[dict]]:
+    """Cross-file mismatches that load with a warning: a CIN plan whose referral_id is not in
+    referrals although a neglect CP plan names that id; plans and episodes of children with no
+    children row; a two-year-old listed with a malformed postcode."""
+    return {
+        "children": [{"child_id": "n1", "postcode": "NS1 4AB"},
+                     {"child_id": "n2", "postcode": "NS2 1AA"}],
+        "referrals": [{"referral_id": "r0", "child_id": "n1", "referral_date": "2023-01-01"},
+                      {"referral_id": "r1", "child_id": "n2", "referral_date": "2024-01-05",
+                       "neglect_flag": True}],
+        "cin_plans": [
+            {"cin_plan_id": "k1", "referral_id": "gone", "child_id": "n1",
+             "start_date": "2024-02-01", "end_date": "2024-05-01"},
+            {"cin_plan_id": "k2", "referral_id": "r1", "child_id": "nobody",
+             "start_date": "2024-02-01", "end_date": "2024-05-01"},
+        ],
+        "cp_plans": [
+            {"cp_plan_id": "p1", "referral_id": "gone", "child_id": "n1",
+             "start_date": "2024-05-02", "initial_category": "NEG"},
+            {"cp_plan_id": "p2", "referral_id": "r1", "child_id": "nobody",
+             "start_date": "2024-05-08", "initial_category": "PHY"},
+        ],
+        "two_year_olds": [
+            {"term": "2024-SPR", "child_id": "n1", "registered": True, "postcode": "NS1 AAA"},
+            {"term": "2024-SPR", "child_id": "n2", "registered": True, "postcode": "ns1 9ab"},
+        ],
+    }
 
 
 # -- random ------------------------------------------------------------------------------
@@ -308,7 +344,8 @@ def fuzz(seed: int, children: int = 80) -> dict[str, list[dict]]:
         for kid in rng.sample(kids + strangers, 25):
             out["two_year_olds"].append({
                 "term": term, "child_id": kid, "registered": rng.random() < 0.7,
-                "postcode": rng.choice([None, None, None, "NS2 1AA", "ZZ1 1ZZ", "NS1 9AB"])})
+                "postcode": rng.choice([None, None, None, "NS2 1AA", "ZZ1 1ZZ", "NS1 9AB",
+                                         "NS1 AAA"])})
 
     for year, term in (("2022/23", "SUM"), ("2023/24", "AUT"), ("2023/24", "SPR"),
                        ("2024/25", "AUT"), ("2024/25", "SUM")):
