@@ -522,3 +522,15 @@ def test_a_broken_resend_does_not_hide_the_good_delivery_beside_it(folders):
     assert (loaded["file"], loaded["rows_loaded"]) == ("children_2026-10.csv", 2)
     assert "the newer file children_2026-10_resend.csv failed" in loaded["message"]
     assert result.file_failures == ["children: children_2026-10_resend.csv: empty file"]
+
+
+def test_gx_slices_of_a_big_file_keep_their_lines(folders, monkeypatch):
+    import pipelines.ingest_extract as ingest_extract
+
+    monkeypatch.setattr(ingest_extract, "GX_SLICE_LINES", 3)
+    inbox, seeds = folders
+    write_csv(inbox, "children", [f"C{i},,,{'X' if i in (1, 4, 9) else 'M'},,,," for i in range(10)])
+    con, result = run(inbox, seeds)
+    assert [q[:2] for q in quarantined(con, "children")] == \
+        [(3, "unknown_code"), (6, "unknown_code"), (11, "unknown_code")]
+    assert report(result, "children")["rows_loaded"] == 7
