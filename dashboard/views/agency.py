@@ -50,7 +50,9 @@ now = vals[vals["period_end"] == latest]
 mine = now[now["agency"] == agency].set_index("indicator")
 everyone = now[now["agency"] == "All"].set_index("indicator")
 summary = []
-for indicator in dict.fromkeys(vals["indicator"]):
+for indicator in [REFERRALS, *cat["title"]]:
+    if indicator not in units:
+        continue
     unit = units[indicator]
     m = mine.loc[indicator] if indicator in mine.index else None
     p = everyone.loc[indicator] if indicator in everyone.index else None
@@ -74,13 +76,16 @@ st.caption("Counts are the agency's own; percentages compare the agency's cases 
 st.header("Over time", divider="gray")
 # counts: the agency's own line (the partnership total is on another scale)
 shown = vals[(vals["agency"] == agency) | vals["indicator"].map(units).ne("count")]
+order = {t: i for i, t in enumerate([REFERRALS, *cat["title"]])}
+shown = shown.sort_values(["indicator", "period_end"], key=lambda s: s.map(order)
+                          if s.name == "indicator" else s)
 fig = charts.small_multiples(shown, "indicator", "who", units,
                              f"{name} (dashed) and the partnership (solid)")
-table = ui.disclosed_table(shown.sort_values(["indicator", "period_end", "who"]), "rate", {
+shown = shown.reset_index(drop=True)
+table = ui.disclosed_table(shown, "rate", {
     "indicator": "Indicator", "period_end": "Month end", "who": "Agency",
     "numerator": "Numerator", "denominator": "Denominator", "value": "Value"})
-counts = shown.sort_values(["indicator", "period_end", "who"])["indicator"].map(units).eq(
-    "count").to_numpy()
+counts = shown["indicator"].map(units).eq("count").to_numpy()
 table.loc[counts, "Denominator"] = fmt.NOT_APPLICABLE
 table.loc[counts & (table["Value"] != fmt.CONFIDENTIAL).to_numpy(), "Value"] = table.loc[
     counts & (table["Value"] != fmt.CONFIDENTIAL).to_numpy(), "Value"].map(

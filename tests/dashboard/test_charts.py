@@ -33,8 +33,9 @@ def test_xmr_gaps_limits_signals_target_benchmark():
     concern = next(t for t in fig.data if t.name == "Special cause: concern")
     improvement = next(t for t in fig.data if t.name == "Special cause: improvement")
     assert concern.marker.symbol != improvement.marker.symbol  # shape, not colour alone
-    notes = [a.text for a in fig.layout.annotations]
-    assert "Target 12.0%" in notes and "England 17.0% (2024-25)" in notes
+    assert "Target 12.0%" in names and "England 17.0% (2024-25)" in names
+    target = fig.data[names.index("Target 12.0%")]
+    assert list(target.y) == [12.0, 12.0]
 
 
 def test_lines_put_the_partnership_last_and_thick():
