@@ -160,13 +160,19 @@ def build_metrics(con, *, as_at: date | None = None, settings: Settings | None =
     models = discover_models(catalogue)
     order = execution_order(models)
     _create_inputs(con, catalogue, as_at, settings)
-    for name in order:
-        model = models[name]
-        step = time.perf_counter()
-        _drop(con, name)
-        con.execute(f'create {model.materialized} "{name}" as\n{model.sql}')
-        if progress is not None:
-            print(f"  {name:<40} {time.perf_counter() - step:6.2f} s", file=progress)
+    # DuckDB draws a progress bar on the terminal for long queries: not in our output
+    bar = con.execute("select current_setting('enable_progress_bar')").fetchall()[0][0]
+    con.execute("set enable_progress_bar = false")
+    try:
+        for name in order:
+            model = models[name]
+            step = time.perf_counter()
+            _drop(con, name)
+            con.execute(f'create {model.materialized} "{name}" as\n{model.sql}')
+            if progress is not None:
+                print(f"  {name:<40} {time.perf_counter() - step:6.2f} s", file=progress)
+    finally:
+        con.execute(f"set enable_progress_bar = {'true' if bar else 'false'}")
     as_at_used, first, last = con.execute(
         "select d.as_at, min(m.period_end), max(m.period_end) "
         "from int_run_dates d left join int_month_ends m on true group by d.as_at").fetchall()[0]

@@ -12,6 +12,12 @@ attendance as (select * from stg_attendance),
 early_help as (select child_id, start_date, end_date from stg_early_help),
 terms as (select * from int_terms where extract = 'attendance'),
 
+-- only children with an early help episode can count: drop the rest first
+attendance_of_early_help_children as (
+    select * from attendance
+    where child_id in (select child_id from early_help)
+),
+
 summed as (
     select
         terms.term_start,
@@ -20,20 +26,18 @@ summed as (
         attendance.locality,
         sum(attendance.sessions_missed) as sessions_missed,
         sum(attendance.sessions_possible) as sessions_possible
-    from attendance
+    from attendance_of_early_help_children as attendance
     join terms on terms.term_end = attendance.term_end
     group by all
 ),
 
 open_to_early_help as (
-    select *
+    select distinct summed.*
     from summed
-    where exists (
-        select 1 from early_help
-        where early_help.child_id = summed.child_id
-            and early_help.start_date <= summed.term_end
-            and (early_help.end_date is null or early_help.end_date > summed.term_start)
-    )
+    join early_help
+        on early_help.child_id = summed.child_id
+        and early_help.start_date <= summed.term_end
+        and coalesce(early_help.end_date, date '9999-12-31') > summed.term_start
 ),
 
 final as (

@@ -7,7 +7,7 @@ run_dates as (select * from int_run_dates),
 terms as (
     select distinct 'two_year_olds' as extract, term_start, term_end from stg_two_year_olds
     union all
-    select distinct 'attendance', term_start, term_end from stg_attendance
+    select distinct 'attendance', term_start, term_end from stg_attendance_terms
 ),
 
 final as (

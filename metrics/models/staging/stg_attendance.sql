@@ -1,36 +1,28 @@
--- School attendance by academic year and term, with the child's locality. Academic
--- year 'YYYY/YY': AUT 1 Sep - 31 Dec of YYYY, SPR 1 Jan - 31 Mar and SUM 1 Apr - 31 Jul
--- of the following year.
+-- materialized: view
+-- School attendance by academic year and term (dates from stg_attendance_terms), with
+-- the child's locality. A view: 2.5 million rows for a large partnership, and the one
+-- indicator that reads them keeps only the children open to early help.
 with
 
 attendance as (select * from src_attendance),
+terms as (select * from stg_attendance_terms),
 children as (select * from stg_children),
-
-parsed as (
-    select *, try_cast(left(academic_year, 4) as integer) as first_year
-    from attendance
-),
 
 final as (
     select
-        parsed.child_id,
-        parsed.academic_year,
-        upper(parsed.term) as term,
-        case upper(parsed.term)
-            when 'AUT' then make_date(first_year, 9, 1)
-            when 'SPR' then make_date(first_year + 1, 1, 1)
-            when 'SUM' then make_date(first_year + 1, 4, 1)
-        end as term_start,
-        case upper(parsed.term)
-            when 'AUT' then make_date(first_year, 12, 31)
-            when 'SPR' then make_date(first_year + 1, 3, 31)
-            when 'SUM' then make_date(first_year + 1, 7, 31)
-        end as term_end,
-        parsed.sessions_possible,
-        parsed.sessions_missed,
+        attendance.child_id,
+        attendance.academic_year,
+        terms.term,
+        terms.term_start,
+        terms.term_end,
+        attendance.sessions_possible,
+        attendance.sessions_missed,
         coalesce(children.locality, 'Unknown') as locality
-    from parsed
-    left join children on children.child_id = parsed.child_id
+    from attendance
+    join terms
+        on terms.academic_year = attendance.academic_year
+        and terms.term = upper(attendance.term)
+    left join children on children.child_id = attendance.child_id
 )
 
 select * from final
