@@ -353,3 +353,12 @@ def test_ingest_quarantines_exactly_the_manifest_and_loads_the_rest(faulty):
     failed = {(r["extract"], r["file"], r["message"]) for r in result.reports
               if r["status"] == "failed"}
     assert failed == {(r["extract"], r["file"], r["value"]) for r in rows if r["rule"] == "file"}
+
+
+def test_a_tiny_partnership_with_faults_still_writes_every_extract(tmp_path):
+    # one year of 500 children has almost no CP plans or periods of care to copy from
+    out = run(tmp_path / "tiny", children=500, years=1, faults=True)
+    names = {p.name.split(f"_{STAMP}")[0] for p in (out / "inbox").iterdir()}
+    assert names == set(EXTRACT_COLUMNS)
+    rows = list(csv.DictReader(open(out / "faults.csv", encoding="utf-8")))
+    assert {"duplicate", "orphan_child", "file"} <= {r["rule"] for r in rows}

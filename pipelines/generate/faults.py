@@ -58,7 +58,7 @@ class Dates:
 
 def _rows(table: pa.Table, rng, k: int) -> list[dict]:
     """k random good rows (as dicts) to copy."""
-    idx = rng.choice(len(table), size=min(k, len(table)), replace=len(table) < k)
+    idx = rng.choice(len(table), size=k, replace=len(table) < k)
     return [table.slice(int(i), 1).to_pylist()[0] for i in idx]
 
 
