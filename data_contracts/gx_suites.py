@@ -68,21 +68,25 @@ def expectation_specs(contract: Contract, run_date: dt.date | None) -> list[dict
 
 def frame_select(contract: Contract, typed: str) -> str | None:
     """SELECT of the columns the suite needs, shaped for GX's vectorised pandas paths
-    (numbers as DOUBLE, code lists joined with ';'), readable rows only."""
+    (numbers as DOUBLE, code lists joined with ';', columns checked only for presence as
+    1.0/NULL), readable rows only."""
     specs = expectation_specs(contract, dt.date.today())
-    needed = {LINE}
+    kinds: dict[str, set[str]] = {}
     for s in specs:
         for k in ("column", "column_A", "column_B"):
             if k in s["kwargs"]:
-                needed.add(s["kwargs"][k])
-    if needed == {LINE}:
+                kinds.setdefault(s["kwargs"][k], set()).add(s["type"])
+    if not kinds:
         return None
     cols = []
     for c in contract.columns:
-        if c.name not in needed:
+        if c.name not in kinds:
             continue
         name = '"' + c.name + '"'
-        if c.type in ("integer", "bigint", "number"):
+        if kinds[c.name] == {"expect_column_values_to_not_be_null"}:
+            # only presence is checked (ids): a number is far cheaper for pandas than text
+            cols.append(f"case when {name} is not null then 1.0 end as {name}")
+        elif c.type in ("integer", "bigint", "number"):
             cols.append(f"{name}::DOUBLE as {name}")
         elif c.type == "code_list":
             cols.append(f"array_to_string({name}, ';') as {name}")
