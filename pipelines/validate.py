@@ -43,7 +43,7 @@ def validate_inbox(inbox: Path, seeds_dir: Path, run_date: dt.date | None = None
         "where run_id = ? order by extract, file, line", [run_id]).fetchall()
     quarantine = [
         {"extract": e, "file": f, "line": ln, "rule": r, "column": c,
-         "value": "<child id>" if (e, c) in hidden else v}
+         "value": "<child id>" if (e, c) in hidden and v is not None else v}
         for e, f, ln, r, c, v in rows
     ]
     counts = [{"extract": e, "rule": r, "rows": n} for e, r, n in result.top_rules]
@@ -73,7 +73,8 @@ def validate_command(inbox: Path, seeds: Path, fmt: str = "text", out=None) -> i
                   file=out)
             for q in shown:
                 where = f"{q['file']} line {q['line']}"
-                what = f"{q['column']} {q['value']!r}" if q["column"] else q["value"]
+                value = "(blank)" if q["value"] is None else repr(q["value"])
+                what = f"{q['column']} {value}" if q["column"] else q["value"]
                 print(f"  {where}: {q['rule']}: {what}", file=out)
         print("OK: no file-level failures" if report["ok"] else
               f"FAILED: {len(report['file_failures'])} file-level failure(s)", file=out)
