@@ -147,10 +147,11 @@ def _check_header(fields: list[str], contract) -> tuple[list[str], list[str]]:
     names = [normalise_header(f) for f in fields]
     if not any(names):
         raise FileRejected("empty file")
-    if len(names) == 1 and ";" in fields[0]:
-        raise FileRejected(
-            "semicolon-delimited? the header has no commas; save the file as CSV with "
-            "commas between columns (Excel: 'CSV UTF-8 (Comma delimited)')")
+    for sep, label in ((";", "semicolon"), ("\t", "tab")):
+        if len(names) == 1 and sep in fields[0]:
+            raise FileRejected(
+                f"{label}-delimited? the header has no commas; save the file as CSV with "
+                "commas between columns (Excel: 'CSV UTF-8 (Comma delimited)')")
     seen = set()
     for n in names:
         if n and n in seen:

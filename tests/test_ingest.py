@@ -211,6 +211,7 @@ def test_end_before_start(folders):
     (b"\n\n  \n", "empty file"),
     (bytes(range(256)) * 20, "not a CSV or XLSX file"),
     (b"child_id;date_of_birth;sex\nC1;2015-01-01;M\n", "semicolon-delimited?"),
+    (b"child_id\tsex\nC1\tM\n", "tab-delimited?"),
     (b"child_id,sex,Child ID\nC1,M,C1\n", "duplicated column: child_id"),
     (b"referral_id,child_id,referral_source\nR1,C1,1A\n", "missing required column: referral_date"),
 ])
