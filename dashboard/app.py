@@ -41,6 +41,8 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+# a meaningful browser-tab title for each page (WCAG 2.4.2)
+st.set_page_config(page_title=f"{page.title} · Neglect strategy dashboard")
 st.sidebar.markdown("**Neglect strategy dashboard**  \nLocal Safeguarding Children Partnership")
 ui.role_note()
 if auth.auth_configured() and st.user.get("is_logged_in", False):

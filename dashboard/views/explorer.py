@@ -105,6 +105,7 @@ with main:
     by_loc = data.values(role, indicator_ids=[indicator], agencies=["All"])
     fig = charts.lines(by_loc, "locality", f"{title}: by locality", unit)
     st.plotly_chart(fig, key="chart_localities", config={"displaylogo": False})
+    st.caption("The figures behind this chart are in the table at the foot of the page.")
 
     if ind["breakdown"] == "locality_agency":
         st.header("Agencies", divider="gray")

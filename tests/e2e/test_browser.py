@@ -21,10 +21,11 @@ PAGES = [("/", "Board scorecard"), ("/explorer", "Indicator explorer"),
 def test_scorecard_links_to_the_explorer(page, viewer_server):
     open_app(page, viewer_server.url + "/", "Board scorecard")
     assert page.get_by_role("button", name="Deploy").count() == 0  # toolbarMode = viewer
-    assert page.title() == "Board scorecard"
+    assert page.title() == "Board scorecard · Neglect strategy dashboard"
     page.get_by_role("link", name="Re-referrals within 12 months").first.click()
     page.get_by_role("heading", name="Indicator explorer", level=1).wait_for(timeout=30_000)
     assert "indicator=rereferral" in page.url
+    assert page.title().startswith("Indicator explorer")
     page.get_by_role("heading", name="Agencies").wait_for(timeout=30_000)
     assert page.get_by_text("Re-referrals within 12 months").count() >= 1
 
