@@ -14,8 +14,9 @@ terms as (select * from int_terms where extract = 'attendance'),
 
 -- only children with an early help episode can count: drop the rest first
 attendance_of_early_help_children as (
-    select * from attendance
-    where child_id in (select child_id from early_help)
+    select attendance.*
+    from attendance
+    join (select distinct child_id from early_help) as helped using (child_id)
 ),
 
 summed as (
