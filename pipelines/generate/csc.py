@@ -161,14 +161,65 @@ def working_days_after(start: np.ndarray, n: np.ndarray, holidays: np.ndarray) -
 
 def make_csc(rng, persons: Persons, children: int, window: Window, holidays: np.ndarray,
              step_up: tuple[np.ndarray, np.ndarray, np.ndarray]) -> Csc:
+    """Referral journeys, then for about one ended CP plan in eight a new referral of the
+    child some months later that usually leads to another plan (so that repeat plans within
+    two years exist in the data, not only plans held before it)."""
     person, date = index_referrals(rng, persons, children, window)
+    source = np.array(SOURCE_CODES, dtype=object)[rng.choice(len(SOURCE_CODES), len(person), p=SOURCE_P)]
     up_person, up_date, up_source = step_up
-    source = np.concatenate([
-        np.array(SOURCE_CODES, dtype=object)[rng.choice(len(SOURCE_CODES), len(person), p=SOURCE_P)],
-        up_source])
-    person = np.concatenate([person, up_person])
-    date = np.concatenate([date, up_date])
-    person2, date2 = referral_chains(rng, persons, window, person, date)
+    base = journeys(rng, persons, window, holidays, np.r_[person, up_person],
+                    np.r_[date, up_date], np.r_[source, up_source], forced=False)
+    cp = base.cp
+    again = ~np.isnan(cp.end) & (rng.random(len(cp.person)) < 0.13)
+    when = np.nan_to_num(cp.end[again]).astype(np.int64) + rng.integers(30, 700, again.sum())
+    ok = (when <= window.last) & (when - persons.dob[cp.person[again]] < AGE_18)
+    replan = journeys(rng, persons, window, holidays, cp.person[again][ok], when[ok],
+                      np.full(ok.sum(), "6", dtype=object), forced=True)
+    return _merge(rng, base, replan)
+
+
+def _merge(rng, a: Csc, b: Csc) -> Csc:
+    """One Csc from two: referrals re-sorted by date and re-numbered, plans re-pointed, and
+    CP plans that would overlap an earlier plan of the child dropped."""
+    ra, rb = a.referrals, b.referrals
+    fields = list(Referrals.__dataclass_fields__)
+    both = {f: np.concatenate([getattr(ra, f), getattr(rb, f)]) for f in fields}
+    order = np.lexsort((both["person"], both["date"]))
+    new_index = np.empty(len(order), dtype=np.int64)
+    new_index[order] = np.arange(len(order))
+    map_a, map_b = new_index[:len(ra.person)], new_index[len(ra.person):]
+    referrals = Referrals(**{f: both[f][order] for f in fields})
+    assessments = Assessments(
+        np.r_[map_a[a.assessments.referral], map_b[b.assessments.referral]],
+        *(np.concatenate([getattr(a.assessments, f), getattr(b.assessments, f)])
+          for f in ("start", "authorised", "factors")))
+
+    def plans(pa_: Plans, pb: Plans) -> Plans:
+        out = {"referral": np.r_[map_a[pa_.referral], map_b[pb.referral]]}
+        for f in ("person", "start", "end", "category", "latest", "previous"):
+            x, y = getattr(pa_, f), getattr(pb, f)
+            out[f] = None if x is None else np.concatenate([x, y])
+        return Plans(**out)
+
+    cp = plans(a.cp, b.cp)
+    order = np.lexsort((cp.start, cp.person))
+    cp = Plans(**{f: (None if v is None else v[order]) for f, v in vars(cp).items()})
+    same = np.r_[False, cp.person[1:] == cp.person[:-1]]
+    clash = same & (cp.start <= _previous_running_max(cp.person, np.nan_to_num(cp.end, nan=9e6)))  # open: far ahead
+    cp = Plans(**{f: (None if v is None else v[~clash]) for f, v in vars(cp).items()})
+    cp.previous = _previous_plans(rng, cp.person, cp.start)
+    step = tuple(np.concatenate([x, y]) for x, y in zip(a.step_downs, b.step_downs, strict=True))
+    return Csc(referrals, assessments, plans(a.cin, b.cin), cp, plans(a.care, b.care), step)
+
+
+def journeys(rng, persons: Persons, window: Window, holidays: np.ndarray, person, date, source,
+             forced: bool) -> Csc:
+    """Each referral's journey. ``forced``: referrals of a child whose CP plan ended (no
+    follow-up chains; most lead to a plan again)."""
+    if forced:
+        person2, date2 = person, date
+    else:
+        person2, date2 = referral_chains(rng, persons, window, person, date)
     # follow-ups come from any source
     extra = len(person2) - len(person)
     source = np.concatenate([
@@ -186,7 +237,7 @@ def make_csc(rng, persons: Persons, children: int, window: Window, holidays: np.
     primary_need = np.where(neglect | (rng.random(n) < 0.25), "N1", need_other)
 
     # -- referral NFA or assessment
-    nfa = rng.random(n) < 0.075
+    nfa = (rng.random(n) < 0.075) & (not forced)
     closure = np.full(n, NA)
     reason = np.full(n, None, dtype=object)
     nfa_close = date + rng.integers(0, 3, n)
@@ -216,10 +267,12 @@ def make_csc(rng, persons: Persons, children: int, window: Window, holidays: np.
     # -- what the assessment led to
     done = ~np.isnan(a_auth)
     auth = np.where(done, a_auth, 0).astype(np.int64)
-    outcome = rng.choice(5, na, p=[0.43, 0.14, 0.33, 0.068, 0.032])  # RC8 RC9 CIN CP care
+    outcome = rng.choice(5, na, p=[0.436, 0.14, 0.33, 0.062, 0.032])  # RC8 RC9 CIN CP care
     outcome = np.where(done, outcome, -1)
     # a factors list of '21' (nothing found) only ever ends in NFA
     outcome = np.where(done & (factors == "21"), 0, outcome)
+    if forced:
+        outcome = np.where(done & (rng.random(na) < 0.6), 3, outcome)
     after = auth + rng.integers(0, 10, na)
     for code, k in (("RC8", 0), ("RC9", 1)):
         hit = assessed[outcome == k]
@@ -359,7 +412,8 @@ def _previous_running_max(group: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 def _previous_plans(rng, person: np.ndarray, start: np.ndarray) -> np.ndarray:
     """previous_cp_plans: the child's earlier plans in the data plus, for about one child in
-    five, plans held before the data begins or elsewhere (so ~23% are repeats in all)."""
+    five, plans held before the data begins or elsewhere (so ~23% are repeats once the
+    data has a few years of history)."""
     order = np.lexsort((start, person))
     p = person[order]
     starts = np.r_[True, p[1:] != p[:-1]] if len(p) else np.zeros(0, bool)
@@ -367,7 +421,7 @@ def _previous_plans(rng, person: np.ndarray, start: np.ndarray) -> np.ndarray:
     first_pos = np.flatnonzero(starts)
     rank = np.arange(len(p)) - first_pos[gid] if len(p) else np.zeros(0, np.int64)
     in_data = (rank > 0).mean() if len(p) else 0.0
-    p_prior = float(np.clip((0.23 - in_data) / max(1 - in_data, 1e-9), 0, 1))
+    p_prior = float(np.clip((0.20 - in_data) / max(1 - in_data, 1e-9), 0, 1))
     elsewhere_child = np.where(rng.random(len(first_pos)) < p_prior,
                                rng.choice([1, 2, 3], len(first_pos), p=[0.75, 0.2, 0.05]), 0)
     previous = (rank + elsewhere_child[gid]).astype(np.float64)
