@@ -35,12 +35,15 @@ def history_path(db: Path) -> Path:
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    now = dt.datetime.now(dt.UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 def iso(ts: dt.datetime | None) -> str | None:
-    """UTC wall time as ISO 8601 with a Z."""
-    return None if ts is None else ts.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """UTC wall time as ISO 8601 with milliseconds and a Z (sorts as text)."""
+    if ts is None:
+        return None
+    return ts.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def append(db: Path, record: dict) -> None:
@@ -84,17 +87,21 @@ def settle_interrupted(db: Path, live_run_id: str | None) -> list[str]:
     return settled
 
 
-def write_runs_table(con, db: Path, this_run: dict, previous: str | None,
-                     prev_tables: set[str]) -> int:
+def previous_runs(con, previous: str | None, prev_tables: set[str]) -> pd.DataFrame | None:
+    """The ``runs`` table of the previous database (as text), read before it is detached."""
+    if not previous or "runs" not in prev_tables:
+        return None
+    have = {r[0] for r in con.execute(
+        "select column_name from duckdb_columns() where database_name = ? "
+        "and table_name = 'runs'", [previous]).fetchall()}
+    cols = ", ".join(f'cast("{c}" as varchar) as "{c}"' if c in have
+                     else f'null::varchar as "{c}"' for c in FIELDS)
+    return con.execute(f"select {cols} from {previous}.runs").df()
+
+
+def write_runs_table(con, db: Path, this_run: dict, prev_runs: pd.DataFrame | None) -> int:
     """Create ``runs`` = previous database's runs + the jsonl history + this run (last wins)."""
-    frames = []
-    if previous and "runs" in prev_tables:
-        have = {r[0] for r in con.execute(
-            "select column_name from duckdb_columns() where database_name = ? "
-            "and table_name = 'runs'", [previous]).fetchall()}
-        cols = ", ".join(f'cast("{c}" as varchar) as "{c}"' if c in have
-                         else f'null::varchar as "{c}"' for c in FIELDS)
-        frames.append(con.execute(f"select {cols} from {previous}.runs").df())
+    frames = [] if prev_runs is None else [prev_runs]
     frames.append(pd.DataFrame(read(db) + [this_run], columns=FIELDS))
     merged = pd.concat([f.astype(object) for f in frames if len(f)], ignore_index=True)
     merged = merged.astype(object).where(merged.notna(), None)

@@ -34,8 +34,18 @@ def _holder(path: Path) -> str:
            f"started {info.get('started_at', '?')})"
 
 
+class _Held:
+    def __init__(self, fd: int, path: Path):
+        self.fd, self.path = fd, path
+
+    def announce(self, **info) -> None:
+        """Tell a refused run who holds the lock (pid always; run id once known)."""
+        os.ftruncate(self.fd, 0)
+        os.pwrite(self.fd, json.dumps({"pid": os.getpid(), **info}).encode(), 0)
+
+
 @contextmanager
-def run_lock(db: Path, *, run_id: str, started_at: str, wait: float = 0.0, poll: float = 0.2):
+def run_lock(db: Path, *, wait: float = 0.0, poll: float = 0.2):
     """Hold the database's run lock; wait up to ``wait`` seconds, then raise LockBusy."""
     path = lock_path(db)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -53,11 +63,10 @@ def run_lock(db: Path, *, run_id: str, started_at: str, wait: float = 0.0, poll:
                         f"try again later (or set LSCP_LOCK_WAIT / [pipeline] lock_wait)"
                     ) from None
                 time.sleep(poll)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps({"pid": os.getpid(), "run_id": run_id,
-                                  "started_at": started_at}).encode(), 0)
+        held = _Held(fd, path)
+        held.announce()
         try:
-            yield path
+            yield held
         finally:
             os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)

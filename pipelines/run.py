@@ -27,7 +27,9 @@ from pipelines import history, publish
 from pipelines.errors import RunFailed, UserError
 from pipelines.lock import run_lock
 
-PAUSE_ENV = "LSCP_TEST_PAUSE_AT"  # ingest | metrics | publish: tests kill -9 a run there
+# Tests kill -9 a run while it sleeps here: "ingest" (mid-load, at ingest's first progress
+# line), "metrics" (indicators built, not yet checked), "publish" (backup kept, not swapped).
+PAUSE_ENV = "LSCP_TEST_PAUSE_AT"
 LOCK_WAIT_ENV = "LSCP_LOCK_WAIT"
 
 
@@ -108,6 +110,27 @@ class _Progress:
         self.say(f"[{name}] {outcome.get('done', 'done')} ({self.seconds[name]:.1f}s)")
 
 
+class _PauseMidIngest:
+    """Progress stream for ingest that pauses (for tests) at ingest's first progress line,
+    i.e. while it is loading files."""
+
+    def __init__(self, stream):
+        self.stream, self.paused = stream, False
+
+    def write(self, text: str) -> int:
+        if self.stream is not None:
+            self.stream.write(text)
+        if not self.paused and text.strip():
+            self.paused = True
+            self.flush()
+            _pause_for_tests("ingest")
+        return len(text)
+
+    def flush(self) -> None:
+        if self.stream is not None:
+            self.stream.flush()
+
+
 def _pause_for_tests(stage: str) -> None:
     if os.environ.get(PAUSE_ENV) == stage:
         print(f"lscp: paused at {stage} (pid {os.getpid()})", file=sys.stderr, flush=True)
@@ -158,10 +181,11 @@ def run_pipeline(inbox: Path, db: Path, seeds: Path, as_at: dt.date | None, sett
     db = Path(db).absolute()
     if not db.parent.is_dir():
         raise UserError(f"folder {db.parent} for the database does not exist")
-    started = history.utc_now()
-    run_id = new_run_id(started)
     wait = _lock_wait(settings) if lock_wait is None else lock_wait
-    with run_lock(db, run_id=run_id, started_at=history.iso(started), wait=wait):
+    with run_lock(db, wait=wait) as lock:
+        started = history.utc_now()  # after any wait: runs never overlap in the history
+        run_id = new_run_id(started)
+        lock.announce(run_id=run_id, started_at=history.iso(started))
         return _locked_run(Path(inbox), db, Path(seeds), as_at, settings, progress,
                            run_id, started)
 
@@ -233,6 +257,8 @@ def _check_inputs(inbox: Path, seeds: Path, settings) -> bytes:
 
 def _build_and_publish(inbox, db, seeds, as_at, settings, progress, result, record,
                        key: bytes) -> None:
+    # Children's data: no analytics events from Great Expectations (an outbound call).
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     from metrics.runner import build_metrics
     from metrics.spc import build_spc_table
     from pipelines.ingest import ingest
@@ -252,13 +278,19 @@ def _build_and_publish(inbox, db, seeds, as_at, settings, progress, result, reco
                 [previous]).fetchall()}
 
         with progress.stage("ingest", f"reading {inbox}") as out:
+            pausing = os.environ.get(PAUSE_ENV) == "ingest"
             ingested = ingest(con, inbox, seeds, run_id=result.run_id, key=key,
                               run_date=dt.date.today(), previous=previous,
-                              progress=progress.stream)
+                              progress=_PauseMidIngest(progress.stream) if pausing
+                              else progress.stream)
             result.ingest = ingested
             out["done"] = (f"{ingested.rows_loaded:,} rows loaded, "
                            f"{ingested.rows_quarantined:,} quarantined")
-        _pause_for_tests("ingest")
+        # Only ingest needs the previous database: keep its run history, then let it go, so
+        # the models never resolve a name in it and the live file is not held open.
+        prev_runs = history.previous_runs(con, previous, prev_tables)
+        if previous:
+            con.execute(f"detach {previous}")
 
         with progress.stage("metrics", "computing the indicators") as out:
             metrics = build_metrics(con, as_at=as_at, settings=settings)
@@ -284,18 +316,17 @@ def _build_and_publish(inbox, db, seeds, as_at, settings, progress, result, reco
                 "suppression_threshold": settings.suppression_threshold,
                 "inbox": inbox, "seeds": seeds,
             })
-            n_runs = history.write_runs_table(con, db, record, previous, prev_tables)
+            n_runs = history.write_runs_table(con, db, record, prev_runs)
             result.counts = publish.check_database(con)
             out["done"] = (f"{len(result.counts)} tables checked, {n_runs} runs in history")
-            if previous:
-                con.execute(f"detach {previous}")
             con.execute("checkpoint")
     finally:
         con.close()
 
     with progress.stage("publish") as out:
+        had_live = db.exists()
         publish.keep_backup(db)
         _pause_for_tests("publish")
         result.swap_ms = publish.swap_in(db)
-        out["done"] = (f"swapped in {db.name} in {result.swap_ms:.1f} ms; "
-                       f"previous kept as {publish.backup_path(db).name}")
+        out["done"] = f"swapped in {db.name} in {result.swap_ms:.1f} ms" + (
+            f"; previous kept as {publish.backup_path(db).name}" if had_live else "")

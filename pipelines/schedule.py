@@ -55,7 +55,7 @@ def parse_interval(text: str, flag: str) -> float:
 
 def log_line(**fields) -> str:
     """``<UTC time> lscp key=value ...``; values with spaces are JSON-quoted."""
-    parts = [history.iso(history.utc_now()), "lscp"]
+    parts = [history.utc_now().strftime("%Y-%m-%dT%H:%M:%SZ"), "lscp"]
     for k, v in fields.items():
         if v is None or v == "":
             v = "-"

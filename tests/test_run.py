@@ -242,7 +242,8 @@ def test_history_survives_torn_lines_and_a_deleted_jsonl(site):
 
 def test_a_second_run_is_refused_naming_the_holder(site):
     (site.inbox / "figure.txt").write_text("1")
-    with run_lock(site.db, run_id="other-run", started_at="now"):
+    with run_lock(site.db) as held:
+        held.announce(run_id="other-run")
         with pytest.raises(LockBusy) as exc:
             site.run()
     assert "pid" in str(exc.value) and "other-run" in str(exc.value)
@@ -255,7 +256,7 @@ def test_a_second_run_can_wait_for_the_lock(site):
     taken, release = threading.Event(), threading.Event()
 
     def hold():
-        with run_lock(site.db, run_id="other-run", started_at="now"):
+        with run_lock(site.db):
             taken.set()
             release.wait(5)
 
