@@ -1,0 +1,62 @@
+"""The catalogue, the SQL files and the tests agree: every indicator has a definition, one
+SQL file that states its numerator and denominator, and a test file beside it."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from metrics.runner import INDICATOR_DIR, load_catalogue
+
+CATALOGUE = load_catalogue()
+TESTS = Path(__file__).parent
+
+# the catalogue table of the spec (spec/indicators.md): id -> (unit, polarity, breakdown)
+SPEC = {
+    "cp_neglect_rate": ("rate", "lower", "locality"),
+    "cp_neglect_share": ("percent", "lower", "locality"),
+    "cp_rate": ("rate", "context", "locality"),
+    "cp_neglect_starts": ("count", "lower", "locality"),
+    "cp_repeat": ("percent", "lower", "locality"),
+    "cp_repeat_neglect": ("percent", "lower", "locality"),
+    "cp_repeat_2y": ("percent", "lower", "locality"),
+    "rereferral": ("percent", "lower", "locality_agency"),
+    "rereferral_neglect": ("percent", "lower", "locality_agency"),
+    "referrals_neglect": ("rate", "lower", "locality_agency"),
+    "referral_nfa": ("percent", "lower", "locality_agency"),
+    "assessment_timeliness": ("percent", "higher", "locality"),
+    "cin_to_cp_neglect": ("percent", "lower", "locality"),
+    "cla_neglect_starts": ("count", "lower", "locality"),
+    "eh_neglect_starts": ("count", "higher", "locality_agency"),
+    "eh_assessments": ("count", "higher", "locality_agency"),
+    "eh_neglect_outcomes_met": ("percent", "higher", "locality_agency"),
+    "eh_step_up": ("percent", "lower", "locality_agency"),
+    "step_downs": ("count", "higher", "locality"),
+    "step_down_sustained": ("percent", "higher", "locality"),
+    "two_year_takeup": ("percent", "higher", "locality"),
+    "persistent_absence_eh": ("percent", "lower", "locality"),
+    "neglect_tools_completed": ("count", "higher", "locality_agency"),
+    "neglect_tools_improved": ("percent", "higher", "locality_agency"),
+}
+
+
+def test_catalogue_is_the_spec_table_in_order():
+    assert [e["id"] for e in CATALOGUE] == list(SPEC)
+    for entry in CATALOGUE:
+        assert (entry["unit"], entry["polarity"], entry["breakdown"]) == SPEC[entry["id"]]
+    termly = {e["id"] for e in CATALOGUE if e["frequency"] == "termly"}
+    assert termly == {"two_year_takeup", "persistent_absence_eh"}
+
+
+@pytest.mark.parametrize("entry", CATALOGUE, ids=[e["id"] for e in CATALOGUE])
+def test_each_indicator_has_sql_tests_and_labels(entry):
+    sql = (INDICATOR_DIR / f"{entry['id']}.sql").read_text()
+    assert sql.startswith(f"-- {entry['id']}: "), "the SQL file names its indicator first"
+    assert re.search(r"^-- numerator:", sql, re.M)
+    assert re.search(r"^-- denominator:", sql, re.M)
+    assert "select * from final" in sql
+    assert (TESTS / f"test_{entry['id']}.py").is_file()
+    assert len(entry["definition"]) > 40
+    assert entry["numerator"]
+    assert (entry["denominator"] is None) == (entry["unit"] == "count")
+    assert entry["strategies"]

@@ -1,0 +1,53 @@
+"""The model runner: dependency order from the names a model mentions, materialisation,
+and the models it leaves behind."""
+
+import pytest
+
+from metrics import runner
+from metrics.runner import Model, discover_models, execution_order, load_catalogue
+
+
+def test_dependencies_come_from_model_names_not_comments():
+    models = discover_models(load_catalogue())
+    assert "stg_children" in models["stg_referrals"].depends_on
+    assert models["ind_rereferral"].depends_on == {"int_referrals__classified", "int_month_ends"}
+    assert set(models["indicator_cells"].depends_on) == {
+        f"ind_{e['id']}" for e in load_catalogue()}
+    order = execution_order(models)
+    for name, model in models.items():
+        for dependency in model.depends_on:
+            assert order.index(dependency) < order.index(name), (dependency, name)
+    assert order[-1] == "indicator_values"
+
+
+def test_a_cycle_is_reported():
+    models = {"a": Model("a", "select * from b", depends_on={"b"}),
+              "b": Model("b", "select * from a", depends_on={"a"})}
+    with pytest.raises(ValueError, match="cycle"):
+        execution_order(models)
+
+
+def test_catalogue_and_sql_files_must_match(monkeypatch):
+    catalogue = load_catalogue()
+    with pytest.raises(ValueError, match="differ"):
+        discover_models(catalogue[:-1])
+
+
+def test_catalogue_entries_are_checked(tmp_path):
+    bad = tmp_path / "catalogue.yaml"
+    bad.write_text("- id: x\n  unit: percentage\n")
+    with pytest.raises(ValueError, match="unit"):
+        runner.load_catalogue(bad)
+
+
+def test_models_are_left_as_tables_and_views(p):
+    p.child("c1").referral("r1", "c1", "2023-01-01")
+    result = p.build(as_at="2023-12-31")
+    tables = {r[0] for r in p.rows("select table_name from duckdb_tables()")}
+    views = {r[0] for r in p.rows("select view_name from duckdb_views() where not internal")}
+    assert {"stg_referrals", "int_month_ends", "ind_rereferral", "indicator_values",
+            "indicator_catalogue", "run_parameters"} <= tables
+    assert "stg_attendance" in views
+    assert result.as_at.isoformat() == "2023-12-31"
+    assert result.rows == p.rows("select count(*) from indicator_values")[0][0]
+    assert f"{result.rows} values" in result.summary()
