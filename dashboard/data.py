@@ -175,7 +175,12 @@ def values(role: str, indicator_ids=None, localities=None, agencies=None,
 
 
 def spc(role: str, indicator_id: str | None = None) -> pd.DataFrame:
-    """The XmR chart rows; a point hidden from ``role`` has no value and no label."""
+    """The XmR chart rows; a point hidden from ``role`` has no value and no label.
+
+    The published mean and limits include every month, so with one month hidden a
+    viewer could work it out (mean × n − the others). For a restricted viewer a series
+    with hidden months is recomputed from the months they can see.
+    """
     where = "where s.indicator_id = ?" if indicator_id else ""
     frame = query(f"""
         select s.* replace (
@@ -191,6 +196,38 @@ def spc(role: str, indicator_id: str | None = None) -> pd.DataFrame:
         order by s.indicator_id, s.period_end
     """, (indicator_id,) if indicator_id else ())
     frame["period_end"] = pd.to_datetime(frame["period_end"])
+    if not unsuppressed(role) and frame["hidden"].any():
+        frame = _spc_without_hidden(frame)
+    return frame
+
+
+def _spc_without_hidden(frame: pd.DataFrame) -> pd.DataFrame:
+    """Recompute the XmR chart of every series with a hidden month from its visible months."""
+    from metrics.spc import xmr  # numpy + pandas only: cheap to import
+
+    frame = frame.copy()
+    for col in ("point_label", "point_type", "variation", "assurance", "note"):
+        frame[col] = frame[col].astype(object)
+    for iid in frame.loc[frame["hidden"], "indicator_id"].unique():
+        rows = frame.index[frame["indicator_id"] == iid]
+        series = frame.loc[rows]
+        improvement = (series["improvement"].dropna().iloc[0]
+                       if "improvement" in series and series["improvement"].notna().any()
+                       else "neutral")
+        target = (series["target"].dropna().iloc[0]
+                  if "target" in series and series["target"].notna().any() else None)
+        result = xmr([None if h else v for v, h in zip(series["value"], series["hidden"],
+                                                        strict=True)],
+                     improvement=improvement, target=target)
+        points = result.points.set_index(rows)
+        for col in ("mean", "lpl", "upl", "lower_2s", "upper_2s", "point_label", "point_type"):
+            frame.loc[rows, col] = points[col].astype(object).where(points[col].notna(), None) \
+                if col in ("point_label", "point_type") else points[col]
+        frame.loc[rows, "variation"] = result.variation
+        frame.loc[rows, "assurance"] = result.assurance
+        frame.loc[rows, "trial_limits"] = result.trial_limits
+        frame.loc[rows, "note"] = " ".join(filter(None, [
+            result.note, "Mean and limits are worked out without the suppressed (c) months."]))
     return frame
 
 

@@ -69,7 +69,7 @@ def line_chart(frame: pd.DataFrame, label: str, value_format, width: int = 680,
     frame = frame.sort_values("period_end").reset_index(drop=True)
     if frame.empty or frame["value"].notna().sum() < 1:
         return f'<p class="lscp-muted">{escape(label)}: no values to chart.</p>'
-    left, right, top, bottom = 70, 20, 14, 34
+    left, right, top, bottom = 70, 36, 14, 34
     cols = [c for c in ("value", "mean", "lpl", "upl", "target") if c in frame.columns]
     numbers = pd.concat([frame[c] for c in cols]).dropna()
     lo, hi = float(numbers.min()), float(numbers.max())

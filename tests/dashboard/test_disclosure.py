@@ -170,3 +170,16 @@ def test_board_pack_for_a_viewer(use_db, poisoned_db_path):
     assert outbound == []
     analyst_pack = boardpack.build("analyst", None, pd.Timestamp("2025-09-30"))
     assert SENTINEL.search(analyst_pack)
+
+
+def test_spc_mean_cannot_reveal_a_hidden_month(use_db, poisoned_db_path):
+    """mean × n − the visible months would give the hidden one back: recomputed for viewers."""
+    use_db(poisoned_db_path, "viewer")
+    spc = data.spc("viewer", "cin_to_cp_neglect")
+    visible = spc.loc[~spc["hidden"], "value"]
+    assert spc["mean"].iloc[0] == pytest.approx(visible.mean())
+    assert spc["upl"].max() < 1000 and "without the suppressed" in spc["note"].iloc[0]
+    analyst = data.spc("analyst", "cin_to_cp_neglect")
+    assert analyst["mean"].iloc[0] > 1000  # the published limits include the sentinel
+    other = data.spc("viewer", "rereferral")  # nothing hidden: published limits as they are
+    assert other["mean"].equals(data.spc("analyst", "rereferral")["mean"])
