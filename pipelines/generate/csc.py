@@ -205,7 +205,8 @@ def _merge(rng, a: Csc, b: Csc) -> Csc:
     order = np.lexsort((cp.start, cp.person))
     cp = Plans(**{f: (None if v is None else v[order]) for f, v in vars(cp).items()})
     same = np.r_[False, cp.person[1:] == cp.person[:-1]]
-    clash = same & (cp.start <= _previous_running_max(cp.person, np.nan_to_num(cp.end, nan=9e6)))  # open: far ahead
+    open_ended = np.nan_to_num(cp.end, nan=9e6)  # an open plan ends "far ahead"
+    clash = same & (cp.start <= _previous_running_max(cp.person, open_ended))
     cp = Plans(**{f: (None if v is None else v[~clash]) for f, v in vars(cp).items()})
     cp.previous = _previous_plans(rng, cp.person, cp.start)
     step = tuple(np.concatenate([x, y]) for x, y in zip(a.step_downs, b.step_downs, strict=True))
