@@ -85,7 +85,7 @@ def frame_select(contract: Contract, typed: str) -> str | None:
         name = '"' + c.name + '"'
         if kinds[c.name] == {"expect_column_values_to_not_be_null"}:
             # only presence is checked (ids): a number is far cheaper for pandas than text
-            cols.append(f"case when {name} is not null then 1.0 end as {name}")
+            cols.append(f"case when {name} is not null then 1.0::DOUBLE end as {name}")
         elif c.type in ("integer", "bigint", "number"):
             cols.append(f"{name}::DOUBLE as {name}")
         elif c.type == "code_list":
