@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -47,7 +48,16 @@ def test_download_the_figures_csv(page, viewer_server):
     assert str(fake_db.SENTINEL_NUM) not in text and "42403" not in text
 
 
+def _heatmap_c_cells(page, url: str) -> int:
+    open_app(page, url + "/localities", "Localities")
+    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(500)
+    return page.locator(".js-plotly-plot text").filter(has_text=re.compile(r"^c$")).count()
+
+
 def test_viewer_sees_c_and_analyst_sees_figures(page, viewer_server, analyst_server):
+    assert _heatmap_c_cells(page, viewer_server.url) > 0
+    assert _heatmap_c_cells(page, analyst_server.url) == 0
     open_app(page, viewer_server.url + "/", "Board scorecard")
     page.get_by_text("shown as").first.wait_for()
     open_app(page, viewer_server.url + "/explorer?indicator=cin_to_cp_neglect",
