@@ -186,7 +186,8 @@ def run_pipeline(inbox: Path, db: Path, seeds: Path, as_at: dt.date | None, sett
         started = history.utc_now()  # after any wait: runs never overlap in the history
         run_id = new_run_id(started)
         lock.announce(run_id=run_id, started_at=history.iso(started))
-        return _locked_run(Path(inbox), db, Path(seeds), as_at, settings, progress,
+        return _locked_run(Path(inbox).absolute(), db, Path(seeds).absolute(), as_at,
+                           settings, progress,
                            run_id, started)
 
 
