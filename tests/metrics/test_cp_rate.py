@@ -31,3 +31,13 @@ def test_population_year_follows_the_month_end(p):
     p.build(as_at="2025-01-31")
     assert p.cell("cp_rate", date(2024, 12, 31), "North").value == pytest.approx(10.0)
     assert p.cell("cp_rate", date(2025, 1, 31), "North").value == pytest.approx(1 / 1100 * 1e4)
+
+
+def test_a_plan_ending_the_day_it_starts_is_never_open(p):
+    # ingest quarantines it (end must be after start); if one got through, it is not open
+    p.anchor()
+    p.child("a").cp_plan("a1", "a", "2024-06-30", "2024-06-30")
+    p.child("b").cp_plan("b1", "b", "2024-06-29", "2024-06-30")
+    p.build(as_at="2024-12-31")
+    assert p.cell("cp_rate", E).numerator == 0
+    assert p.cell("cp_rate", date(2024, 5, 31)).numerator == 0
