@@ -13,6 +13,7 @@ population as (select * from int_population),
 
 localities as (
     select distinct locality_name as locality from seed_localities
+    where locality_name is not null
     union all select 'Unknown'
     union all select 'All'
 ),
@@ -34,7 +35,9 @@ agencies as (
     union all
     select catalogue.indicator_id, seed.agency_code
     from catalogue
-    cross join (select distinct agency_code from seed_agencies) as seed
+    cross join (
+        select distinct agency_code from seed_agencies where agency_code is not null
+    ) as seed
     where catalogue.breakdown = 'locality_agency'
 ),
 
