@@ -62,6 +62,7 @@ def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
         raise UserError(f"seeds folder {seeds_dir} does not exist")
+    con.execute("set enable_progress_bar = false")  # our progress is one line per extract
     install_hmac_macro(con, key, PSEUDONYM)
     fingerprint = key_fingerprint(key)
     prev_tables = _tables_of(con, previous)
