@@ -132,9 +132,14 @@ class _PauseMidIngest:
 
 
 def _pause_for_tests(stage: str) -> None:
-    if os.environ.get(PAUSE_ENV) == stage:
-        print(f"lscp: paused at {stage} (pid {os.getpid()})", file=sys.stderr, flush=True)
-        time.sleep(float(os.environ.get("LSCP_TEST_PAUSE_SECONDS", "60")))
+    """Sleep LSCP_TEST_PAUSE_SECONDS, or until the file LSCP_TEST_RELEASE_FILE exists."""
+    if os.environ.get(PAUSE_ENV) != stage:
+        return
+    print(f"lscp: paused at {stage} (pid {os.getpid()})", file=sys.stderr, flush=True)
+    deadline = time.monotonic() + float(os.environ.get("LSCP_TEST_PAUSE_SECONDS", "60"))
+    release = os.environ.get("LSCP_TEST_RELEASE_FILE")
+    while time.monotonic() < deadline and not (release and os.path.exists(release)):
+        time.sleep(0.05)
 
 
 def _lock_wait(settings) -> float:
@@ -181,6 +186,11 @@ def run_pipeline(inbox: Path, db: Path, seeds: Path, as_at: dt.date | None, sett
     db = Path(db).absolute()
     if not db.parent.is_dir():
         raise UserError(f"folder {db.parent} for the database does not exist")
+    if not os.access(db.parent, os.W_OK | os.X_OK):
+        raise UserError(f"cannot write in {db.parent} (the database, its lock and history "
+                        f"live there): permission denied")
+    if db.is_dir():
+        raise UserError(f"database {db} is a folder, not a file")
     wait = _lock_wait(settings) if lock_wait is None else lock_wait
     with run_lock(db, wait=wait) as lock:
         started = history.utc_now()  # after any wait: runs never overlap in the history

@@ -51,7 +51,8 @@ READER = textwrap.dedent("""
             run_id, as_at, newest, n = con.execute(
                 "select (select value from meta where key = 'run_id'), "
                 "(select value from meta where key = 'as_at'), "
-                "(select max(period_end)::varchar from indicator_values), "
+                "(select max(period_end)::varchar from indicator_values "
+                " join indicator_catalogue using (indicator_id) where frequency = 'monthly'), "
                 "(select count(*) from indicator_values)").fetchall()[0]
             seen.setdefault(run_id, [as_at, newest, n])
             queries += 1
@@ -118,25 +119,32 @@ def test_a_second_run_is_refused_then_a_waiting_run_goes_after_the_first(tmp_pat
                                                                           tmp_path):
     inbox, seeds = partnership(tmp_path_factory)
     db = copy_published(tmp_path_factory, tmp_path)
+    release = tmp_path / "release"
     args = ("run", "--inbox", inbox, "--db", db, "--seeds", seeds, "--quiet")
     first = start_lscp(*args, cwd=tmp_path, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                       env=lscp_env(LSCP_TEST_PAUSE_AT="metrics", LSCP_TEST_PAUSE_SECONDS="3"))
+                       env=lscp_env(LSCP_TEST_PAUSE_AT="metrics", LSCP_TEST_PAUSE_SECONDS="120",
+                                    LSCP_TEST_RELEASE_FILE=str(release)))
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and "paused at metrics" not in first.stderr.readline():
         pass
+    try:
+        refused = lscp(*args, cwd=tmp_path)
+        assert refused.returncode == 75
+        assert f"pid {first.pid}" in refused.stderr and "try again later" in refused.stderr
+        assert len(refused.stderr.strip().splitlines()) == 1
 
-    refused = lscp(*args, cwd=tmp_path)
-    assert refused.returncode == 75
-    assert f"pid {first.pid}" in refused.stderr and "try again later" in refused.stderr
-    assert len(refused.stderr.strip().splitlines()) == 1
-
-    waited = lscp(*args, cwd=tmp_path, env=lscp_env(LSCP_LOCK_WAIT="120"))
+        waiting = start_lscp(*args, cwd=tmp_path, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, env=lscp_env(LSCP_LOCK_WAIT="120"))
+        time.sleep(1.5)
+        assert waiting.poll() is None  # waiting for the lock, not refused
+    finally:
+        release.touch()
     assert first.wait(60) == 0
     first.stderr.close()
-    assert waited.returncode == 0, waited.stderr
-    final = [r for r in history.read(db) if r["status"] == "published"]
-    # both published, one after the other, never overlapping
-    a, b = final[-2], final[-1]
+    _out, err = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, err
+    published = [r for r in history.read(db) if r["status"] == "published"]
+    a, b = published[-2], published[-1]  # both published, one after the other
     assert a["finished_at"] <= b["started_at"]
     assert live_run_id(db) == b["run_id"]
     assert read_live(db, "select count(*) from indicator_values")[0][0] > 0

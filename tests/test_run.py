@@ -269,3 +269,12 @@ def test_a_second_run_can_wait_for_the_lock(site):
     holder.join()
     assert time.monotonic() - t0 >= 0.4
     assert _figure(site.db) == 1
+
+
+def test_a_database_folder_that_is_not_there_is_a_user_error(site, tmp_path):
+    with pytest.raises(UserError, match="does not exist"):
+        run_pipeline(inbox=site.inbox, db=tmp_path / "nowhere" / "x.duckdb", seeds=site.seeds,
+                     as_at=None, settings=site.settings)
+    with pytest.raises(UserError, match="is a folder"):
+        run_pipeline(inbox=site.inbox, db=site.inbox, seeds=site.seeds, as_at=None,
+                     settings=site.settings)

@@ -72,7 +72,7 @@ def build(data) -> Partnership:
     return p
 
 
-property_settings = settings(max_examples=8, deadline=None,
+property_settings = settings(max_examples=6, deadline=None,
                              suppress_health_check=[HealthCheck.too_slow])
 
 
