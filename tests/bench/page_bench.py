@@ -91,11 +91,48 @@ def bench(db: Path, runs: int) -> list[dict]:
     return results
 
 
+BROWSER_PAGES = [("Board scorecard", "Board scorecard"), ("Indicator explorer", "Indicator explorer"),
+                 ("Localities", "Localities"), ("Agency view", "Agency view"),
+                 ("Strategies", "Strategies"), ("Data quality", "Data quality"),
+                 ("About", "About this dashboard")]
+
+
+def browser_bench(db: Path, runs: int) -> list[dict]:
+    """Click through the sidebar in chromium: click -> page drawn and the script finished."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, Server, open_app
+
+    server = Server(db, Path(tempfile.mkdtemp(prefix="lscp-browser-bench-")))
+    times: dict[str, list[float]] = {link: [] for link, _ in BROWSER_PAGES}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            open_app(page, server.url + "/", "Board scorecard")
+            for round_ in range(runs + 1):
+                for link, heading in BROWSER_PAGES:
+                    start = time.perf_counter()
+                    page.get_by_role("link", name=link, exact=True).first.click()
+                    page.get_by_role("heading", name=heading, level=1).first.wait_for()
+                    page.wait_for_function(
+                        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+                    if round_:  # the first round fills the caches
+                        times[link].append(time.perf_counter() - start)
+            browser.close()
+    finally:
+        server.stop()
+    return [{"page": f"browser: {link}", "cold": float("nan"), "p50": statistics.median(t),
+             "p95": _percentile(t, 95), "n": len(t)} for link, t in times.items()]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, help="a published database (default: build one)")
     parser.add_argument("--children", type=int, default=300_000)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--browser", action="store_true",
+                        help="also time page changes in chromium (lscp serve + Playwright)")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore")
     import logging
@@ -109,6 +146,8 @@ def main(argv=None) -> int:
                         str(work), "--children", str(args.children)], check=True, cwd=ROOT)
         db = work / "lscp.duckdb"
     results = bench(db.resolve(), args.runs)
+    if args.browser:
+        results += browser_bench(db.resolve(), max(3, args.runs // 4))
     print(f"{'page':32} {'cold s':>8} {'p50 s':>8} {'p95 s':>8}  runs")
     for r in results:
         print(f"{r['page']:32} {r['cold']:8.3f} {r['p50']:8.3f} {r['p95']:8.3f}  {r['n']}")
