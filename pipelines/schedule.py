@@ -152,6 +152,8 @@ class Scheduler:
         self._one_at_a_time = threading.Lock()
         self._child: subprocess.Popen | None = None
         self.scheduler = None
+        self.stopping = False
+        self.started_fields: dict = {}
 
     def say(self, **fields) -> None:
         print(log_line(**fields), file=self.out, flush=True)
@@ -212,7 +214,14 @@ class Scheduler:
         if new:
             self.run_once("new-files", new)
 
+    def started(self, _event=None) -> None:
+        """Scheduler is running: announce it, or stop at once if a stop came in first."""
+        self.say(status="scheduler-started", **self.started_fields)
+        if self.stopping:
+            self.scheduler.shutdown(wait=False)
+
     def stop(self, signum=None, _frame=None) -> None:
+        self.stopping = True
         self.say(status="stopping", reason=f"signal {signum}" if signum else "asked")
         child = self._child
         if child is not None and child.poll() is None:
@@ -241,6 +250,7 @@ def _last_record_since(path: Path, offset: int) -> dict | None:
 
 
 def schedule_command(args, settings) -> int:
+    from apscheduler.events import EVENT_SCHEDULER_STARTED
     from apscheduler.schedulers.blocking import BlockingScheduler
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
@@ -288,10 +298,10 @@ def schedule_command(args, settings) -> int:
         poll = parse_interval(args.poll, "--poll")
         scheduler.add_job(runner.poll_inbox, IntervalTrigger(seconds=poll, timezone=timezone),
                           id="inbox", next_run_time=history.utc_now())
+    runner.started_fields = dict(db=db, inbox=inbox, cron=cron, every=every,
+                                 on_new_files="yes" if on_new else "no", timezone=timezone)
+    scheduler.add_listener(runner.started, EVENT_SCHEDULER_STARTED)
     signal.signal(signal.SIGTERM, runner.stop)
-    runner.say(status="scheduler-started", db=db, inbox=inbox,
-               cron=cron, every=every, on_new_files="yes" if on_new else "no",
-               timezone=timezone)
     try:
         scheduler.start()
     except KeyboardInterrupt:

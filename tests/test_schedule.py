@@ -113,3 +113,19 @@ def test_on_new_files_picks_up_a_dropped_extract(tmp_path_factory, tmp_path):
     assert len(published) == 1 and "trigger=new-files" in out and dropped.name in out
     assert live_run_id(db) != before
     assert re.search(r"run_id=(\S+)", published[0]).group(1) == live_run_id(db)
+
+
+def test_sigterm_stops_the_scheduler_cleanly(tmp_path):
+    """``docker stop`` sends SIGTERM: the scheduler says so and exits 0."""
+    import signal
+
+    (tmp_path / "inbox").mkdir()
+    proc = start_lscp("schedule", "--inbox", tmp_path / "inbox", "--db", tmp_path / "x.duckdb",
+                      "--cron", "30 2 * * *", cwd=tmp_path, stdout=subprocess.PIPE,
+                      stderr=subprocess.PIPE)
+    first = proc.stdout.readline()
+    assert "status=scheduler-started" in first and 'cron="30 2 * * *"' in first
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "status=stopping" in out and "status=scheduler-stopped runs=0" in out
