@@ -83,3 +83,16 @@ def test_axe_no_serious_or_critical_violations(page, viewer_server, path, headin
     report = "\n".join(f"{v['id']} ({v['impact']}): {v['help']} — "
                        f"{[n['target'] for n in v['nodes']][:4]}" for v in bad)
     assert not bad, report
+
+
+def test_board_pack_download_is_self_contained(page, viewer_server):
+    open_app(page, viewer_server.url + "/", "Board scorecard")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download the board pack (HTML, prints to PDF)").click()
+    download = info.value
+    assert download.suggested_filename.startswith("board-pack-all-")
+    html = open(download.path(), encoding="utf-8").read()
+    assert html.startswith("<!DOCTYPE html>") and "@media print" in html
+    assert "<script" not in html.lower() and "<link" not in html.lower()
+    assert html.count("<section class='lscp-indicator'>") == len(fake_db.CATALOGUE)
+    assert ">c<" in html and "42403" not in html and "42,403" not in html
