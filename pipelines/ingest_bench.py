@@ -4,7 +4,8 @@
 
 ``bench_ingest(...)`` (what ``make bench`` calls) runs the ingest in a fresh subprocess so
 the peak RSS is the ingest's own, and returns a dict of figures. Without ``--inbox`` it
-writes a synthetic inbox with pipelines.ingest_samples (not the demo generator).
+writes the demo generator's partnership (pipelines.generate; pipelines.ingest_samples if
+the generator is missing).
 """
 
 from __future__ import annotations
@@ -53,6 +54,21 @@ def _measure(inbox: Path, seeds: Path, db: Path) -> dict:
     }
 
 
+def _write_partnership(base: Path, children: int) -> None:
+    """The demo generator's partnership when it is there, else the simple sample one."""
+    try:
+        from pipelines.generate import generate
+    except ImportError:
+        generate = None
+    if generate is not None:
+        generate(base, seed=1, children=children, years=5, faults=False, progress=None)
+        return
+    from pipelines.ingest_samples import write_extracts, write_seeds
+
+    write_seeds(base / "seeds")
+    write_extracts(base / "inbox", children)
+
+
 def bench_ingest(children: int = 300_000, inbox: Path | None = None, seeds: Path | None = None,
                  work: Path | None = None) -> dict:
     """Generate (if needed) and ingest a partnership in a subprocess; return the figures."""
@@ -60,11 +76,9 @@ def bench_ingest(children: int = 300_000, inbox: Path | None = None, seeds: Path
         base = Path(work or tmp)
         base.mkdir(parents=True, exist_ok=True)
         if inbox is None:
-            from pipelines.ingest_samples import write_extracts, write_seeds
-
-            inbox, seeds = base / "inbox", write_seeds(base / "seeds")
+            inbox, seeds = base / "inbox", base / "seeds"
             if not any(inbox.glob("*.csv")):
-                write_extracts(inbox, children)
+                _write_partnership(base, children)
         out = subprocess.run(
             [sys.executable, "-m", "pipelines.ingest_bench", "--measure", "--inbox", str(inbox),
              "--seeds", str(seeds), "--db", str(base / "bench.duckdb")],
