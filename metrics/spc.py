@@ -330,7 +330,13 @@ def xmr(
 # --- the published table ------------------------------------------------------
 
 
-def _series_query(con) -> str:
+# Integrated performance reports chart the latest 24-36 months: the early months of a
+# partnership's extracts ramp up (no look-back before the first record), and a long
+# smooth rolling series would otherwise drag the mean and flag the whole present as a shift.
+SPC_MONTHS = 36
+
+
+def _series_query(con, months: int = SPC_MONTHS) -> str:
     has_targets = con.execute(
         "select count(*) from information_schema.tables where table_name = 'seed_targets'"
     ).fetchall()[0][0]
@@ -359,6 +365,9 @@ def _series_query(con) -> str:
             inner join catalogue as c using (indicator_id)
             left join targets as t using (indicator_id)
             where v.locality = 'All' and v.agency = 'All'
+            qualify row_number() over (
+                partition by v.indicator_id order by v.period_end desc
+            ) <= {months}
         )
 
         select * from final order by indicator_id, period_end
@@ -385,14 +394,15 @@ def _chart_rows(indicator_id: str, series: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
-def build_spc_table(con) -> None:
-    """Write ``spc``: the XmR chart of every monthly indicator for locality and agency ``All``.
+def build_spc_table(con, months: int = SPC_MONTHS) -> None:
+    """Write ``spc``: the XmR chart of every monthly indicator for locality and agency ``All``,
+    over its latest ``months`` month ends.
 
     Reads ``indicator_values``, ``indicator_catalogue`` (polarity higher / lower /
     context -> improvement increase / decrease / neutral; ``frequency`` monthly) and
     ``seed_targets``. Termly indicators have too few points for XmR and are left out.
     """
-    series = con.sql(_series_query(con)).df()
+    series = con.sql(_series_query(con, months)).df()
     charts = [
         _chart_rows(indicator_id, group.reset_index(drop=True))
         for indicator_id, group in series.groupby("indicator_id", sort=True)

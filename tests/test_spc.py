@@ -593,3 +593,16 @@ def test_spc_table_without_a_targets_seed(con):
     _add(con, "rereferral", "lower", "monthly", DEVIATIONS)
     build_spc_table(con)
     assert con.execute("select count(*), count(assurance) from spc").fetchall() == [(18, 0)]
+
+
+def test_spc_table_charts_only_the_latest_months(con):
+    # a ramp of 12 low months, then 36 steady months: the chart starts after the ramp
+    _add(con, "rereferral", "lower", "monthly", [5.0] * 12 + [20.0, 21.0, 22.0] * 12)
+
+    build_spc_table(con, months=36)
+
+    spc = con.sql("select * from spc order by period_end").df()
+    assert len(spc) == 36
+    assert spc["value"].min() == 20.0  # none of the ramp
+    assert spc["mean"].iloc[0] == 21.0
+    assert set(spc["variation"]) == {"common_cause"}
