@@ -122,5 +122,8 @@ def swap_in(db: Path) -> float:
     _fsync_file(building)
     t0 = time.perf_counter()
     os.replace(building, db)
-    _fsync_dir(db.parent)
+    try:  # make the rename durable; it has happened either way
+        _fsync_dir(db.parent)
+    except OSError:
+        pass
     return (time.perf_counter() - t0) * 1000

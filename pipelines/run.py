@@ -14,7 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+import signal
 import sys
+import threading
 import time
 import traceback
 from contextlib import contextmanager
@@ -97,7 +99,10 @@ class _Progress:
 
     def say(self, text: str) -> None:
         if self.stream is not None:
-            print(text, file=self.stream, flush=True)
+            try:
+                print(text, file=self.stream, flush=True)
+            except (OSError, ValueError):  # a closed pipe must not fail a run
+                self.stream = None
 
     @contextmanager
     def stage(self, name: str, starting: str | None = None):
@@ -181,6 +186,24 @@ def _live_run_id(db: Path) -> str | None:
         return None
 
 
+@contextmanager
+def _stop_signal_interrupts():
+    """SIGTERM (systemd stop, docker stop, the scheduler) ends a run like Ctrl+C: the partial
+    build is removed and the run is recorded as failed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _interrupt(signum, _frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def run_pipeline(inbox: Path, db: Path, seeds: Path, as_at: dt.date | None, settings,
                  progress=None, *, lock_wait: float | None = None) -> RunResult:
     db = Path(db).absolute()
@@ -192,7 +215,7 @@ def run_pipeline(inbox: Path, db: Path, seeds: Path, as_at: dt.date | None, sett
     if db.is_dir():
         raise UserError(f"database {db} is a folder, not a file")
     wait = _lock_wait(settings) if lock_wait is None else lock_wait
-    with run_lock(db, wait=wait) as lock:
+    with _stop_signal_interrupts(), run_lock(db, wait=wait) as lock:
         started = history.utc_now()  # after any wait: runs never overlap in the history
         run_id = new_run_id(started)
         lock.announce(run_id=run_id, started_at=history.iso(started))

@@ -125,3 +125,22 @@ def test_missing_inbox_exits_non_zero_and_is_recorded(tmp_path_factory, tmp_path
     last = history.read(db)[-1]
     assert last["status"] == "failed" and "does not exist" in last["message"]
     assert json.loads(history.history_path(db).read_text().splitlines()[-1])["finished_at"]
+
+
+def test_sigterm_mid_run_cleans_up_and_records_the_run(tmp_path_factory, tmp_path):
+    """systemd/docker stop a run with SIGTERM: partial build removed, run recorded failed."""
+    inbox, seeds = partnership(tmp_path_factory)
+    db = copy_published(tmp_path_factory, tmp_path)
+    before_id = live_run_id(db)
+    proc = start_lscp("run", "--inbox", inbox, "--db", db, "--seeds", seeds, cwd=tmp_path,
+                      stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                      env=lscp_env(LSCP_TEST_PAUSE_AT="ingest"))
+    _wait_for(proc, "paused at ingest")
+    proc.send_signal(signal.SIGTERM)
+    err = proc.stderr.read()
+    assert proc.wait(30) == 130, err
+    assert "lscp run: interrupted" in err and "Traceback" not in err
+    assert not publish.building_path(db).exists()
+    assert live_run_id(db) == before_id
+    last = history.read(db)[-1]
+    assert last["status"] == "failed" and "interrupted" in last["message"]
