@@ -124,8 +124,10 @@ def execution_order(models: dict[str, Model]) -> list[str]:
 def _drop(con, name: str) -> None:
     kinds = con.execute(
         "select 'table' from duckdb_tables() where table_name = $1 and schema_name = current_schema()"
+        " and database_name = current_database()"
         " union all "
-        "select 'view' from duckdb_views() where view_name = $1 and schema_name = current_schema()",
+        "select 'view' from duckdb_views() where view_name = $1 and schema_name = current_schema()"
+        " and database_name = current_database()",
         [name]).fetchall()
     for (kind,) in kinds:
         con.execute(f'drop {kind} "{name}"')

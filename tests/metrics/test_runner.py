@@ -51,3 +51,24 @@ def test_models_are_left_as_tables_and_views(p):
     assert result.as_at.isoformat() == "2023-12-31"
     assert result.rows == p.rows("select count(*) from indicator_values")[0][0]
     assert f"{result.rows} values" in result.summary()
+
+
+def test_a_second_attached_database_with_the_same_model_names_is_left_alone(tmp_path):
+    # the pipeline attaches the previous published database while it builds the new one
+    import datetime as dt
+
+    import duckdb
+
+    from pipelines import schema
+    from pipelines.config import Settings
+
+    previous = tmp_path / "previous.duckdb"
+    with duckdb.connect(str(previous)) as other:
+        schema.create_empty_sources(other)
+        other.execute("create table stg_agencies (x integer)")
+    con = duckdb.connect()
+    schema.create_empty_sources(con)
+    con.execute(f"attach '{previous}' as prev (read_only)")
+    for _ in range(2):  # the second build drops and recreates its own models only
+        runner.build_metrics(con, as_at=dt.date(2025, 3, 31), settings=Settings())
+    assert con.execute("select count(*) from prev.stg_agencies").fetchone()[0] == 0
