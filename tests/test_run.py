@@ -16,8 +16,8 @@ import time
 import types
 from pathlib import Path
 
-import duckdb
 import pytest
+from test_run_support import read_live
 
 from pipelines import history, publish
 from pipelines.config import Settings
@@ -86,18 +86,8 @@ def site(tmp_path, fakes):
     return ns
 
 
-def _live(db: Path, sql: str):
-    con = duckdb.connect(":memory:")
-    try:
-        con.execute(f"attach '{db}' as live (read_only)")
-        con.execute("use live")
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 def _figure(db: Path) -> int:
-    return _live(db, "select max(numerator) from indicator_values")[0][0]
+    return read_live(db, "select max(numerator) from indicator_values")[0][0]
 
 
 def _leftovers(db: Path) -> list[str]:
@@ -110,12 +100,12 @@ def test_first_run_publishes_meta_runs_and_history(site):
     assert site.db.is_file() and _leftovers(site.db) == []
     assert not publish.backup_path(site.db).exists()  # nothing to back up on a first run
     assert _figure(site.db) == 7
-    meta = dict(_live(site.db, "select key, value from meta"))
+    meta = dict(read_live(site.db, "select key, value from meta"))
     assert meta["run_id"] == result.run_id
     assert meta["as_at"] == "2025-03-31"
     assert meta["suppression_threshold"] == "5"
     assert {"built_at", "lscp_version", "inbox", "seeds"} <= set(meta)
-    runs = _live(site.db, "select run_id, status, as_at, finished_at >= started_at from runs")
+    runs = read_live(site.db, "select run_id, status, as_at, finished_at >= started_at from runs")
     assert runs == [(result.run_id, "published", dt.date(2025, 3, 31), True)]
     lines = [json.loads(x) for x in history.history_path(site.db).read_text().splitlines()]
     assert [(x["run_id"], x["status"]) for x in lines] == [(result.run_id, "running"),
@@ -130,9 +120,9 @@ def test_second_run_swaps_in_new_figures_and_keeps_the_old_file_as_bak(site):
     assert second.run_id > first.run_id  # sortable ids
     assert _figure(site.db) == 8
     assert _figure(publish.backup_path(site.db)) == 7
-    runs = _live(site.db, "select run_id, status from runs order by started_at, run_id")
+    runs = read_live(site.db, "select run_id, status from runs order by started_at, run_id")
     assert runs == [(first.run_id, "published"), (second.run_id, "published")]
-    assert dict(_live(site.db, "select key, value from meta"))["as_at"] == "2025-02-28"
+    assert dict(read_live(site.db, "select key, value from meta"))["as_at"] == "2025-02-28"
     assert second.swap_ms < 1000
 
 
@@ -159,7 +149,7 @@ def test_broken_seeds_fail_cleanly_and_the_last_good_database_stays(site):
     # the next good run publishes the failure into the runs table too
     (site.seeds / "BROKEN").unlink()
     third = site.run(10)
-    runs = _live(site.db, "select run_id, status from runs order by started_at, run_id")
+    runs = read_live(site.db, "select run_id, status from runs order by started_at, run_id")
     assert [s for _r, s in runs] == ["published", "failed", "published"]
     assert runs[0][0] == good.run_id and runs[2][0] == third.run_id
 
@@ -226,7 +216,7 @@ def test_a_run_killed_before_its_last_line_is_settled_by_the_next_run(site):
     site.run(2)
     settled = {r["run_id"]: r for r in history.read(site.db)}["20200101T000000Z-dead"]
     assert settled["status"] == "failed" and "interrupted" in settled["message"]
-    status = _live(site.db, "select status from runs where run_id = '20200101T000000Z-dead'")
+    status = read_live(site.db, "select status from runs where run_id = '20200101T000000Z-dead'")
     assert status == [("failed",)]
 
 
@@ -237,7 +227,7 @@ def test_history_survives_torn_lines_and_a_deleted_jsonl(site):
     site.run(2)
     history.history_path(site.db).unlink()  # the published runs table still has both
     site.run(3)
-    assert _live(site.db, "select count(*) from runs where status = 'published'") == [(3,)]
+    assert read_live(site.db, "select count(*) from runs where status = 'published'") == [(3,)]
 
 
 def test_a_second_run_is_refused_naming_the_holder(site):
