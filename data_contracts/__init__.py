@@ -148,8 +148,12 @@ def _column(spec: dict, where: str) -> Column:
     )
 
 
+# libyaml's loader when PyYAML was built with it: the same safe loading, ~10x faster
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_contract_file(path: Path) -> Contract:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)  # noqa: S506
     kind = "extract" if "extract" in data else "seed"
     name = data[kind]
     columns = tuple(_column(c, f"{path.name}:{c.get('name')}") for c in data["columns"])

@@ -85,21 +85,26 @@ def settle(con, parsed: Parsed, pseudonym: str, target: str) -> None:
     for sql in filter(None, extra):
         con.execute(f"insert into {fails} {sql}")
     first = f"{raw.table}_first"
-    con.execute(
-        f"create or replace temp table {first} as select _line, "
-        f"arg_min(rule, rank) as rule, arg_min(\"column\", rank) as \"column\" "
-        f"from (select *, {rules.rank_sql(c)} as rank from {fails}) group by _line"
-    )
-    value_case = " ".join(
-        f"when {lit(col.name)} then "
-        + (f"{pseudonym}({rules.trimmed(col.name)})" if col.pseudonymise else q(col.name))
-        for col in c.columns
-    )
     file = lit(parsed.file)
-    con.execute(
-        f"insert into land_rejects select {lit(c.name)}, {file}, f._line, f.rule, f.\"column\", "
-        f"case f.\"column\" {value_case} end from {first} f join {raw.table} r using (_line)"
-    )
+    # most files have no failing row: then there is nothing to rank, list or leave out
+    failing = con.execute(f"select exists (select 1 from {fails})").fetchall()[0][0]
+    if failing:
+        con.execute(
+            f"create or replace temp table {first} as select _line, "
+            f"arg_min(rule, rank) as rule, arg_min(\"column\", rank) as \"column\" "
+            f"from (select *, {rules.rank_sql(c)} as rank from {fails}) group by _line"
+        )
+        value_case = " ".join(
+            f"when {lit(col.name)} then "
+            + (f"{pseudonym}({rules.trimmed(col.name)})" if col.pseudonymise else q(col.name))
+            for col in c.columns
+        )
+        con.execute(
+            f"insert into land_rejects select {lit(c.name)}, {file}, f._line, f.rule, "
+            f"f.\"column\", case f.\"column\" {value_case} end "
+            f"from {first} f join {raw.table} r using (_line)"
+        )
+    survivors = f"{typed} anti join {first} using (_line)" if failing else typed
     if raw.rejects:
         rows = pa.table({"line": pa.array([ln for ln, _ in raw.rejects], pa.int64()),
                          "value": [m for _, m in raw.rejects]})
@@ -112,11 +117,10 @@ def settle(con, parsed: Parsed, pseudonym: str, target: str) -> None:
     cols = ", ".join(q(n) for n in c.column_names)
     if target.startswith("land_"):  # kept with file and line for the cross-file rules
         con.execute(f"create or replace table {target} as select {cols}, {file} as _file, "
-                    f"_line from {typed} anti join {first} using (_line)")
+                    f"_line from {survivors}")
     else:  # straight into src_<extract> / seed_<name> (seeds keep the file's order)
         order = " order by _line" if target.startswith("seed_") else ""
-        con.execute(f"insert into {target} select {cols} from {typed} "
-                    f"anti join {first} using (_line){order}")
+        con.execute(f"insert into {target} select {cols} from {survivors}{order}")
     con.execute(f"drop table if exists {typed}")
     for t in (fails, first):
         con.execute(f"drop table if exists {t}")
