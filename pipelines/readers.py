@@ -117,8 +117,9 @@ def scan_file(path: Path) -> Scan:
                 head = chunk[:65536]
             size += len(chunk)
             newlines += chunk.count(b"\n")
-            tail = (tail + chunk)[-4096:]
-            if utf8:
+            tail = (tail + chunk[-4096:])[-4096:]
+            if utf8 and not (chunk.isascii() and not decoder.getstate()[0]):
+                # (plain ASCII with no character split before it is valid UTF-8: no decoding)
                 try:
                     decoder.decode(chunk)
                 except UnicodeDecodeError:
