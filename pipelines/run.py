@@ -36,8 +36,10 @@ LOCK_WAIT_ENV = "LSCP_LOCK_WAIT"
 
 
 def new_run_id(now: dt.datetime) -> str:
-    """Sortable by start time, unique even for two runs in one second."""
-    return f"{now:%Y%m%dT%H%M%S}Z-{secrets.token_hex(2)}"
+    """Sortable by start time (to the millisecond: two runs can start in one second, and
+    the lock keeps runs of one database apart by more than that); the suffix keeps ids of
+    different databases unique."""
+    return f"{now:%Y%m%dT%H%M%S}.{now.microsecond // 1000:03d}Z-{secrets.token_hex(2)}"
 
 
 def log_path(db: Path) -> Path:

@@ -268,3 +268,12 @@ def test_a_database_folder_that_is_not_there_is_a_user_error(site, tmp_path):
     with pytest.raises(UserError, match="is a folder"):
         run_pipeline(inbox=site.inbox, db=site.inbox, seeds=site.seeds, as_at=None,
                      settings=site.settings)
+
+
+def test_run_ids_sort_by_start_time_within_one_second():
+    from pipelines.run import new_run_id
+
+    base = dt.datetime(2026, 11, 23, 11, 44, 30, 1_000)
+    ids = [new_run_id(base + dt.timedelta(milliseconds=ms)) for ms in (0, 1, 250, 999, 1000)]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    assert ids[0].startswith("20261123T114430.001Z-")
