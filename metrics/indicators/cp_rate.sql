@@ -1,19 +1,12 @@
 -- cp_rate: Children on a CP plan, all categories (rate per 10,000; DfE D1).
 -- numerator:   children (each once) with a CP plan open at E (start_date <= E and
---              end_date blank or > E).
+--              end_date blank or > E; int_cp_plans__open_at_month_end).
 -- denominator: children aged 0-17 of the locality (int_population, added by the
 --              indicator_values mart; Unknown has none, so its value is NULL).
 with
 
-plans as (select * from stg_cp_plans),
-periods as (select * from int_month_ends),
-
 open_at_month_end as (
-    select periods.period_end, plans.child_id, plans.locality
-    from periods
-    join plans
-        on plans.start_date <= periods.period_end
-        and coalesce(plans.end_date, date '9999-12-31') > periods.period_end
+    select * from int_cp_plans__open_at_month_end
 ),
 
 final as (
