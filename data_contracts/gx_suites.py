@@ -2,9 +2,14 @@
 
 GX is imported lazily (it takes seconds) and never by the dashboard. Each expectation
 carries ``meta = {"rule": ..., "column": ...}`` so a failure maps back to a quarantine
-rule; ``result_format=COMPLETE`` with ``unexpected_index_column_names=["_line"]`` gives
-the failing rows' file lines. GX runs on the *typed* frame of rows that were readable
-(reading failures are found in SQL first, see data_contracts.rules).
+rule; ``result_format=COMPLETE`` with ``unexpected_index_column_names`` gives the failing
+rows. GX runs on the *typed* values of rows that were readable (reading failures are found
+in SQL first, see data_contracts.rules).
+
+Ingest hands GX one row per distinct combination of the checked values (a "profile"), not
+one per file line: every expectation here looks at one row's values only, so a profile
+passes or fails exactly as each of its lines would, and 2.5 million attendance rows are
+about 26,000 profiles. pipelines.ingest_extract maps failing profiles back to their lines.
 """
 
 from __future__ import annotations
@@ -66,18 +71,16 @@ def expectation_specs(contract: Contract, run_date: dt.date | None) -> list[dict
     return specs
 
 
-def frame_select(contract: Contract, typed: str) -> str | None:
-    """SELECT of the columns the suite needs, shaped for GX's vectorised pandas paths
-    (numbers as DOUBLE, code lists joined with ';', columns checked only for presence as
-    1.0/NULL), readable rows only."""
+def frame_columns(contract: Contract) -> list[str]:
+    """SQL expressions (over the typed table) of the columns the suite needs, shaped for
+    GX's vectorised pandas paths: numbers as DOUBLE, code lists joined with ';', columns
+    checked only for presence as 1.0/NULL. Empty when the contract has no GX rule."""
     specs = expectation_specs(contract, dt.date.today())
     kinds: dict[str, set[str]] = {}
     for s in specs:
         for k in ("column", "column_A", "column_B"):
             if k in s["kwargs"]:
                 kinds.setdefault(s["kwargs"][k], set()).add(s["type"])
-    if not kinds:
-        return None
     cols = []
     for c in contract.columns:
         if c.name not in kinds:
@@ -94,7 +97,7 @@ def frame_select(contract: Contract, typed: str) -> str | None:
             cols.append(f"{name}::TIMESTAMP_NS as {name}")
         else:
             cols.append(name)
-    return f"select {LINE}, {', '.join(cols)} from {typed} where _pf_rule is null"
+    return cols
 
 
 @cache
@@ -140,8 +143,10 @@ def _expectation_class(gx, snake: str):
     return getattr(gx.expectations, camel)
 
 
-def validate_frame(contract: Contract, frame, run_date: dt.date | None) -> list[tuple[int, str, str]]:
-    """Run the contract's suite on a pandas frame; (line, rule, column) per failing row."""
+def validate_frame(contract: Contract, frame, run_date: dt.date | None,
+                   index: str = LINE) -> list[tuple[int, str, str]]:
+    """Run the contract's suite on a pandas frame; (index, rule, column) per failing row,
+    where ``index`` names the frame's row-identifying column (a file line by default)."""
     if frame is None or len(frame) == 0:
         return []
     with _lock:  # one GX context; validations run one at a time
@@ -165,7 +170,7 @@ def validate_frame(contract: Contract, frame, run_date: dt.date | None) -> list[
             result = batch.validate(
                 suite,
                 result_format={"result_format": "COMPLETE",
-                               "unexpected_index_column_names": [LINE]},
+                               "unexpected_index_column_names": [index]},
             )
     failures = []
     for r in result.results:
@@ -176,5 +181,5 @@ def validate_frame(contract: Contract, frame, run_date: dt.date | None) -> list[
             raise RuntimeError(f"GX could not run {r.expectation_config.type} on "
                                f"{contract.name}: {r.exception_info}")
         for row in r.result["unexpected_index_list"]:
-            failures.append((int(row[LINE]), meta["rule"], meta["column"]))
+            failures.append((int(row[index]), meta["rule"], meta["column"]))
     return failures

@@ -50,8 +50,12 @@ def _yes_no_expr(v: str) -> str:
 
 def _integer_expr(v: str, dtype: str, digits: int) -> str:
     # '12' and '12.0' (what spreadsheets write) are whole numbers; '12.5', '1e3', 'x' are not.
+    # Fast path first: a short value that survives a cast and back unchanged is plain digits
+    # (DuckDB's cast alone would also take '1e3', '1_000', '0x10' and round '12.5').
     return (
-        f"case when regexp_full_match({v}, '[+-]?[0-9]{{1,{digits}}}(\\.0*)?') "
+        f"case when length({v}) <= {digits} and try_cast({v} as {dtype})::VARCHAR = {v} "
+        f"then try_cast({v} as {dtype}) "
+        f"when regexp_full_match({v}, '[+-]?[0-9]{{1,{digits}}}(\\.0*)?') "
         f"then try_cast(split_part({v}, '.', 1) as {dtype}) end"
     )
 
@@ -164,10 +168,13 @@ def sql_check_failures(contract: Contract, typed: str) -> list[str]:
     for check in contract.checks:
         if check.get("consecutive_years"):
             col = q(check["column"])
+            # the arithmetic runs once per distinct value (a year repeats on many rows)
+            bad = (f"select v from (select distinct {col} as v from {typed} where _pf_rule is null) "
+                   f"where regexp_full_match(v, '[0-9]{{4}}/[0-9]{{2}}') and "
+                   f"(cast(left(v, 4) as integer) + 1) % 100 <> cast(right(v, 2) as integer)")
             out.append(
                 f"select _line, {lit(check['rule'])} as rule, {lit(check['column'])} as \"column\" "
-                f"from {typed} where _pf_rule is null and regexp_full_match({col}, '[0-9]{{4}}/[0-9]{{2}}') "
-                f"and (cast(left({col}, 4) as integer) + 1) % 100 <> cast(right({col}, 2) as integer)"
+                f"from {typed} where _pf_rule is null and {col} in ({bad})"
             )
     return out
 

@@ -1,8 +1,10 @@
 """One file through its contract: text -> typed rows -> rule failures -> land table.
 
 Reading rules (dates, yes/no, numbers) and duplicates run in DuckDB; the single-row rules
-run in Great Expectations on a worker thread while DuckDB reads the next file. Every row
-ends either in the land table or, once, in ``land_rejects`` under its first broken rule.
+run in Great Expectations on a worker thread while DuckDB reads the next file. GX sees each
+distinct combination of the checked values once (a profile, with the list of its lines),
+since a single-row rule gives the same answer for equal values. Every row ends either in
+the land table or, once, in ``land_rejects`` under its first broken rule.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from pipelines.pseudonymise import extend_id_map
 from pipelines.readers import RawFile
 
 ID_MAP = "lscp_id_map"  # TEMP (raw id -> pseudonym); never in the database file
-GX_SLICE_LINES = 500_000
+GX_SLICE_ROWS = 500_000  # profiles per GX batch: bounds the pandas copy
+PROFILE = "_profile"
 
 
 @dataclass
@@ -28,6 +31,7 @@ class Parsed:
     file: str
     raw: RawFile
     typed: str
+    profiles: str  # TEMP table: one row per distinct combination of GX-checked values
     gx: list[Future]
 
     def done(self) -> bool:
@@ -43,22 +47,24 @@ def parse(con, contract: Contract, file: str, raw: RawFile, pseudonym: str,
     typed = f"{raw.table}_typed"
     con.execute(f"create or replace temp table {typed} as "
                 + rules.typed_select(contract, raw.table, ID_MAP if ids else None))
-    sql = gx_suites.frame_select(contract, typed)
+    columns = gx_suites.frame_columns(contract)
     futures = []
-    if sql is not None:
-        # GX works on pandas copies: validating a big file in slices of lines keeps the
-        # memory bounded and lets GX start on the first slice while DuckDB goes on
-        lo, hi = con.execute(f"select min(_line), max(_line) from {typed}").fetchall()[0]
-        for start in range(lo or 0, (hi or -1) + 1, GX_SLICE_LINES):
-            frame = con.sql(f"{sql} and _line >= {start} and _line < {start + GX_SLICE_LINES}"
-                            ).to_arrow_table()
-            if frame.num_rows:
-                futures.append(executor.submit(_validate, contract, frame, run_date))
-    return Parsed(contract, file, raw, typed, futures)
+    profiles = f"{raw.table}_profiles"
+    if columns:
+        con.execute(
+            f"create or replace temp table {profiles} as select row_number() over () as {PROFILE}, "
+            f"* from (select {', '.join(columns)}, list(_line) as _lines from {typed} "
+            f"where _pf_rule is null group by all)")
+        count = con.execute(f"select count(*) from {profiles}").fetchall()[0][0]
+        for start in range(1, count + 1, GX_SLICE_ROWS):
+            frame = con.sql(f"select * exclude (_lines) from {profiles} where {PROFILE} "
+                            f"between {start} and {start + GX_SLICE_ROWS - 1}").to_arrow_table()
+            futures.append(executor.submit(_validate, contract, frame, run_date))
+    return Parsed(contract, file, raw, typed, profiles, futures)
 
 
 def _validate(contract, frame: pa.Table, run_date):
-    return gx_suites.validate_frame(contract, frame.to_pandas(), run_date)
+    return gx_suites.validate_frame(contract, frame.to_pandas(), run_date, index=PROFILE)
 
 
 def settle(con, parsed: Parsed, pseudonym: str, target: str) -> None:
@@ -75,11 +81,12 @@ def settle(con, parsed: Parsed, pseudonym: str, target: str) -> None:
                 f"where _pf_rule is not null")
     gx_failures = [failure for future in parsed.gx for failure in future.result()]
     if gx_failures:
-        lines, rule_names, columns = zip(*gx_failures, strict=True)
-        arrow = pa.table({"_line": pa.array(lines, pa.int64()), "rule": list(rule_names),
+        ids, rule_names, columns = zip(*gx_failures, strict=True)
+        arrow = pa.table({PROFILE: pa.array(ids, pa.int64()), "rule": list(rule_names),
                           "column": list(columns)})
         con.register(f"{fails}_gx", arrow)
-        con.execute(f"insert into {fails} select * from {fails}_gx")
+        con.execute(f"insert into {fails} select unnest(p._lines), g.rule, g.\"column\" "
+                    f"from {fails}_gx g join {parsed.profiles} p using ({PROFILE})")
         con.unregister(f"{fails}_gx")
     extra = [rules.duplicate_failures(c, typed), *rules.sql_check_failures(c, typed)]
     for sql in filter(None, extra):
@@ -122,6 +129,6 @@ def settle(con, parsed: Parsed, pseudonym: str, target: str) -> None:
         order = " order by _line" if target.startswith("seed_") else ""
         con.execute(f"insert into {target} select {cols} from {survivors}{order}")
     con.execute(f"drop table if exists {typed}")
-    for t in (fails, first):
+    for t in (fails, first, parsed.profiles):
         con.execute(f"drop table if exists {t}")
     raw.drop(con)

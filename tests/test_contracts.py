@@ -88,3 +88,48 @@ def test_readme_documents_every_contract():
     readme = (ROOT / "data_contracts" / "README.md").read_text()
     for name in list(extract_contracts()) + list(seed_contracts()):
         assert f"`{name}`" in readme, name
+
+
+def _whole_number(text: str, digits: int) -> int | None:
+    """The contract's reading of a whole number, in plain Python: optional sign, up to
+    ``digits`` digits, optionally '.' and zeros (a spreadsheet's '12.0')."""
+    found = re.fullmatch(rf"([+-]?[0-9]{{1,{digits}}})(\.0*)?", text)
+    if not found:
+        return None
+    value = int(found.group(1))
+    return value if -2**31 <= value < 2**31 else None
+
+
+INTEGER_TEXTS = ["12", "012", "12.0", "12.", "12.5", "1e3", "1_000", "0x10", "+5", "-0", "-7",
+                 ".5", "999999999", "1000000000", "-99999999", "-999999999", "2147483647", "١٢"]
+
+
+@pytest.mark.parametrize("text", INTEGER_TEXTS)
+def test_whole_numbers_are_read_exactly_as_the_contract_says(text):
+    import duckdb
+
+    from data_contracts.rules import typed_value
+
+    column = extract_contracts()["attendance"].column("sessions_possible")
+    sql = f"select {typed_value(column, 'v')} from (select ?::VARCHAR as v)"
+    got = duckdb.connect().execute(sql, [text]).fetchall()[0][0]
+    assert got == _whole_number(text, 9)
+
+
+def test_whole_number_reading_matches_the_python_reading_on_random_text():
+    import duckdb
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from data_contracts.rules import typed_value
+
+    column = extract_contracts()["attendance"].column("sessions_possible")
+    con = duckdb.connect()
+    sql = f"select {typed_value(column, 'v')} from (select ?::VARCHAR as v)"
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet="0123456789+-.e_x ", min_size=1, max_size=12))
+    def check(text):
+        assert con.execute(sql, [text]).fetchall()[0][0] == _whole_number(text, 9)
+
+    check()

@@ -528,7 +528,7 @@ def test_a_broken_resend_does_not_hide_the_good_delivery_beside_it(folders):
 def test_gx_slices_of_a_big_file_keep_their_lines(folders, monkeypatch):
     import pipelines.ingest_extract as ingest_extract
 
-    monkeypatch.setattr(ingest_extract, "GX_SLICE_LINES", 3)
+    monkeypatch.setattr(ingest_extract, "GX_SLICE_ROWS", 1)  # one profile per GX batch
     inbox, seeds = folders
     write_csv(inbox, "children", [f"C{i},,,{'X' if i in (1, 4, 9) else 'M'},,,," for i in range(10)])
     con, result = run(inbox, seeds)
