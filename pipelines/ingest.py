@@ -19,14 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from data_contracts import extract_contracts, gx_suites, rules, seed_contracts
+from data_contracts import extract_contracts, rules, seed_contracts
 from data_contracts.rules import lit, q
-from pipelines import ingest_report
+from pipelines import gx_worker, ingest_report
 from pipelines.errors import RunFailed, UserError
 from pipelines.ingest_extract import ID_MAP, parse, settle
 from pipelines.ingest_report import IngestResult
@@ -56,8 +54,7 @@ def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
            run_date: dt.date, previous: str | None, progress=None) -> IngestResult:
     started = time.perf_counter()
     result = IngestResult(run_id=run_id)
-    # GX takes seconds to import: do it while DuckDB reads the files.
-    threading.Thread(target=gx_suites.preload, name="gx-import", daemon=True).start()
+    gx = gx_worker.executor()  # imports GX (seconds) while DuckDB reads the files
     files, result.ignored_files = discover(Path(inbox), EXTRACTS)
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
@@ -78,11 +75,14 @@ def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
     con.execute("set disabled_compression_methods = 'fsst,dict_fsst'")
     try:
         _ingest_files(con, result, files, seeds_dir, run_id, run_date, previous, prev_tables,
-                      in_force, fingerprint, now, progress, started)
+                      in_force, fingerprint, now, progress, started, gx)
         for extract in EXTRACTS:
             _ensure_land(con, extract, result.outcomes[extract])
         _apply_cross_file(con)
         _report(con, result, result.outcomes, run_id, now)
+    except gx_worker.BrokenProcessPool:
+        raise RunFailed("the Great Expectations worker process stopped unexpectedly "
+                        "(killed, or out of memory?)") from None
     finally:
         _forget_raw_ids(con)
         con.execute("reset disabled_compression_methods")
@@ -91,10 +91,9 @@ def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
 
 
 def _ingest_files(con, result, files, seeds_dir, run_id, run_date, previous, prev_tables,
-                  in_force, fingerprint, now, progress, started) -> None:
+                  in_force, fingerprint, now, progress, started, executor) -> None:
     """Read every seeds file and every extract's newest file; settle them as GX reports."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gx") as executor, \
-            tempfile.TemporaryDirectory(prefix="lscp-ingest-") as work:
+    with tempfile.TemporaryDirectory(prefix="lscp-ingest-") as work:
         workdir = Path(work)
         seed_jobs = _start_seeds(con, seeds_dir, workdir, executor)
         outcomes: dict[str, dict] = {}
