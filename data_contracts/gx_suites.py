@@ -94,7 +94,9 @@ def frame_columns(contract: Contract) -> list[str]:
         elif c.type == "code_list":
             cols.append(f"array_to_string({name}, ';') as {name}")
         elif c.type == "date":
-            cols.append(f"{name}::TIMESTAMP_NS as {name}")
+            # seconds, not nanoseconds: pandas' datetime64[ns] ends in 2262 and begins in
+            # 1677, and an 'open-ended' 9999-12-31 must reach GX to be judged, not crash
+            cols.append(f"{name}::TIMESTAMP_S as {name}")
         else:
             cols.append(name)
     return cols
@@ -151,9 +153,6 @@ def validate_frame(contract: Contract, frame, run_date: dt.date | None,
         return []
     with _lock:  # one GX context; validations run one at a time
         gx, context, source = _gx()
-        for col in frame.columns:
-            if str(frame[col].dtype).startswith("datetime64") and str(frame[col].dtype) != "datetime64[ns]":
-                frame[col] = frame[col].astype("datetime64[ns]")
         asset_name = f"{contract.kind}_{contract.name}"
         try:
             asset = source.get_asset(asset_name)

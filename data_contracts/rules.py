@@ -32,9 +32,10 @@ def trimmed(col: str) -> str:
 
 
 def _date_expr(v: str) -> str:
-    # A guard regex first: strptime alone reads '1/2/20' as the year 20.
+    # A guard regex first: strptime alone reads '1/2/20' as the year 20. ISO dates have two-
+    # digit months and days; only the UK form may have one digit (spec: edge rules).
     return (
-        f"case when regexp_full_match({v}, '[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}') "
+        f"case when regexp_full_match({v}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
         f"then try_strptime({v}, '%Y-%m-%d')::DATE "
         f"when regexp_full_match({v}, '[0-9]{{1,2}}/[0-9]{{1,2}}/[0-9]{{4}}') "
         f"then try_strptime({v}, '%d/%m/%Y')::DATE end"

@@ -178,10 +178,10 @@ def _deliver(con, contract, inbox_file, force, fingerprint, previous, prev_table
              executor, run_date) -> dict:
     """Decide what to do with an extract's files; start parsing the one to load.
 
-    The newest file is tried first. If it fails at file level, the next newest is tried,
-    down to the version already in force (or one loaded before), which then stays. So a
-    broken resend never hides a good delivery, and a previously loaded version stays in
-    force when nothing newer can be read. Every failed file is reported.
+    Only the newest file is loaded (spec: "the newest file of each extract ... is the one
+    loaded"). If it fails at file level, the previously loaded version stays in force, or
+    the extract has no rows when none was loaded before: an older file in the inbox is not
+    loaded in its place. The failure is reported.
     """
     extract = contract.name
     if inbox_file is None:
@@ -191,44 +191,37 @@ def _deliver(con, contract, inbox_file, force, fingerprint, previous, prev_table
                             else "no file in the inbox"),
                 "note": "no file"}
     same_key = force is not None and force["key_fingerprint"] == fingerprint
-    failures: list[dict] = []
-    for path in [inbox_file.path, *reversed(inbox_file.older)]:
-        scan = scan_file(path) if path.suffix.lower() == ".csv" else None
-        sha = scan.sha256 if scan else sha256_file(path)
-        seen = con.execute("select file, loaded_at from archive_files where extract = ? and "
-                           "sha256 = ? order by loaded_at desc limit 1", [extract, sha]).fetchall()
-        if seen and same_key and _reuse(con, extract, previous, prev_tables):
-            if force["sha256"] == sha and not failures:
-                message = "already loaded, not loaded again"
-            elif force["sha256"] == sha:
-                message = f"kept in force: the newer {_names(failures)} failed"
-            else:
-                message = (f"{path.name} has the content of {seen[0][0]}, loaded "
-                           f"{seen[0][1]:%Y-%m-%d %H:%M}: not loaded twice; "
-                           f"{force['file']} stays in force")
-            return {"status": "unchanged", "force": force, "failures": failures,
-                    "message": message, "note": f"{path.name} {message}"}
-        try:
-            raw = read_file(con, path, contract, f"raw_{extract}", workdir, scan)
-        except FileRejected as exc:
-            failures.append({"file": path.name, "sha256": sha, "message": str(exc)})
-            continue
-        parsed = parse(con, contract, path.name, raw, PSEUDONYM, executor, run_date)
-        message = "loaded" if force is None or same_key else \
-            "loaded (the key changed: re-pseudonymised)"
-        if raw.rows_read == 0:
-            message = "header only: no data rows"
-        if failures:
-            message += f"; the newer {_names(failures)} failed"
-        return {"status": "loaded", "parsed": parsed, "extract": extract, "file": path.name,
-                "sha256": sha, "rows": raw.rows_read, "extra": ", ".join(raw.extra_columns),
-                "encoding": raw.encoding, "message": message, "failures": failures,
-                "note": f"{path.name}: {raw.rows_read:,} rows read ({raw.encoding})"
-                        + (f"; FAILED {_names(failures)}" if failures else "")}
-    kept = force is not None and _reuse(con, extract, previous, prev_tables)
-    return {"status": "failed", "force": force if kept else None, "failures": failures,
-            "message": f"kept in force: the newer {_names(failures)} failed",
-            "note": "FAILED " + "; ".join(f"{f['file']}: {f['message']}" for f in failures)}
+    path = inbox_file.path
+    scan = scan_file(path) if path.suffix.lower() == ".csv" else None
+    sha = scan.sha256 if scan else sha256_file(path)
+    seen = con.execute("select file, loaded_at from archive_files where extract = ? and "
+                       "sha256 = ? order by loaded_at desc limit 1", [extract, sha]).fetchall()
+    if seen and same_key and _reuse(con, extract, previous, prev_tables):
+        if force["sha256"] == sha:
+            message = "already loaded, not loaded again"
+        else:
+            message = (f"{path.name} has the content of {seen[0][0]}, loaded "
+                       f"{seen[0][1]:%Y-%m-%d %H:%M}: not loaded twice; "
+                       f"{force['file']} stays in force")
+        return {"status": "unchanged", "force": force, "failures": [],
+                "message": message, "note": f"{path.name} {message}"}
+    try:
+        raw = read_file(con, path, contract, f"raw_{extract}", workdir, scan)
+    except FileRejected as exc:
+        failures = [{"file": path.name, "sha256": sha, "message": str(exc)}]
+        kept = force is not None and _reuse(con, extract, previous, prev_tables)
+        return {"status": "failed", "force": force if kept else None, "failures": failures,
+                "message": f"kept in force: the newer {_names(failures)} failed",
+                "note": f"FAILED {path.name}: {exc}"}
+    parsed = parse(con, contract, path.name, raw, PSEUDONYM, executor, run_date)
+    message = "loaded" if force is None or same_key else \
+        "loaded (the key changed: re-pseudonymised)"
+    if raw.rows_read == 0:
+        message = "header only: no data rows"
+    return {"status": "loaded", "parsed": parsed, "extract": extract, "file": path.name,
+            "sha256": sha, "rows": raw.rows_read, "extra": ", ".join(raw.extra_columns),
+            "encoding": raw.encoding, "message": message, "failures": [],
+            "note": f"{path.name}: {raw.rows_read:,} rows read ({raw.encoding})"}
 
 
 def _names(failures: list[dict]) -> str:

@@ -154,15 +154,15 @@ def _check_header(fields: list[str], contract) -> tuple[list[str], list[str]]:
                 f"{label}-delimited? the header has no commas; save the file as CSV with "
                 "commas between columns (Excel: 'CSV UTF-8 (Comma delimited)')")
     seen = set()
+    known = set(contract.column_names)
     for n in names:
-        if n and n in seen:
+        if n in known and n in seen:  # which of the two to load? (extra ones are only listed)
             raise FileRejected(f"duplicated column: {n}")
         seen.add(n)
     missing = [c for c in contract.required_columns if c not in seen]
     if missing:
         label = "column" if len(missing) == 1 else "columns"
         raise FileRejected(f"missing required {label}: {', '.join(missing)}")
-    known = set(contract.column_names)
     extra = [f.strip() or f"(unnamed column {i + 1})" for i, (f, n) in
              enumerate(zip(fields, names, strict=True)) if n not in known]
     return names, extra
@@ -195,20 +195,26 @@ def _read_csv(con, path: Path, contract, table: str, workdir: Path, scan: Scan) 
         raise FileRejected("empty file")
     if scan.head.startswith(b"PK\x03\x04") or _looks_binary(scan.head):
         raise FileRejected("not a CSV or XLSX file (binary content)")
-    encoding = "utf-8-sig" if scan.utf8 else "cp1252"
-    first_line = scan.head.split(b"\n", 1)[0].decode(encoding, errors="replace")
-    fields = next(csv.reader([first_line]), [])
+    body = scan.head[len(codecs.BOM_UTF8):] if scan.bom else scan.head
+    first_line = re.split(rb"\r\n|\n|\r", body, maxsplit=1)[0]
+    text = first_line.decode("utf-8" if scan.utf8 else "cp1252", errors="replace")
+    fields = next(csv.reader([text]), [])
     names, extra = _check_header(fields, contract)
 
     source = path
-    if not scan.utf8:  # transcode Windows-1252 to UTF-8 in chunks
+    if not scan.utf8:  # transcode Windows-1252 to UTF-8 in chunks (a BOM before it dropped)
         fd, tmp = tempfile.mkstemp(suffix=".csv", dir=workdir)
-        with open(path, encoding="cp1252", errors="replace", newline="") as src, \
-                os.fdopen(fd, "w", encoding="utf-8", newline="") as dst:
-            while text := src.read(CHUNK):
-                dst.write(text)
+        with open(path, "rb") as src, os.fdopen(fd, "wb") as dst:
+            if scan.bom:
+                src.read(len(codecs.BOM_UTF8))
+            while chunk := src.read(CHUNK):  # one byte is one character: chunks split anywhere
+                dst.write(chunk.decode("cp1252", errors="replace").encode("utf-8"))
         source = Path(tmp)
     try:
+        if b"\r" in scan.head and b"\n" not in scan.head:
+            # old Mac line ends (Excel's "CSV (Macintosh)"): DuckDB would see one long line
+            return _load_csv_python(con, source, contract, table, names, extra,
+                                    _encoding_label(scan))
         return _load_csv_text(con, source, contract, table, names, extra,
                               _encoding_label(scan), scan.data_lines)
     finally:
@@ -283,27 +289,50 @@ def _load_csv_python(con, source, contract, table, names, extra, encoding) -> Ra
                 + ", ".join(["_line BIGINT"] + [f"c{i} VARCHAR" for i in range(width)]) + ")")
     rejects: list[tuple[int, str]] = []
     rows_read = 0
+    batch: list[list] = []
+    lines: list[int] = []
+
+    def flush():
+        if not batch:
+            return
+        arrays = [pa.array(lines, pa.int64())] + [
+            pa.array([r[i] if r[i] != "" else None for r in batch], pa.string())
+            for i in range(width)]
+        con.register(f"{table}_chunk", pa.Table.from_arrays(arrays, schema=schema))
+        con.execute(f"insert into {table}_csv select * from {table}_chunk")
+        con.unregister(f"{table}_chunk")
+        batch.clear()
+        lines.clear()
+
     with open(source, encoding="utf-8-sig", newline="") as f:
-        reader = csv.reader(f)
+        physical = _PushbackLines(f)
+        reader = csv.reader(physical)
         next(reader, None)
-        batch: list[list] = []
-        lines: list[int] = []
-        last = reader.line_num
-
-        def flush():
-            if not batch:
-                return
-            arrays = [pa.array(lines, pa.int64())] + [
-                pa.array([r[i] if r[i] != "" else None for r in batch], pa.string())
-                for i in range(width)]
-            con.register(f"{table}_chunk", pa.Table.from_arrays(arrays, schema=schema))
-            con.execute(f"insert into {table}_csv select * from {table}_chunk")
-            con.unregister(f"{table}_chunk")
-            batch.clear()
-            lines.clear()
-
-        for row in reader:
-            start, last = last + 1, reader.line_num
+        line = len(physical.taken)  # physical lines read so far: the header's
+        while True:
+            physical.taken = []
+            try:
+                row = next(reader)
+                problem = None
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                row, problem = None, f"row could not be read ({exc})"
+            start, taken = line + 1, physical.taken
+            if row and len(row) > width and not any(row[width:]):
+                row = row[:width]  # empty fields after the last (a trailing comma), as DuckDB
+            if problem is None and row and len(row) != width and len(taken) > 1:
+                problem = "a quote opened on this line is never closed"
+            if problem is not None and len(taken) > 1:
+                # the broken record swallowed the lines after it: only its own line is bad,
+                # the others are read again
+                physical.give_back(taken[1:])
+                taken = taken[:1]
+            line += len(taken)
+            if problem is not None:
+                rows_read += 1
+                rejects.append((start, problem))
+                continue
             if not row:
                 continue  # a blank line is not a row
             rows_read += 1
@@ -318,6 +347,27 @@ def _load_csv_python(con, source, contract, table, names, extra, encoding) -> Ra
     con.execute(f"create or replace temp table {table} as select _line, {select} from {table}_csv")
     con.execute(f"drop table {table}_csv")
     return RawFile(table, rows_read, extra, rejects, encoding, [("table", table)])
+
+
+class _PushbackLines:
+    """A file's physical lines for csv.reader, remembering the lines each record took, so
+    that the lines a broken record swallowed can be given back and read again."""
+
+    def __init__(self, f):
+        self._f = f
+        self._back: list[str] = []
+        self.taken: list[str] = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self._back.pop() if self._back else next(self._f)
+        self.taken.append(line)
+        return line
+
+    def give_back(self, lines: list[str]) -> None:
+        self._back.extend(reversed(lines))
 
 
 def _first_sheet_row(path: Path) -> int:
@@ -362,8 +412,10 @@ def _read_xlsx(con, path: Path, contract, table: str) -> RawFile:
     header = [(c[0].as_py() or "") for c in columns]
     names, extra = _check_header(header, contract)
     body = [c.slice(1) for c in columns]
-    # real date cells arrive as 'YYYY-MM-DD 00:00:00': keep the date
-    body = [pc.replace_substring_regex(c, r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1") for c in body]
+    # real date cells arrive as 'YYYY-MM-DD HH:MM:SS' (a time of day when the cell has
+    # one): keep the date
+    body = [pc.replace_substring_regex(c, r"^(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}:\d{2}(\.\d+)?$", r"\1")
+            for c in body]
     first = _first_sheet_row(path)  # calamine drops leading empty rows; the lines must not
     lines = pa.array(range(first + 1, first + data.num_rows), pa.int64())
     arrow = pa.Table.from_arrays([lines] + body, names=["_line"] + [f"c{i}" for i in range(len(body))])

@@ -80,8 +80,28 @@ def test_contracts_compile_into_gx_suites_and_catch_failures():
         "emotional_care": [None, None, None], "developmental_care": [None, None, None],
     })
     failures = set(gx_suites.validate_frame(contract, frame, dt.date(2025, 1, 1)))
+    # a completion date after the run date is no rule of the spec's (only referral_date is)
     assert failures == {(4, "required", "tool_assessment_id"), (3, "unknown_code", "tool"),
-                        (3, "out_of_range", "overall_grade"), (4, "future_date", "completed_date")}
+                        (3, "out_of_range", "overall_grade")}
+
+
+def test_dates_of_any_year_reach_gx_and_are_judged():
+    import pandas as pd
+
+    contract = extract_contracts()["referrals"]
+    when = [dt.datetime(2024, 1, 1), dt.datetime(9999, 12, 31), dt.datetime(24, 1, 5),
+            dt.datetime(2024, 1, 1)]
+    closed = [dt.datetime(2023, 12, 1), None, dt.datetime(23, 1, 5), dt.datetime(9999, 1, 1)]
+    frame = pd.DataFrame({
+        "_line": [2, 3, 4, 5], "referral_id": [1.0] * 4, "child_id": [1.0] * 4,
+        "referral_date": pd.Series(when, dtype="datetime64[s]"),
+        "referral_source": ["1A"] * 4, "primary_need": ["N1"] * 4,
+        "closure_date": pd.Series(closed, dtype="datetime64[s]"), "closure_reason": [None] * 4,
+    })
+    failures = set(gx_suites.validate_frame(contract, frame, dt.date(2025, 1, 1)))
+    assert failures == {(2, "end_before_start", "closure_date"),
+                        (3, "future_date", "referral_date"),
+                        (4, "end_before_start", "closure_date")}
 
 
 def test_readme_documents_every_contract():

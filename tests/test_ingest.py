@@ -267,13 +267,14 @@ def test_line_numbers_survive_blank_lines_quoted_newlines_and_ragged_rows(folder
             'C2,,,F,,,"NS1\n4AB",\n'
             "C3,,,Q,,,,\n"
             "C4,,,M\n"
-            "C5,,,M,,,,,,\n")
+            "C5,,,M,,,,,x\n"
+            "C6,,,M,,,,,,\n")  # only empty fields after the last: loads, as on the fast path
     (inbox / "children_x.csv").write_text(text)
     con, result = run(inbox, seeds)
     assert [q[:3] for q in quarantined(con, "children")] == [
         (6, "unknown_code", "sex"), (7, "bad_format", None), (8, "bad_format", None)]
     r = report(result, "children")
-    assert (r["rows_read"], r["rows_loaded"], r["rows_quarantined"]) == (5, 2, 3)
+    assert (r["rows_read"], r["rows_loaded"], r["rows_quarantined"]) == (6, 3, 3)
 
 
 def test_ragged_rows_on_the_fast_path(folders):
@@ -511,17 +512,18 @@ def test_progress_prints_one_line_per_extract_and_a_summary(folders):
     assert "children/duplicate 1" in summary and "rows loaded 1, quarantined 1" in summary
 
 
-def test_a_broken_resend_does_not_hide_the_good_delivery_beside_it(folders):
+def test_a_broken_newest_file_is_not_replaced_by_an_older_one(folders):
+    # spec: the newest file is the one loaded; a file-level failure leaves the previously
+    # loaded version in force (here: none, so the extract has no rows)
     inbox, seeds = folders
-    good = write_csv(inbox, "children", children_rows("C1", "C2"), name="2026-10")
+    older = write_csv(inbox, "children", children_rows("C1", "C2"), name="2026-10")
     resend = inbox / "children_2026-10_resend.csv"
     resend.write_bytes(b"")
-    os.utime(good, (time.time() - 60, time.time() - 60))
-    _con, result = run(inbox, seeds)
-    assert report(result, "children", "failed")["file"] == "children_2026-10_resend.csv"
-    loaded = report(result, "children", "loaded")
-    assert (loaded["file"], loaded["rows_loaded"]) == ("children_2026-10.csv", 2)
-    assert "the newer file children_2026-10_resend.csv failed" in loaded["message"]
+    os.utime(older, (time.time() - 60, time.time() - 60))
+    con, result = run(inbox, seeds)
+    assert [(r["file"], r["status"], r["rows_loaded"]) for r in result.reports
+            if r["extract"] == "children"] == [("children_2026-10_resend.csv", "failed", 0)]
+    assert con.execute("select count(*) from src_children").fetchall() == [(0,)]
     assert result.file_failures == ["children: children_2026-10_resend.csv: empty file"]
 
 
@@ -535,3 +537,95 @@ def test_gx_slices_of_a_big_file_keep_their_lines(folders, monkeypatch):
     assert [q[:2] for q in quarantined(con, "children")] == \
         [(3, "unknown_code"), (6, "unknown_code"), (11, "unknown_code")]
     assert report(result, "children")["rows_loaded"] == 7
+
+
+# --- inputs found by the spec audit (each crashed, lost rows or disagreed with the spec) ---
+
+def test_dates_of_any_year_load_or_are_judged_never_crash(folders):
+    inbox, seeds = folders
+    write_csv(inbox, "children", children_rows("C1"))
+    write_csv(inbox, "referrals", [
+        "R1,C1,2024-01-01,1A,N1,N,9999-12-31,RC8,Y",   # 'open-ended' closure: loads
+        "R2,C1,9999-12-31,1A,N1,N,,,Y",                # a referral after the run: future
+        "R3,C1,01/01/1500,1A,N1,N,,,Y",                # long ago: loads
+        "R4,C1,2024-01-01,1A,N1,N,0024-01-05,RC8,Y",   # closed before it started
+    ])
+    con, result = run(inbox, seeds)
+    assert [q[:3] for q in quarantined(con, "referrals")] == [
+        (3, "future_date", "referral_date"), (5, "end_before_start", "closure_date")]
+    assert con.execute("select referral_id, closure_date from src_referrals order by 1").fetchall() \
+        == [("R1", dt.date(9999, 12, 31)), ("R3", None)]
+
+
+def test_only_referral_dates_may_not_be_in_the_future(folders):
+    inbox, seeds = folders
+    write_csv(inbox, "children", ["C1,01/02/2030,,F,WBRI,N,NS1 4AB,"])  # typo'd birth year
+    con, result = run(inbox, seeds)
+    assert quarantined(con, "children") == []
+    assert report(result, "children")["rows_loaded"] == 1
+
+
+def test_iso_dates_need_two_digit_months_and_days(folders):
+    inbox, seeds = folders
+    write_csv(inbox, "children", children_rows("C1"))
+    write_csv(inbox, "referrals", ["R1,C1,2024-1-5,1A,N1,N,,,Y", "R2,C1,5/1/2024,1A,N1,N,,,Y"])
+    con, _ = run(inbox, seeds)
+    assert quarantined(con, "referrals") == [(2, "bad_date", "referral_date", "2024-1-5")]
+
+
+def test_old_mac_line_ends_are_read_line_by_line(folders):
+    inbox, seeds = folders
+    rows = [HEADERS["children"], "C1,,,M,,,,", "C2,,,X,,,,", "C3,,,F,,,,"]
+    (inbox / "children_mac.csv").write_bytes("\r".join(rows).encode() + b"\r")
+    con, result = run(inbox, seeds)
+    assert [q[:3] for q in quarantined(con, "children")] == [(3, "unknown_code", "sex")]
+    r = report(result, "children")
+    assert (r["status"], r["rows_read"], r["rows_loaded"]) == ("loaded", 3, 2)
+
+
+def test_a_bom_before_windows_1252_text_is_dropped(folders):
+    inbox, seeds = folders
+    text = HEADERS["children"] + "\r\nC1,,,M,,,,\r\nC2,,,F,,,,\r\n"
+    (inbox / "children_x.csv").write_bytes(b"\xef\xbb\xbf" + text.encode("cp1252")
+                                           + "C3,,,F,,,Ch\u00e9rie,\r\n".encode("cp1252"))
+    con, result = run(inbox, seeds)
+    r = report(result, "children")
+    assert (r["status"], r["rows_loaded"]) == ("loaded", 3)
+
+
+def test_a_quote_left_open_loses_only_its_own_line(folders):
+    inbox, seeds = folders
+    text = (HEADERS["children"] + "\n"
+            "C1,,,M,,,,\n"
+            'C2,,,"F,,,,\n'       # the quote is never closed
+            "C3,,,F,,,,\n"
+            "C4,,,M,,,,\n")
+    (inbox / "children_x.csv").write_text(text)
+    con, result = run(inbox, seeds)
+    assert [(q[0], q[1]) for q in quarantined(con, "children")] == [(3, "bad_format")]
+    assert "never closed" in quarantined(con, "children")[0][3]
+    r = report(result, "children")
+    assert (r["rows_read"], r["rows_loaded"], r["rows_quarantined"]) == (4, 3, 1)
+    assert con.execute("select count(*) from src_children").fetchall() == [(3,)]
+
+
+def test_two_extra_columns_of_one_name_are_listed_not_fatal(folders):
+    inbox, seeds = folders
+    (inbox / "children_x.csv").write_text(HEADERS["children"] + ",Notes,notes\nC1,,,M,,,,,a,b\n")
+    _con, result = run(inbox, seeds)
+    r = report(result, "children")
+    assert (r["status"], r["rows_loaded"], r["extra_columns"]) == ("loaded", 1, "Notes, notes")
+    (inbox / "children_x.csv").write_text(HEADERS["children"] + ",SEX\nC1,,,M,,,,,F\n")
+    _con, result = run(inbox, seeds)
+    assert result.file_failures == ["children: children_x.csv: duplicated column: sex"]
+
+
+def test_xlsx_date_cells_with_a_time_of_day_keep_the_date(folders):
+    openpyxl = pytest.importorskip("openpyxl")
+    inbox, seeds = folders
+    wb = openpyxl.Workbook()
+    wb.active.append(["child_id", "date_of_birth"])
+    wb.active.append(["C1", dt.datetime(2016, 1, 2, 14, 30)])
+    wb.save(inbox / "children_x.xlsx")
+    con, _ = run(inbox, seeds)
+    assert con.execute("select date_of_birth from src_children").fetchall() == [(dt.date(2016, 1, 2),)]

@@ -55,6 +55,9 @@ class Dates:
     def not_leap(self) -> str:
         return f"29/02/{self.common_year}"
 
+    def short_iso(self) -> str:  # ISO needs two-digit months and days (only D/M/YYYY may not)
+        return f"{self.end.year - 1}-3-4"
+
 
 def _rows(table: pa.Table, rng, k: int) -> list[dict]:
     """k random good rows (as dicts) to copy."""
@@ -77,7 +80,7 @@ def children_faults(rng, table: pa.Table, dates: Dates) -> list[Fault]:
         Fault("bad_date", "date_of_birth",
               _with(t[2], child_id=next(new), date_of_birth=dates.two_digit_year())),
         Fault("bad_date", "date_of_birth", _with(t[3], child_id=next(new), date_of_birth=dates.not_leap())),
-        Fault("future_date", "date_of_birth", _with(t[4], child_id=next(new), date_of_birth=dates.future())),
+        Fault("bad_date", "date_of_birth", _with(t[4], child_id=next(new), date_of_birth=dates.short_iso())),
         Fault("unknown_code", "sex", _with(t[5], child_id=next(new), sex="X")),
         Fault("bad_yes_no", "disability", _with(t[6], child_id=next(new), disability="Maybe")),
         Fault("bad_format", "upn", _with(t[7], child_id=next(new), upn="A12345")),

@@ -51,6 +51,14 @@ def test_each_activity_extract_sets_first_period_and_as_at(p, table, row):
     assert result.last_period == date(2024, 1, 31)
 
 
+def test_a_planned_or_typod_end_date_does_not_push_the_default_as_at_past_today(p):
+    # only referral dates in the future are quarantined; an end date of 9999-12-31 loads
+    p.child("c1").cp_plan("cp1", "c1", "2023-03-01", "9999-12-31")
+    result = p.build()
+    assert result.as_at == date.today()
+    assert result.last_period <= date.today()
+
+
 def test_as_at_override_cuts_the_periods_at_month_ends_on_or_before_it(p):
     p.child("c1").referral("r1", "c1", "2023-01-01").referral("r2", "c1", "2025-06-01")
     result = p.build(as_at="2024-03-15")

@@ -138,7 +138,8 @@ def earliest_date(frames) -> dt.date | None:
 
 
 def default_as_at(frames) -> dt.date | None:
-    """Newest referral, plan or episode date seen, end and closure dates included."""
+    """Newest referral, plan or episode date seen, end and closure dates included; not after
+    today (lscp's guard against planned or typo'd future end dates; see metrics/README)."""
     t = _typed(frames)
     dates = pd.concat([
         t["src_referrals"]["referral_date"], t["src_referrals"]["closure_date"],
@@ -147,7 +148,7 @@ def default_as_at(frames) -> dt.date | None:
         t["src_looked_after"]["start_date"], t["src_looked_after"]["end_date"],
         t["src_early_help"]["start_date"], t["src_early_help"]["end_date"],
     ]).dropna()
-    return None if dates.empty else dates.max().date()
+    return None if dates.empty else min(dates.max().date(), dt.date.today())
 
 
 def _monthly(frames, as_at: dt.date) -> pd.DataFrame:

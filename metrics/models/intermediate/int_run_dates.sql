@@ -1,6 +1,6 @@
 -- The run's as-at date and its first monthly period (one row).
 -- as_at: the --as-at override, else the newest referral, plan or episode date seen, end
--- and closure dates included. First period: the first month end whose rolling 12 months
+-- and closure dates included, but not after today. First period: the first month end whose rolling 12 months
 -- start on or after the earliest referral date or CIN/CP plan, care or early help start.
 with
 
@@ -27,7 +27,10 @@ bounds as (
 
 final as (
     select
-        coalesce(parameters.as_at_override, bounds.latest_date, current_date) as as_at,
+        -- only referral dates are refused when in the future (spec), so an end date may
+        -- be planned or a typo ('9999-12-31'): the default never runs past today
+        coalesce(parameters.as_at_override, least(bounds.latest_date, current_date),
+                 current_date) as as_at,
         bounds.earliest_start,
         -- the first whole month starting on or after the earliest date
         case
