@@ -17,8 +17,10 @@ it is started with the main module's name and path hidden.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -44,8 +46,20 @@ def _main_script_hidden():
         main.__dict__.update(saved)
 
 
+def _exit_with_parent(parent: int) -> None:
+    """Runs in the worker: leave when the ingest process is gone. A killed parent (kill -9,
+    out of memory) cannot tell its pool to stop, and the worker would wait for ever."""
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def _new_executor() -> ProcessPoolExecutor:
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_exit_with_parent, initargs=(os.getpid(),))
     with _main_script_hidden():
         pool.submit(gx_suites.preload)  # starts the worker (and its GX import) now
     return pool

@@ -2,8 +2,8 @@
 
 Reading rules (dates, yes/no, numbers) and duplicates run in DuckDB; the single-row rules
 run in Great Expectations on a worker thread while DuckDB reads the next file. GX sees each
-distinct combination of the checked values once (a profile, with the list of its lines),
-since a single-row rule gives the same answer for equal values. Every row ends either in
+distinct combination of the checked values once (a profile), since a single-row rule
+gives the same answer for equal values; a failing profile's lines are the rows with its values. Every row ends either in
 the land table or, once, in ``land_rejects`` under its first broken rule.
 """
 
@@ -32,6 +32,7 @@ class Parsed:
     raw: RawFile
     typed: str
     profiles: str  # TEMP table: one row per distinct combination of GX-checked values
+    profile_columns: dict[str, str]  # name -> SQL giving those values from the typed table
     gx: list[Future]
 
     def done(self) -> bool:
@@ -53,14 +54,17 @@ def parse(con, contract: Contract, file: str, raw: RawFile, pseudonym: str,
     if columns:
         con.execute(
             f"create or replace temp table {profiles} as select row_number() over () as {PROFILE}, "
-            f"* from (select {', '.join(columns)}, list(_line) as _lines from {typed} "
-            f"where _pf_rule is null group by all)")
+            f"* from (select distinct {_selected(columns)} from {typed} where _pf_rule is null)")
         count = con.execute(f"select count(*) from {profiles}").fetchall()[0][0]
         for start in range(1, count + 1, GX_SLICE_ROWS):
-            frame = con.sql(f"select * exclude (_lines) from {profiles} where {PROFILE} "
+            frame = con.sql(f"select * from {profiles} where {PROFILE} "
                             f"between {start} and {start + GX_SLICE_ROWS - 1}").to_arrow_table()
             futures.append(executor.submit(_validate, contract, frame, run_date))
-    return Parsed(contract, file, raw, typed, profiles, futures)
+    return Parsed(contract, file, raw, typed, profiles, columns, futures)
+
+
+def _selected(columns: dict[str, str]) -> str:
+    return ", ".join(f"{expr} as {q(name)}" for name, expr in columns.items())
 
 
 def _validate(contract, frame: pa.Table, run_date):
@@ -85,8 +89,14 @@ def settle(con, parsed: Parsed, pseudonym: str, target: str) -> None:
         arrow = pa.table({PROFILE: pa.array(ids, pa.int64()), "rule": list(rule_names),
                           "column": list(columns)})
         con.register(f"{fails}_gx", arrow)
-        con.execute(f"insert into {fails} select unnest(p._lines), g.rule, g.\"column\" "
-                    f"from {fails}_gx g join {parsed.profiles} p using ({PROFILE})")
+        # back from failing profiles to their lines: the rows with the same values
+        same = " and ".join(f"t.{q(name)} is not distinct from p.{q(name)}"
+                            for name in parsed.profile_columns)
+        con.execute(
+            f"insert into {fails} select t._line, p.rule, p.\"column\" from "
+            f"(select _line, {_selected(parsed.profile_columns)} from {typed} "
+            f"where _pf_rule is null) t join (select * from {fails}_gx g "
+            f"join {parsed.profiles} using ({PROFILE})) p on {same}")
         con.unregister(f"{fails}_gx")
     extra = [rules.duplicate_failures(c, typed), *rules.sql_check_failures(c, typed)]
     for sql in filter(None, extra):
