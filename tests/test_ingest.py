@@ -22,13 +22,6 @@ def pid(raw: str) -> str:
     return pseudonymise([raw], KEY)[0]
 
 
-@pytest.fixture
-def folders(tmp_path):
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    return inbox, write_seeds(tmp_path / "seeds")
-
-
 def run(inbox, seeds, con=None, previous=None, run_id="run1"):
     con = con or duckdb.connect()
     result = ingest(con, inbox, seeds, run_id=run_id, key=KEY, run_date=RUN_DATE,

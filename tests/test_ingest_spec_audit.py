@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from pipelines.ingest import ingest
-from pipelines.ingest_samples import HEADERS, write_csv, write_seeds
+from pipelines.ingest_samples import HEADERS, write_csv
 from pipelines.pseudonymise import pseudonymise
 
 RUN_DATE = dt.date(2025, 6, 30)
@@ -22,13 +22,6 @@ KEY = b"audit-key-not-secret"
 
 def pid(raw: str) -> str:
     return pseudonymise([raw], KEY)[0]
-
-
-@pytest.fixture
-def folders(tmp_path):
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    return inbox, write_seeds(tmp_path / "seeds")
 
 
 def run(inbox, seeds):
