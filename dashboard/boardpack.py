@@ -142,6 +142,13 @@ def build(role: str, strategy: str | None, period: pd.Timestamp) -> str:
     sections = []
     for _, row in card.iterrows():
         if row["period_end"] is None or pd.isna(row["period_end"]):
+            # said, not left out: a board member must see that a measure has no figures
+            sections.append(
+                f"<section class='lscp-indicator'><h2>{escape(row['title'])}</h2>"
+                "<p><strong>No figures yet.</strong> The extract this measure is counted from "
+                "has no loaded rows for this period (see the data quality page).</p>"
+                f"<dl><dt>Definition</dt><dd>{escape(str(row['definition'] or ''))}</dd></dl>"
+                "</section>")
             continue
         series = _series(role, row)
         unit = row["unit"]
