@@ -186,6 +186,13 @@ def _ref(ref: str) -> tuple[str, str]:
     return (table if table.startswith("seed_") else f"src_{table}"), column
 
 
+def sent_as_text(contract: Contract) -> list[str]:
+    """Columns whose cross-file rule compares a typed value (a date): the land table keeps
+    their text as sent, in ``_sent_<column>``, so the quarantine shows what the partner sent
+    ('31/10/2021', not '2021-10-31')."""
+    return [rule["column"] for rule in contract.cross_file if "via" in rule]
+
+
 def cross_file_failures(contract: Contract, land: str) -> list[tuple[str, str, str]]:
     """(rule, column, SQL) per cross-file rule, each giving the _line of failing rows of ``land``,
     to be applied in order (a row fails only its first)."""

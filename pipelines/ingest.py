@@ -148,6 +148,10 @@ def _ensure_land(con, extract: str, outcome: dict) -> None:
         if f"land_{extract}" not in _tables_of(con, _current_catalog(con)):
             cols = ", ".join(f"{q(c)} {t}" for c, t in SRC_TABLES[extract])
             con.execute(f"create table land_{extract} ({cols}, _file VARCHAR, _line BIGINT)")
+        for col in rules.sent_as_text(extract_contracts()[extract]):
+            # (also for a land table carried over from a database built before this column)
+            con.execute(f"alter table land_{extract} add column if not exists "
+                        f"{q('_sent_' + col)} VARCHAR")
         return
     force = outcome.get("force")
     file = lit(force["file"]) if force else "NULL::VARCHAR"
@@ -301,10 +305,13 @@ def _apply_cross_file(con) -> None:
         if not contract.cross_file:
             continue  # settled straight into src_<extract>
         land = f"land_{extract}"
+        sent = rules.sent_as_text(contract)
         for rule_name, column, sql in rules.cross_file_failures(contract, land):
+            value = (f"coalesce(l.{q('_sent_' + column)}, l.{q(column)}::VARCHAR)"
+                     if column in sent else f"l.{q(column)}::VARCHAR")
             con.execute(
                 f"insert into cross_fails select {lit(extract)}, l._file, l._line, "
-                f"{lit(rule_name)}, {lit(column)}, l.{q(column)}::VARCHAR from {land} l "
+                f"{lit(rule_name)}, {lit(column)}, {value} from {land} l "
                 f"where l._line in ({sql}) and l._line not in "
                 f"(select _line from cross_fails where extract = {lit(extract)})"
             )

@@ -133,8 +133,11 @@ def settle(con, parsed: Parsed, pseudonym: str, target: str) -> None:
         con.unregister(f"{fails}_rows")
     cols = ", ".join(q(n) for n in c.column_names)
     if target.startswith("land_"):  # kept with file and line for the cross-file rules
-        con.execute(f"create or replace table {target} as select {cols}, {file} as _file, "
-                    f"_line from {survivors}")
+        sent = "".join(f", r.{q(col)} as {q('_sent_' + col)}" for col in rules.sent_as_text(c))
+        typed_cols = ", ".join(f"s.{q(n)}" for n in c.column_names)
+        con.execute(f"create or replace table {target} as select {typed_cols}, {file} as _file, "
+                    f"s._line{sent} from (select * from {survivors}) s "
+                    f"join {raw.table} r on r._line = s._line order by s._line")
     else:  # straight into src_<extract> / seed_<name> (seeds keep the file's order)
         order = " order by _line" if target.startswith("seed_") else ""
         con.execute(f"insert into {target} select {cols} from {survivors}{order}")

@@ -172,14 +172,14 @@ def test_cross_file_rules_and_warnings(folders):
                                    "R2,C9,2024-03-01,1A,N1,N,,,Y"])
     write_csv(inbox, "assessments", ["A1,R1,C1,2024-03-01,,16A",
                                      "A2,R9,C1,2024-03-05,,16A",
-                                     "A3,R1,C1,2024-02-28,,16A",
+                                     "A3,R1,C1,28/2/2024,,16A",  # shown as sent
                                      "A4,R2,C9,2024-03-05,,16A"])
     write_csv(inbox, "cp_plans", ["P1,R1,C9,2024-04-01,,NEG,,0"])
     con, result = run(inbox, seeds)
     assert quarantined(con, "referrals") == [(3, "orphan_child", "child_id", pid("C9"))]
     assert quarantined(con, "assessments") == [
         (3, "orphan_referral", "referral_id", "R9"),
-        (4, "before_referral", "start_date", "2024-02-28"),
+        (4, "before_referral", "start_date", "28/2/2024"),
         (5, "orphan_referral", "referral_id", "R2"),  # its referral was itself quarantined
     ]
     assert con.execute("select count(*) from src_cp_plans").fetchall() == [(1,)]
