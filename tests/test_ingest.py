@@ -622,3 +622,23 @@ def test_xlsx_date_cells_with_a_time_of_day_keep_the_date(folders):
     wb.save(inbox / "children_x.xlsx")
     con, _ = run(inbox, seeds)
     assert con.execute("select date_of_birth from src_children").fetchall() == [(dt.date(2016, 1, 2),)]
+
+
+def test_an_unchanged_file_carried_from_an_older_database_keeps_its_rules(folders, tmp_path):
+    # a database built before land tables kept the dates as sent (no _sent_start_date)
+    inbox, seeds = folders
+    write_csv(inbox, "children", children_rows("C1"))
+    write_csv(inbox, "referrals", ["R1,C1,2024-03-01,1A,N1,N,,,Y"])
+    write_csv(inbox, "assessments", ["A1,R1,C1,28/2/2024,,16A", "A2,R1,C1,2024-03-02,,16A"])
+    db1 = tmp_path / "one.duckdb"
+    con1, _ = run(inbox, seeds, con=duckdb.connect(str(db1)))
+    con1.execute('alter table land_assessments drop column "_sent_start_date"')
+    con1.close()
+    con2 = duckdb.connect(str(tmp_path / "two.duckdb"))
+    con2.execute(f"attach '{db1}' as prev (read_only)")
+    con2, second = run(inbox, seeds, con=con2, previous="prev", run_id="run2")
+    r = report(second, "assessments")
+    assert (r["status"], r["rows_loaded"], r["rows_quarantined"]) == ("unchanged", 1, 1)
+    # the old table has no text as sent: the typed date stands in for it
+    assert quarantined(con2, "assessments", run_id="run2") == [
+        (2, "before_referral", "start_date", "2024-02-28")]
