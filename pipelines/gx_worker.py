@@ -2,10 +2,11 @@
 
 GX is Python and pandas: on a thread it holds the interpreter lock for long stretches, and
 each of the ingest's DuckDB statements then waits its turn to return (measured: the
-ingest's own CPU time fell from 16-20 s to 10-11 s on the 300,000-children partnership).
+ingest process's own CPU time fell from 16-20 s to 10-12 s on the 300,000-children
+partnership, the worker's is 6-8 s, mostly importing GX).
 The worker is started when an ingest begins, imports GX at once (seconds, while DuckDB
 reads the first files) and is kept for later ingests of the same process (the test
-suite, the scheduler's in-process runs). The dashboard never starts it.
+suite; a Python session that validates, then runs). The dashboard never starts it.
 
 The worker is spawned, not forked: the ingest process runs DuckDB's threads, and a forked
 copy of a threaded process can deadlock. A spawned child normally re-runs the parent's main

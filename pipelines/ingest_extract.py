@@ -1,10 +1,11 @@
 """One file through its contract: text -> typed rows -> rule failures -> land table.
 
 Reading rules (dates, yes/no, numbers) and duplicates run in DuckDB; the single-row rules
-run in Great Expectations on a worker thread while DuckDB reads the next file. GX sees each
-distinct combination of the checked values once (a profile), since a single-row rule
-gives the same answer for equal values; a failing profile's lines are the rows with its values. Every row ends either in
-the land table or, once, in ``land_rejects`` under its first broken rule.
+run in Great Expectations in its worker process (pipelines.gx_worker) while DuckDB reads
+the next file. GX sees each distinct combination of the checked values once (a profile),
+since a single-row rule gives the same answer for equal values; a failing profile's lines
+are the rows with its values. Every row ends either in the land table or, once, in
+``land_rejects`` under its first broken rule.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class Parsed:
 
 def parse(con, contract: Contract, file: str, raw: RawFile, pseudonym: str,
           executor: Executor, run_date: dt.date | None) -> Parsed:
-    """Type the raw text table and start its GX validation on the worker thread."""
+    """Type the raw text table and send its profiles to the GX worker."""
     ids = [c.name for c in contract.columns if c.pseudonymise]
     if ids:
         extend_id_map(con, ID_MAP, raw.table, ids, pseudonym)
