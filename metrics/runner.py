@@ -3,7 +3,9 @@
 Models are the ``.sql`` files under ``metrics/models`` (staging, intermediate, marts) and
 ``metrics/indicators`` (one per indicator, built as ``ind_<indicator_id>``). Each file is
 one ``select``; its dependencies are the other models' names it mentions. A file may start
-with ``-- materialized: view`` (default: table). The runner itself creates three tables
+with ``-- materialized: view`` (default: table). ``metrics/macros`` holds table macros
+(``-- arguments: ...`` then a ``select``) for logic many models share; a model that names
+one depends on what the macro reads, and the macro is created just before the model. The runner itself creates three tables
 the models read: ``run_parameters`` (as-at override and settings), ``indicator_catalogue``
 (from ``catalogue.yaml``) and ``indicator_cells`` (every ``ind_*`` model stacked).
 
@@ -28,6 +30,7 @@ METRICS_DIR = Path(__file__).resolve().parent
 CATALOGUE_FILE = METRICS_DIR / "catalogue.yaml"
 MODEL_DIRS = ("models/staging", "models/intermediate", "models/marts")
 INDICATOR_DIR = METRICS_DIR / "indicators"
+MACRO_DIR = METRICS_DIR / "macros"
 CELLS = "indicator_cells"
 
 UNITS = {"percent", "rate", "count"}
@@ -42,6 +45,19 @@ class Model:
     sql: str
     materialized: str = "table"
     depends_on: set[str] = field(default_factory=set)
+    macros: set[str] = field(default_factory=set)  # the table macros it calls
+
+
+@dataclass
+class Macro:
+    name: str
+    arguments: str
+    sql: str
+    depends_on: set[str] = field(default_factory=set)
+
+    def create_sql(self) -> str:
+        # TEMP: lives in the building connection only, never in the published database
+        return f"create or replace temp macro {self.name}({self.arguments}) as table\n{self.sql}"
 
 
 @dataclass
@@ -106,11 +122,32 @@ def discover_models(catalogue: list[dict]) -> dict[str, Model]:
         f"numerator::bigint as numerator, denominator::double as denominator from ind_{ident}"
         for ident in ids)
     models[CELLS] = Model(name=CELLS, sql=stacked)
+    macros = discover_macros()
+    for macro in macros.values():
+        macro.depends_on = _names(macro.sql) & set(models)
     for model in models.values():
-        code = re.sub(r"--[^\n]*", "", model.sql)  # names in comments are not references
-        words = set(re.findall(r"\b[a-z_][a-z0-9_]*\b", code.lower()))
-        model.depends_on = (words & set(models)) - {model.name}
+        words = _names(model.sql)
+        model.macros = words & set(macros)
+        model.depends_on = (words & set(models)).union(
+            *(macros[m].depends_on for m in model.macros)) - {model.name}
     return models
+
+
+def discover_macros() -> dict[str, Macro]:
+    """The table macros of metrics/macros, by name (the file's stem)."""
+    macros = {}
+    for path in sorted(MACRO_DIR.glob("*.sql")):
+        sql = path.read_text(encoding="utf-8").strip().rstrip(";")
+        match = re.match(r"--\s*arguments:\s*([a-z_, ]+)", sql)
+        if not match:
+            raise ValueError(f"{path.name}: a macro file starts with '-- arguments: ...'")
+        macros[path.stem] = Macro(name=path.stem, arguments=match.group(1).strip(), sql=sql)
+    return macros
+
+
+def _names(sql: str) -> set[str]:
+    code = re.sub(r"--[^\n]*", "", sql)  # names in comments are not references
+    return set(re.findall(r"\b[a-z_][a-z0-9_]*\b", code.lower()))
 
 
 def execution_order(models: dict[str, Model]) -> list[str]:
@@ -160,6 +197,7 @@ def build_metrics(con, *, as_at: date | None = None, settings: Settings | None =
         raise UserError("repeat_plan_window_months must be at least 1")
     catalogue = load_catalogue()
     models = discover_models(catalogue)
+    macros = discover_macros()
     order = execution_order(models)
     _create_inputs(con, catalogue, as_at, settings)
     # DuckDB draws a progress bar on the terminal for long queries: not in our output
@@ -170,6 +208,8 @@ def build_metrics(con, *, as_at: date | None = None, settings: Settings | None =
             model = models[name]
             step = time.perf_counter()
             _drop(con, name)
+            for macro in sorted(model.macros):  # binds to the tables built so far
+                con.execute(macros[macro].create_sql())
             con.execute(f'create {model.materialized} "{name}" as\n{model.sql}')
             if progress is not None:
                 print(f"  {name:<40} {time.perf_counter() - step:6.2f} s", file=progress)

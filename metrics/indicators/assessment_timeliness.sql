@@ -7,7 +7,6 @@ with
 
 assessments as (select * from stg_assessments where authorised_date is not null),
 calendar as (select * from int_working_days),
-periods as (select * from int_month_ends),
 
 timed as (
     select
@@ -22,22 +21,13 @@ by_month as (
     select
         date_trunc('month', authorised_date)::date as month,
         locality,
+        null as agency,
         count(*) filter (where working_days <= 45) as numerator,
         count(*) as denominator
     from timed
     group by all
 ),
 
-final as (
-    select
-        periods.period_end,
-        by_month.locality,
-        null as agency,
-        sum(by_month.numerator) as numerator,
-        sum(by_month.denominator) as denominator
-    from periods
-    join by_month on by_month.month between periods.window_start and periods.period_end
-    group by all
-)
+final as (select * from rolling_12_months(by_month))
 
 select * from final

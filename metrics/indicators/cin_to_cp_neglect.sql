@@ -16,7 +16,6 @@ cin_plans as (
         and referral_id in (select referral_id from neglect_referrals)
 ),
 cp_plans as (select child_id, start_date from stg_cp_plans),
-periods as (select * from int_month_ends),
 
 flagged as (
     select
@@ -33,22 +32,13 @@ by_month as (
     select
         date_trunc('month', end_date)::date as month,
         locality,
+        null as agency,
         count(*) filter (where escalated) as numerator,
         count(*) as denominator
     from flagged
     group by all
 ),
 
-final as (
-    select
-        periods.period_end,
-        by_month.locality,
-        null as agency,
-        sum(by_month.numerator) as numerator,
-        sum(by_month.denominator) as denominator
-    from periods
-    join by_month on by_month.month between periods.window_start and periods.period_end
-    group by all
-)
+final as (select * from rolling_12_months(by_month))
 
 select * from final

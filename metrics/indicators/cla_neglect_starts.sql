@@ -5,24 +5,18 @@
 with
 
 care_periods as (select * from stg_looked_after where category_of_need = 'N1'),
-periods as (select * from int_month_ends),
 
 by_month as (
-    select date_trunc('month', start_date)::date as month, locality, count(*) as numerator
+    select
+        date_trunc('month', start_date)::date as month,
+        locality,
+        null as agency,
+        count(*) as numerator,
+        null as denominator
     from care_periods
     group by all
 ),
 
-final as (
-    select
-        periods.period_end,
-        by_month.locality,
-        null as agency,
-        sum(by_month.numerator) as numerator,
-        null as denominator
-    from periods
-    join by_month on by_month.month between periods.window_start and periods.period_end
-    group by all
-)
+final as (select * from rolling_12_months(by_month))
 
 select * from final

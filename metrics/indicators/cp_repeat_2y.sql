@@ -6,28 +6,18 @@
 with
 
 plans as (select * from int_cp_plans__repeats),
-periods as (select * from int_month_ends),
 
 by_month as (
     select
         date_trunc('month', start_date)::date as month,
         locality,
+        null as agency,
         count(*) filter (where is_repeat_within_window) as numerator,
         count(*) as denominator
     from plans
     group by all
 ),
 
-final as (
-    select
-        periods.period_end,
-        by_month.locality,
-        null as agency,
-        sum(by_month.numerator) as numerator,
-        sum(by_month.denominator) as denominator
-    from periods
-    join by_month on by_month.month between periods.window_start and periods.period_end
-    group by all
-)
+final as (select * from rolling_12_months(by_month))
 
 select * from final

@@ -9,7 +9,6 @@ with
 episodes as (
     select * from stg_early_help where neglect_identified and end_date is not null
 ),
-periods as (select * from int_month_ends),
 
 by_month as (
     select
@@ -22,16 +21,6 @@ by_month as (
     group by all
 ),
 
-final as (
-    select
-        periods.period_end,
-        by_month.locality,
-        by_month.agency,
-        sum(by_month.numerator) as numerator,
-        sum(by_month.denominator) as denominator
-    from periods
-    join by_month on by_month.month between periods.window_start and periods.period_end
-    group by all
-)
+final as (select * from rolling_12_months(by_month))
 
 select * from final

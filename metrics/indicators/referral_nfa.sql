@@ -5,7 +5,6 @@
 with
 
 referrals as (select * from int_referrals__classified),
-periods as (select * from int_month_ends),
 
 by_month as (
     select
@@ -18,16 +17,6 @@ by_month as (
     group by all
 ),
 
-final as (
-    select
-        periods.period_end,
-        by_month.locality,
-        by_month.agency,
-        sum(by_month.numerator) as numerator,
-        sum(by_month.denominator) as denominator
-    from periods
-    join by_month on by_month.month between periods.window_start and periods.period_end
-    group by all
-)
+final as (select * from rolling_12_months(by_month))
 
 select * from final

@@ -8,28 +8,17 @@
 with
 
 referrals as (select * from int_referrals__classified where is_neglect_related),
-periods as (select * from int_month_ends),
 
 by_month as (
     select
         date_trunc('month', referral_date)::date as month,
         locality,
         agency,
-        count(*) as numerator
+        count(*) as numerator, null as denominator
     from referrals
     group by all
 ),
 
-final as (
-    select
-        periods.period_end,
-        by_month.locality,
-        by_month.agency,
-        sum(by_month.numerator) as numerator,
-        null as denominator
-    from periods
-    join by_month on by_month.month between periods.window_start and periods.period_end
-    group by all
-)
+final as (select * from rolling_12_months(by_month))
 
 select * from final

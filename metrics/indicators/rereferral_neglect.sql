@@ -8,7 +8,6 @@
 with
 
 referrals as (select * from int_referrals__classified),
-periods as (select * from int_month_ends),
 
 with_previous as (
     -- the child's latest referral of any kind strictly before this one
@@ -39,16 +38,6 @@ by_month as (
     group by all
 ),
 
-final as (
-    select
-        periods.period_end,
-        by_month.locality,
-        by_month.agency,
-        sum(by_month.numerator) as numerator,
-        sum(by_month.denominator) as denominator
-    from periods
-    join by_month on by_month.month between periods.window_start and periods.period_end
-    group by all
-)
+final as (select * from rolling_12_months(by_month))
 
 select * from final
