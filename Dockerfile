@@ -22,6 +22,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 # Dependencies first, so a code change does not reinstall them.
 COPY pyproject.toml README.md ./
+COPY lscp_core/__init__.py lscp_core/
 COPY pipelines/__init__.py pipelines/
 COPY metrics/__init__.py metrics/
 COPY dashboard/__init__.py dashboard/

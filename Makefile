@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 WORK   ?= demo-work
 
-.PHONY: demo test bench bench-large lint install browser clean help
+.PHONY: demo test bench bench-large lint docs install browser clean help
 
 help:
 	@echo "make demo   - build the synthetic demo partnership and serve the dashboard on http://localhost:8501"
@@ -26,12 +26,13 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "installing Debian chromium for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 demo: $(STAMP)
 	$(VENV)/bin/lscp demo --work $(WORK)
 
 test: $(STAMP) browser
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 bench: $(STAMP)
@@ -40,8 +41,13 @@ bench: $(STAMP)
 bench-large: $(STAMP)
 	$(PY) tests/bench/run_bench.py --large 2000000
 
+# The extracts' column reference is derived from the contracts (a test fails when stale).
+docs: $(STAMP)
+	$(PY) -m data_contracts.docs
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(WORK) bench-work .pytest_cache

@@ -12,8 +12,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.data import ROLES
-from pipelines.config import Settings, load_settings
-from pipelines.errors import UserError
+from lscp_core.errors import UserError
+from lscp_core.settings import Settings, load_settings
 
 
 def settings() -> tuple[Settings, str | None]:

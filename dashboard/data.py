@@ -16,7 +16,6 @@ suppressed cell's numerator, denominator and value are NULL (flag
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from dataclasses import dataclass
@@ -25,6 +24,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import streamlit as st
+
+from lscp_core.run_log import history_path, read_lines
 
 DB_ENV = "LSCP_DB"
 ROLES = ("viewer", "analyst")
@@ -123,13 +124,6 @@ def query(sql: str, params: tuple = ()) -> pd.DataFrame:
     db = live()
     sig = db.current()
     return _cached(str(db.path), sig, sql, tuple(params)).copy()
-
-
-def has_table(name: str) -> bool:
-    found = query(
-        "select count(*) as n from information_schema.tables "
-        "where table_catalog = 'live' and table_name = ?", (name,))
-    return bool(found["n"].iloc[0])
 
 
 # --- disclosure control: the only place indicator_values and spc are read ------
@@ -346,18 +340,11 @@ def failed_runs_since_publish() -> list[FailedRun]:
         path = db_path()
     except DatabaseUnavailable:
         return []
-    history = Path(str(path) + ".history.jsonl")
-    if not history.is_file():
-        return []
     published = meta().get("run_id", "")
     published_at = _naive(query("select max(started_at) as t from runs where run_id = ?",
                                 (published,))["t"].iloc[0]) or _naive(meta().get("built_at"))
     failed = []
-    for line in history.read_text(encoding="utf-8", errors="replace").splitlines():
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError:
-            continue
+    for row in read_lines(history_path(path)):
         if str(row.get("status", "")).lower() not in ("failed", "error"):
             continue
         started = _naive(row.get("started_at"))
@@ -378,8 +365,3 @@ def _naive(v) -> pd.Timestamp | None:
     if ts is pd.NaT or pd.isna(ts):
         return None
     return ts.tz_convert("UTC").tz_localize(None) if ts.tzinfo else ts
-
-
-def clear_caches() -> None:
-    _cached.clear()
-    _live.clear()

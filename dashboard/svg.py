@@ -11,7 +11,7 @@ from html import escape
 
 import pandas as pd
 
-BLUE, GREY, RED, ORANGE, INK = "#1d70b8", "#505a5f", "#d4351c", "#f47738", "#0b0c0c"
+BLUE, GREY, RED, INK = "#1d70b8", "#505a5f", "#d4351c", "#0b0c0c"
 IMPROVEMENT, CONCERN = "#1d70b8", "#f47738"
 
 

@@ -9,7 +9,7 @@ in SQL first, see data_contracts.rules).
 Ingest hands GX one row per distinct combination of the checked values (a "profile"), not
 one per file line: every expectation here looks at one row's values only, so a profile
 passes or fails exactly as each of its lines would, and 2.5 million attendance rows are
-about 26,000 profiles. pipelines.ingest_extract maps a failing profile back to the lines
+about 26,000 profiles. pipelines.ingest.extract maps a failing profile back to the lines
 with its values.
 """
 

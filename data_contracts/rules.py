@@ -96,7 +96,7 @@ def typed_select(contract: Contract, raw: str, id_map: str | None) -> str:
     pseudonymised ids, and the first reading failure of each row (_pf_rule, _pf_column).
 
     ``id_map`` is a table (raw, pseudonym) holding every id of ``raw`` (see
-    pipelines.pseudonymise.extend_id_map): hashing each distinct id once is cheaper."""
+    pipelines.ingest.pseudonymise.extend_id_map): hashing each distinct id once is cheaper."""
     v = {c.name: f"v_{i}" for i, c in enumerate(contract.columns)}
     texts = ", ".join(f"{trimmed(c.name)} as {v[c.name]}" for c in contract.columns)
     typed = []
@@ -129,15 +129,8 @@ def typed_select(contract: Contract, raw: str, id_map: str | None) -> str:
     )
 
 
-def failure_rank(contract: Contract, rule: str, column: str | None,
-                 structural: bool = False) -> int:
-    """Sort key of a failure: the rule's place in RULE_ORDER, then the column's place."""
-    col = contract.column_index(column) if column in contract.column_names else 99
-    return rule_rank(rule, structural) * 100 + col
-
-
 def rank_sql(contract: Contract) -> str:
-    """SQL CASE giving failure_rank for columns `rule`, `column` of a failures table."""
+    """SQL CASE ranking failures (the rule's place in RULE_ORDER, then the column's) for columns `rule`, `column` of a failures table."""
     rules = sorted({r for r in ("bad_date", "bad_yes_no", "bad_integer", "required",
                                 "unknown_code", "bad_format", "out_of_range", "bad_combination",
                                 "future_date", "end_before_start", "duplicate", "orphan_child",

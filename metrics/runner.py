@@ -9,7 +9,7 @@ one depends on what the macro reads, and the macro is created just before the mo
 the models read: ``run_parameters`` (as-at override and settings), ``indicator_catalogue``
 (from ``catalogue.yaml``) and ``indicator_cells`` (every ``ind_*`` model stacked).
 
-Inputs are only the ``src_<extract>`` and ``seed_<name>`` tables of ``pipelines/schema.py``.
+Inputs are only the ``src_<extract>`` and ``seed_<name>`` tables of ``data_contracts/schema.py``.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from pathlib import Path
 
 import yaml
 
-from pipelines.config import Settings
-from pipelines.errors import UserError
+from lscp_core.errors import UserError
+from lscp_core.settings import Settings
 
 METRICS_DIR = Path(__file__).resolve().parent
 CATALOGUE_FILE = METRICS_DIR / "catalogue.yaml"

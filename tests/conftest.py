@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.ingest_samples import write_seeds
+from tests.support.samples import write_seeds
 
 
 @pytest.fixture

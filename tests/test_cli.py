@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from pipelines.cli import build_parser, main
+from pipelines.cli.main import build_parser, main
 
 COMMANDS = ["generate", "run", "validate", "export", "serve", "demo", "schedule"]
 

@@ -15,7 +15,9 @@ import textwrap
 import time
 
 import pytest
-from test_run_support import (
+
+from pipelines.run import history
+from tests.support.processes import (
     GROUP,
     ROOT,
     copy_published,
@@ -26,8 +28,6 @@ from test_run_support import (
     read_live,
     start_lscp,
 )
-
-from pipelines import history
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group(GROUP)]
 
@@ -66,7 +66,7 @@ READER = textwrap.dedent("""
 DRIVER = textwrap.dedent("""
     import datetime as dt, json, sys, time
     from pathlib import Path
-    from pipelines.config import Settings
+    from lscp_core.settings import Settings
     from pipelines.run import run_pipeline
     inbox, seeds, db = map(Path, sys.argv[1:4])
     for as_at in sys.argv[4:]:

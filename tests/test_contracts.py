@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from data_contracts import RULE_ORDER, extract_contracts, gx_suites, seed_contracts
-from pipelines.schema import SEED_TABLES, SRC_TABLES
+from data_contracts.schema import SEED_TABLES, SRC_TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 # the rule names documented in docs/architecture.md "Quarantine rule names"
@@ -19,6 +19,10 @@ RULES = {"required", "bad_date", "future_date", "unknown_code", "bad_yes_no", "b
 
 
 def test_every_extract_and_seed_has_a_contract_matching_the_schema():
+    # the contracts folder holds exactly the extracts and seeds the schema lists
+    folder = {p.stem for p in (ROOT / "data_contracts" / "extracts").glob("*.yaml")}
+    assert folder == set(SRC_TABLES)
+    assert {p.stem for p in (ROOT / "data_contracts" / "seeds").glob("*.yaml")} == set(SEED_TABLES)
     assert list(extract_contracts()) == list(SRC_TABLES)
     assert list(seed_contracts()) == list(SEED_TABLES)
     for name, contract in extract_contracts().items():
@@ -155,3 +159,16 @@ def test_whole_number_reading_matches_the_python_reading_on_random_text():
         assert con.execute(sql, [text]).fetchall()[0][0] == _whole_number(text, 9)
 
     check()
+
+
+def test_the_column_reference_is_derived_from_the_contracts_and_current():
+    from data_contracts import docs
+
+    text = docs.render()
+    # every contract column appears in the reference, with its DuckDB type
+    for name, columns in SRC_TABLES.items():
+        assert f"## `{name}`" in text
+        for column, duckdb_type in columns:
+            assert f"| `{column}` | " in text and duckdb_type in text
+    assert docs.DOC_FILE.read_text(encoding="utf-8") == text, (
+        "data_contracts/EXTRACTS.md is stale: run `python -m data_contracts.docs`")

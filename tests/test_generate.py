@@ -17,8 +17,8 @@ import duckdb
 import numpy as np
 import pytest
 
-from pipelines.errors import UserError
-from pipelines.generate import generate
+from lscp_core.errors import UserError
+from pipelines.synthetic import generate
 
 END = dt.date(2026, 10, 31)
 STAMP = "2026-10"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pyarrow as pa
 
 from data_contracts import extract_contracts
-from pipelines import gx_worker
-from pipelines.ingest_extract import PROFILE, _validate
+from pipelines.ingest import gx_worker
+from pipelines.ingest.extract import PROFILE, _validate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -43,7 +43,7 @@ def test_the_worker_leaves_when_its_parent_is_killed(tmp_path):
     script = tmp_path / "parent.py"  # no __main__ guard: the worker must not re-run it
     script.write_text(
         "import time\n"
-        "from pipelines import gx_worker\n"
+        "from pipelines.ingest import gx_worker\n"
         "pool = gx_worker.executor()\n"
         "pool.submit(int).result()\n"
         "print(*pool._processes, flush=True)\n"

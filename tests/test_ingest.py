@@ -9,10 +9,10 @@ import time
 import duckdb
 import pytest
 
-from pipelines.errors import RunFailed, UserError
+from lscp_core.errors import RunFailed, UserError
 from pipelines.ingest import ingest
-from pipelines.ingest_samples import HEADERS, write_csv, write_seeds
-from pipelines.pseudonymise import pseudonymise
+from pipelines.ingest.pseudonymise import pseudonymise
+from tests.support.samples import HEADERS, write_csv, write_seeds
 
 RUN_DATE = dt.date(2025, 6, 30)
 KEY = b"test-key-not-secret"
@@ -521,7 +521,7 @@ def test_a_broken_newest_file_is_not_replaced_by_an_older_one(folders):
 
 
 def test_gx_slices_of_a_big_file_keep_their_lines(folders, monkeypatch):
-    import pipelines.ingest_extract as ingest_extract
+    import pipelines.ingest.extract as ingest_extract
 
     monkeypatch.setattr(ingest_extract, "GX_SLICE_ROWS", 1)  # one profile per GX batch
     inbox, seeds = folders

@@ -8,9 +8,9 @@ import datetime as dt
 
 import duckdb
 
-from pipelines.generate import generate
 from pipelines.ingest import ingest
-from pipelines.pseudonymise import pseudonymise
+from pipelines.ingest.pseudonymise import pseudonymise
+from pipelines.synthetic import generate
 
 KEY = b"faults-test-key"
 

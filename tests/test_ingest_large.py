@@ -10,7 +10,7 @@ import textwrap
 import duckdb
 import pytest
 
-from pipelines.ingest_samples import HEADERS, write_seeds
+from tests.support.samples import HEADERS, write_seeds
 
 ROWS = 500_000
 

@@ -13,8 +13,8 @@ import duckdb
 import pytest
 
 from pipelines.ingest import ingest
-from pipelines.ingest_samples import HEADERS, write_csv
-from pipelines.pseudonymise import pseudonymise
+from pipelines.ingest.pseudonymise import pseudonymise
+from tests.support.samples import HEADERS, write_csv
 
 RUN_DATE = dt.date(2025, 6, 30)
 KEY = b"audit-key-not-secret"

@@ -8,7 +8,12 @@ import hmac
 import duckdb
 import pytest
 
-from pipelines.pseudonymise import extend_id_map, install_hmac_macro, key_fingerprint, pseudonymise
+from pipelines.ingest.pseudonymise import (
+    extend_id_map,
+    install_hmac_macro,
+    key_fingerprint,
+    pseudonymise,
+)
 
 
 def test_rfc_4231_test_case_2():

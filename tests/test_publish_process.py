@@ -12,7 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
-from test_run_support import (
+
+from pipelines.run import history, publish
+from tests.support.processes import (
     GROUP,
     copy_published,
     live_run_id,
@@ -22,8 +24,6 @@ from test_run_support import (
     read_live,
     start_lscp,
 )
-
-from pipelines import history, publish
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group(GROUP)]
 

@@ -19,10 +19,10 @@ from reference import edge_cases, handmade
 from reference.compare import differences, report
 from reference.indicators import compute_all, default_as_at, frames_from_duckdb
 
+from lscp_core.settings import Settings
 from metrics.runner import build_metrics
-from pipelines.config import Settings
-from pipelines.generate import generate
 from pipelines.run import run_pipeline
+from pipelines.synthetic import generate
 
 D = dt.date
 

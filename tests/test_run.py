@@ -17,13 +17,12 @@ import types
 from pathlib import Path
 
 import pytest
-from test_run_support import read_live
 
-from pipelines import history, publish
-from pipelines.config import Settings
-from pipelines.errors import LockBusy, RunFailed, UserError
-from pipelines.lock import run_lock
-from pipelines.run import run_pipeline
+from lscp_core.errors import LockBusy, RunFailed, UserError
+from lscp_core.settings import Settings
+from pipelines.run import history, publish, run_pipeline
+from pipelines.run.lock import run_lock
+from tests.support.processes import read_live
 
 
 def _fake_ingest(con, inbox, seeds_dir, *, run_id, key, run_date, previous, progress=None):
@@ -271,7 +270,7 @@ def test_a_database_folder_that_is_not_there_is_a_user_error(site, tmp_path):
 
 
 def test_run_ids_sort_by_start_time_within_one_second():
-    from pipelines.run import new_run_id
+    from pipelines.run.pipeline import new_run_id
 
     base = dt.datetime(2026, 11, 23, 11, 44, 30, 1_000)
     ids = [new_run_id(base + dt.timedelta(milliseconds=ms)) for ms in (0, 1, 250, 999, 1000)]

@@ -9,7 +9,10 @@ import subprocess
 import time
 
 import pytest
-from test_run_support import (
+
+from pipelines.run import history
+from pipelines.schedule.scheduler import InboxWatcher, log_line, parse_interval
+from tests.support.processes import (
     GROUP,
     copy_published,
     live_run_id,
@@ -17,9 +20,6 @@ from test_run_support import (
     partnership,
     start_lscp,
 )
-
-from pipelines import history
-from pipelines.schedule import InboxWatcher, log_line, parse_interval
 
 LINE = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ lscp (\w+=("(\\.|[^"\\])*"|[^\s"]+) ?)+$')
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.schema import SEED_TABLES
+from data_contracts.schema import SEED_TABLES
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import json
 
-from pipelines.ingest_samples import write_csv, write_seeds
-from pipelines.validate import validate_command
+from pipelines.ingest.validate import validate_command
+from tests.support.samples import write_csv, write_seeds
 
 
 def test_validate_reports_rows_and_failures_without_printing_ids(tmp_path):

@@ -89,7 +89,7 @@ def main(argv=None) -> int:
 
     out = partnership(args.work, args.children, env, 120)
 
-    from pipelines.ingest_bench import bench_ingest
+    from tests.bench.ingest_bench import bench_ingest
 
     figures = bench_ingest(inbox=out / "inbox", seeds=out / "seeds", work=args.work / "ingest")
     line(f"ingest + validate ({figures['rows_read']:,} rows, {figures['inbox_mb']} MB)",

@@ -36,11 +36,17 @@ def test_the_pipeline_can_still_write_a_new_file_while_we_read(use_db, tmp_path)
     live = tmp_path / "lscp.duckdb"
     fake_db.build(live)
     use_db(live)
-    partnership_total()
-    # the writer builds beside the live file and may open it read-write meanwhile
+    before = partnership_total()
+    # the writer builds beside the live file and may open it read-write meanwhile: the
+    # dashboard's read-only hold on the live file must not block it
     con = duckdb.connect(str(tmp_path / "lscp.building"))
-    con.execute("create table t as select 1 as x")
+    con.execute("create table t as select 42 as x")
+    con.execute("checkpoint")
+    assert con.execute("select x from t").fetchall() == [(42,)]
     con.close()
+    # and the dashboard still reads the live file, unchanged
+    assert partnership_total() == before
+    assert data.live().attaches == 1  # the live file was not disturbed: no re-attach
 
 
 def test_read_only(use_db, fake_db_path):

@@ -16,9 +16,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("real_db")]
 def real_db(tmp_path_factory):
     import os
 
-    from pipelines.config import Settings
-    from pipelines.generate import generate
+    from lscp_core.settings import Settings
     from pipelines.run import run_pipeline
+    from pipelines.synthetic import generate
 
     work = tmp_path_factory.mktemp("real")
     old = os.environ.get("LSCP_KEY")

@@ -17,9 +17,9 @@ from datetime import date
 import duckdb
 import pytest
 
+from data_contracts import schema
+from lscp_core.settings import Settings
 from metrics.runner import build_metrics
-from pipelines import schema
-from pipelines.config import Settings
 
 TABLES = {f"src_{k}": v for k, v in schema.SRC_TABLES.items()} | {
     f"seed_{k}": v for k, v in schema.SEED_TABLES.items()}

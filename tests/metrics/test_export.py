@@ -8,7 +8,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from pipelines.errors import UserError
+from lscp_core.errors import UserError
 from pipelines.export import export_csv
 from tests.metrics.conftest import SOUTH, Partnership
 

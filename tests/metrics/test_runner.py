@@ -59,8 +59,8 @@ def test_a_second_attached_database_with_the_same_model_names_is_left_alone(tmp_
 
     import duckdb
 
-    from pipelines import schema
-    from pipelines.config import Settings
+    from data_contracts import schema
+    from lscp_core.settings import Settings
 
     previous = tmp_path / "previous.duckdb"
     with duckdb.connect(str(previous)) as other:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from pipelines.schema import SEED_TABLES, SRC_TABLES, create_empty_sources
+from data_contracts.schema import SEED_TABLES, SRC_TABLES, create_empty_sources
 
 # A two-locality partnership with an ambiguous referral source and a sector override.
 LOCALITIES = [("N", "North"), ("S", "South")]
@@ -76,7 +76,7 @@ def frames(**src: list[dict]) -> dict[str, pd.DataFrame]:
 
 
 def load_into(con, tables: dict[str, pd.DataFrame]) -> None:
-    """Create the typed src_*/seed_* tables of pipelines.schema and insert the frames' rows."""
+    """Create the typed src_*/seed_* tables of data_contracts.schema and insert the frames' rows."""
     create_empty_sources(con)
     for name, df in tables.items():
         if df.empty:

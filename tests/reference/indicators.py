@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pipelines.schema import SEED_TABLES, SRC_TABLES
+from data_contracts.schema import SEED_TABLES, SRC_TABLES
 
 from .dates import (
     add_months,

@@ -1,0 +1,155 @@
+"""The ``lscp`` command line. Each sub-command imports its module lazily so that
+``lscp --help`` and ``lscp serve`` never pay for Great Expectations' import."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from lscp_core.errors import UserError
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lscp",
+        description="Neglect-strategy performance dashboard for a Local Safeguarding "
+        "Children Partnership: validate agency extracts, compute the indicators, publish "
+        "a DuckDB database and serve the dashboard.",
+    )
+    parser.add_argument("--config", help="settings file (default: $LSCP_CONFIG or ./lscp.toml)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser(
+        "generate",
+        help="write a synthetic (fictional) partnership's extracts and seeds",
+        description="Write a synthetic, fictional partnership: every extract into DIR/inbox "
+        "and the matching reference files into DIR/seeds. Deterministic for a seed.",
+    )
+    p.add_argument("--out", required=True, type=Path, help="folder to write into")
+    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.add_argument("--children", type=_positive_int, default=60_000,
+                   help="children aged 0-17 in the partnership (default 60000)")
+    p.add_argument("--years", type=_positive_int, default=5,
+                   help="years of history (default 5)")
+    p.add_argument("--end-date", type=_date, default=None,
+                   help="last day of the data (default: end of last month)")
+    p.add_argument("--faults", action="store_true",
+                   help="add realistic bad rows and bad files to test validation")
+
+    p = sub.add_parser(
+        "run",
+        help="ingest, validate, compute every indicator and publish the database",
+        description="Ingest the inbox, validate it against the data contracts, compute every "
+        "indicator and publish FILE atomically. Exit 0 when a database was published (even "
+        "with quarantined rows), non-zero when nothing could be published.",
+    )
+    p.add_argument("--inbox", type=Path, help="folder of agency extracts")
+    p.add_argument("--db", type=Path, help="published DuckDB file")
+    p.add_argument("--seeds", type=Path, help="reference files (default: the demo seeds)")
+    p.add_argument("--as-at", type=_date, default=None,
+                   help="last date to compute for (default: newest date in the data)")
+    p.add_argument("--quiet", action="store_true", help="print only the summary")
+
+    p = sub.add_parser(
+        "validate",
+        help="check the extracts against the data contracts; loads nothing",
+        description="Check every extract in the inbox (and the seeds) against the data "
+        "contracts and print the report. Loads nothing. Exit 1 when a file-level failure "
+        "was found.",
+    )
+    p.add_argument("--inbox", type=Path, required=True, help="folder of agency extracts")
+    p.add_argument("--seeds", type=Path, help="reference files (default: the demo seeds)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+
+    p = sub.add_parser(
+        "export",
+        help="write indicator_values as CSV (suppressed unless --unsuppressed)",
+        description="Write the published indicator_values as CSV. Suppressed cells read 'c' "
+        "unless --unsuppressed. Cells are safe to open in Excel.",
+    )
+    p.add_argument("--db", type=Path, required=True, help="published DuckDB file")
+    p.add_argument("--out", type=Path, required=True, help="CSV file to write")
+    p.add_argument("--unsuppressed", action="store_true",
+                   help="write unsuppressed figures (analysts only; never publish these)")
+
+    p = sub.add_parser(
+        "serve",
+        help="serve the dashboard over a published database",
+        description="Serve the Streamlit dashboard over a published database (read-only).",
+    )
+    p.add_argument("--db", type=Path, help="published DuckDB file")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--host", default="localhost")
+
+    p = sub.add_parser(
+        "demo",
+        help="generate the demo partnership, run the pipeline and serve the dashboard",
+        description="Generate the synthetic demo partnership into a work folder, run the "
+        "pipeline and serve the dashboard on http://localhost:8501.",
+    )
+    p.add_argument("--work", type=Path, default=Path("demo-work"), help="work folder")
+    p.add_argument("--children", type=_positive_int, default=60_000)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--no-serve", action="store_true", help="build only, do not serve")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--host", default="localhost")
+
+    p = sub.add_parser(
+        "schedule",
+        help="run the pipeline on a schedule and/or when new files arrive",
+        description="Run `lscp run` on a cron schedule or every interval, and with "
+        "--on-new-files whenever a new extract (new SHA-256) lands in the inbox.",
+    )
+    p.add_argument("--inbox", type=Path, help="folder of agency extracts")
+    p.add_argument("--db", type=Path, help="published DuckDB file")
+    p.add_argument("--seeds", type=Path, help="reference files")
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--cron", help='cron expression, e.g. "30 2 * * *"')
+    when.add_argument("--every", help="interval such as 15m, 2h, 30s")
+    p.add_argument("--on-new-files", action="store_true",
+                   help="also run when a new extract arrives (checked every --poll)")
+    p.add_argument("--poll", default="10s", help="how often to look at the inbox (default 10s)")
+    p.add_argument("--max-runs", type=int, default=None, help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        from lscp_core.settings import load_settings
+
+        settings = load_settings(args.config)
+        from pipelines.cli import commands
+
+        return int(getattr(commands, f"cmd_{args.command}")(args, settings) or 0)
+    except UserError as exc:
+        print(f"lscp {args.command}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"lscp {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

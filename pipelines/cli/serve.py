@@ -1,0 +1,44 @@
+"""``lscp serve``: start Streamlit on the dashboard app over one published database.
+
+Streamlit runs with the repository root as its working directory so that
+``.streamlit/config.toml`` there applies (no usage statistics, viewer toolbar,
+accessible theme). A ``.streamlit/secrets.toml`` in the caller's directory (the
+OIDC ``[auth]`` section) is passed on explicitly.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DASHBOARD_APP = ROOT / "dashboard" / "app.py"
+
+
+def streamlit_command(port: int, host: str, cwd: Path | None = None) -> list[str]:
+    """The ``streamlit run`` command line (settings that must hold whatever the config says)."""
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
+        "--server.port", str(port), "--server.address", host,
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "viewer",
+    ]
+    secrets = [Path(cwd or Path.cwd()) / ".streamlit" / "secrets.toml",
+               ROOT / ".streamlit" / "secrets.toml"]
+    for path in dict.fromkeys(p.resolve() for p in secrets if p.is_file()):
+        cmd += ["--secrets.files", str(path)]
+    return cmd
+
+
+def serve(db: Path, port: int = 8501, host: str = "localhost", config: Path | None = None) -> int:
+    env = dict(os.environ, LSCP_DB=str(Path(db).resolve()))
+    if config:
+        env["LSCP_CONFIG"] = str(Path(config).resolve())
+    print(f"serving the dashboard on http://{host}:{port} (Ctrl+C to stop)", file=sys.stderr)
+    cmd = streamlit_command(port, host)
+    try:
+        return subprocess.call(cmd, env=env, cwd=ROOT)
+    except KeyboardInterrupt:
+        return 0

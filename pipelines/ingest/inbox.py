@@ -1,0 +1,403 @@
+"""Ingest: the inbox's newest file per extract -> typed, pseudonymised src_* tables.
+
+    result = ingest(con, inbox, seeds_dir, run_id=..., key=..., run_date=..., previous="prev")
+
+Delivery rules (spec/extracts.md): newest file per extract by modification time then name;
+a file whose SHA-256 was already loaded is not loaded again (its rows in force are reused
+from the previous database, ``previous``); a file-level failure keeps the previous version
+in force. Every row read is either in ``src_<extract>`` or listed once in ``quarantine``
+with its rule, column, value (child ids pseudonymised), file and line. Cross-file rules are
+applied on every run, because a new children file changes which referrals are orphans.
+
+Tables: ``land_<extract>`` keeps the in-force rows with ``_file``/``_line`` for the
+extracts with cross-file rules (referrals, assessments); for the others it is a view of
+``src_<extract>`` (same rows, no second copy). ``land_rejects`` keeps the in-force files'
+row rejects, so an unchanged file's quarantine is re-listed under each run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import time
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from pathlib import Path
+
+from data_contracts import extract_contracts, rules, seed_contracts
+from data_contracts.rules import lit, q
+from data_contracts.schema import EXTRACTS, SRC_TABLES, create_empty_sources
+from lscp_core.errors import RunFailed, UserError
+from pipelines.ingest import gx_worker
+from pipelines.ingest import report as ingest_report
+from pipelines.ingest.extract import ID_MAP, parse, settle
+from pipelines.ingest.pseudonymise import install_hmac_macro, key_fingerprint, pseudonymise
+from pipelines.ingest.readers.tabular import (
+    FileRejected,
+    InboxFile,
+    discover,
+    read_file,
+    scan_file,
+    sha256_file,
+)
+from pipelines.ingest.report import (
+    Delivery,
+    ExtractOutcome,
+    FileFailure,
+    InForce,
+    IngestResult,
+)
+
+__all__ = ["ingest", "IngestResult", "pseudonymise"]
+
+PSEUDONYM = "lscp_pseudonym"
+
+
+def _say(progress, text: str) -> None:
+    if progress is not None:
+        print(text, file=progress, flush=True)
+
+
+@dataclass
+class _Run:
+    """What every step of one ingest shares, passed as one."""
+
+    con: object  # the DuckDB connection building the database
+    run_id: str
+    run_date: dt.date
+    now: dt.datetime
+    fingerprint: str  # of the pseudonymisation key
+    previous: str | None  # the previous database's catalog, attached read-only
+    prev_tables: set[str]
+    executor: Executor  # the GX worker
+    workdir: Path | None = None
+
+
+def _tables_of(con, catalog: str | None) -> set[str]:
+    if not catalog:
+        return set()
+    rows = con.execute("select table_name from duckdb_tables() where database_name = ?",
+                       [catalog]).fetchall()
+    return {r[0] for r in rows}
+
+
+def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
+           run_date: dt.date, previous: str | None, progress=None) -> IngestResult:
+    started = time.perf_counter()
+    result = IngestResult(run_id=run_id)
+    gx = gx_worker.executor()  # imports GX (seconds) while DuckDB reads the files
+    files, result.ignored_files = discover(Path(inbox), EXTRACTS)
+    seeds_dir = Path(seeds_dir)
+    if not seeds_dir.is_dir():
+        raise UserError(f"seeds folder {seeds_dir} does not exist")
+    con.execute("set enable_progress_bar = false")  # our progress is one line per extract
+    install_hmac_macro(con, key, PSEUDONYM)
+    run = _Run(con=con, run_id=run_id, run_date=run_date,
+               now=dt.datetime.now().replace(microsecond=0), fingerprint=key_fingerprint(key),
+               previous=previous, prev_tables=_tables_of(con, previous), executor=gx)
+    create_empty_sources(con)
+    ingest_report.create_tables(con)
+    ingest_report.carry_history(con, previous, run.prev_tables)
+
+    # Pseudonyms are random hex: FSST finds little to squeeze and costs about a second per
+    # 2.5 million rows written, so the loaded tables store their strings plainly or as
+    # dictionaries (about 70 MB more on the 300,000-children partnership).
+    con.execute("set disabled_compression_methods = 'fsst,dict_fsst'")
+    try:
+        _ingest_files(run, result, files, seeds_dir, progress, started)
+        for extract in EXTRACTS:
+            _ensure_land(con, extract, result.outcomes[extract])
+        _apply_cross_file(con)
+        _report(run, result)
+    except gx_worker.BrokenProcessPool:
+        raise RunFailed("the Great Expectations worker process stopped unexpectedly "
+                        "(killed, or out of memory?)") from None
+    finally:
+        _forget_raw_ids(con)
+        con.execute("reset disabled_compression_methods")
+    result.seconds["total"] = time.perf_counter() - started
+    return result
+
+
+def _ingest_files(run: _Run, result: IngestResult, files: dict[str, InboxFile],
+                  seeds_dir: Path, progress, started: float) -> None:
+    """Read every seeds file and every extract's newest file; settle them as GX reports."""
+    in_force = _in_force(run.con)
+    with tempfile.TemporaryDirectory(prefix="lscp-ingest-") as work:
+        run.workdir = Path(work)
+        seed_jobs = _start_seeds(run, seeds_dir)
+        pending: list[ExtractOutcome] = []
+        for extract in EXTRACTS:
+            t0 = time.perf_counter()
+            outcome = _deliver(run, extract_contracts()[extract], files.get(extract),
+                               in_force.get(extract))
+            result.outcomes[extract] = outcome
+            if outcome.parsed is not None:
+                pending.append(outcome)
+            _say(progress, f"ingest {extract}: {outcome.note} "
+                           f"({time.perf_counter() - t0:.1f} s)")
+            # settle files whose GX check has finished while the next file is read
+            while pending and pending[0].parsed.done():
+                _settle(run, pending.pop(0))
+        result.seconds["read"] = time.perf_counter() - started
+        _finish_seeds(run.con, seed_jobs)
+        for outcome in pending:
+            _settle(run, outcome)
+        result.seconds["validate"] = time.perf_counter() - started - result.seconds["read"]
+
+
+def _forget_raw_ids(con) -> None:
+    """Drop the connection's TEMP helpers; the id map and the macro's key hold secrets."""
+    for name in (ID_MAP, "cross_fails", "_kept_runs"):
+        con.execute(f"drop table if exists temp.{name}")
+    con.execute(f"drop macro if exists {PSEUDONYM}")
+
+
+def _current_catalog(con) -> str:
+    return con.execute("select current_database()").fetchall()[0][0]
+
+
+def _in_force(con) -> dict[str, InForce]:
+    """The version of each extract in force, from the carried-over archive."""
+    rows = con.execute(
+        "select extract, file, sha256, loaded_at, extra_columns, key_fingerprint "
+        "from archive_files where in_force"
+    ).fetchall()
+    return {r[0]: InForce(*r[1:]) for r in rows}
+
+
+def _ensure_land(con, extract: str, outcome: ExtractOutcome) -> None:
+    """Every extract has land_<extract>: a table for those with cross-file rules (rows are
+    re-checked each run), else a view of src_<extract> (the same rows; no second copy)."""
+    if _has_cross_file(extract):
+        if f"land_{extract}" not in _tables_of(con, _current_catalog(con)):
+            cols = ", ".join(f"{q(c)} {t}" for c, t in SRC_TABLES[extract])
+            con.execute(f"create table land_{extract} ({cols}, _file VARCHAR, _line BIGINT)")
+        for col in rules.sent_as_text(extract_contracts()[extract]):
+            # (also for a land table carried over from a database built before this column)
+            con.execute(f"alter table land_{extract} add column if not exists "
+                        f"{q('_sent_' + col)} VARCHAR")
+        return
+    file = lit(outcome.force.file) if outcome.force else "NULL::VARCHAR"
+    con.execute(f"create or replace view land_{extract} as select *, {file} as _file, "
+                f"NULL::BIGINT as _line from src_{extract}")
+
+
+def _reuse(run: _Run, extract: str) -> bool:
+    """Keep the previous database's rows of this extract in force."""
+    con, previous, prev_tables = run.con, run.previous, run.prev_tables
+    if _has_cross_file(extract):
+        source = f"land_{extract}"
+        if not previous or source not in prev_tables:
+            return False
+        con.execute(f"create or replace table {source} as select * from {previous}.{source}")
+    else:
+        source = f"src_{extract}"
+        if not previous or source not in prev_tables:
+            return False
+        cols = ", ".join(q(c) for c, _ in SRC_TABLES[extract])
+        con.execute(f"insert into {source} select {cols} from {previous}.{source}")
+    if "land_rejects" in prev_tables:
+        con.execute(f"insert into land_rejects select * from {previous}.land_rejects "
+                    f"where extract = ?", [extract])
+    return True
+
+
+def _deliver(run: _Run, contract, inbox_file: InboxFile | None,
+             force: InForce | None) -> ExtractOutcome:
+    """Decide what to do with an extract's files; start parsing the one to load.
+
+    Only the newest file is loaded (spec: "the newest file of each extract ... is the one
+    loaded"). If it fails at file level, the previously loaded version stays in force, or
+    the extract has no rows when none was loaded before: an older file in the inbox is not
+    loaded in its place. The failure is reported.
+    """
+    con, extract = run.con, contract.name
+    if inbox_file is None:
+        kept = force is not None and _reuse(run, extract)
+        return ExtractOutcome(
+            extract, "missing", force=force if kept else None, note="no file",
+            message=(f"no file in the inbox; {force.file} stays in force" if kept
+                     else "no file in the inbox"))
+    same_key = force is not None and force.key_fingerprint == run.fingerprint
+    path = inbox_file.path
+    scan = scan_file(path) if path.suffix.lower() == ".csv" else None
+    sha = scan.sha256 if scan else sha256_file(path)
+    seen = con.execute("select file, loaded_at from archive_files where extract = ? and "
+                       "sha256 = ? order by loaded_at desc limit 1", [extract, sha]).fetchall()
+    if seen and same_key and _reuse(run, extract):
+        if force.sha256 == sha:
+            message = "already loaded, not loaded again"
+        else:
+            message = (f"{path.name} has the content of {seen[0][0]}, loaded "
+                       f"{seen[0][1]:%Y-%m-%d %H:%M}: not loaded twice; "
+                       f"{force.file} stays in force")
+        return ExtractOutcome(extract, "unchanged", message, f"{path.name} {message}",
+                              force=force)
+    try:
+        raw = read_file(con, path, contract, f"raw_{extract}", run.workdir, scan)
+    except FileRejected as exc:
+        failures = [FileFailure(path.name, sha, str(exc))]
+        kept = force is not None and _reuse(run, extract)
+        return ExtractOutcome(extract, "failed", f"kept in force: the newer {_names(failures)} "
+                              f"failed", f"FAILED {path.name}: {exc}",
+                              force=force if kept else None, failures=failures)
+    parsed = parse(con, contract, path.name, raw, PSEUDONYM, run.executor, run.run_date)
+    message = "loaded" if force is None or same_key else \
+        "loaded (the key changed: re-pseudonymised)"
+    if raw.rows_read == 0:
+        message = "header only: no data rows"
+    return ExtractOutcome(
+        extract, "loaded", message, f"{path.name}: {raw.rows_read:,} rows read ({raw.encoding})",
+        parsed=parsed, delivery=Delivery(path.name, sha, raw.rows_read,
+                                         ", ".join(raw.extra_columns), raw.encoding))
+
+
+def _names(failures: list[FileFailure]) -> str:
+    files = [f.file for f in failures]
+    return ("file " if len(files) == 1 else "files ") + ", ".join(files)
+
+
+def _has_cross_file(extract: str) -> bool:
+    return bool(extract_contracts()[extract].cross_file)
+
+
+def _settle(run: _Run, outcome: ExtractOutcome) -> None:
+    """GX has answered: write the file's rows and rejects, and put it in force."""
+    parsed, outcome.parsed = outcome.parsed, None
+    extract = parsed.contract.name
+    settle(run.con, parsed, PSEUDONYM,
+           f"land_{extract}" if _has_cross_file(extract) else f"src_{extract}")
+    _archive(run, outcome)
+
+
+def _archive(run: _Run, outcome: ExtractOutcome) -> None:
+    d = outcome.delivery
+    run.con.execute("update archive_files set in_force = false where extract = ?",
+                    [outcome.extract])
+    run.con.execute(
+        "insert into archive_files values (?, ?, ?, ?, ?, ?, true, ?, ?, ?)",
+        [outcome.extract, d.file, d.sha256, d.rows, run.now, run.run_id, run.fingerprint,
+         d.extra_columns, d.encoding],
+    )
+    outcome.force = InForce(d.file, d.sha256, run.now, d.extra_columns, run.fingerprint)
+
+
+def _start_seeds(run: _Run, seeds_dir: Path) -> list:
+    """Read and type every seeds file now; their GX checks finish in _finish_seeds."""
+    con, jobs = run.con, []
+    for name, contract in seed_contracts().items():
+        path = seeds_dir / f"{name}.csv"
+        label = f"seeds/{name}.csv"
+        if not path.is_file():
+            raise RunFailed(f"{label}: file missing from {seeds_dir}")
+        try:
+            raw = read_file(con, path, contract, f"raw_seed_{name}", run.workdir)
+        except FileRejected as exc:
+            raise RunFailed(f"{label}: {exc}") from None
+        jobs.append((label, parse(con, contract, label, raw, PSEUDONYM, run.executor, None)))
+    return jobs
+
+
+def _finish_seeds(con, jobs) -> None:
+    """Settle the seeds; any rejected row stops the run with a one-line reason."""
+    for label, parsed in jobs:
+        settle(con, parsed, PSEUDONYM, f"seed_{parsed.contract.name}")
+        checks = zip(parsed.contract.cross_file,
+                     rules.cross_file_failures(parsed.contract, f"seed_{parsed.contract.name}"),
+                     strict=True)
+        for spec, (_rule, column, sql) in checks:
+            bad = con.execute(sql.replace("l._line", "count(*)", 1)).fetchall()[0][0]
+            if bad:
+                where = "seeds/" + spec["references"].split(".")[0].removeprefix("seed_") + ".csv"
+                raise RunFailed(f"{label}: {bad} rows with {column} not in {where}")
+        first = con.execute(
+            "select line, rule, \"column\", value from land_rejects where file = ? "
+            "order by line limit 1", [label]).fetchall()
+        if first:
+            line, rule_name, column, value = first[0]
+            count = con.execute("select count(*) from land_rejects where file = ?",
+                                [label]).fetchall()[0][0]
+            what = f"{column} {value!r}" if column else value
+            raise RunFailed(f"{label}: line {line}: {what} ({rule_name})"
+                            + (f" and {count - 1} more rows" if count > 1 else ""))
+
+
+def _apply_cross_file(con) -> None:
+    """src_<extract> = rows in force minus those failing a cross-file rule (in order)."""
+    con.execute('create or replace temp table cross_fails (extract VARCHAR, file VARCHAR, '
+                '_line BIGINT, rule VARCHAR, "column" VARCHAR, value VARCHAR)')
+    for extract, contract in extract_contracts().items():
+        if not contract.cross_file:
+            continue  # settled straight into src_<extract>
+        land = f"land_{extract}"
+        sent = rules.sent_as_text(contract)
+        for rule_name, column, sql in rules.cross_file_failures(contract, land):
+            value = (f"coalesce(l.{q('_sent_' + column)}, l.{q(column)}::VARCHAR)"
+                     if column in sent else f"l.{q(column)}::VARCHAR")
+            con.execute(
+                f"insert into cross_fails select {lit(extract)}, l._file, l._line, "
+                f"{lit(rule_name)}, {lit(column)}, {value} from {land} l "
+                f"where l._line in ({sql}) and l._line not in "
+                f"(select _line from cross_fails where extract = {lit(extract)})"
+            )
+        cols = ", ".join(q(c) for c, _ in SRC_TABLES[extract])
+        con.execute(
+            f"insert into src_{extract} select {cols} from {land} where _line not in "
+            f"(select _line from cross_fails where extract = {lit(extract)}) order by _line"
+        )
+
+
+def _warnings(con, extract: str) -> str:
+    found = []
+    for message, sql in rules.warning_queries(extract_contracts()[extract], f"src_{extract}"):
+        n = con.execute(sql).fetchall()[0][0]
+        if n:
+            found.append(f"{n:,} rows: {message}")
+    return "; ".join(found)
+
+
+def _report(run: _Run, result: IngestResult) -> None:
+    """This run's load_report and quarantine rows, describing the extracts in force."""
+    con, run_id, now = run.con, run.run_id, run.now
+    for extract in EXTRACTS:
+        o = result.outcomes[extract]
+        for f in o.failures:
+            result.file_failures.append(f"{extract}: {f.file}: {f.message}")
+            _insert_report(con, [run_id, extract, f.file, f.sha256, 0, 0, 0, "failed",
+                                 f.message, None, None, None, now])
+        force = o.force
+        if force is None:
+            if o.status == "missing":
+                _insert_report(con, [run_id, extract, None, None, 0, 0, 0, "missing",
+                                     o.message, None, None, None, now])
+            continue
+        status = o.status if o.status != "failed" else "unchanged"
+        con.execute(
+            "insert into quarantine select ?, extract, file, line, rule, \"column\", value "
+            "from land_rejects where extract = ?", [run_id, extract])
+        con.execute(
+            "insert into quarantine select ?, extract, file, _line, rule, \"column\", value "
+            "from cross_fails where extract = ?", [run_id, extract])
+        loaded = con.execute(f"select count(*) from src_{extract}").fetchall()[0][0]
+        quarantined = con.execute(
+            "select count(*) from quarantine where run_id = ? and extract = ?",
+            [run_id, extract]).fetchall()[0][0]
+        _insert_report(con, [run_id, extract, force.file, force.sha256,
+                             loaded + quarantined, loaded, quarantined, status, o.message,
+                             force.extra_columns or None, _warnings(con, extract) or None,
+                             force.loaded_at, now])
+    cur = con.execute("select * from load_report where run_id = ?", [run_id])
+    names = [d[0] for d in cur.description]
+    rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    result.reports = rows
+    result.rows_loaded = sum(r["rows_loaded"] for r in rows)
+    result.rows_quarantined = sum(r["rows_quarantined"] for r in rows)
+    result.top_rules = [tuple(r) for r in con.execute(
+        "select extract, rule, count(*) n from quarantine where run_id = ? "
+        "group by all order by n desc, extract, rule limit 10", [run_id]).fetchall()]
+
+
+def _insert_report(con, values: list) -> None:
+    con.execute("insert into load_report values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+

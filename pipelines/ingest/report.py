@@ -1,0 +1,143 @@
+"""The ingest's bookkeeping tables and its result object.
+
+``archive_files`` remembers every file loaded (SHA-256, rows, when, and which version of
+each extract is in force), ``land_rejects`` the row-level rejects of the files in force,
+``load_report`` / ``quarantine`` one run's account of every extract (history of the last
+runs kept). Column lists here are the interface the dashboard and the run history read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+KEEP_RUNS = 20
+
+TABLES = {
+    "archive_files": [
+        ("extract", "VARCHAR"), ("file", "VARCHAR"), ("sha256", "VARCHAR"), ("rows", "BIGINT"),
+        ("loaded_at", "TIMESTAMP"), ("run_id", "VARCHAR"), ("in_force", "BOOLEAN"),
+        ("key_fingerprint", "VARCHAR"), ("extra_columns", "VARCHAR"), ("encoding", "VARCHAR"),
+    ],
+    "land_rejects": [
+        ("extract", "VARCHAR"), ("file", "VARCHAR"), ("line", "BIGINT"), ("rule", "VARCHAR"),
+        ("column", "VARCHAR"), ("value", "VARCHAR"),
+    ],
+    "load_report": [
+        ("run_id", "VARCHAR"), ("extract", "VARCHAR"), ("file", "VARCHAR"), ("sha256", "VARCHAR"),
+        ("rows_read", "BIGINT"), ("rows_loaded", "BIGINT"), ("rows_quarantined", "BIGINT"),
+        ("status", "VARCHAR"), ("message", "VARCHAR"), ("extra_columns", "VARCHAR"),
+        ("warnings", "VARCHAR"), ("loaded_at", "TIMESTAMP"), ("reported_at", "TIMESTAMP"),
+    ],
+    "quarantine": [
+        ("run_id", "VARCHAR"), ("extract", "VARCHAR"), ("file", "VARCHAR"), ("line", "BIGINT"),
+        ("rule", "VARCHAR"), ("column", "VARCHAR"), ("value", "VARCHAR"),
+    ],
+}
+
+
+def create_tables(con) -> None:
+    for name, cols in TABLES.items():
+        body = ", ".join(f'"{c}" {t}' for c, t in cols)
+        con.execute(f'create or replace table {name} ({body})')
+
+
+def carry_history(con, previous: str | None, prev_tables: set[str]) -> None:
+    """Copy archive_files (all) and the last runs' load_report / quarantine from ``previous``."""
+    if not previous:
+        return
+    for name in ("archive_files",):
+        if name in prev_tables:
+            cols = ", ".join(f'"{c}"' for c, _ in TABLES[name])
+            con.execute(f"insert into {name} ({cols}) select {cols} from {previous}.{name}")
+    if "load_report" not in prev_tables:
+        return
+    con.execute(
+        f"create or replace temp table _kept_runs as select run_id from {previous}.load_report "
+        f"group by run_id order by max(reported_at) desc limit {KEEP_RUNS - 1}"
+    )
+    for name in ("load_report", "quarantine"):
+        if name in prev_tables:
+            cols = ", ".join(f'"{c}"' for c, _ in TABLES[name])
+            con.execute(
+                f"insert into {name} ({cols}) select {cols} from {previous}.{name} "
+                f"where run_id in (select run_id from _kept_runs)"
+            )
+
+
+@dataclass(frozen=True)
+class FileFailure:
+    """A file that failed as a whole (the version before it stays in force)."""
+
+    file: str
+    sha256: str
+    message: str
+
+
+@dataclass(frozen=True)
+class InForce:
+    """The version of an extract whose rows are in force."""
+
+    file: str
+    sha256: str
+    loaded_at: object  # datetime
+    extra_columns: str | None = None
+    key_fingerprint: str | None = None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A file being loaded now: what the archive and the report record of it."""
+
+    file: str
+    sha256: str
+    rows: int
+    extra_columns: str
+    encoding: str
+
+
+@dataclass
+class ExtractOutcome:
+    """What happened to one extract in this run."""
+
+    extract: str
+    status: str  # loaded | unchanged | missing | failed (load_report.status)
+    message: str  # for load_report
+    note: str  # the progress line
+    force: InForce | None = None  # the version in force after this run, if any
+    failures: list[FileFailure] = field(default_factory=list)
+    delivery: Delivery | None = None  # set when a file is loaded now
+    parsed: object | None = None  # pipelines.ingest.extract.Parsed while GX checks it
+
+
+@dataclass
+class IngestResult:
+    run_id: str
+    reports: list[dict] = field(default_factory=list)  # this run's load_report rows
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    file_failures: list[str] = field(default_factory=list)
+    top_rules: list[tuple[str, str, int]] = field(default_factory=list)  # (extract, rule, n)
+    ignored_files: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    outcomes: dict[str, ExtractOutcome] = field(default_factory=dict, repr=False)
+
+    def summary_lines(self) -> list[str]:
+        """A compact load summary: one line per extract, failures, the commonest rules."""
+        lines = [f"{'extract':<15}{'status':<11}{'read':>11}{'loaded':>11}{'quarantined':>13}  file"]
+        for r in self.reports:
+            lines.append(
+                f"{r['extract']:<15}{r['status']:<11}{r['rows_read']:>11,}{r['rows_loaded']:>11,}"
+                f"{r['rows_quarantined']:>13,}  {r['file'] or '-'}"
+            )
+        lines.append(f"rows loaded {self.rows_loaded:,}, quarantined {self.rows_quarantined:,}")
+        if self.top_rules:
+            top = ", ".join(f"{e}/{rule} {n:,}" for e, rule, n in self.top_rules[:6])
+            lines.append(f"top quarantine rules: {top}")
+        for failure in self.file_failures:
+            lines.append(f"FAILED {failure}")
+        warned = [r for r in self.reports if r.get("warnings")]
+        for r in warned:
+            lines.append(f"warning {r['extract']}: {r['warnings']}")
+        if self.ignored_files:
+            lines.append("ignored (not <extract>_*.csv|.xlsx): " + ", ".join(self.ignored_files[:10]))
+        return lines

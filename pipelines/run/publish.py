@@ -1,0 +1,129 @@
+"""Build beside the live database, check, then swap atomically.
+
+The live file is never opened for writing: DuckDB readers (the dashboard) hold a lock that
+would block a writer, and a half-written file must never be seen. A run builds
+``<db>.building``, CHECKPOINTs and closes it, hard-links the live file to ``<db>.bak`` and
+``os.replace()``s the new file over the live one: one rename on one filesystem, so a reader
+opening the path sees either the old file or the new one, whole. Readers that already have
+the old file open keep reading it (its inode lives on) until they notice the swap.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from lscp_core.errors import RunFailed
+
+CATALOGUE_YAML = Path(__file__).resolve().parents[2] / "metrics" / "catalogue.yaml"
+REQUIRED_TABLES = ("indicator_values", "indicator_catalogue", "spc", "load_report",
+                   "quarantine", "runs", "meta")
+
+
+def building_path(db: Path) -> Path:
+    return Path(str(db) + ".building")
+
+
+def backup_path(db: Path) -> Path:
+    return Path(str(db) + ".bak")
+
+
+def remove_build(db: Path) -> None:
+    """Remove a partial build (and its WAL), e.g. left by a killed run."""
+    building = building_path(db)
+    for path in (building, Path(str(building) + ".wal")):
+        path.unlink(missing_ok=True)
+
+
+def attach_previous(con, db: Path, alias: str = "prev") -> tuple[str | None, str | None]:
+    """ATTACH the live database READ_ONLY; (alias, None) or (None, why it could not be used)."""
+    if not db.exists():
+        return None, None
+    quoted = str(db).replace("'", "''")
+    try:
+        con.execute(f"attach '{quoted}' as {alias} (read_only)")
+        con.execute(f"select count(*) from duckdb_tables() where database_name = '{alias}'")
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return None, f"previous database {db} could not be opened ({first}); built as a first run"
+    return alias, None
+
+
+def expected_indicator_ids() -> list[str]:
+    entries = yaml.safe_load(CATALOGUE_YAML.read_text(encoding="utf-8")) or []
+    return [str(e["id"]) for e in entries if isinstance(e, dict) and e.get("id")]
+
+
+def check_database(con) -> dict[str, int]:
+    """Refuse to publish a database the dashboard could not use. Returns row counts."""
+    present = {r[0] for r in con.execute(
+        "select table_name from duckdb_tables() where database_name = current_database()"
+    ).fetchall()}
+    missing = [t for t in REQUIRED_TABLES if t not in present]
+    if missing:
+        raise RunFailed(f"the new database has no {', '.join(missing)} table; nothing published")
+    counts = {t: con.execute(f"select count(*) from {t}").fetchall()[0][0]
+              for t in REQUIRED_TABLES}
+    if counts["indicator_values"] == 0:
+        raise RunFailed("the new database has no indicator values; nothing published")
+    have = {r[0] for r in con.execute(
+        "select distinct indicator_id from indicator_catalogue").fetchall()}
+    absent = [i for i in expected_indicator_ids() if i not in have]
+    if absent:
+        raise RunFailed(f"the indicator catalogue lacks {', '.join(absent[:5])}"
+                        f"{' ...' if len(absent) > 5 else ''}; nothing published")
+    computed = {r[0] for r in con.execute(
+        "select distinct indicator_id from indicator_values").fetchall()}
+    if not computed & have:
+        raise RunFailed("no catalogued indicator has values; nothing published")
+    return counts
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def keep_backup(db: Path) -> None:
+    """``<db>.bak`` = the live file (a hard link: instant, no extra space; a copy elsewhere)."""
+    if not db.exists():
+        return
+    bak, tmp = backup_path(db), Path(str(db) + ".bak.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(db, tmp)
+    except OSError:  # a filesystem without hard links
+        import shutil
+
+        shutil.copy2(db, tmp)
+    os.replace(tmp, bak)
+
+
+def swap_in(db: Path) -> float:
+    """Make the closed, checked build live. Returns the swap's duration in milliseconds."""
+    building = building_path(db)
+    if Path(str(building) + ".wal").exists():
+        raise RunFailed(f"{building}.wal still exists after CHECKPOINT; nothing published")
+    _fsync_file(building)
+    t0 = time.perf_counter()
+    os.replace(building, db)
+    try:  # make the rename durable; it has happened either way
+        _fsync_dir(db.parent)
+    except OSError:
+        pass
+    return (time.perf_counter() - t0) * 1000

@@ -1,0 +1,1 @@
+"""Test scaffolding shared by several test files (never part of the installed package)."""

@@ -1,0 +1,98 @@
+"""Shared helpers for the process-level run tests (test_publish_process.py,
+test_concurrency.py, test_schedule.py): a small generated partnership and one published
+database, each built once per test session, and a way to run ``lscp`` as a real process.
+
+Those tests are grouped on one xdist worker (``xdist_group("lscp_process")``) so the
+partnership is generated once; the memo below makes that true even when two modules import
+these helpers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[2]
+KEY = "process-test-key-not-secret"
+GROUP = "lscp_process"
+_memo: dict[str, object] = {}
+
+
+def lscp_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("LSCP_") and k != "PYTEST_XDIST_WORKER"}
+    env.update(LSCP_KEY=KEY, PYTHONUNBUFFERED="1", **extra)
+    # tests.support.paused_cli must be importable from any working folder
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def _command(env: dict | None) -> list[str]:
+    """``lscp``, or the wrapper that pauses a run where a process test asks it to."""
+    paused = env is not None and env.get("LSCP_TEST_PAUSE_AT")
+    return [sys.executable, "-m", "tests.support.paused_cli" if paused else "pipelines.cli"]
+
+
+def lscp(*args: str, cwd: Path, env: dict | None = None, timeout: float = 180,
+         **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([*_command(env), *map(str, args)],
+                          cwd=cwd, env=env or lscp_env(), capture_output=True, text=True,
+                          timeout=timeout, **kw)
+
+
+def start_lscp(*args: str, cwd: Path, env: dict | None = None, **kw) -> subprocess.Popen:
+    return subprocess.Popen([*_command(env), *map(str, args)],
+                            cwd=cwd, env=env or lscp_env(), text=True, **kw)
+
+
+def partnership(factory) -> tuple[Path, Path]:
+    """(inbox, seeds) of a small synthetic partnership; generate once per session."""
+    if "partnership" not in _memo:
+        from pipelines.synthetic import generate
+
+        out = factory.mktemp("partnership")
+        generate(out, seed=1, children=3000, years=3, faults=False, end_date=dt.date(2025, 3, 31))
+        _memo["partnership"] = (out / "inbox", out / "seeds")
+    return _memo["partnership"]  # type: ignore[return-value]
+
+
+def published(factory) -> Path:
+    """A database published by a real ``lscp run`` over the partnership (read: copy it)."""
+    if "published" not in _memo:
+        inbox, seeds = partnership(factory)
+        folder = factory.mktemp("published")
+        db = folder / "lscp.duckdb"
+        result = lscp("run", "--inbox", inbox, "--db", db, "--seeds", seeds, cwd=folder)
+        assert result.returncode == 0, result.stderr
+        _memo["published"] = db
+    return _memo["published"]  # type: ignore[return-value]
+
+
+def copy_published(factory, folder: Path) -> Path:
+    """A private copy of the published database (with its history) in ``folder``."""
+    src = published(factory)
+    db = folder / "lscp.duckdb"
+    shutil.copy2(src, db)
+    shutil.copy2(Path(str(src) + ".history.jsonl"), Path(str(db) + ".history.jsonl"))
+    return db
+
+
+def read_live(db: Path, sql: str) -> list[tuple]:
+    """Query the live file the way the dashboard does: in-memory + ATTACH READ_ONLY."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"attach '{db}' as live (read_only)")
+        con.execute("use live")
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def live_run_id(db: Path) -> str:
+    return read_live(db, "select value from meta where key = 'run_id'")[0][0]
