@@ -36,10 +36,10 @@ test: $(STAMP) browser
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 bench: $(STAMP)
-	$(PY) tests/bench/run_bench.py
+	$(PY) -m tests.bench.run_bench
 
 bench-large: $(STAMP)
-	$(PY) tests/bench/run_bench.py --large 2000000
+	$(PY) -m tests.bench.run_bench --large 2000000
 
 # The extracts' column reference is derived from the contracts (a test fails when stale).
 docs: $(STAMP)

@@ -17,6 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[2]  # `-m tests.bench...` needs the project root
+
 TARGET_SECONDS = 12.0
 TARGET_PEAK_MB = 2048
 
@@ -86,7 +88,7 @@ def bench_ingest(children: int = 300_000, inbox: Path | None = None, seeds: Path
         out = subprocess.run(
             [sys.executable, "-m", "tests.bench.ingest_bench", "--measure", "--inbox", str(inbox),
              "--seeds", str(seeds), "--db", str(base / "bench.duckdb")],
-            check=True, capture_output=True, text=True)
+            check=True, capture_output=True, text=True, cwd=ROOT)
         return json.loads(out.stdout.strip().splitlines()[-1])
 
 

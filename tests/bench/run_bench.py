@@ -1,6 +1,6 @@
 """`make bench`: the figures the issues set targets for, measured on this machine.
 
-    python tests/bench/run_bench.py [--children 300000] [--large 2000000] [--work bench-work]
+    python -m tests.bench.run_bench [--children 300000] [--large 2000000] [--work bench-work]
 
 1. `lscp generate` of the partnership (target: 300,000 children in < 120 s);
 2. ingest + validate alone (target < 12 s, peak < 2 GB);
