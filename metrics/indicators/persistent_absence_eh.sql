@@ -8,37 +8,16 @@
 -- denominator: those children, whatever their absence.
 with
 
-attendance as (select * from stg_attendance),
+attendance as (select * from int_attendance__summed_by_term),
 early_help as (select child_id, start_date, end_date from stg_early_help),
-terms as (select * from int_terms where extract = 'attendance'),
-
--- only children with an early help episode can count: drop the rest first
-attendance_of_early_help_children as (
-    select attendance.*
-    from attendance
-    join (select distinct child_id from early_help) as helped using (child_id)
-),
-
-summed as (
-    select
-        terms.term_start,
-        terms.term_end,
-        attendance.child_id,
-        attendance.locality,
-        sum(attendance.sessions_missed) as sessions_missed,
-        sum(attendance.sessions_possible) as sessions_possible
-    from attendance_of_early_help_children as attendance
-    join terms on terms.term_end = attendance.term_end
-    group by all
-),
 
 open_to_early_help as (
-    select distinct summed.*
-    from summed
+    select distinct attendance.*
+    from attendance
     join early_help
-        on early_help.child_id = summed.child_id
-        and early_help.start_date <= summed.term_end
-        and coalesce(early_help.end_date, date '9999-12-31') > summed.term_start
+        on early_help.child_id = attendance.child_id
+        and early_help.start_date <= attendance.term_end
+        and coalesce(early_help.end_date, date '9999-12-31') > attendance.term_start
 ),
 
 final as (

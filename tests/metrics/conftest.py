@@ -106,6 +106,17 @@ class Partnership:
                                        "lead_agency": agency, "start_date": start,
                                        "end_date": end, **extra})
 
+    def care(self, period_id: str, child_id: str, start, end=None, need="N1") -> Partnership:
+        return self.add("looked_after", {"period_id": period_id, "child_id": child_id,
+                                         "start_date": start, "end_date": end,
+                                         "category_of_need": need})
+
+    def attended(self, child_id: str, possible: int, missed: int, term="AUT",
+                 year="2024/25") -> Partnership:
+        return self.add("attendance", {"child_id": child_id, "academic_year": year,
+                                       "term": term, "sessions_possible": possible,
+                                       "sessions_missed": missed})
+
     # -- build and read -----------------------------------------------------------------
     def build(self, as_at=None, threshold: int = 5, window: int = 24):
         settings = Settings(suppression_threshold=threshold, repeat_plan_window_months=window)

@@ -73,7 +73,7 @@ def test_every_locality_and_agency_row_exists_and_is_zero_filled(p):
     periods = 4  # 2023-12-31 .. 2024-03-31
     rows = dict(p.rows("select indicator_id, count(*) from indicator_values "
                        "where period_end <= date '2024-03-31' group by 1"))
-    assert len(rows) == 22  # the two termly indicators have no terms here
+    assert len(rows) == 28  # the four termly indicators have no terms here
     for indicator, n in rows.items():
         agencies = 5 if indicator in AGENCY_INDICATORS else 1  # POL HEA EDU VOL + All
         assert n == periods * 4 * agencies, indicator  # North South Unknown All
@@ -90,7 +90,7 @@ def test_no_data_builds_an_empty_table(p):
     result = p.build()
     assert result.rows == 0
     assert result.first_period is None
-    assert p.rows("select count(*) from indicator_catalogue") == [(24,)]
+    assert p.rows("select count(*) from indicator_catalogue") == [(32,)]
 
 
 def test_rates_divide_by_the_population_of_the_year_or_the_nearest_earlier(p):
@@ -157,7 +157,7 @@ def test_catalogue_table_matches_the_yaml(p):
     assert by_id["persistent_absence_eh"][4] == "termly"
     assert by_id["cp_neglect_rate"][5] == "Wolverhampton; Wigan; Cambridgeshire & Peterborough"
     units = dict(p.rows("select unit, count(*) from indicator_catalogue group by 1"))
-    assert units == {"percent": 15, "rate": 3, "count": 6}
+    assert units == {"percent": 21, "rate": 5, "count": 6}
 
 
 def test_rebuilding_into_the_same_connection_replaces_the_models(p):

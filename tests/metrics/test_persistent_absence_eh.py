@@ -10,11 +10,6 @@ import pytest
 AUT = date(2024, 12, 31)
 
 
-def _attended(p, child, possible, missed, term="AUT", year="2024/25"):
-    p.add("attendance", {"child_id": child, "academic_year": year, "term": term,
-                         "sessions_possible": possible, "sessions_missed": missed})
-
-
 def test_open_in_term_rule(p):
     p.anchor()
     cases = {
@@ -27,7 +22,7 @@ def test_open_in_term_rule(p):
     }
     for child, (start, end) in cases.items():
         p.child(child).early_help(f"e-{child}", child, start, end)
-        _attended(p, child, 100, 20)
+        p.attended(child, 100, 20)
     p.build(as_at="2025-08-31")
     cell = p.cell("persistent_absence_eh", AUT)
     assert (cell.numerator, cell.denominator) == (3, 3)
@@ -39,13 +34,13 @@ def test_ten_percent_threshold_and_summed_rows(p):
         p.child(child)
     for child in ("exactly_10", "just_under", "summed_under", "summed_over"):
         p.early_help(f"e-{child}", child, "2024-06-01")
-    _attended(p, "exactly_10", 150, 15)
-    _attended(p, "just_under", 150, 14)
-    _attended(p, "summed_under", 100, 5)  # two schools: 11 of 200 = 5.5%
-    _attended(p, "summed_under", 100, 6)
-    _attended(p, "summed_over", 100, 2)  # 2 + 19 of 200 = 10.5%: summed, not averaged
-    _attended(p, "summed_over", 100, 19)
-    _attended(p, "no_eh", 100, 50)  # not open to early help: not counted at all
+    p.attended("exactly_10", 150, 15)
+    p.attended("just_under", 150, 14)
+    p.attended("summed_under", 100, 5)  # two schools: 11 of 200 = 5.5%
+    p.attended("summed_under", 100, 6)
+    p.attended("summed_over", 100, 2)  # 2 + 19 of 200 = 10.5%: summed, not averaged
+    p.attended("summed_over", 100, 19)
+    p.attended("no_eh", 100, 50)  # not open to early help: not counted at all
     p.build(as_at="2025-08-31")
     cell = p.cell("persistent_absence_eh", AUT)
     assert (cell.numerator, cell.denominator) == (2, 4)
@@ -55,8 +50,8 @@ def test_ten_percent_threshold_and_summed_rows(p):
 def test_terms_of_the_academic_year_and_unknown_locality(p):
     p.anchor()
     p.early_help("e1", "no-children-row", "2025-01-15", "2025-02-01")
-    _attended(p, "no-children-row", 100, 30, term="SPR")
-    _attended(p, "no-children-row", 100, 30, term="SUM")  # episode ended before SUM
+    p.attended("no-children-row", 100, 30, term="SPR")
+    p.attended("no-children-row", 100, 30, term="SUM")  # episode ended before SUM
     p.build(as_at="2025-08-31")
     assert p.periods("persistent_absence_eh") == [date(2025, 3, 31), date(2025, 7, 31)]
     spring = p.cell("persistent_absence_eh", date(2025, 3, 31), "Unknown")

@@ -1,4 +1,4 @@
-"""The 24 indicators of spec/indicators.md, in plain pandas, one small function each.
+"""The indicators of spec/indicators.md (the catalogue and the further measures), in plain pandas, one small function each.
 
     frames = frames_from_duckdb(con)            # every src_* and seed_* table
     table = compute_all(frames, as_at)          # indicator_values without `suppressed`
@@ -63,6 +63,15 @@ CATALOGUE: dict[str, Spec] = {
     "persistent_absence_eh": Spec("percent", termly=True),
     "neglect_tools_completed": Spec("count", by_agency=True),
     "neglect_tools_improved": Spec("percent", by_agency=True),
+    # further measures the strategies name
+    "cla_rate": Spec("rate"),
+    "cla_neglect_rate": Spec("rate"),
+    "cp_long": Spec("percent"),
+    "referral_nfa_neglect": Spec("percent", by_agency=True),
+    "rereferral_after_assessment": Spec("percent", by_agency=True),
+    "attendance_eh": Spec("percent", termly=True),
+    "persistent_absence_cin_cp": Spec("percent", termly=True),
+    "tool_before_neglect_referral": Spec("percent", by_agency=True),
 }
 
 
@@ -473,7 +482,9 @@ def _two_year_takeup(m: Model) -> pd.DataFrame:
                      m.places)
 
 
-def _persistent_absence_eh(m: Model) -> pd.DataFrame:
+def _term_children(m: Model, episodes: pd.DataFrame) -> tuple[pd.DataFrame, list]:
+    """Per term: children with an attendance row and an episode (start_date, end_date) open
+    on any day of the term, their rows for the term summed; and every term with attendance."""
     att = m.t["src_attendance"].copy()
     bounds = [school_term_bounds(y, t) if isinstance(y, str) and isinstance(t, str) else None
               for y, t in zip(att["academic_year"], att["term"], strict=True)]
@@ -485,8 +496,7 @@ def _persistent_absence_eh(m: Model) -> pd.DataFrame:
     # several rows of one child and term are summed
     per_child = (att.groupby(["child_id", "term_start", "term_end"], as_index=False)
                  [["sessions_possible", "sessions_missed"]].sum())
-    eh = m.t["src_early_help"][["child_id", "start_date", "end_date"]]
-    pairs = per_child.merge(eh, on="child_id")
+    pairs = per_child.merge(episodes[["child_id", "start_date", "end_date"]], on="child_id")
     start = pd.to_datetime(pairs["term_start"])
     end = pd.to_datetime(pairs["term_end"])
     open_in_term = (pairs["start_date"] <= end) & (pairs["end_date"].isna() | (pairs["end_date"] > start))
@@ -497,8 +507,92 @@ def _persistent_absence_eh(m: Model) -> pd.DataFrame:
     kids["locality"] = m.locality(kids["child_id"])
     kids["agency"] = None
     kids["period_end"] = pd.to_datetime(kids["term_end"]).astype("datetime64[us]")
+    return kids, terms
+
+
+def _persistent_absence_eh(m: Model) -> pd.DataFrame:
+    kids, terms = _term_children(m, m.t["src_early_help"])
     return _tabulate("persistent_absence_eh", _recs(kids, "child_id", num="persistent"), terms,
                      m.places)
+
+
+def _persistent_absence_cin_cp(m: Model) -> pd.DataFrame:
+    plans = pd.concat([m.t["src_cin_plans"][["child_id", "start_date", "end_date"]],
+                       m.t["src_cp_plans"][["child_id", "start_date", "end_date"]]])
+    kids, terms = _term_children(m, plans)
+    return _tabulate("persistent_absence_cin_cp", _recs(kids, "child_id", num="persistent"),
+                     terms, m.places)
+
+
+def _attendance_eh(m: Model) -> pd.DataFrame:
+    """Sessions, not children: sum(possible - missed) / sum(possible) over the children."""
+    kids, terms = _term_children(m, m.t["src_early_help"])
+    kids = kids.assign(attended=kids["sessions_possible"].astype("int64")
+                       - kids["sessions_missed"].astype("int64"),
+                       possible=kids["sessions_possible"].astype("int64"))
+    both = pd.concat([kids, kids.assign(locality=ALL)])
+    both["period_end"] = pd.to_datetime(both["period_end"]).dt.date
+    sums = both.groupby(["period_end", "locality"])[["attended", "possible"]].sum()
+    rows = []
+    for term in terms:
+        day = pd.Timestamp(term).date()
+        for locality in m.places.all_localities():
+            n, d = (sums.loc[(day, locality)] if (day, locality) in sums.index else (0, 0))
+            rows.append(("attendance_eh", day, locality, ALL, int(n), float(d),
+                         n / d * 100 if d else np.nan))
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _further_measures(m: Model) -> list[pd.DataFrame]:
+    p = m.period_list
+    # children looked after at E: all, and those whose open period is N1
+    la = m.t["src_looked_after"].copy()
+    la["locality"] = m.locality(la["child_id"])
+    la["agency"] = None
+    la["n1"] = (_code(la["category_of_need"]) == "N1").astype(bool)
+    in_care = _open_at(la, m.periods)
+    # CP plans open at E that started on or before E - 24 months
+    cp = m.cp_plans()
+    open_cp = _open_at(cp, m.periods).copy()
+    floor = [add_months(e.date(), -24) for e in open_cp["period_end"]]
+    open_cp["long"] = (open_cp["start_date"].dt.date <= pd.Series(floor, index=open_cp.index))
+    long_children = open_cp.groupby(["period_end", "child_id"])["long"].transform("any")
+    open_cp["long_child"] = long_children.astype(bool)
+    # neglect-related referrals in the window
+    ref = m.referrals()
+    asm = m.t["src_assessments"][["referral_id", "start_date"]]
+    pairs = ref[["referral_id", "child_id", "referral_date"]].merge(
+        ref[["referral_id", "child_id", "referral_date"]], on="child_id", suffixes=("", "_p"))
+    pairs = pairs[(pairs["referral_id"] != pairs["referral_id_p"])
+                  & (pairs["referral_date_p"] < pairs["referral_date"])
+                  & (pairs["referral_date_p"]
+                     >= _shift_months(pairs["referral_date"], -12))]
+    assessed = pairs.merge(asm, left_on="referral_id_p", right_on="referral_id",
+                           suffixes=("", "_a"))
+    assessed = assessed[assessed["start_date"] < assessed["referral_date"]]
+    ref["after_assessment"] = ref["referral_id"].isin(assessed["referral_id"])
+    # the referring agency's own tool in [referral - 6 months, referral]
+    nt = m.neglect_tools()[["child_id", "agency", "completed_date"]]
+    tools = ref[["referral_id", "child_id", "agency", "referral_date"]].merge(
+        nt, on=["child_id", "agency"])
+    tools = tools[(tools["completed_date"] >= _shift_months(tools["referral_date"], -6))
+                  & (tools["completed_date"] <= tools["referral_date"])]
+    ref["tool_first"] = ref["referral_id"].isin(tools["referral_id"])
+    in_window = _in_windows(ref, "referral_date", m.periods)
+    neglect = in_window[in_window["neglect"]]
+    from_agency = neglect[neglect["agency"].notna()]
+    return [
+        _tabulate("cla_rate", _recs(in_care, "child_id"), p, m.places),
+        _tabulate("cla_neglect_rate", _recs(in_care, "child_id", num="n1"), p, m.places),
+        _tabulate("cp_long", _recs(open_cp, "child_id", num="long_child"), p, m.places),
+        _tabulate("referral_nfa_neglect", _recs(neglect, num="nfa"), p, m.places),
+        _tabulate("rereferral_after_assessment", _recs(neglect, num="after_assessment"), p,
+                  m.places),
+        _tabulate("tool_before_neglect_referral", _recs(from_agency, num="tool_first"), p,
+                  m.places),
+        _attendance_eh(m),
+        _persistent_absence_cin_cp(m),
+    ]
 
 
 def _neglect_tool_indicators(m: Model) -> list[pd.DataFrame]:
@@ -531,6 +625,7 @@ def compute_all(frames: dict[str, pd.DataFrame], as_at: dt.date | None = None,
         _two_year_takeup(m),
         _persistent_absence_eh(m),
         *_neglect_tool_indicators(m),
+        *_further_measures(m),
     ]
     parts = [part for part in parts if not part.empty]
     if not parts:

@@ -1,5 +1,5 @@
 -- One row per CP plan open at each month end E: start_date <= E and (end_date blank or
--- end_date > E). The rule shared by cp_rate, cp_neglect_rate and cp_neglect_share.
+-- end_date > E). The rule shared by cp_rate, cp_neglect_rate, cp_neglect_share and cp_long.
 with
 
 plans as (select * from stg_cp_plans),
@@ -10,7 +10,8 @@ final as (
         periods.period_end,
         plans.child_id,
         plans.locality,
-        plans.initial_category
+        plans.initial_category,
+        plans.start_date
     from periods
     join plans
         on plans.start_date <= periods.period_end
