@@ -176,16 +176,16 @@ def spc(role: str, indicator_id: str | None = None) -> pd.DataFrame:
     with hidden months is recomputed from the months they can see.
     """
     where = "where s.indicator_id = ?" if indicator_id else ""
+    show = "true" if unsuppressed(role) else "false"
     frame = query(f"""
         select s.* replace (
-                case when v.hidden then null else s.value end as value,
-                case when v.hidden then null else s.point_label end as point_label,
-                case when v.hidden then null else s.point_type end as point_type),
-            coalesce(v.hidden, false) as hidden
+                case when s.suppressed and not {show} then null else s.value end as value,
+                case when s.suppressed and not {show} then null else s.point_label end
+                    as point_label,
+                case when s.suppressed and not {show} then null else s.point_type end
+                    as point_type),
+            coalesce(s.suppressed, false) and not {show} as hidden
         from spc as s
-        left join ({_values_sql(role)}) as v
-            on v.indicator_id = s.indicator_id and v.period_end = s.period_end
-            and v.locality = 'All' and v.agency = 'All'
         {where}
         order by s.indicator_id, s.period_end
     """, (indicator_id,) if indicator_id else ())

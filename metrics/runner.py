@@ -32,6 +32,9 @@ MODEL_DIRS = ("models/staging", "models/intermediate", "models/marts")
 INDICATOR_DIR = METRICS_DIR / "indicators"
 MACRO_DIR = METRICS_DIR / "macros"
 CELLS = "indicator_cells"
+MONTH_CELLS = "indicator_month_cells"  # the in-month counts of the rolling indicators
+ROLLING = "rolling_12_months"  # the window macro a rolling indicator ends with
+IN_MONTH = "in_month"  # the same counts over the period's own month
 
 UNITS = {"percent", "rate", "count"}
 POLARITIES = {"higher", "lower", "context"}
@@ -122,6 +125,7 @@ def discover_models(catalogue: list[dict]) -> dict[str, Model]:
         f"numerator::bigint as numerator, denominator::double as denominator from ind_{ident}"
         for ident in ids)
     models[CELLS] = Model(name=CELLS, sql=stacked)
+    models[MONTH_CELLS] = Model(name=MONTH_CELLS, sql=_in_month_cells(models, ids))
     macros = discover_macros()
     for macro in macros.values():
         macro.depends_on = _names(macro.sql) & set(models)
@@ -131,6 +135,34 @@ def discover_models(catalogue: list[dict]) -> dict[str, Model]:
         model.depends_on = (words & set(models)).union(
             *(macros[m].depends_on for m in model.macros)) - {model.name}
     return models
+
+
+def rolling_ids(models: dict[str, Model], ids: list[str]) -> list[str]:
+    """The indicators whose figure is a rolling 12-month window (their file calls the macro)."""
+    return [i for i in ids if ROLLING in _names(models[f"ind_{i}"].sql)]
+
+
+def _in_month_cells(models: dict[str, Model], ids: list[str]) -> str:
+    """Add ``ind_<id>__in_month`` for every rolling indicator: its own file with the window
+    macro swapped for ``in_month``, so the monthly series cannot drift from the definition.
+    Returns the SQL stacking them (``indicator_month_cells``)."""
+    parts = []
+    for ident in rolling_ids(models, ids):
+        source = models[f"ind_{ident}"].sql
+        calls = re.findall(rf"\b{ROLLING}\s*\(", source)
+        if len(calls) != 1:
+            raise ValueError(f"{ident}.sql: a rolling indicator calls {ROLLING} exactly once")
+        name = f"ind_{ident}__{IN_MONTH}"
+        models[name] = Model(name=name, sql=re.sub(rf"\b{ROLLING}\s*\(", f"{IN_MONTH}(", source))
+        parts.append(
+            f"select '{ident}' as indicator_id, period_end::date as period_end, "
+            f"locality::varchar as locality, agency::varchar as agency, "
+            f"numerator::bigint as numerator, denominator::double as denominator from {name}")
+    if not parts:
+        return ("select null::varchar as indicator_id, null::date as period_end, "
+                "null::varchar as locality, null::varchar as agency, null::bigint as numerator, "
+                "null::double as denominator where false")
+    return " union all by name ".join(parts)
 
 
 def discover_macros() -> dict[str, Macro]:
@@ -170,7 +202,14 @@ def _drop(con, name: str) -> None:
         con.execute(f'drop {kind} "{name}"')
 
 
-def _create_inputs(con, catalogue: list[dict], as_at: date | None, settings: Settings) -> None:
+def _look_back(entry: dict, settings: Settings) -> int:
+    """Months an indicator's definition looks back before its window (spec: "Month end")."""
+    months = entry.get("look_back_months", 0)
+    return settings.repeat_plan_window_months if months == "repeat_plan_window" else int(months)
+
+
+def _create_inputs(con, catalogue: list[dict], as_at: date | None, settings: Settings,
+                   rolling: set[str]) -> None:
     con.execute("create or replace table run_parameters (as_at_override date, "
                 "suppression_threshold integer, repeat_plan_window_months integer)")
     con.execute("insert into run_parameters values (?, ?, ?)",
@@ -179,13 +218,29 @@ def _create_inputs(con, catalogue: list[dict], as_at: date | None, settings: Set
         indicator_id varchar primary key, title varchar, unit varchar, polarity varchar,
         breakdown varchar, frequency varchar, term_source varchar, definition varchar,
         numerator_label varchar, denominator_label varchar, strategies varchar,
-        sort_order integer)""")
+        sort_order integer, period_kind varchar, window_lag_months integer,
+        spc_series varchar, look_back_months integer, first_period date)""")
     con.executemany(
-        "insert into indicator_catalogue values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into indicator_catalogue values "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null)",
         [[e["id"], e["title"], e["unit"], e["polarity"], e["breakdown"], e["frequency"],
           e.get("term_source"), " ".join(e["definition"].split()), e["numerator"],
-          e.get("denominator"), "; ".join(e["strategies"]), e["sort_order"]]
+          e.get("denominator"), "; ".join(e["strategies"]), e["sort_order"],
+          *_periods_of(e, rolling), _look_back(e, settings)]
          for e in catalogue])
+
+
+def _periods_of(entry: dict, rolling: set[str]) -> tuple[str, int, str | None]:
+    """(period_kind, window_lag_months, spc_series), derived from what the SQL does:
+    a rolling indicator's figure covers the 12 months to its period (``window_lag_months``
+    earlier for a window that ends before the month end, as step_down_sustained's), and its
+    SPC chart uses the in-month series; a month-end snapshot charts itself; a termly one
+    has too few points for SPC."""
+    if entry["frequency"] == "termly":
+        return "term", 0, None
+    if entry["id"] in rolling:
+        return "rolling_12_months", int(entry.get("window_lag_months", 0)), "in_month"
+    return "month_end", 0, "snapshot"
 
 
 def build_metrics(con, *, as_at: date | None = None, settings: Settings | None = None,
@@ -199,7 +254,8 @@ def build_metrics(con, *, as_at: date | None = None, settings: Settings | None =
     models = discover_models(catalogue)
     macros = discover_macros()
     order = execution_order(models)
-    _create_inputs(con, catalogue, as_at, settings)
+    rolling = set(rolling_ids(models, [e["id"] for e in catalogue]))
+    _create_inputs(con, catalogue, as_at, settings, rolling)
     # DuckDB draws a progress bar on the terminal for long queries: not in our output
     bar = con.execute("select current_setting('enable_progress_bar')").fetchall()[0][0]
     con.execute("set enable_progress_bar = false")
@@ -215,6 +271,10 @@ def build_metrics(con, *, as_at: date | None = None, settings: Settings | None =
                 print(f"  {name:<40} {time.perf_counter() - step:6.2f} s", file=progress)
     finally:
         con.execute(f"set enable_progress_bar = {'true' if bar else 'false'}")
+    # the first month each indicator publishes (later than the others' where it looks back)
+    con.execute("update indicator_catalogue as c set first_period = f.first_period from ("
+                "select indicator_id, min(period_end) as first_period from indicator_values "
+                "group by 1) as f where f.indicator_id = c.indicator_id")
     as_at_used, first, last = con.execute(
         "select d.as_at, min(m.period_end), max(m.period_end) "
         "from int_run_dates d left join int_month_ends m on true group by d.as_at").fetchall()[0]

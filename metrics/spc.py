@@ -21,8 +21,10 @@ range of 0 (a constant series) gives no signals and no assurance icon, with a
 note, instead of NaN limits. One series at a time: no facets or rebasing.
 
 ``build_spc_table`` runs this for every monthly indicator (locality and agency
-``All``) and writes the ``spc`` table that the dashboard reads, so the chart and
-the icon summary come from one computation and cannot disagree.
+``All``) on its SPC series — ``indicator_monthly``: a rolling indicator's in-month values,
+never the rolling figure, whose neighbours share 11 of 12 months; a month-end snapshot
+as it is — and writes the ``spc`` table that the dashboard reads, so the chart and the
+icon summary come from one computation and cannot disagree.
 """
 
 from __future__ import annotations
@@ -79,6 +81,8 @@ SPC_TABLE_COLUMNS: list[tuple[str, str]] = [
     ("note", "VARCHAR"),
     ("improvement", "VARCHAR"),
     ("target", "DOUBLE"),
+    ("series", "VARCHAR"),  # in_month | snapshot (indicator_monthly)
+    ("suppressed", "BOOLEAN"),  # the month's value is hidden from restricted viewers
 ]
 
 
@@ -356,17 +360,18 @@ def _series_query(con, months: int = SPC_MONTHS) -> str:
 
         final as (
             select
-                v.indicator_id,
-                v.period_end,
-                v.value,
+                m.indicator_id,
+                m.period_end,
+                m.value,
+                m.series,
+                m.suppressed,
                 c.polarity,
                 t.target
-            from indicator_values as v
+            from indicator_monthly as m
             inner join catalogue as c using (indicator_id)
             left join targets as t using (indicator_id)
-            where v.locality = 'All' and v.agency = 'All'
             qualify row_number() over (
-                partition by v.indicator_id order by v.period_end desc
+                partition by m.indicator_id order by m.period_end desc
             ) <= {months}
         )
 
@@ -391,6 +396,8 @@ def _chart_rows(indicator_id: str, series: pd.DataFrame) -> pd.DataFrame:
     rows["note"] = result.note
     rows["improvement"] = improvement
     rows["target"] = target
+    rows["series"] = series["series"].to_numpy()
+    rows["suppressed"] = series["suppressed"].to_numpy()
     return rows
 
 
@@ -398,7 +405,7 @@ def build_spc_table(con, months: int = SPC_MONTHS) -> None:
     """Write ``spc``: the XmR chart of every monthly indicator for locality and agency ``All``,
     over its latest ``months`` month ends.
 
-    Reads ``indicator_values``, ``indicator_catalogue`` (polarity higher / lower /
+    Reads ``indicator_monthly``, ``indicator_catalogue`` (polarity higher / lower /
     context -> improvement increase / decrease / neutral; ``frequency`` monthly) and
     ``seed_targets``. Termly indicators have too few points for XmR and are left out.
     """

@@ -496,8 +496,8 @@ def con():
         " polarity varchar, breakdown varchar, frequency varchar, definition varchar)"
     )
     c.execute(
-        "create table indicator_values (indicator_id varchar, period_end date, locality varchar,"
-        " agency varchar, numerator bigint, denominator double, value double, suppressed boolean)"
+        "create table indicator_monthly (indicator_id varchar, period_end date, series varchar,"
+        " numerator bigint, denominator double, value double, suppressed boolean)"
     )
     c.execute("create table seed_targets (indicator_id varchar, target double, tolerance double)")
     yield c
@@ -515,9 +515,10 @@ def _add(con, indicator_id, polarity, frequency, values, locality="All", agency=
          "locality": locality, "agency": agency, "value": pd.array(values, dtype="Float64")}
     )  # fmt: skip
     con.register("new_rows", rows)
+    # the SPC series is the partnership's (All, All) monthly series only
     con.execute(
-        "insert into indicator_values select indicator_id, period_end, locality, agency,"
-        " null, null, value, false from new_rows"
+        "insert into indicator_monthly select indicator_id, period_end, 'in_month', null,"
+        " null, value, false from new_rows where locality = 'All' and agency = 'All'"
     )
     con.unregister("new_rows")
 
@@ -563,6 +564,22 @@ def test_spc_table_for_monthly_all_series(con):
     direct = xmr(DEVIATIONS, improvement="decrease", target=3)
     assert rr["mean"].iloc[0] == direct.mean
     assert rr["point_label"].tolist() == labels(direct)
+
+
+def test_spc_charts_the_monthly_series_not_the_rolling_figures(con):
+    # indicator_values holds the rolling 12-month figures; the chart must not read them
+    con.execute(
+        "create table indicator_values as select 'rereferral' as indicator_id,"
+        " period_end, 'All' as locality, 'All' as agency, 99.0 as value"
+        " from range(1) t(i), (select unnest(?::date[]) as period_end)", [_month_ends(18)]
+    )
+    _add(con, "rereferral", "lower", "monthly", DEVIATIONS)
+    con.execute("update indicator_monthly set suppressed = (value = 10)")
+    build_spc_table(con)
+    spc = con.sql("select * from spc order by period_end").df()
+    assert spc["value"].tolist() == DEVIATIONS
+    assert set(spc["series"]) == {"in_month"}
+    assert spc["suppressed"].tolist() == [v == 10 for v in DEVIATIONS]
 
 
 def test_spc_table_short_and_constant_series(con):

@@ -9,7 +9,6 @@ with
 
 step_downs as (select * from int_step_downs),
 referrals as (select child_id, referral_date from stg_referrals),
-periods as (select * from int_month_ends),
 
 flagged as (
     select
@@ -27,24 +26,19 @@ by_month as (
     select
         date_trunc('month', closure_date)::date as month,
         locality,
+        null as agency,
         count(*) filter (where sustained) as numerator,
         count(*) as denominator
     from flagged
     group by all
 ),
 
-final as (
-    select
-        periods.period_end,
-        by_month.locality,
-        null as agency,
-        sum(by_month.numerator) as numerator,
-        sum(by_month.denominator) as denominator
-    from periods
-    join by_month
-        on by_month.month between periods.window_start - interval 6 month
-                              and periods.month_start - interval 6 month
-    group by all
-)
+-- a closure month counts in the windows of the month ends six months later
+six_months_on as (
+    select (month + interval 6 month)::date as month, locality, agency, numerator, denominator
+    from by_month
+),
+
+final as (select * from rolling_12_months(six_months_on))
 
 select * from final

@@ -31,6 +31,7 @@ AGENCIES = [
     ("VCS", "Voluntary sector", "voluntary", ""),
 ]
 SENTINEL_NUM, SENTINEL_DEN, SENTINEL_VALUE = 42401, 42402.0, 42403.0
+SNAPSHOTS = {"cp_neglect_rate", "cp_neglect_share", "cp_rate"}  # month-end counts
 
 # id, title, unit, polarity, breakdown, frequency, mean numerator, mean denominator
 CATALOGUE = [
@@ -142,6 +143,12 @@ def _catalogue() -> pd.DataFrame:
             "numerator_label": "records counted", "denominator_label": (
                 "children 0-17" if unit == "rate" else "records" if unit == "percent" else ""),
             "strategies": by_ind.get(iid, ""), "sort_order": sort,
+            "period_kind": ("term" if freq == "termly" else
+                            "month_end" if iid in SNAPSHOTS else "rolling_12_months"),
+            "window_lag_months": 6 if iid == "step_down_sustained" else 0,
+            "spc_series": (None if freq == "termly" else
+                           "snapshot" if iid in SNAPSHOTS else "in_month"),
+            "look_back_months": 0, "first_period": None,
         })
     return pd.DataFrame(rows)
 
@@ -204,6 +211,13 @@ def build(path: Path, *, poison: bool = False, seed: int = 7, months: int = 30,
             con.unregister("frame")
         con.execute("alter table indicator_values alter period_end type date")
         con.execute("alter table indicator_values alter numerator type bigint")
+        con.execute("alter table indicator_catalogue alter first_period type date")
+        # the SPC series: the partnership's monthly values stand in for the in-month series
+        con.execute("""create table indicator_monthly as
+            select v.indicator_id, v.period_end, c.spc_series as series, v.numerator,
+                   v.denominator, v.value, v.suppressed
+            from indicator_values v join indicator_catalogue c using (indicator_id)
+            where c.spc_series is not null and v.locality = 'All' and v.agency = 'All'""")
         build_spc_table(con)
         con.execute("checkpoint")
     finally:

@@ -23,8 +23,36 @@ def test_first_period_and_default_as_at_include_end_dates(p):
     # 2023-01-15: the first whole month is February 2023, so the first window ends 2024-01-31
     assert result.first_period == date(2024, 1, 31)
     assert result.last_period == date(2024, 7, 31)
-    assert p.periods("rereferral")[0] == date(2024, 1, 31)
+    assert p.periods("cp_rate")[0] == date(2024, 1, 31)
+    # re-referrals look back 12 months before each referral: none of these months has
+    # 12 months of history before its window, so none is published
+    assert p.periods("rereferral") == []
     assert len(p.periods("cp_rate")) == 7
+
+
+def test_look_back_indicators_withhold_the_months_before_enough_history(p):
+    # earliest data 2022-01-01: the first window starts 2022-01-01 (first period 2022-12-31)
+    p.child("c1").referral("r1", "c1", "2022-01-01")
+    p.child("c2").cp_plan("cp1", "c2", "2022-03-01", "2022-06-01")
+    p.build(as_at="2025-06-30", window=24)
+    assert p.periods("cp_repeat")[0] == date(2022, 12, 31)  # no look-back
+    # window_start - 12 months >= 2022-01-01: window from 2023-01-01, E = 2023-12-31
+    assert p.periods("rereferral")[0] == date(2023, 12, 31)
+    assert p.periods("rereferral_neglect")[0] == date(2023, 12, 31)
+    assert p.periods("rereferral_after_assessment")[0] == date(2023, 12, 31)
+    # the repeat-plan window, 24 months: window from 2024-01-01, E = 2024-12-31
+    assert p.periods("cp_repeat_2y")[0] == date(2024, 12, 31)
+    # a window six months earlier: window from 2022-07-01, E = 2023-06-30
+    assert p.periods("step_down_sustained")[0] == date(2023, 6, 30)
+    firsts = dict(p.rows("select indicator_id, first_period from indicator_catalogue"))
+    assert firsts["rereferral"] == date(2023, 12, 31)
+    assert firsts["cp_rate"] == date(2022, 12, 31)
+
+
+def test_the_repeat_plan_window_setting_moves_cp_repeat_2y_first_month(p):
+    p.child("c1").referral("r1", "c1", "2022-01-01")
+    p.build(as_at="2025-06-30", window=12)
+    assert p.periods("cp_repeat_2y")[0] == date(2023, 12, 31)
 
 
 def test_first_period_when_the_earliest_date_is_the_first_of_a_month(p):
@@ -73,7 +101,9 @@ def test_every_locality_and_agency_row_exists_and_is_zero_filled(p):
     periods = 4  # 2023-12-31 .. 2024-03-31
     rows = dict(p.rows("select indicator_id, count(*) from indicator_values "
                        "where period_end <= date '2024-03-31' group by 1"))
-    assert len(rows) == 28  # the four termly indicators have no terms here
+    # the four termly indicators have no terms here, and the five that look back before
+    # their window have not enough history yet
+    assert len(rows) == 23
     for indicator, n in rows.items():
         agencies = 5 if indicator in AGENCY_INDICATORS else 1  # POL HEA EDU VOL + All
         assert n == periods * 4 * agencies, indicator  # North South Unknown All
@@ -161,6 +191,7 @@ def test_catalogue_table_matches_the_yaml(p):
 
 
 def test_rebuilding_into_the_same_connection_replaces_the_models(p):
+    p.anchor()  # 2022-01-01: re-referrals are published from 2023-12-31
     p.child("c1").referral("r1", "c1", "2023-01-01")
     first = p.build(as_at="2023-12-31")
     p.referral("r2", "c1", "2023-06-01")

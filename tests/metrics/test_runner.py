@@ -17,7 +17,23 @@ def test_dependencies_come_from_model_names_not_comments():
     for name, model in models.items():
         for dependency in model.depends_on:
             assert order.index(dependency) < order.index(name), (dependency, name)
-    assert order[-1] == "indicator_values"
+    assert order.index("indicator_values") > order.index("indicator_cells")
+    assert order[-1] in ("indicator_values", "indicator_monthly")
+    assert "indicator_values" in models["indicator_monthly"].depends_on
+
+
+def test_every_rolling_indicator_gets_an_in_month_twin_from_its_own_file():
+    models = discover_models(load_catalogue())
+    rolling = runner.rolling_ids(models, [e["id"] for e in load_catalogue()])
+    assert "rereferral" in rolling and "step_down_sustained" in rolling
+    assert "cp_rate" not in rolling and "two_year_takeup" not in rolling
+    for ident in rolling:
+        twin = models[f"ind_{ident}__in_month"].sql
+        assert "in_month(" in twin and "rolling_12_months" not in twin.split("--")[0]
+        # the same file otherwise: only the window macro differs
+        assert twin.replace("in_month(", "rolling_12_months(") == models[f"ind_{ident}"].sql
+    assert set(models["indicator_month_cells"].depends_on) == {
+        f"ind_{i}__in_month" for i in rolling}
 
 
 def test_a_cycle_is_reported():

@@ -160,11 +160,17 @@ def default_as_at(frames) -> dt.date | None:
     return None if dates.empty else min(dates.max().date(), dt.date.today())
 
 
-def _monthly(frames, as_at: dt.date) -> pd.DataFrame:
+def _window_from(end: dt.date, months: int) -> dt.date:
+    """First day of the ``months`` whole calendar months ending with ``end``'s month: 12 for
+    the rolling figures, 1 for the in-month series the SPC charts use."""
+    return add_months(dt.date(end.year, end.month, 1), -(months - 1))
+
+
+def _monthly(frames, as_at: dt.date, window_months: int = 12) -> pd.DataFrame:
     ends = monthly_periods(earliest_date(frames), as_at)
     return pd.DataFrame({
         "period_end": [_ts(e) for e in ends],
-        "win_start": [_ts(window_start(e)) for e in ends],
+        "win_start": [_ts(_window_from(e, window_months)) for e in ends],
         "win_end": [_ts(e) for e in ends],
     }).astype("datetime64[us]")
 
@@ -243,7 +249,8 @@ def _recs(df: pd.DataFrame, unit: str | None = None, num=True, den=True, agency=
 # ---------------------------------------------------------------------------------------
 
 class Model:
-    def __init__(self, frames, as_at: dt.date, repeat_window_months: int):
+    def __init__(self, frames, as_at: dt.date, repeat_window_months: int,
+                 window_months: int = 12):
         t = _typed(frames)
         self.t = t
         self.as_at = as_at
@@ -254,7 +261,8 @@ class Model:
         self.child_locality = dict(zip(children["child_id"],
                                        children["postcode"].map(self.places.locality_of_postcode),
                                        strict=True))
-        self.periods = _monthly(frames, as_at)
+        self.window_months = window_months
+        self.periods = _monthly(frames, as_at, window_months)
         self.period_list = list(self.periods["period_end"])
 
     def locality(self, child_ids: pd.Series) -> pd.Series:
@@ -457,7 +465,8 @@ def _step_down_indicators(m: Model) -> list[pd.DataFrame]:
     # the rolling 12 months ending at the month end six months before E
     shifted = m.periods.copy()
     shifted["win_end"] = [_ts(month_ends_before(e.date(), 6)) for e in shifted["period_end"]]
-    shifted["win_start"] = [_ts(window_start(e.date())) for e in shifted["win_end"]]
+    shifted["win_start"] = [_ts(_window_from(e.date(), m.window_months))
+                            for e in shifted["win_end"]]
     shifted = shifted.astype("datetime64[us]")
     earlier = _in_windows(sd, "closure_date", shifted)
     return [
@@ -606,14 +615,36 @@ def _neglect_tool_indicators(m: Model) -> list[pd.DataFrame]:
     ]
 
 
+def _withhold(table: pd.DataFrame, frames, repeat_window_months: int) -> pd.DataFrame:
+    """Spec "Month end": an indicator that looks back before its window has no row for the
+    month ends whose look-back reaches before the earliest date (referral, plan, care or
+    early help start)."""
+    if table.empty:
+        return table
+    indicator = table["indicator_id"].iloc[0]
+    look_back = {"rereferral": 12, "rereferral_neglect": 12, "rereferral_after_assessment": 12,
+                 "cp_repeat_2y": repeat_window_months, "step_down_sustained": 6}.get(indicator)
+    if look_back is None:
+        return table
+    earliest = earliest_date(frames)
+    # the earliest record a window can hold is on its first day; its look-back reaches
+    # back `look_back` months from there (for step_down_sustained: its window starts that
+    # much earlier)
+    keep = table["period_end"].map(
+        lambda e: add_months(window_start(e), -look_back) >= earliest)
+    return table[keep.astype(bool)]
+
+
 def compute_all(frames: dict[str, pd.DataFrame], as_at: dt.date | None = None,
-                repeat_window_months: int = 24) -> pd.DataFrame:
-    """indicator_values (without `suppressed`) for every indicator, period, locality, agency."""
+                repeat_window_months: int = 24, window_months: int = 12) -> pd.DataFrame:
+    """indicator_values (without `suppressed`) for every indicator, period, locality, agency.
+    ``window_months=1``: the windowed indicators over each month end's own month (the
+    in-month series of spec "Statistical process control")."""
     if as_at is None:
         as_at = default_as_at(frames)
     if as_at is None:
         return pd.DataFrame(columns=COLUMNS)
-    m = Model(frames, as_at, repeat_window_months)
+    m = Model(frames, as_at, repeat_window_months, window_months)
     parts = [
         *_cp_indicators(m),
         *_referral_indicators(m),
@@ -627,6 +658,7 @@ def compute_all(frames: dict[str, pd.DataFrame], as_at: dt.date | None = None,
         *_neglect_tool_indicators(m),
         *_further_measures(m),
     ]
+    parts = [_withhold(part, frames, repeat_window_months) for part in parts]
     parts = [part for part in parts if not part.empty]
     if not parts:
         return pd.DataFrame(columns=COLUMNS)

@@ -115,16 +115,20 @@ def test_population_year_rule():
 def test_every_locality_agency_and_period_has_a_row():
     t = run((2023, 3, 31))
     periods = [D(2022, 12, 31), D(2023, 1, 31), D(2023, 2, 28), D(2023, 3, 31)]
-    for indicator, agencies in (("rereferral", ["POL", "HLT", "SCH", "VCS", "All"]),
+    for indicator, agencies in (("referral_nfa", ["POL", "HLT", "SCH", "VCS", "All"]),
                                 ("cp_rate", ["All"])):
         rows = t[t.indicator_id == indicator]
         assert sorted(set(rows.period_end)) == periods
         assert set(rows.locality) == {"North", "South", "Unknown", "All"}
         assert set(rows.agency) == set(agencies)
         assert len(rows) == len(periods) * 4 * len(agencies)
-    # the termly two have no terms here, so no rows; the 22 monthly ones all have rows
-    assert not {"two_year_takeup", "persistent_absence_eh"} & set(t.indicator_id)
-    assert t.indicator_id.nunique() == 28
+    # the termly four have no terms here, and the five that look back before their window
+    # have not enough history: no rows; the other 23 monthly ones all have rows
+    assert not {"two_year_takeup", "persistent_absence_eh", "attendance_eh",
+                "persistent_absence_cin_cp", "rereferral", "rereferral_neglect",
+                "rereferral_after_assessment", "cp_repeat_2y",
+                "step_down_sustained"} & set(t.indicator_id)
+    assert t.indicator_id.nunique() == 23
 
 
 def test_count_indicators_have_null_denominator_and_value_equal_to_count():

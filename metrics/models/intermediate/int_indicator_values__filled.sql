@@ -19,10 +19,17 @@ localities as (
 ),
 
 periods as (
+    -- an indicator that looks back before its window (spec "Month end": rereferral 12
+    -- months, cp_repeat_2y the repeat-plan window, step_down_sustained a window six months
+    -- earlier) has no row for the month ends whose look-back reaches before the earliest
+    -- data: those months are "not computed", not zero
     select catalogue.indicator_id, month_ends.period_end
     from catalogue
     cross join int_month_ends as month_ends
+    cross join int_run_dates as run_dates
     where catalogue.frequency = 'monthly'
+        and month_ends.window_start - to_months(catalogue.look_back_months)
+            >= run_dates.first_window_start
     union all
     select catalogue.indicator_id, terms.term_end
     from catalogue
