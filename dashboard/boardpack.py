@@ -72,7 +72,8 @@ def scorecard_html(card: pd.DataFrame, link: bool = True, caption: str = "") -> 
     head = ("<tr><th scope='col'>Indicator</th><th scope='col'>Value</th>"
             "<th scope='col'>Same period last year</th><th scope='col'>Direction of travel</th>"
             "<th scope='col'>Target and RAG</th><th scope='col'>Benchmark</th>"
-            "<th scope='col'>SPC variation (latest point)</th><th scope='col'>Trend</th></tr>")
+            "<th scope='col'>SPC variation (latest point) and assurance</th>"
+            "<th scope='col'>Trend</th></tr>")
     body = []
     for _, r in card.iterrows():
         title = escape(r["title"])
@@ -96,7 +97,8 @@ def scorecard_html(card: pd.DataFrame, link: bool = True, caption: str = "") -> 
             f'<td>{escape(r["target_text"])}<br>{rag_cell}</td>'
             f'<td>{escape(r["benchmark_text"])}</td>'
             f'<td><span class="{VARIATION_STYLE.get(kind, "")}">'
-            f'{escape(r["variation_text"])}</span></td>'
+            f'{escape(r["variation_text"])}</span><br>'
+            f'<span class="lscp-muted">{escape(r.get("assurance_text") or "")}</span></td>'
             f'<td>{svg.as_img(svg.sparkline(r["spark"], spark_label), spark_label)}</td>'
             "</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
@@ -105,24 +107,31 @@ def scorecard_html(card: pd.DataFrame, link: bool = True, caption: str = "") -> 
 
 
 def _series(role: str, row: pd.Series) -> pd.DataFrame:
-    """The partnership series up to the pack's period, with SPC lines for monthly ones."""
+    """The headline series (rolling or snapshot figures, or terms) up to the pack's period."""
     vals = data.values(role, indicator_ids=[row["indicator_id"]], localities=["All"],
                        agencies=["All"])
-    vals = vals[vals["period_end"] <= row["period_end"]]
+    return vals[vals["period_end"] <= row["period_end"]].sort_values("period_end")
+
+
+def _chart_series(role: str, row: pd.Series, headline: pd.DataFrame) -> pd.DataFrame:
+    """What the chart draws: for a monthly indicator the SPC series its limits were worked
+    out on (each month's own figure), up to the pack's period; termly: the headline."""
+    chart = headline
     if row["frequency"] == "monthly":
         spc = data.spc(role, row["indicator_id"])
         if not spc.empty:
-            vals = vals.merge(spc[["period_end", "mean", "lpl", "upl", "point_type"]],
-                              on="period_end", how="left")
+            chart = spc[spc["period_end"] <= row["period_end"]][
+                ["period_end", "value", "mean", "lpl", "upl", "point_type"]]
+    chart = chart.copy()
     if row["target"] is not None and not pd.isna(row["target"]):
-        vals["target"] = float(row["target"])
-    return vals.sort_values("period_end")
+        chart["target"] = float(row["target"])
+    return chart.sort_values("period_end")
 
 
-def _table(series: pd.DataFrame, unit: str, frequency: str, title: str) -> str:
+def _table(series: pd.DataFrame, unit: str, row: pd.Series, title: str) -> str:
     recent = series.tail(13).iloc[::-1]
     rows = "".join(
-        f"<tr><th scope='row'>{escape(fmt.period(r.period_end, frequency))}</th>"
+        f"<tr><th scope='row'>{escape(scorecard.period_text(row, r.period_end))}</th>"
         f"<td class='num'>{escape(fmt.count(r.numerator, r.hidden))}</td>"
         f"<td class='num'>{escape(fmt.denominator(r.denominator, unit, r.hidden))}</td>"
         f"<td class='num'>{escape(fmt.number(r.value, unit, r.hidden))}</td></tr>"
@@ -152,18 +161,20 @@ def build(role: str, strategy: str | None, period: pd.Timestamp) -> str:
             continue
         series = _series(role, row)
         unit = row["unit"]
+        what = scorecard.SERIES_WORDS.get(row.get("spc_series"), "each term's figure")
         chart = svg.line_chart(
-            series, f"{row['title']}, partnership, by {row['frequency'][:-2] or 'period'}",
+            _chart_series(role, row, series), f"{row['title']}, partnership: {what}",
             lambda v, u=unit: fmt.plain(v, u))
         sections.append(
             f"<section class='lscp-indicator'><h2>{escape(row['title'])}</h2>"
             f"<p><strong>{escape(row['value_text'])}</strong> in {escape(row['period_text'])}"
             f" ({escape(scorecard.POLARITY_WORDS.get(row['polarity'], ''))}); "
-            f"{escape(row['variation_text'])}.</p>{chart}"
-            "<p class='lscp-muted'>Line: value. Solid black line: mean. Dashed grey lines: "
+            f"{escape(row['variation_text'])}; {escape(row['assurance_text'])}.</p>{chart}"
+            f"<p class='lscp-muted'>The chart shows {escape(what)}; its limits are worked out "
+            "on the same months. Line: value. Solid black line: mean. Dashed grey lines: "
             "process limits. Red dashed line: target. Blue circles: special cause improvement; "
             "orange squares: special cause concern. Gaps: suppressed (c) or not available.</p>"
-            f"{_table(series, unit, row['frequency'], row['title'])}"
+            f"{_table(series, unit, row, row['title'])}"
             f"<dl><dt>Definition</dt><dd>{escape(str(row['definition'] or ''))}</dd>"
             f"<dt>Benchmark</dt><dd>{escape(row['benchmark_text'])}"
             f"{(' — ' + escape(row['benchmark_source'])) if row['benchmark_source'] else ''}</dd>"

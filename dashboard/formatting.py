@@ -60,15 +60,35 @@ def month(d) -> str:
     return pd.Timestamp(d).strftime("%B %Y")
 
 
-def period(d, frequency: str = "monthly") -> str:
-    """A period end as a reader says it: ``12 months to March 2025`` or ``spring term 2025``."""
+def period(d, kind: str = "monthly", lag_months: int = 0) -> str:
+    """A period end as a reader says it, honest about what the figure covers.
+
+    ``kind`` (indicator_catalogue.period_kind): ``rolling_12_months`` -> "12 months to
+    November 2026" (a window that ends ``lag_months`` earlier says so: "12 months to May
+    2026, followed to November 2026"); ``month_end`` -> "end of November 2026"; ``term`` or
+    ``termly`` -> "autumn term 2025"; ``monthly`` (the period itself) -> "November 2026".
+    """
     if _missing(d):
         return NOT_AVAILABLE
     ts = pd.Timestamp(d)
-    if frequency == "termly":
+    if kind in ("term", "termly"):
         term = {12: "autumn", 3: "spring", 7: "summer"}.get(ts.month)
         return f"{term} term {ts.year}" if term else ts.strftime("%d %B %Y")
+    if kind == "rolling_12_months":
+        lag = int(lag_months or 0)
+        end = ts - pd.DateOffset(months=lag) if lag else ts
+        text = f"12 months to {end:%B %Y}"
+        return f"{text}, followed to {ts:%B %Y}" if lag else text
+    if kind == "month_end":
+        return f"end of {ts:%B %Y}"
     return ts.strftime("%B %Y")
+
+
+def not_enough_history(first_period=None) -> str:
+    """What a page says for a month an indicator withholds (its look-back needs more data)."""
+    if _missing(first_period):
+        return "not enough history yet"
+    return f"not enough history yet (from {pd.Timestamp(first_period):%B %Y})"
 
 
 def day(d) -> str:

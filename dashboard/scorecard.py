@@ -26,11 +26,61 @@ VARIATION = {
 VARIATION_KIND = {"common_cause": "common", "improvement_high": "improvement",
                   "improvement_low": "improvement", "concern_high": "concern",
                   "concern_low": "concern", "neutral_high": "neutral", "neutral_low": "neutral"}
+# MDC assurance icons as words: will the process meet the target? (needs a target)
+ASSURANCE = {
+    "consistent_pass": ("P", "Assurance: will consistently meet the target (the target is "
+                             "outside the process limits, on the good side)"),
+    "consistent_fail": ("F", "Assurance: will consistently miss the target unless the way "
+                             "things are done changes (the target is beyond the process limits)"),
+    "inconsistent": ("?", "Assurance: hit and miss — the target is inside the process limits, "
+                          "so it will be met in some months and missed in others"),
+}
+# Making Data Count point rules in a board member's words (the abbreviations kept beside)
+RULE_WORDS = {
+    "Above UCL": "above the upper process limit (UCL)",
+    "Below LCL": "below the lower process limit (LCL)",
+    "7 Point Trend (Increasing)": "7 points in a row each higher than the last (a rising trend)",
+    "7 Point Trend (Decreasing)": "7 points in a row each lower than the last (a falling trend)",
+    "2 in 3 Above CL": "2 of 3 points close to the upper limit, above the average (centre line, CL)",
+    "2 in 3 Below CL": "2 of 3 points close to the lower limit, below the average (centre line, CL)",
+    "7 Points Above CL": "7 points in a row above the average (centre line, CL): a shift",
+    "7 Points Below CL": "7 points in a row below the average (centre line, CL): a shift",
+    "Common Cause": "common cause: the usual variation (no signal)",
+}
+SERIES_WORDS = {
+    "in_month": "each month's own figure (not the rolling 12 months, whose neighbouring "
+                "months share 11 of 12 months and would make every change look like a signal)",
+    "snapshot": "the count at each month end (month-end counts carry over from month to "
+                "month, so runs above or below the average are more common than for "
+                "monthly flows: read shifts with care)",
+}
 POLARITY_WORDS = {"higher": "higher is better", "lower": "lower is better",
                   "context": "context: neither higher nor lower is better"}
 SPARK_POINTS = 24
 BOARD_COLUMNS = ["Indicator", "Period", "Value", "Based on", "Same period last year",
-                 "Direction of travel", "Target", "RAG", "Benchmark", "SPC variation"]
+                 "Direction of travel", "Target", "RAG", "Benchmark", "SPC variation",
+                 "SPC assurance"]
+
+
+def rule_text(label) -> str:
+    """A point rule label (``2 in 3 Below CL``) in words, abbreviations explained."""
+    if not isinstance(label, str) or not label:
+        return ""
+    return RULE_WORDS.get(label, label)
+
+
+def assurance_text(icon: str | None) -> str:
+    if not icon:
+        return "no assurance icon (no target, or a context measure)"
+    shape, words = ASSURANCE.get(icon, ("", icon))
+    return f"{shape} {words}".strip()
+
+
+def period_text(ind, when) -> str:
+    """The honest label of an indicator's figure at ``when`` (see fmt.period)."""
+    kind = ind.get("period_kind") or ind.get("frequency") or "monthly"
+    lag = ind.get("window_lag_months")
+    return fmt.period(when, kind, 0 if lag is None or pd.isna(lag) else int(lag))
 
 
 def variation_text(icon: str | None) -> str:
@@ -129,6 +179,8 @@ def _build(role: str, strategy: str | None, period: pd.Timestamp) -> pd.DataFram
     bench = data.benchmarks()
     by_id = {k: g.sort_values("period_end") for k, g in vals.groupby("indicator_id")}
     spc_at = spc.set_index(["indicator_id", "period_end"])["point_type"].to_dict()
+    assurance_of = spc.groupby("indicator_id")["assurance"].last().to_dict() if not spc.empty \
+        else {}
     empty = vals.iloc[0:0]
     rows = []
     for _, ind in cat.iterrows():
@@ -153,10 +205,17 @@ def _build(role: str, strategy: str | None, period: pd.Timestamp) -> pd.DataFram
         if isinstance(kind, str):
             icon = variation_icon(kind, POLARITY_TO_IMPROVEMENT.get(polarity, "neutral"))
         spark = upto.tail(SPARK_POINTS)
+        withheld = cur is None and not pd.isna(ind.get("look_back_months") or 0) and \
+            int(ind.get("look_back_months") or 0) > 0
+        assurance = assurance_of.get(iid) if isinstance(kind, str) else None
         rows.append({
             "indicator_id": iid, "title": ind["title"], "unit": unit, "polarity": polarity,
             "frequency": ind["frequency"], "period_end": when,
-            "period_text": fmt.period(when, ind["frequency"]),
+            "period_kind": ind.get("period_kind"), "spc_series": ind.get("spc_series"),
+            "window_lag_months": ind.get("window_lag_months"),
+            "period_text": (period_text(ind, when) if cur is not None else
+                            fmt.not_enough_history(ind.get("first_period")) if withheld
+                            else fmt.NOT_AVAILABLE),
             "value": value, "hidden": hidden,
             "value_text": fmt.number(value, unit, hidden) if cur is not None else fmt.NOT_AVAILABLE,
             "numerator": None if cur is None or hidden else cur["numerator"],
@@ -175,13 +234,17 @@ def _build(role: str, strategy: str | None, period: pd.Timestamp) -> pd.DataFram
             "variation": icon,
             "variation_text": (variation_text(icon) if ind["frequency"] == "monthly"
                                else "z: termly, too few points for SPC"),
+            "assurance": assurance if isinstance(assurance, str) else None,
+            "assurance_text": (assurance_text(assurance if isinstance(assurance, str) else None)
+                               if ind["frequency"] == "monthly"
+                               else "z: termly, too few points for SPC"),
             "spark": [None if h or pd.isna(v) else float(v)
                       for v, h in zip(spark["value"], spark["hidden"], strict=True)],
             "spark_periods": list(spark["period_end"]),
             "definition": ind.get("definition", ""),
         })
     frame = pd.DataFrame(rows)
-    for col in ("rag", "variation", "target", "value", "numerator", "denominator"):
+    for col in ("rag", "variation", "assurance", "target", "value", "numerator", "denominator"):
         # pandas turns a None into NaN; the renderers test for None
         frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
     return frame
@@ -214,4 +277,5 @@ def board_table(card: pd.DataFrame) -> pd.DataFrame:
             ~card["hidden"], fmt.CONFIDENTIAL),
         "Benchmark": card["benchmark_text"],
         "SPC variation": card["variation_text"],
+        "SPC assurance": card["assurance_text"],
     })

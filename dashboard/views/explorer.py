@@ -7,6 +7,22 @@ import streamlit as st
 from dashboard import charts, data, scorecard, ui
 from dashboard import formatting as fmt
 
+HOW_TO_READ = """
+- **The XmR chart** (NHS England *Making Data Count*) plots each month with its average
+  (the centre line, CL) and process limits (upper, UCL, and lower, LCL, about three sigma
+  from the average). Points inside the limits with no pattern are **common cause**: the usual
+  ups and downs; they need no explanation.
+- **Special cause** — a signal — is one point outside a limit; 7 points in a row above or
+  below the average (a shift); 7 points in a row rising or falling (a trend); or 2 of 3 points
+  close to a limit on the same side. It is coloured as an **improvement** (blue) or a
+  **concern** (orange) by whether higher is better for this measure; purple when neither.
+- **The variation icon** says what the latest month shows; **the assurance icon** says
+  whether the target can be relied on: *consistently met* (target outside the limits on the
+  good side), *consistently missed* (on the bad side), or *hit and miss* (inside the limits).
+- Rolling 12-month figures are never put on this chart: neighbouring values share 11 of 12
+  months, so every change would look like a signal. The chart uses each month's own figure.
+"""
+
 ui.require_db()
 role = ui.role()
 cat = data.catalogue()
@@ -59,18 +75,50 @@ with side, st.container(border=True):
 with main:
     st.header("Partnership over time", divider="gray")
     if frequency == "monthly":
+        headline = data.values(role, indicator_ids=[indicator], localities=["All"],
+                               agencies=["All"])
+        kind = ind.get("period_kind") or "monthly"
+        if headline.empty:
+            st.info(f"This measure has {fmt.not_enough_history(ind.get('first_period'))}: "
+                    "its definition looks back before the months it counts.")
+        elif kind == "rolling_12_months":
+            st.subheader("The trend: rolling 12 months")
+            st.write("Each point is the figure for the 12 months to that month, as the "
+                     "scorecard and the DfE report it. Neighbouring points share 11 of their "
+                     "12 months, so this line is smooth and shows the trend, not signals.")
+            trend = charts.lines(headline.assign(group="Partnership"), "group",
+                                 f"{title}: partnership, rolling 12 months", unit)
+            trend_table = ui.disclosed_table(headline, unit, {
+                "period_end": "12 months to", "numerator": "Numerator",
+                "denominator": "Denominator", "value": "Value"})
+            ui.chart_with_table(trend, trend_table, f"{indicator}-rolling.csv", "rolling")
         series = data.spc(role, indicator)
-        fig = charts.xmr(series, f"{title}: partnership, XmR chart", unit, target, bench)
+        series_kind = series["series"].dropna().iloc[0] if "series" in series and \
+            series["series"].notna().any() else ind.get("spc_series")
+        st.subheader("Signals: statistical process control (XmR chart)")
+        st.write("This chart shows " + scorecard.SERIES_WORDS.get(series_kind, "each month's "
+                 "figure") + ". The process limits come from the same months; a point "
+                 "outside them, or a run or trend, is a signal worth asking about.")
+        fig = charts.xmr(series, f"{title}: partnership, "
+                         f"{'each month' if series_kind == 'in_month' else 'month ends'}, XmR",
+                         unit, target, bench)
         signals = series[series["point_type"].fillna("common_cause") != "common_cause"]
         table = ui.disclosed_table(series.assign(numerator=None, denominator=None), unit, {
-            "period_end": "Month end", "value": "Value", "mean": "Mean",
+            "period_end": "Month", "value": "Value", "mean": "Mean (centre line)",
             "lpl": "Lower process limit", "upl": "Upper process limit",
             "point_label": "Rule", "point_type": "Signal"})
-        for col in ("Mean", "Lower process limit", "Upper process limit"):
+        for col in ("Mean (centre line)", "Lower process limit", "Upper process limit"):
             table[col] = table[col].map(lambda v: fmt.plain(v, unit))
-        table["Rule"] = table["Rule"].fillna("")
+        table["Rule"] = table["Rule"].map(scorecard.rule_text)
         table["Signal"] = table["Signal"].fillna("").str.replace("_", " ")
         ui.chart_with_table(fig, table, f"{indicator}-xmr.csv", "xmr")
+        icons = series.dropna(subset=["variation"]).tail(1)
+        if not icons.empty:
+            last = icons.iloc[-1]
+            st.markdown(f"- **Variation:** {scorecard.variation_text(last['variation'])}\n"
+                        f"- **{scorecard.assurance_text(last.get('assurance'))}**")
+        with st.expander("How to read these charts and icons"):
+            st.markdown(HOW_TO_READ)
         note = series["note"].dropna().iloc[0] if series["note"].notna().any() else None
         if note:
             st.info(note)
@@ -81,15 +129,13 @@ with main:
             st.markdown("**Signals** (points that meet a Making Data Count rule):")
             lines = []
             for r in signals.sort_values("period_end", ascending=False).head(12).itertuples():
-                kind = ("an improvement" if "improvement" in r.point_type else
-                        "a concern" if "concern" in r.point_type else
-                        "neither better nor worse")
+                kind_word = ("an improvement" if "improvement" in r.point_type else
+                             "a concern" if "concern" in r.point_type else
+                             "neither better nor worse")
                 lines.append(f"- {fmt.month(r.period_end)}: {fmt.number(r.value, unit)}, "
-                             f"{r.point_label}, which is **{kind}** for this indicator")
+                             f"{scorecard.rule_text(r.point_label)}, which is "
+                             f"**{kind_word}** for this indicator")
             st.markdown("\n".join(lines))
-            st.caption("Rules: a point outside the process limits; 7 points in a row above or "
-                       "below the mean; 7 points in a row rising or falling; 2 of 3 points "
-                       "close to a limit on the same side.")
     else:
         series = data.values(role, indicator_ids=[indicator], localities=["All"],
                              agencies=["All"])

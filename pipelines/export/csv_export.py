@@ -1,7 +1,8 @@
 """``lscp export``: indicator_values as CSV, with disclosure control.
 
 Suppressed cells (see metrics/models/marts/indicator_values.sql) show ``c`` for their
-numerator, denominator and value unless ``unsuppressed`` is asked for. Text cells that a
+numerator, denominator and value unless ``unsuppressed`` is asked for. Each row carries its
+``period_label`` in words; the file is UTF-8 with a byte-order mark. Text cells that a
 spreadsheet would run as a formula (starting with = + - @ tab or carriage return) get a
 leading apostrophe: locality and agency names come from seeds files anyone can edit.
 """
@@ -28,16 +29,37 @@ def _hidden(column: str, unsuppressed: bool) -> str:
     return f"case when suppressed then 'c' else cast({column} as varchar) end as {column}"
 
 
-def export_query(unsuppressed: bool) -> str:
+# The period in words, as the pages say it (dashboard.formatting.period): a rolling figure
+# is "12 months to November 2026", never "November 2026".
+PERIOD_LABEL = """
+    case c.period_kind
+        when 'rolling_12_months' then
+            '12 months to ' || strftime(v.period_end - to_months(coalesce(c.window_lag_months, 0)),
+                                        '%B %Y')
+            || case when coalesce(c.window_lag_months, 0) > 0
+                    then ', followed to ' || strftime(v.period_end, '%B %Y') else '' end
+        when 'month_end' then 'end of ' || strftime(v.period_end, '%B %Y')
+        when 'term' then
+            case month(v.period_end) when 12 then 'autumn' when 3 then 'spring'
+                                     when 7 then 'summer' end
+            || ' term ' || year(v.period_end)
+        else strftime(v.period_end, '%B %Y')
+    end as period_label"""
+
+
+def export_query(unsuppressed: bool, with_labels: bool = True) -> str:
     columns = [
         _text("indicator_id"),
         "period_end",
+        *([PERIOD_LABEL] if with_labels else []),
         _text("locality"),
         _text("agency"),
         *(_hidden(column, unsuppressed) for column in HIDDEN_COLUMNS),
         "suppressed",
     ]
-    return ("select " + ", ".join(columns) + " from indicator_values "
+    source = ("indicator_values as v left join indicator_catalogue as c using (indicator_id)"
+              if with_labels else "indicator_values as v")
+    return ("select " + ", ".join(columns) + f" from {source} "
             "order by indicator_id, period_end, locality, agency")
 
 
@@ -56,12 +78,17 @@ def export_csv(db: Path, out: Path, unsuppressed: bool = False) -> int:
         ).fetchall()}
         if "indicator_values" not in tables:
             raise UserError(f"database {db} has no indicator_values (run `lscp run` first)")
-        relation = con.sql(export_query(unsuppressed))
-        rows = relation.shape[0]
+        labelled = "period_kind" in {row[0] for row in con.execute(
+            "select column_name from duckdb_columns() where table_name = 'indicator_catalogue' "
+            "and schema_name = current_schema()").fetchall()}
+        frame = con.sql(export_query(unsuppressed, labelled)).df()
+        frame["suppressed"] = frame["suppressed"].map({True: "true", False: "false"})
         try:
-            relation.write_csv(str(out), header=True)
-        except (duckdb.Error, OSError) as exc:
-            raise UserError(f"cannot write {out}: {str(exc).splitlines()[0]}") from None
-        return rows
+            # UTF-8 with a byte-order mark, so Excel opens names as they are (spec, outputs);
+            # numbers unquoted, ISO dates, one header row
+            frame.to_csv(out, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d")
+        except OSError as exc:
+            raise UserError(f"cannot write {out}: {exc.strerror}") from None
+        return len(frame)
     finally:
         con.close()

@@ -86,7 +86,11 @@ def test_scorecard_earlier_period(app, use_db, fake_db_path):
     at = app.run()
     at.selectbox(key="sc_period").set_value(pd.Timestamp("2025-03-31")).run()
     card = table(at, "Direction of travel")
-    assert set(card["Period"]) <= {"March 2025", "spring term 2025"}
+    # honest labels: a rolling figure names its window, a snapshot its month end
+    assert set(card["Period"]) == {"12 months to March 2025", "end of March 2025",
+                                   "12 months to September 2024, followed to March 2025",
+                                   "spring term 2025"}
+    assert "March 2025" not in set(card["Period"])
 
 
 def test_board_pack_and_csv_buttons(app, use_db, fake_db_path):
@@ -123,12 +127,26 @@ def test_explorer_xmr_chart_has_limits_and_signals(app, use_db, fake_db_path):
     use_db(fake_db_path)
     at = open_page(app, "views/explorer.py", indicator="cp_neglect_starts")
     charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    names = {t.get("name") for t in charts[0]["data"]}
+    # first the rolling 12-month trend, then the XmR chart of each month's own figure
+    assert {t.get("name") for t in charts[0]["data"]} == {"Partnership"}
+    assert "rolling 12 months" in charts[0]["layout"]["title"]["text"]
+    names = {t.get("name") for t in charts[1]["data"]}
+    assert "each month" in charts[1]["layout"]["title"]["text"]
     assert {"Value", "Mean", "Upper process limit", "Lower process limit"} <= names
+    assert "own figure (not the rolling 12 months" in texts(at)
+    assert "**Variation:**" in texts(at) and "no assurance icon (no target" in texts(at)
     spc = data.spc("analyst", "cp_neglect_starts")
     if (spc["point_type"].fillna("") != "common_cause").any():
         assert names & {"Special cause: improvement", "Special cause: concern"}
         assert "Signals" in texts(at)
+
+
+def test_explorer_shows_the_assurance_icon_in_words_where_there_is_a_target(app, use_db,
+                                                                            fake_db_path):
+    use_db(fake_db_path)
+    at = open_page(app, "views/explorer.py", indicator="rereferral")
+    assert data.spc("viewer", "rereferral")["assurance"].notna().any()
+    assert "Assurance: " in texts(at)
 
 
 def test_localities_and_agency_widgets(app, use_db, fake_db_path):

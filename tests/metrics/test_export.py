@@ -40,7 +40,8 @@ def db(tmp_path_factory):
 
 
 def read(path):
-    with open(path, newline="", encoding="utf-8") as f:
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf"), "UTF-8 with a byte-order mark"
+    with open(path, newline="", encoding="utf-8-sig") as f:
         return list(csv.DictReader(f))
 
 
@@ -49,8 +50,13 @@ def test_export_suppressed_and_unsuppressed(db, tmp_path):
     n = export_csv(db, out, unsuppressed=False)
     rows = read(out)
     assert n == len(rows) > 0
-    assert list(rows[0]) == ["indicator_id", "period_end", "locality", "agency", "numerator",
-                             "denominator", "value", "suppressed"]
+    assert list(rows[0]) == ["indicator_id", "period_end", "period_label", "locality", "agency",
+                             "numerator", "denominator", "value", "suppressed"]
+    labels = {(r["indicator_id"], r["period_end"]): r["period_label"] for r in rows}
+    assert labels[("cla_neglect_starts", E)] == "12 months to June 2024"
+    assert labels[("cp_rate", E)] == "end of June 2024"
+    assert labels[("step_down_sustained", "2024-12-31")] == (
+        "12 months to June 2024, followed to December 2024")
     cla = {r["locality"]: r for r in rows
            if r["indicator_id"] == "cla_neglect_starts" and r["period_end"] == E}
     assert (cla["North"]["numerator"], cla["North"]["denominator"], cla["North"]["value"]) == (
@@ -128,3 +134,14 @@ def test_values_keep_full_precision(db, tmp_path):
     row = next(r for r in read(out) if r["indicator_id"] == "cla_neglect_starts"
                and r["period_end"] == E and r["locality"] == "All")
     assert float(row["value"]) == expected
+
+
+def test_numbers_are_unquoted_and_dates_iso(db, tmp_path):
+    out = tmp_path / "plain.csv"
+    export_csv(db, out, unsuppressed=True)
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    row = next(line for line in lines if line.startswith(f"cla_neglect_starts,{E},"))
+    fields = next(csv.reader([row]))
+    assert fields[1] == E  # ISO date
+    assert f",{fields[5]}," in row and '"' not in row  # numbers as bare digits
+    assert fields[5].isdigit()
