@@ -68,12 +68,19 @@ def xmr(spc: pd.DataFrame, title: str, unit: str, target: float | None = None,
     traces = [{"type": "scatter", "x": x, "y": y, "mode": "lines+markers", "name": "Value",
                "line": {"color": GREY, "width": 2}, "marker": {"size": 5, "color": GREY},
                "connectgaps": False, "hovertemplate": "%{y:,.1f}<extra>Value</extra>"}]
+    # the limits break where they are worked out again (a rebase), as NHSRplotthedots draws them
+    kinds = spc["baseline_kind"] if "baseline_kind" in spc.columns else \
+        pd.Series(None, index=spc.index, dtype=object)
+    group = kinds.fillna("").str.contains("rebase").cumsum()
     for col, name, dash in (("mean", "Mean", "solid"), ("upl", "Upper process limit", "dash"),
                             ("lpl", "Lower process limit", "dash")):
         if col in spc.columns and spc[col].notna().any():
-            traces.append({"type": "scatter", "x": x, "y": spc[col], "mode": "lines",
-                           "name": name, "line": {"color": INK, "width": 1.2, "dash": dash},
-                           "hovertemplate": f"%{{y:,.1f}}<extra>{name}</extra>"})
+            for i, part in enumerate(spc.groupby(group, sort=True).groups.values()):
+                traces.append({"type": "scatter", "x": x[part], "y": spc.loc[part, col],
+                               "mode": "lines", "name": name, "legendgroup": name,
+                               "showlegend": i == 0,
+                               "line": {"color": INK, "width": 1.2, "dash": dash},
+                               "hovertemplate": f"%{{y:,.1f}}<extra>{name}</extra>"})
     types = spc.get("point_type", pd.Series(index=spc.index, dtype=object)).fillna("")
     for prefix, (name, colour, symbol) in SIGNALS.items():
         hit = types.str.startswith(prefix) & y.notna()
@@ -86,6 +93,7 @@ def xmr(spc: pd.DataFrame, title: str, unit: str, target: float | None = None,
                 "hovertemplate": "%{y:,.1f}: %{text}<extra>" + name + "</extra>"})
     if target is not None and not pd.isna(target) and len(x):
         traces.append(_level(x, target, f"Target {fmt.number(target, unit)}", RED, "dot"))
+    traces += _baseline_lines(spc, y)
     if benchmarks is not None and not benchmarks.empty and len(x):
         latest = benchmarks.sort_values("period_label").groupby("geography").tail(1)
         for b, dash in zip(latest.itertuples(), ("dashdot", "longdashdot", "longdash"),
@@ -93,6 +101,30 @@ def xmr(spc: pd.DataFrame, title: str, unit: str, target: float | None = None,
             traces.append(_level(x, b.value, f"{b.geography} {fmt.number(b.value, unit)} "
                                              f"({b.period_label})", "#28a197", dash))
     return go.Figure(data=traces, layout=_layout_dict(title, unit))
+
+
+def _baseline_lines(spc: pd.DataFrame, y: pd.Series) -> list[dict]:
+    """A labelled vertical line where limits are fixed (a launch) or worked out again."""
+    if "baseline_label" not in spc.columns:
+        return []
+    marked = spc[spc["baseline_label"].notna()]
+    numbers = pd.concat([y, *(pd.to_numeric(spc[c], errors="coerce")
+                              for c in ("upl", "lpl") if c in spc.columns)]).dropna()
+    if marked.empty or numbers.empty:
+        return []
+    low, high = float(numbers.min()), float(numbers.max())
+    traces = []
+    for row in marked.itertuples():
+        words = ("limits fixed on the months before" if "fix" in str(row.baseline_kind)
+                 else "limits worked out again from here")
+        reason = str(row.baseline_reason or "")
+        traces.append({
+            "type": "scatter", "mode": "lines+text", "x": [row.period_end, row.period_end],
+            "y": [low, high], "name": f"{row.baseline_label} ({words})",
+            "text": ["", row.baseline_label], "textposition": "top right",
+            "line": {"color": "#6f72af", "width": 2, "dash": "dot"},
+            "hovertemplate": f"{row.baseline_label}: {reason}<extra></extra>".replace("%", "%%")})
+    return traces
 
 
 def lines(frame: pd.DataFrame, by: str, title: str, unit: str,

@@ -197,7 +197,7 @@ def spc(role: str, indicator_id: str | None = None) -> pd.DataFrame:
 
 def _spc_without_hidden(frame: pd.DataFrame) -> pd.DataFrame:
     """Recompute the XmR chart of every series with a hidden month from its visible months."""
-    from metrics.spc import xmr  # numpy + pandas only: cheap to import
+    from metrics.spc import xmr_with_baselines  # numpy + pandas only: cheap to import
 
     frame = frame.copy()
     for col in ("point_label", "point_type", "variation", "assurance", "note"):
@@ -210,9 +210,11 @@ def _spc_without_hidden(frame: pd.DataFrame) -> pd.DataFrame:
                        else "neutral")
         target = (series["target"].dropna().iloc[0]
                   if "target" in series and series["target"].notna().any() else None)
-        result = xmr([None if h else v for v, h in zip(series["value"], series["hidden"],
-                                                        strict=True)],
-                     improvement=improvement, target=target)
+        kinds = (series["baseline_kind"].tolist() if "baseline_kind" in series
+                 else [None] * len(series))
+        result = xmr_with_baselines(
+            [None if h else v for v, h in zip(series["value"], series["hidden"], strict=True)],
+            kinds, improvement, target)
         points = result.points.set_index(rows)
         for col in ("mean", "lpl", "upl", "lower_2s", "upper_2s", "point_label", "point_type"):
             frame.loc[rows, col] = points[col].astype(object).where(points[col].notna(), None) \

@@ -23,7 +23,8 @@ EXTRACTS: tuple[str, ...] = ("children", "referrals", "assessments", "cin_plans"
                              "looked_after", "early_help", "neglect_tools", "two_year_olds",
                              "attendance")
 SEEDS: tuple[str, ...] = ("localities", "postcode_localities", "population", "agencies",
-                          "benchmarks", "targets", "strategies", "bank_holidays")
+                          "benchmarks", "targets", "strategies", "bank_holidays",
+                          "spc_baselines")
 
 # Column types -> DuckDB types of the typed src_/seed_ tables.
 DUCKDB_TYPES = {
@@ -106,6 +107,7 @@ class Contract:
     checks: tuple[dict, ...] = ()
     cross_file: tuple[dict, ...] = ()
     warnings: tuple[dict, ...] = ()
+    optional: bool = False  # a seeds file the partnership may leave out (an empty table)
     path: Path | None = field(default=None, compare=False)
 
     @property
@@ -175,6 +177,7 @@ def load_contract_file(path: Path) -> Contract:
         checks=tuple(data.get("checks") or ()),
         cross_file=tuple(data.get("cross_file") or ()),
         warnings=tuple(data.get("warnings") or ()),
+        optional=bool(data.get("optional", False)),
         path=path,
     )
     for col in contract.key:

@@ -42,7 +42,8 @@ def _rules(column) -> str:
 
 
 def _section(contract: Contract) -> list[str]:
-    lines = [f"## `{contract.name}`", "", contract.description, ""]
+    lines = [f"## `{contract.name}`", "", " ".join(contract.description.split())
+             + (" (Optional: may be left out.)" if contract.optional else ""), ""]
     if contract.key:
         lines += [f"Key: {', '.join(f'`{k}`' for k in contract.key)}.", ""]
     lines += ["| column | type | DuckDB type | rules |", "|---|---|---|---|"]

@@ -18,7 +18,8 @@ and icons agree with the tools NHS and council analysts already use:
 Where we differ, on purpose: NULL values are dropped before anything is
 computed (moving ranges join the neighbouring non-NULL values); a mean moving
 range of 0 (a constant series) gives no signals and no assurance icon, with a
-note, instead of NaN limits. One series at a time: no facets or rebasing.
+note, instead of NaN limits. One series at a time (no facets); ``fix_after_n_points``
+and ``rebase_at`` as in the package.
 
 ``build_spc_table`` runs this for every monthly indicator (locality and agency
 ``All``) on its SPC series — ``indicator_monthly``: a rolling indicator's in-month values,
@@ -83,7 +84,59 @@ SPC_TABLE_COLUMNS: list[tuple[str, str]] = [
     ("target", "DOUBLE"),
     ("series", "VARCHAR"),  # in_month | snapshot (indicator_monthly)
     ("suppressed", "BOOLEAN"),  # the month's value is hidden from restricted viewers
+    ("baseline_kind", "VARCHAR"),  # fix | rebase, on the month a baseline starts
+    ("baseline_label", "VARCHAR"),  # the words on the chart's vertical line
+    ("baseline_reason", "VARCHAR"),  # why: on hover and in the table
 ]
+
+BASELINE_POINTS = 12  # months before a fixed baseline charted at least (the package's minimum)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    kind: str  # "fix" or "rebase"
+    month: pd.Timestamp  # the first month judged against (fix) or rebuilt from (rebase)
+    label: str
+    reason: str | None
+
+
+def _table_columns(con, table: str) -> set[str]:
+    return {r[0] for r in con.execute(
+        "select column_name from duckdb_columns() where table_name = ? "
+        "and schema_name = current_schema() and database_name = current_database()",
+        [table]).fetchall()}
+
+
+def read_baselines(con) -> dict[str, list[Baseline]]:
+    """Each indicator's known changes: seeds/spc_baselines.csv (an id or * for all), and by
+    default a fix at the launch of the earliest strategy that tracks it."""
+    found: dict[str, list[Baseline]] = {}
+    catalogue = [r[0] for r in con.execute(
+        "select indicator_id from indicator_catalogue where lower(frequency) = 'monthly'"
+    ).fetchall()]
+    if {"indicator_id", "kind", "month"} <= _table_columns(con, "seed_spc_baselines"):
+        rows = con.execute("select indicator_id, lower(kind), month, label, reason "
+                           "from seed_spc_baselines order by month").fetchall()
+        for ident, kind, month, label, reason in rows:
+            for target in (catalogue if ident == "*" else [ident]):
+                found.setdefault(target, []).append(Baseline(
+                    kind, pd.Timestamp(month).to_period("M").to_timestamp("M"), label or kind,
+                    reason))
+    if {"indicator_id", "launch_date"} <= _table_columns(con, "seed_strategies"):
+        launches = con.execute(
+            "select indicator_id, arg_min(strategy, launch_date), min(launch_date) "
+            "from seed_strategies where launch_date is not null and indicator_id is not null "
+            "group by 1").fetchall()
+        for ident, strategy, launch in launches:
+            if any(b.kind == "fix" for b in found.get(ident, [])):
+                continue  # an explicit fixed baseline wins
+            found.setdefault(ident, []).append(Baseline(
+                "fix", pd.Timestamp(launch).to_period("M").to_timestamp("M"),
+                f"{strategy} strategy launch",
+                f"Limits worked out on the months before the {strategy} neglect strategy "
+                f"began ({pd.Timestamp(launch):%B %Y}); the months since are judged against "
+                "them."))
+    return {k: sorted(v, key=lambda b: b.month) for k, v in found.items()}
 
 
 @dataclass(frozen=True)
@@ -231,21 +284,24 @@ def xmr(
     improvement: str = "neutral",
     target: float | None = None,
     screen_outliers: bool = True,
+    fix_after_n_points: int | None | Sequence[int | None] = None,
+    rebase_at: Sequence[int] = (),
 ) -> SpcResult:
     """XmR chart of ``values`` (in time order) with Making Data Count signals and icons.
 
     ``improvement`` is ``increase`` (higher is better), ``decrease`` or ``neutral``.
     NULL / NaN values are skipped: their rows come back with no label.
+
+    As NHSRplotthedots: ``rebase_at`` (positions in ``values``) start new groups, each with
+    limits of its own and rules that do not run across a rebase; ``fix_after_n_points``
+    works the mean and limits of each group out from its first n rows only, and judges
+    the rows after them against those (fixed) limits (one n per group may be given).
     """
     if improvement not in IMPROVEMENTS:
         raise ValueError(f"improvement must be one of {IMPROVEMENTS}, not {improvement!r}")
     if target is not None and _is_missing(target):
         target = None
     raw = [None if _is_missing(v) else float(v) for v in values]
-    present = np.array([v is not None for v in raw], dtype=bool)
-    y = np.array([v for v in raw if v is not None], dtype=float)
-    n = len(y)
-
     points = pd.DataFrame(
         {"value": pd.array([np.nan if v is None else v for v in raw], dtype="float64")}
     )
@@ -256,27 +312,111 @@ def xmr(
     points["point_label"] = pd.Series([None] * len(raw), dtype=object)
     points["point_type"] = pd.Series([None] * len(raw), dtype=object)
 
+    cuts = sorted({int(i) for i in rebase_at if 0 < int(i) < len(raw)})
+    bounds = list(zip([0, *cuts], [*cuts, len(raw)], strict=True))
     notes: list[str] = []
-    trial = n < TRIAL_THRESHOLD
-    if n < 2:
-        if n == 1:
-            points.loc[present, "mean"] = y[0]
-        notes.append(
-            "No process limits: at least 2 values are needed." if n else "No values to chart."
-        )
-        return SpcResult(
-            points, None, None, trial, " ".join(notes), float(y[0]) if n else None, None, None
-        )
+    last: _Group | None = None
+    types: list[str] = []
+    trial = False
+    fixes = (list(fix_after_n_points) if isinstance(fix_after_n_points, (list, tuple))
+             else [fix_after_n_points] * len(bounds))
+    for (start, stop), fix in zip(bounds, fixes, strict=True):
+        group = _group(raw[start:stop], improvement, screen_outliers, fix)
+        rows = points.index[start:stop]
+        group.write(points, rows)
+        types += [t for t in group.types if t is not None]
+        trial = trial or group.trial
+        notes += [n for n in group.notes if n not in notes]
+        if group.n:
+            last = group
+    if last is None or last.n < 2:
+        n_values = 0 if last is None else last.n
+        if not notes:
+            notes.append("No process limits: at least 2 values are needed." if n_values
+                         else "No values to chart.")
+        mean = last.mean if last is not None else None
+        return SpcResult(points, None, None, trial, " ".join(notes), mean, None, None)
+    variation = variation_icon(types[-1], improvement) if types else None
+    assurance = None if last.degenerate else assurance_icon(target, last.lpl, last.upl,
+                                                            improvement)
+    return SpcResult(
+        points=points,
+        variation=variation,
+        assurance=assurance,
+        trial_limits=trial,
+        note=" ".join(notes) or None,
+        mean=last.mean,
+        lpl=last.lpl,
+        upl=last.upl,
+    )
 
-    mean = math.fsum(y) / n  # exactly rounded sum, as close to R's mean() as we can get
-    moving_range = np.abs(np.diff(y))
-    amr = float(moving_range.mean())
+
+@dataclass
+class _Group:
+    """One rebase group's limits and labels, over its non-NULL values."""
+
+    present: np.ndarray
+    n: int
+    mean: float | None = None
+    lpl: float | None = None
+    upl: float | None = None
+    lower_2s: float | None = None
+    upper_2s: float | None = None
+    moving_range: np.ndarray | None = None
+    side: np.ndarray | None = None
+    outside: np.ndarray | None = None
+    close: np.ndarray | None = None
+    labels: np.ndarray | None = None
+    types: list | None = None
+    degenerate: bool = False
+    trial: bool = False
+    notes: list | None = None
+
+    def write(self, points: pd.DataFrame, rows) -> None:
+        at = rows[self.present]
+        if self.n == 0:
+            return
+        if self.mean is not None:
+            points.loc[rows, "mean"] = self.mean  # NULL rows get the limits too, for drawing
+        if self.lpl is None:
+            return
+        for col, limit in (("lpl", self.lpl), ("upl", self.upl), ("lower_2s", self.lower_2s),
+                           ("upper_2s", self.upper_2s)):
+            points.loc[rows, col] = limit
+        points.loc[at, "moving_range"] = self.moving_range
+        points.loc[at, "relative_to_mean"] = self.side
+        points.loc[at, "outside_limits"] = self.outside
+        points.loc[at, "close_to_limits"] = self.close
+        points.loc[at, "point_label"] = np.array([str(x) for x in self.labels], dtype=object)
+        points.loc[at, "point_type"] = np.array(self.types, dtype=object)
+
+
+def _group(raw: list, improvement: str, screen_outliers: bool,
+           fix_after_n_points: int | None) -> _Group:
+    present = np.array([v is not None for v in raw], dtype=bool)
+    y = np.array([v for v in raw if v is not None], dtype=float)
+    n = len(y)
+    group = _Group(present=present, n=n, notes=[], types=[None] * n)
+    # the baseline: the group's first n rows (NULL rows count, as row_number() does in R)
+    in_baseline = np.arange(len(raw)) < (fix_after_n_points or len(raw))
+    base = np.array([v for v, b in zip(raw, in_baseline, strict=True)
+                     if v is not None and b], dtype=float)
+    group.trial = len(base) < TRIAL_THRESHOLD
+    if n == 0:
+        return group
+    if len(base) < 2:
+        group.mean = float(base[0]) if len(base) else None
+        group.notes.append("No process limits: at least 2 values are needed.")
+        return group
+
+    mean = math.fsum(base) / len(base)  # exactly rounded sum, as close to R's mean() as we can get
+    base_ranges = np.abs(np.diff(base))
+    amr = float(base_ranges.mean())
     constant = amr == 0
     if screen_outliers and not constant:
-        kept = moving_range[moving_range < SCREEN * amr]
+        kept = base_ranges[base_ranges < SCREEN * amr]
         amr = float(kept.mean())  # never empty: not every range can be ≥ 3.267 × their mean
     degenerate = bool(amr == 0)
-
     lpl, upl = mean - LIMIT * amr, mean + LIMIT * amr
     lower_2s, upper_2s = mean - LIMIT_CLOSE * amr, mean + LIMIT_CLOSE * amr
 
@@ -287,7 +427,7 @@ def xmr(
         outside = np.zeros(n, dtype=bool)
         close = np.zeros(n, dtype=bool)
         labels = np.full(n, "Common Cause", dtype=object)
-        notes.append(
+        group.notes.append(
             "Every value is the same, so there is no variation to chart."
             if constant
             else "The moving ranges are all zero once outliers are screened out, "
@@ -300,35 +440,18 @@ def xmr(
         labels = _labels(
             side, outside, trend, trend_direction, _two_in_three(close, side), _shift(side)
         )
-    if trial:
-        notes.append(
-            f"Trial limits: only {n} values (13 or more give stable limits); read signals with care."
+    if group.trial:
+        group.notes.append(
+            f"Trial limits: only {len(base)} values (13 or more give stable limits); "
+            "read signals with care."
         )
-
-    types = [point_type(str(label), improvement) for label in labels]
-    points.loc[present, "moving_range"] = np.concatenate([[np.nan], moving_range])
-    points.loc[present, "relative_to_mean"] = side
-    points.loc[present, "outside_limits"] = outside
-    points.loc[present, "close_to_limits"] = close
-    points.loc[present, "point_label"] = np.array([str(label) for label in labels], dtype=object)
-    points.loc[present, "point_type"] = np.array(types, dtype=object)
-    # the limits belong to the process, not to a point: NULL rows get them too, for drawing
-    limits = {"mean": mean, "lpl": lpl, "upl": upl, "lower_2s": lower_2s, "upper_2s": upper_2s}
-    for col, limit in limits.items():
-        points[col] = limit
-
-    variation = variation_icon(types[-1], improvement)
-    assurance = None if degenerate else assurance_icon(target, lpl, upl, improvement)
-    return SpcResult(
-        points=points,
-        variation=variation,
-        assurance=assurance,
-        trial_limits=trial,
-        note=" ".join(notes) or None,
-        mean=mean,
-        lpl=lpl,
-        upl=upl,
-    )
+    group.mean, group.lpl, group.upl = mean, lpl, upl
+    group.lower_2s, group.upper_2s = lower_2s, upper_2s
+    group.moving_range = np.concatenate([[np.nan], np.abs(np.diff(y))])
+    group.side, group.outside, group.close, group.labels = side, outside, close, labels
+    group.types = [point_type(str(label), improvement) for label in labels]
+    group.degenerate = degenerate
+    return group
 
 
 # --- the published table ------------------------------------------------------
@@ -340,7 +463,7 @@ def xmr(
 SPC_MONTHS = 36
 
 
-def _series_query(con, months: int = SPC_MONTHS) -> str:
+def _series_query(con) -> str:
     has_targets = con.execute(
         "select count(*) from information_schema.tables where table_name = 'seed_targets'"
     ).fetchall()[0][0]
@@ -370,21 +493,57 @@ def _series_query(con, months: int = SPC_MONTHS) -> str:
             from indicator_monthly as m
             inner join catalogue as c using (indicator_id)
             left join targets as t using (indicator_id)
-            qualify row_number() over (
-                partition by m.indicator_id order by m.period_end desc
-            ) <= {months}
         )
 
         select * from final order by indicator_id, period_end
     """
 
 
-def _chart_rows(indicator_id: str, series: pd.DataFrame) -> pd.DataFrame:
+def xmr_with_baselines(values: Sequence[float | None], kinds: Sequence[str | None],
+                       improvement: str, target: float | None = None) -> SpcResult:
+    """``xmr`` with the baselines marked on the rows where they start (``kinds[i]`` holds
+    "fix" and/or "rebase"): a rebase starts a new group; a fix holds the limits of its group
+    from that row on. The published chart and a viewer's recomputation (suppressed months
+    left out) use this one reading."""
+    marks = [str(k or "") for k in kinds]
+    rebase_at = [i for i, k in enumerate(marks) if "rebase" in k and i > 0]
+    group_starts = [0, *rebase_at]
+    fixes: list[int | None] = [None] * len(group_starts)
+    for i, k in enumerate(marks):
+        if "fix" in k:
+            g = max(j for j, start in enumerate(group_starts) if start <= i)
+            fixes[g] = i - group_starts[g] if i > group_starts[g] else None
+    return xmr(values, improvement=improvement, target=target, fix_after_n_points=fixes,
+               rebase_at=rebase_at)
+
+
+def _window(series: pd.DataFrame, baselines: list[Baseline], months: int) -> pd.DataFrame:
+    """The latest ``months`` points, reaching further back when a fixed baseline needs its
+    12 months before the fix (limits must be worked out on months the chart shows)."""
+    start = len(series) - months
+    for b in baselines:
+        if b.kind == "fix":
+            before = int((series["period_end"] < b.month).sum())
+            start = min(start, before - BASELINE_POINTS)
+    return series.iloc[max(start, 0):].reset_index(drop=True)
+
+
+def _chart_rows(indicator_id: str, series: pd.DataFrame, baselines: list[Baseline],
+                months: int) -> pd.DataFrame:
+    series = _window(series.reset_index(drop=True), baselines, months)
     polarity = series["polarity"].iloc[0]
     improvement = POLARITY_TO_IMPROVEMENT.get(str(polarity).lower(), "neutral")
     target = series["target"].iloc[0]
     target = None if pd.isna(target) else float(target)
-    result = xmr(series["value"].tolist(), improvement=improvement, target=target)
+    ends = pd.to_datetime(series["period_end"])
+    position = {b: int((ends < b.month).sum()) for b in baselines}
+    # a change before the charted months or after the last one changes nothing drawn
+    shown = [b for b in baselines if 0 < position[b] < len(series)]
+    kinds: list[str | None] = [None] * len(series)
+    for b in shown:
+        at = position[b]
+        kinds[at] = b.kind if not kinds[at] else f"{kinds[at]}; {b.kind}"
+    result = xmr_with_baselines(series["value"].tolist(), kinds, improvement, target)
     rows = result.points[
         ["value", "mean", "lpl", "upl", "lower_2s", "upper_2s", "point_label", "point_type"]
     ].copy()
@@ -398,6 +557,14 @@ def _chart_rows(indicator_id: str, series: pd.DataFrame) -> pd.DataFrame:
     rows["target"] = target
     rows["series"] = series["series"].to_numpy()
     rows["suppressed"] = series["suppressed"].to_numpy()
+    for col in ("baseline_kind", "baseline_label", "baseline_reason"):
+        rows[col] = None
+    for b in shown:
+        at = position[b]
+        for col, text in (("baseline_kind", b.kind), ("baseline_label", b.label),
+                          ("baseline_reason", b.reason)):
+            before = rows.at[at, col]
+            rows.at[at, col] = text if not before else f"{before}; {text}"
     return rows
 
 
@@ -409,9 +576,10 @@ def build_spc_table(con, months: int = SPC_MONTHS) -> None:
     context -> improvement increase / decrease / neutral; ``frequency`` monthly) and
     ``seed_targets``. Termly indicators have too few points for XmR and are left out.
     """
-    series = con.sql(_series_query(con, months)).df()
+    series = con.sql(_series_query(con)).df()
+    baselines = read_baselines(con)
     charts = [
-        _chart_rows(indicator_id, group.reset_index(drop=True))
+        _chart_rows(indicator_id, group, baselines.get(indicator_id, []), months)
         for indicator_id, group in series.groupby("indicator_id", sort=True)
     ]
     columns = ", ".join(

@@ -51,7 +51,8 @@ SEED_COLUMNS = {
     "bank_holidays": ["date", "name"],
     "benchmarks": ["indicator_id", "geography", "period_label", "value", "source"],
     "targets": ["indicator_id", "target", "tolerance"],
-    "strategies": ["strategy", "success_measure", "indicator_id"],
+    "strategies": ["strategy", "success_measure", "indicator_id", "launch_date"],
+    "spc_baselines": ["indicator_id", "kind", "month", "label", "reason"],
 }
 RULES = {"required", "bad_date", "future_date", "unknown_code", "bad_yes_no", "bad_integer",
          "bad_format", "out_of_range", "bad_combination", "end_before_start", "duplicate",

@@ -103,15 +103,26 @@ with main:
                          f"{'each month' if series_kind == 'in_month' else 'month ends'}, XmR",
                          unit, target, bench)
         signals = series[series["point_type"].fillna("common_cause") != "common_cause"]
-        table = ui.disclosed_table(series.assign(numerator=None, denominator=None), unit, {
-            "period_end": "Month", "value": "Value", "mean": "Mean (centre line)",
-            "lpl": "Lower process limit", "upl": "Upper process limit",
-            "point_label": "Rule", "point_type": "Signal"})
+        columns = {"period_end": "Month", "value": "Value", "mean": "Mean (centre line)",
+                   "lpl": "Lower process limit", "upl": "Upper process limit",
+                   "point_label": "Rule", "point_type": "Signal"}
+        if "baseline_label" in series.columns:
+            columns |= {"baseline_label": "Baseline", "baseline_reason": "Why"}
+        table = ui.disclosed_table(series.assign(numerator=None, denominator=None), unit,
+                                   columns)
         for col in ("Mean (centre line)", "Lower process limit", "Upper process limit"):
             table[col] = table[col].map(lambda v: fmt.plain(v, unit))
         table["Rule"] = table["Rule"].map(scorecard.rule_text)
         table["Signal"] = table["Signal"].fillna("").str.replace("_", " ")
+        for col in ("Baseline", "Why"):
+            if col in table.columns:
+                table[col] = table[col].fillna("")
         ui.chart_with_table(fig, table, f"{indicator}-xmr.csv", "xmr")
+        if "baseline_label" in series.columns and series["baseline_label"].notna().any():
+            # seed text: shown as text, never as Markdown
+            st.text("\n".join(
+                f"{fmt.month(r.period_end)}: {r.baseline_label} — {r.baseline_reason or ''}"
+                for r in series[series["baseline_label"].notna()].itertuples()))
         icons = series.dropna(subset=["variation"]).tail(1)
         if not icons.empty:
             last = icons.iloc[-1]

@@ -290,6 +290,8 @@ def _start_seeds(run: _Run, seeds_dir: Path) -> list:
         path = seeds_dir / f"{name}.csv"
         label = f"seeds/{name}.csv"
         if not path.is_file():
+            if contract.optional:
+                continue  # its seed_ table stays empty
             raise RunFailed(f"{label}: file missing from {seeds_dir}")
         try:
             raw = read_file(con, path, contract, f"raw_seed_{name}", run.workdir)

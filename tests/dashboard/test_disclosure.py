@@ -177,9 +177,14 @@ def test_spc_mean_cannot_reveal_a_hidden_month(use_db, poisoned_db_path):
     use_db(poisoned_db_path, "viewer")
     spc = data.spc("viewer", "cin_to_cp_neglect")
     visible = spc.loc[~spc["hidden"], "value"]
-    assert spc["mean"].iloc[0] == pytest.approx(visible.mean())
     assert spc["upl"].max() < 1000 and "without the suppressed" in spc["note"].iloc[0]
     analyst = data.spc("analyst", "cin_to_cp_neglect")
-    assert analyst["mean"].iloc[0] > 1000  # the published limits include the sentinel
+    assert analyst["value"].max() > 1000  # the analyst sees the (sentinel) hidden month
+    # the viewer's chart keeps the published baselines (the strategy launch fixes the limits)
+    assert analyst["baseline_label"].notna().any()
+    assert spc["baseline_label"].tolist() == analyst["baseline_label"].tolist()
+    launch = analyst.index[analyst["baseline_kind"].fillna("").str.contains("fix")][0]
+    base = visible.loc[visible.index < launch]
+    assert spc["mean"].iloc[-1] == pytest.approx(base.mean())  # fixed on the months before
     other = data.spc("viewer", "rereferral")  # nothing hidden: published limits as they are
     assert other["mean"].equals(data.spc("analyst", "rereferral")["mean"])
