@@ -247,3 +247,43 @@ def small_multiples(frame: pd.DataFrame, panel: str, by: str, units: dict[str, s
 def _unit_range(lo: float, hi: float) -> list[float]:
     """A subplot domain inside [0, 1] (float noise can fall just outside)."""
     return [round(min(max(lo, 0.0), 1.0), 6), round(min(max(hi, 0.0), 1.0), 6)]
+
+
+FUNNEL_COLOURS = {"worse": "#d4351c", "better": "#00703c", "as expected": GREY}
+
+
+def funnel(points: pd.DataFrame, curves: pd.DataFrame, target: float, title: str,
+           unit: str) -> go.Figure:
+    """Funnel plot: each place's value against its denominator, the partnership's value and
+    the 95% / 99.8% limits (``curves``: denominator, lower_95, upper_95, lower_99.8, upper_99.8)."""
+    traces = []
+    for col, name, dash in (("upper_99.8", "99.8% limits", "solid"),
+                            ("lower_99.8", "99.8% limits", "solid"),
+                            ("upper_95", "95% limits", "dash"), ("lower_95", "95% limits", "dash")):
+        traces.append({"type": "scatter", "mode": "lines", "x": curves["denominator"],
+                       "y": curves[col], "name": name, "legendgroup": name,
+                       "showlegend": col.startswith("upper"), "hoverinfo": "skip",
+                       "line": {"color": INK if "99.8" in col else GREY, "width": 1.3,
+                                "dash": dash}})
+    if len(curves):
+        traces.append(_level(curves["denominator"], target,
+                             f"Partnership {fmt.number(target, unit)}", INK, "dot"))
+    verdict = points["verdict"].fillna("") if "verdict" in points else pd.Series("", points.index)
+    for word, symbol in (("worse", "square"), ("better", "diamond"), ("", "circle")):
+        hit = verdict.eq(word) if word else ~verdict.isin(["worse", "better"])
+        if not hit.any():
+            continue
+        part = points[hit]
+        traces.append({
+            "type": "scatter", "mode": "markers+text", "x": part["denominator"],
+            "y": _y(part), "text": part["name"], "textposition": "top center",
+            "name": {"worse": "Worse (outside 99.8%)", "better": "Better (outside 99.8%)",
+                     "": "Other places"}[word],
+            "customdata": part["verdict"],
+            "marker": {"size": 11, "symbol": symbol,
+                       "color": FUNNEL_COLOURS.get(word, PALETTE[0]),
+                       "line": {"color": INK, "width": 1}},
+            "hovertemplate": "%{text}: %{y:,.1f} of %{x:,.0f} (%{customdata})<extra></extra>"})
+    layout = _layout_dict(title, unit)
+    layout["xaxis"] = {**AXIS, "title": {"text": "denominator (size)"}}
+    return go.Figure(data=traces, layout=layout)

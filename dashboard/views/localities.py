@@ -6,18 +6,22 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, ui
+from dashboard import charts, data, scorecard, ui
 from dashboard import formatting as fmt
+from metrics.funnel import Funnel, judged, overdispersion
 
-SIMILAR = 0.05  # within 5% of the partnership's value reads "similar"
-FULL_SCALE = 0.3  # 30% better or worse is the strongest colour
+# a verdict's place on the colour scale: worse -1 ... better +1 (only 99.8% reaches the ends)
+SCORE = {"worse": -1.0, "possibly worse (outside 95% only)": -0.45, "as expected": 0.0,
+         "possibly better (outside 95% only)": 0.45, "better": 1.0}
 
 ui.require_db()
 role = ui.role()
 st.title("Localities")
-st.write("Each locality's latest figure beside the partnership's. Green means better than the "
-         "partnership, red worse (by each indicator's polarity); the words say the same. "
-         "Context indicators are not judged.")
+st.write("Each locality's latest figure against the partnership's, judged with funnel-plot "
+         "limits: a small locality varies more by chance than a large one, so a figure is "
+         "called **worse** or **better** only when it lies outside the 99.8% limits for its "
+         "size (red or green); outside 95% only is 'possibly' (light shade); inside, 'as "
+         "expected'. Counts are not compared; context indicators say higher or lower only.")
 months = data.periods("monthly") or data.periods()
 period = pd.Timestamp(st.selectbox("Month", months, format_func=fmt.month, key="loc_period"))
 ui.refreshed_note()
@@ -32,19 +36,27 @@ base = cells[cells["locality"] == "All"][["indicator_id", "value", "hidden"]].re
     columns={"value": "base", "hidden": "base_hidden"})
 m = (cells[cells["locality"].isin(places)]
      .merge(base, on="indicator_id", how="left")
-     .merge(cat[["indicator_id", "title", "unit", "polarity", "frequency"]], on="indicator_id"))
+     .merge(cat[["indicator_id", "title", "unit", "polarity", "frequency",
+                 *[c for c in ("period_kind", "window_lag_months") if c in cat.columns]]],
+            on="indicator_id"))
+adjust = st.checkbox("Allow for overdispersion (Spiegelhalter 2005)", key="loc_phi",
+                     help="Widens the limits when localities differ more than chance alone "
+                          "would make them (estimated from 10%-winsorised z-scores).")
 polarity = m["polarity"].str.lower()
 comparable = (~m["hidden"] & ~m["base_hidden"].fillna(True).astype(bool) & m["value"].notna()
-              & m["base"].notna() & (m["base"] != 0) & (m["unit"] != "count"))
-rel = ((m["value"] - m["base"]) / m["base"].abs()).where(comparable)
-signed = np.where(polarity == "higher", rel, -rel)
-judged = comparable & polarity.isin(["higher", "lower"])
-m["word"] = np.select(
-    [judged & (rel.abs() <= SIMILAR), judged & (signed > 0), judged & (signed < 0),
-     comparable & ~judged],
-    ["similar", "better", "worse", "context"], default="")
-m["score"] = np.where(judged, np.clip(signed / FULL_SCALE, -1, 1),
-                      np.where(comparable, 0.0, np.nan))
+              & m["base"].notna() & m["unit"].isin(["percent", "rate"])
+              & (m["denominator"].fillna(0) > 0))
+phis = {}
+if adjust:
+    for iid, part in m[comparable].groupby("indicator_id"):
+        phis[iid] = overdispersion(part["unit"].iloc[0], part["base"].iloc[0], part["value"],
+                                   part["denominator"])
+verdicts = [Funnel(u, b, max(phis.get(i, 1.0), 1.0)).verdict(v, d) if ok else ""
+            for i, u, b, v, d, ok in zip(m["indicator_id"], m["unit"], m["base"], m["value"],
+                                         m["denominator"], comparable, strict=True)]
+m["word"] = [judged(v, p) for v, p in zip(verdicts, polarity, strict=True)]
+m["score"] = [SCORE.get(w, 0.0) if ok else np.nan
+              for w, ok in zip(m["word"], comparable, strict=True)]
 m["shown"] = [fmt.plain(v, u, h) for v, u, h in zip(m["value"], m["unit"], m["hidden"],
                                                       strict=True)]
 m["label"] = (m["shown"] + " " + m["word"]).str.strip()
@@ -60,13 +72,64 @@ m = m.assign(order=m["title"].map({t: i for i, t in enumerate(order)}),
 m = m.sort_values(["order", "place"])
 table = pd.DataFrame({
     "Indicator": m["title"],
-    "Period": [fmt.period(d, f) for d, f in zip(m["period_end"], m["frequency"], strict=True)],
+    "Period": [scorecard.period_text(r, r["period_end"]) for _, r in m.iterrows()],
     "Locality": m["locality"], "Value": m["shown"],
     "Partnership": [fmt.plain(v, u, bool(h)) for v, u, h in
                     zip(m["base"], m["unit"], m["base_hidden"].fillna(False), strict=True)],
-    "Compared with the partnership": m["word"].replace("", "not compared"),
+    "Compared with the partnership": m["word"],
     "Unit": m["unit"].map(fmt.unit_label)})
 ui.chart_with_table(fig, table, f"localities-{period:%Y-%m}.csv", "localities",
                     caption="Counts are shown but not compared (localities differ in size); "
-                            "rates per 10,000 and percentages are. Grey: similar (within 5%), "
-                            "context, or not compared. c = confidential.")
+                            "rates per 10,000 (exact Poisson limits, the population as "
+                            "exposure) and percentages (exact binomial limits) are. Grey: as "
+                            "expected, context, or not compared. c = confidential, not compared.")
+
+st.header("Funnel plot", divider="gray")
+st.write("Each locality as a point: its figure against its size (the denominator). The "
+         "funnel narrows as size grows: the limits show how far from the partnership a place "
+         "of that size can be by chance alone.")
+funnel_ids = [i for i in cat["indicator_id"] if i in set(m.loc[comparable, "indicator_id"])]
+if not funnel_ids:
+    st.info("No rate or percentage has localities to compare for this month.")
+else:
+    titles = dict(zip(cat["indicator_id"], cat["title"], strict=True))
+    left, right = st.columns(2)
+    chosen = left.selectbox("Indicator", funnel_ids, format_func=lambda i: titles.get(i, i),
+                            key="loc_funnel")
+    ind = cat.set_index("indicator_id").loc[chosen]
+    units = ["Localities"] + (["Agencies"] if ind["breakdown"] == "locality_agency" else [])
+    compare = right.radio("Compare", units, horizontal=True, key="loc_funnel_by")
+    if compare == "Agencies":
+        names = data.agencies().set_index("agency_code")["agency_name"].to_dict()
+        pts = data.values(role, indicator_ids=[chosen], localities=["All"])
+        pts = pts[pts["period_end"] == m.loc[m["indicator_id"] == chosen, "period_end"].iloc[0]]
+        base_row = pts[pts["agency"] == "All"].iloc[0]
+        pts = pts[pts["agency"] != "All"].assign(
+            name=lambda f: f["agency"].map(lambda a: names.get(a, a)))
+    else:
+        pts = m[m["indicator_id"] == chosen].assign(name=lambda f: f["locality"])
+        base_row = cells[(cells["indicator_id"] == chosen) & (cells["locality"] == "All")].iloc[0]
+    # suppressed places are not plotted for restricted viewers (their size would show)
+    pts = pts[~pts["hidden"] & pts["value"].notna() & (pts["denominator"].fillna(0) > 0)]
+    unit, target = ind["unit"], float(base_row["value"])
+    phi = max(overdispersion(unit, target, pts["value"], pts["denominator"]), 1.0) if adjust \
+        else 1.0
+    funnel = Funnel(unit, target, phi)
+    pts = pts.assign(verdict=[judged(funnel.verdict(v, d), str(ind["polarity"]).lower())
+                              for v, d in zip(pts["value"], pts["denominator"], strict=True)])
+    top = float(pts["denominator"].max()) * 1.15 if not pts.empty else 100.0
+    sizes = np.unique(np.geomspace(1, max(top, 2), 120).round())
+    curves = pd.DataFrame([{"denominator": n, **funnel.limits(n)} for n in sizes])
+    fig = charts.funnel(pts, curves, target, f"{titles[chosen]}: {compare.lower()} against "
+                        f"the partnership, {scorecard.period_text(ind, base_row['period_end'])}",
+                        unit)
+    funnel_table = pd.DataFrame({
+        "Agency" if compare == "Agencies" else "Locality": pts["name"],
+        "Value": [fmt.plain(v, unit) for v in pts["value"]],
+        "Denominator": [fmt.count(d) for d in pts["denominator"]],
+        "Verdict": pts["verdict"]})
+    ui.chart_with_table(fig, funnel_table, f"funnel-{chosen}-{period:%Y-%m}.csv", "funnel",
+                        caption=f"Partnership {fmt.number(target, unit)}. Limits: 95% "
+                                "(dashed) and 99.8% (solid)"
+                                + (f", widened for overdispersion (phi {phi:.2f})"
+                                   if phi > 1 else "") + ".")

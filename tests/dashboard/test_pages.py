@@ -153,8 +153,10 @@ def test_localities_and_agency_widgets(app, use_db, fake_db_path):
     use_db(fake_db_path)
     at = open_page(app, "views/localities.py")
     compared = table(at, "Compared with the partnership")
-    assert set(compared["Compared with the partnership"]) <= {"better", "worse", "similar",
-                                                            "context", "not compared"}
+    assert set(compared["Compared with the partnership"]) <= {
+        "better", "worse", "as expected", "possibly better (outside 95% only)",
+        "possibly worse (outside 95% only)", "higher than expected", "lower than expected",
+        "higher (outside 95% only)", "lower (outside 95% only)", "not compared"}
     at.selectbox(key="loc_period").set_value(pd.Timestamp("2024-12-31")).run()
     assert not at.exception
     at = open_page(at, "views/agency.py")
@@ -215,3 +217,59 @@ def test_missing_database_is_a_plain_message(app, monkeypatch, tmp_path):
     at = app.run()
     assert not at.exception
     assert "does not exist" in at.error[0].value
+
+
+def _exact_limit(unit: str, target: float, n: float, prob: float) -> float:
+    """Spiegelhalter's interpolated exact limit, written here from the paper with scipy."""
+    from scipy import stats
+
+    scale = 100.0 if unit == "percent" else 10_000.0
+    dist = (stats.binom(int(round(n)), target / scale) if unit == "percent"
+            else stats.poisson(target / scale * n))
+    r = dist.ppf(prob)
+    upper, lower = dist.cdf(r), dist.cdf(r - 1)
+    return max(r - (upper - prob) / (upper - lower), 0.0) / n * scale
+
+
+def test_localities_red_only_outside_the_99_8_funnel_limit(app, use_db, fake_db_path):
+    use_db(fake_db_path)
+    at = open_page(app, "views/localities.py")
+    compared = table(at, "Compared with the partnership")
+    cat = data.catalogue().set_index("title")
+    values = data.values("viewer", agencies=["All"])
+    judged_rows = 0
+    for row in compared.itertuples():
+        word = row[compared.columns.get_loc("Compared with the partnership") + 1]
+        if word in ("not compared",):
+            continue
+        ind = cat.loc[row.Indicator]
+        cell = values[(values["indicator_id"] == ind["indicator_id"])
+                      & (values["locality"] == row.Locality)]
+        cell = cell[cell["period_end"] == cell["period_end"].max()].iloc[0]
+        base = values[(values["indicator_id"] == ind["indicator_id"])
+                      & (values["locality"] == "All")
+                      & (values["period_end"] == cell["period_end"])].iloc[0]["value"]
+        lo = _exact_limit(ind["unit"], base, cell["denominator"], 0.001)
+        hi = _exact_limit(ind["unit"], base, cell["denominator"], 0.999)
+        outside = cell["value"] > hi or cell["value"] < lo
+        if word in ("worse", "better"):
+            assert outside, (row.Indicator, row.Locality, cell["value"], lo, hi)
+        else:
+            assert not outside, (row.Indicator, row.Locality, cell["value"], lo, hi)
+        judged_rows += 1
+    assert judged_rows > 0
+
+
+def test_localities_funnel_plot_has_limits_and_no_suppressed_place(app, use_db, fake_db_path):
+    use_db(fake_db_path)
+    at = open_page(app, "views/localities.py")
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    funnel = charts[1]
+    names = {t.get("name") for t in funnel["data"]}
+    assert {"99.8% limits", "95% limits"} <= names
+    plotted = [x for t in funnel["data"] if t.get("mode") == "markers+text" for x in t["text"]]
+    chosen = at.selectbox(key="loc_funnel").value
+    shown = data.values("viewer", indicator_ids=[chosen], agencies=["All"])
+    latest = shown[shown["period_end"] == shown["period_end"].max()]
+    hidden = set(latest.loc[latest["hidden"], "locality"])
+    assert plotted and not hidden & set(plotted)
