@@ -39,6 +39,8 @@ def cmd_generate(args, settings: Settings) -> int:
         years=args.years,
         faults=args.faults,
         end_date=args.end_date,
+        steady=args.steady,
+        nfa_step=args.nfa_step,
     )
     print(summary)
     return 0

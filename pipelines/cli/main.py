@@ -18,6 +18,17 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
 
 
+def _step(text: str) -> tuple[dt.date, float]:
+    when, sep, points = text.partition(":")
+    try:
+        if not sep:
+            raise ValueError
+        return dt.date.fromisoformat(when), float(points)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not YYYY-MM-DD:POINTS (e.g. 2025-06-01:5)") from None
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -55,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="last day of the data (default: end of last month)")
     p.add_argument("--faults", action="store_true",
                    help="add realistic bad rows and bad files to test validation")
+    p.add_argument("--steady", action="store_true",
+                   help="no trends and no seasons: every month from the same rates (on such a "
+                        "partnership SPC signals are false alarms)")
+    p.add_argument("--nfa-step", type=_step, default=None, metavar="YYYY-MM-DD:POINTS",
+                   help="inject a step change: from that date referrals end in no further "
+                        "action POINTS percentage points more often (e.g. 2025-06-01:5)")
 
     p = sub.add_parser(
         "run",

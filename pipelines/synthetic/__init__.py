@@ -54,7 +54,8 @@ def _prepare(out: Path) -> None:
 
 
 def generate(out, seed: int = 1, children: int = 60_000, years: int = 5, faults: bool = False,
-             end_date: dt.date | None = None, progress=True) -> str:
+             end_date: dt.date | None = None, progress=True, steady: bool = False,
+             nfa_step: tuple[dt.date, float] | None = None) -> str:
     """Write the partnership into ``out``; returns a short summary. Progress goes to
     stderr (``progress=True``), to a given stream, or nowhere (``None``)."""
     from pipelines.synthetic import build, timeline
@@ -62,7 +63,7 @@ def generate(out, seed: int = 1, children: int = 60_000, years: int = 5, faults:
     _check_arguments(seed, children, years, end_date)
     out = Path(out)
     end = end_date or timeline.default_end_date()
-    window = timeline.Window.of(end, years)
+    window = timeline.Window.of(end, years, steady, nfa_step)
     started = time.perf_counter()
     stream = sys.stderr if progress is True else progress
 
@@ -75,7 +76,9 @@ def generate(out, seed: int = 1, children: int = 60_000, years: int = 5, faults:
     seconds = time.perf_counter() - started
     total = sum(written.values())
     lines = [f"wrote {total:,} extract rows for {children:,} children, "
-             f"{window.start} to {window.end}, seed {seed}{' with faults' if faults else ''}, "
+             f"{window.start} to {window.end}, seed {seed}{' with faults' if faults else ''}"
+             f"{', steady' if steady else ''}"
+             f"{f', NFA +{nfa_step[1]:g} points from {nfa_step[0]}' if nfa_step else ''}, "
              f"into {out} in {seconds:.1f}s"]
     lines += [f"  {name:<15} {rows:>10,}" for name, rows in written.items()]
     if faults:

@@ -238,7 +238,7 @@ def journeys(rng, persons: Persons, window: Window, holidays: np.ndarray, person
     primary_need = np.where(neglect | (rng.random(n) < 0.25), "N1", need_other)
 
     # -- referral NFA or assessment
-    nfa = (rng.random(n) < 0.075) & (not forced)
+    nfa = (rng.random(n) < 0.075 + window.nfa_extra(date)) & (not forced)
     closure = np.full(n, NA)
     reason = np.full(n, None, dtype=object)
     nfa_close = date + rng.integers(0, 3, n)

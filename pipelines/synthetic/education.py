@@ -48,7 +48,7 @@ def two_year_olds(rng, persons: Persons, window: Window, terms: list[Term]) -> T
     parts = []
     for term in terms:
         on_list = np.flatnonzero(persons.disadvantaged & (second < term.first) & (third >= term.first))
-        t = (term.first - window.first) / YEAR
+        t = float(window.elapsed_years(np.array([term.first]))[0])
         loc = persons.locality[on_list]
         p = np.clip(takeup[loc] + trend[loc] * t, 0.3, 0.95)
         parts.append((np.full(len(on_list), term.two_year_term, dtype=object), on_list,
@@ -82,7 +82,7 @@ def attendance(rng, persons: Persons, window: Window, terms: list[Term], episode
         base = SESSIONS[term.label]
         movers = rng.random(n) < 0.05
         possible = np.where(movers, rng.integers(10, base - 9, n), base - rng.integers(0, 3, n))
-        t = (term.first - window.first) / YEAR
+        t = float(window.elapsed_years(np.array([term.first]))[0])
         eh = open_in(episodes, len(persons), term.first, term.last)[pupils]
         rate = (persons.absence[pupils] * TERM_ABSENCE[term.label] * (1.0 - 0.02 * t)
                 * np.exp(rng.normal(0, 0.35, n)) * np.where(eh, EARLY_HELP_ABSENCE, 1.0))

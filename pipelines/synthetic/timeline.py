@@ -39,14 +39,28 @@ def default_end_date(today: dt.date | None = None) -> dt.date:
 class Window:
     start: dt.date
     end: dt.date
+    # steady: no trends and no seasons, every month drawn from the same rates (for checking
+    # that SPC signals mean something: on a steady partnership they are false alarms)
+    steady: bool = False
+    # an injected step change: from this date, referrals end in no further action this many
+    # percentage points more often (for checking that the charts find a real change)
+    nfa_step: tuple[dt.date, float] | None = None
 
     @classmethod
-    def of(cls, end: dt.date, years: int) -> Window:
-        return cls(years_before(end + dt.timedelta(days=1), years), end)
+    def of(cls, end: dt.date, years: int, steady: bool = False,
+           nfa_step: tuple[dt.date, float] | None = None) -> Window:
+        return cls(years_before(end + dt.timedelta(days=1), years), end, steady, nfa_step)
 
     def earlier(self, years: int) -> Window:
         """The same end, starting ``years`` earlier (for a burn-in before the data begins)."""
-        return Window(years_before(self.start, years), self.end)
+        return Window(years_before(self.start, years), self.end, self.steady, self.nfa_step)
+
+    def nfa_extra(self, days: np.ndarray) -> np.ndarray:
+        """The injected step in the NFA probability for events on ``days`` (0 without one)."""
+        if self.nfa_step is None:
+            return np.zeros(len(days))
+        since, points = self.nfa_step
+        return np.where(np.asarray(days) >= day(since), points / 100.0, 0.0)
 
     @property
     def first(self) -> int:
@@ -65,7 +79,9 @@ class Window:
         return range(self.start.year, self.end.year + 1)
 
     def elapsed_years(self, days: np.ndarray) -> np.ndarray:
-        """Years since the window's start (the clock that trends run on)."""
+        """Years since the window's start (the clock that trends run on; stopped when steady)."""
+        if self.steady:
+            return np.zeros(np.shape(days))
         return (np.asarray(days) - self.first) / YEAR
 
     def daily_weights(self, weekend: float = 0.25) -> np.ndarray:
@@ -73,7 +89,8 @@ class Window:
         d = self.days.astype("datetime64[D]")
         months = d.astype("datetime64[M]").astype(np.int64) % 12
         weekday = (self.days + 3) % 7  # 1970-01-01 was a Thursday: Monday = 0
-        return MONTH_SEASON[months] * np.where(weekday >= 5, weekend, 1.0)
+        season = np.ones(len(months)) if self.steady else MONTH_SEASON[months]
+        return season * np.where(weekday >= 5, weekend, 1.0)
 
 
 def add_years(days: np.ndarray, years: int) -> np.ndarray:
