@@ -129,3 +129,42 @@ def as_img(svg_text: str, label: str) -> str:
         return svg_text
     encoded = base64.b64encode(svg_text.encode("utf-8")).decode("ascii")
     return f'<img src="data:image/svg+xml;base64,{encoded}" alt="{escape(label)}">'
+
+
+# Making Data Count icons, drawn after NHS England's: a circle, coloured by the kind of
+# variation (grey common cause, blue improvement, orange concern, purple neither) with H or
+# L for a high or low special cause; the assurance icon a circle with P (pass), F (fail) or
+# ? (hit and miss). Each carries its words as a <title> and as the <img> alt text.
+MDC_COLOURS = {"common": "#a6a6a6", "improvement": "#00b0f0", "concern": "#e46c0a",
+               "neutral": "#490092", "consistent_pass": "#00b0f0",
+               "consistent_fail": "#e46c0a", "inconsistent": "#a6a6a6"}
+
+
+def mdc_icon(kind: str, letter: str, words: str, size: int = 30) -> str:
+    colour = MDC_COLOURS.get(kind, GREY)
+    text_colour = "#ffffff" if kind in ("neutral", "concern", "consistent_fail") else INK
+    r = size / 2
+    svg_text = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
+                f'viewBox="0 0 {size} {size}" role="img" aria-label="{escape(words)}">'
+                f'<title>{escape(words)}</title>'
+                f'<circle cx="{r}" cy="{r}" r="{r - 1.5}" fill="{colour}" stroke="{INK}" '
+                f'stroke-width="1"/>'
+                f'<text x="{r}" y="{r + 5}" text-anchor="middle" font-size="{size * 0.45:.0f}" '
+                f'font-family="Arial, sans-serif" font-weight="bold" fill="{text_colour}">'
+                f'{escape(letter)}</text></svg>')
+    return as_img(svg_text, words)
+
+
+def variation_icon(icon: str | None, words: str) -> str:
+    if not icon:
+        return ""
+    kind = icon.split("_")[0] if icon != "common_cause" else "common"
+    letter = "" if kind == "common" else ("H" if icon.endswith("high") else "L")
+    return mdc_icon(kind, letter, words)
+
+
+def assurance_icon(icon: str | None, words: str) -> str:
+    if not icon:
+        return ""
+    letter = {"consistent_pass": "P", "consistent_fail": "F", "inconsistent": "?"}.get(icon, "")
+    return mdc_icon(icon, letter, words)

@@ -59,7 +59,7 @@ m["score"] = [SCORE.get(w, 0.0) if ok else np.nan
               for w, ok in zip(m["word"], comparable, strict=True)]
 m["shown"] = [fmt.plain(v, u, h) for v, u, h in zip(m["value"], m["unit"], m["hidden"],
                                                       strict=True)]
-m["label"] = (m["shown"] + " " + m["word"]).str.strip()
+m["label"] = (m["shown"] + " " + m["word"].replace("not compared", "")).str.strip()
 
 order = list(cat["title"])
 scores = m.pivot(index="title", columns="locality", values="score").reindex(
