@@ -89,7 +89,7 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> list[dict]:
         for key, allowed in checks.items():
             if entry.get(key) not in allowed:
                 raise ValueError(f"catalogue {ident}: {key} must be one of {sorted(allowed)}")
-        for key in ("title", "definition", "numerator", "strategies"):
+        for key in ("title", "definition", "numerator"):
             if not entry.get(key):
                 raise ValueError(f"catalogue {ident}: {key} is missing")
         if entry["frequency"] == "termly" and not entry.get("term_source"):
@@ -225,7 +225,7 @@ def _create_inputs(con, catalogue: list[dict], as_at: date | None, settings: Set
         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null)",
         [[e["id"], e["title"], e["unit"], e["polarity"], e["breakdown"], e["frequency"],
           e.get("term_source"), " ".join(e["definition"].split()), e["numerator"],
-          e.get("denominator"), "; ".join(e["strategies"]), e["sort_order"],
+          e.get("denominator"), None, e["sort_order"],
           *_periods_of(e, rolling), _look_back(e, settings)]
          for e in catalogue])
 
@@ -271,6 +271,11 @@ def build_metrics(con, *, as_at: date | None = None, settings: Settings | None =
                 print(f"  {name:<40} {time.perf_counter() - step:6.2f} s", file=progress)
     finally:
         con.execute(f"set enable_progress_bar = {'true' if bar else 'false'}")
+    # which strategies track each indicator: seeds/strategies.csv is the one statement of it
+    con.execute("update indicator_catalogue as c set strategies = s.names from ("
+                "select indicator_id, string_agg(distinct strategy, '; ' order by strategy) "
+                "as names from seed_strategies where indicator_id is not null group by 1) as s "
+                "where s.indicator_id = c.indicator_id")
     # the first month each indicator publishes (later than the others' where it looks back)
     con.execute("update indicator_catalogue as c set first_period = f.first_period from ("
                 "select indicator_id, min(period_end) as first_period from indicator_values "

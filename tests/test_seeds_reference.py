@@ -18,7 +18,7 @@ from data_contracts.schema import SEED_TABLES
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
-# spec/indicators.md, "Catalogue"
+# spec/indicators.md, "Catalogue" and "Further measures the strategies name"
 INDICATOR_IDS = {
     "cp_neglect_rate", "cp_neglect_share", "cp_rate", "cp_neglect_starts", "cp_repeat",
     "cp_repeat_neglect", "cp_repeat_2y", "rereferral", "rereferral_neglect", "referrals_neglect",
@@ -26,12 +26,18 @@ INDICATOR_IDS = {
     "eh_neglect_starts", "eh_assessments", "eh_neglect_outcomes_met", "eh_step_up", "step_downs",
     "step_down_sustained", "two_year_takeup", "persistent_absence_eh", "neglect_tools_completed",
     "neglect_tools_improved",
+    # "Further measures the strategies name"
+    "cla_rate", "cla_neglect_rate", "cp_long", "referral_nfa_neglect",
+    "rereferral_after_assessment", "attendance_eh", "persistent_absence_cin_cp",
+    "tool_before_neglect_referral",
 }  # fmt: skip
 PERCENT_INDICATORS = {
     "cp_neglect_share", "cp_repeat", "cp_repeat_neglect", "cp_repeat_2y", "rereferral",
     "rereferral_neglect", "referral_nfa", "assessment_timeliness", "cin_to_cp_neglect",
     "eh_neglect_outcomes_met", "eh_step_up", "step_down_sustained", "two_year_takeup",
-    "persistent_absence_eh", "neglect_tools_improved",
+    "persistent_absence_eh", "neglect_tools_improved", "cp_long", "referral_nfa_neglect",
+    "rereferral_after_assessment", "attendance_eh", "persistent_absence_cin_cp",
+    "tool_before_neglect_referral",
 }  # fmt: skip
 CONTEXT_INDICATORS = {"cp_rate"}  # polarity "context": no better or worse, so no RAG
 
@@ -106,7 +112,7 @@ def test_seed_loads_into_its_typed_table(seed):
 
 
 @pytest.mark.parametrize("seed", ["benchmarks", "targets", "strategies"])
-def test_every_indicator_id_is_one_of_the_24(seed):
+def test_every_indicator_id_is_one_of_the_specs(seed):
     _, rows = read(f"{seed}.csv")
     ids = {r["indicator_id"] for r in rows if r["indicator_id"]}
     assert ids <= INDICATOR_IDS, ids - INDICATOR_IDS
@@ -234,3 +240,16 @@ def test_a_measure_has_one_text_and_no_duplicate_rows():
             r["indicator_id"] for r in rows if (r["strategy"], measure_of(r)) == (strategy, measure)
         }
         assert "" not in ids or ids == {""}
+
+
+def test_every_indicator_id_in_the_strategies_exists_and_each_strategy_has_one_launch():
+    from metrics.runner import load_catalogue
+
+    ids = {e["id"] for e in load_catalogue()}
+    _, rows = read("strategies.csv")
+    for r in rows:
+        assert not r["indicator_id"] or r["indicator_id"] in ids, r
+    launches: dict[str, set[str]] = {}
+    for r in rows:
+        launches.setdefault(r["strategy"], set()).add(r["launch_date"])
+    assert all(len(dates) == 1 and "" not in dates for dates in launches.values()), launches

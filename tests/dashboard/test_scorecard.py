@@ -83,7 +83,9 @@ def test_scorecard_rows_for_a_strategy(use_db, fake_db_path):
     measures = pd.read_csv(scorecard.data.__file__.replace("dashboard/data.py",
                                                             "seeds/strategies.csv"))
     wanted = set(measures.loc[measures["strategy"] == "Wolverhampton", "indicator_id"])
-    assert set(card["indicator_id"]) == wanted
+    # the fake database publishes the first 24 indicators only
+    assert set(card["indicator_id"]) == wanted & set(scorecard.data.catalogue()["indicator_id"])
+    assert len(card) >= 5
     row = card.set_index("indicator_id").loc["cp_neglect_rate"]
     assert row["value_text"].endswith("per 10,000")
     assert " of " in row["based_on"] and row["rag"] in {"Green", "Amber", "Red"}
