@@ -12,8 +12,9 @@ ui.require_db()
 st.title("About this dashboard")
 st.write("This dashboard shows how a Local Safeguarding Children Partnership is doing against "
          "its neglect strategy. Agencies send extracts of their records; a pipeline checks "
-         "them against data contracts, pseudonymises child identifiers, works out 24 "
-         "indicators by locality, agency and month, and publishes them here.")
+         f"them against data contracts, pseudonymises child identifiers, works out "
+         f"{len(data.catalogue())} indicators by locality, agency and month, and publishes "
+         "them here.")
 ui.refreshed_note()
 
 st.header("Definitions", divider="gray")
@@ -23,6 +24,11 @@ definitions = pd.DataFrame({
     "Measured as": cat["unit"].map(fmt.unit_label),
     "Better when": cat["polarity"].str.lower().map(scorecard.POLARITY_WORDS),
     "Frequency": cat["frequency"], "Definition": cat["definition"].fillna(""),
+    "Figure covers": cat.get("period_kind", pd.Series("", index=cat.index)).map(
+        {"rolling_12_months": "the 12 months to the month end", "month_end": "the month end",
+         "term": "the school term"}).fillna(""),
+    "First published month": pd.to_datetime(cat.get("first_period")).map(
+        lambda d: "" if pd.isna(d) else f"{d:%B %Y}") if "first_period" in cat else "",
     "Strategies": cat["strategies"].fillna("")})
 st.dataframe(definitions, hide_index=True, key="table_definitions")
 ui.download_csv(definitions, "definitions.csv", "definitions")
@@ -38,13 +44,31 @@ bench_table = pd.DataFrame({"Indicator": bench["title"].fillna(bench["indicator_
 st.dataframe(bench_table, hide_index=True, key="table_benchmarks")
 ui.download_csv(bench_table, "benchmarks.csv", "benchmarks")
 
-st.header("Statistical process control", divider="gray")
+st.header("Statistical process control: how to read the charts and icons", divider="gray",
+          anchor="how-to-read-spc")
 st.write("Monthly series are shown as XmR charts following NHS England's Making Data Count "
-         "guidance: the mean and process limits (mean ± 2.66 × the average moving range) "
-         "describe the usual variation. A signal is a point outside the limits, 7 points in a "
-         "row on one side of the mean, 7 points in a row rising or falling, or 2 of 3 points "
-         "close to a limit on the same side. Each signal is called an improvement or a "
-         "concern according to whether higher or lower is better for the indicator.")
+         "guidance: the mean (centre line, CL) and process limits (upper UCL and lower LCL: "
+         "mean ± 2.66 × the average moving range) describe the usual variation. A signal is a "
+         "point outside the limits, 7 points in a row on one side of the mean (a shift), 7 "
+         "points in a row rising or falling (a trend), or 2 of 3 points close to a limit on the "
+         "same side. Each signal is called an improvement or a concern according to whether "
+         "higher or lower is better for the indicator.")
+st.markdown("""
+- **Which series.** A rolling 12-month figure is never charted for signals: neighbouring
+  values share 11 of 12 months, so every change would look like one. The chart uses each
+  month's own figure (re-referrals among the referrals made in that month, and so on); a
+  month-end count (children on a plan) is charted as it is, and its runs are more common.
+- **Baselines.** Limits are worked out on the months before each strategy's launch and held
+  after it, so a change since the launch shows; a known change (a new front door) starts new
+  limits. Both are marked on the chart with their reason.
+- **Variation icon** (a circle: grey common cause; blue improvement, orange concern, purple
+  neither; H high or L low): what the latest month shows.
+- **Assurance icon** (P, F or ?): whether the target will be met — consistently (the target
+  lies outside the limits on the good side), consistently missed (on the bad side), or hit and
+  miss (the target is inside the limits). No target, no assurance icon.
+- **Localities** are compared with funnel plots: a small locality varies more by chance, so a
+  figure is called better or worse only when it lies outside the 99.8% limits for its size.
+""")
 
 st.header("Disclosure control", divider="gray")
 threshold = data.meta().get("suppression_threshold", "5")

@@ -37,8 +37,9 @@ st.html(boardpack.scorecard_html(
     card, caption=f"{strategy}: partnership figures for {fmt.month(period)}"))
 st.caption("Direction of travel compares with the same month a year earlier; better or worse "
            "follows each indicator's polarity. RAG: green at or better than target, amber within "
-           "tolerance, red beyond; indicators without a target have no RAG. SPC variation uses "
-           "the NHS England Making Data Count rules. c = confidential (small numbers), "
+           "tolerance, red beyond; indicators without a target have no RAG. SPC variation and "
+           "assurance use the NHS England Making Data Count rules on each month's own figure "
+           "([how to read them](about#how-to-read-spc)). c = confidential (small numbers), "
            "x = not available, z = not applicable.")
 
 table = scorecard.board_table(card)
