@@ -110,7 +110,9 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(_guard_formula)
-    return out.to_csv(index=False).encode("utf-8")
+    # UTF-8 with a byte-order mark: Excel then reads names such as "Dudley & Sandwell" or
+    # "Pénélope" as they are; numbers stay unquoted
+    return out.to_csv(index=False).encode("utf-8-sig")
 
 
 def _guard_formula(v):

@@ -72,7 +72,9 @@ def test_period_words():
 
 def test_csv_guards_formulas_and_keeps_numbers():
     out = fmt.csv_bytes(pd.DataFrame({"a": ["=HYPERLINK(1)", "-3.5", "c"], "b": [1, 2, 3]}))
-    lines = out.decode().splitlines()
+    assert out.startswith(b"\xef\xbb\xbf")  # a byte-order mark, so Excel reads UTF-8
+    lines = out.decode("utf-8-sig").splitlines()
+    assert lines[0] == "a,b"
     assert lines[1].startswith("'=HYPERLINK")
     assert lines[2] == "-3.5,2" and lines[3] == "c,3"
 

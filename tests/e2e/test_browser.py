@@ -37,7 +37,11 @@ def test_download_the_figures_csv(page, viewer_server):
         page.get_by_role("button", name="Download the figures (CSV)").click()
     download = info.value
     assert download.suggested_filename == "rereferral-by-locality.csv"
-    rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8").read())))
+    raw = open(download.path(), "rb").read()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, as Excel wants
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    # numbers unquoted: a numeric cell is bare digits in the file
+    assert '"' not in raw.decode("utf-8-sig").splitlines()[1]
     assert rows and set(rows[0]) == {"Period end", "Locality", "Numerator", "Denominator",
                                      "Value"}
     assert {r["Locality"] for r in rows} >= {"All", "North", "Unknown"}
