@@ -12,7 +12,7 @@ from html import escape
 
 import pandas as pd
 
-from dashboard import data, scorecard, svg
+from dashboard import data, freshness, scorecard, svg
 from dashboard import formatting as fmt
 
 RAG_STYLE = {"Green": "lscp-rag-green", "Amber": "lscp-rag-amber", "Red": "lscp-rag-red"}
@@ -182,6 +182,9 @@ def build(role: str, strategy: str | None, period: pd.Timestamp) -> str:
             f"{(' — ' + escape(row['benchmark_source'])) if row['benchmark_source'] else ''}</dd>"
             f"<dt>Target</dt><dd>{escape(row['target_text'])}</dd></dl></section>")
     made = datetime.now(UTC).strftime("%d %B %Y %H:%M UTC")
+    late = freshness.out_of_date()
+    late_note = ("<p><strong>Not all figures are current:</strong> "
+                 + escape("; ".join(f.sentence() for f in late)) + ".</p>") if late else ""
     role_note = ("Figures based on 1 to 5 children or records are shown as c (confidential)."
                  if not data.unsuppressed(role) else
                  "UNSUPPRESSED figures for analysts: do not share outside the partnership.")
@@ -195,6 +198,7 @@ def build(role: str, strategy: str | None, period: pd.Timestamp) -> str:
 <p>Data as at {escape(fmt.day(info.get('as_at')))}; refreshed {escape(info.get('built_at', 'x'))};
 pack made {made}. The latest months may be revised when later records arrive.
 {escape(role_note)} Symbols: c confidential, x not available, z not applicable.</p>
+{late_note}
 {scorecard_html(card, link=False, caption="Scorecard: partnership figures")}
 {''.join(sections)}
 </body></html>"""

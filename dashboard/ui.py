@@ -59,6 +59,16 @@ def failed_run_banner(small: bool = False) -> None:
             icon=":material/error:")
 
 
+def stale_extract_banner() -> None:
+    """Name the extracts whose figures are not current (failed or late deliveries)."""
+    from dashboard import freshness
+
+    late = freshness.out_of_date()
+    if late:
+        st.warning("**Some figures are not current.** " + "; ".join(
+            f.sentence() for f in late) + ". See **Data quality**.", icon=":material/schedule:")
+
+
 def role_note() -> None:
     if data.unsuppressed(role()):
         st.sidebar.warning("**Analyst view**: unsuppressed figures. Do not share outside the "

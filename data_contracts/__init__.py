@@ -108,6 +108,7 @@ class Contract:
     cross_file: tuple[dict, ...] = ()
     warnings: tuple[dict, ...] = ()
     optional: bool = False  # a seeds file the partnership may leave out (an empty table)
+    expected_every_days: int | None = None  # an extract's delivery rhythm (monthly 35, termly 130)
     path: Path | None = field(default=None, compare=False)
 
     @property
@@ -178,6 +179,7 @@ def load_contract_file(path: Path) -> Contract:
         cross_file=tuple(data.get("cross_file") or ()),
         warnings=tuple(data.get("warnings") or ()),
         optional=bool(data.get("optional", False)),
+        expected_every_days=data.get("expected_every_days"),
         path=path,
     )
     for col in contract.key:

@@ -46,6 +46,9 @@ def _section(contract: Contract) -> list[str]:
              + (" (Optional: may be left out.)" if contract.optional else ""), ""]
     if contract.key:
         lines += [f"Key: {', '.join(f'`{k}`' for k in contract.key)}.", ""]
+    if contract.expected_every_days:
+        lines += [f"A new file is expected at least every {contract.expected_every_days} days.",
+                  ""]
     lines += ["| column | type | DuckDB type | rules |", "|---|---|---|---|"]
     lines += [f"| `{c.name}` | {c.type} | {c.duckdb_type} | {_rules(c)} |"
               for c in contract.columns]

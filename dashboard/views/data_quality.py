@@ -5,10 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, data, ui
+from dashboard import auth, data, freshness, ui
 from dashboard import formatting as fmt
-
-DEFAULT_FRESHNESS_DAYS = 35  # monthly extracts: warn when no new file for over a month
 
 ui.require_db()
 role = ui.role()
@@ -77,29 +75,23 @@ else:
 
 st.header("Freshness of each extract", divider="gray")
 conf, _ = auth.settings()
-fresh = data.extract_freshness()
-info = data.meta()
-now = pd.Timestamp(info.get("built_at") or pd.Timestamp.now(tz="UTC"))
-now = now.tz_convert("UTC").tz_localize(None) if now.tzinfo else now
-ages, warnings = [], []
-for r in fresh.itertuples():
-    limit = conf.freshness_days.get(r.extract, DEFAULT_FRESHNESS_DAYS)
-    if pd.isna(r.last_loaded):
-        ages.append(fmt.NOT_AVAILABLE)
-        warnings.append(f"never loaded (expected within {limit} days)")
-        continue
-    age = (now - pd.Timestamp(r.last_loaded)).days
-    ages.append(str(age))
-    warnings.append(f"older than expected ({limit} days)" if age > limit else "current")
+checked = freshness.check(conf.freshness_days)
+words = {"current": "current", "failed": "latest delivery failed: previous file in force",
+         "never loaded": "never loaded"}
 fresh_table = pd.DataFrame({
-    "Extract": fresh["extract"],
-    "Last new file loaded": pd.to_datetime(fresh["last_loaded"]).dt.strftime("%Y-%m-%d"),
-    "Days old": ages, "Latest status": fresh["latest_status"], "Freshness": warnings})
-stale = [e for e, w in zip(fresh_table["Extract"], warnings, strict=True) if w != "current"]
+    "Extract": [f.extract for f in checked],
+    "Last new file loaded": [f.last_loaded.strftime("%Y-%m-%d") if f.last_loaded is not None
+                             else fmt.NOT_AVAILABLE for f in checked],
+    "Days old": [str(f.age_days) if f.age_days is not None else fmt.NOT_AVAILABLE
+                 for f in checked],
+    "Expected every (days)": [str(f.limit_days) for f in checked],
+    "Freshness": [words.get(f.status, f"older than expected ({f.limit_days} days)")
+                  for f in checked]})
+stale = [f.extract for f in checked if not f.current]
 if stale:
-    st.warning("Extracts older than expected: " + ", ".join(stale) + ".",
-               icon=":material/schedule:")
+    st.warning("Extracts not current: " + ", ".join(stale) + ".", icon=":material/schedule:")
 st.dataframe(fresh_table, hide_index=True, key="table_freshness")
 ui.download_csv(fresh_table, "freshness.csv", "freshness")
-st.caption(f"Age counted to the refresh on {fmt.day(now)}; expected ages come from "
-           f"[dashboard] freshness_days in lscp.toml ({DEFAULT_FRESHNESS_DAYS} days otherwise).")
+st.caption("Age counted to the latest refresh; each extract's expected rhythm comes from its "
+           "data contract (monthly extracts 35 days, termly 130), or [dashboard] "
+           "freshness_days in lscp.toml.")

@@ -14,6 +14,7 @@ ui.require_db()
 role = ui.role()
 st.title("Board scorecard")
 ui.failed_run_banner(small=True)
+ui.stale_extract_banner()
 st.write("How the partnership is doing on each neglect measure: the latest figure, the change "
          "since the same month last year, the target and the statistical signal. Select an "
          "indicator's name to explore it.")
