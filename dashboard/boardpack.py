@@ -67,10 +67,12 @@ def _badge(text: str, cls: str) -> str:
     return f'<span class="lscp-badge {cls}">{escape(text)}</span>'
 
 
-def scorecard_html(card: pd.DataFrame, link: bool = True, caption: str = "") -> str:
+def scorecard_html(card: pd.DataFrame, link: bool = True, caption: str = "",
+                   compare: str = "last_year") -> str:
     """The scorecard as an accessible HTML table; each row links to the explorer."""
     head = ("<tr><th scope='col'>Indicator</th><th scope='col'>Value</th>"
-            "<th scope='col'>Same period last year</th><th scope='col'>Direction of travel</th>"
+            f"<th scope='col'>{escape(scorecard.COMPARISONS[compare])}</th>"
+            "<th scope='col'>Direction of travel</th>"
             "<th scope='col'>Target and RAG</th><th scope='col'>Benchmark</th>"
             "<th scope='col'>SPC variation (latest point) and assurance</th>"
             "<th scope='col'>Trend</th></tr>")
@@ -91,7 +93,9 @@ def scorecard_html(card: pd.DataFrame, link: bool = True, caption: str = "") -> 
             f' · {escape(scorecard.POLARITY_WORDS.get(r["polarity"], ""))}</span></th>'
             f'<td class="num"><strong>{escape(r["value_text"])}</strong><br>'
             f'<span class="lscp-muted">{escape(r["based_on"])}</span></td>'
-            f'<td class="num">{escape(r["last_year_text"])}</td>'
+            f'<td class="num">{escape(r["last_year_text"])}'
+            + (f'<br><span class="lscp-muted">{escape(r.get("compared_with") or "")}</span>'
+               if r.get("compared_with") else "") + '</td>'
             f'<td><span class="{DIRECTION_STYLE.get(word, "")}">'
             f'{escape((r["arrow"] + " " + word).strip())}</span></td>'
             f'<td>{escape(r["target_text"])}<br>{rag_cell}</td>'

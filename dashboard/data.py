@@ -281,6 +281,16 @@ def strategies() -> pd.DataFrame:
     return frame
 
 
+def meetings() -> pd.DataFrame:
+    """Board meetings, oldest first (an empty frame when the partnership lists none)."""
+    try:
+        frame = query("select meeting_date, board from seed_meetings order by meeting_date")
+    except Exception:  # a database published before meetings existed
+        return pd.DataFrame(columns=["meeting_date", "board"])
+    frame["meeting_date"] = pd.to_datetime(frame["meeting_date"])
+    return frame
+
+
 def runs() -> pd.DataFrame:
     frame = query("select * from runs order by started_at desc")
     return frame

@@ -144,6 +144,56 @@ def _same_period_last_year(series: pd.DataFrame, when: pd.Timestamp) -> pd.Serie
     return None if hit.empty else hit.iloc[0]
 
 
+# What a figure is compared with (spec: the same month a year earlier, by default)
+COMPARISONS = {"last_year": "Same period last year", "last_meeting": "Since the last meeting",
+               "baseline": "Since the strategy baseline"}
+
+
+def last_meeting(when: pd.Timestamp) -> tuple[pd.Timestamp, str] | None:
+    """(data month, words) of the latest meeting whose data month is before ``when``: a
+    meeting looks at the last month end before it, as the data stand now."""
+    meetings = data.meetings()
+    if meetings.empty:
+        return None
+    months = meetings["meeting_date"] - pd.offsets.MonthEnd(1)
+    earlier = meetings[months < pd.Timestamp(when)]
+    if earlier.empty:
+        return None
+    row = earlier.iloc[-1]
+    month = row["meeting_date"] - pd.offsets.MonthEnd(1)
+    return month, f"{row['board']} {fmt.day(row['meeting_date'])} ({fmt.month(month)} figures)"
+
+
+def baseline_month(iid: str, strategy: str | None) -> tuple[pd.Timestamp, str] | None:
+    """(month, words): the month end before the launch of ``strategy`` (or of the earliest
+    strategy tracking the indicator)."""
+    rows = data.strategies()
+    if "launch_date" not in rows.columns:
+        return None
+    rows = rows[rows["indicator_id"] == iid] if not strategy else \
+        rows[rows["strategy"] == strategy]
+    rows = rows.dropna(subset=["launch_date"])
+    if rows.empty:
+        return None
+    first = rows.sort_values("launch_date").iloc[0]
+    month = pd.Timestamp(first["launch_date"]) - pd.offsets.MonthEnd(1)
+    return month, f"{first['strategy']} launch ({fmt.month(month)} figures)"
+
+
+def _compared_row(series: pd.DataFrame, when, compare: str, iid: str,
+                  strategy: str | None) -> tuple[pd.Series | None, str]:
+    if when is None:
+        return None, ""
+    if compare == "last_year":
+        return _same_period_last_year(series, when), ""
+    found = last_meeting(when) if compare == "last_meeting" else baseline_month(iid, strategy)
+    if found is None:
+        return None, "no meeting listed" if compare == "last_meeting" else "no launch date"
+    month, words = found
+    upto = series[series["period_end"] <= month]  # a termly figure: the latest term by then
+    return (None if upto.empty else upto.iloc[-1]), words
+
+
 def indicators_for(strategy: str | None) -> pd.DataFrame:
     """The catalogue, cut to one strategy's measures when one is chosen."""
     cat = data.catalogue()
@@ -155,20 +205,23 @@ def indicators_for(strategy: str | None) -> pd.DataFrame:
     return cat[cat["indicator_id"].isin(wanted)].reset_index(drop=True)
 
 
-def build(role: str, strategy: str | None, period: pd.Timestamp) -> pd.DataFrame:
-    """One row per indicator for the partnership (locality All, agency All) at ``period``."""
+def build(role: str, strategy: str | None, period: pd.Timestamp,
+          compare: str = "last_year") -> pd.DataFrame:
+    """One row per indicator for the partnership (locality All, agency All) at ``period``,
+    compared with ``compare`` (COMPARISONS)."""
     db = data.live()
     return _build_cached(str(db.path), db.current(), role, strategy,
-                         pd.Timestamp(period)).copy()
+                         pd.Timestamp(period), compare).copy()
 
 
 @st.cache_data(max_entries=500, show_spinner=False)
 def _build_cached(path: str, sig: tuple, role: str, strategy: str | None,
-                  period: pd.Timestamp) -> pd.DataFrame:
-    return _build(role, strategy, period)
+                  period: pd.Timestamp, compare: str) -> pd.DataFrame:
+    return _build(role, strategy, period, compare)
 
 
-def _build(role: str, strategy: str | None, period: pd.Timestamp) -> pd.DataFrame:
+def _build(role: str, strategy: str | None, period: pd.Timestamp,
+           compare: str = "last_year") -> pd.DataFrame:
     cat = indicators_for(strategy)
     if cat.empty:
         return pd.DataFrame()
@@ -189,7 +242,7 @@ def _build(role: str, strategy: str | None, period: pd.Timestamp) -> pd.DataFram
         upto = _at_or_before(series, period)
         cur = upto.iloc[-1] if not upto.empty else None
         when = cur["period_end"] if cur is not None else None
-        prev = _same_period_last_year(series, when) if when is not None else None
+        prev, compared_with = _compared_row(series, when, compare, iid, strategy)
         hidden = bool(cur is not None and cur["hidden"])
         prev_hidden = bool(prev is not None and prev["hidden"])
         value = None if cur is None or hidden else cur["value"]
@@ -223,6 +276,7 @@ def _build(role: str, strategy: str | None, period: pd.Timestamp) -> pd.DataFram
             "based_on": _based_on(cur, unit, ind),
             "last_year_text": (fmt.number(prev_value, unit, prev_hidden) if prev is not None
                                else fmt.NOT_AVAILABLE),
+            "compared_with": compared_with,
             "arrow": arrow, "direction": word,
             "target": target, "target_text": (fmt.number(target, unit) if target is not None
                                               and not pd.isna(target) else "no target"),
@@ -261,11 +315,11 @@ def _based_on(cur, unit: str, ind) -> str:
     return f"{fmt.count(cur['numerator'])} of {fmt.count(cur['denominator'])} {den_label}".strip()
 
 
-def board_table(card: pd.DataFrame) -> pd.DataFrame:
+def board_table(card: pd.DataFrame, compare: str = "last_year") -> pd.DataFrame:
     """The scorecard as text cells: what the table view, the CSV and the pack show."""
     if card.empty:
         return pd.DataFrame(columns=BOARD_COLUMNS)
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "Indicator": card["title"],
         "Period": card["period_text"],
         "Value": card["value_text"],
@@ -279,3 +333,8 @@ def board_table(card: pd.DataFrame) -> pd.DataFrame:
         "SPC variation": card["variation_text"],
         "SPC assurance": card["assurance_text"],
     })
+    if compare != "last_year":
+        table = table.rename(columns={"Same period last year": COMPARISONS[compare]})
+        table.insert(table.columns.get_loc(COMPARISONS[compare]) + 1, "Compared with",
+                     card["compared_with"])
+    return table

@@ -24,7 +24,7 @@ EXTRACTS: tuple[str, ...] = ("children", "referrals", "assessments", "cin_plans"
                              "attendance")
 SEEDS: tuple[str, ...] = ("localities", "postcode_localities", "population", "agencies",
                           "benchmarks", "targets", "strategies", "bank_holidays",
-                          "spc_baselines")
+                          "spc_baselines", "meetings")
 
 # Column types -> DuckDB types of the typed src_/seed_ tables.
 DUCKDB_TYPES = {

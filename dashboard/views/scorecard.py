@@ -21,29 +21,37 @@ st.write("How the partnership is doing on each neglect measure: the latest figur
 
 choices = [ALL_STRATEGIES, *dict.fromkeys(data.strategies()["strategy"])]
 months = data.periods("monthly") or data.periods()
-left, right = st.columns(2)
+left, middle, right = st.columns(3)
 strategy = left.selectbox("Strategy", choices, key="sc_strategy")
-period = right.selectbox("Month", months, format_func=fmt.month, key="sc_period",
-                         help="The latest month is selected first. Termly indicators show the "
-                              "latest term ending in or before this month.")
+period = middle.selectbox("Month", months, format_func=fmt.month, key="sc_period",
+                          help="The latest month is selected first. Termly indicators show the "
+                               "latest term ending in or before this month.")
+compare = right.selectbox("Compare with", list(scorecard.COMPARISONS),
+                          format_func=lambda c: {"last_year": "the same month last year",
+                                                 "last_meeting": "the last meeting",
+                                                 "baseline": "the strategy baseline"}[c],
+                          key="sc_compare",
+                          help="The last meeting: the figure for the month that meeting looked "
+                               "at, as the data stand now. The baseline: the month before the "
+                               "strategy's launch.")
 ui.refreshed_note()
 
 chosen = None if strategy == ALL_STRATEGIES else strategy
-card = scorecard.build(role, chosen, pd.Timestamp(period))
+card = scorecard.build(role, chosen, pd.Timestamp(period), compare)
 if card.empty:
     st.info("No indicators are linked to this strategy.")
     st.stop()
 
 st.html(boardpack.scorecard_html(
-    card, caption=f"{strategy}: partnership figures for {fmt.month(period)}"))
-st.caption("Direction of travel compares with the same month a year earlier; better or worse "
+    card, caption=f"{strategy}: partnership figures for {fmt.month(period)}", compare=compare))
+st.caption(f"Direction of travel: {scorecard.COMPARISONS[compare].lower()}; better or worse "
            "follows each indicator's polarity. RAG: green at or better than target, amber within "
            "tolerance, red beyond; indicators without a target have no RAG. SPC variation and "
            "assurance use the NHS England Making Data Count rules on each month's own figure "
            "([how to read them](about#how-to-read-spc)). c = confidential (small numbers), "
            "x = not available, z = not applicable.")
 
-table = scorecard.board_table(card)
+table = scorecard.board_table(card, compare)
 with st.expander("View as table"):
     st.dataframe(table, hide_index=True, key="table_scorecard")
 slug = "all" if chosen is None else "".join(c if c.isalnum() else "-" for c in chosen.lower())

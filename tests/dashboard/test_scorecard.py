@@ -92,3 +92,29 @@ def test_scorecard_rows_for_a_strategy(use_db, fake_db_path):
     assert row["value_text"].endswith("per 10,000")
     assert " of " in row["based_on"] and row["rag"] in {"Green", "Amber", "Red"}
     assert len(row["spark"]) == scorecard.SPARK_POINTS
+
+
+def test_compare_with_the_last_meeting_and_the_strategy_baseline(use_db, fake_db_path,
+                                                                 monkeypatch):
+    use_db(fake_db_path)
+    meetings = pd.DataFrame({"meeting_date": pd.to_datetime(["2025-05-14", "2025-07-09"]),
+                             "board": ["Board", "Quality & Performance"]})
+    monkeypatch.setattr(scorecard.data, "meetings", lambda: meetings)
+    when = pd.Timestamp("2025-09-30")
+    values = scorecard.data.values("analyst", indicator_ids=["cp_neglect_rate"],
+                                   localities=["All"], agencies=["All"]).set_index("period_end")
+    # the last meeting before September looked at June's figures (the month end before it)
+    card = scorecard.build("analyst", None, when, "last_meeting").set_index("indicator_id")
+    row = card.loc["cp_neglect_rate"]
+    assert row["last_year_text"] == fmt.number(values.loc["2025-06-30", "value"], "rate")
+    assert "Quality & Performance" in row["compared_with"] and "June 2025" in row["compared_with"]
+    # a month whose data month is before every meeting's: nothing to compare with
+    early = scorecard.build("analyst", None, pd.Timestamp("2025-04-30"), "last_meeting")
+    assert set(early["last_year_text"]) == {fmt.NOT_AVAILABLE}
+    # baseline: the month before the strategy's launch (Wolverhampton 2024-04-01: March 2024)
+    base = scorecard.build("analyst", "Wolverhampton", when, "baseline").set_index(
+        "indicator_id").loc["cp_neglect_rate"]
+    assert base["last_year_text"] == fmt.number(values.loc["2024-03-31", "value"], "rate")
+    table = scorecard.board_table(scorecard.build("analyst", None, when, "last_meeting"),
+                                  "last_meeting")
+    assert "Since the last meeting" in table.columns and "Compared with" in table.columns
