@@ -171,7 +171,7 @@ def heatmap(scores: pd.DataFrame, text: pd.DataFrame, title: str) -> go.Figure:
     """Indicators × localities; ``scores`` in −1 (worse than the partnership) … +1 (better)."""
     fig = go.Figure(go.Heatmap(
         z=scores.to_numpy(dtype=float), x=list(scores.columns), y=list(scores.index),
-        text=text.to_numpy(), texttemplate="%{text}", zmin=-1, zmax=1,
+        text=text.to_numpy(), texttemplate="%{text}", textfont={"size": 12}, zmin=-1, zmax=1,
         colorscale=[[0, "#d4351c"], [0.35, "#f6d7d2"], [0.5, "#f3f2f1"], [0.65, "#cce2d8"],
                     [1, "#00703c"]],
         colorbar=dict(title="vs partnership", tickvals=[-1, 0, 1],

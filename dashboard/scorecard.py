@@ -28,12 +28,9 @@ VARIATION_KIND = {"common_cause": "common", "improvement_high": "improvement",
                   "concern_low": "concern", "neutral_high": "neutral", "neutral_low": "neutral"}
 # MDC assurance icons as words: will the process meet the target? (needs a target)
 ASSURANCE = {
-    "consistent_pass": ("P", "Assurance: will consistently meet the target (the target is "
-                             "outside the process limits, on the good side)"),
-    "consistent_fail": ("F", "Assurance: will consistently miss the target unless the way "
-                             "things are done changes (the target is beyond the process limits)"),
-    "inconsistent": ("?", "Assurance: hit and miss — the target is inside the process limits, "
-                          "so it will be met in some months and missed in others"),
+    "consistent_pass": ("P", "Assurance: will consistently meet the target"),
+    "consistent_fail": ("F", "Assurance: will consistently miss the target unless things change"),
+    "inconsistent": ("?", "Assurance: hit and miss — met in some months, missed in others"),
 }
 # Making Data Count point rules in a board member's words (the abbreviations kept beside)
 RULE_WORDS = {

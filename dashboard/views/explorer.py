@@ -63,7 +63,8 @@ with side, st.container(border=True):
         "Breakdown": "locality and agency" if ind["breakdown"] == "locality_agency"
         else "locality",
         "Target": fmt.number(target, unit) if target is not None else "no target",
-        "Strategies": ind.get("strategies") or "none",
+        "Strategies": ind.get("strategies") if isinstance(ind.get("strategies"), str)
+        and ind.get("strategies") else "none (no strategy lists it)",
     }
     st.markdown("\n".join(f"- **{k}:** {v}" for k, v in facts.items()))
     if not bench.empty:

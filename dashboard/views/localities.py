@@ -43,9 +43,12 @@ adjust = st.checkbox("Allow for overdispersion (Spiegelhalter 2005)", key="loc_p
                      help="Widens the limits when localities differ more than chance alone "
                           "would make them (estimated from 10%-winsorised z-scores).")
 polarity = m["polarity"].str.lower()
+# a funnel needs independent units: attendance_eh's denominator is sessions, which cluster
+# within a child, so binomial limits on it would call almost every locality unusual
+NO_FUNNEL = {"attendance_eh"}
 comparable = (~m["hidden"] & ~m["base_hidden"].fillna(True).astype(bool) & m["value"].notna()
               & m["base"].notna() & m["unit"].isin(["percent", "rate"])
-              & (m["denominator"].fillna(0) > 0))
+              & (m["denominator"].fillna(0) > 0) & ~m["indicator_id"].isin(NO_FUNNEL))
 phis = {}
 if adjust:
     for iid, part in m[comparable].groupby("indicator_id"):
@@ -59,7 +62,11 @@ m["score"] = [SCORE.get(w, 0.0) if ok else np.nan
               for w, ok in zip(m["word"], comparable, strict=True)]
 m["shown"] = [fmt.plain(v, u, h) for v, u, h in zip(m["value"], m["unit"], m["hidden"],
                                                       strict=True)]
-m["label"] = (m["shown"] + " " + m["word"].replace("not compared", "")).str.strip()
+# short words in the cells (the table and the legend say them in full)
+SHORT = {"worse": "worse", "better": "better", "possibly worse (outside 95% only)": "watch",
+         "possibly better (outside 95% only)": "watch", "higher than expected": "higher",
+         "lower than expected": "lower"}
+m["label"] = (m["shown"] + " " + m["word"].map(SHORT).fillna("")).str.strip()
 
 order = list(cat["title"])
 scores = m.pivot(index="title", columns="locality", values="score").reindex(
@@ -81,8 +88,9 @@ table = pd.DataFrame({
 ui.chart_with_table(fig, table, f"localities-{period:%Y-%m}.csv", "localities",
                     caption="Counts are shown but not compared (localities differ in size); "
                             "rates per 10,000 (exact Poisson limits, the population as "
-                            "exposure) and percentages (exact binomial limits) are. Grey: as "
-                            "expected, context, or not compared. c = confidential, not compared.")
+                            "exposure) and percentages (exact binomial limits) are; school attendance "
+                            "is not (its sessions cluster within children). A figure alone: as "
+                            "expected; watch: outside 95% only. c = confidential, not compared.")
 
 st.header("Funnel plot", divider="gray")
 st.write("Each locality as a point: its figure against its size (the denominator). The "
@@ -118,7 +126,8 @@ else:
     pts = pts.assign(verdict=[judged(funnel.verdict(v, d), str(ind["polarity"]).lower())
                               for v, d in zip(pts["value"], pts["denominator"], strict=True)])
     top = float(pts["denominator"].max()) * 1.15 if not pts.empty else 100.0
-    sizes = np.unique(np.geomspace(1, max(top, 2), 120).round())
+    bottom = max(1.0, float(pts["denominator"].min()) * 0.3) if not pts.empty else 1.0
+    sizes = np.unique(np.geomspace(bottom, max(top, bottom + 1), 120).round())
     curves = pd.DataFrame([{"denominator": n, **funnel.limits(n)} for n in sizes])
     fig = charts.funnel(pts, curves, target, f"{titles[chosen]}: {compare.lower()} against "
                         f"the partnership, {scorecard.period_text(ind, base_row['period_end'])}",
