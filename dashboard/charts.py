@@ -286,4 +286,5 @@ def funnel(points: pd.DataFrame, curves: pd.DataFrame, target: float, title: str
             "hovertemplate": "%{text}: %{y:,.1f} of %{x:,.0f} (%{customdata})<extra></extra>"})
     layout = _layout_dict(title, unit)
     layout["xaxis"] = {**AXIS, "title": {"text": "denominator (size)"}}
+    layout["legend"] = {**layout["legend"], "y": -0.2}  # below the axis title
     return go.Figure(data=traces, layout=layout)
