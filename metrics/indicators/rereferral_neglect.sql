@@ -2,30 +2,13 @@
 -- As rereferral, restricted to neglect-related referrals (int_referrals__classified);
 -- the earlier referral may be of any kind.
 -- numerator:   neglect-related referrals in the rolling 12 months ending E whose child had
---              another referral (any kind) p with d - 12 months <= p < d.
+--              another referral (any kind) p with d - 12 months <= p < d
+--              (int_referrals__rereferrals_flagged).
 -- denominator: neglect-related referrals in the rolling 12 months ending E.
 -- agency:      the referral's agency; unmapped sources count only in agency All.
 with
 
-referrals as (select * from int_referrals__classified),
-
-with_previous as (
-    -- the child's latest referral of any kind strictly before this one
-    select referrals.*, earlier.referral_date as previous_referral_date
-    from referrals
-    asof left join referrals as earlier
-        on earlier.child_id = referrals.child_id
-        and earlier.referral_date < referrals.referral_date
-),
-
-flagged as (
-    select
-        *,
-        coalesce(previous_referral_date >= referral_date - interval 12 month, false)
-            as is_rereferral
-    from with_previous
-    where is_neglect_related
-),
+referrals as (select * from int_referrals__rereferrals_flagged where is_neglect_related),
 
 by_month as (
     select
@@ -34,7 +17,7 @@ by_month as (
         agency,
         count(*) filter (where is_rereferral) as numerator,
         count(*) as denominator
-    from flagged
+    from referrals
     group by all
 ),
 

@@ -10,7 +10,9 @@ from metrics.runner import Model, discover_models, execution_order, load_catalog
 def test_dependencies_come_from_model_names_not_comments():
     models = discover_models(load_catalogue())
     assert "stg_children" in models["stg_referrals"].depends_on
-    assert models["ind_rereferral"].depends_on == {"int_referrals__classified", "int_month_ends"}
+    assert models["ind_rereferral"].depends_on == {"int_referrals__rereferrals_flagged",
+                                                   "int_month_ends"}
+    assert "int_referrals__classified" in models["int_referrals__rereferrals_flagged"].depends_on
     assert set(models["indicator_cells"].depends_on) == {
         f"ind_{e['id']}" for e in load_catalogue()}
     order = execution_order(models)
