@@ -25,30 +25,43 @@ LEVELS = {"95": (0.025, 0.975), "99.8": (0.001, 0.999)}
 PER_RATE = 10_000  # rates are per 10,000 children
 
 
-def _interpolated(distribution, p: float) -> float:
-    """Spiegelhalter's interpolated quantile of a discrete distribution, in counts."""
-    r = float(distribution.ppf(p))
-    upper = float(distribution.cdf(r))
-    lower = float(distribution.cdf(r - 1)) if r > 0 else 0.0
-    if upper == lower:
-        return r
-    alpha = (upper - p) / (upper - lower)
-    return max(r - alpha, 0.0)
+def _interpolated(ppf, cdf, p: float, params: tuple) -> np.ndarray:
+    """Spiegelhalter's interpolated p-quantile of a discrete distribution, in counts, for
+    arrays of parameters at once (scipy's ppf/cdf broadcast over them)."""
+    r = ppf(p, *params)
+    upper = cdf(r, *params)
+    lower = np.where(r > 0, cdf(r - 1, *params), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alpha = np.where(upper > lower, (upper - p) / (upper - lower), 0.0)
+    return np.maximum(r - alpha, 0.0)
+
+
+def binomial_limits(p0: float, n, prob: float) -> np.ndarray:
+    """Proportions (0-1) at the ``prob`` quantile for denominators ``n`` (NaN where n <= 0)."""
+    n = np.atleast_1d(np.asarray(n, dtype=float))
+    if not 0 <= p0 <= 1 or math.isnan(p0):
+        return np.full(n.shape, np.nan)
+    whole = np.where(n > 0, np.round(n), 1)
+    counts = _interpolated(stats.binom.ppf, stats.binom.cdf, prob, (whole, p0))
+    return np.where(n > 0, counts / whole, np.nan)
+
+
+def poisson_limits(rate0: float, exposure, prob: float) -> np.ndarray:
+    """Rates per unit of exposure at the ``prob`` quantile (Poisson, mean rate0*exposure)."""
+    exposure = np.atleast_1d(np.asarray(exposure, dtype=float))
+    if rate0 < 0 or math.isnan(rate0):
+        return np.full(exposure.shape, np.nan)
+    safe = np.where(exposure > 0, exposure, 1.0)
+    counts = _interpolated(stats.poisson.ppf, stats.poisson.cdf, prob, (rate0 * safe,))
+    return np.where(exposure > 0, counts / safe, np.nan)
 
 
 def binomial_limit(p0: float, n: float, prob: float) -> float:
-    """The proportion (0-1) at the ``prob`` quantile for a denominator ``n``."""
-    if n <= 0 or not 0 <= p0 <= 1 or math.isnan(p0):
-        return math.nan
-    n = int(round(n))
-    return _interpolated(stats.binom(n, p0), prob) / n
+    return float(binomial_limits(p0, [n], prob)[0])
 
 
 def poisson_limit(rate0: float, exposure: float, prob: float) -> float:
-    """The rate per unit of exposure at the ``prob`` quantile (Poisson, mean rate0*exposure)."""
-    if exposure <= 0 or rate0 < 0 or math.isnan(rate0):
-        return math.nan
-    return _interpolated(stats.poisson(rate0 * exposure), prob) / exposure
+    return float(poisson_limits(rate0, [exposure], prob)[0])
 
 
 @dataclass(frozen=True)
@@ -60,37 +73,62 @@ class Funnel:
     def _scale(self) -> float:
         return 100.0 if self.unit == "percent" else float(PER_RATE)
 
-    def limit(self, denominator: float, prob: float) -> float:
-        """A limit in the unit shown, for one denominator (children, records or population)."""
-        if denominator is None or math.isnan(denominator) or denominator <= 0:
-            return math.nan
+    def limit_array(self, denominators, prob: float) -> np.ndarray:
+        """Limits in the unit shown for many denominators (NaN where there is none)."""
+        n = np.atleast_1d(np.asarray(denominators, dtype=float))
+        n = np.where(np.isnan(n), 0.0, n)
         theta = self.target / self._scale()
         if self.phi > 1:
             z = float(stats.norm.ppf(prob))
             variance = theta * (1 - theta) if self.unit == "percent" else theta
-            return (theta + z * math.sqrt(self.phi * variance / denominator)) * self._scale()
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out = theta + z * np.sqrt(self.phi * variance / n)
+            return np.where(n > 0, out * self._scale(), np.nan)
         if self.unit == "percent":
-            return binomial_limit(theta, denominator, prob) * self._scale()
-        return poisson_limit(theta, denominator, prob) * self._scale()
+            return binomial_limits(theta, n, prob) * self._scale()
+        return poisson_limits(theta, n, prob) * self._scale()
+
+    def limit(self, denominator: float, prob: float) -> float:
+        """A limit in the unit shown, for one denominator (children, records or population)."""
+        if denominator is None:
+            return math.nan
+        return float(self.limit_array([denominator], prob)[0])
 
     def limits(self, denominator: float) -> dict[str, float]:
         return {f"{side}_{name}": self.limit(denominator, p)
                 for name, (lo, hi) in LEVELS.items() for side, p in (("lower", lo), ("upper", hi))}
 
+    def limit_table(self, denominators) -> dict[str, np.ndarray]:
+        """Every limit for many denominators at once (the funnel's curves)."""
+        return {f"{side}_{name}": self.limit_array(denominators, p)
+                for name, (lo, hi) in LEVELS.items() for side, p in (("lower", lo), ("upper", hi))}
+
+    def verdicts(self, values, denominators) -> list[str]:
+        """Each value's place: 'above 99.8%', 'above 95%', 'within', 'below 95%',
+        'below 99.8%', or '' where there is no value or no denominator."""
+        v = np.asarray(values, dtype=float)
+        n = np.asarray(denominators, dtype=float)
+        lim = self.limit_table(n)
+        out = []
+        for i in range(len(v)):
+            if np.isnan(v[i]) or np.isnan(n[i]) or n[i] <= 0:
+                out.append("")
+            elif v[i] > lim["upper_99.8"][i]:
+                out.append("above 99.8%")
+            elif v[i] < lim["lower_99.8"][i]:
+                out.append("below 99.8%")
+            elif v[i] > lim["upper_95"][i]:
+                out.append("above 95%")
+            elif v[i] < lim["lower_95"][i]:
+                out.append("below 95%")
+            else:
+                out.append("within")
+        return out
+
     def verdict(self, value: float, denominator: float) -> str:
-        """'above 99.8%', 'above 95%', 'within', 'below 95%', 'below 99.8%' or '' (no limits)."""
-        if value is None or math.isnan(value) or not denominator or denominator <= 0:
+        if value is None or denominator is None:
             return ""
-        bounds = self.limits(denominator)
-        if value > bounds["upper_99.8"]:
-            return "above 99.8%"
-        if value < bounds["lower_99.8"]:
-            return "below 99.8%"
-        if value > bounds["upper_95"]:
-            return "above 95%"
-        if value < bounds["lower_95"]:
-            return "below 95%"
-        return "within"
+        return self.verdicts([value], [denominator])[0]
 
 
 def z_scores(unit: str, target: float, values, denominators) -> np.ndarray:

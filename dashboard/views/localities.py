@@ -54,9 +54,10 @@ if adjust:
     for iid, part in m[comparable].groupby("indicator_id"):
         phis[iid] = overdispersion(part["unit"].iloc[0], part["base"].iloc[0], part["value"],
                                    part["denominator"])
-verdicts = [Funnel(u, b, max(phis.get(i, 1.0), 1.0)).verdict(v, d) if ok else ""
-            for i, u, b, v, d, ok in zip(m["indicator_id"], m["unit"], m["base"], m["value"],
-                                         m["denominator"], comparable, strict=True)]
+verdicts = pd.Series("", index=m.index)
+for iid, part in m[comparable].groupby("indicator_id"):  # one vectorised funnel each
+    funnel = Funnel(part["unit"].iloc[0], part["base"].iloc[0], max(phis.get(iid, 1.0), 1.0))
+    verdicts.loc[part.index] = funnel.verdicts(part["value"], part["denominator"])
 m["word"] = [judged(v, p) for v, p in zip(verdicts, polarity, strict=True)]
 m["score"] = [SCORE.get(w, 0.0) if ok else np.nan
               for w, ok in zip(m["word"], comparable, strict=True)]
@@ -123,12 +124,12 @@ else:
     phi = max(overdispersion(unit, target, pts["value"], pts["denominator"]), 1.0) if adjust \
         else 1.0
     funnel = Funnel(unit, target, phi)
-    pts = pts.assign(verdict=[judged(funnel.verdict(v, d), str(ind["polarity"]).lower())
-                              for v, d in zip(pts["value"], pts["denominator"], strict=True)])
+    pts = pts.assign(verdict=[judged(v, str(ind["polarity"]).lower())
+                              for v in funnel.verdicts(pts["value"], pts["denominator"])])
     top = float(pts["denominator"].max()) * 1.15 if not pts.empty else 100.0
     bottom = max(1.0, float(pts["denominator"].min()) * 0.3) if not pts.empty else 1.0
     sizes = np.unique(np.geomspace(bottom, max(top, bottom + 1), 120).round())
-    curves = pd.DataFrame([{"denominator": n, **funnel.limits(n)} for n in sizes])
+    curves = pd.DataFrame({"denominator": sizes, **funnel.limit_table(sizes)})
     fig = charts.funnel(pts, curves, target, f"{titles[chosen]}: {compare.lower()} against "
                         f"the partnership, {scorecard.period_text(ind, base_row['period_end'])}",
                         unit)
