@@ -118,3 +118,26 @@ def test_compare_with_the_last_meeting_and_the_strategy_baseline(use_db, fake_db
     table = scorecard.board_table(scorecard.build("analyst", None, when, "last_meeting"),
                                   "last_meeting")
     assert "Since the last meeting" in table.columns and "Compared with" in table.columns
+
+
+def test_a_withheld_month_says_not_enough_history(use_db, fake_db_path, monkeypatch):
+    use_db(fake_db_path)
+    real_values, real_catalogue = scorecard.data.values, scorecard.data.catalogue
+
+    def catalogue():
+        cat = real_catalogue()
+        at = cat["indicator_id"] == "rereferral"
+        cat.loc[at, "look_back_months"] = 12
+        cat.loc[at, "first_period"] = pd.Timestamp("2026-01-31")
+        return cat
+
+    def values(role, indicator_ids=None, **kw):
+        frame = real_values(role, indicator_ids=indicator_ids, **kw)
+        return frame[frame["indicator_id"] != "rereferral"]  # no row: not computed
+
+    monkeypatch.setattr(scorecard.data, "catalogue", catalogue)
+    monkeypatch.setattr(scorecard.data, "values", values)
+    card = scorecard._build("viewer", None, pd.Timestamp("2025-09-30")).set_index("indicator_id")
+    assert card.loc["rereferral", "period_text"] == "not enough history yet (from January 2026)"
+    assert card.loc["rereferral", "value_text"] == fmt.NOT_AVAILABLE
+    assert card.loc["cp_repeat", "period_text"] == "12 months to September 2025"
