@@ -26,6 +26,7 @@ import pandas as pd
 import streamlit as st
 
 from lscp_core.run_log import history_path, read_lines
+from lscp_core.stores import unpublishable
 
 DB_ENV = "LSCP_DB"
 ROLES = ("viewer", "analyst")
@@ -75,6 +76,13 @@ class LiveDatabase:
             self.con.execute(f"attach '{quoted}' as live (read_only)")
         except duckdb.Error as exc:
             raise DatabaseUnavailable(f"The database {self.path} cannot be read: {exc}") from exc
+        extra = unpublishable({r[0] for r in self.con.execute(
+            "select table_name from duckdb_tables() where database_name = 'live'").fetchall()})
+        if extra:  # a working database: children's records are never shown, nor opened further
+            self.con.execute("detach live")
+            raise DatabaseUnavailable(
+                f"The database {self.path} holds children's records ({len(extra)} tables that "
+                f"are not published): serve the published database; `lscp run` rewrites it.")
         self.con.execute("use live")
         self.signature = sig
         self.attaches += 1

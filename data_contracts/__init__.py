@@ -72,7 +72,11 @@ def rule_rank(rule: str, structural: bool = False) -> int:
 
 
 _COLUMN_KEYS = {"name", "type", "required", "pseudonymise", "codes", "legacy", "descriptions",
-                "upper", "format", "min", "max", "not_future", "note"}
+                "upper", "format", "min", "max", "not_future", "note", "stored"}
+
+# Columns that identify a child on their own or together (DPIA): never published, not even as
+# a quarantined row's offending value. Every ``type: id`` column is identifying as well.
+IDENTIFYING_NAMES = ("date_of_birth", "expected_date_of_birth", "postcode", "upn", "name")
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,14 @@ class Column:
     max: float | None = None
     not_future: bool = False
     note: str | None = None
+    # False: checked against the contract, then stored as NULL (the UPN: a national identifier
+    # that no indicator needs once the row is validated)
+    stored: bool = True
+
+    @property
+    def identifying(self) -> bool:
+        return (self.type == "id" or self.name in IDENTIFYING_NAMES
+                or self.name.endswith(("_name", "_upn")) or "postcode" in self.name)
 
     @property
     def duckdb_type(self) -> str:
@@ -133,7 +145,7 @@ class Contract:
         return self.column_names.index(name)
 
 
-def _column(spec: dict, where: str) -> Column:
+def _column(spec: dict, where: str, children_data: bool = True) -> Column:
     unknown = set(spec) - _COLUMN_KEYS
     if unknown:
         raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
@@ -147,7 +159,9 @@ def _column(spec: dict, where: str) -> Column:
         name=spec["name"],
         type=ctype,
         required=bool(spec.get("required", False)),
-        pseudonymise=bool(spec.get("pseudonymise", False)),
+        # every id of an extract (children's records) is pseudonymised unless the contract
+        # says why not; seeds' ids are codes of places and agencies
+        pseudonymise=bool(spec.get("pseudonymise", children_data and ctype == "id")),
         codes=tuple(str(c) for c in spec.get("codes", ())),
         aliases=tuple(sorted(aliases.items())),
         upper=bool(spec.get("upper", False)) or ctype in ("code", "code_list", "agency"),
@@ -157,6 +171,7 @@ def _column(spec: dict, where: str) -> Column:
         max=spec.get("max"),
         not_future=bool(spec.get("not_future", False)),
         note=spec.get("note"),
+        stored=bool(spec.get("stored", True)),
     )
 
 
@@ -168,7 +183,8 @@ def load_contract_file(path: Path) -> Contract:
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)  # noqa: S506
     kind = "extract" if "extract" in data else "seed"
     name = data[kind]
-    columns = tuple(_column(c, f"{path.name}:{c.get('name')}") for c in data["columns"])
+    columns = tuple(_column(c, f"{path.name}:{c.get('name')}", kind == "extract")
+                    for c in data["columns"])
     contract = Contract(
         name=name,
         kind=kind,

@@ -22,6 +22,8 @@ def _rules(column) -> str:
         parts.append("required")
     if column.pseudonymise:
         parts.append("pseudonymised")
+    if not column.stored:
+        parts.append("checked, then not stored")
     if column.codes:
         shown = ", ".join(f"`{c}`" for c in column.codes[:12])
         parts.append(f"codes {shown}" + (f" (+{len(column.codes) - 12} more)"

@@ -17,6 +17,8 @@ from pathlib import Path
 from lscp_core.errors import UserError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# HMAC-SHA256's own strength: a shorter key is easier to guess than the hash is to break
+MIN_KEY_BYTES = 32
 DEFAULT_SEEDS = PROJECT_ROOT / "seeds"
 
 
@@ -27,10 +29,23 @@ class Settings:
     db: Path | None = None
     seeds: Path | None = None
     key_file: Path | None = None
+    # the operator's name for the key in use (recorded in the published meta instead of any
+    # value computed from the key, which would let a guessed key be tested offline)
+    key_id: str = "unnamed"
+    # the pipeline's child-level working database (default: <db>.work beside the published one)
+    work_db: Path | None = None
+    # delivered inbox files no longer in force are deleted after this many months (0: never)
+    retention_months: int = 13
     suppression_threshold: int = 5
     repeat_plan_window_months: int = 24
     default_role: str = "viewer"
     analysts: list[str] = field(default_factory=list)
+    # e-mail or OIDC group -> agency code, for champion:<AGENCY>
+    champions: dict[str, str] = field(default_factory=dict)
+    analyst_groups: list[str] = field(default_factory=list)
+    viewer_groups: list[str] = field(default_factory=list)
+    session_hours: float = 8.0
+    idle_minutes: float = 30.0
     # extract -> days after which the data-quality page warns that it is stale
     freshness_days: dict[str, int] = field(default_factory=dict)
     schedule_cron: str | None = None
@@ -43,7 +58,7 @@ class Settings:
         """The pseudonymisation key; a clear error when none is configured."""
         raw = os.environ.get("LSCP_KEY")
         if raw:
-            return raw.encode("utf-8")
+            return _long_enough(raw.encode("utf-8"), "LSCP_KEY")
         key_file = os.environ.get("LSCP_KEY_FILE") or self.key_file
         if key_file:
             path = Path(key_file)
@@ -52,10 +67,17 @@ class Settings:
             data = path.read_bytes().strip()
             if not data:
                 raise UserError(f"key file {path} is empty")
-            return data
+            return _long_enough(data, f"key file {path}")
         raise UserError(
             "no pseudonymisation key: set LSCP_KEY, LSCP_KEY_FILE, or key_file in lscp.toml"
         )
+
+
+def _long_enough(key: bytes, where: str) -> bytes:
+    if len(key) < MIN_KEY_BYTES:
+        raise UserError(f"the pseudonymisation key in {where} is {len(key)} bytes; it must be at "
+                        f"least {MIN_KEY_BYTES} (make one with: openssl rand -hex 32)")
+    return key
 
 
 def load_settings(path: str | Path | None = None) -> Settings:
@@ -81,18 +103,27 @@ def load_settings(path: str | Path | None = None) -> Settings:
     dashboard = data.get("dashboard", {})
     schedule = data.get("schedule", {})
     threshold = disclosure.get("threshold", 5)
-    if not isinstance(threshold, int) or threshold < 0:
-        raise UserError(f"[disclosure] threshold must be a whole number >= 0, not {threshold!r}")
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
+        raise UserError(f"[disclosure] threshold must be a whole number >= 1, not {threshold!r}")
+    roles = dashboard.get("roles", {})
     return Settings(
         config_file=candidate.resolve(),
         inbox=_path(pipeline.get("inbox")),
         db=_path(pipeline.get("db")),
         seeds=_path(pipeline.get("seeds")),
         key_file=_path(pipeline.get("key_file")),
+        key_id=str(pipeline.get("key_id", "unnamed")),
+        work_db=_path(pipeline.get("work_db")),
+        retention_months=_whole(pipeline.get("retention_months", 13), "[pipeline] retention_months"),
         suppression_threshold=threshold,
         repeat_plan_window_months=int(indicators.get("repeat_plan_window_months", 24)),
         default_role=str(dashboard.get("default_role", "viewer")),
         analysts=[str(a).lower() for a in dashboard.get("analysts", [])],
+        champions={str(k).lower(): str(v).upper() for k, v in roles.get("champions", {}).items()},
+        analyst_groups=[str(g) for g in roles.get("analyst_groups", [])],
+        viewer_groups=[str(g) for g in roles.get("viewer_groups", [])],
+        session_hours=_positive(dashboard.get("session_hours", 8), "[dashboard] session_hours"),
+        idle_minutes=_positive(dashboard.get("idle_minutes", 30), "[dashboard] idle_minutes"),
         freshness_days={k: int(v) for k, v in dashboard.get("freshness_days", {}).items()},
         schedule_cron=schedule.get("cron"),
         schedule_every=schedule.get("every"),
@@ -104,6 +135,18 @@ def load_settings(path: str | Path | None = None) -> Settings:
 def _seconds(value, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
         raise UserError(f"{name} must be a number of seconds >= 0, not {value!r}")
+    return float(value)
+
+
+def _whole(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise UserError(f"{name} must be a whole number >= 0, not {value!r}")
+    return value
+
+
+def _positive(value, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise UserError(f"{name} must be a number > 0, not {value!r}")
     return float(value)
 
 

@@ -53,9 +53,21 @@ def test_spec_required_columns():
     assert extract_contracts()["two_year_olds"].key == ("term", "child_id")
 
 
-def test_only_child_ids_are_pseudonymised():
+def test_every_id_of_an_extract_is_pseudonymised_and_the_upn_not_stored():
+    kept_as_sent = {("neglect_tools", "tool_assessment_id")}  # the spec's same-day order
     for contract in extract_contracts().values():
-        assert [c.name for c in contract.columns if c.pseudonymise] == ["child_id"]
+        for c in contract.columns:
+            if c.type == "id":
+                assert c.pseudonymise is ((contract.name, c.name) not in kept_as_sent), c.name
+            else:
+                assert not c.pseudonymise, c.name
+    assert extract_contracts()["children"].column("upn").stored is False
+    assert all(c.stored for n, con in extract_contracts().items() for c in con.columns
+               if (n, c.name) != ("children", "upn"))
+
+
+def test_seed_codes_are_not_pseudonymised():
+    assert not any(c.pseudonymise for con in seed_contracts().values() for c in con.columns)
 
 
 @pytest.mark.parametrize("value, ok", [("A123456789012", True), ("A12345678901B", True),

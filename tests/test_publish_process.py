@@ -62,7 +62,9 @@ def test_kill_9_mid_run_leaves_the_previous_database_in_force(tmp_path_factory, 
                           stdout=subprocess.DEVNULL,
                           env=lscp_env(LSCP_TEST_PAUSE_AT=stage, LSCP_TEST_PAUSE_SECONDS="60"))
         _wait_for(proc, f"paused at {stage}")
-        assert publish.building_path(db).exists()  # a partial build is there
+        # a partial build is there (the working store's; at "publish" the published one too)
+        assert publish.building_path(publish.work_path(db)).exists()
+        assert publish.building_path(db).exists() is (stage == "publish")
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
         proc.stderr.close()
@@ -78,12 +80,18 @@ def test_kill_9_mid_run_leaves_the_previous_database_in_force(tmp_path_factory, 
     result = lscp("run", "--inbox", inbox, "--db", db, "--seeds", seeds, "--quiet",
                   cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert not publish.building_path(db).exists()
+    assert not _builds(db)
     runs = dict(read_live(db, "select run_id, status from runs"))
     assert [runs[r] for r in killed] == ["failed"] * 3
     assert runs[live_run_id(db)] == "published" and live_run_id(db) not in killed
     final = {r["run_id"]: r for r in history.read(db)}
     assert all("interrupted" in final[r]["message"] for r in killed)
+
+
+def _builds(db):
+    """Partial builds left beside the published or the working database."""
+    return [p for p in (publish.building_path(db), publish.building_path(publish.work_path(db)))
+            if p.exists()]
 
 
 def test_broken_seeds_exit_non_zero_with_one_line_and_keep_the_database(tmp_path_factory,
@@ -109,7 +117,7 @@ def test_broken_seeds_exit_non_zero_with_one_line_and_keep_the_database(tmp_path
     assert live_run_id(db) == before_id and _figures(db) == before
     last = history.read(db)[-1]
     assert last["status"] == "failed" and "targets" in last["message"]
-    assert not publish.building_path(db).exists()
+    assert not _builds(db)
 
 
 def test_missing_inbox_exits_non_zero_and_is_recorded(tmp_path_factory, tmp_path):
@@ -140,7 +148,7 @@ def test_sigterm_mid_run_cleans_up_and_records_the_run(tmp_path_factory, tmp_pat
     err = proc.stderr.read()
     assert proc.wait(30) == 130, err
     assert "lscp run: interrupted" in err and "Traceback" not in err
-    assert not publish.building_path(db).exists()
+    assert not _builds(db)
     assert live_run_id(db) == before_id
     last = history.read(db)[-1]
     assert last["status"] == "failed" and "interrupted" in last["message"]

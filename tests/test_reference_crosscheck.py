@@ -97,7 +97,7 @@ def test_random_partnership_matches_at_other_dates(as_at):
     (5, True, None),               # with bad rows: the metrics see only what ingest let through
 ])
 def test_generated_partnership_matches(tmp_path, monkeypatch, seed, faults, as_at):
-    monkeypatch.setenv("LSCP_KEY", "reference-crosscheck-key")
+    monkeypatch.setenv("LSCP_KEY", "reference-crosscheck-key-32-bytes-long")
     generate(tmp_path / "partnership", seed=seed, children=4000, years=3, faults=faults,
              end_date=D(2025, 9, 30), progress=None)
     db = tmp_path / "lscp.duckdb"

@@ -31,7 +31,8 @@ def _fake_ingest(con, inbox, seeds_dir, *, run_id, key, run_date, previous, prog
     figure = int((Path(inbox) / "figure.txt").read_text())
     con.execute("create table load_report (run_id varchar, extract varchar, rows_loaded bigint)")
     con.execute("insert into load_report values (?, 'children', ?)", [run_id, figure])
-    con.execute("create table quarantine (run_id varchar, line bigint)")
+    con.execute("create table quarantine (run_id varchar, extract varchar, file varchar, "
+                "line bigint, rule varchar, \"column\" varchar, value varchar)")
     con.execute("create table inbox_figure as select ? as figure", [figure])
     return types.SimpleNamespace(rows_loaded=figure, rows_quarantined=2, file_failures=[],
                                  reports=[], summary_lines=lambda: ["(fake ingest)"])
@@ -61,7 +62,7 @@ def fakes(monkeypatch):
                         types.SimpleNamespace(build_spc_table=_fake_spc))
     monkeypatch.setitem(sys.modules, "pipelines.ingest",
                         types.SimpleNamespace(ingest=_fake_ingest))
-    monkeypatch.setenv("LSCP_KEY", "test-key")
+    monkeypatch.setenv("LSCP_KEY", "test-key-of-thirty-two-bytes-or-more")
     monkeypatch.delenv("LSCP_LOCK_WAIT", raising=False)
     monkeypatch.delenv("LSCP_TEST_PAUSE_AT", raising=False)
 

@@ -13,6 +13,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from lscp_core.errors import UserError
+from pipelines.run import publish
+
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD_APP = ROOT / "dashboard" / "app.py"
 
@@ -32,7 +35,16 @@ def streamlit_command(port: int, host: str, cwd: Path | None = None) -> list[str
     return cmd
 
 
+def refuse_child_level(db: Path) -> None:
+    """``lscp serve`` shows the published database only, never a working database (or a
+    database an earlier version wrote with children's records in it)."""
+    if Path(db).is_file() and publish.holds_more_than_published(Path(db)):
+        raise UserError(f"{db} holds children's records (a working database, or one written by "
+                        f"an earlier lscp): serve the published database; `lscp run` rewrites it")
+
+
 def serve(db: Path, port: int = 8501, host: str = "localhost", config: Path | None = None) -> int:
+    refuse_child_level(db)
     env = dict(os.environ, LSCP_DB=str(Path(db).resolve()))
     if config:
         env["LSCP_CONFIG"] = str(Path(config).resolve())

@@ -72,6 +72,21 @@ def _validate(contract, frame: pa.Table, run_date):
     return gx_suites.validate_frame(contract, frame.to_pandas(), run_date, index=PROFILE)
 
 
+def _reject_value(col, pseudonym: str) -> str:
+    """A rejected row's offending value as kept: ids hashed like the loaded rows, a column
+    the contract does not store (the UPN) not kept at all."""
+    if not col.stored:
+        return "NULL"
+    return f"{pseudonym}({rules.trimmed(col.name)})" if col.pseudonymise else q(col.name)
+
+
+def _stored(col, prefix: str = "") -> str:
+    """The column as written to the table: NULL when the contract checks it but keeps it not."""
+    if col.stored:
+        return f"{prefix}{q(col.name)}"
+    return f"NULL::{col.duckdb_type} as {q(col.name)}"
+
+
 def settle(con, parsed: Parsed, pseudonym: str, target: str) -> None:
     """Merge every failure, keep each row's first, write rejects and the surviving rows.
 
@@ -113,10 +128,7 @@ def settle(con, parsed: Parsed, pseudonym: str, target: str) -> None:
             f"from (select *, {rules.rank_sql(c)} as rank from {fails}) group by _line"
         )
         value_case = " ".join(
-            f"when {lit(col.name)} then "
-            + (f"{pseudonym}({rules.trimmed(col.name)})" if col.pseudonymise else q(col.name))
-            for col in c.columns
-        )
+            f"when {lit(col.name)} then " + _reject_value(col, pseudonym) for col in c.columns)
         con.execute(
             f"insert into land_rejects select {lit(c.name)}, {file}, f._line, f.rule, "
             f"f.\"column\", case f.\"column\" {value_case} end "
@@ -132,10 +144,10 @@ def settle(con, parsed: Parsed, pseudonym: str, target: str) -> None:
             f"value from {fails}_rows"
         )
         con.unregister(f"{fails}_rows")
-    cols = ", ".join(q(n) for n in c.column_names)
+    cols = ", ".join(_stored(col) for col in c.columns)
     if target.startswith("land_"):  # kept with file and line for the cross-file rules
         sent = "".join(f", r.{q(col)} as {q('_sent_' + col)}" for col in rules.sent_as_text(c))
-        typed_cols = ", ".join(f"s.{q(n)}" for n in c.column_names)
+        typed_cols = ", ".join(_stored(col, "s.") for col in c.columns)
         con.execute(f"create or replace table {target} as select {typed_cols}, {file} as _file, "
                     f"s._line{sent} from (select * from {survivors}) s "
                     f"join {raw.table} r on r._line = s._line order by s._line")

@@ -253,6 +253,7 @@ def _locked_run(job: _Job, stream, result: RunResult) -> RunResult:
         _build_and_publish(job, progress, result, record, key)
     except BaseException as exc:  # noqa: B036 - Ctrl+C and kill signals must be recorded too
         publish.remove_build(db)
+        publish.remove_build(publish.work_path(db, job.settings))
         if isinstance(exc, UserError):
             message = str(exc)
         elif isinstance(exc, KeyboardInterrupt):
@@ -300,6 +301,14 @@ def _check_inputs(inbox: Path, seeds: Path, settings) -> bytes:
     return settings.key()  # refuse before any work when no key is configured
 
 
+def _reusable(work: Path, db: Path) -> Path:
+    """The database whose rows a run may reuse: the working one, or, on the first run of this
+    version, the published database an earlier version wrote with every table in it."""
+    if work.exists() or not publish.holds_more_than_published(db):
+        return work
+    return db
+
+
 def _build_and_publish(job: _Job, progress: _Progress, result: RunResult, record: dict,
                        key: bytes) -> None:
     inbox, db, seeds, as_at, settings = job.inbox, job.db, job.seeds, job.as_at, job.settings
@@ -309,11 +318,12 @@ def _build_and_publish(job: _Job, progress: _Progress, result: RunResult, record
     from metrics.spc import build_spc_table
     from pipelines.ingest import ingest
 
-    building = publish.building_path(db)
-    publish.remove_build(db)
+    work = publish.work_path(db, settings)
+    building = publish.building_path(work)
+    publish.remove_build(work)
     con = duckdb.connect(str(building))
     try:
-        previous, why = publish.attach_previous(con, db)
+        previous, why = publish.attach_previous(con, _reusable(work, db))
         if why:
             result.notes.append(why)
             progress.say(f"[run] note: {why}")
@@ -359,6 +369,7 @@ def _build_and_publish(job: _Job, progress: _Progress, result: RunResult, record
                 "run_id": result.run_id, "as_at": result.as_at,
                 "built_at": history.iso(finished), "lscp_version": lscp_version(),
                 "suppression_threshold": settings.suppression_threshold,
+                "key_id": getattr(settings, "key_id", "unnamed"),
                 "inbox": inbox, "seeds": seeds,
             })
             n_runs = history.write_runs_table(con, db, record, prev_runs)
@@ -369,9 +380,13 @@ def _build_and_publish(job: _Job, progress: _Progress, result: RunResult, record
         con.close()
 
     with progress.stage("publish") as out:
+        publish.write_published(building, db)
         had_live = db.exists()
         publish.keep_backup(db)
         job.on_stage("publish")
+        # the working store first: if the run dies between the two swaps, the next run reuses
+        # the newer working rows (by SHA-256) and publishes again
+        publish.swap_in(work)
         result.swap_ms = publish.swap_in(db)
         out["done"] = f"swapped in {db.name} in {result.swap_ms:.1f} ms" + (
             f"; previous kept as {publish.backup_path(db).name}" if had_live else "")

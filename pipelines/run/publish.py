@@ -1,5 +1,9 @@
 """Build beside the live database, check, then swap atomically.
 
+Two stores (``lscp_core.stores``): the working database (child-level, pseudonymised, reused by
+the next run) and the published one (only what the pages read). Both are built beside their
+live file and swapped in the same way; both are created 0600.
+
 The live file is never opened for writing: DuckDB readers (the dashboard) hold a lock that
 would block a writer, and a half-written file must never be seen. A run builds
 ``<db>.building``, CHECKPOINTs and closes it, hard-links the live file to ``<db>.bak`` and
@@ -18,10 +22,10 @@ import duckdb
 import yaml
 
 from lscp_core.errors import RunFailed
+from lscp_core.stores import FILE_MODE, PUBLISHED_TABLES, REQUIRED_TABLES, unpublishable
+from lscp_core.stores import work_path as work_path
 
 CATALOGUE_YAML = Path(__file__).resolve().parents[2] / "metrics" / "catalogue.yaml"
-REQUIRED_TABLES = ("indicator_values", "indicator_catalogue", "spc", "load_report",
-                   "quarantine", "runs", "meta")
 
 
 def building_path(db: Path) -> Path:
@@ -51,6 +55,66 @@ def attach_previous(con, db: Path, alias: str = "prev") -> tuple[str | None, str
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return None, f"previous database {db} could not be opened ({first}); built as a first run"
     return alias, None
+
+
+def tables_of(path: Path) -> set[str] | None:
+    """Table names in the database file ``path`` (None when it cannot be read)."""
+    con = duckdb.connect(":memory:")
+    try:
+        alias, why = attach_previous(con, path, "peek")
+        if not alias:
+            return None
+        return {r[0] for r in con.execute(
+            "select table_name from duckdb_tables() where database_name = 'peek'").fetchall()}
+    finally:
+        con.close()
+
+
+def holds_more_than_published(path: Path) -> bool:
+    """True for a database written by an earlier version (child-level tables in it) or one
+    that cannot be read, i.e. a file that must not stay beside the published one."""
+    if not path.exists():
+        return False
+    tables = tables_of(path)
+    return tables is None or bool(unpublishable(tables))
+
+
+def _identifying_columns_sql() -> str:
+    """(extract, column) pairs whose offending value is never published."""
+    from data_contracts import extract_contracts
+
+    pairs = [f"('{c.name}', '{col.name}')" for c in extract_contracts().values()
+             for col in c.columns if col.identifying]
+    return ", ".join(pairs)
+
+
+def write_published(work_building: Path, db: Path) -> dict[str, int]:
+    """Build ``<db>.building`` from the checked working build: the published tables only, a
+    quarantined row's value only where it cannot identify a child. Returns row counts."""
+    target = building_path(db)
+    remove_build(db)
+    con = duckdb.connect(str(target))
+    try:
+        quoted = str(work_building).replace("'", "''")
+        con.execute(f"attach '{quoted}' as work (read_only)")
+        present = {r[0] for r in con.execute(
+            "select table_name from duckdb_tables() where database_name = 'work'").fetchall()}
+        for table in PUBLISHED_TABLES:
+            if table == "quarantine" or table not in present:
+                continue
+            con.execute(f"create table main.{table} as select * from work.main.{table}")
+        con.execute(
+            "create table main.quarantine as select run_id, extract, file, line, rule, "
+            "\"column\", case when (extract, \"column\") in "
+            f"({_identifying_columns_sql()}) then null else value end as value "
+            "from work.main.quarantine")
+        con.execute("detach work")
+        counts = check_database(con)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    os.chmod(target, FILE_MODE)
+    return counts
 
 
 def expected_indicator_ids() -> list[str]:
@@ -100,10 +164,16 @@ def _fsync_file(path: Path) -> None:
 
 
 def keep_backup(db: Path) -> None:
-    """``<db>.bak`` = the live file (a hard link: instant, no extra space; a copy elsewhere)."""
-    if not db.exists():
+    """``<db>.bak`` = the live file (a hard link: instant, no extra space; a copy elsewhere).
+
+    A live file or a ``.bak`` holding more than the published tables (written by an earlier
+    version, with children's records in it) is not kept: the ``.bak`` is removed."""
+    bak = backup_path(db)
+    if holds_more_than_published(bak):
+        bak.unlink()
+    if not db.exists() or holds_more_than_published(db):
         return
-    bak, tmp = backup_path(db), Path(str(db) + ".bak.tmp")
+    tmp = Path(str(db) + ".bak.tmp")
     tmp.unlink(missing_ok=True)
     try:
         os.link(db, tmp)
@@ -119,6 +189,7 @@ def swap_in(db: Path) -> float:
     building = building_path(db)
     if Path(str(building) + ".wal").exists():
         raise RunFailed(f"{building}.wal still exists after CHECKPOINT; nothing published")
+    os.chmod(building, FILE_MODE)
     _fsync_file(building)
     t0 = time.perf_counter()
     os.replace(building, db)

@@ -38,7 +38,8 @@ import duckdb
 
 from lscp_core.errors import LockBusy, UserError
 from lscp_core.run_log import read_lines
-from lscp_core.settings import DEFAULT_SEEDS
+from lscp_core.settings import DEFAULT_SEEDS, load_settings
+from lscp_core.stores import work_path
 from pipelines.ingest.readers.tabular import sha256_file
 from pipelines.run import history
 
@@ -92,7 +93,7 @@ class InboxWatcher:
         return out
 
     def _archived(self) -> set[str]:
-        """SHA-256s the live database has loaded (re-read only when the file was swapped)."""
+        """SHA-256s the working database has loaded (re-read only when the file was swapped)."""
         try:
             st = self.db.stat()
         except OSError:
@@ -148,7 +149,8 @@ class Scheduler:
         self.inbox, self.db, self.seeds, self.config = inbox, db, seeds, config
         self.max_runs = max_runs
         self.out = out or sys.stdout
-        self.watcher = InboxWatcher(inbox, db)
+        # files already loaded are listed in the working database (archive_files)
+        self.watcher = InboxWatcher(inbox, work_path(db, load_settings(config)))
         self.runs = 0
         self._one_at_a_time = threading.Lock()
         self._child: subprocess.Popen | None = None

@@ -84,7 +84,7 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-pages", action="store_true")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, LSCP_KEY="bench-only-key-not-secret", PYTHONUNBUFFERED="1")
+    env = dict(os.environ, LSCP_KEY="bench-only-key-not-secret-32-bytes-long", PYTHONUNBUFFERED="1")
     print(f"lscp benchmark on {os.cpu_count()} cores; work folder {args.work}\n", flush=True)
 
     out = partnership(args.work, args.children, env, 120)

@@ -22,7 +22,7 @@ def real_db(tmp_path_factory):
 
     work = tmp_path_factory.mktemp("real")
     old = os.environ.get("LSCP_KEY")
-    os.environ["LSCP_KEY"] = "dashboard-test-key"
+    os.environ["LSCP_KEY"] = "dashboard-test-key-thirty-two-bytes-long"
     try:
         generate(out=work / "p", seed=11, children=1500, years=3, faults=True, end_date=None,
                  progress=None)

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 ROOT = Path(__file__).resolve().parents[2]
-KEY = "process-test-key-not-secret"
+KEY = "process-test-key-not-secret-32-bytes-long"
 GROUP = "lscp_process"
 _memo: dict[str, object] = {}
 
@@ -75,10 +75,12 @@ def published(factory) -> Path:
 
 
 def copy_published(factory, folder: Path) -> Path:
-    """A private copy of the published database (with its history) in ``folder``."""
+    """A private copy of the published database (with its history and its working database)
+    in ``folder``."""
     src = published(factory)
     db = folder / "lscp.duckdb"
     shutil.copy2(src, db)
+    shutil.copy2(Path(str(src) + ".work"), Path(str(db) + ".work"))
     shutil.copy2(Path(str(src) + ".history.jsonl"), Path(str(db) + ".history.jsonl"))
     return db
 

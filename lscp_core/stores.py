@@ -1,0 +1,38 @@
+"""The two stores and what the published one may hold (docs/operations.md, "Where children's
+data lives").
+
+- The **working database** (``<db>.work`` unless ``[pipeline] work_db`` names another file):
+  child-level, pseudonymised rows that the next run reuses for unchanged files. Only
+  ``lscp run`` opens it.
+- The **published database** ``<db>``: only what the pages read (``PUBLISHED_TABLES``), no
+  child-level row and no identifier. ``lscp serve`` opens this one, and refuses a file that
+  holds any other table.
+
+Here, in the core, because the pipeline writes these rules and the dashboard enforces them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REQUIRED_TABLES = ("indicator_values", "indicator_catalogue", "spc", "load_report",
+                   "quarantine", "runs", "meta")
+# the load report's details and the reference data the pages show (no seed holds a child)
+DISPLAY_TABLES = ("extra_columns", "warnings", "seed_agencies", "seed_localities",
+                  "seed_benchmarks", "seed_targets", "seed_strategies")
+PUBLISHED_TABLES = REQUIRED_TABLES + DISPLAY_TABLES
+# Files are created for the one service user that runs both the pipeline and the dashboard.
+# A separate dashboard user: 0640 and a shared group on the published file only
+# (docs/operations.md).
+FILE_MODE = 0o600
+
+
+def work_path(db: Path, settings=None) -> Path:
+    """The working (child-level) database of the published ``db``."""
+    configured = getattr(settings, "work_db", None)
+    return Path(configured).absolute() if configured else Path(str(db) + ".work")
+
+
+def unpublishable(tables: set[str]) -> set[str]:
+    """The tables that have no place in a published database."""
+    return set(tables) - set(PUBLISHED_TABLES)
