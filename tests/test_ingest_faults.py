@@ -8,6 +8,7 @@ import datetime as dt
 
 import duckdb
 
+from data_contracts import extract_contracts
 from pipelines.ingest import ingest
 from pipelines.ingest.pseudonymise import pseudonymise
 from pipelines.synthetic import generate
@@ -25,6 +26,7 @@ def test_generated_faults_land_in_quarantine_exactly(tmp_path):
         manifest = list(csv.DictReader(f))
     assert manifest, "the generator injected no faults"
 
+    contracts = extract_contracts()
     expected_rows = set()
     for m in manifest:
         if m["rule"] == "file":
@@ -32,7 +34,10 @@ def test_generated_faults_land_in_quarantine_exactly(tmp_path):
             assert [(r["status"], r["message"]) for r in failed] == [("failed", m["value"])]
             continue
         value = m["value"] or None
-        if m["column"] == "child_id" and value:
+        column = contracts[m["extract"]].column(m["column"]) if m["column"] else None
+        if column is not None and not column.stored:
+            value = None  # the UPN: checked, never kept
+        elif column is not None and column.pseudonymise and value:
             value = pseudonymise([value], KEY)[0]
         expected_rows.add((m["extract"], m["file"], int(m["line"]), m["rule"], m["column"], value))
     got = set(con.execute('select extract, file, line, rule, "column", value from quarantine '

@@ -84,7 +84,7 @@ def test_date_forms_the_spec_allows_and_forbids(folders):
                   for i, (value, want) in enumerate(DATES) if isinstance(want, str)]
     assert quarantined(con, "referrals") == expected_q
     loaded = dict(con.execute("select referral_id, referral_date from src_referrals").fetchall())
-    assert loaded == {f"R{i}": want for i, (_v, want) in enumerate(DATES)
+    assert loaded == {pid(f"R{i}"): want for i, (_v, want) in enumerate(DATES)
                       if isinstance(want, dt.date)}
     r = report(result, "referrals")
     assert (r["rows_read"], r["rows_quarantined"]) == (len(DATES), len(expected_q))
@@ -147,16 +147,16 @@ def test_codes_any_case_legacy_descriptions_and_ranges(folders):
     write_csv(inbox, "two_year_olds", ["2024-spr,C1,,Y", "2024-AUTUMN,C2,,Y", "24-SUM,C3,,N"])
     con, _ = run(inbox, seeds)
     assert con.execute("select ethnicity, upn from src_children where child_id = ?",
-                       [pid("C1")]).fetchall() == [("WBRI", "T318811718137")]
+                       [pid("C1")]).fetchall() == [("WBRI", None)]  # UPN checked, not stored
     sexes = dict(con.execute("select child_id, sex from src_children").fetchall())
     assert sexes == {pid("C1"): "M", pid("C2"): "F", pid("C3"): "U", pid("C4"): "U"}
     assert quarantined(con, "children") == [
         (6, "unknown_code", "sex", "Male"), (7, "unknown_code", "sex", "3"),
-        (8, "bad_format", "upn", "1234567890123")]
+        (8, "bad_format", "upn", None)]
     assert con.execute("select cp_plan_id, initial_category, latest_category, previous_cp_plans "
-                       "from src_cp_plans order by 1").fetchall() == [
-        ("P1", "NEG", "PHY", 0), ("P2", "EMO", "SAB", 1), ("P3", "MUL", "NEG", 2),
-        ("P4", "SAB", None, None)]
+                       "from src_cp_plans order by initial_category").fetchall() == [
+        (pid("P2"), "EMO", "SAB", 1), (pid("P3"), "MUL", "NEG", 2), (pid("P1"), "NEG", "PHY", 0),
+        (pid("P4"), "SAB", None, None)]
     assert quarantined(con, "cp_plans") == [
         (6, "unknown_code", "initial_category", "N"),
         (7, "bad_integer", "previous_cp_plans", "1e1"),
@@ -204,18 +204,19 @@ def test_cross_file_cascade_duplicates_and_free_standing_extracts(folders):
                                             (4, "duplicate", "child_id", pid("C1"))]
     assert quarantined(con, "referrals") == [
         (3, "orphan_child", "child_id", pid("C2")),
-        (4, "duplicate", "referral_id", "R1"),
+        (4, "duplicate", "referral_id", pid("R1")),
         (5, "orphan_child", "child_id", pid("7")),
         (8, "end_before_start", "closure_date", "2024-01-09"),
     ]
     assert quarantined(con, "assessments") == [
         (3, "before_referral", "start_date", "2024-01-05"),
-        (4, "orphan_referral", "referral_id", "R2"),
-        (5, "orphan_referral", "referral_id", "R9"),
+        (4, "orphan_referral", "referral_id", pid("R2")),
+        (5, "orphan_referral", "referral_id", pid("R9")),
         (6, "end_before_start", "authorised_date", "2024-01-11"),
         (7, "bad_combination", "factors", "3B,21"),
     ]
-    assert con.execute("select factors from src_assessments where assessment_id = 'A7'").fetchall() \
+    assert con.execute("select factors from src_assessments where assessment_id = ?",
+                       [pid("A7")]).fetchall() \
         == [(["16A", "3B"],)]
     # two_year_olds and attendance rows need not have a children row: no quarantine, no warning
     for extract in ("two_year_olds", "attendance"):
@@ -238,7 +239,7 @@ def test_headers_reordered_extra_and_optional_columns_missing(folders):
     con, result = run(inbox, seeds)
     assert con.execute("select child_id, date_of_birth, sex, upn, postcode from src_children "
                        "order by date_of_birth nulls last").fetchall() == [
-        (pid("C1"), dt.date(2015, 2, 1), "F", "A12345678901B", None),
+        (pid("C1"), dt.date(2015, 2, 1), "F", None, None),  # the UPN passed its check; not stored
         (pid("C2"), None, "M", None, None)]
     r = report(result, "children")
     assert (r["file"], r["rows_read"], r["extra_columns"]) == ("children_a.csv", 2, "Worker notes")
@@ -269,10 +270,10 @@ def test_xlsx_numbers_booleans_date_cells_and_blank_rows(folders):
     con, result = run(inbox, seeds)
     assert con.execute("select referral_id, child_id, referral_date, referral_source, "
                        "primary_need, referral_nfa, closure_date, neglect_flag "
-                       "from src_referrals order by 1").fetchall() == [
-        ("R1", pid("45079258"), dt.date(2024, 1, 5), "4", "N1", True, None, False),
-        ("R2", pid("45079258"), dt.date(2024, 1, 5), "10", "N1", True, dt.date(2024, 2, 1), False),
-        ("R3", pid("45079258"), dt.date(2024, 1, 5), "5C", "N1", False, None, None)]
+                       "from src_referrals order by referral_source").fetchall() == [
+        (pid("R2"), pid("45079258"), dt.date(2024, 1, 5), "10", "N1", True, dt.date(2024, 2, 1), False),
+        (pid("R1"), pid("45079258"), dt.date(2024, 1, 5), "4", "N1", True, None, False),
+        (pid("R3"), pid("45079258"), dt.date(2024, 1, 5), "5C", "N1", False, None, None)]
     assert [q[:3] for q in quarantined(con, "referrals")] == [
         (6, "bad_date", "referral_date"),
         (7, "end_before_start", "closure_date"),

@@ -21,6 +21,7 @@ from reference.indicators import compute_all, default_as_at, frames_from_duckdb
 
 from lscp_core.settings import Settings
 from metrics.runner import build_metrics
+from pipelines.run import publish
 from pipelines.run import run_pipeline
 from pipelines.synthetic import generate
 
@@ -103,9 +104,14 @@ def test_generated_partnership_matches(tmp_path, monkeypatch, seed, faults, as_a
     db = tmp_path / "lscp.duckdb"
     result = run_pipeline(tmp_path / "partnership" / "inbox", db, tmp_path / "partnership" / "seeds",
                           as_at, Settings(), progress=None)
+    # the reference reads the child-level rows of the working store; the figures are published
+    work = duckdb.connect(str(publish.work_path(db)), read_only=True)
+    try:
+        frames = frames_from_duckdb(work)
+    finally:
+        work.close()
     con = duckdb.connect(str(db), read_only=True)
     try:
-        frames = frames_from_duckdb(con)
         product = con.table("indicator_values").df()
         published_as_at = con.execute("select value from meta where key = 'as_at'").fetchall()
     finally:
