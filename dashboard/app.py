@@ -19,7 +19,10 @@ from dashboard import auth, ui  # noqa: E402
 
 VIEWS = Path(__file__).resolve().parent / "views"
 
-st.set_page_config(page_title="Neglect strategy dashboard", page_icon=":material/monitoring:",
+# The favicon is a file of ours: a ":material/...:" page icon is fetched from a font host on
+# the internet by the browser, and no page may ask another host for anything.
+st.set_page_config(page_title="Neglect strategy dashboard",
+                   page_icon=str(Path(__file__).resolve().parent / "favicon.png"),
                    layout="wide", initial_sidebar_state="expanded")
 
 st.session_state["role"] = auth.resolve_role()

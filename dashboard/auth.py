@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.data import ROLES
+from dashboard.formatting import as_text
 from lscp_core.errors import UserError
 from lscp_core.settings import Settings, load_settings
 
@@ -45,7 +46,7 @@ def resolve_role() -> str:
     """The role for this session; shows the login screen and stops when login is needed."""
     conf, problem = settings()
     if problem:
-        st.warning(f"Settings could not be read ({problem}); showing the restricted view.")
+        st.warning(f"Settings could not be read ({as_text(problem)}); showing the restricted view.")
     if auth_configured():
         if not st.user.get("is_logged_in", False):
             st.title("Neglect strategy dashboard")

@@ -127,3 +127,16 @@ def _looks_numeric(s: str) -> bool:
         return True
     except ValueError:
         return False
+
+
+# Every ASCII punctuation character can be backslash-escaped in CommonMark; these are the ones
+# Markdown, Streamlit's extensions (:material/icon:, :red[text], $maths$) or HTML give meaning.
+_MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~:$&\"'=")
+
+
+def as_text(value) -> str:
+    """A file- or data-supplied string for an element that renders Markdown (headers, alerts,
+    captions): every character that could make a link, an image, HTML, an icon or formatting
+    is escaped, so it shows exactly as sent. Line breaks become spaces."""
+    text = "" if value is None else " ".join(str(value).split())
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in text)

@@ -45,7 +45,7 @@ if "rereferral" in titles:
 vals["who"] = vals["agency"].map(lambda a: "All" if a == "All" else name)
 latest = vals["period_end"].max()
 
-st.header(f"{name} in {fmt.month(latest)}", divider="gray")
+st.header(f"{fmt.as_text(name)} in {fmt.month(latest)}", divider="gray")
 now = vals[vals["period_end"] == latest]
 mine = now[now["agency"] == agency].set_index("indicator")
 everyone = now[now["agency"] == "All"].set_index("indicator")

@@ -50,7 +50,8 @@ st.dataframe(report_table, hide_index=True, key="table_load_report",
 ui.download_csv(report_table, f"load-report-{run_id}.csv", "load_report")
 bad = report[report["status"].astype(str).str.lower() == "failed"]
 for r in bad.itertuples():
-    st.error(f"{r.extract}: file {r.file} was not loaded: {r.message}")
+    st.error(f"{fmt.as_text(r.extract)}: file {fmt.as_text(r.file)} was not loaded: "
+             f"{fmt.as_text(r.message)}")
 
 st.header("Quarantined rows", divider="gray")
 summary = data.quarantine_summary(run_id)
@@ -89,7 +90,8 @@ fresh_table = pd.DataFrame({
                   for f in checked]})
 stale = [f.extract for f in checked if not f.current]
 if stale:
-    st.warning("Extracts not current: " + ", ".join(stale) + ".", icon=":material/schedule:")
+    st.warning("Extracts not current: " + fmt.as_text(", ".join(stale)) + ".",
+               icon=":material/schedule:")
 st.dataframe(fresh_table, hide_index=True, key="table_freshness")
 ui.download_csv(fresh_table, "freshness.csv", "freshness")
 st.caption("Age counted to the latest refresh; each extract's expected rhythm comes from its "

@@ -53,7 +53,7 @@ bench = bench[bench["indicator_id"] == indicator]
 main, side = st.columns([3, 1], gap="large")
 with side, st.container(border=True):
     st.subheader("Definition")
-    st.write(str(ind.get("definition") or "Not recorded."))
+    st.markdown(fmt.as_text(ind.get("definition") or "Not recorded."))
     facts = {
         "Measured as": fmt.unit_label(unit),
         "Better when": scorecard.POLARITY_WORDS.get(polarity, polarity),
@@ -66,11 +66,12 @@ with side, st.container(border=True):
         "Strategies": ind.get("strategies") if isinstance(ind.get("strategies"), str)
         and ind.get("strategies") else "none (no strategy lists it)",
     }
-    st.markdown("\n".join(f"- **{k}:** {v}" for k, v in facts.items()))
+    st.markdown("\n".join(f"- **{k}:** {fmt.as_text(v)}" for k, v in facts.items()))
     if not bench.empty:
         st.markdown("**Benchmarks**")
         st.markdown("\n".join(
-            f"- {b.geography} {fmt.number(b.value, unit)} ({b.period_label}). Source: {b.source}"
+            f"- {fmt.as_text(b.geography)} {fmt.number(b.value, unit)} "
+            f"({fmt.as_text(b.period_label)}). Source: {fmt.as_text(b.source)}"
             for b in bench.sort_values("period_label", ascending=False).itertuples()))
 
 with main:

@@ -23,7 +23,7 @@ card = scorecard.build(role, None, pd.Timestamp(months[0])).set_index("indicator
 measures = data.strategies()
 rows_for_csv = []
 for strategy, group in measures.groupby("strategy", sort=False):
-    st.header(strategy, divider="gray")
+    st.header(fmt.as_text(strategy), divider="gray")
     body = []
     for m in group.itertuples():
         iid = m.indicator_id
