@@ -1,20 +1,34 @@
 """Who is looking: the restricted view unless configuration says otherwise.
 
-- With an ``[auth]`` section in Streamlit secrets, users log in with OIDC
-  (``st.login``); the role is ``analyst`` when ``st.user.email`` is listed in
-  ``[dashboard] analysts`` of lscp.toml, otherwise ``viewer``.
-- Without it, the role is ``[dashboard] default_role`` (``viewer`` unless set).
+Roles (``lscp.toml``):
+
+- ``viewer`` — suppressed figures (the default, and everyone not on a list);
+- ``analyst`` — unsuppressed figures, can edit: ``[dashboard] analysts`` (e-mails) or
+  ``[dashboard.roles] analyst_groups`` (OIDC ``groups`` claim);
+- ``champion:<AGENCY>`` — suppressed partnership figures, their own agency's unsuppressed:
+  ``[dashboard.roles] champions = {"e-mail or group" = "AGENCY"}``.
+
+With an ``[auth]`` section in Streamlit secrets users sign in with OIDC (``st.login``). An
+e-mail counts only when the provider says it is verified (``email_verified``): otherwise anyone
+who can register ``ana@council.gov.uk`` at a lax provider would be an analyst. A session ends
+after ``session_hours`` from sign-in and after ``idle_minutes`` without a page run.
+Without ``[auth]``, the role is ``[dashboard] default_role`` (``viewer`` unless set).
 Anything unexpected falls back to ``viewer``, the restricted view.
 """
 
 from __future__ import annotations
 
+import re
+import time
+
 import streamlit as st
 
-from dashboard.data import ROLES
 from dashboard.formatting import as_text
 from lscp_core.errors import UserError
 from lscp_core.settings import Settings, load_settings
+
+VIEWER, ANALYST, CHAMPION = "viewer", "analyst", "champion"
+AGENCY_CODE = re.compile(r"^[A-Z0-9_]{1,40}$")
 
 
 def settings() -> tuple[Settings, str | None]:
@@ -32,14 +46,59 @@ def auth_configured() -> bool:
         return False
 
 
+def champion_agency(role: str | None) -> str | None:
+    """The agency of a ``champion:<AGENCY>`` role (None for any other role)."""
+    if role and role.startswith(CHAMPION + ":"):
+        code = role.split(":", 1)[1]
+        if AGENCY_CODE.match(code):
+            return code
+    return None
+
+
+def valid_role(role: str | None) -> bool:
+    return role in (VIEWER, ANALYST) or champion_agency(role) is not None
+
+
+def role_for(email: str | None, groups, conf: Settings, *, verified: bool = True) -> str:
+    """The role of a signed-in user: analyst before champion before viewer."""
+    names = {g.strip().lower() for g in (groups or []) if isinstance(g, str)}
+    if email and verified:
+        names.add(email.strip().lower())
+    if names & {a.strip().lower() for a in conf.analysts} or \
+            names & {g.strip().lower() for g in conf.analyst_groups}:
+        return ANALYST
+    for who, agency in conf.champions.items():
+        if who.strip().lower() in names and AGENCY_CODE.match(agency):
+            return f"{CHAMPION}:{agency}"
+    return VIEWER
+
+
 def role_for_email(email: str | None, analysts: list[str]) -> str:
-    if email and email.strip().lower() in {a.strip().lower() for a in analysts}:
-        return "analyst"
-    return "viewer"
+    return role_for(email, [], Settings(analysts=analysts))
 
 
 def local_role(configured: str | None) -> str:
-    return configured if configured in ROLES else "viewer"
+    return configured if valid_role(configured) else VIEWER
+
+
+def session_expired(conf: Settings, now: float, state, user) -> str | None:
+    """Why this signed-in session must end now (None while it may go on). ``state`` is the
+    session state; the last page run and the sign-in time are kept there."""
+    signed_in = _claim_time(user, "auth_time") or _claim_time(user, "iat") \
+        or state.get("lscp_signed_in_at")
+    state.setdefault("lscp_signed_in_at", now)
+    last = state.get("lscp_last_seen")
+    state["lscp_last_seen"] = now
+    if last is not None and now - last > conf.idle_minutes * 60:
+        return f"you were signed out after {conf.idle_minutes:g} minutes without activity"
+    if signed_in is not None and now - signed_in > conf.session_hours * 3600:
+        return f"sessions last {conf.session_hours:g} hours: please sign in again"
+    return None
+
+
+def _claim_time(user, claim: str) -> float | None:
+    value = user.get(claim) if user is not None else None
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def resolve_role() -> str:
@@ -50,8 +109,21 @@ def resolve_role() -> str:
     if auth_configured():
         if not st.user.get("is_logged_in", False):
             st.title("Neglect strategy dashboard")
+            if st.session_state.get("lscp_signed_out_because"):
+                st.info(as_text(st.session_state["lscp_signed_out_because"]).capitalize() + ".")
             st.write("Please log in with your organisation account to see the dashboard.")
             st.button("Log in", on_click=st.login, type="primary")
             st.stop()
-        return role_for_email(st.user.get("email"), conf.analysts)
+        why = session_expired(conf, time.time(), st.session_state, st.user)
+        if why:
+            for key in ("lscp_last_seen", "lscp_signed_in_at"):
+                st.session_state.pop(key, None)
+            st.session_state["lscp_signed_out_because"] = why
+            st.logout()
+            st.stop()
+        verified = st.user.get("email_verified") is True
+        if st.user.get("email") and not verified:
+            st.warning("Your e-mail address is not verified by your sign-in provider: showing "
+                       "the restricted view.")
+        return role_for(st.user.get("email"), st.user.get("groups"), conf, verified=verified)
     return local_role(conf.default_role)

@@ -17,6 +17,7 @@ suppressed cell's numerator, denominator and value are NULL (flag
 from __future__ import annotations
 
 import os
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,6 @@ from lscp_core.run_log import history_path, read_lines
 from lscp_core.stores import unpublishable
 
 DB_ENV = "LSCP_DB"
-ROLES = ("viewer", "analyst")
 ALL = "All"
 
 
@@ -138,11 +138,23 @@ def query(sql: str, params: tuple = ()) -> pd.DataFrame:
 
 
 def unsuppressed(role: str) -> bool:
+    """Everything unsuppressed: analysts only."""
     return role == "analyst"
 
 
+def own_agency(role: str) -> str | None:
+    """A champion's agency: the one set of cells they see unsuppressed (their own records)."""
+    if role and role.startswith("champion:"):
+        code = role.split(":", 1)[1]
+        if re.fullmatch(r"[A-Z0-9_]{1,40}", code):  # also keeps the SQL below literal-safe
+            return code
+    return None
+
+
 def _values_sql(role: str) -> str:
-    show = "true" if unsuppressed(role) else "false"
+    agency = own_agency(role)
+    show = ("true" if unsuppressed(role) else
+            f"(agency = '{agency}')" if agency else "false")
     return f"""
         select indicator_id, period_end, locality, agency,
             case when suppressed and not {show} then null else numerator end as numerator,

@@ -73,6 +73,10 @@ def role_note() -> None:
     if data.unsuppressed(role()):
         st.sidebar.warning("**Analyst view**: unsuppressed figures. Do not share outside the "
                            "partnership.", icon=":material/lock_open:")
+    elif data.own_agency(role()):
+        st.sidebar.info(f"**Champion view**: {data.own_agency(role())}'s own figures are "
+                        "unsuppressed; everything else based on 1 to 5 children or records is "
+                        "shown as **c** (confidential).", icon=":material/lock:")
     else:
         st.sidebar.info("Figures based on 1 to 5 children or records are shown as **c** "
                         "(confidential).", icon=":material/lock:")
