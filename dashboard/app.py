@@ -50,4 +50,10 @@ st.sidebar.markdown("**Neglect strategy dashboard**  \nLocal Safeguarding Childr
 ui.role_note()
 if auth.auth_configured() and st.user.get("is_logged_in", False):
     st.sidebar.button("Log out", on_click=st.logout)
+st.session_state["lscp_page"] = page.title
 page.run()
+# what was shown, for the audit trail (analysts and champions; nothing for a viewer)
+ui.audit_view(page.title, indicator=st.session_state.get("ex_indicator")
+              if page.title == "Indicator explorer" else None,
+              month=st.session_state.get("sc_period") if page.title == "Board scorecard"
+              else st.session_state.get("loc_period") if page.title == "Localities" else None)

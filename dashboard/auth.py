@@ -122,8 +122,10 @@ def resolve_role() -> str:
             st.logout()
             st.stop()
         verified = st.user.get("email_verified") is True
+        st.session_state["user"] = str(st.user.get("email") or st.user.get("sub") or "unknown")
         if st.user.get("email") and not verified:
             st.warning("Your e-mail address is not verified by your sign-in provider: showing "
                        "the restricted view.")
         return role_for(st.user.get("email"), st.user.get("groups"), conf, verified=verified)
+    st.session_state["user"] = f"local ({local_role(conf.default_role)} by default_role)"
     return local_role(conf.default_role)

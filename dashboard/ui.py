@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import auth, data
 from dashboard import formatting as fmt
+from lscp_core import audit
 
 REVISION_NOTE = ("The latest months may be revised: each refresh uses every record in the "
                  "extracts as they stand, including late-recorded ones.")
@@ -127,5 +128,51 @@ def chart_with_table(fig, table: pd.DataFrame, filename: str, key: str,
 
 def download_csv(table: pd.DataFrame, filename: str, key: str,
                  label: str = "Download this table (CSV)") -> None:
-    st.download_button(label, fmt.csv_bytes(table), file_name=filename, mime="text/csv",
-                       key=f"csv_{key}", icon=":material/download:", on_click="ignore")
+    body = fmt.csv_bytes(table)
+    st.download_button(label, audited_data(lambda: body, "csv_download", filename),
+                       file_name=filename, mime="text/csv", key=f"csv_{key}",
+                       icon=":material/download:", on_click="ignore")
+
+
+# --- the audit trail of unsuppressed figures (lscp_core.audit) ---------------------------
+
+def _audit_file():
+    return audit.audit_path(data.db_path(), auth.settings()[0])
+
+
+def audit_event(action: str, page: str, indicator: str | None = None,
+                month: str | None = None) -> None:
+    """Record what a non-restricted user was shown; never stops the page (a log that cannot
+    be written is reported on the page instead)."""
+    if not audit.audited(role()):
+        return
+    try:
+        audit.record(_audit_file(), user=st.session_state.get("user", "unknown"), role=role(),
+                     action=action, page=page, indicator=indicator, month=month)
+    except (OSError, data.DatabaseUnavailable) as exc:
+        st.error(f"The audit log could not be written ({fmt.as_text(exc)}); tell your "
+                 "administrator.")
+
+
+def audit_view(page: str, indicator: str | None = None, month=None) -> None:
+    """A page view, recorded once per page, indicator and month a session looks at."""
+    month = None if month is None else str(pd.Timestamp(month).date())
+    seen = (page, indicator, month)
+    if st.session_state.get("lscp_audit_last") == seen:
+        return
+    st.session_state["lscp_audit_last"] = seen
+    audit_event("page_view", page, indicator, month)
+
+
+def audited_data(build, action: str, what: str):
+    """Download data that records the download when (and only when) it is fetched."""
+    who, page = role(), st.session_state.get("lscp_page", "")
+    user = st.session_state.get("user", "unknown")
+    path = _audit_file() if audit.audited(who) else None
+
+    def _data():
+        if path is not None:
+            audit.record(path, user=user, role=who, action=action, page=page, indicator=what)
+        return build()
+
+    return _data

@@ -44,6 +44,8 @@ class Settings:
     champions: dict[str, str] = field(default_factory=dict)
     analyst_groups: list[str] = field(default_factory=list)
     viewer_groups: list[str] = field(default_factory=list)
+    # who saw unsuppressed figures (default: <db>.audit.jsonl beside the published database)
+    audit_log: Path | None = None
     session_hours: float = 8.0
     idle_minutes: float = 30.0
     # extract -> days after which the data-quality page warns that it is stale
@@ -122,6 +124,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         champions={str(k).lower(): str(v).upper() for k, v in roles.get("champions", {}).items()},
         analyst_groups=[str(g) for g in roles.get("analyst_groups", [])],
         viewer_groups=[str(g) for g in roles.get("viewer_groups", [])],
+        audit_log=_path(dashboard.get("audit_log")),
         session_hours=_positive(dashboard.get("session_hours", 8), "[dashboard] session_hours"),
         idle_minutes=_positive(dashboard.get("idle_minutes", 30), "[dashboard] idle_minutes"),
         freshness_days={k: int(v) for k, v in dashboard.get("freshness_days", {}).items()},

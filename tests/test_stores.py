@@ -228,3 +228,13 @@ def test_the_dashboard_will_not_read_a_working_database(stores):
             bad.query("select * from meta")
     finally:
         bad.close()
+
+
+def test_the_audit_log_survives_a_publish(stores, partnership):
+    from lscp_core import audit
+
+    published, _work = stores
+    log = audit.audit_path(published)
+    audit.record(log, user="ana@example.org", role="analyst", action="page_view", page="About")
+    _run(*partnership, published)
+    assert [e["user"] for e in audit.read(log)] == ["ana@example.org"]

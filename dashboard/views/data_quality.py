@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import auth, data, freshness, ui
 from dashboard import formatting as fmt
+from lscp_core import audit
 
 ui.require_db()
 role = ui.role()
@@ -97,3 +98,13 @@ ui.download_csv(fresh_table, "freshness.csv", "freshness")
 st.caption("Age counted to the latest refresh; each extract's expected rhythm comes from its "
            "data contract (monthly extracts 35 days, termly 130), or [dashboard] "
            "freshness_days in lscp.toml.")
+
+if data.unsuppressed(role):
+    st.header("Who saw unsuppressed figures", divider="gray")
+    entries = pd.DataFrame(audit.read(ui._audit_file()), columns=list(audit.FIELDS))
+    st.write("Every page view, CSV download and board pack by an analyst or a champion, and "
+             "every `lscp export --unsuppressed`, newest first (the audit log beside the "
+             "published database; it survives every refresh).")
+    shown = entries.iloc[::-1].rename(columns=str.capitalize).fillna("")
+    st.dataframe(shown, hide_index=True, key="table_audit")
+    ui.download_csv(shown, "audit-log.csv", "audit")

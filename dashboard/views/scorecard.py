@@ -63,6 +63,8 @@ with a:
 with b:
     st.download_button(
         "Download the board pack (HTML, prints to PDF)",
-        data=lambda: boardpack.build(role, chosen, pd.Timestamp(period)).encode("utf-8"),
+        data=ui.audited_data(
+            lambda: boardpack.build(role, chosen, pd.Timestamp(period)).encode("utf-8"),
+            "board_pack", chosen or "all strategies"),
         file_name=f"board-pack-{slug}-{stamp}.html", mime="text/html", key="board_pack",
         icon=":material/print:", on_click="ignore")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
+from lscp_core import audit
 from lscp_core.errors import UserError
 from lscp_core.settings import DEFAULT_SEEDS, Settings, create_key_file
 
@@ -74,9 +76,33 @@ def cmd_export(args, settings: Settings) -> int:
     db = _existing_db(args.db)
     from pipelines.export import export_csv
 
+    if args.unsuppressed:  # recorded before the figures are written, like a page view
+        audit.record(audit.audit_path(db, settings), user=_os_user(), role="command line",
+                     action="export_unsuppressed", page="lscp export", indicator=str(args.out))
     rows = export_csv(db, args.out, unsuppressed=args.unsuppressed)
     kind = "unsuppressed" if args.unsuppressed else "suppressed"
     print(f"wrote {rows} rows ({kind}) to {args.out}")
+    return 0
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid {os.getuid()}"
+
+
+def cmd_audit(args, settings: Settings) -> int:
+    """Print who saw unsuppressed figures since a date, oldest first, tab-separated."""
+    db = Path(args.db or settings.db or "")
+    if not str(args.db or settings.db or ""):
+        raise UserError("give --db FILE (or db in lscp.toml): the audit log lives beside it")
+    entries = audit.read(audit.audit_path(db, settings), since=args.since)
+    print("\t".join(audit.FIELDS))
+    for e in entries:
+        print("\t".join("" if e[k] is None else str(e[k]).replace("\t", " ") for k in audit.FIELDS))
     return 0
 
 

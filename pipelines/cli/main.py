@@ -110,6 +110,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write unsuppressed figures (analysts only; never publish these)")
 
     p = sub.add_parser(
+        "audit",
+        help="print who saw unsuppressed figures (the audit log beside the database)",
+        description="Print the audit log: every unsuppressed page view, CSV download, board "
+        "pack and `lscp export --unsuppressed` by anyone but a restricted viewer, oldest "
+        "first, tab-separated (time, user, role, action, page, indicator, month).",
+    )
+    p.add_argument("--db", type=Path, help="published DuckDB file (default: db in lscp.toml)")
+    p.add_argument("--since", type=_date, help="only entries on or after DATE (YYYY-MM-DD, UTC)")
+
+    p = sub.add_parser(
         "serve",
         help="serve the dashboard over a published database",
         description="Serve the Streamlit dashboard over a published database (read-only).",
