@@ -238,3 +238,44 @@ def test_the_audit_log_survives_a_publish(stores, partnership):
     audit.record(log, user="ana@example.org", role="analyst", action="page_view", page="About")
     _run(*partnership, published)
     assert [e["user"] for e in audit.read(log)] == ["ana@example.org"]
+
+
+def test_retention_deletes_old_deliveries_no_longer_in_force(partnership, tmp_path):
+    import datetime as dt_
+    import os
+
+    from pipelines.run import retention
+
+    src_inbox, seeds = partnership
+    inbox = tmp_path / "inbox"
+    shutil.copytree(src_inbox, inbox)
+    day = 24 * 3600
+    now = dt_.datetime.now().timestamp()
+    current = sorted(inbox.glob("referrals_*"))[-1]
+    stale = inbox / f"referrals_2020-01-01{current.suffix}"
+    shutil.copy2(current, stale)
+    os.utime(stale, (now - 730 * day, now - 730 * day))      # two years old, replaced
+    os.utime(current, (now - 600 * day, now - 600 * day))    # old, but still in force
+    recent = inbox / f"children_2020-01-01{current.suffix}"
+    shutil.copy2(sorted(inbox.glob("children_*"))[-1], recent)
+    os.utime(recent, (now - 1000 * day, now - 1000 * day))   # old and replaced
+    notes = inbox / "notes.csv"
+    notes.write_text("not an extract\n")
+    os.utime(notes, (now - 2000 * day, now - 2000 * day))
+    db = tmp_path / "lscp.duckdb"
+
+    result = _run(inbox, seeds, db)
+
+    assert sorted(result.purged) == sorted([stale.name, recent.name])
+    assert not stale.exists() and not recent.exists()
+    assert current.exists() and notes.exists()
+
+    # months_before keeps to the calendar (month ends, leap years)
+    assert retention.months_before(dt_.date(2025, 3, 31), 1) == dt_.date(2025, 2, 28)
+    assert retention.months_before(dt_.date(2024, 3, 31), 13) == dt_.date(2023, 2, 28)
+    assert retention.months_before(dt_.date(2025, 1, 15), 13) == dt_.date(2023, 12, 15)
+    # 0 keeps everything; an unknown in-force set deletes nothing
+    assert retention.purge_inbox(inbox, set(), 0, dt_.date.today()) == []
+    os.utime(current, (now - 900 * day, now - 900 * day))
+    assert retention.purge_inbox(inbox, None, 13, dt_.date.today()) == []
+    assert current.exists()

@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 
 from lscp_core.errors import RunFailed, UserError
-from pipelines.run import history, publish
+from pipelines.run import history, publish, retention
 from pipelines.run.lock import run_lock
 
 # The moments a caller can watch through ``on_stage``: "ingest" (mid-load, at ingest's first
@@ -68,6 +68,7 @@ class RunResult:
     seconds: dict[str, float] = field(default_factory=dict)
     swap_ms: float = 0.0
     notes: list[str] = field(default_factory=list)
+    purged: list[str] = field(default_factory=list)  # inbox files deleted by retention
 
     @property
     def message(self) -> str:
@@ -374,6 +375,7 @@ def _build_and_publish(job: _Job, progress: _Progress, result: RunResult, record
             })
             n_runs = history.write_runs_table(con, db, record, prev_runs)
             result.counts = publish.check_database(con)
+            in_force = retention.in_force_files(con)
             out["done"] = (f"{len(result.counts)} tables checked, {n_runs} runs in history")
             con.execute("checkpoint")
     finally:
@@ -390,3 +392,14 @@ def _build_and_publish(job: _Job, progress: _Progress, result: RunResult, record
         result.swap_ms = publish.swap_in(db)
         out["done"] = f"swapped in {db.name} in {result.swap_ms:.1f} ms" + (
             f"; previous kept as {publish.backup_path(db).name}" if had_live else "")
+
+    months = getattr(settings, "retention_months", 13)
+    try:
+        removed = retention.purge_inbox(inbox, in_force, months, dt.date.today())
+    except OSError as exc:  # a read-only inbox: the run is published all the same
+        result.notes.append(f"retention: could not delete old inbox files ({exc.strerror})")
+        removed = []
+    result.purged = [p.name for p in removed]
+    if removed:
+        progress.say(f"[retention] deleted {len(removed)} inbox file(s) no longer in force and "
+                     f"older than {months} months: {', '.join(result.purged)}")
