@@ -34,14 +34,14 @@ COPY . .
 # Installed in place (-e): the app reads seeds/, .streamlit/ and the SQL models from /app.
 RUN pip install --no-deps -e . \
  && useradd --system --uid 10001 --user-group --home-dir /data --no-create-home lscp \
- && mkdir -p /data/inbox /data/db /data/work /data/seeds /etc/lscp \
+ && mkdir -p /data/inbox /data/db /data/work /data/audit /data/seeds /etc/lscp \
  && cp -r /app/seeds/. /data/seeds/ \
  && cp /app/deploy/docker/lscp.toml /etc/lscp/lscp.toml \
  && chown -R lscp:lscp /data \
  && chmod 0700 /data/work
 
 USER lscp
-VOLUME ["/data/inbox", "/data/db", "/data/work", "/data/seeds"]
+VOLUME ["/data/inbox", "/data/db", "/data/work", "/data/audit", "/data/seeds"]
 EXPOSE 8501
 
 # Dashboard by default; docker-compose.yml runs the scheduler from the same image.
