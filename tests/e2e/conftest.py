@@ -41,8 +41,9 @@ def wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 6
 
 
 class Server:
-    def __init__(self, db: Path, workdir: Path, config: Path | None = None):
-        self.port = free_port()
+    def __init__(self, db: Path, workdir: Path, config: Path | None = None,
+                 port: int | None = None):
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = workdir / f"serve-{self.port}.log"
         env = dict(os.environ)
