@@ -21,8 +21,7 @@ from reference.indicators import compute_all, default_as_at, frames_from_duckdb
 
 from lscp_core.settings import Settings
 from metrics.runner import build_metrics
-from pipelines.run import publish
-from pipelines.run import run_pipeline
+from pipelines.run import publish, run_pipeline
 from pipelines.synthetic import generate
 
 D = dt.date
