@@ -81,8 +81,8 @@ class LiveDatabase:
         if extra:  # a working database: children's records are never shown, nor opened further
             self.con.execute("detach live")
             raise DatabaseUnavailable(
-                f"The database {self.path} holds children's records ({len(extra)} tables that "
-                f"are not published): serve the published database; `lscp run` rewrites it.")
+                f"The database {self.path} holds children's records ({len(extra)} child-level tables "
+                f"such as {sorted(extra)[0]}): serve the published database; `lscp run` rewrites it.")
         self.con.execute("use live")
         self.signature = sig
         self.attaches += 1

@@ -33,6 +33,13 @@ def work_path(db: Path, settings=None) -> Path:
     return Path(configured).absolute() if configured else Path(str(db) + ".work")
 
 
+# Tables with one row per child or per record: the working database's, never published.
+CHILD_LEVEL_PREFIXES = ("src_", "stg_", "int_", "land_")
+CHILD_LEVEL_TABLES = ("archive_files", "land_rejects")
+
+
 def unpublishable(tables: set[str]) -> set[str]:
-    """The tables that have no place in a published database."""
-    return set(tables) - set(PUBLISHED_TABLES)
+    """The child-level tables among ``tables``: a database holding any is a working database
+    (or one an earlier lscp published with everything in it), never to be served. Other
+    aggregate tables a newer or older version may add are harmless to open."""
+    return {t for t in tables if t.startswith(CHILD_LEVEL_PREFIXES) or t in CHILD_LEVEL_TABLES}

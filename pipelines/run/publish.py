@@ -71,8 +71,9 @@ def tables_of(path: Path) -> set[str] | None:
 
 
 def holds_more_than_published(path: Path) -> bool:
-    """True for a database written by an earlier version (child-level tables in it) or one
-    that cannot be read, i.e. a file that must not stay beside the published one."""
+    """True for a database with child-level tables (a working database, or one an earlier
+    version published) or one that cannot be read: a file that must not stay beside the
+    published one."""
     if not path.exists():
         return False
     tables = tables_of(path)

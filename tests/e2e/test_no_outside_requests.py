@@ -9,13 +9,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.e2e.conftest import open_app
+from tests.e2e.test_browser import PAGES
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
-
-PAGES = [("/", "Board scorecard"), ("/explorer", "Indicator explorer"),
-         ("/localities", "Localities"), ("/agency", "Agency view"),
-         ("/strategies", "Strategies"), ("/data-quality", "Data quality"),
-         ("/about", "About this dashboard")]
 
 
 def test_every_request_of_every_page_goes_to_the_dashboard_itself(page, analyst_server):
