@@ -19,7 +19,7 @@ REQUIRED_TABLES = ("indicator_values", "indicator_catalogue", "spc", "load_repor
                    "quarantine", "runs", "meta")
 # the load report's details and the reference data the pages show (no seed holds a child)
 DISPLAY_TABLES = ("extra_columns", "warnings", "seed_agencies", "seed_localities",
-                  "seed_benchmarks", "seed_targets", "seed_strategies")
+                  "seed_benchmarks", "seed_targets", "seed_strategies", "seed_meetings")
 PUBLISHED_TABLES = REQUIRED_TABLES + DISPLAY_TABLES
 # Files are created for the one service user that runs both the pipeline and the dashboard.
 # A separate dashboard user: 0640 and a shared group on the published file only

@@ -279,3 +279,15 @@ def test_retention_deletes_old_deliveries_no_longer_in_force(partnership, tmp_pa
     os.utime(current, (now - 900 * day, now - 900 * day))
     assert retention.purge_inbox(inbox, None, 13, dt_.date.today()) == []
     assert current.exists()
+
+
+def test_every_table_the_dashboard_reads_is_published():
+    """A table a page queries but the publish leaves out would break that page in production
+    only (the dashboard tests use a hand-built database): the queries are read for names."""
+    root = Path(__file__).resolve().parents[1] / "dashboard"
+    text = "\n".join(p.read_text(encoding="utf-8") for p in root.rglob("*.py"))
+    read = set(re.findall(r"\b(?:from|join)\s+([a-z][a-z_]+)\b(?=[\s\"')])", text))
+    tables = {t for t in read if t.startswith("seed_") or t in PUBLISHED_TABLES
+              or t.startswith(("indicator_", "spc"))}
+    assert "seed_meetings" in tables and "load_report" in tables
+    assert tables <= set(PUBLISHED_TABLES), tables - set(PUBLISHED_TABLES)
