@@ -8,6 +8,7 @@ test_publish_process.py, test_concurrency.py and test_schedule.py.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sys
@@ -80,7 +81,7 @@ def site(tmp_path, fakes):
         if figure is not None:
             (inbox / "figure.txt").write_text(str(figure))
         return run_pipeline(inbox=ns.inbox, db=ns.db, seeds=ns.seeds, as_at=kw.pop("as_at", None),
-                            settings=ns.settings, **kw)
+                            settings=kw.pop("settings", ns.settings), **kw)
 
     ns.run = run
     return ns
@@ -255,7 +256,7 @@ def test_a_second_run_can_wait_for_the_lock(site):
     taken.wait(5)
     threading.Timer(0.5, release.set).start()
     t0 = time.monotonic()
-    site.run(lock_wait=5)
+    site.run(settings=dataclasses.replace(site.settings, lock_wait=5))
     holder.join()
     assert time.monotonic() - t0 >= 0.4
     assert _figure(site.db) == 1

@@ -198,8 +198,7 @@ def _stop_signal_interrupts():
 
 
 def run_pipeline(inbox: Path, db: Path, seeds: Path, as_at: dt.date | None, settings,
-                 progress=None, *, lock_wait: float | None = None,
-                 on_stage: Callable[[str], None] | None = None) -> RunResult:
+                 progress=None, on_stage: Callable[[str], None] | None = None) -> RunResult:
     """``on_stage(name)`` is called as the run reaches each of ``STAGES``."""
     db = Path(db).absolute()
     if not db.parent.is_dir():
@@ -209,7 +208,7 @@ def run_pipeline(inbox: Path, db: Path, seeds: Path, as_at: dt.date | None, sett
                         f"live there): permission denied")
     if db.is_dir():
         raise UserError(f"database {db} is a folder, not a file")
-    wait = _lock_wait(settings) if lock_wait is None else lock_wait
+    wait = _lock_wait(settings)
     with _stop_signal_interrupts(), run_lock(db, wait=wait) as lock:
         started = history.utc_now()  # after any wait: runs never overlap in the history
         run_id = new_run_id(started)
