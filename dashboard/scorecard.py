@@ -229,6 +229,8 @@ def _build(role: str, strategy: str | None, period: pd.Timestamp,
     bench = data.benchmarks()
     by_id = {k: g.sort_values("period_end") for k, g in vals.groupby("indicator_id")}
     spc_at = spc.set_index(["indicator_id", "period_end"])["point_type"].to_dict()
+    spc_hidden = (spc.set_index(["indicator_id", "period_end"])["hidden"].to_dict()
+                  if "hidden" in spc.columns else {})
     assurance_of = spc.groupby("indicator_id")["assurance"].last().to_dict() if not spc.empty \
         else {}
     empty = vals.iloc[0:0]
@@ -257,7 +259,10 @@ def _build(role: str, strategy: str | None, period: pd.Timestamp,
         spark = upto.tail(SPARK_POINTS)
         withheld = cur is None and not pd.isna(ind.get("look_back_months") or 0) and \
             int(ind.get("look_back_months") or 0) > 0
-        assurance = assurance_of.get(iid) if isinstance(kind, str) else None
+        # the limits (and so the assurance icon) stand even when the latest month's own
+        # figure is confidential; only the variation of that month cannot be shown
+        assurance = assurance_of.get(iid) if (iid, when) in spc_at else None
+        latest_hidden = bool(spc_hidden.get((iid, when), False))
         rows.append({
             "indicator_id": iid, "title": ind["title"], "unit": unit, "polarity": polarity,
             "frequency": ind["frequency"], "period_end": when,
@@ -283,8 +288,10 @@ def _build(role: str, strategy: str | None, period: pd.Timestamp,
                 bench.loc[bench["indicator_id"] == iid].sort_values("period_label")["source"]
                 .tail(2))),
             "variation": icon,
-            "variation_text": (variation_text(icon) if ind["frequency"] == "monthly"
-                               else "z: termly, too few points for SPC"),
+            "variation_text": ("z: termly, too few points for SPC"
+                               if ind["frequency"] != "monthly" else
+                               "c: this month's own figure is confidential" if latest_hidden
+                               else variation_text(icon)),
             "assurance": assurance if isinstance(assurance, str) else None,
             "assurance_text": (assurance_text(assurance if isinstance(assurance, str) else None)
                                if ind["frequency"] == "monthly"

@@ -141,3 +141,15 @@ def test_a_withheld_month_says_not_enough_history(use_db, fake_db_path, monkeypa
     assert card.loc["rereferral", "period_text"] == "not enough history yet (from January 2026)"
     assert card.loc["rereferral", "value_text"] == fmt.NOT_AVAILABLE
     assert card.loc["cp_repeat", "period_text"] == "12 months to September 2025"
+
+
+def test_a_confidential_latest_month_still_shows_the_assurance(use_db, poisoned_db_path):
+    use_db(poisoned_db_path)
+    spc = scorecard.data.spc("viewer", "cin_to_cp_neglect")
+    hidden_month = spc.loc[spc["hidden"], "period_end"].max()
+    card = scorecard.build("viewer", None, hidden_month).set_index("indicator_id")
+    row = card.loc["cin_to_cp_neglect"]
+    assert row["variation_text"] == "c: this month's own figure is confidential"
+    assert row["variation"] is None
+    assert row["assurance_text"].startswith(("P ", "F ", "? ", "no assurance icon"))
+    assert row["assurance"] == spc["assurance"].dropna().iloc[-1]
