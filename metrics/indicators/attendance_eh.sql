@@ -7,17 +7,7 @@
 -- denominator: over those children, the sum of sessions_possible.
 with
 
-attendance as (select * from int_attendance__summed_by_term),
-early_help as (select child_id, start_date, end_date from stg_early_help),
-
-open_to_early_help as (
-    select distinct attendance.*
-    from attendance
-    join early_help
-        on early_help.child_id = attendance.child_id
-        and early_help.start_date <= attendance.term_end
-        and coalesce(early_help.end_date, date '9999-12-31') > attendance.term_start
-),
+children as (select * from int_attendance__open_to_early_help),
 
 final as (
     select
@@ -26,7 +16,7 @@ final as (
         null as agency,
         sum(sessions_possible - sessions_missed) as numerator,
         sum(sessions_possible) as denominator
-    from open_to_early_help
+    from children
     group by all
 )
 

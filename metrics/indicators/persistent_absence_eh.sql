@@ -8,17 +8,7 @@
 -- denominator: those children, whatever their absence.
 with
 
-attendance as (select * from int_attendance__summed_by_term),
-early_help as (select child_id, start_date, end_date from stg_early_help),
-
-open_to_early_help as (
-    select distinct attendance.*
-    from attendance
-    join early_help
-        on early_help.child_id = attendance.child_id
-        and early_help.start_date <= attendance.term_end
-        and coalesce(early_help.end_date, date '9999-12-31') > attendance.term_start
-),
+children as (select * from int_attendance__open_to_early_help),
 
 final as (
     select
@@ -28,7 +18,7 @@ final as (
         -- missed / possible >= 10%, in whole numbers
         count(*) filter (where sessions_missed * 10 >= sessions_possible) as numerator,
         count(*) as denominator
-    from open_to_early_help
+    from children
     group by all
 )
 
