@@ -25,6 +25,7 @@ import yaml
 
 from lscp_core.errors import UserError
 from lscp_core.settings import Settings
+from metrics.disclosure import protect
 
 METRICS_DIR = Path(__file__).resolve().parent
 CATALOGUE_FILE = METRICS_DIR / "catalogue.yaml"
@@ -283,6 +284,10 @@ def build_metrics(con, *, as_at: date | None = None, settings: Settings | None =
     as_at_used, first, last = con.execute(
         "select d.as_at, min(m.period_end), max(m.period_end) "
         "from int_run_dates d left join int_month_ends m on true group by d.as_at").fetchall()[0]
+    # complementary suppression across localities, agencies, shared counts and time
+    disclosure = protect(con, settings.suppression_threshold)
+    if progress is not None:
+        print(f"  {'disclosure control':<40} {disclosure.seconds:6.2f} s", file=progress)
     rows, suppressed = con.execute(
         "select count(*), count(*) filter (where suppressed) from indicator_values").fetchall()[0]
     return MetricsResult(as_at=as_at_used, first_period=first, last_period=last, rows=rows,

@@ -1,0 +1,461 @@
+"""Disclosure control that survives differencing (spec: indicators.md, "Disclosure control").
+
+The SQL mart ``indicator_values`` flags the *primary* cells: a count of 1..T, or a rate or
+percentage whose numerator or denominator is 1..T. Hiding those alone is not enough — a
+restricted viewer could work a hidden count out from what they can see:
+
+1. **across localities**: ``All`` minus the visible localities (``Unknown`` included);
+2. **across agencies**: ``All`` minus the visible agencies, and, because each locality is
+   also broken down by agency, any row or column of the locality × agency table;
+3. **the same count in two indicators**: the referrals made in a window are one
+   indicator's denominator and another's numerator; hidden in one, shown in the other;
+4. **across time**: a rolling 12-month total is the sum of twelve monthly values, so
+   consecutive totals and the published monthly series (the SPC chart of each month's own
+   figure) would give a hidden month away.
+
+This module chooses the complementary cells so that no hidden count of 1..T is
+determined by the published figures (a linear combination of what is visible), for a
+restricted viewer and for every agency's neglect champion, who sees their own agency's
+cells unsuppressed. The rules, in the order applied:
+
+- **Counts, not indicators.** Each indicator's numerator and (for rates and percentages)
+  denominator is a *count series*. Series equal in every cell they share are one count
+  (the derivation is from the figures, so a new indicator that republishes a count is
+  caught without anyone declaring it). A count's cell hidden anywhere is hidden everywhere
+  it appears: an indicator cell is hidden when its numerator's or its denominator's cell is.
+- **Locality × agency tables.** For each count and period the cells form a table with
+  margins (locality ``All`` and agency ``All``). A hidden cell is safe when it lies on a
+  cycle of hidden cells (the classic condition for two-way tables: then a whole family of
+  tables fits what is visible). When it does not, the cheapest cycle is completed: the
+  complementary cells are chosen smallest count first, true zeros only where nothing else
+  will do (the spec's one exception to showing zeros) — a locality's or agency's total is
+  used before a zero — and the partnership total last. For a champion their own agency's
+  column counts as visible, so every other agency's small cell must be protected without it.
+  A count with no agency breakdown is one line: a lone hidden locality gets a partner.
+- **Monthly series.** Where a rolling count's monthly series is published (the partnership
+  row), the months and the rolling totals are solved together; while a hidden small figure
+  can be derived, the visible month that the derivation leans on with the smallest count
+  is hidden too. Rolling totals are never hidden for this (the table is left as it is).
+
+"Recoverable" means exactly determined by linear arithmetic on published figures — the
+GSS/ONS criterion. Ranges (a hidden cell is between 0 and the total) are not protected
+against, nor figures outside lscp (e.g. a published DfE return of the same count).
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+# Costs of hiding a visible cell as a complement: its count; a margin (a locality's or an
+# agency's total) only after every inner cell; a true zero only where no non-zero cell
+# will do (the spec's one exception to showing zeros); the partnership total last.
+MARGIN_COST = 1e6
+ZERO_COST = 1e9
+TOTAL_COST = 1e12
+
+
+@dataclass(frozen=True)
+class DisclosureResult:
+    counts: int           # count series found among the indicators' numerators/denominators
+    shared: int           # series that republish another's count
+    primary: int          # indicator cells hidden for their own small numbers
+    secondary: int        # indicator cells hidden as complements
+    monthly_hidden: int   # points of the monthly series hidden
+    seconds: float
+
+
+# --- finding the counts --------------------------------------------------------------
+
+def _series(con) -> pd.DataFrame:
+    """Every count series cell: (series, period_end, locality, agency, v)."""
+    return con.execute("""
+        select indicator_id || ':n' as series, period_end, locality, agency,
+               numerator::double as v
+        from indicator_values
+        union all
+        select indicator_id || ':d', period_end, locality, agency, denominator
+        from indicator_values where denominator is not null
+    """).df()
+
+
+def count_families(con) -> dict[str, str]:
+    """series -> its count's name: series equal in every cell they share are one count."""
+    pairs = con.execute("""
+        with s as (
+            select indicator_id || ':n' as series, period_end, locality, agency,
+                   numerator::double as v from indicator_values
+            union all
+            select indicator_id || ':d', period_end, locality, agency, denominator
+            from indicator_values where denominator is not null
+        )
+        select a.series, b.series
+        from s as a join s as b using (period_end, locality, agency)
+        where a.series < b.series
+        group by all
+        having bool_and(a.v = b.v)
+    """).fetchall()
+    names = [r[0] for r in con.execute(
+        "select distinct indicator_id || ':n' from indicator_values union "
+        "select distinct indicator_id || ':d' from indicator_values "
+        "where denominator is not null order by 1").fetchall()]
+    parent = {n: n for n in names}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {n: find(n) for n in names}
+
+
+# --- one count's locality x agency table at one period -------------------------------
+
+def protect_table(cells: pd.DataFrame, threshold: int) -> pd.Series:
+    """One count's table at one period (columns locality, agency, v; margins named
+    'All'): which cells to hide. The primary cells (1..threshold) and their complements."""
+    localities = sorted(cells["locality"].unique())
+    agencies = sorted(cells["agency"].unique())
+    li = {name: i for i, name in enumerate(localities)}
+    ai = {name: i for i, name in enumerate(agencies)}
+    r, c = cells["locality"].map(li).to_numpy(), cells["agency"].map(ai).to_numpy()
+    value = np.zeros((len(localities), len(agencies)))
+    value[r, c] = cells["v"].to_numpy(dtype=float)
+    sensitive = (value >= 1) & (value <= threshold)
+    hidden = _protect_table(localities, agencies, value, sensitive.copy(), sensitive)
+    return pd.Series(hidden[r, c], index=cells.index)
+
+
+def _protect_table(localities: list[str], agencies: list[str], value: np.ndarray,
+                   hidden: np.ndarray, sensitive: np.ndarray) -> np.ndarray:
+    """Complete ``hidden`` (localities x agencies, margins included as 'All') so that every
+    sensitive cell lies on a cycle of hidden cells, for a viewer and for each agency's
+    champion (who sees that agency's column). Returns the new hidden matrix."""
+    hidden = hidden.copy()
+    _rows, cols = len(localities), len(agencies)
+    all_row, all_col = localities.index("All"), agencies.index("All")
+    if cols == 1:
+        return _protect_line(value[:, 0], hidden[:, 0], sensitive[:, 0], all_row)[:, None]
+    cost = value.astype(float).copy()
+    cost[all_row, :] += MARGIN_COST
+    cost[:, all_col] += MARGIN_COST
+    cost[value <= 0] = ZERO_COST
+    cost[all_row, all_col] = TOTAL_COST
+    # the views: a restricted viewer, and each agency's champion (their column is known to
+    # them); hiding cells for one view can open another, so repeat until nothing changes
+    views = [None] + [c for c in range(cols) if c != all_col]
+    cells = list(zip(*np.nonzero(sensitive), strict=False))
+    hidden_list, cost_list = hidden.tolist(), cost.tolist()
+    changed = True
+    while changed:
+        changed = False
+        for known in views:
+            if known is not None and not any(row[known] for row in hidden_list):
+                continue  # this champion sees nothing the viewer does not
+            bridges = _bridges(hidden_list, known)
+            exposed = [(r, c) for r, c in cells if c != known and (r, c) in bridges]
+            for n, (r, c) in enumerate(exposed):  # a completion may cover the next ones
+                if n and (r, c) not in _bridges(hidden_list, known):
+                    continue
+                if _complete_cycle(hidden_list, cost_list, r, c, known):
+                    changed = True
+    return np.array(hidden_list, dtype=bool)
+
+
+def _bridges(hidden: list[list[bool]], known: int | None) -> set[tuple[int, int]]:
+    """The hidden cells (row, column) on no cycle of hidden cells avoiding column ``known``:
+    the bridges of the graph whose nodes are rows and columns and whose edges are hidden
+    cells (Tarjan's low-link, iteratively; the graph has a few dozen nodes)."""
+    rows, cols = len(hidden), len(hidden[0])
+    adjacency: list[list[int]] = [[] for _ in range(rows + cols)]
+    for i in range(rows):
+        row = hidden[i]
+        for j in range(cols):
+            if row[j] and j != known:
+                adjacency[i].append(rows + j)
+                adjacency[rows + j].append(i)
+    order = [-1] * (rows + cols)
+    low = [0] * (rows + cols)
+    bridges = set()
+    counter = 0
+    for start in range(rows + cols):
+        if order[start] != -1 or not adjacency[start]:
+            continue
+        order[start] = low[start] = counter
+        counter += 1
+        stack = [(start, -1, iter(adjacency[start]))]
+        while stack:
+            node, parent, neighbours = stack[-1]
+            advanced = False
+            for other in neighbours:
+                if other == parent:
+                    continue  # a simple graph: the one edge back to the parent
+                if order[other] == -1:
+                    order[other] = low[other] = counter
+                    counter += 1
+                    stack.append((other, node, iter(adjacency[other])))
+                    advanced = True
+                    break
+                low[node] = min(low[node], order[other])
+            if advanced:
+                continue
+            stack.pop()
+            if parent != -1:
+                low[parent] = min(low[parent], low[node])
+                if low[node] > order[parent]:
+                    i, j = (parent, node - rows) if parent < rows else (node, parent - rows)
+                    bridges.add((i, j))
+    return bridges
+
+
+def _complete_cycle(hidden: list[list[bool]], cost: list[list[float]], r: int, c: int,
+                    known: int | None) -> bool:
+    """Put cell (r, c) on a cycle of hidden cells not using column ``known``: the cheapest
+    path from its row to its column through the other cells (hidden ones free), whose
+    visible cells are then hidden. True when a cell was hidden.
+
+    The graph has a node per row and per column and a cell is an edge: at most a few
+    dozen nodes, so a plain Dijkstra beats any library call's overhead here."""
+    rows, cols = len(hidden), len(hidden[0])
+    target = rows + c
+    dist = {r: 0.0}
+    previous: dict[int, int] = {}
+    queue = [(0.0, r)]
+    done = set()
+    while queue:
+        d, node = heapq.heappop(queue)
+        if node in done:
+            continue
+        done.add(node)
+        if node == target:
+            break
+        if node < rows:
+            neighbours = ((rows + j, 0.0 if hidden[node][j] else cost[node][j])
+                          for j in range(cols)
+                          if j != known and not (node == r and j == c))
+        else:
+            j = node - rows
+            neighbours = ((i, 0.0 if hidden[i][j] else cost[i][j])
+                          for i in range(rows)
+                          if j != known and not (i == r and j == c))
+        for other, w in neighbours:
+            nd = d + w
+            if nd < dist.get(other, float("inf")):
+                dist[other] = nd
+                previous[other] = node
+                heapq.heappush(queue, (nd, other))
+    if target not in done or dist[target] == 0.0:
+        return False  # already on a hidden cycle (or nothing can cover it)
+    node = target
+    while node != r:
+        prev = previous[node]
+        i, j = (prev, node - rows) if prev < rows else (node, prev - rows)
+        hidden[i][j] = True
+        node = prev
+    return True
+
+
+def _protect_line(value: np.ndarray, hidden: np.ndarray, sensitive: np.ndarray,
+                  total: int) -> np.ndarray:
+    """One line (localities and their total): a lone hidden entry gets a partner, the
+    smallest non-zero locality, else a zero, else the total."""
+    hidden = hidden.copy()
+    if hidden.sum() != 1 or not (hidden & sensitive).any():
+        return hidden
+    candidates = [i for i in range(len(value)) if not hidden[i] and i != total]
+    if candidates:
+        best = min(candidates, key=lambda i: (value[i] == 0, value[i], i))
+    else:
+        best = total
+    hidden[best] = True
+    return hidden
+
+
+# --- a rolling count's monthly series --------------------------------------------------
+
+def _month_index(dates: pd.Series) -> np.ndarray:
+    d = pd.to_datetime(dates)
+    return (d.dt.year * 12 + d.dt.month).to_numpy()
+
+
+def _in_span(basis: np.ndarray, form: np.ndarray) -> bool:
+    if basis.size == 0:
+        return False
+    residual = form - basis.T @ (basis @ form)
+    return float(np.abs(residual).max()) < 1e-7
+
+
+def _row_basis(forms: np.ndarray) -> np.ndarray:
+    if len(forms) == 0:
+        return np.zeros((0, forms.shape[1] if forms.ndim == 2 else 0))
+    _, s, vt = np.linalg.svd(forms, full_matrices=False)
+    rank = int((s > 1e-9 * max(1.0, s[0])).sum())
+    return vt[:rank]
+
+
+def protect_monthly(rolling: pd.DataFrame, monthly: pd.DataFrame, threshold: int) -> set:
+    """The months of one count's monthly series to hide.
+
+    ``rolling``: period_end, v, hidden (the partnership's rolling 12-month totals);
+    ``monthly``: period_end, v (that count's own month). A hidden small month or small
+    rolling total must not be derivable from the visible ones; hidden months grow greedily,
+    the visible month the derivation leans on with the smallest count first."""
+    if monthly.empty:
+        return set()
+    r_idx, m_idx = _month_index(rolling["period_end"]), _month_index(monthly["period_end"])
+    first = int(min(r_idx.min() - 11 if len(r_idx) else m_idx.min(), m_idx.min()))
+    last = int(max(r_idx.max() if len(r_idx) else m_idx.max(), m_idx.max()))
+    width = last - first + 1
+    r_forms = np.zeros((len(r_idx), width))
+    for i, t in enumerate(r_idx):
+        r_forms[i, t - 11 - first:t - first + 1] = 1
+    m_forms = np.zeros((len(m_idx), width))
+    m_forms[np.arange(len(m_idx)), m_idx - first] = 1
+    m_value = monthly["v"].to_numpy(dtype=float)
+    m_hidden = (m_value >= 1) & (m_value <= threshold)
+    r_hidden = rolling["hidden"].to_numpy(dtype=bool)
+    r_value = rolling["v"].to_numpy(dtype=float)
+    to_protect = [m_forms[i] for i in np.nonzero(m_hidden)[0]] + \
+                 [r_forms[i] for i in np.nonzero(r_hidden & (r_value >= 1) & (r_value <= threshold))[0]]
+    if not to_protect:
+        return set()
+    while True:
+        visible = np.vstack([r_forms[~r_hidden], m_forms[~m_hidden]])
+        basis = _row_basis(visible)
+        exposed = next((f for f in to_protect if _in_span(basis, f)), None)
+        if exposed is None:
+            break
+        coefficients, *_ = np.linalg.lstsq(visible.T, exposed, rcond=None)
+        month_coefficients = coefficients[int((~r_hidden).sum()):]
+        leaned_on = np.nonzero(~m_hidden)[0][np.abs(month_coefficients) > 1e-7]
+        if len(leaned_on) == 0:  # cannot happen: rolling totals alone determine no month
+            leaned_on = np.nonzero(~m_hidden)[0]
+        best = min(leaned_on, key=lambda i: (m_value[i] == 0, m_value[i], i))
+        m_hidden[best] = True
+    return set(pd.to_datetime(monthly["period_end"])[m_hidden].dt.date)
+
+
+# --- the whole build --------------------------------------------------------------------
+
+def protect(con, threshold: int) -> DisclosureResult:
+    """Set ``indicator_values.suppressed`` and ``indicator_monthly.suppressed`` (primary
+    flags from SQL in, differencing-proof flags out)."""
+    started = time.perf_counter()
+    families = count_families(con)
+    cells = _series(con)
+    cells["count"] = cells["series"].map(families)
+    cells["sensitive"] = (cells["v"] >= 1) & (cells["v"] <= threshold)
+    # one value per count and cell (the series agree wherever they share a cell)
+    table = (cells.groupby(["count", "period_end", "locality", "agency"], sort=True)
+             .agg(v=("v", "min"), sensitive=("sensitive", "any")).reset_index())
+    hidden_cells = []
+    # integer codes once, not per group: the loop runs only over tables with a small cell
+    locality_names, locality_code = np.unique(table["locality"].to_numpy(), return_inverse=True)
+    agency_names, agency_code = np.unique(table["agency"].to_numpy(), return_inverse=True)
+    values = table["v"].fillna(0).to_numpy(dtype=float)
+    small = table["sensitive"].to_numpy(dtype=bool)
+    counts, periods = table["count"].to_numpy(), table["period_end"].to_numpy()
+    for index in table.groupby(["count", "period_end"], sort=True).indices.values():
+        if not small[index].any():
+            continue
+        rows_used, r = np.unique(locality_code[index], return_inverse=True)
+        cols_used, c = np.unique(agency_code[index], return_inverse=True)
+        localities = [str(x) for x in locality_names[rows_used]]
+        agencies = [str(x) for x in agency_names[cols_used]]
+        if "All" not in localities or "All" not in agencies:
+            continue
+        value = np.zeros((len(localities), len(agencies)))
+        sensitive = np.zeros_like(value, dtype=bool)
+        value[r, c] = values[index]
+        sensitive[r, c] = small[index]
+        hidden = _protect_table(localities, agencies, value, sensitive.copy(), sensitive)
+        for i, j in zip(*np.nonzero(hidden), strict=False):
+            hidden_cells.append((counts[index[0]], periods[index[0]], localities[i],
+                                 agencies[j]))
+    hidden = pd.DataFrame(hidden_cells, columns=["count", "period_end", "locality", "agency"])
+    monthly_hidden = _protect_monthly_series(con, families, table, hidden, threshold)
+    con.register("disclosure_hidden", hidden)
+    con.register("disclosure_families", pd.DataFrame(
+        [(s.rsplit(":", 1)[0], s.rsplit(":", 1)[1], f) for s, f in families.items()],
+        columns=["indicator_id", "role", "count"]))
+    primary = con.execute("select count(*) filter (where suppressed) from indicator_values"
+                          ).fetchall()[0][0]
+    con.execute("""
+        update indicator_values as v set suppressed = true
+        from disclosure_families as f
+        join disclosure_hidden as h on h.count = f.count
+        where f.indicator_id = v.indicator_id and h.period_end = v.period_end
+            and h.locality = v.locality and h.agency = v.agency and not v.suppressed
+    """)
+    total = con.execute("select count(*) filter (where suppressed) from indicator_values"
+                        ).fetchall()[0][0]
+    months = 0
+    if monthly_hidden is not None:  # None: no monthly series in this build
+        if not monthly_hidden.empty:
+            con.register("disclosure_monthly_hidden", monthly_hidden)
+            con.execute("""
+                update indicator_monthly as m set suppressed = true
+                from disclosure_families as f
+                join disclosure_monthly_hidden as h on h.count = f.count
+                where f.indicator_id = m.indicator_id and h.period_end = m.period_end
+                    and m.series = 'in_month' and not m.suppressed
+            """)
+            con.unregister("disclosure_monthly_hidden")
+        # the partnership row of a snapshot series is the published cell itself
+        con.execute("""
+            update indicator_monthly as m set suppressed = true
+            from indicator_values as v
+            where m.series = 'snapshot' and v.indicator_id = m.indicator_id
+                and v.period_end = m.period_end and v.locality = 'All' and v.agency = 'All'
+                and v.suppressed and not m.suppressed
+        """)
+        months = con.execute("select count(*) filter (where suppressed) from indicator_monthly"
+                             ).fetchall()[0][0]
+    con.unregister("disclosure_hidden")
+    con.unregister("disclosure_families")
+    return DisclosureResult(counts=len(set(families.values())),
+                            shared=len(families) - len(set(families.values())),
+                            primary=primary, secondary=total - primary,
+                            monthly_hidden=months, seconds=time.perf_counter() - started)
+
+
+def _protect_monthly_series(con, families, table, hidden, threshold) -> pd.DataFrame | None:
+    """(count, period_end) of every monthly point to hide, for the rolling counts."""
+    tables = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
+    if "indicator_monthly" not in tables:
+        return None
+    monthly = con.execute("""
+        select m.indicator_id, m.period_end, m.numerator::double as n, m.denominator as d,
+               c.unit
+        from indicator_monthly as m join indicator_catalogue as c using (indicator_id)
+        where m.series = 'in_month'
+    """).df()
+    if monthly.empty:
+        return pd.DataFrame(columns=["count", "period_end"])
+    parts = [monthly.assign(series=monthly["indicator_id"] + ":n", v=monthly["n"])]
+    percent = monthly[monthly["unit"] == "percent"]  # a rate's denominator is a population
+    parts.append(percent.assign(series=percent["indicator_id"] + ":d", v=percent["d"]))
+    months = pd.concat(parts, ignore_index=True)
+    months["count"] = months["series"].map(families)
+    months = (months.dropna(subset=["count"]).groupby(["count", "period_end"])
+              .agg(v=("v", "min")).reset_index())
+    partnership = table[(table["locality"] == "All") & (table["agency"] == "All")]
+    hidden_keys = set(zip(hidden["count"], hidden["period_end"].astype(str),
+                          hidden["locality"], hidden["agency"], strict=False))
+    out = []
+    for count, series in months.groupby("count", sort=True):
+        rolling = partnership[partnership["count"] == count][["period_end", "v"]].copy()
+        rolling["hidden"] = [(count, str(p), "All", "All") in hidden_keys
+                             for p in rolling["period_end"]]
+        for period in protect_monthly(rolling, series[["period_end", "v"]], threshold):
+            out.append((count, period))
+    return pd.DataFrame(out, columns=["count", "period_end"])

@@ -1,0 +1,293 @@
+"""The differencing attacks of issue 17, run on what a restricted viewer (or a champion) sees.
+
+Each attack takes the published figures with the hidden ones blanked, works out every
+hidden count it can by exact arithmetic, and keeps only those that come out equal to the
+true figure and are small (1..T): a *recovered* cell. The true figures come from the
+unsuppressed export, which only the test holds.
+
+Routes (issue 17, item 2):
+- ``across_localities``: ``All`` minus the visible localities, per agency;
+- ``across_agencies``: ``All`` minus the visible agencies, per locality;
+- ``within_tables``: the whole locality × agency table of one count at one period solved
+  exactly (rows and columns together, which the first two cannot do alone);
+- ``shared_counts``: a count hidden in one indicator but shown in another that publishes
+  the same count (the attacker pairs series that agree wherever both are visible);
+- ``across_time``: a rolling 12-month total is the sum of its twelve months, and the
+  monthly series is published: both solved together.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+Key = tuple  # (indicator_id, role, period_end, locality, agency)
+# Two series are taken for one count when they agree wherever both are visible, on at
+# least this many non-zero figures (a coincidence of a few small numbers is not a twin).
+TWIN_EVIDENCE = 24
+
+
+def series_cells(values: pd.DataFrame, hidden_column: str = "hidden") -> pd.DataFrame:
+    """Long form: one row per indicator, role ('n'/'d'), period, locality, agency with the
+    true value ``truth`` and whether the viewer sees it (``seen``)."""
+    frames = []
+    for role, column in (("n", "numerator"), ("d", "denominator")):
+        part = values[values[column].notna()] if role == "d" else values
+        frames.append(pd.DataFrame({
+            "indicator_id": part["indicator_id"], "role": role,
+            "period_end": pd.to_datetime(part["period_end"]).dt.date,
+            "locality": part["locality"], "agency": part["agency"],
+            "truth": part[column].astype(float), "seen": ~part[hidden_column].astype(bool)}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _small(value: float, threshold: int) -> bool:
+    return 1 <= value <= threshold
+
+
+def _solve(forms: np.ndarray, known: np.ndarray, values: np.ndarray, targets: np.ndarray):
+    """For each target form: its value when determined by the known forms, else None."""
+    if known.any():
+        a = forms[known]
+        _, s, vt = np.linalg.svd(a, full_matrices=False)
+        basis = vt[: int((s > 1e-9 * max(1.0, s[0])).sum())]
+        solution, *_ = np.linalg.lstsq(a, values[known], rcond=None)
+    else:
+        basis = np.zeros((0, forms.shape[1]))
+        solution = np.zeros(forms.shape[1])
+    out = []
+    for t in targets:
+        f = forms[t]
+        if basis.size and np.abs(f - basis.T @ (basis @ f)).max() < 1e-7:
+            out.append(float(f @ solution))
+        else:
+            out.append(None)
+    return out
+
+
+def _recovered(cells: pd.DataFrame, guesses: dict[int, float], threshold: int) -> set[Key]:
+    found = set()
+    for index, guess in guesses.items():
+        row = cells.loc[index]
+        if guess is not None and abs(guess - row["truth"]) < 1e-6 and \
+                _small(row["truth"], threshold):
+            found.add((row["indicator_id"], row["role"], row["period_end"], row["locality"],
+                       row["agency"]))
+    return found
+
+
+def _one_line(cells: pd.DataFrame, by: list[str], total_column: str, threshold: int):
+    found = set()
+    for _, line in cells.groupby(by, sort=False):
+        hidden = line[~line["seen"]]
+        if len(hidden) != 1 or len(line) < 2:
+            continue
+        total = line[line[total_column] == "All"]
+        parts = line[line[total_column] != "All"]
+        if total.empty:
+            continue
+        (index,) = hidden.index
+        if index in total.index:
+            guess = parts["truth"].sum()
+        else:
+            guess = total["truth"].iloc[0] - parts.loc[parts.index != index, "truth"].sum()
+        found |= _recovered(line, {index: guess}, threshold)
+    return found
+
+
+def across_localities(cells: pd.DataFrame, threshold: int = 5) -> set[Key]:
+    return _one_line(cells, ["indicator_id", "role", "period_end", "agency"], "locality",
+                     threshold)
+
+
+def across_agencies(cells: pd.DataFrame, threshold: int = 5) -> set[Key]:
+    with_agencies = cells.groupby(["indicator_id"])["agency"].transform("nunique") > 1
+    return _one_line(cells[with_agencies], ["indicator_id", "role", "period_end", "locality"],
+                     "agency", threshold)
+
+
+def _table_forms(table: pd.DataFrame) -> np.ndarray:
+    """Each published cell of one table as a sum of its inner (locality x agency) cells."""
+    localities = np.array(sorted(set(table["locality"]) - {"All"}))
+    agencies = np.array(sorted(set(table["agency"]) - {"All"}) or ["All"])
+    loc = table["locality"].to_numpy()[:, None]
+    ag = table["agency"].to_numpy()[:, None]
+    loc_match = (loc == "All") | (loc == localities[None, :])
+    ag_match = (ag == "All") | (ag == agencies[None, :])
+    return (loc_match[:, :, None] & ag_match[:, None, :]).reshape(len(table), -1).astype(float)
+
+
+def _table_guesses(table: pd.DataFrame) -> dict[int, float]:
+    """index -> value of each hidden cell of one table that the visible ones determine."""
+    seen = table["seen"].to_numpy()
+    targets = np.nonzero(~seen)[0]
+    guesses = _solve(_table_forms(table), seen, table["truth"].to_numpy(), targets)
+    return {table.index[t]: g for t, g in zip(targets, guesses, strict=True) if g is not None}
+
+
+def within_tables(cells: pd.DataFrame, threshold: int = 5) -> set[Key]:
+    """Each (indicator, role, period) table solved exactly: unknowns are the inner cells."""
+    found = set()
+    for _, table in cells.groupby(["indicator_id", "role", "period_end"], sort=False):
+        if not table["seen"].all():
+            found |= _recovered(table, _table_guesses(table), threshold)
+    return found
+
+
+def shared_counts(cells: pd.DataFrame, threshold: int = 5) -> set[Key]:
+    """A hidden cell read off another series that agrees with its own wherever both show."""
+    keys = ["period_end", "locality", "agency"]
+    cells = cells.assign(series=cells["indicator_id"] + ":" + cells["role"])
+    both = cells.merge(cells, on=keys, suffixes=("", "_other"))
+    both = both[both["series"] != both["series_other"]]
+    shown = both[both["seen"] & both["seen_other"]]
+    agree = shown.assign(same=shown["truth"] == shown["truth_other"],
+                         nonzero=shown["truth"] != 0).groupby(
+        ["series", "series_other"]).agg(all=("same", "all"), nonzero=("nonzero", "sum"))
+    twins = set(agree[(agree["all"]) & (agree["nonzero"] >= TWIN_EVIDENCE)].index)
+    found = set()
+    leak = both[~both["seen"] & both["seen_other"]]
+    for row in leak.itertuples():
+        if (row.series, row.series_other) in twins and row.truth_other == row.truth and \
+                _small(row.truth, threshold):
+            found.add((row.indicator_id, row.role, row.period_end, row.locality, row.agency))
+    return found
+
+
+def across_time(cells: pd.DataFrame, monthly: pd.DataFrame, threshold: int = 5) -> set[Key]:
+    """The partnership's rolling totals and monthly series of each rolling indicator solved
+    together. ``monthly``: indicator_id, role, period_end, truth, seen (the month's own
+    count; a shown percentage point counts as showing its numerator and denominator)."""
+    found = set()
+    partnership = cells[(cells["locality"] == "All") & (cells["agency"] == "All")]
+    for (indicator_id, role), months in monthly.groupby(["indicator_id", "role"]):
+        rolling = partnership[(partnership["indicator_id"] == indicator_id) &
+                              (partnership["role"] == role)]
+        if rolling.empty:
+            continue
+        r_index = _months(rolling["period_end"])
+        m_index = _months(months["period_end"])
+        first = min(r_index.min() - 11, m_index.min())
+        width = max(r_index.max(), m_index.max()) - first + 1
+        forms = np.zeros((len(r_index) + len(m_index), width))
+        for i, t in enumerate(r_index):
+            forms[i, t - 11 - first:t - first + 1] = 1
+        forms[np.arange(len(m_index)) + len(r_index), m_index - first] = 1
+        truth = np.concatenate([rolling["truth"].to_numpy(float), months["truth"].to_numpy(float)])
+        seen = np.concatenate([rolling["seen"].to_numpy(bool), months["seen"].to_numpy(bool)])
+        targets = np.nonzero(~seen)[0]
+        guesses = _solve(forms, seen, truth, targets)
+        for t, guess in zip(targets, guesses, strict=True):
+            if guess is not None and abs(guess - truth[t]) < 1e-6 and _small(truth[t], threshold):
+                period = (rolling["period_end"].iloc[t] if t < len(r_index)
+                          else months["period_end"].iloc[t - len(r_index)])
+                found.add((indicator_id, role, period, "All" if t < len(r_index) else "month",
+                           "All"))
+    return found
+
+
+def _months(dates: pd.Series) -> np.ndarray:
+    d = pd.to_datetime(dates)
+    return (d.dt.year * 12 + d.dt.month).to_numpy()
+
+
+def monthly_cells(monthly: pd.DataFrame, units: dict[str, str],
+                  hidden_column: str = "suppressed") -> pd.DataFrame:
+    """indicator_monthly's in-month rows in long form (numerator and, for percentages,
+    denominator), ``seen`` unless hidden."""
+    rows = monthly[monthly["series"] == "in_month"]
+    frames = [pd.DataFrame({"indicator_id": rows["indicator_id"], "role": "n",
+                            "period_end": pd.to_datetime(rows["period_end"]).dt.date,
+                            "truth": rows["numerator"].astype(float),
+                            "seen": ~rows[hidden_column].astype(bool)})]
+    percent = rows[rows["indicator_id"].map(units) == "percent"]
+    frames.append(pd.DataFrame({"indicator_id": percent["indicator_id"], "role": "d",
+                                "period_end": pd.to_datetime(percent["period_end"]).dt.date,
+                                "truth": percent["denominator"].astype(float),
+                                "seen": ~percent[hidden_column].astype(bool)}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def every_attack(cells: pd.DataFrame, monthly: pd.DataFrame | None = None,
+                 threshold: int = 5) -> dict[str, set[Key]]:
+    out = {
+        "across_localities": across_localities(cells, threshold),
+        "across_agencies": across_agencies(cells, threshold),
+        "within_tables": within_tables(cells, threshold),
+        "shared_counts": shared_counts(cells, threshold),
+    }
+    if monthly is not None:
+        out["across_time"] = across_time(cells, monthly, threshold)
+    return out
+
+
+def combined(cells: pd.DataFrame, monthly: pd.DataFrame | None = None,
+             threshold: int = 5) -> set[Key]:
+    """Every route at once, to a fixed point: whatever one route recovers (whether small
+    or not) is treated as seen by the others, until nothing more comes out."""
+    cells = cells.copy()
+    recovered_small: set[Key] = set()
+    while True:
+        before = int(cells["seen"].sum())
+        # a twin series' visible cell shows this one's
+        series = cells["indicator_id"] + ":" + cells["role"]
+        twins = _twins(cells.assign(series=series))
+        if twins:
+            key = cells[["period_end", "locality", "agency"]].astype(str).agg("|".join, axis=1)
+            family = series.map(lambda s, twins=twins: twins.get(s, s))
+            # read off a twin only where the twin's figure is this one's (a right guess)
+            shown = cells.assign(family=family, key=key)
+            shown_values = shown[shown["seen"]].groupby(["family", "key"])["truth"].agg(set)
+            lookup = shown_values.to_dict()
+            cells["seen"] = [seen or truth in lookup.get((f, k), ()) for seen, truth, f, k in
+                             zip(cells["seen"], cells["truth"], family, key, strict=True)]
+        for route in (_solved_tables,):
+            cells["seen"] = route(cells) | cells["seen"]
+        if int(cells["seen"].sum()) == before:
+            break
+    small = cells[cells["truth"].between(1, threshold)]
+    for row in small[small["seen"]].itertuples():
+        recovered_small.add((row.indicator_id, row.role, row.period_end, row.locality,
+                             row.agency))
+    return recovered_small
+
+
+def _twins(cells: pd.DataFrame) -> dict[str, str]:
+    keys = ["period_end", "locality", "agency"]
+    both = cells.merge(cells, on=keys, suffixes=("", "_other"))
+    both = both[(both["series"] < both["series_other"]) & both["seen"] & both["seen_other"]]
+    agree = both.assign(same=both["truth"] == both["truth_other"],
+                        nonzero=both["truth"] != 0).groupby(
+        ["series", "series_other"]).agg(all=("same", "all"), nonzero=("nonzero", "sum"))
+    parent: dict[str, str] = {}
+
+    def find(x):
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    # the same count, not a coincidence of small numbers: equal wherever both show, on
+    # at least TWIN_EVIDENCE non-zero figures
+    for a, b in agree[(agree["all"]) & (agree["nonzero"] >= TWIN_EVIDENCE)].index:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {s: find(s) for s in set(parent) | set(parent.values())}
+
+
+def _solved_tables(cells: pd.DataFrame) -> pd.Series:
+    """Cells whose value the exact table solve determines (whatever their size)."""
+    determined = pd.Series(False, index=cells.index)
+    for _, table in cells.groupby(["indicator_id", "role", "period_end"], sort=False):
+        if table["seen"].all():
+            continue
+        truth = table["truth"]
+        for index, guess in _table_guesses(table).items():
+            if abs(guess - truth[index]) < 1e-6:
+                determined[index] = True
+    return determined
+
+
+def champion_view(cells: pd.DataFrame, agency: str) -> pd.DataFrame:
+    """What the champion of ``agency`` sees: the restricted view plus their own agency."""
+    return cells.assign(seen=cells["seen"] | (cells["agency"] == agency))
