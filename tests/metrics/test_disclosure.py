@@ -62,7 +62,7 @@ def tables(draw):
     return grid({(loc, ag): draw(small_counts) for loc in localities for ag in agencies})
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tables())
 def test_no_small_cell_of_a_random_table_can_be_worked_out(cells):
     hidden = protect_table(cells, T)

@@ -106,31 +106,43 @@ def across_agencies(cells: pd.DataFrame, threshold: int = 5) -> set[Key]:
                      "agency", threshold)
 
 
-def _table_forms(table: pd.DataFrame) -> np.ndarray:
+def _table_forms(localities: np.ndarray, agencies: np.ndarray) -> np.ndarray:
     """Each published cell of one table as a sum of its inner (locality x agency) cells."""
-    localities = np.array(sorted(set(table["locality"]) - {"All"}))
-    agencies = np.array(sorted(set(table["agency"]) - {"All"}) or ["All"])
-    loc = table["locality"].to_numpy()[:, None]
-    ag = table["agency"].to_numpy()[:, None]
-    loc_match = (loc == "All") | (loc == localities[None, :])
-    ag_match = (ag == "All") | (ag == agencies[None, :])
-    return (loc_match[:, :, None] & ag_match[:, None, :]).reshape(len(table), -1).astype(float)
+    inner_localities = np.array(sorted(set(localities) - {"All"}))
+    inner_agencies = np.array(sorted(set(agencies) - {"All"}) or ["All"])
+    loc_match = (localities[:, None] == "All") | (localities[:, None] == inner_localities)
+    ag_match = (agencies[:, None] == "All") | (agencies[:, None] == inner_agencies)
+    return (loc_match[:, :, None] & ag_match[:, None, :]).reshape(len(localities), -1
+                                                                  ).astype(float)
 
 
-def _table_guesses(table: pd.DataFrame) -> dict[int, float]:
-    """index -> value of each hidden cell of one table that the visible ones determine."""
-    seen = table["seen"].to_numpy()
+def _tables(cells: pd.DataFrame):
+    """(row labels, localities, agencies, truth, seen) of each table with a hidden cell."""
+    locality, agency = cells["locality"].to_numpy(), cells["agency"].to_numpy()
+    truth, seen = cells["truth"].to_numpy(float), cells["seen"].to_numpy(bool)
+    labels = cells.index.to_numpy()
+    for rows in cells.groupby(["indicator_id", "role", "period_end"], sort=False
+                              ).indices.values():
+        if not seen[rows].all():
+            yield labels[rows], locality[rows], agency[rows], truth[rows], seen[rows]
+
+
+def _table_guesses(localities, agencies, truth, seen) -> dict[int, float]:
+    """position -> value of each hidden cell of one table that the visible ones determine."""
     targets = np.nonzero(~seen)[0]
-    guesses = _solve(_table_forms(table), seen, table["truth"].to_numpy(), targets)
-    return {table.index[t]: g for t, g in zip(targets, guesses, strict=True) if g is not None}
+    guesses = _solve(_table_forms(localities, agencies), seen, truth, targets)
+    return {t: g for t, g in zip(targets, guesses, strict=True) if g is not None}
 
 
 def within_tables(cells: pd.DataFrame, threshold: int = 5) -> set[Key]:
     """Each (indicator, role, period) table solved exactly: unknowns are the inner cells."""
     found = set()
-    for _, table in cells.groupby(["indicator_id", "role", "period_end"], sort=False):
-        if not table["seen"].all():
-            found |= _recovered(table, _table_guesses(table), threshold)
+    for labels, localities, agencies, truth, seen in _tables(cells):
+        for t, guess in _table_guesses(localities, agencies, truth, seen).items():
+            if abs(guess - truth[t]) < 1e-6 and _small(truth[t], threshold):
+                row = cells.loc[labels[t]]
+                found.add((row["indicator_id"], row["role"], row["period_end"],
+                           row["locality"], row["agency"]))
     return found
 
 
@@ -278,13 +290,10 @@ def _twins(cells: pd.DataFrame) -> dict[str, str]:
 def _solved_tables(cells: pd.DataFrame) -> pd.Series:
     """Cells whose value the exact table solve determines (whatever their size)."""
     determined = pd.Series(False, index=cells.index)
-    for _, table in cells.groupby(["indicator_id", "role", "period_end"], sort=False):
-        if table["seen"].all():
-            continue
-        truth = table["truth"]
-        for index, guess in _table_guesses(table).items():
-            if abs(guess - truth[index]) < 1e-6:
-                determined[index] = True
+    for labels, localities, agencies, truth, seen in _tables(cells):
+        for t, guess in _table_guesses(localities, agencies, truth, seen).items():
+            if abs(guess - truth[t]) < 1e-6:
+                determined[labels[t]] = True
     return determined
 
 
