@@ -73,12 +73,34 @@ st.markdown("""
 st.header("Disclosure control", divider="gray")
 threshold = data.meta().get("suppression_threshold", "5")
 st.write(f"To protect children's privacy, counts from 1 to {threshold} are shown as **c**, and "
-         "so is any rate or percentage whose numerator or denominator is in that range. Other "
-         "cells are also hidden where they would let a hidden cell be worked out from the "
-         "partnership total. True zeros are shown as 0. The same applies to charts (a hidden "
-         "point is a gap), tables, downloads and the board pack. Analysts with permission see "
-         "the unsuppressed figures. Symbols follow the Government Statistical Service "
-         "convention: **c** confidential, **x** not available, **z** not applicable.")
+         "so is any rate or percentage whose numerator or denominator is in that range. True "
+         "zeros are shown as 0. The same applies to charts (a hidden point is a gap), tables, "
+         "downloads and the board pack. Analysts with permission see the unsuppressed "
+         "figures. Symbols follow the Government Statistical Service convention: "
+         "**c** confidential, **x** not available, **z** not applicable.")
+st.markdown("""
+Hiding the small figures is not enough on its own: a hidden figure could be worked out from
+the ones shown. So other cells are hidden too (*secondary suppression*), chosen so that no
+hidden small figure can be worked out by arithmetic on anything this dashboard shows:
+
+- **across localities and agencies**: the partnership or a locality's total minus the
+  others. Each count is treated as a table of localities by agencies with its totals, and
+  every hidden small figure is made part of a closed loop of hidden cells, so the totals
+  of rows and columns leave it open;
+- **for agency neglect champions**, who see their own agency's figures unsuppressed, the
+  loop must not pass through their agency, so no other agency's small figure can be worked
+  out from what a champion sees;
+- **where two measures publish the same count** (the referrals in a window are one
+  measure's count and another's denominator), the count is hidden in the same cells in both;
+- **over time**: a 12-month figure is the sum of its twelve months and each month's own
+  figure is charted, so months are hidden in the SPC charts until no hidden small figure
+  follows from the 12-month figures and the other months.
+
+The cells to hide are chosen greedily, the smallest count first (the ONS and DfE practice);
+a locality's or agency's total only when no inner cell will do, a true zero only where
+nothing else can serve (then that zero is shown as **c** too), and the partnership total
+last. Means and limits of SPC charts are worked out without the hidden months.
+""")
 
 st.header("Accessibility statement", divider="gray")
 st.write("We want as many people as possible to be able to use this dashboard. It aims to "
