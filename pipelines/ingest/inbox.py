@@ -28,7 +28,7 @@ from data_contracts import extract_contracts, rules, seed_contracts
 from data_contracts.rules import lit, q
 from data_contracts.schema import EXTRACTS, SRC_TABLES, create_empty_sources
 from lscp_core.errors import RunFailed, UserError
-from pipelines.ingest import gx_worker
+from pipelines.ingest import gx_worker, sources
 from pipelines.ingest import report as ingest_report
 from pipelines.ingest.extract import ID_MAP, parse, settle
 from pipelines.ingest.pseudonymise import install_hmac_macro, key_fingerprint, pseudonymise
@@ -82,11 +82,13 @@ def _tables_of(con, catalog: str | None) -> set[str]:
 
 
 def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
-           run_date: dt.date, previous: str | None, progress=None) -> IngestResult:
+           run_date: dt.date, previous: str | None, progress=None,
+           la_code: str | None = None) -> IngestResult:
     started = time.perf_counter()
     result = IngestResult(run_id=run_id)
     gx = gx_worker.executor()  # imports GX (seconds) while DuckDB reads the files
-    files, result.ignored_files = discover(Path(inbox), EXTRACTS)
+    files, ignored = discover(Path(inbox), EXTRACTS)
+    census, result.ignored_files = sources.discover_census(Path(inbox), ignored, la_code)
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
         raise UserError(f"seeds folder {seeds_dir} does not exist")
@@ -104,7 +106,7 @@ def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
     # dictionaries (about 70 MB more on the 300,000-children partnership).
     con.execute("set disabled_compression_methods = 'fsst,dict_fsst'")
     try:
-        _ingest_files(run, result, files, seeds_dir, progress, started)
+        _ingest_files(run, result, files, census, seeds_dir, progress, started)
         for extract in EXTRACTS:
             _ensure_land(con, extract, result.outcomes[extract])
         _apply_cross_file(con)
@@ -120,7 +122,8 @@ def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
 
 
 def _ingest_files(run: _Run, result: IngestResult, files: dict[str, InboxFile],
-                  seeds_dir: Path, progress, started: float) -> None:
+                  census: sources.CensusSet | None, seeds_dir: Path, progress,
+                  started: float) -> None:
     """Read every seeds file and every extract's newest file; settle them as GX reports."""
     in_force = _in_force(run.con)
     with tempfile.TemporaryDirectory(prefix="lscp-ingest-") as work:
@@ -130,7 +133,7 @@ def _ingest_files(run: _Run, result: IngestResult, files: dict[str, InboxFile],
         for extract in EXTRACTS:
             t0 = time.perf_counter()
             outcome = _deliver(run, extract_contracts()[extract], files.get(extract),
-                               in_force.get(extract))
+                               in_force.get(extract), census)
             result.outcomes[extract] = outcome
             if outcome.parsed is not None:
                 pending.append(outcome)
@@ -204,53 +207,80 @@ def _reuse(run: _Run, extract: str) -> bool:
 
 
 def _deliver(run: _Run, contract, inbox_file: InboxFile | None,
-             force: InForce | None) -> ExtractOutcome:
+             force: InForce | None, census: sources.CensusSet | None = None) -> ExtractOutcome:
     """Decide what to do with an extract's files; start parsing the one to load.
 
     Only the newest file is loaded (spec: "the newest file of each extract ... is the one
     loaded"). If it fails at file level, the previously loaded version stays in force, or
     the extract has no rows when none was loaded before: an older file in the inbox is not
-    loaded in its place. The failure is reported.
+    loaded in its place. The failure is reported. A delivery of several files (the census
+    years, with the children CSV) is loaded, kept or refused as one.
     """
     con, extract = run.con, contract.name
-    if inbox_file is None:
+    with_census = sources.uses_census(extract, census, inbox_file)
+    if inbox_file is None and not with_census:
         kept = force is not None and _reuse(run, extract)
         return ExtractOutcome(
             extract, "missing", force=force if kept else None, note="no file",
             message=(f"no file in the inbox; {force.file} stays in force" if kept
                      else "no file in the inbox"))
     same_key = force is not None and force.key_fingerprint == run.fingerprint
-    path = inbox_file.path
-    scan = scan_file(path) if path.suffix.lower() == ".csv" else None
-    sha = scan.sha256 if scan else sha256_file(path)
+    path = inbox_file.path if inbox_file is not None else None
+    scan = scan_file(path) if path is not None and path.suffix.lower() == ".csv" else None
+    sha = (scan.sha256 if scan else sha256_file(path)) if path is not None else None
+    if with_census:
+        files = ([path.name] if path is not None else []) + [f.path.name for f in census.files]
+        label = sources.SEPARATOR.join(files)
+        sha = sources.combined_sha(([sha] if sha else []) + [f.sha256 for f in census.files])
+    else:
+        label = path.name
     seen = con.execute("select file, loaded_at from archive_files where extract = ? and "
                        "sha256 = ? order by loaded_at desc limit 1", [extract, sha]).fetchall()
     if seen and same_key and _reuse(run, extract):
         if force.sha256 == sha:
             message = "already loaded, not loaded again"
         else:
-            message = (f"{path.name} has the content of {seen[0][0]}, loaded "
+            message = (f"{label} has the content of {seen[0][0]}, loaded "
                        f"{seen[0][1]:%Y-%m-%d %H:%M}: not loaded twice; "
                        f"{force.file} stays in force")
-        return ExtractOutcome(extract, "unchanged", message, f"{path.name} {message}",
+        return ExtractOutcome(extract, "unchanged", message, f"{label} {message}",
                               force=force)
+    origin, superseded, warnings = None, 0, ""
     try:
-        raw = read_file(con, path, contract, f"raw_{extract}", run.workdir, scan)
+        if with_census:
+            sources.read_census_set(con, census)
+            if census.failure is not None:
+                raise FileRejected(census.failure[2])
+            own = (read_file(con, path, contract, f"raw_{extract}_own", run.workdir, scan)
+                   if path is not None else None)
+            composite = sources.read_composite(con, contract, f"raw_{extract}", census, own,
+                                               path.name if path else None)
+            raw, origin, superseded = composite.raw, composite.origin, composite.superseded
+            warnings = sources.census_warnings(census, extract)
+        else:
+            raw = read_file(con, path, contract, f"raw_{extract}", run.workdir, scan)
     except FileRejected as exc:
-        failures = [FileFailure(path.name, sha, str(exc))]
+        failed_file = census.failure[0] if with_census and census.failure else \
+            (path.name if path is not None else label)
+        failed_sha = census.failure[1] if with_census and census.failure else sha
+        failures = [FileFailure(failed_file, failed_sha, str(exc))]
         kept = force is not None and _reuse(run, extract)
         return ExtractOutcome(extract, "failed", f"kept in force: the newer {_names(failures)} "
-                              f"failed", f"FAILED {path.name}: {exc}",
+                              f"failed", f"FAILED {failed_file}: {exc}",
                               force=force if kept else None, failures=failures)
-    parsed = parse(con, contract, path.name, raw, PSEUDONYM, run.executor, run.run_date)
+    parsed = parse(con, contract, label, raw, PSEUDONYM, run.executor, run.run_date, origin)
     message = "loaded" if force is None or same_key else \
         "loaded (the key changed: re-pseudonymised)"
     if raw.rows_read == 0:
-        message = "header only: no data rows"
+        message = "header only: no data rows" if not with_census else "no records"
+    if superseded:
+        message += (f"; {superseded:,} rows superseded (the same id in the {extract} CSV or "
+                     f"a newer census year)")
     return ExtractOutcome(
-        extract, "loaded", message, f"{path.name}: {raw.rows_read:,} rows read ({raw.encoding})",
-        parsed=parsed, delivery=Delivery(path.name, sha, raw.rows_read,
-                                         ", ".join(raw.extra_columns), raw.encoding))
+        extract, "loaded", message, f"{label}: {raw.rows_read:,} rows read ({raw.encoding})",
+        parsed=parsed, delivery=Delivery(label, sha, raw.rows_read,
+                                         ", ".join(raw.extra_columns), raw.encoding),
+        read_warnings=warnings)
 
 
 def _names(failures: list[FileFailure]) -> str:
@@ -379,15 +409,17 @@ def _report(run: _Run, result: IngestResult) -> None:
             "insert into quarantine select ?, extract, file, line, rule, \"column\", value "
             "from land_rejects where extract = ?", [run_id, extract])
         con.execute(
-            "insert into quarantine select ?, extract, file, _line, rule, \"column\", value "
-            "from cross_fails where extract = ?", [run_id, extract])
+            f"insert into quarantine select ?, extract, file, {sources.line_sql('_line')}, "
+            "rule, \"column\", value from cross_fails where extract = ?", [run_id, extract])
         loaded = con.execute(f"select count(*) from src_{extract}").fetchall()[0][0]
         quarantined = con.execute(
             "select count(*) from quarantine where run_id = ? and extract = ?",
             [run_id, extract]).fetchall()[0][0]
         _insert_report(con, [run_id, extract, force.file, force.sha256,
                              loaded + quarantined, loaded, quarantined, status, o.message,
-                             force.extra_columns or None, _warnings(con, extract) or None,
+                             force.extra_columns or None,
+                             "; ".join(filter(None, [o.read_warnings, _warnings(con, extract)]))
+                             or None,
                              force.loaded_at, now])
     cur = con.execute("select * from load_report where run_id = ?", [run_id])
     names = [d[0] for d in cur.description]

@@ -107,6 +107,7 @@ class ExtractOutcome:
     failures: list[FileFailure] = field(default_factory=list)
     delivery: Delivery | None = None  # set when a file is loaded now
     parsed: object | None = None  # pipelines.ingest.extract.Parsed while GX checks it
+    read_warnings: str = ""  # what the reader read leniently (census: true/false, ...)
 
 
 @dataclass

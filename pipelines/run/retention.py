@@ -61,7 +61,10 @@ def in_force_files(con) -> set[str] | None:
     import duckdb
 
     try:
-        return {r[0] for r in con.execute(
-            "select file from archive_files where in_force").fetchall()}
+        # a delivery of several files (census years + the children CSV) is one label
+        from pipelines.ingest.sources import file_names
+
+        return {name for r in con.execute("select file from archive_files where in_force")
+                .fetchall() for name in file_names(r[0])}
     except duckdb.Error:
         return None
