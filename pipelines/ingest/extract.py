@@ -145,12 +145,17 @@ def settle(con, parsed: Parsed, pseudonym: str, target: str) -> None:
         )
     survivors = f"{typed} anti join {first} using (_line)" if failing else typed
     if raw.rejects:
-        rows = pa.table({"line": pa.array([ln for ln, _ in raw.rejects], pa.int64()),
-                         "value": [m for _, m in raw.rejects]})
+        # (line, message) of a row that could not be split into fields, or (line, value,
+        # rule, column) of a record a reader could not turn into a row (SSDA903 episodes)
+        rejects = [r if len(r) == 4 else (r[0], r[1], "bad_format", None) for r in raw.rejects]
+        rows = pa.table({"line": pa.array([r[0] for r in rejects], pa.int64()),
+                         "value": pa.array([r[1] for r in rejects], pa.string()),
+                         "rule": pa.array([r[2] for r in rejects], pa.string()),
+                         "column": pa.array([r[3] for r in rejects], pa.string())})
         con.register(f"{fails}_rows", rows)
         con.execute(
             f"insert into land_rejects select {lit(c.name)}, {parsed.file_sql('line')}, "
-            f"{parsed.line_sql('line')}, 'bad_format', NULL, value from {fails}_rows"
+            f"{parsed.line_sql('line')}, rule, \"column\", value from {fails}_rows"
         )
         con.unregister(f"{fails}_rows")
     cols = ", ".join(_stored(col) for col in c.columns)

@@ -32,6 +32,8 @@ from pipelines.ingest import gx_worker, sources
 from pipelines.ingest import report as ingest_report
 from pipelines.ingest.extract import ID_MAP, parse, settle
 from pipelines.ingest.pseudonymise import install_hmac_macro, key_fingerprint, pseudonymise
+from pipelines.ingest.readers import ssda903
+from pipelines.ingest.readers.parts import Source
 from pipelines.ingest.readers.tabular import (
     FileRejected,
     InboxFile,
@@ -88,7 +90,9 @@ def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
     result = IngestResult(run_id=run_id)
     gx = gx_worker.executor()  # imports GX (seconds) while DuckDB reads the files
     files, ignored = discover(Path(inbox), EXTRACTS)
-    census, result.ignored_files = sources.discover_census(Path(inbox), ignored, la_code)
+    census, ignored = sources.discover_census(Path(inbox), ignored, la_code)
+    returns, result.ignored_files = ssda903.discover(Path(inbox), ignored)
+    found = [s for s in (census, returns) if s is not None]
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
         raise UserError(f"seeds folder {seeds_dir} does not exist")
@@ -106,7 +110,7 @@ def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
     # dictionaries (about 70 MB more on the 300,000-children partnership).
     con.execute("set disabled_compression_methods = 'fsst,dict_fsst'")
     try:
-        _ingest_files(run, result, files, census, seeds_dir, progress, started)
+        _ingest_files(run, result, files, found, seeds_dir, progress, started)
         for extract in EXTRACTS:
             _ensure_land(con, extract, result.outcomes[extract])
         _apply_cross_file(con)
@@ -122,7 +126,7 @@ def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
 
 
 def _ingest_files(run: _Run, result: IngestResult, files: dict[str, InboxFile],
-                  census: sources.CensusSet | None, seeds_dir: Path, progress,
+                  found: list[Source], seeds_dir: Path, progress,
                   started: float) -> None:
     """Read every seeds file and every extract's newest file; settle them as GX reports."""
     in_force = _in_force(run.con)
@@ -133,7 +137,7 @@ def _ingest_files(run: _Run, result: IngestResult, files: dict[str, InboxFile],
         for extract in EXTRACTS:
             t0 = time.perf_counter()
             outcome = _deliver(run, extract_contracts()[extract], files.get(extract),
-                               in_force.get(extract), census)
+                               in_force.get(extract), found)
             result.outcomes[extract] = outcome
             if outcome.parsed is not None:
                 pending.append(outcome)
@@ -163,8 +167,8 @@ def _current_catalog(con) -> str:
 def _in_force(con) -> dict[str, InForce]:
     """The version of each extract in force, from the carried-over archive."""
     rows = con.execute(
-        "select extract, file, sha256, loaded_at, extra_columns, key_fingerprint "
-        "from archive_files where in_force"
+        "select extract, file, sha256, loaded_at, extra_columns, key_fingerprint, "
+        "source_format from archive_files where in_force"
     ).fetchall()
     return {r[0]: InForce(*r[1:]) for r in rows}
 
@@ -206,34 +210,34 @@ def _reuse(run: _Run, extract: str) -> bool:
     return True
 
 
-def _deliver(run: _Run, contract, inbox_file: InboxFile | None,
-             force: InForce | None, census: sources.CensusSet | None = None) -> ExtractOutcome:
+def _deliver(run: _Run, contract, inbox_file: InboxFile | None, force: InForce | None,
+             found: list[Source]) -> ExtractOutcome:
     """Decide what to do with an extract's files; start parsing the one to load.
 
     Only the newest file is loaded (spec: "the newest file of each extract ... is the one
     loaded"). If it fails at file level, the previously loaded version stays in force, or
     the extract has no rows when none was loaded before: an older file in the inbox is not
-    loaded in its place. The failure is reported. A delivery of several files (the census
-    years, with the children CSV) is loaded, kept or refused as one.
+    loaded in its place. The failure is reported. A delivery of several files (census
+    years, SSDA903, beside the extract's own CSV: sources.py) is loaded, kept or refused
+    as one.
     """
     con, extract = run.con, contract.name
-    with_census = sources.uses_census(extract, census, inbox_file)
-    if inbox_file is None and not with_census:
+    others = sources.chosen(extract, found, inbox_file)
+    own_file = inbox_file if (extract == "children" or not others) else None
+    if own_file is None and not others:
         kept = force is not None and _reuse(run, extract)
         return ExtractOutcome(
             extract, "missing", force=force if kept else None, note="no file",
             message=(f"no file in the inbox; {force.file} stays in force" if kept
                      else "no file in the inbox"))
     same_key = force is not None and force.key_fingerprint == run.fingerprint
-    path = inbox_file.path if inbox_file is not None else None
+    path = own_file.path if own_file is not None else None
     scan = scan_file(path) if path is not None and path.suffix.lower() == ".csv" else None
-    sha = (scan.sha256 if scan else sha256_file(path)) if path is not None else None
-    if with_census:
-        files = ([path.name] if path is not None else []) + [f.path.name for f in census.files]
-        label = sources.SEPARATOR.join(files)
-        sha = sources.combined_sha(([sha] if sha else []) + [f.sha256 for f in census.files])
-    else:
-        label = path.name
+    own_sha = (scan.sha256 if scan else sha256_file(path)) if path is not None else None
+    files = [f for s in others for f in s.files(extract)]
+    label = sources.SEPARATOR.join(([path.name] if path else []) + [f.name for f in files])
+    shas = ([own_sha] if own_sha else []) + [f.sha256 for f in files]
+    sha = sources.combined_sha(shas)
     seen = con.execute("select file, loaded_at from archive_files where extract = ? and "
                        "sha256 = ? order by loaded_at desc limit 1", [extract, sha]).fetchall()
     if seen and same_key and _reuse(run, extract):
@@ -245,42 +249,45 @@ def _deliver(run: _Run, contract, inbox_file: InboxFile | None,
                        f"{force.file} stays in force")
         return ExtractOutcome(extract, "unchanged", message, f"{label} {message}",
                               force=force)
-    origin, superseded, warnings = None, 0, ""
+    origin, superseded = None, 0
     try:
-        if with_census:
-            sources.read_census_set(con, census)
-            if census.failure is not None:
-                raise FileRejected(census.failure[2])
+        if others:
+            parts = [p for s in others for p in s.parts(con, extract)]
             own = (read_file(con, path, contract, f"raw_{extract}_own", run.workdir, scan)
                    if path is not None else None)
-            composite = sources.read_composite(con, contract, f"raw_{extract}", census, own,
-                                               path.name if path else None)
+            extra = [u for s in others if (u := s.unused(extract))]
+            composite = sources.read_composite(con, contract, f"raw_{extract}", parts, own,
+                                               path.name if path else None, extra)
             raw, origin, superseded = composite.raw, composite.origin, composite.superseded
-            warnings = sources.census_warnings(census, extract)
         else:
             raw = read_file(con, path, contract, f"raw_{extract}", run.workdir, scan)
     except FileRejected as exc:
-        failed_file = census.failure[0] if with_census and census.failure else \
-            (path.name if path is not None else label)
-        failed_sha = census.failure[1] if with_census and census.failure else sha
-        failures = [FileFailure(failed_file, failed_sha, str(exc))]
+        refused = next((s.failure for s in others if s.failure is not None), None)
+        failed = FileFailure(*refused) if refused else FileFailure(path.name, own_sha, str(exc))
         kept = force is not None and _reuse(run, extract)
-        return ExtractOutcome(extract, "failed", f"kept in force: the newer {_names(failures)} "
-                              f"failed", f"FAILED {failed_file}: {exc}",
-                              force=force if kept else None, failures=failures)
+        return ExtractOutcome(extract, "failed", f"kept in force: the newer {_names([failed])} "
+                              f"failed", f"FAILED {failed.file}: {exc}",
+                              force=force if kept else None, failures=[failed])
     parsed = parse(con, contract, label, raw, PSEUDONYM, run.executor, run.run_date, origin)
     message = "loaded" if force is None or same_key else \
         "loaded (the key changed: re-pseudonymised)"
     if raw.rows_read == 0:
-        message = "header only: no data rows" if not with_census else "no records"
+        message = "no records" if others else "header only: no data rows"
     if superseded:
-        message += (f"; {superseded:,} rows superseded (the same id in the {extract} CSV or "
-                     f"a newer census year)")
+        message += f"; {superseded:,} rows superseded (the same id in an earlier source)"
+    formats = [_format_of(path)] if path is not None else []
+    formats += [s.format for s in others]
     return ExtractOutcome(
         extract, "loaded", message, f"{label}: {raw.rows_read:,} rows read ({raw.encoding})",
         parsed=parsed, delivery=Delivery(label, sha, raw.rows_read,
-                                         ", ".join(raw.extra_columns), raw.encoding),
-        read_warnings=warnings)
+                                         ", ".join(raw.extra_columns), raw.encoding,
+                                         sources.SEPARATOR.join(formats),
+                                         sources.SEPARATOR.join(shas) if len(shas) > 1 else None),
+        read_warnings="; ".join(w for s in others if (w := s.warnings(extract))))
+
+
+def _format_of(path: Path) -> str:
+    return "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
 
 
 def _names(failures: list[FileFailure]) -> str:
@@ -306,11 +313,12 @@ def _archive(run: _Run, outcome: ExtractOutcome) -> None:
     run.con.execute("update archive_files set in_force = false where extract = ?",
                     [outcome.extract])
     run.con.execute(
-        "insert into archive_files values (?, ?, ?, ?, ?, ?, true, ?, ?, ?)",
+        "insert into archive_files values (?, ?, ?, ?, ?, ?, true, ?, ?, ?, ?, ?)",
         [outcome.extract, d.file, d.sha256, d.rows, run.now, run.run_id, run.fingerprint,
-         d.extra_columns, d.encoding],
+         d.extra_columns, d.encoding, d.source_format, d.part_sha256s],
     )
-    outcome.force = InForce(d.file, d.sha256, run.now, d.extra_columns, run.fingerprint)
+    outcome.force = InForce(d.file, d.sha256, run.now, d.extra_columns, run.fingerprint,
+                            d.source_format)
 
 
 def _start_seeds(run: _Run, seeds_dir: Path) -> list:
@@ -397,12 +405,12 @@ def _report(run: _Run, result: IngestResult) -> None:
         for f in o.failures:
             result.file_failures.append(f"{extract}: {f.file}: {f.message}")
             _insert_report(con, [run_id, extract, f.file, f.sha256, 0, 0, 0, "failed",
-                                 f.message, None, None, None, now])
+                                 f.message, None, None, None, now, None])
         force = o.force
         if force is None:
             if o.status == "missing":
                 _insert_report(con, [run_id, extract, None, None, 0, 0, 0, "missing",
-                                     o.message, None, None, None, now])
+                                     o.message, None, None, None, now, None])
             continue
         status = o.status if o.status != "failed" else "unchanged"
         con.execute(
@@ -420,7 +428,7 @@ def _report(run: _Run, result: IngestResult) -> None:
                              force.extra_columns or None,
                              "; ".join(filter(None, [o.read_warnings, _warnings(con, extract)]))
                              or None,
-                             force.loaded_at, now])
+                             force.loaded_at, now, force.source_format])
     cur = con.execute("select * from load_report where run_id = ?", [run_id])
     names = [d[0] for d in cur.description]
     rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
@@ -433,5 +441,6 @@ def _report(run: _Run, result: IngestResult) -> None:
 
 
 def _insert_report(con, values: list) -> None:
-    con.execute("insert into load_report values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+    con.execute("insert into load_report values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                values)
 

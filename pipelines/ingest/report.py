@@ -17,6 +17,11 @@ TABLES = {
         ("extract", "VARCHAR"), ("file", "VARCHAR"), ("sha256", "VARCHAR"), ("rows", "BIGINT"),
         ("loaded_at", "TIMESTAMP"), ("run_id", "VARCHAR"), ("in_force", "BOOLEAN"),
         ("key_fingerprint", "VARCHAR"), ("extra_columns", "VARCHAR"), ("encoding", "VARCHAR"),
+        # csv | xlsx | cin_xml | ssda903 | ssd; several joined with " + "
+        ("source_format", "VARCHAR"),
+        # a delivery of several files: each file's SHA-256 (" + "), so the scheduler knows
+        # them as loaded; ``sha256`` is then their combined fingerprint
+        ("part_sha256s", "VARCHAR"),
     ],
     "land_rejects": [
         ("extract", "VARCHAR"), ("file", "VARCHAR"), ("line", "BIGINT"), ("rule", "VARCHAR"),
@@ -27,6 +32,7 @@ TABLES = {
         ("rows_read", "BIGINT"), ("rows_loaded", "BIGINT"), ("rows_quarantined", "BIGINT"),
         ("status", "VARCHAR"), ("message", "VARCHAR"), ("extra_columns", "VARCHAR"),
         ("warnings", "VARCHAR"), ("loaded_at", "TIMESTAMP"), ("reported_at", "TIMESTAMP"),
+        ("source_format", "VARCHAR"),
     ],
     "quarantine": [
         ("run_id", "VARCHAR"), ("extract", "VARCHAR"), ("file", "VARCHAR"), ("line", "BIGINT"),
@@ -41,13 +47,22 @@ def create_tables(con) -> None:
         con.execute(f'create or replace table {name} ({body})')
 
 
+def _carried(con, previous: str, name: str) -> str:
+    """The columns of ``name`` the previous database has (one built before a column was
+    added leaves it NULL)."""
+    have = {r[0] for r in con.execute(
+        "select column_name from duckdb_columns() where database_name = ? and table_name = ?",
+        [previous, name]).fetchall()}
+    return ", ".join(f'"{c}"' for c, _ in TABLES[name] if c in have)
+
+
 def carry_history(con, previous: str | None, prev_tables: set[str]) -> None:
     """Copy archive_files (all) and the last runs' load_report / quarantine from ``previous``."""
     if not previous:
         return
     for name in ("archive_files",):
         if name in prev_tables:
-            cols = ", ".join(f'"{c}"' for c, _ in TABLES[name])
+            cols = _carried(con, previous, name)
             con.execute(f"insert into {name} ({cols}) select {cols} from {previous}.{name}")
     if "load_report" not in prev_tables:
         return
@@ -57,7 +72,7 @@ def carry_history(con, previous: str | None, prev_tables: set[str]) -> None:
     )
     for name in ("load_report", "quarantine"):
         if name in prev_tables:
-            cols = ", ".join(f'"{c}"' for c, _ in TABLES[name])
+            cols = _carried(con, previous, name)
             con.execute(
                 f"insert into {name} ({cols}) select {cols} from {previous}.{name} "
                 f"where run_id in (select run_id from _kept_runs)"
@@ -82,6 +97,7 @@ class InForce:
     loaded_at: object  # datetime
     extra_columns: str | None = None
     key_fingerprint: str | None = None
+    source_format: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +109,8 @@ class Delivery:
     rows: int
     extra_columns: str
     encoding: str
+    source_format: str = "csv"  # csv | xlsx | cin_xml | ssda903 | ssd ("a + b": several)
+    part_sha256s: str | None = None  # each file's, for a delivery of several
 
 
 @dataclass

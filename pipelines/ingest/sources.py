@@ -1,10 +1,12 @@
-"""Deliveries made of several files: the CIN census years (and a children CSV beside them).
+"""Deliveries made of several files: the census years, the SSDA903 return, and the extract's
+own CSV beside them.
 
 An extract's delivery is usually one file (readers/tabular.py). The CIN census supplies five
-extracts at once, and several collection years' files are in force together
-(spec/inputs.md); ``children`` also keeps the rows of its own CSV first. Such a delivery is
-read into ONE raw text table of the extract's columns, exactly like a CSV file's, so the
-same contract, row rules, cross-file rules, pseudonymisation and quarantine apply.
+extracts at once, several collection years' files are in force together (spec/inputs.md),
+SSDA903 supplies ``children`` and ``looked_after``, and ``children`` keeps the rows of its
+own CSV first. Such a delivery is read into ONE raw text table of the extract's columns,
+exactly like a CSV file's, so the same contract, row rules, cross-file rules,
+pseudonymisation and quarantine apply.
 
 Each part keeps its own line numbers: a row's ``_line`` is ``part << 32 | line`` (unique
 across parts, ordered by part then line), and ``Origin`` turns it back into the part's
@@ -14,13 +16,14 @@ file and line wherever a line is reported.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 
 from data_contracts.rules import lit, q
 from pipelines.ingest.readers import cin_xml
+from pipelines.ingest.readers.parts import Part, Source, SourceFile
 from pipelines.ingest.readers.tabular import FileRejected, InboxFile, RawFile, sha256_file
 
 LINE_BITS = 32
@@ -38,15 +41,16 @@ def file_names(label: str) -> list[str]:
     return label.split(SEPARATOR)
 
 
+def combined_sha(shas: list[str]) -> str:
+    """One content fingerprint of a delivery made of several files."""
+    return hashlib.sha256("\n".join(shas).encode()).hexdigest() if len(shas) > 1 else shas[0]
+
+
 @dataclass(frozen=True)
 class Origin:
     """Part number -> file name, for a delivery's row keys."""
 
     files: tuple[str, ...]
-
-    @property
-    def label(self) -> str:
-        return SEPARATOR.join(self.files)
 
     def file_sql(self, expr: str) -> str:
         if len(self.files) == 1:
@@ -55,6 +59,8 @@ class Origin:
         return f"(case ({expr} >> {LINE_BITS}) {cases} end)"
 
 
+# --- the census years ------------------------------------------------------------------------
+
 @dataclass
 class CensusFile:
     path: Path
@@ -62,29 +68,6 @@ class CensusFile:
     sha256: str
     header: cin_xml.CensusHeader | None
     error: str | None = None  # why the file is refused
-
-
-@dataclass
-class CensusSet:
-    """The census files in force: the newest file of each collection year."""
-
-    files: list[CensusFile]  # newest collection year first
-    older: list[str] = field(default_factory=list)  # superseded within their year
-    tables: dict[str, list[str]] | None = None  # extract -> TEMP table per file, once read
-    census: list[cin_xml.Census] = field(default_factory=list)
-    failure: tuple[str, str, str] | None = None  # (file, sha256, message)
-
-    @property
-    def newest(self) -> tuple[float, str]:
-        return max((f.mtime, f.path.name) for f in self.files)
-
-    def sha256(self) -> str:
-        return combined_sha([f.sha256 for f in self.files])
-
-
-def combined_sha(shas: list[str]) -> str:
-    """One content fingerprint of a delivery made of several files."""
-    return hashlib.sha256("\n".join(shas).encode()).hexdigest() if len(shas) > 1 else shas[0]
 
 
 def discover_census(inbox: Path, ignored: list[str], la_code: str | None
@@ -102,10 +85,10 @@ def discover_census(inbox: Path, ignored: list[str], la_code: str | None
             file.header = cin_xml.read_header(path)
         except FileRejected as exc:
             file.error = str(exc)
-        if file.header is not None and la_code and file.header.lea \
-                and file.header.lea.strip() != str(la_code).strip():
-            file.error = (f"census of local authority {file.header.lea.strip()}, not this "
-                          f"partnership's ({la_code}, la_code in lscp.toml)")
+        lea = (file.header.lea or "").strip() if file.header is not None else ""
+        if la_code and lea and lea != str(la_code).strip():
+            file.error = (f"census of local authority {lea}, not this partnership's "
+                          f"({la_code}, la_code in lscp.toml)")
         found.append(file)
     if not found:
         return None, rest
@@ -122,37 +105,77 @@ def discover_census(inbox: Path, ignored: list[str], la_code: str | None
                    > max((f.mtime, f.path.name) for f in chosen)):
         chosen.insert(0, broken[-1])
     older += [f.path.name for f in broken if f not in chosen]
-    return CensusSet(chosen, older), rest + older
+    return CensusSet(chosen), rest + older
 
 
-def read_census_set(con, census: CensusSet) -> None:
-    """Read every census file of the set into TEMP tables (once per run). The ids derived
-    from LAchildID are pseudonymised by the contracts, like every id (type ``id``)."""
-    if census.tables is not None or census.failure is not None:
-        return
-    tables: dict[str, list[str]] = {e: [] for e in cin_xml.EXTRACTS}
-    for i, file in enumerate(census.files):
-        if file.error:
-            census.failure = (file.path.name, file.sha256, file.error)
+class CensusSet(Source):
+    """The census files in force: the newest file of each collection year."""
+
+    format = cin_xml.FORMAT
+
+    def __init__(self, files: list[CensusFile]):
+        self.census_files = files  # newest collection year first
+        self.tables: dict[str, list[str]] | None = None  # extract -> TEMP table per file
+        self.census: list[cin_xml.Census] = []
+        self.failure = None
+
+    def files(self, extract: str) -> list[SourceFile]:
+        if extract not in cin_xml.EXTRACTS:
+            return []
+        return [SourceFile(f.path, f.mtime, f.sha256) for f in self.census_files]
+
+    def parts(self, con, extract: str) -> list[Part]:
+        self._read(con)
+        if self.failure is not None:
+            raise FileRejected(self.failure[2])
+        return [Part(t, cin_xml.COLUMNS[extract], f.path.name, self.format)
+                for t, f in zip(self.tables[extract], self.census_files, strict=True)]
+
+    def _read(self, con) -> None:
+        """Read every census file of the set into TEMP tables (once per run). The ids
+        derived from LAchildID are pseudonymised by the contracts, like every id."""
+        if self.tables is not None or self.failure is not None:
             return
-        names = {e: f"cx{i}_{e}" for e in cin_xml.EXTRACTS}
-        for extract, table in names.items():
-            cols = ", ".join(f"{q(c)} VARCHAR" for c in cin_xml.COLUMNS[extract])
-            con.execute(f"create or replace temp table {table} (_line BIGINT, {cols})")
+        tables: dict[str, list[str]] = {e: [] for e in cin_xml.EXTRACTS}
+        for i, file in enumerate(self.census_files):
+            if file.error:
+                self.failure = (file.path.name, file.sha256, file.error)
+                return
+            names = {e: f"cx{i}_{e}" for e in cin_xml.EXTRACTS}
+            for extract, table in names.items():
+                cols = ", ".join(f"{q(c)} VARCHAR" for c in cin_xml.COLUMNS[extract])
+                con.execute(f"create or replace temp table {table} (_line BIGINT, {cols})")
 
-        def flush(parsed: cin_xml.Census, names=names) -> None:
-            for extract, rows in parsed.rows.items():
-                if rows:
-                    _append(con, names[extract], extract, rows)
-                    rows.clear()
-        try:
-            census.census.append(cin_xml.read_census(file.path, flush))
-        except FileRejected as exc:
-            census.failure = (file.path.name, file.sha256, str(exc))
-            return
-        for extract, table in names.items():
-            tables[extract].append(table)
-    census.tables = tables
+            def flush(parsed: cin_xml.Census, names=names) -> None:
+                for extract, rows in parsed.rows.items():
+                    if rows:
+                        _append(con, names[extract], extract, rows)
+                        rows.clear()
+            try:
+                self.census.append(cin_xml.read_census(file.path, flush))
+            except FileRejected as exc:
+                self.failure = (file.path.name, file.sha256, str(exc))
+                return
+            for extract, table in names.items():
+                tables[extract].append(table)
+        self.tables = tables
+
+    def unused(self, extract: str) -> str:
+        merged: dict[str, int] = {}
+        for c in self.census:
+            for name, n in c.unused.items():
+                merged[name] = merged.get(name, 0) + n
+        listed = ", ".join(f"{name} ({n:,})" for name, n in sorted(merged.items()))
+        return f"not used from the census: {listed}" if listed else ""
+
+    def warnings(self, extract: str) -> str:
+        """What the census files' records of ``extract`` needed read leniently, counted."""
+        merged: dict[str, int] = {}
+        for c in self.census:
+            for (of, what), n in c.warnings.items():
+                if of == extract:
+                    merged[what] = merged.get(what, 0) + n
+        return "; ".join(f"{n:,} rows: {what}" for what, n in sorted(merged.items()))
 
 
 def _append(con, table: str, extract: str, rows: list[tuple]) -> None:
@@ -165,35 +188,45 @@ def _append(con, table: str, extract: str, rows: list[tuple]) -> None:
     con.unregister("_census_batch")
 
 
+# --- one extract's delivery ------------------------------------------------------------------
+
+def chosen(extract: str, found: list[Source], own: InboxFile | None) -> list[Source]:
+    """The sources (other than the extract's own file) that deliver ``extract``: for
+    ``children`` all of them, beside its CSV; for the others the ones newer than the
+    extract's own file, under the newest-file rule."""
+    supplying = [s for s in found if s.supplies(extract)]
+    if extract == "children" or own is None:
+        return supplying
+    return [s for s in supplying if s.newest(extract) > (own.mtime, own.path.name)]
+
+
 @dataclass
 class Composite:
-    """What one extract's multi-file delivery read into its raw table."""
+    """What one extract's several-file delivery read into its raw table."""
 
     raw: RawFile
     origin: Origin
     superseded: int  # rows another source (or a newer collection year) also holds
 
 
-def read_composite(con, contract, table: str, census: CensusSet,
-                   csv_raw: RawFile | None, csv_name: str | None) -> Composite:
-    """The extract's rows from the census files (and its own CSV's first, for children)."""
-    extract = contract.name
+def read_composite(con, contract, table: str, parts: list[Part], own: RawFile | None,
+                   own_name: str | None, extra: list[str]) -> Composite:
+    """The extract's rows from its parts, in order (its own CSV first when there is one).
+
+    A row whose id an earlier part holds is superseded (the CSV, then the newest census
+    year, then the SSDA903 header); rows of one part with the same id stay, for the
+    duplicate rule. A part's ``fills`` columns fill the blanks of the row kept."""
     columns = contract.column_names
     key = contract.key[-1]
-    parts, files = [], []
-    if csv_raw is not None:
-        parts.append((csv_raw.table, columns))
-        files.append(csv_name)
-    for t, census_file in zip(census.tables[extract], census.files, strict=True):
-        parts.append((t, cin_xml.COLUMNS[extract]))
-        files.append(census_file.path.name)
+    if own is not None:
+        parts = [Part(own.table, tuple(columns), own_name, own.encoding, list(own.rejects)),
+                 *parts]
     selects = []
-    for i, (t, have) in enumerate(parts):
-        cols = ", ".join(q(c) if c in have else f"NULL::VARCHAR as {q(c)}" for c in columns)
+    for i, part in enumerate(parts):
+        cols = ", ".join(q(c) if c in part.columns else f"NULL::VARCHAR as {q(c)}"
+                         for c in columns)
         selects.append(f"select ({i}::BIGINT << {LINE_BITS}) + _line as _line, {i} as _part, "
-                       f"{cols} from {t}")
-    # a row whose id an earlier part (the CSV, then the newest collection year) holds is
-    # superseded; rows of the same part with the same id stay, for the duplicate rule
+                       f"{cols} from {part.table}")
     ident = f"nullif(trim({q(key)}), '')"
     con.execute(
         f"create or replace temp table {table} as select _line, "
@@ -201,43 +234,19 @@ def read_composite(con, contract, table: str, census: CensusSet,
         + f" from ({' union all '.join(selects)}) "
         f"qualify {ident} is null or _part = min(_part) over (partition by {ident}) "
         f"order by _line")
-    total = sum(con.execute(f"select count(*) from {t}").fetchall()[0][0] for t, _ in parts)
+    for part in parts:
+        for col in part.fills:
+            con.execute(
+                f"update {table} t set {q(col)} = p.v from (select trim({q(key)}) as k, "
+                f"any_value({q(col)}) as v from {part.table} where nullif(trim({q(col)}), '') "
+                f"is not null group by 1) p where trim(t.{q(key)}) = p.k "
+                f"and nullif(trim(t.{q(col)}), '') is null")
+    total = sum(con.execute(f"select count(*) from {p.table}").fetchall()[0][0] for p in parts)
     kept = con.execute(f"select count(*) from {table}").fetchall()[0][0]
-    extra = list(csv_raw.extra_columns) if csv_raw is not None else []
-    unused = _unused(census)
-    if unused:
-        extra.append(f"not used from the census: {unused}")
-    encoding = f"{csv_raw.encoding} + cin_xml" if csv_raw is not None else "cin_xml"
-    raw = RawFile(table, kept, extra, list(csv_raw.rejects) if csv_raw else [], encoding,
-                  [("table", table)])
-    if csv_raw is not None:
-        csv_raw.drop(con)
-    return Composite(raw, Origin(tuple(files)), total - kept)
-
-
-def _unused(census: CensusSet) -> str:
-    merged = {}
-    for c in census.census:
-        for name, n in c.unused.items():
-            merged[name] = merged.get(name, 0) + n
-    return ", ".join(f"{name} ({n:,})" for name, n in sorted(merged.items()))
-
-
-def census_warnings(census: CensusSet, extract: str) -> str:
-    """What the census files' records of ``extract`` needed read leniently, counted."""
-    merged: dict[str, int] = {}
-    for c in census.census:
-        for (of, what), n in c.warnings.items():
-            if of == extract:
-                merged[what] = merged.get(what, 0) + n
-    return "; ".join(f"{n:,} rows: {what}" for what, n in sorted(merged.items()))
-
-
-def uses_census(extract: str, census: CensusSet | None, csv_file: InboxFile | None) -> bool:
-    """Does the census set deliver this extract? (children: always, beside its CSV; the
-    others: when the census is newer than the extract's own file)."""
-    if census is None or extract not in cin_xml.EXTRACTS:
-        return False
-    if extract == "children" or csv_file is None:
-        return True
-    return census.newest > (csv_file.mtime, csv_file.path.name)
+    rejects = [((i << LINE_BITS) + r[0], *r[1:]) for i, p in enumerate(parts) for r in p.rejects]
+    raw = RawFile(table, kept + len(rejects),
+                  (list(own.extra_columns) if own is not None else []) + extra, rejects,
+                  " + ".join(dict.fromkeys(p.format for p in parts)), [("table", table)])
+    if own is not None:
+        own.drop(con)
+    return Composite(raw, Origin(tuple(p.file for p in parts)), total - kept)
