@@ -176,8 +176,11 @@ select arg_min(_line, decom) as _line,
        arg_min_null(cin, decom) as category_of_need
 from s903_ordered o
 where period_no > 0 and not exists (
+      -- a period with an episode that does not fit; a misfit S episode also leaves the
+      -- period before it without a proper end
       select 1 from s903_ordered b where b.problem is not null
-      and b.child is not distinct from o.child and b.period_no = o.period_no)
+      and b.child is not distinct from o.child
+      and (b.period_no = o.period_no or (b.rne = 'S' and b.period_no - 1 = o.period_no)))
 group by child, period_no
 order by _line;
 """
