@@ -22,6 +22,7 @@ TABLES = {
         # a delivery of several files: each file's SHA-256 (" + "), so the scheduler knows
         # them as loaded; ``sha256`` is then their combined fingerprint
         ("part_sha256s", "VARCHAR"),
+        ("part_rows", "VARCHAR"),  # each file's rows read, for an extract sent in parts
     ],
     "land_rejects": [
         ("extract", "VARCHAR"), ("file", "VARCHAR"), ("line", "BIGINT"), ("rule", "VARCHAR"),
@@ -98,6 +99,8 @@ class InForce:
     extra_columns: str | None = None
     key_fingerprint: str | None = None
     source_format: str | None = None
+    part_sha256s: str | None = None
+    part_rows: str | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,7 @@ class Delivery:
     encoding: str
     source_format: str = "csv"  # csv | xlsx | cin_xml | ssda903 | ssd ("a + b": several)
     part_sha256s: str | None = None  # each file's, for a delivery of several
+    part_rows: str | None = None  # each file's rows read, for an extract sent in parts
 
 
 @dataclass
@@ -126,6 +130,7 @@ class ExtractOutcome:
     delivery: Delivery | None = None  # set when a file is loaded now
     parsed: object | None = None  # pipelines.ingest.extract.Parsed while GX checks it
     read_warnings: str = ""  # what the reader read leniently (census: true/false, ...)
+    parts: list = field(default_factory=list)  # sources.PartReport per agency's part
 
 
 @dataclass

@@ -200,6 +200,83 @@ def chosen(extract: str, found: list[Source], own: InboxFile | None) -> list[Sou
     return [s for s in supplying if s.newest(extract) > (own.mtime, own.path.name)]
 
 
+# --- agencies' parts of one extract ---------------------------------------------------------
+
+def agency_codes(path: Path) -> set[str]:
+    """The agency codes of seeds/agencies.csv, upper case (empty when there is none)."""
+    import csv
+
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            return {(r.get("agency_code") or "").strip().upper() for r in csv.DictReader(f)} - {""}
+    except OSError:
+        return set()
+
+
+def agency_of(name: str, extract: str, agencies: set[str]) -> str | None:
+    """The agency code of ``<extract>_<AGENCY>_<anything>`` (any case), else None."""
+    rest = name[len(extract) + 1:]
+    token = rest.split("_", 1)[0].rsplit(".", 1)[0] if "_" in rest else rest.rsplit(".", 1)[0]
+    return token.upper() if token.upper() in agencies else None
+
+
+def agency_parts(newest: InboxFile, agencies: set[str]) -> list[InboxFile]:
+    """The files in force of an extract delivered in parts: the newest file of each agency
+    and the newest file without an agency code, sorted by name (the first's row wins a
+    duplicate). One file when the extract is not delivered in parts."""
+    every = sorted([newest.path, *newest.older], key=lambda p: (p.stat().st_mtime, p.name))
+    latest: dict[str | None, Path] = {}
+    for path in every:  # oldest first: the newest of each agency wins
+        latest[agency_of(path.name.lower(), newest.extract, agencies)] = path
+    if set(latest) == {None}:
+        return [newest]
+    chosen = sorted(latest.values(), key=lambda p: p.name)
+    return [InboxFile(newest.extract, p, p.stat().st_mtime) for p in chosen]
+
+
+@dataclass
+class PartReport:
+    """One agency's part as the load report shows it."""
+
+    file: str
+    sha256: str
+    status: str  # loaded | unchanged | failed
+    rows: int
+    message: str
+
+
+def parts_in_force(force, status: str) -> list[PartReport]:
+    """The parts of the delivery in force, from its archive row."""
+    names = file_names(force.file)
+    shas = force.part_sha256s.split(SEPARATOR) if force.part_sha256s else [force.sha256]
+    rows = force.part_rows.split(SEPARATOR) if force.part_rows else ["0"] * len(names)
+    return [PartReport(n, h, status, int(r), "already loaded, not loaded again")
+            for n, h, r in zip(names, shas, rows, strict=False)]
+
+
+def previous_part(force, failed: InboxFile, agencies: set[str]) -> SourceFile | None:
+    """The same agency's part in force before, when the inbox still holds it unchanged."""
+    if force is None or not force.part_sha256s:
+        return None
+    agency = agency_of(failed.path.name.lower(), failed.extract, agencies)
+    if agency is None:
+        return None
+    for name, sha in zip(file_names(force.file), force.part_sha256s.split(SEPARATOR),
+                         strict=False):
+        path = failed.path.parent / name
+        if agency_of(name.lower(), failed.extract, agencies) == agency and path.is_file() \
+                and sha256_file(path) == sha:
+            return SourceFile(path, path.stat().st_mtime, sha)
+    return None
+
+
+def own_part(raw: RawFile, contract, path: Path) -> Part:
+    """An extract's own file (or one agency's part) as a part of a delivery."""
+    fmt = "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
+    return Part(raw.table, tuple(contract.column_names), path.name, fmt, list(raw.rejects),
+                raw=raw)
+
+
 @dataclass
 class Composite:
     """What one extract's several-file delivery read into its raw table."""
@@ -209,30 +286,32 @@ class Composite:
     superseded: int  # rows another source (or a newer collection year) also holds
 
 
-def read_composite(con, contract, table: str, parts: list[Part], own: RawFile | None,
-                   own_name: str | None, extra: list[str]) -> Composite:
-    """The extract's rows from its parts, in order (its own CSV first when there is one).
+def read_composite(con, contract, table: str, own: list[Part], others: list[Part],
+                   extra: list[str]) -> Composite:
+    """The extract's rows from its parts, in order: its own files first (one per agency:
+    their duplicates stay, for the duplicate rule), then the other sources' parts.
 
-    A row whose id an earlier part holds is superseded (the CSV, then the newest census
-    year, then the SSDA903 header); rows of one part with the same id stay, for the
-    duplicate rule. A part's ``fills`` columns fill the blanks of the row kept."""
+    A row whose id an earlier source holds is superseded (the extract's own files, then the
+    newest census year, then the SSDA903 header); rows of one source with the same id
+    stay, for the duplicate rule. A part's ``fills`` columns fill the blanks of the row
+    kept."""
     columns = contract.column_names
     key = contract.key[-1]
-    if own is not None:
-        parts = [Part(own.table, tuple(columns), own_name, own.encoding, list(own.rejects)),
-                 *parts]
+    parts = [*own, *others]
+    # the group a part's rows compete in: the own files are one group, each other part its own
+    groups = [0] * len(own) + list(range(1, len(others) + 1))
     selects = []
-    for i, part in enumerate(parts):
+    for i, (part, group) in enumerate(zip(parts, groups, strict=True)):
         cols = ", ".join(q(c) if c in part.columns else f"NULL::VARCHAR as {q(c)}"
                          for c in columns)
-        selects.append(f"select ({i}::BIGINT << {LINE_BITS}) + _line as _line, {i} as _part, "
-                       f"{cols} from {part.table}")
+        selects.append(f"select ({i}::BIGINT << {LINE_BITS}) + _line as _line, "
+                       f"{group} as _group, {cols} from {part.table}")
     ident = f"nullif(trim({q(key)}), '')"
     con.execute(
         f"create or replace temp table {table} as select _line, "
         + ", ".join(q(c) for c in columns)
         + f" from ({' union all '.join(selects)}) "
-        f"qualify {ident} is null or _part = min(_part) over (partition by {ident}) "
+        f"qualify {ident} is null or _group = min(_group) over (partition by {ident}) "
         f"order by _line")
     for part in parts:
         for col in part.fills:
@@ -244,9 +323,11 @@ def read_composite(con, contract, table: str, parts: list[Part], own: RawFile | 
     total = sum(con.execute(f"select count(*) from {p.table}").fetchall()[0][0] for p in parts)
     kept = con.execute(f"select count(*) from {table}").fetchall()[0][0]
     rejects = [((i << LINE_BITS) + r[0], *r[1:]) for i, p in enumerate(parts) for r in p.rejects]
-    raw = RawFile(table, kept + len(rejects),
-                  (list(own.extra_columns) if own is not None else []) + extra, rejects,
-                  " + ".join(dict.fromkeys(p.format for p in parts)), [("table", table)])
-    if own is not None:
-        own.drop(con)
+    own_extra = [c for p in own if p.raw is not None for c in p.raw.extra_columns]
+    raw = RawFile(table, kept + len(rejects), list(dict.fromkeys(own_extra)) + extra, rejects,
+                  SEPARATOR.join(dict.fromkeys(p.raw.encoding if p.raw else p.format
+                                               for p in parts)), [("table", table)])
+    for p in own:
+        if p.raw is not None:
+            p.raw.drop(con)
     return Composite(raw, Origin(tuple(p.file for p in parts)), total - kept)

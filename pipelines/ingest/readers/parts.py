@@ -36,6 +36,7 @@ class Part:
     rejects: list[tuple] = field(default_factory=list)
     # columns that fill a blank of the row kept for the same id from an earlier part
     fills: tuple[str, ...] = ()
+    raw: object = None  # the tabular RawFile of an extract's own file (dropped when merged)
 
 
 class Source:
