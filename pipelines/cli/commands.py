@@ -69,7 +69,8 @@ def cmd_validate(args, settings: Settings) -> int:
     seeds = _existing_dir(args.seeds or settings.seeds or DEFAULT_SEEDS, "seeds folder")
     from pipelines.ingest.validate import validate_command
 
-    return validate_command(inbox=inbox, seeds=seeds, fmt=args.format)
+    return validate_command(inbox=inbox, seeds=seeds, fmt=args.format,
+                            la_code=getattr(settings, "la_code", None))
 
 
 def cmd_export(args, settings: Settings) -> int:

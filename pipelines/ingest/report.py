@@ -149,9 +149,11 @@ class IngestResult:
         """A compact load summary: one line per extract, failures, the commonest rules."""
         lines = [f"{'extract':<15}{'status':<11}{'read':>11}{'loaded':>11}{'quarantined':>13}  file"]
         for r in self.reports:
+            fmt = r.get("source_format")
+            shown = f" ({fmt})" if fmt and fmt != "csv" else ""  # where it came from
             lines.append(
                 f"{r['extract']:<15}{r['status']:<11}{r['rows_read']:>11,}{r['rows_loaded']:>11,}"
-                f"{r['rows_quarantined']:>13,}  {r['file'] or '-'}"
+                f"{r['rows_quarantined']:>13,}  {r['file'] or '-'}{shown}"
             )
         lines.append(f"rows loaded {self.rows_loaded:,}, quarantined {self.rows_quarantined:,}")
         if self.top_rules:
@@ -163,5 +165,6 @@ class IngestResult:
         for r in warned:
             lines.append(f"warning {r['extract']}: {r['warnings']}")
         if self.ignored_files:
-            lines.append("ignored (not <extract>_*.csv|.xlsx): " + ", ".join(self.ignored_files[:10]))
+            lines.append("ignored (not <extract>_*.csv|.xlsx, a CIN census or SSDA903 file, "
+                         "or superseded): " + ", ".join(self.ignored_files[:10]))
         return lines
