@@ -43,6 +43,7 @@ def cmd_generate(args, settings: Settings) -> int:
         end_date=args.end_date,
         steady=args.steady,
         nfa_step=args.nfa_step,
+        fmt=getattr(args, "fmt", "csv"),
     )
     print(summary)
     return 0
