@@ -32,7 +32,7 @@ from pipelines.ingest import gx_worker, sources
 from pipelines.ingest import report as ingest_report
 from pipelines.ingest.extract import ID_MAP, parse, settle
 from pipelines.ingest.pseudonymise import install_hmac_macro, key_fingerprint, pseudonymise
-from pipelines.ingest.readers import ssda903
+from pipelines.ingest.readers import ssd, ssda903
 from pipelines.ingest.readers.parts import Source
 from pipelines.ingest.readers.tabular import (
     FileRejected,
@@ -92,8 +92,9 @@ def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
     gx = gx_worker.executor()  # imports GX (seconds) while DuckDB reads the files
     files, ignored = discover(Path(inbox), EXTRACTS)
     census, ignored = sources.discover_census(Path(inbox), ignored, la_code)
-    returns, result.ignored_files = ssda903.discover(Path(inbox), ignored)
-    found = [s for s in (census, returns) if s is not None]
+    returns, ignored = ssda903.discover(Path(inbox), ignored)
+    tables, result.ignored_files = ssd.discover(Path(inbox), ignored)
+    found = [s for s in (census, returns, tables) if s is not None]
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
         raise UserError(f"seeds folder {seeds_dir} does not exist")

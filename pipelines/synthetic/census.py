@@ -162,38 +162,40 @@ def _episode(r: dict, under: dict[str, list[dict]]) -> str:
     return "".join(parts)
 
 
+def care_episodes(looked_after: pa.Table) -> list[dict]:
+    """Each period of care as episodes: (child, start, end, rne, rec, cin); a period longer
+    than SPLIT_DAYS is two episodes joined by REC X1, so the readers' collapse is used."""
+    episodes = []
+    for p in _rows(looked_after):
+        start, end = _date(p["start_date"]), _date(p["end_date"])
+        row = {"child": p["child_id"], "cin": p["category_of_need"]}
+        if end is not None and (end - start).days > SPLIT_DAYS:
+            middle = start + dt.timedelta(days=SPLIT_DAYS // 2)
+            episodes.append({**row, "start": start, "end": middle, "rne": "S", "rec": "X1"})
+            episodes.append({**row, "start": middle, "end": end, "rne": "P", "rec": "E11"})
+        else:
+            episodes.append({**row, "start": start, "end": end, "rne": "S",
+                             "rec": "E11" if end else ""})
+    return episodes
+
+
 def _write_ssda903(extracts, children, inbox: Path, stamp: str) -> list[str]:
-    """Each period of care as episodes (a long one split in two joined by REC X1)."""
     import csv
 
-    episodes, looked_after = [], set()
-    for p in _rows(extracts["looked_after"]):
-        start, end = _date(p["start_date"]), _date(p["end_date"])
-        looked_after.add(p["child_id"])
-        row = {"CHILD": p["child_id"], "LS": "C2", "CIN": p["category_of_need"],
-               "PLACE": "U1", "PLACE_PROVIDER": "PR1", "REASON_PLACE_CHANGE": "",
-               "HOME_POST": "", "PL_POST": "", "URN": ""}
-        final = end or None
-        if final is not None and (final - start).days > SPLIT_DAYS:
-            middle = start + dt.timedelta(days=SPLIT_DAYS // 2)
-            episodes.append({**row, "DECOM": _uk(start), "RNE": "S", "DEC": _uk(middle),
-                             "REC": "X1"})
-            episodes.append({**row, "DECOM": _uk(middle), "RNE": "P", "DEC": _uk(final),
-                             "REC": "E11"})
-        else:
-            episodes.append({**row, "DECOM": _uk(start), "RNE": "S", "DEC": _uk(final),
-                             "REC": "E11" if final else ""})
     columns = ["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
                "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"]
     names = [f"ssda903_episodes_{stamp}.csv", f"ssda903_header_{stamp}.csv"]
+    episodes = care_episodes(extracts["looked_after"])
     with open(inbox / names[0], "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(episodes)
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(columns)
+        for e in episodes:
+            writer.writerow([e["child"], _uk(e["start"]), e["rne"], "C2", e["cin"], "U1", "PR1",
+                             _uk(e["end"]), e["rec"], "", "", "", ""])
     with open(inbox / names[1], "w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"])
-        for child_id in sorted(looked_after):
+        for child_id in sorted({e["child"] for e in episodes}):
             c = children.get(child_id, {})
             sex = SEX_DIGIT.get((c.get("sex") or "").upper(), "")
             writer.writerow([child_id, sex if sex in ("1", "2") else "",

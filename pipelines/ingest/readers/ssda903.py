@@ -91,7 +91,7 @@ class Ssda903(Source):
 
     def _read_episodes(self, con) -> None:
         self._load(con, self.episodes, "s903_episodes", EPISODES)
-        con.execute(_PERIODS_SQL)
+        con.execute(periods_sql("s903", DATE, SSDA903_NAMES))
         rejects = [tuple(r) for r in con.execute(
             "select _line, value, rule, col from s903_problems order by _line").fetchall()]
         self._parts["looked_after"] = [Part(
@@ -114,9 +114,21 @@ class Ssda903(Source):
                               "postcode"), self.header.name, FORMAT, fills=("postcode",))]
 
 
-# Episodes -> periods. s903_ep: readable episodes; s903_problems: (line, value, rule, col) of
-# the episodes that do not fit; s903_periods: one text row per period formed.
-_PERIODS_SQL = f"""
+SSDA903_NAMES = {"decom": "DECOM", "dec": "DEC", "rne": "RNE", "rec": "REC"}
+
+
+def periods_sql(p: str, date_format: str, names: dict[str, str]) -> str:
+    """Episodes -> periods, from ``{p}_episodes`` (_line, child, decom, dec, rne, cin, rec,
+    home_post as text). ``{p}_ep``: readable episodes; ``{p}_problems``: (line, value, rule,
+    col) of the episodes that do not fit, ``col`` named as in the file (``names``);
+    ``{p}_periods``: one text row per period formed."""
+    sql = _PERIODS_SQL.replace("s903_", f"{p}_").replace("{DATE}", date_format)
+    for key, label in SSDA903_NAMES.items():
+        sql = sql.replace(f"'{label}'", "'" + names[key] + "'")
+    return sql
+
+
+_PERIODS_SQL = """
 create or replace temp table s903_ep as
 select _line, child, decom as decom_text, dec as dec_text, upper(rne) as rne, cin,
        upper(coalesce(rec, '')) as rec, home_post,
