@@ -115,10 +115,13 @@ SELECTS = {
                a.cina_person_id as child_id, {_date('a.cina_assessment_start_date')} as start_date,
                {_date('a.cina_assessment_auth_date')} as authorised_date, f.factors
         from t_ssd_cin_assessments a
-        left join (select cinf_assessment_id as id, string_agg(factor, ';') as factors from (
-                       select cinf_assessment_id, trim(k) as factor from t_ssd_assessment_factors,
-                       unnest(ssd_factor_codes(cinf_assessment_factors_json)) as u(k))
-                   where factor <> '' group by 1) f on f.id = a.cina_assessment_id""",
+        left join (select cinf_assessment_id as id,
+                          nullif(string_agg(codes, ';' order by _line), '') as factors
+                   from (select cinf_assessment_id, _line, array_to_string(list_filter(
+                             list_transform(ssd_factor_codes(cinf_assessment_factors_json),
+                                            lambda k: trim(k)), lambda k: k <> ''), ';')
+                             as codes from t_ssd_assessment_factors)
+                   where codes <> '' group by 1) f on f.id = a.cina_assessment_id""",
     "cin_plans": f"""
         select _line, cinp_cin_plan_id as cin_plan_id, cinp_referral_id as referral_id,
                cinp_person_id as child_id, {_date('cinp_cin_plan_start_date')} as start_date,
