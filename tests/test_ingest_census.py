@@ -5,34 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pytest
 
-from pipelines.ingest import ingest
-from pipelines.ingest.pseudonymise import pseudonymise
 from tests.support.census import child, episode, line_of, message, write
+from tests.support.ingesting import Ingesting, report
 from tests.support.samples import write_csv
 
-RUN_DATE = dt.date(2025, 6, 30)
 KEY = b"census-test-key-not-secret-0123456789"
-
-
-def pid(raw: str) -> str:
-    return pseudonymise([raw], KEY)[0]
-
-
-def run(inbox, seeds, con=None, previous=None, run_id="run1", la_code=None):
-    con = con or duckdb.connect()
-    result = ingest(con, inbox, seeds, run_id=run_id, key=KEY, run_date=RUN_DATE,
-                    previous=previous, la_code=la_code)
-    return con, result
-
-
-def report(result, extract, status=None):
-    rows = [r for r in result.reports if r["extract"] == extract
-            and (status is None or r["status"] == status)]
-    assert len(rows) == 1, rows
-    return rows[0]
+INGEST = Ingesting(KEY)
+pid, run = INGEST.pid, INGEST.run
 
 
 def quarantined(con, extract):
@@ -344,14 +325,11 @@ def test_empty_children_loads_no_rows(folders):
 def test_not_well_formed_fails_with_line_and_column_and_previous_stays(folders, tmp_path):
     inbox, seeds = folders
     write(inbox, "cin_jan.xml", message(child("W1", episode())), age_seconds=100)
-    db1 = tmp_path / "one.duckdb"
-    run(inbox, seeds, con=duckdb.connect(str(db1)))[0].close()
+    db1 = INGEST.first_run(inbox, seeds, tmp_path)
     broken = message(child("W1", episode()) + child("W2", episode())).replace(
         "<LAchildID>W2</LAchildID>", "<LAchildID>W2</LAchildId>")
     write(inbox, "cin_feb.xml", broken)
-    con2 = duckdb.connect(str(tmp_path / "two.duckdb"))
-    con2.execute(f"attach '{db1}' as prev (read_only)")
-    con2, result = run(inbox, seeds, con=con2, previous="prev", run_id="run2")
+    con2, result = INGEST.second_run(inbox, seeds, tmp_path, db1)
     failed = report(result, "referrals", "failed")
     line = line_of(broken, "</LAchildId>")
     assert failed["file"] == "cin_feb.xml"
@@ -364,11 +342,8 @@ def test_not_well_formed_fails_with_line_and_column_and_previous_stays(folders, 
 def test_a_census_loaded_once_is_not_read_again(folders, tmp_path):
     inbox, seeds = folders
     write(inbox, "cin.xml", message(child("U1", episode())))
-    db1 = tmp_path / "one.duckdb"
-    run(inbox, seeds, con=duckdb.connect(str(db1)))[0].close()
-    con2 = duckdb.connect(str(tmp_path / "two.duckdb"))
-    con2.execute(f"attach '{db1}' as prev (read_only)")
-    con2, result = run(inbox, seeds, con=con2, previous="prev", run_id="run2")
+    db1 = INGEST.first_run(inbox, seeds, tmp_path)
+    con2, result = INGEST.second_run(inbox, seeds, tmp_path, db1)
     r = report(result, "referrals")
     assert (r["status"], r["rows_loaded"]) == ("unchanged", 1)
 

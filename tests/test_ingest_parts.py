@@ -3,23 +3,13 @@ part; the extract is the union of the parts in force, each part reported on its 
 
 from __future__ import annotations
 
-import datetime as dt
-
-import duckdb
-
-from pipelines.ingest import ingest
 from tests.support.census import write
+from tests.support.ingesting import Ingesting
 from tests.support.samples import HEADERS
 
-RUN_DATE = dt.date(2025, 6, 30)
 KEY = b"parts-test-key-not-secret-0123456789"
-
-
-def run(inbox, seeds, con=None, previous=None, run_id="run1"):
-    con = con or duckdb.connect()
-    result = ingest(con, inbox, seeds, run_id=run_id, key=KEY, run_date=RUN_DATE,
-                    previous=previous)
-    return con, result
+INGEST = Ingesting(KEY)
+pid, run = INGEST.pid, INGEST.run
 
 
 def tools(*rows: str) -> str:
@@ -62,15 +52,12 @@ def test_a_resent_part_replaces_that_agency_only_and_a_broken_part_keeps_its_pre
     inbox, seeds = folders
     write(inbox, "neglect_tools_POL_jan.csv", tools(tool("P1", "POL")), age_seconds=300)
     write(inbox, "neglect_tools_HV_jan.csv", tools(tool("H1", "HV")), age_seconds=300)
-    db1 = tmp_path / "one.duckdb"
-    run(inbox, seeds, con=duckdb.connect(str(db1)))[0].close()
+    db1 = INGEST.first_run(inbox, seeds, tmp_path)
     # POL resends (its January file is now older: not in force); HV's new file is broken
     write(inbox, "neglect_tools_POL_feb.csv", tools(tool("P1", "POL"), tool("P2", "POL")),
           age_seconds=100)
     write(inbox, "neglect_tools_HV_feb.csv", "tool_assessment_id,child_id\nH2,C1\n")
-    con2 = duckdb.connect(str(tmp_path / "two.duckdb"))
-    con2.execute(f"attach '{db1}' as prev (read_only)")
-    con2, result = run(inbox, seeds, con=con2, previous="prev", run_id="run2")
+    con2, result = INGEST.second_run(inbox, seeds, tmp_path, db1)
     assert ids(con2) == ["H1", "P1", "P2"]
     assert parts(result) == [
         ("neglect_tools_HV_feb.csv", "failed", 0, 0, 0),
@@ -85,11 +72,8 @@ def test_parts_unchanged_on_a_second_run_are_reported_each(folders, tmp_path):
     inbox, seeds = folders
     write(inbox, "neglect_tools_POL_a.csv", tools(tool("P1", "POL")))
     write(inbox, "neglect_tools_SCH_a.csv", tools(tool("S1", "SCH"), tool("S2", "SCH")))
-    db1 = tmp_path / "one.duckdb"
-    run(inbox, seeds, con=duckdb.connect(str(db1)))[0].close()
-    con2 = duckdb.connect(str(tmp_path / "two.duckdb"))
-    con2.execute(f"attach '{db1}' as prev (read_only)")
-    con2, result = run(inbox, seeds, con=con2, previous="prev", run_id="run2")
+    db1 = INGEST.first_run(inbox, seeds, tmp_path)
+    con2, result = INGEST.second_run(inbox, seeds, tmp_path, db1)
     assert parts(result) == [("neglect_tools_POL_a.csv", "unchanged", 1, 1, 0),
                              ("neglect_tools_SCH_a.csv", "unchanged", 2, 2, 0)]
 

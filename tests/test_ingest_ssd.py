@@ -5,31 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
-
-from pipelines.ingest import ingest
-from pipelines.ingest.pseudonymise import pseudonymise
 from tests.support.census import write
+from tests.support.ingesting import Ingesting, report
 
-RUN_DATE = dt.date(2025, 6, 30)
 KEY = b"ssd-test-key-not-secret-0123456789abc"
-
-
-def pid(raw: str) -> str:
-    return pseudonymise([raw], KEY)[0]
-
-
-def run(inbox, seeds):
-    con = duckdb.connect()
-    result = ingest(con, inbox, seeds, run_id="run1", key=KEY, run_date=RUN_DATE,
-                    previous=None)
-    return con, result
-
-
-def report(result, extract):
-    rows = [r for r in result.reports if r["extract"] == extract]
-    assert len(rows) == 1, rows
-    return rows[0]
+INGEST = Ingesting(KEY)
+pid, run = INGEST.pid, INGEST.run
 
 
 def csv_text(*lines: str) -> str:

@@ -5,35 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
-
-from pipelines.ingest import ingest
-from pipelines.ingest.pseudonymise import pseudonymise
 from tests.support.census import write
+from tests.support.ingesting import Ingesting, report
 from tests.support.samples import write_csv
 
-RUN_DATE = dt.date(2025, 6, 30)
 KEY = b"ssda903-test-key-not-secret-0123456789"
+INGEST = Ingesting(KEY)
+pid, run = INGEST.pid, INGEST.run
 EPISODES = ("CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,"
             "HOME_POST,PL_POST,URN")
 HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB"
-
-
-def pid(raw: str) -> str:
-    return pseudonymise([raw], KEY)[0]
-
-
-def run(inbox, seeds):
-    con = duckdb.connect()
-    result = ingest(con, inbox, seeds, run_id="run1", key=KEY, run_date=RUN_DATE,
-                    previous=None)
-    return con, result
-
-
-def report(result, extract):
-    rows = [r for r in result.reports if r["extract"] == extract]
-    assert len(rows) == 1, rows
-    return rows[0]
 
 
 def episodes(*rows: str) -> str:

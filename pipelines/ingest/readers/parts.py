@@ -7,6 +7,7 @@ columns it has), with the records the reader could not turn into rows (``rejects
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,3 +64,28 @@ class Source:
 
     def unused(self, extract: str) -> str:
         return ""
+
+
+def newest_by_kind(inbox: Path, names: list[str], kind_of: Callable[[Path], str | None]
+                   ) -> tuple[dict[str, SourceFile], list[str]]:
+    """Among the CSV files ``names`` (those no extract claimed), the newest of each kind
+    (``kind_of`` reads its header; None: not of this format), and the names left over
+    (other files, and the older files of each kind)."""
+    from pipelines.ingest.readers.tabular import sha256_file
+
+    found: dict[str, list[SourceFile]] = {}
+    rest = []
+    for name in names:
+        path = Path(inbox) / name
+        kind = kind_of(path) if name.lower().endswith(".csv") else None
+        if kind is None:
+            rest.append(name)
+            continue
+        found.setdefault(kind, []).append(SourceFile(path, path.stat().st_mtime,
+                                                     sha256_file(path)))
+    newest = {}
+    for kind, files in found.items():
+        files.sort(key=lambda f: f.order)
+        newest[kind] = files[-1]
+        rest += [f.name for f in files[:-1]]
+    return newest, rest

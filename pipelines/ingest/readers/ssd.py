@@ -16,8 +16,8 @@ from pathlib import Path
 
 from data_contracts.rules import q
 from pipelines.ingest.readers import ssda903
-from pipelines.ingest.readers.parts import Part, Source, SourceFile
-from pipelines.ingest.readers.tabular import FileRejected, normalise_header, sha256_file
+from pipelines.ingest.readers.parts import Part, Source, SourceFile, newest_by_kind
+from pipelines.ingest.readers.tabular import FileRejected, normalise_header
 
 FORMAT = "ssd"
 
@@ -268,23 +268,7 @@ def _install_macros(con) -> None:
 
 def discover(inbox: Path, ignored: list[str]) -> tuple[Ssd | None, list[str]]:
     """The newest file of each SSD table among the files no extract claimed."""
-    found: dict[str, list[SourceFile]] = {}
-    rest = []
-    for name in ignored:
-        path = Path(inbox) / name
-        table = table_of(path) if name.lower().endswith(".csv") else None
-        if table is None:
-            rest.append(name)
-            continue
-        found.setdefault(table, []).append(SourceFile(path, path.stat().st_mtime,
-                                                      sha256_file(path)))
-    if not found:
-        return None, rest
-    newest = {}
-    for table, files in found.items():
-        files.sort(key=lambda f: f.order)
-        newest[table] = files[-1]
-        rest += [f.name for f in files[:-1]]
+    newest, rest = newest_by_kind(inbox, ignored, table_of)
     unknown = sorted(t for t in newest if t not in TABLES)
     rest += [newest.pop(t).name for t in unknown]
     if not newest:

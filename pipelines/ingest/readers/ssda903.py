@@ -15,8 +15,8 @@ import csv
 from pathlib import Path
 
 from data_contracts.rules import q
-from pipelines.ingest.readers.parts import Part, Source, SourceFile
-from pipelines.ingest.readers.tabular import FileRejected, normalise_header, sha256_file
+from pipelines.ingest.readers.parts import Part, Source, SourceFile, newest_by_kind
+from pipelines.ingest.readers.tabular import FileRejected, normalise_header
 
 FORMAT = "ssda903"
 EPISODES = ("child", "decom", "rne", "ls", "cin", "place", "place_provider", "dec", "rec",
@@ -200,20 +200,7 @@ order by _line;
 
 def discover(inbox: Path, ignored: list[str]) -> tuple[Ssda903 | None, list[str]]:
     """The newest SSDA903 ``header`` and ``episodes`` among the files no extract claimed."""
-    found: dict[str, list[SourceFile]] = {"header": [], "episodes": []}
-    rest = []
-    for name in ignored:
-        path = Path(inbox) / name
-        kind = kind_of(path) if name.lower().endswith(".csv") else None
-        if kind is None:
-            rest.append(name)
-            continue
-        found[kind].append(SourceFile(path, path.stat().st_mtime, sha256_file(path)))
-    newest = {}
-    for kind, files in found.items():
-        files.sort(key=lambda f: f.order)
-        newest[kind] = files[-1] if files else None
-        rest += [f.name for f in files[:-1]]
-    if newest["header"] is None and newest["episodes"] is None:
+    newest, rest = newest_by_kind(inbox, ignored, kind_of)
+    if not newest:
         return None, rest
-    return Ssda903(newest["header"], newest["episodes"]), rest
+    return Ssda903(newest.get("header"), newest.get("episodes")), rest
