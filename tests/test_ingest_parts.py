@@ -3,6 +3,8 @@ part; the extract is the union of the parts in force, each part reported on its 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from tests.support.census import write
 from tests.support.ingesting import Ingesting
 from tests.support.samples import HEADERS
@@ -85,3 +87,26 @@ def test_a_name_whose_second_word_is_not_an_agency_is_an_ordinary_delivery(folde
     con, result = run(inbox, seeds)
     assert ids(con) == ["X2"]
     assert parts(result) == [("neglect_tools_april.csv", "loaded", 1, 1, 0)]
+
+
+def test_retention_keeps_every_part_in_force_and_purges_the_resent_ones(folders):
+    import os
+    import time
+
+    from pipelines.ingest.sources import SEPARATOR
+    from pipelines.run import retention
+
+    assert retention.DELIVERY_SEPARATOR == SEPARATOR
+    inbox, seeds = folders
+    old = time.time() - 900 * 86400  # older than the 13 months kept
+    for name, rows in (("neglect_tools_POL_jan.csv", tools(tool("P1", "POL"))),
+                       ("neglect_tools_POL_feb.csv", tools(tool("P2", "POL"))),
+                       ("neglect_tools_HV_jan.csv", tools(tool("H1", "HV")))):
+        path = write(inbox, name, rows)
+        os.utime(path, (old, old + (name.endswith("feb.csv"))))
+    con, _ = run(inbox, seeds)
+    purged = retention.purge_inbox(inbox, retention.in_force_files(con), 13,
+                                   dt.date.today())
+    assert [p.name for p in purged] == ["neglect_tools_POL_jan.csv"]
+    assert sorted(p.name for p in inbox.iterdir()) == ["neglect_tools_HV_jan.csv",
+                                                        "neglect_tools_POL_feb.csv"]

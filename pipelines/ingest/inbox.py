@@ -9,6 +9,11 @@ in force. Every row read is either in ``src_<extract>`` or listed once in ``quar
 with its rule, column, value (child ids pseudonymised), file and line. Cross-file rules are
 applied on every run, because a new children file changes which referrals are orphans.
 
+Other formats (spec/inputs.md) deliver through ``sources.py``: the census years, SSDA903 and
+SSD files, and agencies' parts of one extract, read into the same raw text table as a CSV
+file and checked by the same rules; such a delivery of several files is kept, loaded or
+refused as one (an agency's broken part keeps that agency's previous part).
+
 Tables: ``land_<extract>`` keeps the in-force rows with ``_file``/``_line`` for the
 extracts with cross-file rules (referrals, assessments); for the others it is a view of
 ``src_<extract>`` (same rows, no second copy). ``land_rejects`` keeps the in-force files'

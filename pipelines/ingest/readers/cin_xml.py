@@ -87,27 +87,12 @@ class Census:
     warnings: Counter = field(default_factory=Counter)
     unused: Counter = field(default_factory=Counter)  # elements not mapped -> count
 
-    def unused_text(self) -> str:
-        return ", ".join(f"{name} ({n:,})" for name, n in sorted(self.unused.items()))
-
 
 def _name(element) -> str:
     tag = element.tag
     if not isinstance(tag, str):  # a comment or processing instruction
         return ""
     return tag.rsplit("}", 1)[-1]
-
-
-def sniff_root(path: Path) -> str | None:
-    """The root element's name (None when the start of the file is not XML)."""
-    from lxml import etree
-
-    try:
-        for _event, element in etree.iterparse(str(path), events=("start",)):
-            return _name(element)
-    except etree.XMLSyntaxError:
-        return None
-    return None
 
 
 def read_header(path: Path) -> CensusHeader:
