@@ -165,6 +165,6 @@ class IngestResult:
         for r in warned:
             lines.append(f"warning {r['extract']}: {r['warnings']}")
         if self.ignored_files:
-            lines.append("ignored (not <extract>_*.csv|.xlsx, a CIN census or SSDA903 file, "
-                         "or superseded): " + ", ".join(self.ignored_files[:10]))
+            lines.append("ignored (not <extract>_*.csv|.xlsx, CIN census XML, SSDA903 or SSD "
+                         "tables, or an older file): " + ", ".join(self.ignored_files[:10]))
         return lines
