@@ -32,6 +32,9 @@ class Settings:
     # the operator's name for the key in use (recorded in the published meta instead of any
     # value computed from the key, which would let a guessed key be tested offline)
     key_id: str = "unnamed"
+    # the partnership's local-authority code (the census Header/Source/LEA): a census file
+    # of another authority is refused (None: not checked)
+    la_code: str | None = None
     # the pipeline's child-level working database (default: <db>.work beside the published one)
     work_db: Path | None = None
     # delivered inbox files no longer in force are deleted after this many months (0: never)
@@ -115,6 +118,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         seeds=_path(pipeline.get("seeds")),
         key_file=_path(pipeline.get("key_file")),
         key_id=str(pipeline.get("key_id", "unnamed")),
+        la_code=(str(pipeline["la_code"]).strip() or None) if pipeline.get("la_code") else None,
         work_db=_path(pipeline.get("work_db")),
         retention_months=_whole(pipeline.get("retention_months", 13), "[pipeline] retention_months"),
         suppression_threshold=threshold,

@@ -363,3 +363,33 @@ def test_a_tiny_partnership_with_faults_still_writes_every_extract(tmp_path):
     assert names == set(EXTRACT_COLUMNS)
     rows = list(csv.DictReader(open(out / "faults.csv", encoding="utf-8")))
     assert {"duplicate", "orphan_child", "file"} <= {r["rule"] for r in rows}
+
+
+def test_census_and_ssd_formats_write_the_files_partnerships_hold(tmp_path):
+    from pipelines.ingest.readers import ssd, ssda903
+
+    generate(tmp_path / "census", seed=2, children=500, years=2, progress=None,
+             end_date=dt.date(2025, 9, 30), fmt="census")
+    names = sorted(p.name for p in (tmp_path / "census" / "inbox").iterdir())
+    # one census file per collection year touched (2023-24 to 2025-26), SSDA903, other CSVs
+    assert [n for n in names if n.endswith(".xml")] == [
+        f"cin_census_{y}_2025-09.xml" for y in ("2023-24", "2024-25", "2025-26")]
+    inbox = tmp_path / "census" / "inbox"
+    assert ssda903.kind_of(inbox / "ssda903_episodes_2025-09.csv") == "episodes"
+    assert ssda903.kind_of(inbox / "ssda903_header_2025-09.csv") == "header"
+    assert not [n for n in names if n.startswith(("referrals_", "cp_plans_", "looked_after_"))]
+    assert "children_2025-09.csv" in names and "early_help_2025-09.csv" in names
+
+    generate(tmp_path / "ssd", seed=2, children=500, years=2, progress=None,
+             end_date=dt.date(2025, 9, 30), fmt="ssd")
+    inbox = tmp_path / "ssd" / "inbox"
+    tables = {ssd.table_of(p) for p in inbox.glob("ssd_*.csv")}
+    assert tables == set(ssd.TABLES)
+    assert "neglect_tools_2025-09.csv" in {p.name for p in inbox.iterdir()}
+
+
+def test_faults_only_with_the_csv_format(tmp_path):
+    with pytest.raises(UserError, match="--faults"):
+        generate(tmp_path / "x", children=500, faults=True, progress=None, fmt="census")
+    with pytest.raises(UserError, match="--format"):
+        generate(tmp_path / "x", children=500, progress=None, fmt="xml")

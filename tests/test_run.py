@@ -26,7 +26,8 @@ from pipelines.run.lock import run_lock
 from tests.support.processes import read_live
 
 
-def _fake_ingest(con, inbox, seeds_dir, *, run_id, key, run_date, previous, progress=None):
+def _fake_ingest(con, inbox, seeds_dir, *, run_id, key, run_date, previous, progress=None,
+                 la_code=None):
     if (Path(seeds_dir) / "BROKEN").exists():
         raise RunFailed("seed_targets: line 3: unknown indicator_id (unknown_code)")
     figure = int((Path(inbox) / "figure.txt").read_text())

@@ -48,3 +48,28 @@ def test_validate_reports_broken_seeds(tmp_path):
     out = io.StringIO()
     assert validate_command(inbox, seeds, "text", out=out) == 1
     assert "seeds/localities.csv: empty file" in out.getvalue()
+
+
+def test_validate_checks_census_and_ssda903_files_too(tmp_path):
+    from tests.support.census import child, episode, line_of, message
+
+    inbox, seeds = tmp_path / "inbox", write_seeds(tmp_path / "seeds")
+    inbox.mkdir()
+    text = message(child("SECRETX1", episode("2023-05-10"), episode("2023-13-40")))
+    (inbox / "cin.xml").write_text(text)
+    (inbox / "903_episodes.csv").write_text(
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
+        "PL_POST,URN\nSECRETX1,01/04/2024,P,C2,N1,U1,PR1,,,,,,\n")
+    out = io.StringIO()
+    assert validate_command(inbox, seeds, "json", out=out) == 0
+    assert "SECRET" not in out.getvalue()
+    report = json.loads(out.getvalue())
+    formats = {f["extract"]: f["source_format"] for f in report["files"]}
+    assert (formats["referrals"], formats["looked_after"]) == ("cin_xml", "ssda903")
+    assert {(q["file"], q["line"], q["rule"]) for q in report["quarantine"]} == {
+        ("cin.xml", line_of(text, "<CINdetails>", 2), "bad_date"),
+        ("903_episodes.csv", 2, "no_open_period")}
+    # another authority's census fails as a file: exit code 1
+    out = io.StringIO()
+    assert validate_command(inbox, seeds, "text", out=out, la_code="999") == 1
+    assert "census of local authority 201" in out.getvalue()

@@ -41,8 +41,16 @@ run_ids = list(runs["run_id"].astype(str))
 run_id = st.selectbox("Refresh", run_ids, key="dq_run",
                       help="The published refresh is first.") if run_ids else None
 report = data.load_report(run_id)
+# where each extract came from: its files (" + " between the files of one delivery) and formats
+FORMATS = {"csv": "CSV", "xlsx": "Excel", "cin_xml": "CIN census XML", "ssda903": "SSDA903",
+           "ssd": "Standard Safeguarding Dataset"}
+formats = (report["source_format"] if "source_format" in report  # (older databases lack it)
+           else pd.Series([None] * len(report), dtype=object))
 report_table = pd.DataFrame({
-    "Extract": report["extract"], "File": report["file"], "Status": report["status"],
+    "Extract": report["extract"], "File": report["file"],
+    "Format": formats.map(lambda v: " + ".join(FORMATS.get(f, f) for f in v.split(" + "))
+                          if isinstance(v, str) and v else ""),
+    "Status": report["status"],
     "Rows read": report["rows_read"], "Rows loaded": report["rows_loaded"],
     "Rows quarantined": report["rows_quarantined"], "Message": report["message"].fillna(""),
     "SHA-256": report["sha256"]})

@@ -43,6 +43,7 @@ def cmd_generate(args, settings: Settings) -> int:
         end_date=args.end_date,
         steady=args.steady,
         nfa_step=args.nfa_step,
+        fmt=getattr(args, "fmt", "csv"),
     )
     print(summary)
     return 0
@@ -69,7 +70,8 @@ def cmd_validate(args, settings: Settings) -> int:
     seeds = _existing_dir(args.seeds or settings.seeds or DEFAULT_SEEDS, "seeds folder")
     from pipelines.ingest.validate import validate_command
 
-    return validate_command(inbox=inbox, seeds=seeds, fmt=args.format)
+    return validate_command(inbox=inbox, seeds=seeds, fmt=args.format,
+                            la_code=getattr(settings, "la_code", None))
 
 
 def cmd_export(args, settings: Settings) -> int:

@@ -66,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="last day of the data (default: end of last month)")
     p.add_argument("--faults", action="store_true",
                    help="add realistic bad rows and bad files to test validation")
+    p.add_argument("--format", dest="fmt", choices=("csv", "census", "ssd"), default="csv",
+                   help="csv: lscp's own extracts (default); census: the social-care extracts "
+                        "as DfE CIN census XML and the SSDA903 return; ssd: as Standard "
+                        "Safeguarding Dataset tables (the other extracts stay CSV)")
     p.add_argument("--steady", action="store_true",
                    help="no trends and no seasons: every month from the same rates (on such a "
                         "partnership SPC signals are false alarms)")

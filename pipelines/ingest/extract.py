@@ -20,6 +20,7 @@ from data_contracts import Contract, gx_suites, rules
 from data_contracts.rules import lit, q
 from pipelines.ingest.pseudonymise import extend_id_map
 from pipelines.ingest.readers.tabular import RawFile
+from pipelines.ingest.sources import line_sql
 
 ID_MAP = "lscp_id_map"  # TEMP (raw id -> pseudonym); never in the database file
 GX_SLICE_ROWS = 500_000  # profiles per GX batch: bounds the pandas copy
@@ -35,13 +36,21 @@ class Parsed:
     profiles: str  # TEMP table: one row per distinct combination of GX-checked values
     profile_columns: dict[str, str]  # name -> SQL giving those values from the typed table
     gx: list[Future]
+    origin: object = None  # pipelines.ingest.sources.Origin of a several-file delivery
+
+    def file_sql(self, expr: str) -> str:
+        """The file a row came from (its part's, for a several-file delivery)."""
+        return self.origin.file_sql(expr) if self.origin is not None else lit(self.file)
+
+    def line_sql(self, expr: str) -> str:
+        return line_sql(expr) if self.origin is not None else expr
 
     def done(self) -> bool:
         return all(f.done() for f in self.gx)
 
 
 def parse(con, contract: Contract, file: str, raw: RawFile, pseudonym: str,
-          executor: Executor, run_date: dt.date | None) -> Parsed:
+          executor: Executor, run_date: dt.date | None, origin=None) -> Parsed:
     """Type the raw text table and send its profiles to the GX worker."""
     ids = [c.name for c in contract.columns if c.pseudonymise]
     if ids:
@@ -61,7 +70,7 @@ def parse(con, contract: Contract, file: str, raw: RawFile, pseudonym: str,
             frame = con.sql(f"select * from {profiles} where {PROFILE} "
                             f"between {start} and {start + GX_SLICE_ROWS - 1}").to_arrow_table()
             futures.append(executor.submit(_validate, contract, frame, run_date))
-    return Parsed(contract, file, raw, typed, profiles, columns, futures)
+    return Parsed(contract, file, raw, typed, profiles, columns, futures, origin)
 
 
 def _selected(columns: dict[str, str]) -> str:
@@ -118,7 +127,6 @@ def settle(con, parsed: Parsed, pseudonym: str, target: str) -> None:
     for sql in filter(None, extra):
         con.execute(f"insert into {fails} {sql}")
     first = f"{raw.table}_first"
-    file = lit(parsed.file)
     # most files have no failing row: then there is nothing to rank, list or leave out
     failing = con.execute(f"select exists (select 1 from {fails})").fetchall()[0][0]
     if failing:
@@ -130,25 +138,32 @@ def settle(con, parsed: Parsed, pseudonym: str, target: str) -> None:
         value_case = " ".join(
             f"when {lit(col.name)} then " + _reject_value(col, pseudonym) for col in c.columns)
         con.execute(
-            f"insert into land_rejects select {lit(c.name)}, {file}, f._line, f.rule, "
+            f"insert into land_rejects select {lit(c.name)}, {parsed.file_sql('f._line')}, "
+            f"{parsed.line_sql('f._line')}, f.rule, "
             f"f.\"column\", case f.\"column\" {value_case} end "
             f"from {first} f join {raw.table} r using (_line)"
         )
     survivors = f"{typed} anti join {first} using (_line)" if failing else typed
     if raw.rejects:
-        rows = pa.table({"line": pa.array([ln for ln, _ in raw.rejects], pa.int64()),
-                         "value": [m for _, m in raw.rejects]})
+        # (line, message) of a row that could not be split into fields, or (line, value,
+        # rule, column) of a record a reader could not turn into a row (SSDA903 episodes)
+        rejects = [r if len(r) == 4 else (r[0], r[1], "bad_format", None) for r in raw.rejects]
+        rows = pa.table({"line": pa.array([r[0] for r in rejects], pa.int64()),
+                         "value": pa.array([r[1] for r in rejects], pa.string()),
+                         "rule": pa.array([r[2] for r in rejects], pa.string()),
+                         "column": pa.array([r[3] for r in rejects], pa.string())})
         con.register(f"{fails}_rows", rows)
         con.execute(
-            f"insert into land_rejects select {lit(c.name)}, {file}, line, 'bad_format', NULL, "
-            f"value from {fails}_rows"
+            f"insert into land_rejects select {lit(c.name)}, {parsed.file_sql('line')}, "
+            f"{parsed.line_sql('line')}, rule, \"column\", value from {fails}_rows"
         )
         con.unregister(f"{fails}_rows")
     cols = ", ".join(_stored(col) for col in c.columns)
     if target.startswith("land_"):  # kept with file and line for the cross-file rules
         sent = "".join(f", r.{q(col)} as {q('_sent_' + col)}" for col in rules.sent_as_text(c))
         typed_cols = ", ".join(_stored(col, "s.") for col in c.columns)
-        con.execute(f"create or replace table {target} as select {typed_cols}, {file} as _file, "
+        con.execute(f"create or replace table {target} as select {typed_cols}, "
+                    f"{parsed.file_sql('s._line')} as _file, "
                     f"s._line{sent} from (select * from {survivors}) s "
                     f"join {raw.table} r on r._line = s._line order by s._line")
     else:  # straight into src_<extract> / seed_<name> (seeds keep the file's order)

@@ -9,6 +9,11 @@ in force. Every row read is either in ``src_<extract>`` or listed once in ``quar
 with its rule, column, value (child ids pseudonymised), file and line. Cross-file rules are
 applied on every run, because a new children file changes which referrals are orphans.
 
+Other formats (spec/inputs.md) deliver through ``sources.py``: the census years, SSDA903 and
+SSD files, and agencies' parts of one extract, read into the same raw text table as a CSV
+file and checked by the same rules; such a delivery of several files is kept, loaded or
+refused as one (an agency's broken part keeps that agency's previous part).
+
 Tables: ``land_<extract>`` keeps the in-force rows with ``_file``/``_line`` for the
 extracts with cross-file rules (referrals, assessments); for the others it is a view of
 ``src_<extract>`` (same rows, no second copy). ``land_rejects`` keeps the in-force files'
@@ -21,17 +26,19 @@ import datetime as dt
 import tempfile
 import time
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from data_contracts import extract_contracts, rules, seed_contracts
 from data_contracts.rules import lit, q
 from data_contracts.schema import EXTRACTS, SRC_TABLES, create_empty_sources
 from lscp_core.errors import RunFailed, UserError
-from pipelines.ingest import gx_worker
+from pipelines.ingest import gx_worker, sources
 from pipelines.ingest import report as ingest_report
 from pipelines.ingest.extract import ID_MAP, parse, settle
 from pipelines.ingest.pseudonymise import install_hmac_macro, key_fingerprint, pseudonymise
+from pipelines.ingest.readers import ssd, ssda903
+from pipelines.ingest.readers.parts import Source
 from pipelines.ingest.readers.tabular import (
     FileRejected,
     InboxFile,
@@ -71,6 +78,7 @@ class _Run:
     prev_tables: set[str]
     executor: Executor  # the GX worker
     workdir: Path | None = None
+    agencies: set[str] = field(default_factory=set)  # agency codes (seeds/agencies.csv)
 
 
 def _tables_of(con, catalog: str | None) -> set[str]:
@@ -82,11 +90,16 @@ def _tables_of(con, catalog: str | None) -> set[str]:
 
 
 def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
-           run_date: dt.date, previous: str | None, progress=None) -> IngestResult:
+           run_date: dt.date, previous: str | None, progress=None,
+           la_code: str | None = None) -> IngestResult:
     started = time.perf_counter()
     result = IngestResult(run_id=run_id)
     gx = gx_worker.executor()  # imports GX (seconds) while DuckDB reads the files
-    files, result.ignored_files = discover(Path(inbox), EXTRACTS)
+    files, ignored = discover(Path(inbox), EXTRACTS)
+    census, ignored = sources.discover_census(Path(inbox), ignored, la_code)
+    returns, ignored = ssda903.discover(Path(inbox), ignored)
+    tables, result.ignored_files = ssd.discover(Path(inbox), ignored)
+    found = [s for s in (census, returns, tables) if s is not None]
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
         raise UserError(f"seeds folder {seeds_dir} does not exist")
@@ -94,7 +107,8 @@ def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
     install_hmac_macro(con, key, PSEUDONYM)
     run = _Run(con=con, run_id=run_id, run_date=run_date,
                now=dt.datetime.now().replace(microsecond=0), fingerprint=key_fingerprint(key),
-               previous=previous, prev_tables=_tables_of(con, previous), executor=gx)
+               previous=previous, prev_tables=_tables_of(con, previous), executor=gx,
+               agencies=sources.agency_codes(seeds_dir / "agencies.csv"))
     create_empty_sources(con)
     ingest_report.create_tables(con)
     ingest_report.carry_history(con, previous, run.prev_tables)
@@ -104,7 +118,7 @@ def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
     # dictionaries (about 70 MB more on the 300,000-children partnership).
     con.execute("set disabled_compression_methods = 'fsst,dict_fsst'")
     try:
-        _ingest_files(run, result, files, seeds_dir, progress, started)
+        _ingest_files(run, result, files, found, seeds_dir, progress, started)
         for extract in EXTRACTS:
             _ensure_land(con, extract, result.outcomes[extract])
         _apply_cross_file(con)
@@ -120,7 +134,8 @@ def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
 
 
 def _ingest_files(run: _Run, result: IngestResult, files: dict[str, InboxFile],
-                  seeds_dir: Path, progress, started: float) -> None:
+                  found: list[Source], seeds_dir: Path, progress,
+                  started: float) -> None:
     """Read every seeds file and every extract's newest file; settle them as GX reports."""
     in_force = _in_force(run.con)
     with tempfile.TemporaryDirectory(prefix="lscp-ingest-") as work:
@@ -130,7 +145,7 @@ def _ingest_files(run: _Run, result: IngestResult, files: dict[str, InboxFile],
         for extract in EXTRACTS:
             t0 = time.perf_counter()
             outcome = _deliver(run, extract_contracts()[extract], files.get(extract),
-                               in_force.get(extract))
+                               in_force.get(extract), found)
             result.outcomes[extract] = outcome
             if outcome.parsed is not None:
                 pending.append(outcome)
@@ -160,8 +175,8 @@ def _current_catalog(con) -> str:
 def _in_force(con) -> dict[str, InForce]:
     """The version of each extract in force, from the carried-over archive."""
     rows = con.execute(
-        "select extract, file, sha256, loaded_at, extra_columns, key_fingerprint "
-        "from archive_files where in_force"
+        "select extract, file, sha256, loaded_at, extra_columns, key_fingerprint, "
+        "source_format, part_sha256s, part_rows from archive_files where in_force"
     ).fetchall()
     return {r[0]: InForce(*r[1:]) for r in rows}
 
@@ -203,54 +218,159 @@ def _reuse(run: _Run, extract: str) -> bool:
     return True
 
 
-def _deliver(run: _Run, contract, inbox_file: InboxFile | None,
-             force: InForce | None) -> ExtractOutcome:
+def _deliver(run: _Run, contract, inbox_file: InboxFile | None, force: InForce | None,
+             found: list[Source]) -> ExtractOutcome:
     """Decide what to do with an extract's files; start parsing the one to load.
 
     Only the newest file is loaded (spec: "the newest file of each extract ... is the one
     loaded"). If it fails at file level, the previously loaded version stays in force, or
     the extract has no rows when none was loaded before: an older file in the inbox is not
-    loaded in its place. The failure is reported.
+    loaded in its place. The failure is reported. A delivery of several files (census
+    years, SSDA903, agencies' parts: sources.py) is loaded or kept as one; a broken
+    agency's part keeps that agency's previous part in force, the other parts load.
     """
     con, extract = run.con, contract.name
-    if inbox_file is None:
+    others = sources.chosen(extract, found, inbox_file)
+    own_file = inbox_file if (extract == "children" or not others) else None
+    own_files = sources.agency_parts(own_file, run.agencies) if own_file else []
+    if not own_files and not others:
         kept = force is not None and _reuse(run, extract)
         return ExtractOutcome(
             extract, "missing", force=force if kept else None, note="no file",
             message=(f"no file in the inbox; {force.file} stays in force" if kept
                      else "no file in the inbox"))
     same_key = force is not None and force.key_fingerprint == run.fingerprint
-    path = inbox_file.path
-    scan = scan_file(path) if path.suffix.lower() == ".csv" else None
-    sha = scan.sha256 if scan else sha256_file(path)
+    scans = {f.path: scan_file(f.path) if f.path.suffix.lower() == ".csv" else None
+             for f in own_files}
+    own_shas = {f.path: (scans[f.path].sha256 if scans[f.path] else sha256_file(f.path))
+                for f in own_files}
+    files = [f for s in others for f in s.files(extract)]
+    names = [f.path.name for f in own_files] + [f.name for f in files]
+    label = sources.SEPARATOR.join(names)
+    shas = list(own_shas.values()) + [f.sha256 for f in files]
+    sha = sources.combined_sha(shas)
+    by_agency = len(own_files) > 1
     seen = con.execute("select file, loaded_at from archive_files where extract = ? and "
                        "sha256 = ? order by loaded_at desc limit 1", [extract, sha]).fetchall()
     if seen and same_key and _reuse(run, extract):
         if force.sha256 == sha:
             message = "already loaded, not loaded again"
         else:
-            message = (f"{path.name} has the content of {seen[0][0]}, loaded "
+            message = (f"{label} has the content of {seen[0][0]}, loaded "
                        f"{seen[0][1]:%Y-%m-%d %H:%M}: not loaded twice; "
                        f"{force.file} stays in force")
-        return ExtractOutcome(extract, "unchanged", message, f"{path.name} {message}",
-                              force=force)
+        return ExtractOutcome(extract, "unchanged", message, f"{label} {message}",
+                              force=force, parts=sources.parts_in_force(force, "unchanged")
+                              if by_agency else [])
+    if not others and not by_agency:
+        path = own_files[0].path
+        try:
+            raw = read_file(con, path, contract, f"raw_{extract}", run.workdir, scans[path])
+        except FileRejected as exc:
+            failed = FileFailure(path.name, own_shas[path], str(exc))
+            kept = force is not None and _reuse(run, extract)
+            return ExtractOutcome(extract, "failed", f"kept in force: the newer "
+                                  f"{_names([failed])} failed", f"FAILED {path.name}: {exc}",
+                                  force=force if kept else None, failures=[failed])
+        parsed = parse(con, contract, label, raw, PSEUDONYM, run.executor, run.run_date)
+        return _loaded(run, contract, force, label, sha, raw, parsed, [_format_of(path)])
     try:
-        raw = read_file(con, path, contract, f"raw_{extract}", run.workdir, scan)
+        own_parts, parts_report, failures = _own_parts(run, contract, own_files, scans,
+                                                       own_shas, force)
+        parts = [p for s in others for p in s.parts(con, extract)]
     except FileRejected as exc:
-        failures = [FileFailure(path.name, sha, str(exc))]
+        refused = next((s.failure for s in others if s.failure is not None), None)
+        if refused is None:  # the extract's own file (an agency's part is reported alone)
+            own = own_files[0].path
+            refused = (own.name, own_shas[own], str(exc))
+        failed = FileFailure(*refused)
         kept = force is not None and _reuse(run, extract)
-        return ExtractOutcome(extract, "failed", f"kept in force: the newer {_names(failures)} "
-                              f"failed", f"FAILED {path.name}: {exc}",
+        return ExtractOutcome(extract, "failed", f"kept in force: the newer {_names([failed])} "
+                              f"failed", f"FAILED {failed.file}: {exc}",
+                              force=force if kept else None, failures=[failed])
+    if not own_parts and not parts:  # every part broken, and none kept for its agency
+        kept = force is not None and _reuse(run, extract)
+        return ExtractOutcome(extract, "failed", f"kept in force: the newer "
+                              f"{_names(failures)} failed", "FAILED: every part",
                               force=force if kept else None, failures=failures)
-    parsed = parse(con, contract, path.name, raw, PSEUDONYM, run.executor, run.run_date)
+    used = [p.file for p in own_parts] + [f.name for f in files]
+    used_shas = [r.sha256 for r in parts_report if r.status != "failed"] + \
+        [f.sha256 for f in files]
+    label, sha = sources.SEPARATOR.join(used), sources.combined_sha(used_shas)
+    extra = [u for s in others if (u := s.unused(extract))]
+    composite = sources.read_composite(con, contract, f"raw_{extract}", own_parts, parts,
+                                       extra)
+    raw = composite.raw
+    parsed = parse(con, contract, label, raw, PSEUDONYM, run.executor, run.run_date,
+                   composite.origin)
+    formats = [p.format for p in own_parts] + [s.format for s in others]
+    part_rows = sources.SEPARATOR.join(str(r.rows) for r in parts_report
+                                       if r.status != "failed") if by_agency else None
+    outcome = _loaded(run, contract, force, label, sha, raw, parsed, formats,
+                      used_shas if len(used_shas) > 1 else None,
+                      "; ".join(w for s in others if (w := s.warnings(extract))), part_rows)
+    if composite.superseded:
+        outcome.message += (f"; {composite.superseded:,} rows superseded (the same id in an "
+                            "earlier source)")
+    if by_agency:
+        outcome.parts, outcome.failures = parts_report, failures
+    return outcome
+
+
+def _own_parts(run: _Run, contract, own_files: list[InboxFile], scans, shas,
+               force: InForce | None):
+    """Read the extract's own files (one per agency, plus one without an agency). A part
+    that fails keeps that agency's part in force before, when the inbox still holds it."""
+    con, extract = run.con, contract.name
+    parts, report, failures = [], [], []
+    by_agency = len(own_files) > 1
+    for i, f in enumerate(own_files):
+        table = f"raw_{extract}_own{i}"
+        try:
+            raw = read_file(con, f.path, contract, table, run.workdir, scans[f.path])
+        except FileRejected as exc:
+            if not by_agency:
+                raise
+            failures.append(FileFailure(f.path.name, shas[f.path], str(exc)))
+            report.append(sources.PartReport(f.path.name, shas[f.path], "failed", 0,
+                                             str(exc)))
+            previous = sources.previous_part(force, f, run.agencies)
+            if previous is None:
+                continue
+            try:
+                raw = read_file(con, previous.path, contract, table, run.workdir)
+            except FileRejected:
+                continue
+            report.append(sources.PartReport(previous.path.name, previous.sha256, "unchanged",
+                                             raw.rows_read, f"kept in force: the newer "
+                                             f"{f.path.name} failed"))
+            parts.append(sources.own_part(raw, contract, previous.path))
+            continue
+        report.append(sources.PartReport(f.path.name, shas[f.path], "loaded", raw.rows_read,
+                                         "loaded"))
+        parts.append(sources.own_part(raw, contract, f.path))
+    return parts, report, failures
+
+
+def _loaded(run: _Run, contract, force: InForce | None, label: str, sha: str, raw, parsed,
+            formats: list[str], part_shas: list[str] | None = None,
+            warnings: str = "", part_rows: str | None = None) -> ExtractOutcome:
+    same_key = force is not None and force.key_fingerprint == run.fingerprint
     message = "loaded" if force is None or same_key else \
         "loaded (the key changed: re-pseudonymised)"
     if raw.rows_read == 0:
-        message = "header only: no data rows"
+        message = "header only: no data rows" if len(formats) == 1 else "no records"
     return ExtractOutcome(
-        extract, "loaded", message, f"{path.name}: {raw.rows_read:,} rows read ({raw.encoding})",
-        parsed=parsed, delivery=Delivery(path.name, sha, raw.rows_read,
-                                         ", ".join(raw.extra_columns), raw.encoding))
+        contract.name, "loaded", message,
+        f"{label}: {raw.rows_read:,} rows read ({raw.encoding})", parsed=parsed,
+        delivery=Delivery(label, sha, raw.rows_read, ", ".join(raw.extra_columns),
+                          raw.encoding, sources.SEPARATOR.join(dict.fromkeys(formats)),
+                          sources.SEPARATOR.join(part_shas) if part_shas else None, part_rows),
+        read_warnings=warnings)
+
+
+def _format_of(path: Path) -> str:
+    return "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
 
 
 def _names(failures: list[FileFailure]) -> str:
@@ -276,11 +396,12 @@ def _archive(run: _Run, outcome: ExtractOutcome) -> None:
     run.con.execute("update archive_files set in_force = false where extract = ?",
                     [outcome.extract])
     run.con.execute(
-        "insert into archive_files values (?, ?, ?, ?, ?, ?, true, ?, ?, ?)",
+        "insert into archive_files values (?, ?, ?, ?, ?, ?, true, ?, ?, ?, ?, ?, ?)",
         [outcome.extract, d.file, d.sha256, d.rows, run.now, run.run_id, run.fingerprint,
-         d.extra_columns, d.encoding],
+         d.extra_columns, d.encoding, d.source_format, d.part_sha256s, d.part_rows],
     )
-    outcome.force = InForce(d.file, d.sha256, run.now, d.extra_columns, run.fingerprint)
+    outcome.force = InForce(d.file, d.sha256, run.now, d.extra_columns, run.fingerprint,
+                            d.source_format, d.part_sha256s, d.part_rows)
 
 
 def _start_seeds(run: _Run, seeds_dir: Path) -> list:
@@ -366,29 +487,31 @@ def _report(run: _Run, result: IngestResult) -> None:
         o = result.outcomes[extract]
         for f in o.failures:
             result.file_failures.append(f"{extract}: {f.file}: {f.message}")
+            if o.parts and o.force is not None:
+                continue  # an agency's part: listed with the other parts
             _insert_report(con, [run_id, extract, f.file, f.sha256, 0, 0, 0, "failed",
-                                 f.message, None, None, None, now])
+                                 f.message, None, None, None, now, None])
         force = o.force
+        if o.parts and force is not None:
+            _report_parts(run, result, o)
+            continue
         if force is None:
             if o.status == "missing":
                 _insert_report(con, [run_id, extract, None, None, 0, 0, 0, "missing",
-                                     o.message, None, None, None, now])
+                                     o.message, None, None, None, now, None])
             continue
         status = o.status if o.status != "failed" else "unchanged"
-        con.execute(
-            "insert into quarantine select ?, extract, file, line, rule, \"column\", value "
-            "from land_rejects where extract = ?", [run_id, extract])
-        con.execute(
-            "insert into quarantine select ?, extract, file, _line, rule, \"column\", value "
-            "from cross_fails where extract = ?", [run_id, extract])
+        _quarantine_in_force(con, run_id, extract)
         loaded = con.execute(f"select count(*) from src_{extract}").fetchall()[0][0]
         quarantined = con.execute(
             "select count(*) from quarantine where run_id = ? and extract = ?",
             [run_id, extract]).fetchall()[0][0]
         _insert_report(con, [run_id, extract, force.file, force.sha256,
                              loaded + quarantined, loaded, quarantined, status, o.message,
-                             force.extra_columns or None, _warnings(con, extract) or None,
-                             force.loaded_at, now])
+                             force.extra_columns or None,
+                             "; ".join(filter(None, [o.read_warnings, _warnings(con, extract)]))
+                             or None,
+                             force.loaded_at, now, force.source_format])
     cur = con.execute("select * from load_report where run_id = ?", [run_id])
     names = [d[0] for d in cur.description]
     rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
@@ -400,6 +523,37 @@ def _report(run: _Run, result: IngestResult) -> None:
         "group by all order by n desc, extract, rule limit 10", [run_id]).fetchall()]
 
 
+def _report_parts(run: _Run, result: IngestResult, o: ExtractOutcome) -> None:
+    """An extract sent in parts: one load-report row per agency's file, each with its own
+    status, rows and SHA-256 (a broken part beside the part kept in force for it)."""
+    con, run_id, now, extract, force = run.con, run.run_id, run.now, o.extract, o.force
+    _quarantine_in_force(con, run_id, extract)
+    warnings = "; ".join(filter(None, [o.read_warnings, _warnings(con, extract)])) or None
+    for part in o.parts:
+        if part.status == "failed":
+            _insert_report(con, [run_id, extract, part.file, part.sha256, 0, 0, 0, "failed",
+                                 part.message, None, None, None, now, None])
+            continue
+        quarantined = con.execute(
+            "select count(*) from quarantine where run_id = ? and extract = ? and file = ?",
+            [run_id, extract, part.file]).fetchall()[0][0]
+        _insert_report(con, [run_id, extract, part.file, part.sha256, part.rows,
+                             part.rows - quarantined, quarantined, part.status, part.message,
+                             force.extra_columns or None, warnings, force.loaded_at, now,
+                             force.source_format])
+
+
+def _quarantine_in_force(con, run_id: str, extract: str) -> None:
+    """List the in-force rows' rejects (row rules and cross-file rules) under this run."""
+    con.execute(
+        "insert into quarantine select ?, extract, file, line, rule, \"column\", value "
+        "from land_rejects where extract = ?", [run_id, extract])
+    con.execute(
+        f"insert into quarantine select ?, extract, file, {sources.line_sql('_line')}, "
+        "rule, \"column\", value from cross_fails where extract = ?", [run_id, extract])
+
+
 def _insert_report(con, values: list) -> None:
-    con.execute("insert into load_report values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+    con.execute("insert into load_report values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                values)
 

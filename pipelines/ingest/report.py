@@ -17,6 +17,12 @@ TABLES = {
         ("extract", "VARCHAR"), ("file", "VARCHAR"), ("sha256", "VARCHAR"), ("rows", "BIGINT"),
         ("loaded_at", "TIMESTAMP"), ("run_id", "VARCHAR"), ("in_force", "BOOLEAN"),
         ("key_fingerprint", "VARCHAR"), ("extra_columns", "VARCHAR"), ("encoding", "VARCHAR"),
+        # csv | xlsx | cin_xml | ssda903 | ssd; several joined with " + "
+        ("source_format", "VARCHAR"),
+        # a delivery of several files: each file's SHA-256 (" + "), so the scheduler knows
+        # them as loaded; ``sha256`` is then their combined fingerprint
+        ("part_sha256s", "VARCHAR"),
+        ("part_rows", "VARCHAR"),  # each file's rows read, for an extract sent in parts
     ],
     "land_rejects": [
         ("extract", "VARCHAR"), ("file", "VARCHAR"), ("line", "BIGINT"), ("rule", "VARCHAR"),
@@ -27,6 +33,7 @@ TABLES = {
         ("rows_read", "BIGINT"), ("rows_loaded", "BIGINT"), ("rows_quarantined", "BIGINT"),
         ("status", "VARCHAR"), ("message", "VARCHAR"), ("extra_columns", "VARCHAR"),
         ("warnings", "VARCHAR"), ("loaded_at", "TIMESTAMP"), ("reported_at", "TIMESTAMP"),
+        ("source_format", "VARCHAR"),
     ],
     "quarantine": [
         ("run_id", "VARCHAR"), ("extract", "VARCHAR"), ("file", "VARCHAR"), ("line", "BIGINT"),
@@ -41,13 +48,22 @@ def create_tables(con) -> None:
         con.execute(f'create or replace table {name} ({body})')
 
 
+def _carried(con, previous: str, name: str) -> str:
+    """The columns of ``name`` the previous database has (one built before a column was
+    added leaves it NULL)."""
+    have = {r[0] for r in con.execute(
+        "select column_name from duckdb_columns() where database_name = ? and table_name = ?",
+        [previous, name]).fetchall()}
+    return ", ".join(f'"{c}"' for c, _ in TABLES[name] if c in have)
+
+
 def carry_history(con, previous: str | None, prev_tables: set[str]) -> None:
     """Copy archive_files (all) and the last runs' load_report / quarantine from ``previous``."""
     if not previous:
         return
     for name in ("archive_files",):
         if name in prev_tables:
-            cols = ", ".join(f'"{c}"' for c, _ in TABLES[name])
+            cols = _carried(con, previous, name)
             con.execute(f"insert into {name} ({cols}) select {cols} from {previous}.{name}")
     if "load_report" not in prev_tables:
         return
@@ -57,7 +73,7 @@ def carry_history(con, previous: str | None, prev_tables: set[str]) -> None:
     )
     for name in ("load_report", "quarantine"):
         if name in prev_tables:
-            cols = ", ".join(f'"{c}"' for c, _ in TABLES[name])
+            cols = _carried(con, previous, name)
             con.execute(
                 f"insert into {name} ({cols}) select {cols} from {previous}.{name} "
                 f"where run_id in (select run_id from _kept_runs)"
@@ -82,6 +98,9 @@ class InForce:
     loaded_at: object  # datetime
     extra_columns: str | None = None
     key_fingerprint: str | None = None
+    source_format: str | None = None
+    part_sha256s: str | None = None
+    part_rows: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +112,9 @@ class Delivery:
     rows: int
     extra_columns: str
     encoding: str
+    source_format: str = "csv"  # csv | xlsx | cin_xml | ssda903 | ssd ("a + b": several)
+    part_sha256s: str | None = None  # each file's, for a delivery of several
+    part_rows: str | None = None  # each file's rows read, for an extract sent in parts
 
 
 @dataclass
@@ -107,6 +129,8 @@ class ExtractOutcome:
     failures: list[FileFailure] = field(default_factory=list)
     delivery: Delivery | None = None  # set when a file is loaded now
     parsed: object | None = None  # pipelines.ingest.extract.Parsed while GX checks it
+    read_warnings: str = ""  # what the reader read leniently (census: true/false, ...)
+    parts: list = field(default_factory=list)  # sources.PartReport per agency's part
 
 
 @dataclass
@@ -125,9 +149,11 @@ class IngestResult:
         """A compact load summary: one line per extract, failures, the commonest rules."""
         lines = [f"{'extract':<15}{'status':<11}{'read':>11}{'loaded':>11}{'quarantined':>13}  file"]
         for r in self.reports:
+            fmt = r.get("source_format")
+            shown = f" ({fmt})" if fmt and fmt != "csv" else ""  # where it came from
             lines.append(
                 f"{r['extract']:<15}{r['status']:<11}{r['rows_read']:>11,}{r['rows_loaded']:>11,}"
-                f"{r['rows_quarantined']:>13,}  {r['file'] or '-'}"
+                f"{r['rows_quarantined']:>13,}  {r['file'] or '-'}{shown}"
             )
         lines.append(f"rows loaded {self.rows_loaded:,}, quarantined {self.rows_quarantined:,}")
         if self.top_rules:
@@ -139,5 +165,6 @@ class IngestResult:
         for r in warned:
             lines.append(f"warning {r['extract']}: {r['warnings']}")
         if self.ignored_files:
-            lines.append("ignored (not <extract>_*.csv|.xlsx): " + ", ".join(self.ignored_files[:10]))
+            lines.append("ignored (not <extract>_*.csv|.xlsx, CIN census XML, SSDA903 or SSD "
+                         "tables, or an older file): " + ", ".join(self.ignored_files[:10]))
         return lines

@@ -20,7 +20,8 @@ from lscp_core.errors import RunFailed
 SHOW_ROWS = 20
 
 
-def validate_inbox(inbox: Path, seeds_dir: Path, run_date: dt.date | None = None) -> dict:
+def validate_inbox(inbox: Path, seeds_dir: Path, run_date: dt.date | None = None,
+                   la_code: str | None = None) -> dict:
     """Check every extract and seeds file; return a plain dict report (JSON-ready)."""
     import duckdb
 
@@ -31,7 +32,7 @@ def validate_inbox(inbox: Path, seeds_dir: Path, run_date: dt.date | None = None
     try:
         result = ingest(con, Path(inbox), Path(seeds_dir), run_id=run_id,
                         key=secrets.token_bytes(32), run_date=run_date or dt.date.today(),
-                        previous=None)
+                        previous=None, la_code=la_code)
     except RunFailed as exc:  # a broken seeds file
         return {"inbox": str(inbox), "seeds": str(seeds_dir), "ok": False, "files": [],
                 "file_failures": [str(exc)], "quarantine_counts": [], "quarantine": [],
@@ -56,10 +57,11 @@ def validate_inbox(inbox: Path, seeds_dir: Path, run_date: dt.date | None = None
             "summary": result.summary_lines()}
 
 
-def validate_command(inbox: Path, seeds: Path, fmt: str = "text", out=None) -> int:
+def validate_command(inbox: Path, seeds: Path, fmt: str = "text", out=None,
+                     la_code: str | None = None) -> int:
     """Print the report; exit code 1 when any file-level failure was found, else 0."""
     out = out or sys.stdout
-    report = validate_inbox(inbox, seeds)
+    report = validate_inbox(inbox, seeds, la_code=la_code)
     if fmt == "json":
         json.dump(report, out, indent=2, default=str)
         out.write("\n")

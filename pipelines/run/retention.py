@@ -31,6 +31,11 @@ def months_before(day: dt.date, months: int) -> dt.date:
     raise ValueError(day)
 
 
+# between the files of a delivery of several (pipelines.ingest.sources.SEPARATOR; not
+# imported: the run stays independent of how ingest is put together)
+DELIVERY_SEPARATOR = " + "
+
+
 def delivered_extract(name: str) -> bool:
     lower = name.lower()
     return lower.endswith(SUFFIXES) and any(lower.startswith(e + "_") for e in EXTRACTS)
@@ -61,7 +66,8 @@ def in_force_files(con) -> set[str] | None:
     import duckdb
 
     try:
-        return {r[0] for r in con.execute(
-            "select file from archive_files where in_force").fetchall()}
+        # a delivery of several files (census years + the children CSV) is one label
+        return {name for r in con.execute("select file from archive_files where in_force")
+                .fetchall() for name in r[0].split(DELIVERY_SEPARATOR)}
     except duckdb.Error:
         return None

@@ -43,7 +43,7 @@ from lscp_core.stores import work_path
 from pipelines.ingest.readers.tabular import sha256_file
 from pipelines.run import history
 
-EXTENSIONS = (".csv", ".xlsx")
+EXTENSIONS = (".csv", ".xlsx", ".xml")  # extracts, SSDA903, SSD (CSV) and the CIN census
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -107,6 +107,12 @@ class InboxWatcher:
                 con.execute(f"attach '{quoted}' as live (read_only)")
                 shas = {r[0] for r in con.execute("select sha256 from live.archive_files")
                         .fetchall()}
+                try:  # the files of a delivery of several (census years, SSDA903, ...)
+                    shas |= {sha for r in con.execute(
+                        "select part_sha256s from live.archive_files "
+                        "where part_sha256s is not null").fetchall() for sha in r[0].split(" + ")}
+                except duckdb.Error:
+                    pass  # an archive from before deliveries of several files
             except duckdb.Error:
                 pass  # no archive yet (or unreadable): every file counts as new
             finally:

@@ -1,7 +1,9 @@
 """``lscp generate``: a synthetic, fictional partnership ("Northshire").
 
 Writes every extract of spec/extracts.md into ``DIR/inbox/<extract>_<YYYY-MM>.csv`` and
-the matching reference files into ``DIR/seeds/``. Deterministic for a seed: the same
+the matching reference files into ``DIR/seeds/``; ``fmt="census"`` writes the social-care
+extracts as CIN census XML (one file per collection year) and the SSDA903 return instead,
+``fmt="ssd"`` as Standard Safeguarding Dataset tables (the other extracts stay CSV). Deterministic for a seed: the same
 arguments give byte-identical files. ``--faults`` adds bad rows and bad files and lists
 them in ``DIR/faults.csv``.
 
@@ -53,14 +55,21 @@ def _prepare(out: Path) -> None:
                               encoding="utf-8")
 
 
+FORMATS = ("csv", "census", "ssd")
+
+
 def generate(out, seed: int = 1, children: int = 60_000, years: int = 5, faults: bool = False,
              end_date: dt.date | None = None, progress=True, steady: bool = False,
-             nfa_step: tuple[dt.date, float] | None = None) -> str:
+             nfa_step: tuple[dt.date, float] | None = None, fmt: str = "csv") -> str:
     """Write the partnership into ``out``; returns a short summary. Progress goes to
     stderr (``progress=True``), to a given stream, or nowhere (``None``)."""
     from pipelines.synthetic import build, timeline
 
     _check_arguments(seed, children, years, end_date)
+    if fmt not in FORMATS:
+        raise UserError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if faults and fmt != "csv":
+        raise UserError("--faults writes faults into the CSV extracts: use it with --format csv")
     out = Path(out)
     end = end_date or timeline.default_end_date()
     window = timeline.Window.of(end, years, steady, nfa_step)
@@ -72,13 +81,14 @@ def generate(out, seed: int = 1, children: int = 60_000, years: int = 5, faults:
             print(f"generate: {message} ({time.perf_counter() - started:.1f}s)", file=stream)
 
     _prepare(out)
-    written = build.write_partnership(seed, out, children, window, faults, say)
+    written = build.write_partnership(seed, out, children, window, faults, say, fmt)
     seconds = time.perf_counter() - started
     total = sum(written.values())
     lines = [f"wrote {total:,} extract rows for {children:,} children, "
              f"{window.start} to {window.end}, seed {seed}{' with faults' if faults else ''}"
              f"{', steady' if steady else ''}"
-             f"{f', NFA +{nfa_step[1]:g} points from {nfa_step[0]}' if nfa_step else ''}, "
+             f"{f', NFA +{nfa_step[1]:g} points from {nfa_step[0]}' if nfa_step else ''}"
+             f"{f', as {fmt}' if fmt != 'csv' else ''}, "
              f"into {out} in {seconds:.1f}s"]
     lines += [f"  {name:<15} {rows:>10,}" for name, rows in written.items()]
     if faults:

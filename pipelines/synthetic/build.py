@@ -93,11 +93,33 @@ def model(seed: int, children: int, window: Window, say) -> dict[str, pa.Table]:
     return out
 
 
+LA_CODE = "800"  # the fictional Northshire's local-authority code (census Header/Source/LEA)
+
+
 def write_partnership(seed: int, out: Path, children: int, window: Window, with_faults: bool,
-                      say) -> dict[str, int]:
+                      say, fmt: str = "csv") -> dict[str, int]:
     extracts = model(seed, children, window, say)
     inbox = out / "inbox"
     stamp = f"{window.end:%Y-%m}"
+    if fmt == "census":
+        from pipelines.synthetic.census import CENSUS_EXTRACTS, write_census
+
+        for name in write_census(extracts, inbox, LA_CODE, stamp):
+            say(f"wrote {name}")
+        extracts_csv = {e: t for e, t in extracts.items() if e not in CENSUS_EXTRACTS}
+    elif fmt == "ssd":
+        from pipelines.synthetic.ssd import SSD_EXTRACTS, write_ssd
+
+        for name in write_ssd(extracts, inbox, stamp):
+            say(f"wrote {name}")
+        extracts_csv = {e: t for e, t in extracts.items() if e not in SSD_EXTRACTS}
+    else:
+        extracts_csv = extracts
+    if fmt != "csv":
+        for extract, table in extracts_csv.items():
+            writers.write_csv(table, inbox / f"{extract}_{stamp}.csv")
+        write_seeds(out / "seeds", children, window)
+        return {e: len(t) for e, t in extracts.items()}
     names = {e: f"{e}_{stamp}.csv" for e in extracts}
     manifest: list[dict] = []
     if with_faults:

@@ -8,6 +8,8 @@
 4. a second `lscp run` on the same inbox (nothing new is loaded);
 5. every dashboard page (target p95 < 1 s);
 6. with `--large N`: generation and a full run of an N-children consortium (2,000,000: < 3 min, < 16 GB).
+7. the same partnership as CIN census XML + SSDA903 and as SSD tables: ingest + validate
+   (target: at most 2x the CSV ingest, peak < 1.5 GB). `--formats-only` runs 1 and 7 alone.
 
 Each step runs in its own process so its peak memory (ru_maxrss from wait4) is its own.
 """
@@ -56,15 +58,30 @@ def stage_lines(output: str) -> list[str]:
     return [ln for ln in output.splitlines() if ln.startswith("[") and ln.rstrip().endswith("s)")]
 
 
-def partnership(work: Path, children: int, env: dict, target_s: float) -> Path:
-    out = work / f"p{children}"
+def partnership(work: Path, children: int, env: dict, target_s: float,
+                fmt: str = "csv") -> Path:
+    out = work / (f"p{children}" if fmt == "csv" else f"p{children}-{fmt}")
     result = measure([*LSCP, "generate", "--out", str(out), "--children", str(children),
-                      "--seed", "7"], env)
+                      "--seed", "7", "--format", fmt], env)
     rows = sum(1 for _ in out.glob("inbox/*"))
     size = sum(p.stat().st_size for p in (out / "inbox").iterdir()) / 1e6
-    line(f"generate {children:,} children ({rows} files, {size:.0f} MB)",
+    line(f"generate {children:,} children as {fmt} ({rows} files, {size:.0f} MB)",
          result["seconds"], result["peak_mb"], target_s, 4096)
     return out
+
+
+def format_rows(work: Path, children: int, env: dict, csv_seconds: float) -> None:
+    """Ingest + validate of the same partnership in the other formats, against the CSV's."""
+    from tests.bench.ingest_bench import bench_ingest
+
+    for fmt in ("census", "ssd"):
+        out = partnership(work, children, env, 240, fmt)
+        largest = max(p.stat().st_size for p in (out / "inbox").iterdir()) / 1e6
+        figures = bench_ingest(inbox=out / "inbox", seeds=out / "seeds", work=work / f"i-{fmt}")
+        line(f"ingest + validate as {fmt} (largest file {largest:.0f} MB)",
+             figures["seconds"], figures["peak_rss_mb"], 2 * csv_seconds, 1536)
+        print(f"    {fmt} / csv ingest time: {figures['seconds'] / csv_seconds:.2f}x "
+              f"(target <= 2x)   " + json.dumps(figures.get("stages", {})), flush=True)
 
 
 def full_run(out: Path, db: Path, env: dict, label: str, target_s: float, target_mb: float):
@@ -82,6 +99,8 @@ def main(argv=None) -> int:
     parser.add_argument("--large", type=int, default=0, help="also run an N-children consortium")
     parser.add_argument("--work", type=Path, default=ROOT / "bench-work")
     parser.add_argument("--skip-pages", action="store_true")
+    parser.add_argument("--formats-only", action="store_true",
+                        help="only the CSV ingest and the other formats' (census, SSD)")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, LSCP_KEY="bench-only-key-not-secret-32-bytes-long", PYTHONUNBUFFERED="1")
@@ -95,6 +114,9 @@ def main(argv=None) -> int:
     line(f"ingest + validate ({figures['rows_read']:,} rows, {figures['inbox_mb']} MB)",
          figures["seconds"], figures["peak_rss_mb"], 12, 2048)
     print("    " + json.dumps(figures.get("stages", {})))
+    format_rows(args.work, args.children, env, figures["seconds"])
+    if args.formats_only:
+        return 0
 
     db = args.work / "lscp.duckdb"
     for stale in args.work.glob("lscp.duckdb*"):

@@ -186,6 +186,7 @@ def build(path: Path, *, poison: bool = False, seed: int = 7, months: int = 30,
         "rows_read": 1000 + i, "rows_loaded": 1000 + i - (3 if e == "referrals" else 0),
         "rows_quarantined": 3 if e == "referrals" else 0,
         "status": "unchanged" if e == "two_year_olds" else "loaded", "message": "",
+        "source_format": "csv + cin_xml" if e == "children" else "csv",
     } for i, e in enumerate(extracts)])
     quarantine = pd.DataFrame([
         {"run_id": run_id, "extract": "referrals", "file": "referrals.csv", "line": 17,

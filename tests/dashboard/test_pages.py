@@ -185,6 +185,8 @@ def test_data_quality_without_and_with_a_failed_run(app, use_db, tmp_path, fake_
     assert not at.error
     report = table(at, "SHA-256")
     assert report["SHA-256"].str.len().eq(64).all()
+    formats = dict(zip(report["Extract"], report["Format"], strict=True))
+    assert (formats["children"], formats["referrals"]) == ("CSV + CIN census XML", "CSV")
     quarantine = table(at, "Total")
     assert int(quarantine["Total"].sum()) == 3
     failed = fake_db.build(tmp_path / "failed.duckdb", failed_run_after=True)

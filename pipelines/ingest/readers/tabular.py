@@ -41,7 +41,9 @@ class RawFile:
     table: str  # TEMP table: contract columns as VARCHAR + _line
     rows_read: int
     extra_columns: list[str]
-    rejects: list[tuple[int, str]]  # (line, message) rows that could not be split into fields
+    # (line, message) of rows that could not be split into fields; a reader of another format
+    # may add (line, value, rule, column) for a record it could not turn into a row
+    rejects: list[tuple]
     encoding: str
     # TEMP objects to drop when done: ("view" | "table", name)
     cleanup: list[tuple[str, str]] = field(default_factory=list)
