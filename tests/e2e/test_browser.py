@@ -100,3 +100,25 @@ def test_board_pack_download_is_self_contained(page, viewer_server):
     assert "<script" not in html.lower() and "<link" not in html.lower()
     assert html.count("<section class='lscp-indicator'>") == len(fake_db.CATALOGUE)
     assert ">c<" in html and "42403" not in html and "42,403" not in html
+
+
+def test_an_analysts_download_is_audited_and_a_viewers_is_not(page, viewer_server,
+                                                              analyst_server):
+    from lscp_core import audit
+
+    def downloads(server) -> list[dict]:
+        return [e for e in audit.read(audit.audit_path(server.db))
+                if e["action"] == "csv_download"]
+
+    before = len(downloads(analyst_server))
+    open_app(page, analyst_server.url + "/explorer?indicator=rereferral", "Indicator explorer")
+    with page.expect_download():
+        page.get_by_role("button", name="Download the figures (CSV)").click()
+    entries = downloads(analyst_server)
+    assert len(entries) == before + 1
+    assert entries[-1]["role"] == "analyst"
+    assert entries[-1]["indicator"] == "rereferral-by-locality.csv"
+    open_app(page, viewer_server.url + "/explorer?indicator=rereferral", "Indicator explorer")
+    with page.expect_download():
+        page.get_by_role("button", name="Download the figures (CSV)").click()
+    assert downloads(viewer_server) == []
