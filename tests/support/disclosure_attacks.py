@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
 # scipy's LAPACK, not numpy's: numpy's threaded BLAS spins on these small matrices when
 # the machine is busy (measured: 10 ms against 1 ms a call)
 from scipy import linalg
