@@ -15,7 +15,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
 PAGES = [("/", "Board scorecard"), ("/explorer", "Indicator explorer"),
          ("/localities", "Localities"), ("/agency", "Agency view"),
-         ("/strategies", "Strategies"), ("/data-quality", "Data quality"),
+         ("/strategies", "Strategies"), ("/exceptions", "Exception report"),
+         ("/commentary", "Commentary and actions"), ("/data-quality", "Data quality"),
          ("/about", "About this dashboard")]
 
 
