@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import scorecard
 from dashboard import formatting as fmt
+from dashboard import scorecard
 
 CHANGE_UNITS = {"percent": " percentage points", "rate": " per 10,000", "count": ""}
 COLUMNS = ["indicator_id", "title", "period_text", "value_text", "compared_text",

@@ -34,6 +34,9 @@ elif not problem and store.writable(where):
     st.warning(f"Commentary cannot be saved: {fmt.as_text(store.writable(where))}.",
                icon=":material/edit_off:")
 
+if st.session_state.get("cm_flash"):  # what the last save did, shown after the rerun
+    st.success(st.session_state.pop("cm_flash"), icon=":material/check:")
+
 cat = data.catalogue()
 titles = dict(zip(cat["indicator_id"], cat["title"], strict=True))
 months = data.periods("monthly") or data.periods()
@@ -92,7 +95,7 @@ if can_edit and not problem and not store.writable(where):
             else:
                 del st.session_state[base_key]
                 st.session_state.pop("cm_newer", None)
-                st.success(f"Saved (version {saved.version}).")
+                st.session_state["cm_flash"] = f"Commentary saved (version {saved.version})."
                 st.rerun()
     newer = st.session_state.get("cm_newer")
     if newer and newer[0] == base_key:
@@ -153,7 +156,9 @@ if can_edit and not problem and not store.writable(where):
                 st.error(f"Not saved: {fmt.as_text(exc)}.")
             else:
                 st.session_state.pop(base_key, None)
-                st.success(f"Action {saved.action_id} saved (version {saved.version}).")
+                st.session_state["cm_flash"] = (f"Action {saved.action_id} saved (version "
+                                                f"{saved.version}).")
+                st.rerun()
     if was is not None:
         with st.expander(f"History of action {was.action_id}"):
             past = commentary.read_or_banner(lambda: store.action_history(where, was.action_id), [])

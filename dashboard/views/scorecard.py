@@ -5,13 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import boardpack, data, scorecard, ui
+from dashboard import boardpack, commentary, data, scorecard, ui
 from dashboard import formatting as fmt
 
 ALL_STRATEGIES = "All strategies"
 
 ui.require_db()
 role = ui.role()
+commentary.reset_banner()
 st.title("Board scorecard")
 ui.failed_run_banner(small=True)
 ui.stale_extract_banner()
@@ -50,6 +51,19 @@ st.caption(f"Direction of travel: {scorecard.COMPARISONS[compare].lower()}; bett
            "assurance use the NHS England Making Data Count rules on each month's own figure "
            "([how to read them](about#how-to-read-spc)). c = confidential (small numbers), "
            "x = not available, z = not applicable.")
+
+comments = commentary.for_month(period)
+st.subheader(f"Commentary for {fmt.month(period)}")
+said = [r for r in card.itertuples() if r.indicator_id in comments]
+if said:
+    for r in said:
+        commentary.show_comment(comments[r.indicator_id], r.title)
+else:
+    st.caption("No commentary has been written for this month "
+               "([Commentary and actions](commentary)).")
+on_card = set(card["indicator_id"])
+commentary.show_actions([a for a in commentary.all_actions() if on_card & set(a.indicators)],
+                        "Actions on these measures", f"scorecard-{pd.Timestamp(period):%Y-%m}")
 
 table = scorecard.board_table(card, compare)
 with st.expander("View as table"):
