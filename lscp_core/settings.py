@@ -42,6 +42,8 @@ class Settings:
     suppression_threshold: int = 5
     repeat_plan_window_months: int = 24
     default_role: str = "viewer"
+    # the partnership's name, on the board pack's first page
+    partnership: str = "Local Safeguarding Children Partnership"
     analysts: list[str] = field(default_factory=list)
     # e-mail or OIDC group -> agency code, for champion:<AGENCY>
     champions: dict[str, str] = field(default_factory=dict)
@@ -126,6 +128,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
         suppression_threshold=threshold,
         repeat_plan_window_months=int(indicators.get("repeat_plan_window_months", 24)),
         default_role=str(dashboard.get("default_role", "viewer")),
+        partnership=str(dashboard.get("partnership",
+                                      "Local Safeguarding Children Partnership")),
         analysts=[str(a).lower() for a in dashboard.get("analysts", [])],
         champions={str(k).lower(): str(v).upper() for k, v in roles.get("champions", {}).items()},
         analyst_groups=[str(g) for g in roles.get("analyst_groups", [])],

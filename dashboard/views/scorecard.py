@@ -70,15 +70,19 @@ with st.expander("View as table"):
     st.dataframe(table, hide_index=True, key="table_scorecard")
 slug = "all" if chosen is None else "".join(c if c.isalnum() else "-" for c in chosen.lower())
 stamp = pd.Timestamp(period).strftime("%Y-%m")
-a, b = st.columns(2)
+a, b, c = st.columns(3)
 with a:
     ui.download_csv(table, f"scorecard-{slug}-{stamp}.csv", "scorecard",
                     label="Download the scorecard (CSV)")
-with b:
-    st.download_button(
-        "Download the board pack (HTML, prints to PDF)",
-        data=ui.audited_data(
-            lambda: boardpack.build(role, chosen, pd.Timestamp(period)).encode("utf-8"),
-            "board_pack", chosen or "all strategies"),
-        file_name=f"board-pack-{slug}-{stamp}.html", mime="text/html", key="board_pack",
-        icon=":material/print:", on_click="ignore")
+who = st.session_state.get("user", "unknown")
+for column, kind, mime, label, icon in (
+        (b, "pdf", "application/pdf", "Download the board pack (PDF)", ":material/picture_as_pdf:"),
+        (c, "html", "text/html", "Download the board pack (HTML)", ":material/print:")):
+    with column:
+        st.download_button(
+            label, data=ui.audited_data(
+                lambda k=kind: boardpack.make(role, chosen, pd.Timestamp(period), kind=k,
+                                              who=who, compare=compare),
+                "board_pack", chosen or "all strategies"),
+            file_name=f"board-pack-{slug}-{stamp}.{kind}", mime=mime, key=f"board_pack_{kind}",
+            icon=icon, on_click="ignore")
