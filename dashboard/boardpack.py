@@ -12,7 +12,7 @@ from html import escape
 
 import pandas as pd
 
-from dashboard import auth, commentary, data, exceptions, freshness, pdf, scorecard, svg
+from dashboard import auth, commentary, data, exceptions, freshness, pdf, scorecard, styles, svg
 from dashboard import formatting as fmt
 from lscp_core import packs
 
@@ -22,32 +22,8 @@ DIRECTION_STYLE = {"better": "lscp-better", "worse": "lscp-worse", "no change": 
 VARIATION_STYLE = {"improvement": "lscp-improvement", "concern": "lscp-concern",
                    "neutral": "lscp-neutral", "common": "lscp-common"}
 
-CSS = """
-.lscp-card { font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; }
-.lscp-card table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
-.lscp-card caption { text-align: left; font-weight: bold; padding: 0.3rem 0; }
-.lscp-card th, .lscp-card td { border-bottom: 1px solid #b1b4b6; padding: 0.45rem 0.4rem;
-  text-align: left; vertical-align: top; }
-.lscp-card th { background: #f3f2f1; }
-.lscp-card td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.lscp-card td.num strong { white-space: nowrap; }
-.lscp-card th[scope=row] { min-width: 12rem; max-width: 20rem; }
-.lscp-scroll { overflow-x: auto; }
-.lscp-card a { color: #1d70b8; text-decoration: underline; }
-.lscp-card a:focus { outline: 3px solid #ffdd00; background: #ffdd00; color: #0b0c0c; }
-.lscp-muted { color: #505a5f; }
-.lscp-badge { display: inline-block; padding: 0.1rem 0.4rem; font-weight: bold;
-  border-radius: 2px; white-space: nowrap; }
-.lscp-rag-green { background: #00703c; color: #ffffff; }
-.lscp-rag-amber { background: #ffdd00; color: #0b0c0c; }
-.lscp-rag-red { background: #d4351c; color: #ffffff; }
-.lscp-better { color: #00703c; font-weight: bold; }
-.lscp-worse { color: #d4351c; font-weight: bold; }
-.lscp-same, .lscp-context, .lscp-common { color: #505a5f; font-weight: bold; }
-.lscp-improvement { color: #1d70b8; font-weight: bold; }
-.lscp-concern { color: #b1450c; font-weight: bold; }
-.lscp-neutral { color: #4c2c92; font-weight: bold; }
-"""
+CSS = styles.CSS
+
 
 PRINT_CSS = """
 body { margin: 2rem; max-width: 1100px; }
@@ -112,6 +88,7 @@ def scorecard_html(card: pd.DataFrame, link: bool = True, caption: str = "",
             "<th scope='col'>Target and RAG</th><th scope='col'>Benchmark</th>"
             "<th scope='col'>SPC variation (latest point) and assurance</th>"
             "<th scope='col'>Trend</th></tr>")
+    compared = escape(scorecard.COMPARISONS[compare])
     body = []
     for _, r in card.iterrows():
         title = escape(r["title"])
@@ -127,24 +104,24 @@ def scorecard_html(card: pd.DataFrame, link: bool = True, caption: str = "",
             "<tr>"
             f'<th scope="row">{name}<br><span class="lscp-muted">{escape(r["period_text"])}'
             f' · {escape(scorecard.POLARITY_WORDS.get(r["polarity"], ""))}</span></th>'
-            f'<td class="num"><strong>{escape(r["value_text"])}</strong><br>'
+            f'<td class="num" data-label="Value"><strong>{escape(r["value_text"])}</strong><br>'
             f'<span class="lscp-muted">{escape(r["based_on"])}</span></td>'
-            f'<td class="num">{escape(r["last_year_text"])}'
+            f'<td class="num" data-label="{compared}">{escape(r["last_year_text"])}'
             + (f'<br><span class="lscp-muted">{escape(r.get("compared_with") or "")}</span>'
                if r.get("compared_with") else "") + '</td>'
-            f'<td><span class="{DIRECTION_STYLE.get(word, "")}">'
+            f'<td data-label="Direction of travel"><span class="{DIRECTION_STYLE.get(word, "")}">'
             f'{escape((r["arrow"] + " " + word).strip())}</span></td>'
-            f'<td>{escape(r["target_text"])}<br>{rag_cell}</td>'
-            f'<td>{escape(r["benchmark_text"])}</td>'
-            f'<td><span class="lscp-mdc">{svg.variation_icon(r["variation"], r["variation_text"])}'
+            f'<td data-label="Target and RAG">{escape(r["target_text"])}<br>{rag_cell}</td>'
+            f'<td data-label="Benchmark">{escape(r["benchmark_text"])}</td>'
+            f'<td data-label="SPC variation and assurance"><span class="lscp-mdc">{svg.variation_icon(r["variation"], r["variation_text"])}'
             f'{svg.assurance_icon(r.get("assurance"), r.get("assurance_text") or "")}</span><br>'
             f'<span class="{VARIATION_STYLE.get(kind, "")}">'
             f'{escape(r["variation_text"])}</span><br>'
             f'<span class="lscp-muted">{escape(r.get("assurance_text") or "")}</span></td>'
-            f'<td>{svg.as_img(svg.sparkline(r["spark"], spark_label), spark_label)}</td>'
+            f'<td data-label="Trend">{svg.as_img(svg.sparkline(r["spark"], spark_label), spark_label)}</td>'
             "</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
-    return (f'<div class="lscp-card lscp-scroll"><style>{CSS}</style><table class="lscp-scorecard">{cap}'
+    return (f'<div class="lscp-card lscp-scroll"><style>{CSS}</style><table class="lscp-scorecard lscp-responsive">{cap}'
             f'<thead>{head}</thead><tbody>{"".join(body)}</tbody></table></div>')
 
 

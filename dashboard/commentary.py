@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 from markdown_it import MarkdownIt
 
-from dashboard import auth, data
+from dashboard import auth, data, styles
 from dashboard import formatting as fmt
 from lscp_core import commentary as store
 
@@ -121,19 +121,25 @@ def actions_html(actions: list[store.Action], titles: dict[str, str], caption: s
     head = "".join(f"<th scope='col'>{escape(c)}</th>" for c in table.columns)
     rows = "".join(
         "<tr>" + "".join(
-            (f"<td><strong class='lscp-worse'>{escape(v)}</strong></td>"
-             if c == "Status" and v.startswith("OVERDUE") else f"<td>{escape(str(v))}</td>")
+            (f"<td data-label='{c}'><strong class='lscp-worse'>{escape(v)}</strong></td>"
+             if c == "Status" and v.startswith("OVERDUE")
+             else f"<td data-label='{c}'>{escape(str(v))}</td>")
             for c, v in row.items()) + "</tr>"
         for _, row in table.iterrows())
-    return (f"<div class='lscp-card'><table class='lscp-actions'><caption>{escape(caption)}"
+    return (f"<div class='lscp-card'><table class='lscp-actions lscp-responsive'><caption>{escape(caption)}"
             f"</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>")
+
+
+def show_html(inner: str) -> None:
+    """Our own HTML on a page, with the shared styles."""
+    st.html(f"<div class='lscp-card'><style>{styles.CSS}</style>{inner}</div>")
 
 
 def show_comment(comment: store.Comment | None, title: str | None = None) -> None:
     """Commentary on a page: sanitised HTML (st.html), never Streamlit Markdown, which would
     fetch images from other hosts."""
     heading = f"<h4>{escape(title)}</h4>" if title else ""
-    st.html(f"<div class='lscp-card'>{heading}{comment_html(comment)}</div>")
+    show_html(heading + comment_html(comment))
 
 
 def show_actions(actions: list[store.Action], caption: str, key: str) -> None:
@@ -146,7 +152,7 @@ def show_actions(actions: list[store.Action], caption: str, key: str) -> None:
     if overdue:
         st.warning(f"{overdue} overdue action(s): past their due date and not done.",
                    icon=":material/alarm:")
-    st.html(actions_html(actions, titles, caption))
+    show_html(actions_html(actions, titles, caption))
     from dashboard import ui
 
     ui.download_csv(table, f"actions-{key}.csv", f"actions_{key}",

@@ -7,6 +7,7 @@ save on top of a version someone else has since replaced is refused with the new
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 
 import pandas as pd
 import streamlit as st
@@ -53,9 +54,9 @@ commentary.show_comment(current)
 if len(versions) > 1 or (versions and not current):
     with st.expander(f"History: {len(versions)} versions"):
         for v in versions:
-            st.html(f"<div class='lscp-card'><p><strong>Version {v.version}</strong> · "
-                    f"{fmt.as_text(commentary.byline(v))}</p>"
-                    f"{commentary.render(v.body) or '<p><em>(withdrawn)</em></p>'}</div>")
+            commentary.show_html(f"<p><strong>Version {v.version}</strong> · "
+                                 f"{escape(commentary.byline(v))}</p>"
+                                 f"{commentary.render(v.body) or '<p><em>(withdrawn)</em></p>'}")
 
 if can_edit and not problem and not store.writable(where):
     # the version this editor started from: kept until a save succeeds, so a save on top of
@@ -87,7 +88,7 @@ if can_edit and not problem and not store.writable(where):
             except store.StaleEdit as exc:
                 st.error(f"**Not saved**: {fmt.as_text(exc)}. The newer text is below; "
                          "copy what you need from yours, then start from the newer one.")
-                st.html(commentary.comment_html(exc.newer))
+                commentary.show_html(commentary.comment_html(exc.newer))
                 st.session_state["cm_newer"] = (base_key, text_key, exc.newer.version,
                                                 exc.newer.body)
             except store.CommentaryUnavailable as exc:

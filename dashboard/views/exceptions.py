@@ -43,7 +43,7 @@ for r in listed.itertuples():
         commentary.show_comment(comments.get(r.indicator_id), "Commentary")
         mine = [a for a in actions if r.indicator_id in a.indicators]
         if mine:
-            st.html(commentary.actions_html(mine, titles, "Actions"))
+            commentary.show_html(commentary.actions_html(mine, titles, "Actions"))
 
 table = exceptions.table(listed, comments)
 with st.expander("View as table"):
