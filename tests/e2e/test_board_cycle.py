@@ -73,15 +73,18 @@ def test_an_analyst_writes_and_a_restricted_viewer_reads_but_cannot_edit(page, s
 
 
 @pytest.mark.parametrize("width", [390, 768])
-@pytest.mark.parametrize(("path", "heading"), [("/", "Board scorecard"),
-                                               ("/exceptions", "Exception report")])
-def test_reads_top_to_bottom_without_sideways_scrolling(browser, shared, width, path, heading):
+@pytest.mark.parametrize(("path", "heading", "drawn"), [
+    ("/", "Board scorecard", "table.lscp-scorecard"),
+    ("/exceptions", "Exception report", "[data-testid='stExpander']")])
+def test_reads_top_to_bottom_without_sideways_scrolling(browser, shared, width, path, heading,
+                                                        drawn):
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     try:
         open_app(page, shared["viewer"].url + path, heading)
+        page.locator(drawn).first.wait_for(timeout=30_000)  # the page's table is drawn
         overflow = page.evaluate(OVERFLOW_JS)
-        for _ in range(10):  # Streamlit lays the columns out again as the page settles
+        for _ in range(20):  # Streamlit lays the columns out again as the page settles
             if not overflow:
                 break
             page.wait_for_timeout(300)
