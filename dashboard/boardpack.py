@@ -12,7 +12,18 @@ from html import escape
 
 import pandas as pd
 
-from dashboard import auth, commentary, data, exceptions, freshness, pdf, scorecard, styles, svg
+from dashboard import (
+    annual,
+    auth,
+    commentary,
+    data,
+    exceptions,
+    freshness,
+    pdf,
+    scorecard,
+    styles,
+    svg,
+)
 from dashboard import formatting as fmt
 from lscp_core import packs
 
@@ -69,6 +80,17 @@ img, svg { max-width: 100%; }
   html .lscp-scorecard th:nth-child(6), html .lscp-scorecard th:nth-child(8) { width: 12%; }
   html .lscp-scorecard th:nth-child(7) { width: 18%; }
   html .lscp-card td .lscp-mdc img { width: 18px; height: 18px; }
+  html .lscp-annual { font-size: 6.5pt; }
+  html .lscp-annual th:nth-child(1), html .lscp-annual th:nth-child(4),
+  html .lscp-annual th:nth-child(6) { width: 9%; }
+  html .lscp-annual th:nth-child(2) { width: 17%; }
+  html .lscp-annual th:nth-child(3) { width: 12%; }
+  html .lscp-annual th:nth-child(5), html .lscp-annual th:nth-child(7),
+  html .lscp-annual th:nth-child(9) { width: 7%; }
+  html .lscp-annual th:nth-child(8) { width: 8%; }
+  html .lscp-annual th:nth-child(10) { width: 15%; }
+  html .lscp-annual td, html .lscp-annual th { overflow-wrap: normal; word-break: normal;
+    hyphens: auto; }
   tr, svg, img { page-break-inside: avoid; break-inside: avoid; }
   a { color: #0b0c0c; text-decoration: none; }
 }
@@ -244,6 +266,37 @@ def _data_quality_section() -> str:
             f"<tbody>{rows}</tbody></table></div></section>")
 
 
+def text_table(frame: pd.DataFrame, caption: str, cls: str = "") -> str:
+    """A frame of text cells as an accessible table (first column the row header)."""
+    head = "".join(f"<th scope='col'>{escape(str(c))}</th>" for c in frame.columns)
+    body = "".join(
+        "<tr>" + "".join(
+            (f"<th scope='row'>{escape(str(v))}</th>" if n == 0 else
+             f"<td data-label='{escape(str(c))}'>{escape(str(v))}</td>")
+            for n, (c, v) in enumerate(row.items())) + "</tr>"
+        for _, row in frame.iterrows())
+    return (f"<div class='lscp-card'><table class='lscp-responsive {cls}'><caption>"
+            f"{escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
+            "</table></div>")
+
+
+def last_complete_year(period: pd.Timestamp) -> str:
+    """The latest financial year (April to March) that ended by ``period``."""
+    start = period.year - 1 if period.month >= 3 else period.year - 2  # March ends a year
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def _annual_section(role: str, period: pd.Timestamp) -> str:
+    year = last_complete_year(period)
+    table = annual.build(role, year).drop(columns=["Commentary"])
+    return ("<section class='lscp-part' id='annual'><h2>Annual report extract: "
+            f"{escape(year)}</h2><p>Each strategy measure at the start and the end of the "
+            f"financial year {escape(year)} (April to March), the change and the SPC verdict, "
+            "for the annual report's impact section. The year-end commentary is on the "
+            "dashboard's Strategies page and in its CSV.</p>"
+            + text_table(table, f"Strategy measures, {year}", "lscp-annual") + "</section>")
+
+
 DISCLOSURE = (
     "These figures come from pseudonymised records: no child can be named from them. Figures "
     "based on 1 to 5 children or records, and any figure from which such a count could be "
@@ -302,7 +355,8 @@ def build(role: str, strategy: str | None, period: pd.Timestamp, compare: str = 
             f"<section class='lscp-part' id='{anchor}'><h2>{escape(name)}</h2>"
             + scorecard_html(rows, link=False, caption=f"{name}: partnership figures",
                              compare=compare) + see + "".join(sections) + "</section>")
-    contents += [("actions", "Actions"), ("data-quality", "Data quality summary"),
+    contents += [("actions", "Actions"), ("annual", "Annual report extract"),
+                 ("data-quality", "Data quality summary"),
                  ("disclosure", "About these figures")]
     made = datetime.now(UTC).strftime("%d %B %Y %H:%M UTC").lstrip("0")
     late = freshness.out_of_date()
@@ -343,6 +397,7 @@ z not applicable.</p>
 {''.join(parts)}
 <section class="lscp-part" id="actions"><h2>Actions</h2>
 {commentary.actions_html(actions, titles, "Every action the board has agreed")}</section>
+{_annual_section(role, period)}
 {_data_quality_section()}
 <section class="lscp-part" id="disclosure"><h2>About these figures</h2>
 <p>{escape(DISCLOSURE)}</p><p>{escape(role_note)}</p></section>
