@@ -89,8 +89,7 @@ img, svg { max-width: 100%; }
   html .lscp-annual th:nth-child(9) { width: 7%; }
   html .lscp-annual th:nth-child(8) { width: 8%; }
   html .lscp-annual th:nth-child(10) { width: 15%; }
-  html .lscp-annual td, html .lscp-annual th { overflow-wrap: normal; word-break: normal;
-    hyphens: auto; }
+  html .lscp-annual td, html .lscp-annual th { overflow-wrap: break-word; }
   tr, svg, img { page-break-inside: avoid; break-inside: avoid; }
   a { color: #0b0c0c; text-decoration: none; }
 }
