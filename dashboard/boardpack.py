@@ -25,6 +25,7 @@ from dashboard import (
     svg,
 )
 from dashboard import formatting as fmt
+from lscp_core import commentary as store
 from lscp_core import packs
 
 RAG_STYLE = {"Green": "lscp-rag-green", "Amber": "lscp-rag-amber", "Red": "lscp-rag-red"}
@@ -361,6 +362,10 @@ def build(role: str, strategy: str | None, period: pd.Timestamp, compare: str = 
     late = freshness.out_of_date()
     late_note = ("<p><strong>Not all figures are current:</strong> "
                  + escape("; ".join(f.sentence() for f in late)) + ".</p>") if late else ""
+    unreadable = store.check(commentary.path())
+    if unreadable:  # said on the first page, not left as "no commentary yet"
+        late_note += (f"<p><strong>Commentary and actions could not be read</strong> "
+                      f"({escape(unreadable)}): the figures are not affected.</p>")
     role_note = ("Figures based on 1 to 5 children or records are shown as c (confidential)."
                  if not data.unsuppressed(role) else
                  "UNSUPPRESSED figures for analysts: do not share outside the partnership.")

@@ -15,6 +15,8 @@ import streamlit as st
 from dashboard import commentary, data, ui
 from dashboard import formatting as fmt
 from lscp_core import commentary as store
+from lscp_core import packs
+from lscp_core.errors import UserError
 
 ui.require_db()
 role = ui.role()
@@ -168,3 +170,37 @@ if can_edit and not problem and not store.writable(where):
                 "Saved at": [p.saved_at for p in past], "Status": [p.status for p in past],
                 "Due": [p.due_date for p in past], "Action": [p.action for p in past]}),
                 hide_index=True, key="table_action_history")
+
+st.header("Board packs made", divider="gray")
+st.write("Every board pack made (downloads on the scorecard and `lscp pack`) is kept, so what "
+         "a board saw stays available after later refreshes revise the figures.")
+try:
+    kept = packs.index(data.db_path())
+except UserError as exc:
+    st.warning(f"The list of packs cannot be read: {fmt.as_text(exc)}.")
+    kept = []
+if not kept:
+    st.caption("No pack has been made yet.")
+else:
+    st.dataframe(pd.DataFrame({
+        "Made (UTC)": [k["made_at"] for k in kept], "Month": [k["month"] for k in kept],
+        "Strategy": [k["scope"] for k in kept], "Made by": [k["who"] for k in kept],
+        "Figures": ["unsuppressed (analyst)" if k["role"] == "analyst" else
+                    f"suppressed ({k['role']})" for k in kept],
+        "Format": [k["format"] for k in kept]}), hide_index=True, key="table_packs")
+    # an analyst's pack holds unsuppressed figures: only analysts may fetch it again
+    mine = [k for k in kept if can_edit or k["role"] == "viewer"]
+    if mine:
+        pick = st.selectbox("Pack", range(len(mine)), key="pk_pick",
+                            format_func=lambda i: f"{mine[i]['made_at']} · {mine[i]['month']} · "
+                            f"{mine[i]['scope']} · {mine[i]['format'].upper()}")
+        chosen = mine[pick]
+        try:
+            body = packs.kept_file(data.db_path(), chosen["file"]).read_bytes()
+        except (UserError, OSError) as exc:
+            st.warning(f"This pack cannot be read: {fmt.as_text(exc)}.")
+        else:
+            st.download_button("Download this pack again", data=body, file_name=chosen["file"],
+                               mime="application/pdf" if chosen["format"] == "pdf"
+                               else "text/html", key="pk_download",
+                               icon=":material/download:", on_click="ignore")

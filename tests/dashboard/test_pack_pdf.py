@@ -173,3 +173,16 @@ def test_bad_pack_requests_get_one_line(made, tmp_path, capsys, monkeypatch, arg
     assert main(["pack", "--db", str(made["db"]), *args]) != 0
     err = capsys.readouterr().err.strip()
     assert message in err and len(err.splitlines()) == 1
+
+
+def test_a_pack_over_a_corrupt_commentary_store_says_so_on_its_first_page(use_db, fake_db_path,
+                                                                           tmp_path):
+    from dashboard import boardpack
+
+    notes = tmp_path / "notes.sqlite"
+    notes.write_bytes(b"not sqlite " * 300)
+    use_db(fake_db_path, "viewer", extra=f'commentary_db = "{notes}"\n')
+    html = boardpack.build("viewer", "Wigan", fake_db.pd.Timestamp("2025-09-30"))
+    cover = html.split("<nav", 1)[0]
+    assert "Commentary and actions could not be read" in cover
+    assert "Scorecard: partnership figures" in html  # the figures are still there
