@@ -30,8 +30,8 @@ browser:
 
 # The PDF board pack (WeasyPrint) needs Pango from the system, and pdftotext for its tests.
 pdf:
-	@{ ldconfig -p 2>/dev/null | grep -q libpango-1.0 && ldconfig -p | grep -q libpangoft2-1.0 \
-	   && command -v pdftotext >/dev/null 2>&1; } || { \
+	@{ $(PYTHON) -c "import ctypes.util as u, sys; sys.exit(not (u.find_library('pango-1.0') \
+	     and u.find_library('pangoft2-1.0')))" && command -v pdftotext >/dev/null 2>&1; } || { \
 	  echo "installing Pango (for the PDF board pack) and poppler-utils"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
