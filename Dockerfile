@@ -20,6 +20,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     LSCP_CONFIG=/etc/lscp/lscp.toml \
     HOME=/tmp
 
+# Pango for the PDF board pack (WeasyPrint); fonts so the PDF has text to draw with.
+RUN apt-get update && apt-get install -y --no-install-recommends \
+      libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 # Dependencies first, so a code change does not reinstall them.
 COPY pyproject.toml README.md ./

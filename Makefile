@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 WORK   ?= demo-work
 
-.PHONY: demo test bench bench-large lint docs install browser clean help
+.PHONY: demo test bench bench-large lint docs install browser pdf clean help
 
 help:
 	@echo "make demo   - build the synthetic demo partnership and serve the dashboard on http://localhost:8501"
@@ -28,10 +28,19 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-demo: $(STAMP)
+# The PDF board pack (WeasyPrint) needs Pango from the system (its tests read the PDF with pypdf).
+pdf:
+	@{ $(PYTHON) -c "import ctypes.util as u, sys; sys.exit(not (u.find_library('pango-1.0') \
+	     and u.find_library('pangoft2-1.0')))"; } || { \
+	  echo "installing Pango for the PDF board pack"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
+
+demo: $(STAMP) pdf
 	$(VENV)/bin/lscp demo --work $(WORK)
 
-test: $(STAMP) browser
+test: $(STAMP) browser pdf
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -n 2 --dist loadgroup
 

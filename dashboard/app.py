@@ -30,6 +30,8 @@ st.session_state["role"] = auth.resolve_role()
 PAGES = [
     st.Page(VIEWS / "scorecard.py", title="Board scorecard", icon=":material/dashboard:",
             default=True),
+    st.Page(VIEWS / "exceptions.py", title="Exception report", icon=":material/priority_high:",
+            url_path="exceptions"),
     st.Page(VIEWS / "explorer.py", title="Indicator explorer", icon=":material/query_stats:",
             url_path="explorer"),
     st.Page(VIEWS / "localities.py", title="Localities", icon=":material/map:",
@@ -38,6 +40,8 @@ PAGES = [
             url_path="agency"),
     st.Page(VIEWS / "strategies.py", title="Strategies", icon=":material/flag:",
             url_path="strategies"),
+    st.Page(VIEWS / "commentary.py", title="Commentary and actions",
+            icon=":material/edit_note:", url_path="commentary"),
     st.Page(VIEWS / "data_quality.py", title="Data quality", icon=":material/fact_check:",
             url_path="data-quality"),
     st.Page(VIEWS / "about.py", title="About", icon=":material/info:", url_path="about"),
@@ -56,4 +60,6 @@ page.run()
 ui.audit_view(page.title, indicator=st.session_state.get("ex_indicator")
               if page.title == "Indicator explorer" else None,
               month=st.session_state.get("sc_period") if page.title == "Board scorecard"
-              else st.session_state.get("loc_period") if page.title == "Localities" else None)
+              else st.session_state.get("loc_period") if page.title == "Localities"
+              else st.session_state.get("exc_period") if page.title == "Exception report"
+              else None)

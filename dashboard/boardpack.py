@@ -12,8 +12,21 @@ from html import escape
 
 import pandas as pd
 
-from dashboard import data, freshness, scorecard, svg
+from dashboard import (
+    annual,
+    auth,
+    commentary,
+    data,
+    exceptions,
+    freshness,
+    pdf,
+    scorecard,
+    styles,
+    svg,
+)
 from dashboard import formatting as fmt
+from lscp_core import commentary as store
+from lscp_core import packs
 
 RAG_STYLE = {"Green": "lscp-rag-green", "Amber": "lscp-rag-amber", "Red": "lscp-rag-red"}
 DIRECTION_STYLE = {"better": "lscp-better", "worse": "lscp-worse", "no change": "lscp-same",
@@ -21,43 +34,64 @@ DIRECTION_STYLE = {"better": "lscp-better", "worse": "lscp-worse", "no change": 
 VARIATION_STYLE = {"improvement": "lscp-improvement", "concern": "lscp-concern",
                    "neutral": "lscp-neutral", "common": "lscp-common"}
 
-CSS = """
-.lscp-card { font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; }
-.lscp-card table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
-.lscp-card caption { text-align: left; font-weight: bold; padding: 0.3rem 0; }
-.lscp-card th, .lscp-card td { border-bottom: 1px solid #b1b4b6; padding: 0.45rem 0.4rem;
-  text-align: left; vertical-align: top; }
-.lscp-card th { background: #f3f2f1; }
-.lscp-card td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.lscp-card td.num strong { white-space: nowrap; }
-.lscp-card th[scope=row] { min-width: 12rem; max-width: 20rem; }
-.lscp-scroll { overflow-x: auto; }
-.lscp-card a { color: #1d70b8; text-decoration: underline; }
-.lscp-card a:focus { outline: 3px solid #ffdd00; background: #ffdd00; color: #0b0c0c; }
-.lscp-muted { color: #505a5f; }
-.lscp-badge { display: inline-block; padding: 0.1rem 0.4rem; font-weight: bold;
-  border-radius: 2px; white-space: nowrap; }
-.lscp-rag-green { background: #00703c; color: #ffffff; }
-.lscp-rag-amber { background: #ffdd00; color: #0b0c0c; }
-.lscp-rag-red { background: #d4351c; color: #ffffff; }
-.lscp-better { color: #00703c; font-weight: bold; }
-.lscp-worse { color: #d4351c; font-weight: bold; }
-.lscp-same, .lscp-context, .lscp-common { color: #505a5f; font-weight: bold; }
-.lscp-improvement { color: #1d70b8; font-weight: bold; }
-.lscp-concern { color: #b1450c; font-weight: bold; }
-.lscp-neutral { color: #4c2c92; font-weight: bold; }
-"""
+CSS = styles.CSS
+
 
 PRINT_CSS = """
 body { margin: 2rem; max-width: 1100px; }
 h1, h2, h3 { font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; }
-.lscp-indicator { margin-top: 2rem; }
+.lscp-indicator, .lscp-part { margin-top: 2rem; }
+.lscp-partnership { font-size: 1.3rem; font-weight: bold; margin-bottom: 0; }
+.lscp-exception { border-left: 5px solid #d4351c; padding-left: 0.8rem; margin: 1rem 0; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1rem; }
 dt { font-weight: bold; }
+img, svg { max-width: 100%; }
+@page {
+  size: A4 portrait;
+  margin: 16mm 12mm 18mm 12mm;
+  @bottom-center { content: "Page " counter(page) " of " counter(pages);
+                   font: 8pt Arial, Helvetica, sans-serif; color: #505a5f; }
+  @bottom-right { content: "Neglect strategy board pack"; font: 8pt Arial, Helvetica,
+                  sans-serif; color: #505a5f; }
+}
 @media print {
-  body { margin: 0; }
-  .lscp-indicator { page-break-before: always; break-before: page; }
-  tr, svg { page-break-inside: avoid; break-inside: avoid; }
+  body { margin: 0; max-width: none; font-size: 9pt; }
+  h1 { font-size: 20pt; } h2 { font-size: 15pt; } h3 { font-size: 12pt; }
+  .lscp-cover { break-after: page; }
+  .lscp-contents { break-after: page; }
+  .lscp-contents a::after { content: leader(".") target-counter(attr(href), page); }
+  .lscp-contents a { color: #0b0c0c; text-decoration: none; }
+  .lscp-part { break-before: page; margin-top: 0; }
+  .lscp-indicator { break-inside: avoid; margin-top: 1rem; }
+  .lscp-exception { break-inside: avoid; }
+  /* every table fits A4 portrait: fixed layout across the page, long words wrap ('html'
+     outranks the copy of CSS the scorecard table carries for the pages) */
+  html .lscp-scroll { overflow: visible; }
+  html .lscp-card table { table-layout: fixed; width: 100%; font-size: 7.5pt; }
+  html .lscp-card th, html .lscp-card td { padding: 0.2rem 0.25rem; overflow-wrap: anywhere;
+    box-sizing: border-box; }
+  html .lscp-card th[scope=row] { min-width: 0; max-width: none; }
+  html .lscp-card td.num strong { white-space: normal; }
+  html .lscp-card td img { width: 100%; height: auto; }
+  /* the scorecard's eight columns, sized for their content on A4 portrait */
+  html .lscp-scorecard th:nth-child(1) { width: 19%; }
+  html .lscp-scorecard th:nth-child(2) { width: 11%; }
+  html .lscp-scorecard th:nth-child(3), html .lscp-scorecard th:nth-child(4) { width: 9%; }
+  html .lscp-scorecard th:nth-child(5) { width: 10%; }
+  html .lscp-scorecard th:nth-child(6), html .lscp-scorecard th:nth-child(8) { width: 12%; }
+  html .lscp-scorecard th:nth-child(7) { width: 18%; }
+  html .lscp-card td .lscp-mdc img { width: 18px; height: 18px; }
+  html .lscp-annual { font-size: 6.5pt; }
+  html .lscp-annual th:nth-child(1), html .lscp-annual th:nth-child(4),
+  html .lscp-annual th:nth-child(6) { width: 9%; }
+  html .lscp-annual th:nth-child(2) { width: 17%; }
+  html .lscp-annual th:nth-child(3) { width: 12%; }
+  html .lscp-annual th:nth-child(5), html .lscp-annual th:nth-child(7),
+  html .lscp-annual th:nth-child(9) { width: 7%; }
+  html .lscp-annual th:nth-child(8) { width: 8%; }
+  html .lscp-annual th:nth-child(10) { width: 15%; }
+  html .lscp-annual td, html .lscp-annual th { overflow-wrap: break-word; }
+  tr, svg, img { page-break-inside: avoid; break-inside: avoid; }
   a { color: #0b0c0c; text-decoration: none; }
 }
 """
@@ -76,6 +110,7 @@ def scorecard_html(card: pd.DataFrame, link: bool = True, caption: str = "",
             "<th scope='col'>Target and RAG</th><th scope='col'>Benchmark</th>"
             "<th scope='col'>SPC variation (latest point) and assurance</th>"
             "<th scope='col'>Trend</th></tr>")
+    compared = escape(scorecard.COMPARISONS[compare])
     body = []
     for _, r in card.iterrows():
         title = escape(r["title"])
@@ -91,24 +126,24 @@ def scorecard_html(card: pd.DataFrame, link: bool = True, caption: str = "",
             "<tr>"
             f'<th scope="row">{name}<br><span class="lscp-muted">{escape(r["period_text"])}'
             f' · {escape(scorecard.POLARITY_WORDS.get(r["polarity"], ""))}</span></th>'
-            f'<td class="num"><strong>{escape(r["value_text"])}</strong><br>'
+            f'<td class="num" data-label="Value"><strong>{escape(r["value_text"])}</strong><br>'
             f'<span class="lscp-muted">{escape(r["based_on"])}</span></td>'
-            f'<td class="num">{escape(r["last_year_text"])}'
+            f'<td class="num" data-label="{compared}">{escape(r["last_year_text"])}'
             + (f'<br><span class="lscp-muted">{escape(r.get("compared_with") or "")}</span>'
                if r.get("compared_with") else "") + '</td>'
-            f'<td><span class="{DIRECTION_STYLE.get(word, "")}">'
+            f'<td data-label="Direction of travel"><span class="{DIRECTION_STYLE.get(word, "")}">'
             f'{escape((r["arrow"] + " " + word).strip())}</span></td>'
-            f'<td>{escape(r["target_text"])}<br>{rag_cell}</td>'
-            f'<td>{escape(r["benchmark_text"])}</td>'
-            f'<td>{svg.variation_icon(r["variation"], r["variation_text"])}'
-            f'{svg.assurance_icon(r.get("assurance"), r.get("assurance_text") or "")}<br>'
+            f'<td data-label="Target and RAG">{escape(r["target_text"])}<br>{rag_cell}</td>'
+            f'<td data-label="Benchmark">{escape(r["benchmark_text"])}</td>'
+            f'<td data-label="SPC variation and assurance"><span class="lscp-mdc">{svg.variation_icon(r["variation"], r["variation_text"])}'
+            f'{svg.assurance_icon(r.get("assurance"), r.get("assurance_text") or "")}</span><br>'
             f'<span class="{VARIATION_STYLE.get(kind, "")}">'
             f'{escape(r["variation_text"])}</span><br>'
             f'<span class="lscp-muted">{escape(r.get("assurance_text") or "")}</span></td>'
-            f'<td>{svg.as_img(svg.sparkline(r["spark"], spark_label), spark_label)}</td>'
+            f'<td data-label="Trend">{svg.as_img(svg.sparkline(r["spark"], spark_label), spark_label)}</td>'
             "</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
-    return (f'<div class="lscp-card lscp-scroll"><style>{CSS}</style><table>{cap}'
+    return (f'<div class="lscp-card lscp-scroll"><style>{CSS}</style><table class="lscp-scorecard lscp-responsive">{cap}'
             f'<thead>{head}</thead><tbody>{"".join(body)}</tbody></table></div>')
 
 
@@ -148,61 +183,237 @@ def _table(series: pd.DataFrame, unit: str, row: pd.Series, title: str) -> str:
             f"<tbody>{rows}</tbody></table></div>")
 
 
-def build(role: str, strategy: str | None, period: pd.Timestamp) -> str:
-    """The whole pack as one HTML document."""
-    card = scorecard.build(role, strategy, period)
+def _indicator_section(role: str, row: pd.Series, comment, actions, titles, anchor: str) -> str:
+    """One measure: headline, vector chart on the months its limits were worked out on, its
+    table, commentary and actions, definition."""
+    words = (f"<h4>Commentary</h4>{commentary.comment_html(comment)}"
+             + commentary.actions_html(actions, titles, "Actions on this measure"))
+    if row["period_end"] is None or pd.isna(row["period_end"]):
+        # said, not left out: a board member must see that a measure has no figures
+        return (f"<section class='lscp-indicator' id='{anchor}'><h3>{escape(row['title'])}</h3>"
+                "<p><strong>No figures yet.</strong> The extract this measure is counted from "
+                "has no loaded rows for this period (see the data quality summary).</p>"
+                f"{words}<dl><dt>Definition</dt><dd>{escape(str(row['definition'] or ''))}"
+                "</dd></dl></section>")
+    series = _series(role, row)
+    unit = row["unit"]
+    what = scorecard.SERIES_WORDS.get(row.get("spc_series"), "each term's figure")
+    chart = svg.line_chart(
+        _chart_series(role, row, series), f"{row['title']}, partnership: {what}",
+        lambda v, u=unit: fmt.plain(v, u))
+    return (
+        f"<section class='lscp-indicator' id='{anchor}'><h3>{escape(row['title'])}</h3>"
+        f"<p><strong>{escape(row['value_text'])}</strong> in {escape(row['period_text'])}"
+        f" ({escape(scorecard.POLARITY_WORDS.get(row['polarity'], ''))}); "
+        f"{escape(row['variation_text'])}; {escape(row['assurance_text'])}.</p>{chart}"
+        f"<p class='lscp-muted'>The chart shows {escape(what)}; its limits are worked out "
+        "on the same months. Line: value. Solid black line: mean. Dashed grey lines: "
+        "process limits. Red dashed line: target. Blue circles: special cause improvement; "
+        "orange squares: special cause concern. Gaps: suppressed (c) or not available.</p>"
+        f"{_table(series, unit, row, row['title'])}{words}"
+        f"<dl><dt>Definition</dt><dd>{escape(str(row['definition'] or ''))}</dd>"
+        f"<dt>Benchmark</dt><dd>{escape(row['benchmark_text'])}"
+        f"{(' — ' + escape(row['benchmark_source'])) if row['benchmark_source'] else ''}</dd>"
+        f"<dt>Target</dt><dd>{escape(row['target_text'])}</dd></dl></section>")
+
+
+def _exceptions_section(role: str, period: pd.Timestamp, comments, actions, titles) -> str:
+    listed = exceptions.build(role, period)
+    meeting = scorecard.last_meeting(period)
+    since = (f"Compared since the last meeting: {escape(meeting[1])}." if meeting else
+             "No earlier meeting is listed, so no worsening since a meeting is judged.")
+    if listed.empty:
+        body = f"<p><strong>{escape(exceptions.NOTHING_LISTED)}</strong></p>"
+    else:
+        items = []
+        for r in listed.itertuples():
+            why = "".join(f"<li>{escape(w)}</li>" for w in r.reasons)
+            mine = [a for a in actions if r.indicator_id in a.indicators]
+            items.append(
+                f"<div class='lscp-exception'><h3>{escape(r.title)}</h3>"
+                f"<p><strong>{escape(r.value_text)}</strong> in {escape(r.period_text)}; at the "
+                f"last meeting {escape(r.compared_text)}.</p><p>Why it is listed:</p>"
+                f"<ul>{why}</ul><h4>Commentary</h4>"
+                f"{commentary.comment_html(comments.get(r.indicator_id))}"
+                + (commentary.actions_html(mine, titles, "Actions") if mine else "")
+                + "</div>")
+        body = "".join(items)
+    return (f"<section class='lscp-part' id='exceptions'><h2>Exception report</h2>"
+            f"<p class='lscp-muted'>{since} Listed: a special cause of concern, an assurance "
+            "icon saying the target will be missed, a red RAG, or a worsening since the last "
+            f"meeting beyond the target's tolerance.</p>{body}</section>"), listed
+
+
+def _data_quality_section() -> str:
+    rows = "".join(
+        f"<tr><th scope='row'>{escape(f.extract)}</th>"
+        f"<td>{escape(fmt.day(f.last_loaded) if f.last_loaded is not None else 'never')}</td>"
+        f"<td>{escape('current' if f.current else f.sentence())}</td></tr>"
+        for f in freshness.check())
+    report = data.load_report()
+    if not report.empty:
+        latest = report[report["run_id"] == report["run_id"].max()]
+        totals = (f"<p>The latest refresh read {fmt.count(latest['rows_read'].sum())} rows from "
+                  f"{len(latest)} files, loaded {fmt.count(latest['rows_loaded'].sum())} and set "
+                  f"aside {fmt.count(latest['rows_quarantined'].sum())} that broke a rule "
+                  "(quarantined; see the data quality page).</p>")
+    else:
+        totals = ""
+    return ("<section class='lscp-part' id='data-quality'><h2>Data quality summary</h2>"
+            f"{totals}<div class='lscp-card'><table><caption>Extracts: the last file loaded "
+            "and whether its figures are current</caption><thead><tr><th scope='col'>Extract"
+            "</th><th scope='col'>Last file loaded</th><th scope='col'>Status</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table></div></section>")
+
+
+def text_table(frame: pd.DataFrame, caption: str, cls: str = "") -> str:
+    """A frame of text cells as an accessible table (first column the row header)."""
+    head = "".join(f"<th scope='col'>{escape(str(c))}</th>" for c in frame.columns)
+    body = "".join(
+        "<tr>" + "".join(
+            (f"<th scope='row'>{escape(str(v))}</th>" if n == 0 else
+             f"<td data-label='{escape(str(c))}'>{escape(str(v))}</td>")
+            for n, (c, v) in enumerate(row.items())) + "</tr>"
+        for _, row in frame.iterrows())
+    return (f"<div class='lscp-card'><table class='lscp-responsive {cls}'><caption>"
+            f"{escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
+            "</table></div>")
+
+
+def last_complete_year(period: pd.Timestamp) -> str:
+    """The latest financial year (April to March) that ended by ``period``."""
+    start = period.year - 1 if period.month >= 3 else period.year - 2  # March ends a year
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def _annual_section(role: str, period: pd.Timestamp) -> str:
+    year = last_complete_year(period)
+    table = annual.build(role, year).drop(columns=["Commentary"])
+    return ("<section class='lscp-part' id='annual'><h2>Annual report extract: "
+            f"{escape(year)}</h2><p>Each strategy measure at the start and the end of the "
+            f"financial year {escape(year)} (April to March), the change and the SPC verdict, "
+            "for the annual report's impact section. The year-end commentary is on the "
+            "dashboard's Strategies page and in its CSV.</p>"
+            + text_table(table, f"Strategy measures, {year}", "lscp-annual") + "</section>")
+
+
+DISCLOSURE = (
+    "These figures come from pseudonymised records: no child can be named from them. Figures "
+    "based on 1 to 5 children or records, and any figure from which such a count could be "
+    "worked out, are shown as c (confidential) for readers outside the analyst team. The "
+    "latest months may be revised when later records arrive. Symbols: c confidential, "
+    "x not available, z not applicable.")
+
+
+def _strategy_groups(card: pd.DataFrame, strategy: str | None) -> list[tuple[str, list[str]]]:
+    """(strategy, indicator ids) in seed order; measures in no strategy under 'Other'."""
+    rows = data.strategies()
+    rows = rows[rows["indicator_id"].isin(set(card["indicator_id"]))]
+    names = [strategy] if strategy else list(dict.fromkeys(rows["strategy"]))
+    groups = [(n, list(dict.fromkeys(rows.loc[rows["strategy"] == n, "indicator_id"])))
+              for n in names]
+    if not strategy:
+        covered = {i for _, ids in groups for i in ids}
+        other = [i for i in card["indicator_id"] if i not in covered]
+        if other:
+            groups.append(("Other measures", other))
+    return [(n, ids) for n, ids in groups if ids]
+
+
+def build(role: str, strategy: str | None, period: pd.Timestamp, compare: str = "last_year",
+          partnership: str | None = None) -> str:
+    """The whole pack as one HTML document (the PDF is printed from this same HTML)."""
+    period = pd.Timestamp(period)
+    card = scorecard.build(role, strategy, period, compare)
     info = data.meta()
+    partnership = partnership or auth.settings()[0].partnership
     scope = strategy or "all strategies"
     title = f"Neglect strategy board pack: {scope}, {fmt.month(period)}"
-    sections = []
-    for _, row in card.iterrows():
-        if row["period_end"] is None or pd.isna(row["period_end"]):
-            # said, not left out: a board member must see that a measure has no figures
-            sections.append(
-                f"<section class='lscp-indicator'><h2>{escape(row['title'])}</h2>"
-                "<p><strong>No figures yet.</strong> The extract this measure is counted from "
-                "has no loaded rows for this period (see the data quality page).</p>"
-                f"<dl><dt>Definition</dt><dd>{escape(str(row['definition'] or ''))}</dd></dl>"
-                "</section>")
-            continue
-        series = _series(role, row)
-        unit = row["unit"]
-        what = scorecard.SERIES_WORDS.get(row.get("spc_series"), "each term's figure")
-        chart = svg.line_chart(
-            _chart_series(role, row, series), f"{row['title']}, partnership: {what}",
-            lambda v, u=unit: fmt.plain(v, u))
-        sections.append(
-            f"<section class='lscp-indicator'><h2>{escape(row['title'])}</h2>"
-            f"<p><strong>{escape(row['value_text'])}</strong> in {escape(row['period_text'])}"
-            f" ({escape(scorecard.POLARITY_WORDS.get(row['polarity'], ''))}); "
-            f"{escape(row['variation_text'])}; {escape(row['assurance_text'])}.</p>{chart}"
-            f"<p class='lscp-muted'>The chart shows {escape(what)}; its limits are worked out "
-            "on the same months. Line: value. Solid black line: mean. Dashed grey lines: "
-            "process limits. Red dashed line: target. Blue circles: special cause improvement; "
-            "orange squares: special cause concern. Gaps: suppressed (c) or not available.</p>"
-            f"{_table(series, unit, row, row['title'])}"
-            f"<dl><dt>Definition</dt><dd>{escape(str(row['definition'] or ''))}</dd>"
-            f"<dt>Benchmark</dt><dd>{escape(row['benchmark_text'])}"
-            f"{(' — ' + escape(row['benchmark_source'])) if row['benchmark_source'] else ''}</dd>"
-            f"<dt>Target</dt><dd>{escape(row['target_text'])}</dd></dl></section>")
-    made = datetime.now(UTC).strftime("%d %B %Y %H:%M UTC")
+    titles = dict(zip(data.catalogue()["indicator_id"], data.catalogue()["title"], strict=True))
+    comments = commentary.for_month(period)
+    actions = commentary.all_actions()
+    exceptions_html, listed = _exceptions_section(role, period, comments, actions, titles)
+    by_id = {r["indicator_id"]: r for _, r in card.iterrows()}
+    parts, contents = [], [("exceptions", "Exception report"), ("scorecard", "Scorecard")]
+    detailed: dict[str, str] = {}  # a measure's chart and table once, under its first strategy
+    for n, (name, ids) in enumerate(_strategy_groups(card, strategy)):
+        anchor = f"strategy-{n + 1}"
+        contents.append((anchor, name))
+        rows = card[card["indicator_id"].isin(ids)]
+        shown_before = [i for i in ids if i in detailed]
+        see = ("<p class='lscp-muted'>Charts and tables of " + "; ".join(
+            f"{escape(titles.get(i, i))} (under {escape(detailed[i])})" for i in shown_before)
+            + " are in the earlier strategy's section.</p>") if shown_before else ""
+        sections = []
+        for i in ids:
+            if i not in detailed:
+                detailed[i] = name
+                sections.append(_indicator_section(
+                    role, by_id[i], comments.get(i), [a for a in actions if i in a.indicators],
+                    titles, f"{anchor}-{i}"))
+        parts.append(
+            f"<section class='lscp-part' id='{anchor}'><h2>{escape(name)}</h2>"
+            + scorecard_html(rows, link=False, caption=f"{name}: partnership figures",
+                             compare=compare) + see + "".join(sections) + "</section>")
+    contents += [("actions", "Actions"), ("annual", "Annual report extract"),
+                 ("data-quality", "Data quality summary"),
+                 ("disclosure", "About these figures")]
+    made = datetime.now(UTC).strftime("%d %B %Y %H:%M UTC").lstrip("0")
     late = freshness.out_of_date()
     late_note = ("<p><strong>Not all figures are current:</strong> "
                  + escape("; ".join(f.sentence() for f in late)) + ".</p>") if late else ""
+    unreadable = store.check(commentary.path())
+    if unreadable:  # said on the first page, not left as "no commentary yet"
+        late_note += (f"<p><strong>Commentary and actions could not be read</strong> "
+                      f"({escape(unreadable)}): the figures are not affected.</p>")
     role_note = ("Figures based on 1 to 5 children or records are shown as c (confidential)."
                  if not data.unsuppressed(role) else
                  "UNSUPPRESSED figures for analysts: do not share outside the partnership.")
+    first_exceptions = ("<p><strong>Exceptions:</strong> none this month.</p>" if listed.empty
+                        else "<p><strong>Exceptions</strong> (measures that need the board):"
+                        "</p><ul>" + "".join(f"<li>{escape(r.title)}: {escape(r.reasons[0])}"
+                                             + (f" (and {len(r.reasons) - 1} more)"
+                                                if len(r.reasons) > 1 else "") + "</li>"
+                                             for r in listed.itertuples()) + "</ul>")
+    toc = "".join(f"<li><a href='#{a}'>{escape(t)}</a></li>" for a, t in contents)
     return f"""<!DOCTYPE html>
 <html lang="en-GB"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)}</title>
 <style>{CSS}{PRINT_CSS}</style></head>
 <body class="lscp-card">
+<section class="lscp-cover">
+<p class="lscp-partnership">{escape(partnership)}</p>
 <h1>{escape(title)}</h1>
-<p>Data as at {escape(fmt.day(info.get('as_at')))}; refreshed {escape(info.get('built_at', 'x'))};
-pack made {made}. The latest months may be revised when later records arrive.
-{escape(role_note)} Symbols: c confidential, x not available, z not applicable.</p>
+<p class="lscp-month">Figures for <strong>{escape(fmt.month(period))}</strong></p>
+<p>Data last loaded on <strong>{escape(fmt.day(info.get('built_at')))}</strong> (figures to
+{escape(fmt.day(info.get('as_at')))}); pack made {made}.</p>
 {late_note}
-{scorecard_html(card, link=False, caption="Scorecard: partnership figures")}
-{''.join(sections)}
+{first_exceptions}
+<p class="lscp-muted">{escape(role_note)} Symbols: c confidential, x not available,
+z not applicable.</p>
+</section>
+<nav class="lscp-contents" aria-label="Contents"><h2>Contents</h2><ol>{toc}</ol></nav>
+{exceptions_html}
+<section class="lscp-part" id="scorecard"><h2>Scorecard</h2>
+{scorecard_html(card, link=False, caption="Scorecard: partnership figures", compare=compare)}
+</section>
+{''.join(parts)}
+<section class="lscp-part" id="actions"><h2>Actions</h2>
+{commentary.actions_html(actions, titles, "Every action the board has agreed")}</section>
+{_annual_section(role, period)}
+{_data_quality_section()}
+<section class="lscp-part" id="disclosure"><h2>About these figures</h2>
+<p>{escape(DISCLOSURE)}</p><p>{escape(role_note)}</p></section>
 </body></html>"""
+
+
+def make(role: str, strategy: str | None, period: pd.Timestamp, *, kind: str, who: str,
+         compare: str = "last_year") -> bytes:
+    """The pack as ``kind`` (pdf or html), kept with an index line (lscp_core.packs) so what the
+    board saw stays available after later runs revise the figures."""
+    html = build(role, strategy, period, compare)
+    content = pdf.html_to_pdf(html) if kind == "pdf" else html.encode("utf-8")
+    packs.keep(data.db_path(), content, kind=kind, month=pd.Timestamp(period).strftime("%Y-%m"),
+               scope=strategy or "all strategies", who=who, role=role)
+    return content

@@ -279,6 +279,8 @@ def _build(role: str, strategy: str | None, period: pd.Timestamp,
             "last_year_text": (fmt.number(prev_value, unit, prev_hidden) if prev is not None
                                else fmt.NOT_AVAILABLE),
             "compared_with": compared_with,
+            "compared_value": prev_value,
+            "tolerance": None if tolerance is None or pd.isna(tolerance) else float(tolerance),
             "arrow": arrow, "direction": word,
             "target": target, "target_text": (fmt.number(target, unit) if target is not None
                                               and not pd.isna(target) else "no target"),
@@ -302,7 +304,8 @@ def _build(role: str, strategy: str | None, period: pd.Timestamp,
             "definition": ind.get("definition", ""),
         })
     frame = pd.DataFrame(rows)
-    for col in ("rag", "variation", "assurance", "target", "value", "numerator", "denominator"):
+    for col in ("rag", "variation", "assurance", "target", "value", "numerator", "denominator",
+                "compared_value", "tolerance"):
         # pandas turns a None into NaN; the renderers test for None
         frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
     return frame

@@ -42,6 +42,8 @@ class Settings:
     suppression_threshold: int = 5
     repeat_plan_window_months: int = 24
     default_role: str = "viewer"
+    # the partnership's name, on the board pack's first page
+    partnership: str = "Local Safeguarding Children Partnership"
     analysts: list[str] = field(default_factory=list)
     # e-mail or OIDC group -> agency code, for champion:<AGENCY>
     champions: dict[str, str] = field(default_factory=dict)
@@ -49,6 +51,8 @@ class Settings:
     viewer_groups: list[str] = field(default_factory=list)
     # who saw unsuppressed figures (default: <db>.audit.jsonl beside the published database)
     audit_log: Path | None = None
+    # commentary and actions, written by analysts in the app (default: <db>.commentary.sqlite)
+    commentary_db: Path | None = None
     session_hours: float = 8.0
     idle_minutes: float = 30.0
     # extract -> days after which the data-quality page warns that it is stale
@@ -124,11 +128,14 @@ def load_settings(path: str | Path | None = None) -> Settings:
         suppression_threshold=threshold,
         repeat_plan_window_months=int(indicators.get("repeat_plan_window_months", 24)),
         default_role=str(dashboard.get("default_role", "viewer")),
+        partnership=str(dashboard.get("partnership",
+                                      "Local Safeguarding Children Partnership")),
         analysts=[str(a).lower() for a in dashboard.get("analysts", [])],
         champions={str(k).lower(): str(v).upper() for k, v in roles.get("champions", {}).items()},
         analyst_groups=[str(g) for g in roles.get("analyst_groups", [])],
         viewer_groups=[str(g) for g in roles.get("viewer_groups", [])],
         audit_log=_path(dashboard.get("audit_log")),
+        commentary_db=_path(dashboard.get("commentary_db")),
         session_hours=_positive(dashboard.get("session_hours", 8), "[dashboard] session_hours"),
         idle_minutes=_positive(dashboard.get("idle_minutes", 30), "[dashboard] idle_minutes"),
         freshness_days={k: int(v) for k, v in dashboard.get("freshness_days", {}).items()},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, data, scorecard, ui
+from dashboard import charts, commentary, data, scorecard, ui
 from dashboard import formatting as fmt
 
 HOW_TO_READ = """
@@ -25,6 +25,7 @@ HOW_TO_READ = """
 
 ui.require_db()
 role = ui.role()
+commentary.reset_banner()
 cat = data.catalogue()
 ids = list(cat["indicator_id"])
 titles = dict(zip(cat["indicator_id"], cat["title"], strict=True))
@@ -182,6 +183,16 @@ with main:
                                                       "value": "Value"})
         ui.chart_with_table(fig, agency_table, f"{indicator}-agencies-{latest:%Y-%m}.csv",
                             "agencies")
+
+st.header("Commentary and actions", divider="gray")
+said = commentary.for_indicator(indicator)
+if said:
+    for c in said[:6]:  # the latest months with words; all of them on the commentary page
+        commentary.show_comment(c, fmt.month(c.month + "-01"))
+else:
+    st.caption("No commentary has been written for this indicator.")
+commentary.show_actions(commentary.all_actions(indicator), "Actions on this indicator",
+                        indicator)
 
 st.header("Figures by period and locality", divider="gray")
 figures = data.values(role, indicator_ids=[indicator], agencies=["All"])

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import boardpack, data, scorecard, ui
+from dashboard import boardpack, commentary, data, scorecard, ui
 from dashboard import formatting as fmt
 
 ALL_STRATEGIES = "All strategies"
 
 ui.require_db()
 role = ui.role()
+commentary.reset_banner()
 st.title("Board scorecard")
 ui.failed_run_banner(small=True)
 ui.stale_extract_banner()
@@ -51,20 +52,37 @@ st.caption(f"Direction of travel: {scorecard.COMPARISONS[compare].lower()}; bett
            "([how to read them](about#how-to-read-spc)). c = confidential (small numbers), "
            "x = not available, z = not applicable.")
 
+comments = commentary.for_month(period)
+st.subheader(f"Commentary for {fmt.month(period)}")
+said = [r for r in card.itertuples() if r.indicator_id in comments]
+if said:
+    for r in said:
+        commentary.show_comment(comments[r.indicator_id], r.title)
+else:
+    st.caption("No commentary has been written for this month "
+               "([Commentary and actions](commentary)).")
+on_card = set(card["indicator_id"])
+commentary.show_actions([a for a in commentary.all_actions() if on_card & set(a.indicators)],
+                        "Actions on these measures", f"scorecard-{pd.Timestamp(period):%Y-%m}")
+
 table = scorecard.board_table(card, compare)
 with st.expander("View as table"):
     st.dataframe(table, hide_index=True, key="table_scorecard")
 slug = "all" if chosen is None else "".join(c if c.isalnum() else "-" for c in chosen.lower())
 stamp = pd.Timestamp(period).strftime("%Y-%m")
-a, b = st.columns(2)
+a, b, c = st.columns(3)
 with a:
     ui.download_csv(table, f"scorecard-{slug}-{stamp}.csv", "scorecard",
                     label="Download the scorecard (CSV)")
-with b:
-    st.download_button(
-        "Download the board pack (HTML, prints to PDF)",
-        data=ui.audited_data(
-            lambda: boardpack.build(role, chosen, pd.Timestamp(period)).encode("utf-8"),
-            "board_pack", chosen or "all strategies"),
-        file_name=f"board-pack-{slug}-{stamp}.html", mime="text/html", key="board_pack",
-        icon=":material/print:", on_click="ignore")
+who = st.session_state.get("user", "unknown")
+for column, kind, mime, label, icon in (
+        (b, "pdf", "application/pdf", "Download the board pack (PDF)", ":material/picture_as_pdf:"),
+        (c, "html", "text/html", "Download the board pack (HTML)", ":material/print:")):
+    with column:
+        st.download_button(
+            label, data=ui.audited_data(
+                lambda k=kind: boardpack.make(role, chosen, pd.Timestamp(period), kind=k,
+                                              who=who, compare=compare),
+                "board_pack", chosen or "all strategies"),
+            file_name=f"board-pack-{slug}-{stamp}.{kind}", mime=mime, key=f"board_pack_{kind}",
+            icon=icon, on_click="ignore")

@@ -7,7 +7,7 @@ from html import escape
 import pandas as pd
 import streamlit as st
 
-from dashboard import boardpack, data, scorecard, ui
+from dashboard import annual, boardpack, commentary, data, scorecard, ui
 from dashboard import formatting as fmt
 
 ui.require_db()
@@ -63,3 +63,16 @@ table = pd.DataFrame(rows_for_csv)
 with st.expander("View as table"):
     st.dataframe(table, hide_index=True, key="table_strategies")
 ui.download_csv(table, "strategies.csv", "strategies")
+
+st.header("Annual report extract", divider="gray")
+st.write("For a financial year (April to March): each strategy measure's figure at the start "
+         "and the end of the year, the change, the SPC verdict and the year-end commentary, "
+         "for the annual report's impact section. The start figure is the one for March "
+         "before the year began; for a year still under way, the latest month and the same "
+         "month a year before.")
+commentary.reset_banner()
+year = st.selectbox("Financial year", annual.years(months), key="st_year")
+extract = annual.build(role, year)
+st.dataframe(extract, hide_index=True, key="table_annual")
+ui.download_csv(extract, f"annual-report-extract-{year}.csv", "annual",
+                label="Download the annual report extract (CSV)")

@@ -108,6 +108,28 @@ def cmd_audit(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_pack(args, settings: Settings) -> int:
+    """The board pack for a month, from the same HTML as the dashboard's, kept beside the db."""
+    db = _existing_db(Path(_need(args.db or settings.db, "--db", "db")))
+    kind = args.out.suffix.lower().lstrip(".")
+    if kind not in ("pdf", "html"):
+        raise UserError(f"--out {args.out} must end in .pdf or .html")
+    if not args.out.parent.is_dir():
+        raise UserError(f"folder {args.out.parent} does not exist")
+    from pipelines.cli import pack
+
+    role = "analyst" if args.unsuppressed else "viewer"
+    who = _os_user()
+    if args.unsuppressed:  # recorded before the figures are written, like a page view
+        audit.record(audit.audit_path(db, settings), user=who, role="command line",
+                     action="board_pack", page="lscp pack", indicator=args.strategy
+                     or "all strategies", month=args.month.strftime("%Y-%m"))
+    kept = pack.write_pack(db, args.month, args.out, role=role, who=who,
+                                  strategy=args.strategy, config=settings.config_file)
+    print(f"wrote the board pack for {args.month:%B %Y} to {args.out}; kept as {kept}")
+    return 0
+
+
 def cmd_serve(args, settings: Settings) -> int:
     from pipelines.cli.serve import serve
 

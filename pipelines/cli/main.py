@@ -29,6 +29,13 @@ def _step(text: str) -> tuple[dt.date, float]:
             f"{text!r} is not YYYY-MM-DD:POINTS (e.g. 2025-06-01:5)") from None
 
 
+def _month(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text + "-01")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month (use YYYY-MM)") from None
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -122,6 +129,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--db", type=Path, help="published DuckDB file (default: db in lscp.toml)")
     p.add_argument("--since", type=_date, help="only entries on or after DATE (YYYY-MM-DD, UTC)")
+
+    p = sub.add_parser(
+        "pack",
+        help="write the board pack for a month as PDF (or HTML by extension)",
+        description="Write the board pack for a month from a published database: PDF when "
+        "--out ends in .pdf, HTML when it ends in .html. Suppressed (as a restricted viewer "
+        "sees it) unless --unsuppressed. Every pack made is also kept beside the database "
+        "(<db>.packs/, with an index).",
+    )
+    p.add_argument("--db", type=Path, help="published DuckDB file (default: db in lscp.toml)")
+    p.add_argument("--month", required=True, type=_month, help="data month, YYYY-MM")
+    p.add_argument("--out", required=True, type=Path, help="file to write (.pdf or .html)")
+    p.add_argument("--strategy", help="one strategy's measures only (default: all)")
+    p.add_argument("--unsuppressed", action="store_true",
+                   help="analysts' figures, small numbers shown (recorded in the audit log)")
 
     p = sub.add_parser(
         "serve",

@@ -385,6 +385,9 @@ def _build_and_publish(job: _Job, progress: _Progress, result: RunResult, record
         publish.write_published(building, db)
         had_live = db.exists()
         publish.keep_backup(db)
+        note = publish.copy_commentary(db, settings)
+        if note:
+            result.notes.append(note)
         job.on_stage("publish")
         # the working store first: if the run dies between the two swaps, the next run reuses
         # the newer working rows (by SHA-256) and publishes again

@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from lscp_core import commentary
 from lscp_core.errors import RunFailed
 from lscp_core.stores import FILE_MODE, PUBLISHED_TABLES, REQUIRED_TABLES, unpublishable
 from lscp_core.stores import work_path as work_path
@@ -183,6 +184,19 @@ def keep_backup(db: Path) -> None:
 
         shutil.copy2(db, tmp)
     os.replace(tmp, bak)
+
+
+def copy_commentary(db: Path, settings=None) -> str | None:
+    """A consistent copy of the app's commentary store beside the database backup, so what
+    the board read can be restored with the figures it was about. The store itself is only
+    read (the app alone writes it); a store that cannot be read is a note, never a failed run.
+    Returns the note, or None."""
+    source = commentary.store_path(db, settings)
+    try:
+        commentary.copy_store(source, commentary.backup_copy_path(db))
+    except (commentary.CommentaryUnavailable, OSError) as exc:
+        return f"commentary: no copy taken ({exc})"
+    return None
 
 
 def swap_in(db: Path) -> float:

@@ -11,9 +11,11 @@ from streamlit.testing.v1 import AppTest
 from tests.dashboard import fake_db
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
-PAGES = ["views/scorecard.py", "views/explorer.py", "views/localities.py", "views/agency.py",
-         "views/strategies.py", "views/data_quality.py", "views/about.py"]
-TITLES = {"views/scorecard.py": "Board scorecard", "views/explorer.py": "Indicator explorer",
+PAGES = ["views/scorecard.py", "views/exceptions.py", "views/explorer.py", "views/localities.py", "views/agency.py",
+         "views/strategies.py", "views/commentary.py", "views/data_quality.py",
+         "views/about.py"]
+TITLES = {"views/scorecard.py": "Board scorecard", "views/exceptions.py": "Exception report",
+          "views/commentary.py": "Commentary and actions", "views/explorer.py": "Indicator explorer",
           "views/localities.py": "Localities", "views/agency.py": "Agency view",
           "views/strategies.py": "Strategies", "views/data_quality.py": "Data quality",
           "views/about.py": "About this dashboard"}

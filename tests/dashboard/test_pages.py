@@ -176,7 +176,8 @@ def test_strategies_list_every_measure(app, use_db, fake_db_path):
     seeds = pd.read_csv(fake_db.SEEDS / "strategies.csv", keep_default_na=False)
     assert len(measures) == len(seeds)
     # seed text is escaped for Markdown (dashboard.formatting.as_text): compare as shown
-    assert {h.value for h in at.header} == {fmt.as_text(s) for s in seeds["strategy"]}
+    assert {h.value for h in at.header} == {fmt.as_text(s) for s in seeds["strategy"]} | {
+        "Annual report extract"}
 
 
 def test_data_quality_without_and_with_a_failed_run(app, use_db, tmp_path, fake_db_path):

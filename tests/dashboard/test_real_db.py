@@ -76,10 +76,34 @@ def test_scorecard_and_pack_over_a_real_database(use_db, real_db):
     assert set(card["indicator_id"]) == set(data.catalogue()["indicator_id"])
     assert card["value_text"].ne("x").sum() >= len(card) // 2
     pack = boardpack.build("viewer", None, period)
-    assert pack.count("<section class='lscp-indicator'>") == len(card)
+    assert pack.count("<section class='lscp-indicator' ") == len(card)
     # generated with faults, the newest looked_after/attendance files fail: nothing loaded
     empty = card[card["period_end"].isna()]
     assert len(empty) > 0 and pack.count("No figures yet") == len(empty)
     assert data.failed_runs_since_publish() == []
     quarantined = data.quarantine_summary()
     assert int(quarantined["rows"].sum()) > 0  # generated with faults
+
+
+def test_lscp_pack_on_a_generated_database(real_db, tmp_path, monkeypatch):
+    import os
+
+    from pypdf import PdfReader
+
+    from pipelines.cli.main import main
+
+    for name in ("LSCP_DB", "LSCP_CONFIG"):  # lscp pack sets them; put them back afterwards
+        monkeypatch.setenv(name, os.environ.get(name, ""))
+    monkeypatch.delenv("LSCP_CONFIG")
+    con = duckdb.connect(str(real_db), read_only=True)
+    latest = con.execute("select max(period_end) from indicator_values v join "
+                         "indicator_catalogue c using (indicator_id) "
+                         "where c.frequency = 'monthly'").fetchone()[0]
+    con.close()
+    out = tmp_path / "pack.pdf"
+    assert main(["pack", "--db", str(real_db), "--month", f"{latest:%Y-%m}",
+                 "--out", str(out)]) == 0
+    pages = [p.extract_text() for p in PdfReader(out).pages]
+    assert pages[2].startswith("Exception report")
+    assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
+    assert "About these figures" in " ".join(pages[-3:])

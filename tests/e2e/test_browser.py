@@ -15,7 +15,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
 PAGES = [("/", "Board scorecard"), ("/explorer", "Indicator explorer"),
          ("/localities", "Localities"), ("/agency", "Agency view"),
-         ("/strategies", "Strategies"), ("/data-quality", "Data quality"),
+         ("/strategies", "Strategies"), ("/exceptions", "Exception report"),
+         ("/commentary", "Commentary and actions"), ("/data-quality", "Data quality"),
          ("/about", "About this dashboard")]
 
 
@@ -92,14 +93,22 @@ def test_axe_no_serious_or_critical_violations(page, viewer_server, path, headin
 def test_board_pack_download_is_self_contained(page, viewer_server):
     open_app(page, viewer_server.url + "/", "Board scorecard")
     with page.expect_download() as info:
-        page.get_by_role("button", name="Download the board pack (HTML, prints to PDF)").click()
+        page.get_by_role("button", name="Download the board pack (HTML)").click()
     download = info.value
     assert download.suggested_filename.startswith("board-pack-all-")
     html = open(download.path(), encoding="utf-8").read()
     assert html.startswith("<!DOCTYPE html>") and "@media print" in html
     assert "<script" not in html.lower() and "<link" not in html.lower()
-    assert html.count("<section class='lscp-indicator'>") == len(fake_db.CATALOGUE)
+    assert html.count("<section class='lscp-indicator' ") == len(fake_db.CATALOGUE)
     assert ">c<" in html and "42403" not in html and "42,403" not in html
+    with page.expect_download(timeout=180_000) as info:
+        page.get_by_role("button", name="Download the board pack (PDF)").click()
+    pdf = open(info.value.path(), "rb").read()
+    assert info.value.suggested_filename.endswith(".pdf") and pdf.startswith(b"%PDF")
+    from pypdf import PdfReader
+
+    text = " ".join(p.extract_text() for p in PdfReader(info.value.path()).pages)
+    assert "Exception report" in text and "42,403" not in text and "42403" not in text
 
 
 def test_an_analysts_download_is_audited_and_a_viewers_is_not(page, viewer_server,

@@ -1,0 +1,89 @@
+"""The annual report extract: for a financial year (April to March), each strategy measure's
+figure at the start and at the end of the year, the change, the SPC verdict and the
+commentary, so the annual report's "impact" section is filled from the dashboard.
+
+Built on the scorecard's own rows at the year's last month compared with the same month a
+year earlier: the start figure is the one for the month before the year began (March), as
+the data stand now. For a year still under way the end is the latest month, and the start
+the same month a year before (the labels say which months). Termly measures use the latest
+term ending by each month.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard import commentary, data, scorecard
+from dashboard import formatting as fmt
+
+CHANGE_UNITS = {"percent": " percentage points", "rate": " per 10,000", "count": ""}
+COLUMNS = ["Strategy", "Success measure", "Indicator", "Start", "Start figure", "End",
+           "End figure", "Change", "Direction", "SPC verdict", "Commentary"]
+
+
+def years(months: list[pd.Timestamp]) -> list[str]:
+    """Financial years with figures, newest first: ``2024-25`` runs April 2024 to March 2025."""
+    found = {(m.year if m.month >= 4 else m.year - 1) for m in months}
+    return [f"{y}-{(y + 1) % 100:02d}" for y in sorted(found, reverse=True)]
+
+
+def year_end(year: str, months: list[pd.Timestamp]) -> pd.Timestamp:
+    """The year's last month with figures (31 March, or the latest month of a current year)."""
+    start = int(year[:4])
+    end = pd.Timestamp(f"{start + 1}-03-31")
+    within = [m for m in months if pd.Timestamp(f"{start}-04-30") <= m <= end]
+    return max(within) if within else end
+
+
+def _signals(role: str, iid: str, first: pd.Timestamp, last: pd.Timestamp) -> str:
+    spc = data.spc(role, iid)
+    if spc.empty:
+        return ""
+    year = spc[(spc["period_end"] >= first) & (spc["period_end"] <= last)]
+    kinds = year["point_type"].fillna("").astype(str)
+    improvement, concern = kinds.str.contains("improvement").sum(), kinds.str.contains(
+        "concern").sum()
+    return (f"; in the year {improvement} month(s) signalled improvement and {concern} concern"
+            f" (of {len(year)})")
+
+
+def build(role: str, year: str) -> pd.DataFrame:
+    months = data.periods("monthly") or data.periods()
+    end = year_end(year, months)
+    first = pd.Timestamp(f"{year[:4]}-04-30")
+    comments = commentary.for_month(end)
+    measures = data.strategies()
+    rows = []
+    for strategy, group in measures.groupby("strategy", sort=False):
+        card = scorecard.build(role, strategy, end, "last_year").set_index("indicator_id")
+        for m in group.itertuples():
+            iid = m.indicator_id
+            if not iid or iid not in card.index:
+                rows.append([strategy, m.success_measure, "not measurable from the extracts",
+                             "", fmt.NOT_AVAILABLE, "", fmt.NOT_AVAILABLE, fmt.NOT_AVAILABLE,
+                             "", "", ""])
+                continue
+            r = card.loc[iid]
+            change = fmt.NOT_AVAILABLE
+            if r["value"] is not None and r["compared_value"] is not None:
+                ndigits = 0 if r["unit"] == "count" else 1
+                delta = round(float(r["value"]), ndigits) - round(float(r["compared_value"]),
+                                                                   ndigits)
+                change = (("+" if delta > 0 else "") + fmt.plain(delta, r["unit"])
+                          + CHANGE_UNITS.get(r["unit"], ""))
+            elif r["hidden"] or r["direction"] == fmt.CONFIDENTIAL:
+                change = fmt.CONFIDENTIAL
+            when = r["period_end"]
+            start_when = (None if when is None or pd.isna(when) else
+                          when - pd.DateOffset(years=1) + pd.offsets.MonthEnd(0))
+            verdict = r["variation_text"]
+            if r["frequency"] == "monthly" and when is not None and not pd.isna(when):
+                verdict += _signals(role, iid, first, when)
+            comment = comments.get(iid)
+            rows.append([
+                strategy, m.success_measure, r["title"],
+                scorecard.period_text(r, start_when) if start_when is not None else "",
+                r["last_year_text"], r["period_text"], r["value_text"], change,
+                (r["arrow"] + " " + r["direction"]).strip(), verdict,
+                comment.body if comment else ""])
+    return pd.DataFrame(rows, columns=COLUMNS)

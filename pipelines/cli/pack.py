@@ -1,0 +1,44 @@
+"""``lscp pack``: the dashboard's board pack, made outside Streamlit (for a scheduled pack
+before each meeting). The dashboard's readers are Streamlit-cached functions; outside a
+running app they work uncached, and Streamlit's warnings about that are silenced."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from lscp_core.errors import UserError
+
+
+def write_pack(db: Path, month: dt.date, out: Path, *, role: str, who: str,
+               strategy: str | None = None, config: Path | None = None) -> Path:
+    """Write the pack to ``out``; returns the kept copy."""
+    os.environ["LSCP_DB"] = str(Path(db).absolute())
+    if config:
+        os.environ["LSCP_CONFIG"] = str(config)
+    import pandas as pd
+    from streamlit import logger
+
+    logger.set_log_level("error")  # before the dashboard's cached functions are defined
+    from dashboard import boardpack, data
+    from lscp_core import packs
+
+    try:
+        data.live().current()
+        months = {p.strftime("%Y-%m") for p in data.periods()}
+        known = set(data.strategies()["strategy"])
+    except data.DatabaseUnavailable as exc:
+        raise UserError(str(exc)) from None
+    wanted = month.strftime("%Y-%m")
+    if wanted not in months:
+        latest = max(months) if months else "none"
+        raise UserError(f"the database has no figures for {wanted} (latest month: {latest})")
+    if strategy and strategy not in known:
+        raise UserError(f"no strategy {strategy!r} (known: {', '.join(sorted(known))})")
+    kind = out.suffix.lower().lstrip(".")
+    period = pd.Timestamp(month) + pd.offsets.MonthEnd(0)
+    content = boardpack.make(role, strategy, period, kind=kind, who=who)
+    out.write_bytes(content)
+    kept = packs.packs_dir(db) / packs.index(db)[0]["file"]
+    return kept
