@@ -304,3 +304,12 @@ def _solved_tables(cells: pd.DataFrame) -> pd.Series:
 def champion_view(cells: pd.DataFrame, agency: str) -> pd.DataFrame:
     """What the champion of ``agency`` sees: the restricted view plus their own agency."""
     return cells.assign(seen=cells["seen"] | (cells["agency"] == agency))
+
+
+def breakdown_cells(breakdowns: pd.DataFrame, hidden_column: str = "hidden") -> pd.DataFrame:
+    """indicator_breakdowns in the attacks' long form: a dimension stands where a locality
+    does and its categories where agencies do (``All`` is the partnership's figure), so
+    ``across_agencies`` is All minus the other categories and ``shared_counts`` pairs the
+    breakdowns of two indicators that publish one count."""
+    return series_cells(breakdowns.rename(columns={"dimension": "locality",
+                                                   "category": "agency"}), hidden_column)
