@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-REQUIRED_TABLES = ("indicator_values", "indicator_catalogue", "spc", "load_report",
-                   "quarantine", "runs", "meta")
+REQUIRED_TABLES = ("indicator_values", "indicator_breakdowns", "indicator_catalogue", "spc",
+                   "load_report", "quarantine", "runs", "meta")
 # the load report's details and the reference data the pages show (no seed holds a child)
 DISPLAY_TABLES = ("extra_columns", "warnings", "seed_agencies", "seed_localities",
                   "seed_benchmarks", "seed_targets", "seed_strategies", "seed_meetings")
