@@ -9,7 +9,8 @@ back the old file.) Query results are cached per file signature, so a new file
 is never answered from the old file's cache.
 
 Disclosure control lives in ONE place, ``_VALUES_SQL``: every read of
-``indicator_values`` or ``spc`` goes through it, and for a restricted viewer a
+``indicator_values`` or ``spc`` goes through it (``breakdowns`` reads
+``indicator_breakdowns`` by the same rule), and for a restricted viewer a
 suppressed cell's numerator, denominator and value are NULL (flag
 ``suppressed`` kept) before any page sees the frame.
 """
@@ -184,6 +185,24 @@ def values(role: str, indicator_ids=None, localities=None, agencies=None,
         sql += " where " + " and ".join(where)
     sql += " order by indicator_id, period_end, locality, agency"
     frame = query(sql, tuple(params))
+    frame["period_end"] = pd.to_datetime(frame["period_end"])
+    return frame
+
+
+def breakdowns(role: str, indicator_id: str) -> pd.DataFrame:
+    """Cells of ``indicator_breakdowns`` (by age band, sex, ethnicity, disability or tool) as
+    ``role`` may see them: partnership-level figures, so only an analyst sees suppressed
+    cells (a champion's own agency is not a category here)."""
+    show = "true" if unsuppressed(role) else "false"
+    frame = query(f"""
+        select indicator_id, period_end, dimension, category,
+            case when suppressed and not {show} then null else numerator end as numerator,
+            case when suppressed and not {show} then null else denominator end as denominator,
+            case when suppressed and not {show} then null else value end as value,
+            coalesce(suppressed, false) and not {show} as hidden,
+            coalesce(suppressed, false) as suppressed
+        from indicator_breakdowns where indicator_id = ?
+        order by rowid""", (indicator_id,))
     frame["period_end"] = pd.to_datetime(frame["period_end"])
     return frame
 

@@ -194,8 +194,8 @@ def _breakdown_cells(models: dict[str, Model], catalogue: list[dict]) -> str:
             pattern = rf"\b{source}\b(\s+as\b)?"
             if not re.search(pattern, original):
                 raise ValueError(f"catalogue {ident}: its SQL does not read {source}")
-            sql = re.sub(pattern, lambda m: f"(\n{keyed}\n)" + (m.group(1) or f" as {source}"),
-                         original)
+            sql = re.sub(pattern, lambda m, keyed=keyed, source=source:
+                         f"(\n{keyed}\n)" + (m.group(1) or f" as {source}"), original)
             name = f"ind_{ident}__by_{kind}"
             models[name] = Model(name=name, sql=sql)
             parts.append(

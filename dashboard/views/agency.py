@@ -91,3 +91,29 @@ table.loc[counts & (table["Value"] != fmt.CONFIDENTIAL).to_numpy(), "Value"] = t
     counts & (table["Value"] != fmt.CONFIDENTIAL).to_numpy(), "Value"].map(
     lambda v: v if v == fmt.NOT_AVAILABLE else str(round(float(v))))
 ui.chart_with_table(fig, table, f"{agency}-over-time.csv", "agency_over_time")
+
+st.header("Neglect tools by tool, across the partnership", divider="gray")
+st.write("Which tools the partnership's agencies complete (GCP2, WeCAN, the Neglect Toolkit, "
+         "or a local tool) and how often a rescore shows improvement, for the 12 months to "
+         f"{fmt.month(latest)}: every agency's assessments together.")
+tool_rows = []
+for tool_indicator in ("neglect_tools_completed", "neglect_tools_improved"):
+    cells = data.breakdowns(role, tool_indicator)
+    cells = cells[(cells["dimension"] == "tool") & (cells["period_end"] == latest)]
+    tool_unit = "percent" if tool_indicator == "neglect_tools_improved" else "count"
+    tool_rows.append(cells.assign(indicator=titles.get(tool_indicator, tool_indicator),
+                                  tool_unit=tool_unit))
+tools = pd.concat(tool_rows, ignore_index=True) if tool_rows else pd.DataFrame()
+if tools.empty:
+    st.info("No neglect tool figures for this month.")
+else:
+    completed = tools[tools["tool_unit"] == "count"].reset_index(drop=True)
+    completed["tool"] = completed["category"].map(lambda c: "All tools" if c == "All" else c)
+    fig = charts.bars(completed, "tool", f"Neglect tools completed by tool, {fmt.month(latest)}",
+                      "count")
+    table = pd.concat([
+        ui.disclosed_table(part, unit_of, {"indicator": "Indicator", "category": "Tool",
+                                           "numerator": "Numerator",
+                                           "denominator": "Denominator", "value": "Value"})
+        for unit_of, part in tools.groupby("tool_unit", sort=False)], ignore_index=True)
+    ui.chart_with_table(fig, table, f"neglect-tools-by-tool-{latest:%Y-%m}.csv", "agency_tools")

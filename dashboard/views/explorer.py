@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, data, scorecard, ui
+from dashboard import charts, data, scorecard, ui, who
 from dashboard import formatting as fmt
 
 HOW_TO_READ = """
@@ -75,6 +75,12 @@ with side, st.container(border=True):
             for b in bench.sort_values("period_label", ascending=False).itertuples()))
 
 with main:
+    over_time, who_tab = st.tabs(["Over time and place", "Who"])
+with who_tab:
+    st.header("Who: " + ("by neglect tool" if "tool" in str(ind.get("breakdowns")) else
+                         "by age, sex, ethnicity and disability"), divider="gray")
+    who.render(role, indicator, title, unit)
+with over_time:
     st.header("Partnership over time", divider="gray")
     if frequency == "monthly":
         headline = data.values(role, indicator_ids=[indicator], localities=["All"],
