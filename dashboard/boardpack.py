@@ -38,6 +38,7 @@ CSS = """
 .lscp-badge { display: inline-block; padding: 0.1rem 0.4rem; font-weight: bold;
   border-radius: 2px; white-space: nowrap; }
 .lscp-rag-green { background: #00703c; color: #ffffff; }
+.lscp-manual { background: #4c2c92; color: #ffffff; }
 .lscp-rag-amber { background: #ffdd00; color: #0b0c0c; }
 .lscp-rag-red { background: #d4351c; color: #ffffff; }
 .lscp-better { color: #00703c; font-weight: bold; }
@@ -67,6 +68,15 @@ def _badge(text: str, cls: str) -> str:
     return f'<span class="lscp-badge {cls}">{escape(text)}</span>'
 
 
+def manual_badge(r) -> str:
+    """'manual' with the figure's source and owner, for a measure entered by hand."""
+    if not r.get("manual"):
+        return ""
+    return (f' {_badge("manual", "lscp-manual")}<br><span class="lscp-muted">Source: '
+            f'{escape(str(r.get("source") or "not given"))}; owner: '
+            f'{escape(str(r.get("owner") or "not given"))}</span>')
+
+
 def scorecard_html(card: pd.DataFrame, link: bool = True, caption: str = "",
                    compare: str = "last_year") -> str:
     """The scorecard as an accessible HTML table; each row links to the explorer."""
@@ -80,7 +90,7 @@ def scorecard_html(card: pd.DataFrame, link: bool = True, caption: str = "",
     for _, r in card.iterrows():
         title = escape(r["title"])
         name = (f'<a href="explorer?indicator={escape(r["indicator_id"])}" target="_self">'
-                f'{title}</a>' if link else title)
+                f'{title}</a>' if link else title) + manual_badge(r)
         rag = r["rag"]
         rag_cell = (fmt.CONFIDENTIAL if r["hidden"] and r["target_text"] != "no target"
                     else _badge(rag, RAG_STYLE[rag]) if rag else '<span class="lscp-muted">no RAG</span>')
@@ -172,7 +182,8 @@ def build(role: str, strategy: str | None, period: pd.Timestamp) -> str:
             _chart_series(role, row, series), f"{row['title']}, partnership: {what}",
             lambda v, u=unit: fmt.plain(v, u))
         sections.append(
-            f"<section class='lscp-indicator'><h2>{escape(row['title'])}</h2>"
+            f"<section class='lscp-indicator'><h2>{escape(row['title'])}"
+            f"{manual_badge(row)}</h2>"
             f"<p><strong>{escape(row['value_text'])}</strong> in {escape(row['period_text'])}"
             f" ({escape(scorecard.POLARITY_WORDS.get(row['polarity'], ''))}); "
             f"{escape(row['variation_text'])}; {escape(row['assurance_text'])}.</p>{chart}"

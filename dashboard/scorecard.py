@@ -193,7 +193,7 @@ def _compared_row(series: pd.DataFrame, when, compare: str, iid: str,
 
 def indicators_for(strategy: str | None) -> pd.DataFrame:
     """The catalogue, cut to one strategy's measures when one is chosen."""
-    cat = data.catalogue()
+    cat = data.measures()
     if not strategy:
         return cat
     ids = data.strategies()
@@ -288,14 +288,17 @@ def _build(role: str, strategy: str | None, period: pd.Timestamp,
                 bench.loc[bench["indicator_id"] == iid].sort_values("period_label")["source"]
                 .tail(2))),
             "variation": icon,
-            "variation_text": ("z: termly, too few points for SPC"
-                               if ind["frequency"] != "monthly" else
+            "variation_text": (no_spc_text(ind) if ind["frequency"] != "monthly"
+                               or is_manual(ind) else
                                "c: this month's own figure is confidential" if latest_hidden
                                else variation_text(icon)),
             "assurance": assurance if isinstance(assurance, str) else None,
             "assurance_text": (assurance_text(assurance if isinstance(assurance, str) else None)
-                               if ind["frequency"] == "monthly"
-                               else "z: termly, too few points for SPC"),
+                               if ind["frequency"] == "monthly" and not is_manual(ind)
+                               else no_spc_text(ind)),
+            "manual": is_manual(ind),
+            "source": ind.get("source") if is_manual(ind) else None,
+            "owner": ind.get("owner") if is_manual(ind) else None,
             "spark": [None if h or pd.isna(v) else float(v)
                       for v, h in zip(spark["value"], spark["hidden"], strict=True)],
             "spark_periods": list(spark["period_end"]),
@@ -306,6 +309,17 @@ def _build(role: str, strategy: str | None, period: pd.Timestamp,
         # pandas turns a None into NaN; the renderers test for None
         frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
     return frame
+
+
+def is_manual(ind) -> bool:
+    """A manual measure (entered by hand: audits, surveys, training counts)."""
+    return bool(ind.get("manual")) and not pd.isna(ind.get("manual"))
+
+
+def no_spc_text(ind) -> str:
+    if is_manual(ind):
+        return "z: an entered figure, no SPC chart"
+    return "z: termly, too few points for SPC"
 
 
 def _based_on(cur, unit: str, ind) -> str:

@@ -186,6 +186,36 @@ def _breakdowns(values: pd.DataFrame, threshold: int, poison: bool) -> pd.DataFr
     return cells
 
 
+def _manual(end: pd.Timestamp, poison: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """seed_manual_measures (the repo's) and manual_values: quarterly entered figures."""
+    declared = pd.read_csv(SEEDS / "manual_measures.csv")
+    rows = []
+    quarters = pd.date_range(end=end, periods=8, freq="QE-MAR")
+    for m in declared.itertuples():
+        for i, q in enumerate(quarters):
+            if m.frequency == "annual" and q.month != 3:
+                continue
+            if m.unit == "percent":
+                den = 20 + i
+                num = 10 + i
+                rows.append((m.id, q, "All", "All", num, float(den), num / den * 100, False))
+                # an agency's own small audit: suppressed for viewers
+                rows.append((m.id, q, "All", "POL", 3, 4.0, 75.0, True))
+            else:
+                rows.append((m.id, q, "All", "All", 5 + i, None, float(5 + i), False))
+    values = pd.DataFrame(rows, columns=["measure_id", "period_end", "locality", "agency",
+                                         "numerator", "denominator", "value", "suppressed"])
+    if poison:
+        hide = values["suppressed"]
+        values.loc[hide, "numerator"] = SENTINEL_NUM
+        values.loc[hide, "denominator"] = SENTINEL_DEN
+        values.loc[hide, "value"] = SENTINEL_VALUE
+    values["source"] = "Multi-agency audit (test)"
+    values["owner"] = "Quality assurance lead (test)"
+    values["note"] = None
+    return declared, values
+
+
 def _catalogue() -> pd.DataFrame:
     strategies = pd.read_csv(SEEDS / "strategies.csv")
     by_ind = strategies.groupby("indicator_id")["strategy"].agg(lambda s: "; ".join(dict.fromkeys(s)))
@@ -219,6 +249,7 @@ def build(path: Path, *, poison: bool = False, seed: int = 7, months: int = 30,
     end_ts = pd.Timestamp(end)
     values = _values(rng, months, end_ts, threshold, poison)
     catalogue = _catalogue()
+    manual = _manual(end_ts, poison)
     localities = pd.DataFrame(LOCALITIES, columns=["locality_code", "locality_name"])
     agencies = pd.DataFrame(AGENCIES, columns=["agency_code", "agency_name", "sector",
                                                "referral_sources"])
@@ -260,6 +291,7 @@ def build(path: Path, *, poison: bool = False, seed: int = 7, months: int = 30,
     try:
         tables = {"indicator_values": values, "indicator_catalogue": catalogue,
                   "indicator_breakdowns": _breakdowns(values, threshold, poison),
+                  "seed_manual_measures": manual[0], "manual_values": manual[1],
                   "seed_localities": localities, "seed_agencies": agencies,
                   "seed_benchmarks": benchmarks, "seed_targets": targets,
                   "seed_strategies": strategies, "runs": runs, "load_report": load_report,
@@ -271,6 +303,8 @@ def build(path: Path, *, poison: bool = False, seed: int = 7, months: int = 30,
         con.execute("alter table indicator_values alter period_end type date")
         con.execute("alter table indicator_values alter numerator type bigint")
         con.execute("alter table indicator_breakdowns alter period_end type date")
+        con.execute("alter table manual_values alter period_end type date")
+        con.execute("alter table manual_values alter numerator type bigint")
         con.execute("alter table indicator_catalogue alter first_period type date")
         # the SPC series: the partnership's monthly values stand in for the in-month series
         con.execute("""create table indicator_monthly as
