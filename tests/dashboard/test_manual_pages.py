@@ -26,3 +26,10 @@ def test_explorer_shows_a_manual_measure_as_entered(app, use_db, fake_db_path):
     assert "**Owner:** Quality assurance lead" in side
     assert any("Measures entered by hand" in c.value for c in at.caption)
     assert not any("XmR" in s.value for s in at.subheader)
+
+
+def test_data_quality_offers_the_excel_template(app, use_db, fake_db_path):
+    use_db(fake_db_path)
+    at = open_page(app, "views/data_quality.py")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download the manual measures template (Excel)" in labels
