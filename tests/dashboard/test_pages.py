@@ -59,13 +59,13 @@ def test_scorecard_strategy_filters_the_rows(app, use_db, fake_db_path):
     manual = pd.read_csv(fake_db.SEEDS / "manual_measures.csv")
     # the computed indicators, then every measure entered by hand
     assert len(everything) == len(fake_db.CATALOGUE) + len(manual)
-    at.selectbox(key="sc_strategy").set_value("Wigan").run()
+    at.selectbox(key="sc_strategy").set_value("Brackenfold").run()
     wigan = table(at, "Direction of travel")
     measures = pd.read_csv(fake_db.SEEDS / "strategies.csv", keep_default_na=False)
     titles = [(i, t) for i, t, *_ in fake_db.CATALOGUE] + list(zip(manual["id"], manual["title"],
                                                                    strict=True))
     wanted = {t for i, t in titles
-              if i in set(measures.loc[measures["strategy"] == "Wigan", "indicator_id"])}
+              if i in set(measures.loc[measures["strategy"] == "Brackenfold", "indicator_id"])}
     assert set(wigan["Indicator"]) == wanted
     html = "\n".join(h.proto.body for h in at.get("html"))
     assert "explorer?indicator=rereferral_neglect" in html
