@@ -185,6 +185,16 @@ def test_strategies_list_every_measure(app, use_db, fake_db_path):
     assert len(measures) == len(seeds)
     # seed text is escaped for Markdown (dashboard.formatting.as_text): compare as shown
     assert {h.value for h in at.header} == {fmt.as_text(s) for s in seeds["strategy"]}
+    # each is measured (computed or by hand), or says why not
+    assert set(measures["Kind"]) == {"computed", "manual", "not measurable"}
+    unmeasurable = measures[measures["Kind"] == "not measurable"]
+    assert (unmeasurable["Caveat"].str.len() > 10).all()
+    manual = measures[measures["Kind"] == "manual"]
+    assert set(manual["Measured by"]) == set(pd.read_csv(fake_db.SEEDS / "manual_measures.csv")[
+        "title"])
+    html = "\n".join(h.proto.body for h in at.get("html"))
+    assert html.count('lscp-badge lscp-manual">manual</span>') == len(manual)
+    assert "<strong>Not measurable:</strong> a way of measuring, not a measure" in html
 
 
 def test_data_quality_without_and_with_a_failed_run(app, use_db, tmp_path, fake_db_path):
