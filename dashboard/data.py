@@ -319,6 +319,17 @@ def manual_catalogue() -> pd.DataFrame:
     return frame
 
 
+def manual_provenance() -> pd.DataFrame:
+    """Source, owner and note of every entered figure (no numbers: nothing to suppress)."""
+    if not _has_table("manual_values"):
+        return pd.DataFrame(columns=["measure_id", "period_end", "locality", "agency",
+                                     "source", "owner", "note"])
+    frame = query("select measure_id, period_end, locality, agency, source, owner, note "
+                  "from manual_values")
+    frame["period_end"] = pd.to_datetime(frame["period_end"])
+    return frame
+
+
 def measures() -> pd.DataFrame:
     """Every measure a strategy can name: the computed indicators, then the manual ones."""
     cat = catalogue().assign(manual=False)
