@@ -119,15 +119,23 @@ def rag(value, target, tolerance, polarity: str, unit: str) -> str | None:
     return "Amber" if gap <= tolerance + 1e-9 else "Red"
 
 
+NO_COMPARATOR = "no published comparator"
+NEIGHBOURS = "Statistical neighbours"  # the DfE's ten nearest authorities' average (LAIT)
+
+
 def benchmark_text(bench: pd.DataFrame, unit: str) -> str:
-    """``England 22.6% (2024-25); North West 21.7% (2024-25)`` from the latest period of each."""
+    """``England 22.6% (2024-25); North West 21.7% (2024-25); Statistical neighbours ...``
+    from the latest period of each: England first, then the region(s), then the statistical
+    neighbours' average; "no published comparator" when there is none."""
     if bench.empty:
-        return "none published"
+        return NO_COMPARATOR
     parts = []
     latest = bench.sort_values("period_label").groupby("geography", sort=False).tail(1)
-    order = latest["geography"].map(lambda g: 0 if g == "England" else 1)
+    order = latest["geography"].map(lambda g: 0 if g == "England" else 2 if g == NEIGHBOURS
+                                    else 1)
     for _, b in latest.assign(order=order).sort_values(["order", "geography"]).iterrows():
-        parts.append(f"{b['geography']} {fmt.number(b['value'], unit)} ({b['period_label']})")
+        name = f"{NEIGHBOURS} (average)" if b["geography"] == NEIGHBOURS else b["geography"]
+        parts.append(f"{name} {fmt.number(b['value'], unit)} ({b['period_label']})")
     return "; ".join(parts)
 
 
@@ -285,8 +293,9 @@ def _build(role: str, strategy: str | None, period: pd.Timestamp,
             "rag": status,
             "benchmark_text": benchmark_text(bench[bench["indicator_id"] == iid], unit),
             "benchmark_source": "; ".join(dict.fromkeys(
-                bench.loc[bench["indicator_id"] == iid].sort_values("period_label")["source"]
-                .tail(2))),
+                [*bench.loc[bench["indicator_id"] == iid].sort_values("period_label")["source"]
+                 .dropna().tail(2), *([ind["comparator_note"]] if isinstance(
+                     ind.get("comparator_note"), str) and ind.get("comparator_note") else [])])),
             "variation": icon,
             "variation_text": (no_spc_text(ind) if ind["frequency"] != "monthly"
                                or is_manual(ind) else

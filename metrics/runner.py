@@ -268,15 +268,16 @@ def _create_inputs(con, catalogue: list[dict], as_at: date | None, settings: Set
         numerator_label varchar, denominator_label varchar, strategies varchar,
         sort_order integer, period_kind varchar, window_lag_months integer,
         spc_series varchar, look_back_months integer, first_period date,
-        breakdowns varchar)""")
+        breakdowns varchar, comparator_note varchar)""")
     con.executemany(
         "insert into indicator_catalogue values "
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?)",
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?)",
         [[e["id"], e["title"], e["unit"], e["polarity"], e["breakdown"], e["frequency"],
           e.get("term_source"), " ".join(e["definition"].split()), e["numerator"],
           e.get("denominator"), None, e["sort_order"],
           *_periods_of(e, rolling), _look_back(e, settings),
-          ",".join(sorted(e.get("breakdowns") or {})) or None]
+          ",".join(sorted(e.get("breakdowns") or {})) or None,
+          " ".join(str(e.get("comparator_note") or "").split()) or None]
          for e in catalogue])
 
 

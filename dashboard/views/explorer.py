@@ -72,12 +72,19 @@ with side, st.container(border=True):
                   "Source": ind.get("source") or fmt.NOT_AVAILABLE,
                   "Owner": ind.get("owner") or fmt.NOT_AVAILABLE}
     st.markdown("\n".join(f"- **{k}:** {fmt.as_text(v)}" for k, v in facts.items()))
-    if not bench.empty:
-        st.markdown("**Benchmarks**")
+    st.markdown("**Benchmarks**")
+    if bench.empty:
+        st.markdown(f"- {scorecard.NO_COMPARATOR}")
+    else:
         st.markdown("\n".join(
-            f"- {fmt.as_text(b.geography)} {fmt.number(b.value, unit)} "
+            f"- {fmt.as_text(b.geography)}"
+            f"{' (the DfE ten nearest authorities, average)' if b.geography == scorecard.NEIGHBOURS else ''}"
+            f" {fmt.number(b.value, unit)} "
             f"({fmt.as_text(b.period_label)}). Source: {fmt.as_text(b.source)}"
             for b in bench.sort_values("period_label", ascending=False).itertuples()))
+    note = ind.get("comparator_note")
+    if isinstance(note, str) and note:
+        st.caption(fmt.as_text(note))
 
 with main:
     over_time, who_tab = st.tabs(["Over time and place", "Who"])

@@ -45,7 +45,7 @@ def test_benchmark_text_uses_the_latest_year_england_first():
                           "value": [21.7, 22.4, 22.6], "source": ["s"] * 3})
     assert scorecard.benchmark_text(bench, "percent") == \
         "England 22.6% (2024-25); North West 21.7% (2024-25)"
-    assert scorecard.benchmark_text(bench.iloc[0:0], "percent") == "none published"
+    assert scorecard.benchmark_text(bench.iloc[0:0], "percent") == "no published comparator"
 
 
 def test_variation_words_never_colour_alone():
@@ -154,3 +154,15 @@ def test_a_confidential_latest_month_still_shows_the_assurance(use_db, poisoned_
     assert row["variation"] is None
     assert row["assurance_text"].startswith(("P ", "F ", "? ", "no assurance icon"))
     assert row["assurance"] == spc["assurance"].dropna().iloc[-1]
+
+
+def test_statistical_neighbours_stand_beside_england_and_the_region():
+    bench = pd.DataFrame([
+        ("rereferral", "Statistical neighbours", "2024-25", 20.9, "DfE LAIT (test)"),
+        ("rereferral", "North West", "2024-25", 21.7, "DfE"),
+        ("rereferral", "England", "2023-24", 22.4, "DfE"),
+        ("rereferral", "England", "2024-25", 22.6, "DfE"),
+    ], columns=["indicator_id", "geography", "period_label", "value", "source"])
+    assert scorecard.benchmark_text(bench, "percent") == (
+        "England 22.6% (2024-25); North West 21.7% (2024-25); "
+        "Statistical neighbours (average) 20.9% (2024-25)")

@@ -52,3 +52,10 @@ def test_an_indicator_not_about_children_says_so(app, use_db, fake_db_path):
     use_db(fake_db_path, "analyst")
     at = open_page(app, "views/explorer.py", indicator="two_year_takeup")
     assert any("no breakdown by the children's characteristics" in i.value for i in at.info)
+
+
+def test_no_published_comparator_is_said_not_left_blank(app, use_db, fake_db_path):
+    use_db(fake_db_path, "analyst")
+    at = open_page(app, "views/explorer.py", indicator="eh_step_up")  # no benchmark row
+    side = "\n".join(m.value for m in at.markdown)
+    assert "**Benchmarks**" in side and "no published comparator" in side
