@@ -136,7 +136,9 @@ def discover_models(catalogue: list[dict]) -> dict[str, Model]:
         for ident in ids)
     models[CELLS] = Model(name=CELLS, sql=stacked)
     models[MONTH_CELLS] = Model(name=MONTH_CELLS, sql=_in_month_cells(models, ids))
-    models[BREAKDOWN_CELLS] = Model(name=BREAKDOWN_CELLS, sql=_breakdown_cells(models, catalogue))
+    # read once, by int_indicator_breakdowns__filled: a view, not another table
+    models[BREAKDOWN_CELLS] = Model(name=BREAKDOWN_CELLS, sql=_breakdown_cells(models, catalogue),
+                                    materialized="view")
     macros = discover_macros()
     for macro in macros.values():
         macro.depends_on = _names(macro.sql) & set(models)
@@ -178,24 +180,29 @@ def _in_month_cells(models: dict[str, Model], ids: list[str]) -> str:
 
 def _breakdown_cells(models: dict[str, Model], catalogue: list[dict]) -> str:
     """Add ``ind_<id>__by_<kind>`` for every breakdown the catalogue declares: the indicator's
-    own file reading its source through ``breakdowns/<kind>.sql``, which puts the category
+    own file reading its source re-keyed by ``breakdowns/<kind>.sql``, which puts the category
     (the tool, or the child's characteristics at the record's date) where the locality was,
-    so a breakdown is the same definition as the published figure. Returns the SQL stacking
-    them (``indicator_breakdown_cells``: indicator_id, kind, period_end, category key,
-    numerator, denominator)."""
+    so a breakdown is the same definition as the published figure. Each re-keyed source
+    (``<source>__keyed_<kind>[_at_<age_at>]``, a view) is written once for every indicator
+    that reads it. Returns the SQL stacking the breakdowns (``indicator_breakdown_cells``: indicator_id,
+    kind, period_end, category key, numerator, denominator)."""
     parts = []
     for entry in catalogue:
         for kind, spec in sorted((entry.get("breakdowns") or {}).items()):
-            ident, source = entry["id"], spec["source"]
-            template = (BREAKDOWN_DIR / f"{kind}.sql").read_text(encoding="utf-8")
-            keyed = _without_comments(template).replace("{source}", source).replace(
-                "{age_at}", spec.get("age_at", ""))
+            ident, source, age_at = entry["id"], spec["source"], spec.get("age_at", "")
+            keyed = f"{source}__keyed_{kind}" + (f"_at_{age_at}" if age_at else "")
+            if keyed not in models:
+                template = (BREAKDOWN_DIR / f"{kind}.sql").read_text(encoding="utf-8")
+                # a view: inlined where it is read, so a big source (attendance) is never
+                # copied whole, only the rows the indicator keeps
+                models[keyed] = Model(name=keyed, sql=_without_comments(template).replace(
+                    "{source}", source).replace("{age_at}", age_at), materialized="view")
             original = _without_comments(models[f"ind_{ident}"].sql)
             pattern = rf"\b{source}\b(\s+as\b)?"
             if not re.search(pattern, original):
                 raise ValueError(f"catalogue {ident}: its SQL does not read {source}")
             sql = re.sub(pattern, lambda m, keyed=keyed, source=source:
-                         f"(\n{keyed}\n)" + (m.group(1) or f" as {source}"), original)
+                         keyed + (m.group(1) or f" as {source}"), original)
             name = f"ind_{ident}__by_{kind}"
             models[name] = Model(name=name, sql=sql)
             parts.append(
