@@ -35,6 +35,9 @@ MACRO_DIR = METRICS_DIR / "macros"
 BREAKDOWN_DIR = METRICS_DIR / "breakdowns"  # how a source's rows are re-keyed per breakdown
 CELLS = "indicator_cells"
 BREAKDOWN_CELLS = "indicator_breakdown_cells"  # every ind_<id>__by_<kind> stacked
+# marts that follow indicator_values' final disclosure flags (metrics/disclosure.py sets them
+# after the build): built once in order, then again after it
+AFTER_DISCLOSURE = ("indicator_breakdowns",)
 MONTH_CELLS = "indicator_month_cells"  # the in-month counts of the rolling indicators
 ROLLING = "rolling_12_months"  # the window macro a rolling indicator ends with
 IN_MONTH = "in_month"  # the same counts over the period's own month
@@ -345,6 +348,9 @@ def build_metrics(con, *, as_at: date | None = None, settings: Settings | None =
     disclosure = protect(con, settings.suppression_threshold)
     if progress is not None:
         print(f"  {'disclosure control':<40} {disclosure.seconds:6.2f} s", file=progress)
+    for name in AFTER_DISCLOSURE:  # again, now that indicator_values' flags are final
+        con.execute(f'create or replace {models[name].materialized} "{name}" as\n'
+                    f'{models[name].sql}')
     rows, suppressed = con.execute(
         "select count(*), count(*) filter (where suppressed) from indicator_values").fetchall()[0]
     return MetricsResult(as_at=as_at_used, first_period=first, last_period=last, rows=rows,

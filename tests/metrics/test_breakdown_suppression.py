@@ -17,11 +17,15 @@ MART = (METRICS_DIR / "models" / "marts" / "indicator_breakdowns.sql").read_text
 E = date(2025, 3, 31)
 
 
-def suppress(con, unit, cells, threshold=5, dimension="sex"):
-    """cells: {category: numerator or (numerator, denominator)} -> suppressed categories."""
+def suppress(con, unit, cells, threshold=5, dimension="sex", published_hidden=False):
+    """cells: {category: numerator or (numerator, denominator)} -> suppressed categories.
+    ``published_hidden``: indicator_values hides the partnership figure (a complement)."""
     con.execute("create or replace table run_parameters (as_at_override date, "
                 "suppression_threshold integer, repeat_plan_window_months integer)")
     con.execute("insert into run_parameters values (null, ?, 24)", [threshold])
+    con.execute("create or replace table indicator_values as select 'x' as indicator_id, "
+                "?::date as period_end, 'All' as locality, 'All' as agency, ? as suppressed",
+                [E, published_hidden])
     con.execute("create or replace table int_indicator_breakdowns__filled (indicator_id varchar, "
                 "unit varchar, sort_order integer, period_end date, dimension varchar, "
                 "dimension_order integer, category varchar, category_order integer, "
@@ -89,3 +93,12 @@ def test_a_category_of_zero_without_a_denominator_is_never_the_complement(con):
     # a count's true zero tells nothing: the complement is the smallest non-zero count
     assert suppress(con, "count", {"All": 42, "Female": 2, "Male": 0, "Not known": 40}) == [
         "Female", "Not known"]
+
+
+def test_all_hidden_in_indicator_values_is_hidden_here_with_a_category(con):
+    # the partnership figure is a complement in indicator_values: hidden here too, and the
+    # categories, which sum to it, cannot all stay visible
+    flags = suppress(con, "count", {"All": 60, "Female": 30, "Male": 22, "Not known": 8},
+                     published_hidden=True)
+    assert flags == ["All", "Not known"]
+    assert suppress(con, "count", {"All": 60, "Female": 30, "Male": 22, "Not known": 8}) == []

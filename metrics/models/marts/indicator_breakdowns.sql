@@ -9,22 +9,35 @@
 -- the unsuppressed category with the smallest non-zero numerator (ties: smallest
 -- denominator, then the category's order); where no category with a non-zero numerator
 -- is left, a true zero with a denominator (a percentage's) serves instead (spec: the one
--- exception to showing true zeros).
+-- exception to showing true zeros). Likewise when All is hidden and no category is, the
+-- categories' sum would give All away: the smallest non-zero category is hidden too.
+-- All is the published partnership figure: hidden here whenever indicator_values hides it
+-- (metrics/disclosure.py adds its complements after the build; the runner builds this mart
+-- again after that, so it follows the final flag).
 -- This model is the only place of the breakdowns' disclosure control, so it can be swapped.
 with
 
 filled as (select * from int_indicator_breakdowns__filled),
 parameters as (select suppression_threshold as threshold from run_parameters),
+published as (
+    select indicator_id, period_end, suppressed from indicator_values
+    where locality = 'All' and agency = 'All'
+),
 
 primary_suppression as (
     select
         filled.*,
         coalesce(
             filled.numerator between 1 and parameters.threshold
-            or (filled.unit = 'percent' and filled.denominator between 1 and parameters.threshold),
+            or (filled.unit = 'percent' and filled.denominator between 1 and parameters.threshold)
+            or (filled.category = 'All' and published.suppressed),
             false
         ) as primary_suppressed
-    from filled, parameters
+    from filled
+    cross join parameters
+    left join published
+        on published.indicator_id = filled.indicator_id
+        and published.period_end = filled.period_end
 ),
 
 groups as (
@@ -56,8 +69,12 @@ secondary_candidates as (
     where cells.category <> 'All'
         and not cells.primary_suppressed
         and (cells.numerator > 0 or cells.denominator > 0)
-        and groups.categories_suppressed = 1
-        and not coalesce(groups.all_suppressed, false)
+        and (
+            -- one hidden category and a visible All: All minus the others gives it away
+            (groups.categories_suppressed = 1 and not coalesce(groups.all_suppressed, false))
+            -- a hidden All and every category visible: their sum gives All away
+            or (groups.categories_suppressed = 0 and coalesce(groups.all_suppressed, false))
+        )
 ),
 
 final as (
