@@ -33,3 +33,11 @@ def test_data_quality_offers_the_excel_template(app, use_db, fake_db_path):
     at = open_page(app, "views/data_quality.py")
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Download the manual measures template (Excel)" in labels
+
+
+def test_about_lists_the_manual_measures(app, use_db, fake_db_path):
+    use_db(fake_db_path)
+    at = open_page(app, "views/about.py")
+    table = next(d.value for d in at.dataframe if "Owner" in d.value.columns)
+    assert "audit_voice_of_child" in set(table["Id"])
+    assert (table["Owner"] == "Quality assurance lead (test)").all()
