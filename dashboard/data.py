@@ -161,15 +161,21 @@ def _values_sql(role: str) -> str:
               "agency, numerator::bigint as numerator, denominator, value, suppressed "
               "from manual_values" if _has_table("manual_values") else "")
     return f"""
-        select indicator_id, period_end, locality, agency,
+        select indicator_id, period_end, locality, agency, {_disclosed(show)}
+        from (select indicator_id, period_end, locality, agency, numerator, denominator, value,
+                     suppressed from indicator_values {manual})
+    """
+
+
+def _disclosed(show: str) -> str:
+    """The figure columns as a role sees them: a suppressed cell's numbers NULL unless
+    ``show`` (a SQL condition) holds; ``hidden`` says to show ``c``."""
+    return f"""
             case when suppressed and not {show} then null else numerator end as numerator,
             case when suppressed and not {show} then null else denominator end as denominator,
             case when suppressed and not {show} then null else value end as value,
             coalesce(suppressed, false) and not {show} as hidden,
-            coalesce(suppressed, false) as suppressed
-        from (select indicator_id, period_end, locality, agency, numerator, denominator, value,
-                     suppressed from indicator_values {manual})
-    """
+            coalesce(suppressed, false) as suppressed"""
 
 
 def _has_table(name: str) -> bool:
@@ -205,12 +211,7 @@ def breakdowns(role: str, indicator_id: str) -> pd.DataFrame:
     cells (a champion's own agency is not a category here)."""
     show = "true" if unsuppressed(role) else "false"
     frame = query(f"""
-        select indicator_id, period_end, dimension, category,
-            case when suppressed and not {show} then null else numerator end as numerator,
-            case when suppressed and not {show} then null else denominator end as denominator,
-            case when suppressed and not {show} then null else value end as value,
-            coalesce(suppressed, false) and not {show} as hidden,
-            coalesce(suppressed, false) as suppressed
+        select indicator_id, period_end, dimension, category, {_disclosed(show)}
         from indicator_breakdowns where indicator_id = ?
         order by rowid""", (indicator_id,))
     frame["period_end"] = pd.to_datetime(frame["period_end"])

@@ -63,7 +63,8 @@ counted as (
     group by all
 ),
 
-grid as (
+-- each indicator's published periods x its dimensions, with the published figure (All)
+periods as (
     select
         indicator_dimensions.indicator_id,
         indicator_dimensions.unit,
@@ -71,42 +72,38 @@ grid as (
         published.period_end,
         indicator_dimensions.dimension,
         indicator_dimensions.dimension_order,
-        categories.category,
-        categories.category_order
+        published.numerator as all_numerator,
+        published.denominator as all_denominator
     from indicator_dimensions
     join published on published.indicator_id = indicator_dimensions.indicator_id
-    join categories on categories.dimension = indicator_dimensions.dimension
 ),
 
 by_category as (
     select
-        grid.*,
+        periods.* exclude (all_numerator, all_denominator),
+        categories.category,
+        categories.category_order,
         coalesce(counted.numerator, 0)::bigint as numerator,
-        case when grid.unit = 'percent' then coalesce(counted.denominator, 0) end::double
+        case when periods.unit = 'percent' then coalesce(counted.denominator, 0) end::double
             as denominator
-    from grid
+    from periods
+    join categories on categories.dimension = periods.dimension
     left join counted
-        on counted.indicator_id = grid.indicator_id
-        and counted.period_end = grid.period_end
-        and counted.dimension = grid.dimension
-        and counted.category = grid.category
+        on counted.indicator_id = periods.indicator_id
+        and counted.period_end = periods.period_end
+        and counted.dimension = periods.dimension
+        and counted.category = categories.category
 ),
 
 all_category as (
     select
-        indicator_dimensions.indicator_id,
-        indicator_dimensions.unit,
-        indicator_dimensions.sort_order,
-        published.period_end,
-        indicator_dimensions.dimension,
-        indicator_dimensions.dimension_order,
+        periods.* exclude (all_numerator, all_denominator),
         'All' as category,
         0 as category_order,
-        published.numerator,
-        case when indicator_dimensions.unit = 'percent' then published.denominator end::double
+        periods.all_numerator as numerator,
+        case when periods.unit = 'percent' then periods.all_denominator end::double
             as denominator
-    from indicator_dimensions
-    join published on published.indicator_id = indicator_dimensions.indicator_id
+    from periods
 ),
 
 final as (
