@@ -101,6 +101,15 @@ def _badge(text: str, cls: str) -> str:
     return f'<span class="lscp-badge {cls}">{escape(text)}</span>'
 
 
+def manual_badge(r) -> str:
+    """'manual' with the figure's source and owner, for a measure entered by hand."""
+    if not r.get("manual"):
+        return ""
+    return (f' {_badge("manual", "lscp-manual")}<br><span class="lscp-muted">Source: '
+            f'{escape(str(r.get("source") or "not given"))}; owner: '
+            f'{escape(str(r.get("owner") or "not given"))}</span>')
+
+
 def scorecard_html(card: pd.DataFrame, link: bool = True, caption: str = "",
                    compare: str = "last_year") -> str:
     """The scorecard as an accessible HTML table; each row links to the explorer."""
@@ -115,7 +124,7 @@ def scorecard_html(card: pd.DataFrame, link: bool = True, caption: str = "",
     for _, r in card.iterrows():
         title = escape(r["title"])
         name = (f'<a href="explorer?indicator={escape(r["indicator_id"])}" target="_self">'
-                f'{title}</a>' if link else title)
+                f'{title}</a>' if link else title) + manual_badge(r)
         rag = r["rag"]
         rag_cell = (fmt.CONFIDENTIAL if r["hidden"] and r["target_text"] != "no target"
                     else _badge(rag, RAG_STYLE[rag]) if rag else '<span class="lscp-muted">no RAG</span>')
@@ -202,7 +211,8 @@ def _indicator_section(role: str, row: pd.Series, comment, actions, titles, anch
         _chart_series(role, row, series), f"{row['title']}, partnership: {what}",
         lambda v, u=unit: fmt.plain(v, u))
     return (
-        f"<section class='lscp-indicator' id='{anchor}'><h3>{escape(row['title'])}</h3>"
+        f"<section class='lscp-indicator' id='{anchor}'><h3>{escape(row['title'])}"
+        f"{manual_badge(row)}</h3>"
         f"<p><strong>{escape(row['value_text'])}</strong> in {escape(row['period_text'])}"
         f" ({escape(scorecard.POLARITY_WORDS.get(row['polarity'], ''))}); "
         f"{escape(row['variation_text'])}; {escape(row['assurance_text'])}.</p>{chart}"

@@ -9,7 +9,8 @@ back the old file.) Query results are cached per file signature, so a new file
 is never answered from the old file's cache.
 
 Disclosure control lives in ONE place, ``_VALUES_SQL``: every read of
-``indicator_values`` or ``spc`` goes through it, and for a restricted viewer a
+``indicator_values`` or ``spc`` goes through it (``breakdowns`` reads
+``indicator_breakdowns`` by the same rule), and for a restricted viewer a
 suppressed cell's numerator, denominator and value are NULL (flag
 ``suppressed`` kept) before any page sees the frame.
 """
@@ -155,15 +156,31 @@ def _values_sql(role: str) -> str:
     agency = own_agency(role)
     show = ("true" if unsuppressed(role) else
             f"(agency = '{agency}')" if agency else "false")
+    # the manual measures' entered figures (manual_values) read like computed ones
+    manual = ("union all by name select measure_id as indicator_id, period_end, locality, "
+              "agency, numerator::bigint as numerator, denominator, value, suppressed "
+              "from manual_values" if _has_table("manual_values") else "")
     return f"""
-        select indicator_id, period_end, locality, agency,
+        select indicator_id, period_end, locality, agency, {_disclosed(show)}
+        from (select indicator_id, period_end, locality, agency, numerator, denominator, value,
+                     suppressed from indicator_values {manual})
+    """
+
+
+def _disclosed(show: str) -> str:
+    """The figure columns as a role sees them: a suppressed cell's numbers NULL unless
+    ``show`` (a SQL condition) holds; ``hidden`` says to show ``c``."""
+    return f"""
             case when suppressed and not {show} then null else numerator end as numerator,
             case when suppressed and not {show} then null else denominator end as denominator,
             case when suppressed and not {show} then null else value end as value,
             coalesce(suppressed, false) and not {show} as hidden,
-            coalesce(suppressed, false) as suppressed
-        from indicator_values
-    """
+            coalesce(suppressed, false) as suppressed"""
+
+
+def _has_table(name: str) -> bool:
+    return not query("select 1 from duckdb_tables() where database_name = 'live' "
+                     "and table_name = ?", (name,)).empty
 
 
 def values(role: str, indicator_ids=None, localities=None, agencies=None,
@@ -184,6 +201,19 @@ def values(role: str, indicator_ids=None, localities=None, agencies=None,
         sql += " where " + " and ".join(where)
     sql += " order by indicator_id, period_end, locality, agency"
     frame = query(sql, tuple(params))
+    frame["period_end"] = pd.to_datetime(frame["period_end"])
+    return frame
+
+
+def breakdowns(role: str, indicator_id: str) -> pd.DataFrame:
+    """Cells of ``indicator_breakdowns`` (by age band, sex, ethnicity, disability or tool) as
+    ``role`` may see them: partnership-level figures, so only an analyst sees suppressed
+    cells (a champion's own agency is not a category here)."""
+    show = "true" if unsuppressed(role) else "false"
+    frame = query(f"""
+        select indicator_id, period_end, dimension, category, {_disclosed(show)}
+        from indicator_breakdowns where indicator_id = ?
+        order by rowid""", (indicator_id,))
     frame["period_end"] = pd.to_datetime(frame["period_end"])
     return frame
 
@@ -254,6 +284,60 @@ def catalogue() -> pd.DataFrame:
     frame = query("select * from indicator_catalogue")
     order = "sort_order" if "sort_order" in frame.columns else "indicator_id"
     return frame.sort_values([order, "indicator_id"]).reset_index(drop=True)
+
+
+def manual_catalogue() -> pd.DataFrame:
+    """The manual measures (seeds/manual_measures.csv) in the catalogue's shape, each with
+    its latest source and owner (``manual`` True), after the computed indicators."""
+    if not (_has_table("seed_manual_measures") and _has_table("manual_values")):
+        return pd.DataFrame()
+    frame = query("""
+        with latest as (
+            select measure_id, arg_max(source, period_end) as source,
+                arg_max(owner, period_end) as owner
+            from manual_values where locality = 'All' and agency = 'All' group by 1
+        ),
+        linked as (
+            select indicator_id, string_agg(distinct strategy, '; ' order by strategy) as names
+            from seed_strategies where indicator_id is not null group by 1
+        )
+        select m.id as indicator_id, m.title, lower(m.unit) as unit,
+            lower(m.polarity) as polarity, 'manual' as breakdown,
+            lower(m.frequency) as frequency,
+            'Entered by hand from ' || coalesce(latest.source, 'its source') || ' (owner: '
+                || coalesce(latest.owner, 'not given') || '), not computed from the extracts.'
+                as definition,
+            case lower(m.unit) when 'count' then m.title else 'cases or responses counted' end
+                as numerator_label,
+            case lower(m.unit) when 'count' then null else 'cases audited or responses' end
+                as denominator_label,
+            linked.names as strategies, 1000 + row_number() over (order by m.id) as sort_order,
+            lower(m.frequency) as period_kind, latest.source, latest.owner, true as manual
+        from seed_manual_measures m
+        left join latest on latest.measure_id = m.id
+        left join linked on linked.indicator_id = m.id
+        order by sort_order""")
+    return frame
+
+
+def manual_provenance() -> pd.DataFrame:
+    """Source, owner and note of every entered figure (no numbers: nothing to suppress)."""
+    if not _has_table("manual_values"):
+        return pd.DataFrame(columns=["measure_id", "period_end", "locality", "agency",
+                                     "source", "owner", "note"])
+    frame = query("select measure_id, period_end, locality, agency, source, owner, note "
+                  "from manual_values")
+    frame["period_end"] = pd.to_datetime(frame["period_end"])
+    return frame
+
+
+def measures() -> pd.DataFrame:
+    """Every measure a strategy can name: the computed indicators, then the manual ones."""
+    cat = catalogue().assign(manual=False)
+    manual = manual_catalogue()
+    if manual.empty:
+        return cat
+    return pd.concat([cat, manual], ignore_index=True)
 
 
 def meta() -> dict[str, str]:

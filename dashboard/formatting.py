@@ -81,6 +81,10 @@ def period(d, kind: str = "monthly", lag_months: int = 0) -> str:
         return f"{text}, followed to {ts:%B %Y}" if lag else text
     if kind == "month_end":
         return f"end of {ts:%B %Y}"
+    if kind == "quarterly":  # a manual measure's period
+        return f"quarter to {ts:%B %Y}"
+    if kind == "annual":
+        return f"year to {ts:%B %Y}"
     return ts.strftime("%B %Y")
 
 

@@ -119,15 +119,23 @@ def rag(value, target, tolerance, polarity: str, unit: str) -> str | None:
     return "Amber" if gap <= tolerance + 1e-9 else "Red"
 
 
+NO_COMPARATOR = "no published comparator"
+NEIGHBOURS = "Statistical neighbours"  # the DfE's ten nearest authorities' average (LAIT)
+
+
 def benchmark_text(bench: pd.DataFrame, unit: str) -> str:
-    """``England 22.6% (2024-25); North West 21.7% (2024-25)`` from the latest period of each."""
+    """``England 22.6% (2024-25); North West 21.7% (2024-25); Statistical neighbours ...``
+    from the latest period of each: England first, then the region(s), then the statistical
+    neighbours' average; "no published comparator" when there is none."""
     if bench.empty:
-        return "none published"
+        return NO_COMPARATOR
     parts = []
     latest = bench.sort_values("period_label").groupby("geography", sort=False).tail(1)
-    order = latest["geography"].map(lambda g: 0 if g == "England" else 1)
+    order = latest["geography"].map(lambda g: 0 if g == "England" else 2 if g == NEIGHBOURS
+                                    else 1)
     for _, b in latest.assign(order=order).sort_values(["order", "geography"]).iterrows():
-        parts.append(f"{b['geography']} {fmt.number(b['value'], unit)} ({b['period_label']})")
+        name = f"{NEIGHBOURS} (average)" if b["geography"] == NEIGHBOURS else b["geography"]
+        parts.append(f"{name} {fmt.number(b['value'], unit)} ({b['period_label']})")
     return "; ".join(parts)
 
 
@@ -193,7 +201,7 @@ def _compared_row(series: pd.DataFrame, when, compare: str, iid: str,
 
 def indicators_for(strategy: str | None) -> pd.DataFrame:
     """The catalogue, cut to one strategy's measures when one is chosen."""
-    cat = data.catalogue()
+    cat = data.measures()
     if not strategy:
         return cat
     ids = data.strategies()
@@ -287,17 +295,21 @@ def _build(role: str, strategy: str | None, period: pd.Timestamp,
             "rag": status,
             "benchmark_text": benchmark_text(bench[bench["indicator_id"] == iid], unit),
             "benchmark_source": "; ".join(dict.fromkeys(
-                bench.loc[bench["indicator_id"] == iid].sort_values("period_label")["source"]
-                .tail(2))),
+                [*bench.loc[bench["indicator_id"] == iid].sort_values("period_label")["source"]
+                 .dropna().tail(2), *([ind["comparator_note"]] if isinstance(
+                     ind.get("comparator_note"), str) and ind.get("comparator_note") else [])])),
             "variation": icon,
-            "variation_text": ("z: termly, too few points for SPC"
-                               if ind["frequency"] != "monthly" else
+            "variation_text": (no_spc_text(ind) if ind["frequency"] != "monthly"
+                               or is_manual(ind) else
                                "c: this month's own figure is confidential" if latest_hidden
                                else variation_text(icon)),
             "assurance": assurance if isinstance(assurance, str) else None,
             "assurance_text": (assurance_text(assurance if isinstance(assurance, str) else None)
-                               if ind["frequency"] == "monthly"
-                               else "z: termly, too few points for SPC"),
+                               if ind["frequency"] == "monthly" and not is_manual(ind)
+                               else no_spc_text(ind)),
+            "manual": is_manual(ind),
+            "source": ind.get("source") if is_manual(ind) else None,
+            "owner": ind.get("owner") if is_manual(ind) else None,
             "spark": [None if h or pd.isna(v) else float(v)
                       for v, h in zip(spark["value"], spark["hidden"], strict=True)],
             "spark_periods": list(spark["period_end"]),
@@ -309,6 +321,17 @@ def _build(role: str, strategy: str | None, period: pd.Timestamp,
         # pandas turns a None into NaN; the renderers test for None
         frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
     return frame
+
+
+def is_manual(ind) -> bool:
+    """A manual measure (entered by hand: audits, surveys, training counts)."""
+    return bool(ind.get("manual")) and not pd.isna(ind.get("manual"))
+
+
+def no_spc_text(ind) -> str:
+    if is_manual(ind):
+        return "z: an entered figure, no SPC chart"
+    return "z: termly, too few points for SPC"
 
 
 def _based_on(cur, unit: str, ind) -> str:

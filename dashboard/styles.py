@@ -23,6 +23,7 @@ CSS = """
 .lscp-badge { display: inline-block; padding: 0.1rem 0.4rem; font-weight: bold;
   border-radius: 2px; white-space: nowrap; }
 .lscp-rag-green { background: #00703c; color: #ffffff; }
+.lscp-manual { background: #4c2c92; color: #ffffff; }
 .lscp-rag-amber { background: #ffdd00; color: #0b0c0c; }
 .lscp-rag-red { background: #d4351c; color: #ffffff; }
 .lscp-better { color: #00703c; font-weight: bold; }

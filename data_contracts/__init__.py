@@ -21,10 +21,10 @@ HERE = Path(__file__).resolve().parent
 # under extracts/ or seeds/, the single statement of its columns, types and rules.
 EXTRACTS: tuple[str, ...] = ("children", "referrals", "assessments", "cin_plans", "cp_plans",
                              "looked_after", "early_help", "neglect_tools", "two_year_olds",
-                             "attendance")
+                             "attendance", "manual_measures")
 SEEDS: tuple[str, ...] = ("localities", "postcode_localities", "population", "agencies",
-                          "benchmarks", "targets", "strategies", "bank_holidays",
-                          "spc_baselines", "meetings")
+                          "benchmarks", "targets", "manual_measures", "strategies",
+                          "bank_holidays", "spc_baselines", "meetings")
 
 # Column types -> DuckDB types of the typed src_/seed_ tables.
 DUCKDB_TYPES = {
@@ -59,6 +59,8 @@ RULE_ORDER = (
     "orphan_child",
     "orphan_referral",
     "before_referral",
+    "unknown_measure",
+    "value_mismatch",
 )
 PARSE_RULES = {"date": "bad_date", "yes_no": "bad_yes_no", "integer": "bad_integer",
                "bigint": "bad_integer", "number": "bad_integer"}

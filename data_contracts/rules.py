@@ -157,9 +157,15 @@ def duplicate_failures(contract: Contract, typed: str) -> str | None:
 
 
 def sql_check_failures(contract: Contract, typed: str) -> list[str]:
-    """Row checks of the contract that GX cannot express (here: academic-year arithmetic)."""
+    """Row checks of the contract that GX cannot express (here: academic-year arithmetic, and
+    a column required unless another is given)."""
     out = []
     for check in contract.checks:
+        if check.get("unless"):  # blank here and blank there: one of the two is required
+            out.append(
+                f"select _line, {lit(check['rule'])} as rule, {lit(check['column'])} as \"column\" "
+                f"from {typed} where _pf_rule is null and {q(check['column'])} is null "
+                f"and {q(check['unless'])} is null")
         if check.get("consecutive_years"):
             col = q(check["column"])
             # the arithmetic runs once per distinct value (a year repeats on many rows)
@@ -192,6 +198,9 @@ def cross_file_failures(contract: Contract, land: str) -> list[tuple[str, str, s
     out = []
     for rule in contract.cross_file:
         col = q(rule["column"])
+        if "value_of" in rule:
+            out.append((rule["rule"], rule["column"], _value_mismatch(rule, land)))
+            continue
         table, ref_col = _ref(rule["references"])
         if "via" in rule:  # compare with a column of the referenced row
             via = q(rule["via"])
@@ -206,6 +215,31 @@ def cross_file_failures(contract: Contract, land: str) -> list[tuple[str, str, s
             )
         out.append((rule["rule"], rule["column"], sql))
     return out
+
+
+# the value a manual measure's numerator and denominator give, by the declared unit
+UNIT_SCALE = {"PERCENT": 100, "RATE": 10000}
+
+
+def _value_mismatch(rule: dict, land: str) -> str:
+    """Rows whose given value disagrees with the one their numerator and denominator give
+    (a count: the numerator itself): accepted as computed, or rounded to 0, 1 or 2 decimal
+    places, as a figure copied from a report would be."""
+    spec = rule["value_of"]
+    table, unit = _ref(spec["unit"])
+    value, num, den = q(rule["column"]), q(spec["numerator"]), q(spec["denominator"])
+    scale = " ".join(f"when {lit(u)} then {k}" for u, k in UNIT_SCALE.items())
+    computed = (f"case when m.{q(unit)} = 'COUNT' then l.{num} "
+                f"else l.{num} / l.{den} * case m.{q(unit)} {scale} else 1 end end")
+    return (
+        f"select l._line from {land} l join {table} m on m.{q(spec['key'])} = l.{q(spec['by'])} "
+        f"where l.{value} is not null and l.{num} is not null "
+        f"and (m.{q(unit)} = 'COUNT' or l.{den} is not null) "
+        f"and abs(l.{value} - ({computed})) > 1e-9 "
+        f"and abs(l.{value} - round({computed}, 0)) > 1e-9 "
+        f"and abs(l.{value} - round({computed}, 1)) > 1e-9 "
+        f"and abs(l.{value} - round({computed}, 2)) > 1e-9"
+    )
 
 
 def warning_queries(contract: Contract, table: str) -> list[tuple[str, str]]:

@@ -32,7 +32,12 @@ CATALOGUE_FILE = METRICS_DIR / "catalogue.yaml"
 MODEL_DIRS = ("models/staging", "models/intermediate", "models/marts")
 INDICATOR_DIR = METRICS_DIR / "indicators"
 MACRO_DIR = METRICS_DIR / "macros"
+BREAKDOWN_DIR = METRICS_DIR / "breakdowns"  # how a source's rows are re-keyed per breakdown
 CELLS = "indicator_cells"
+BREAKDOWN_CELLS = "indicator_breakdown_cells"  # every ind_<id>__by_<kind> stacked
+# marts that follow indicator_values' final disclosure flags (metrics/disclosure.py sets them
+# after the build): built once in order, then again after it
+AFTER_DISCLOSURE = ("indicator_breakdowns",)
 MONTH_CELLS = "indicator_month_cells"  # the in-month counts of the rolling indicators
 ROLLING = "rolling_12_months"  # the window macro a rolling indicator ends with
 IN_MONTH = "in_month"  # the same counts over the period's own month
@@ -41,6 +46,7 @@ UNITS = {"percent", "rate", "count"}
 POLARITIES = {"higher", "lower", "context"}
 BREAKDOWNS = {"locality", "locality_agency"}
 FREQUENCIES = {"monthly", "termly"}
+BREAKDOWN_KINDS = {"characteristics", "tool"}  # metrics/breakdowns/<kind>.sql
 
 
 @dataclass
@@ -95,6 +101,12 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> list[dict]:
                 raise ValueError(f"catalogue {ident}: {key} is missing")
         if entry["frequency"] == "termly" and not entry.get("term_source"):
             raise ValueError(f"catalogue {ident}: a termly indicator needs term_source")
+        for kind, spec in (entry.get("breakdowns") or {}).items():
+            if kind not in BREAKDOWN_KINDS or not isinstance(spec, dict) or not spec.get("source"):
+                raise ValueError(f"catalogue {ident}: breakdowns are {sorted(BREAKDOWN_KINDS)}, "
+                                 "each naming its source")
+            if kind == "characteristics" and not spec.get("age_at"):
+                raise ValueError(f"catalogue {ident}: a characteristics breakdown needs age_at")
         if ident in seen:
             raise ValueError(f"catalogue {ident}: duplicate id")
         seen.add(ident)
@@ -127,6 +139,9 @@ def discover_models(catalogue: list[dict]) -> dict[str, Model]:
         for ident in ids)
     models[CELLS] = Model(name=CELLS, sql=stacked)
     models[MONTH_CELLS] = Model(name=MONTH_CELLS, sql=_in_month_cells(models, ids))
+    # read once, by int_indicator_breakdowns__filled: a view, not another table
+    models[BREAKDOWN_CELLS] = Model(name=BREAKDOWN_CELLS, sql=_breakdown_cells(models, catalogue),
+                                    materialized="view")
     macros = discover_macros()
     for macro in macros.values():
         macro.depends_on = _names(macro.sql) & set(models)
@@ -166,6 +181,44 @@ def _in_month_cells(models: dict[str, Model], ids: list[str]) -> str:
     return " union all by name ".join(parts)
 
 
+def _breakdown_cells(models: dict[str, Model], catalogue: list[dict]) -> str:
+    """Add ``ind_<id>__by_<kind>`` for every breakdown the catalogue declares: the indicator's
+    own file reading its source re-keyed by ``breakdowns/<kind>.sql``, which puts the category
+    (the tool, or the child's characteristics at the record's date) where the locality was,
+    so a breakdown is the same definition as the published figure. Each re-keyed source
+    (``<source>__keyed_<kind>[_at_<age_at>]``, a view) is written once for every indicator
+    that reads it. Returns the SQL stacking the breakdowns (``indicator_breakdown_cells``: indicator_id,
+    kind, period_end, category key, numerator, denominator)."""
+    parts = []
+    for entry in catalogue:
+        for kind, spec in sorted((entry.get("breakdowns") or {}).items()):
+            ident, source, age_at = entry["id"], spec["source"], spec.get("age_at", "")
+            keyed = f"{source}__keyed_{kind}" + (f"_at_{age_at}" if age_at else "")
+            if keyed not in models:
+                template = (BREAKDOWN_DIR / f"{kind}.sql").read_text(encoding="utf-8")
+                # a view: inlined where it is read, so a big source (attendance) is never
+                # copied whole, only the rows the indicator keeps
+                models[keyed] = Model(name=keyed, sql=_without_comments(template).replace(
+                    "{source}", source).replace("{age_at}", age_at), materialized="view")
+            original = _without_comments(models[f"ind_{ident}"].sql)
+            pattern = rf"\b{source}\b(\s+as\b)?"
+            if not re.search(pattern, original):
+                raise ValueError(f"catalogue {ident}: its SQL does not read {source}")
+            sql = re.sub(pattern, lambda m, keyed=keyed, source=source:
+                         keyed + (m.group(1) or f" as {source}"), original)
+            name = f"ind_{ident}__by_{kind}"
+            models[name] = Model(name=name, sql=sql)
+            parts.append(
+                f"select '{ident}' as indicator_id, '{kind}' as kind, "
+                f"period_end::date as period_end, locality::varchar as category_key, "
+                f"numerator::bigint as numerator, denominator::double as denominator from {name}")
+    if not parts:
+        return ("select null::varchar as indicator_id, null::varchar as kind, "
+                "null::date as period_end, null::varchar as category_key, "
+                "null::bigint as numerator, null::double as denominator where false")
+    return " union all by name ".join(parts)
+
+
 def discover_macros() -> dict[str, Macro]:
     """The table macros of metrics/macros, by name (the file's stem)."""
     macros = {}
@@ -178,8 +231,12 @@ def discover_macros() -> dict[str, Macro]:
     return macros
 
 
+def _without_comments(sql: str) -> str:
+    return re.sub(r"--[^\n]*", "", sql)
+
+
 def _names(sql: str) -> set[str]:
-    code = re.sub(r"--[^\n]*", "", sql)  # names in comments are not references
+    code = _without_comments(sql)  # names in comments are not references
     return set(re.findall(r"\b[a-z_][a-z0-9_]*\b", code.lower()))
 
 
@@ -220,14 +277,17 @@ def _create_inputs(con, catalogue: list[dict], as_at: date | None, settings: Set
         breakdown varchar, frequency varchar, term_source varchar, definition varchar,
         numerator_label varchar, denominator_label varchar, strategies varchar,
         sort_order integer, period_kind varchar, window_lag_months integer,
-        spc_series varchar, look_back_months integer, first_period date)""")
+        spc_series varchar, look_back_months integer, first_period date,
+        breakdowns varchar, comparator_note varchar)""")
     con.executemany(
         "insert into indicator_catalogue values "
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null)",
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?)",
         [[e["id"], e["title"], e["unit"], e["polarity"], e["breakdown"], e["frequency"],
           e.get("term_source"), " ".join(e["definition"].split()), e["numerator"],
           e.get("denominator"), None, e["sort_order"],
-          *_periods_of(e, rolling), _look_back(e, settings)]
+          *_periods_of(e, rolling), _look_back(e, settings),
+          ",".join(sorted(e.get("breakdowns") or {})) or None,
+          " ".join(str(e.get("comparator_note") or "").split()) or None]
          for e in catalogue])
 
 
@@ -288,6 +348,9 @@ def build_metrics(con, *, as_at: date | None = None, settings: Settings | None =
     disclosure = protect(con, settings.suppression_threshold)
     if progress is not None:
         print(f"  {'disclosure control':<40} {disclosure.seconds:6.2f} s", file=progress)
+    for name in AFTER_DISCLOSURE:  # again, now that indicator_values' flags are final
+        con.execute(f'create or replace {models[name].materialized} "{name}" as\n'
+                    f'{models[name].sql}')
     rows, suppressed = con.execute(
         "select count(*), count(*) filter (where suppressed) from indicator_values").fetchall()[0]
     return MetricsResult(as_at=as_at_used, first_period=first, last_period=last, rows=rows,

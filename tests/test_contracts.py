@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # the rule names documented in docs/architecture.md "Quarantine rule names"
 RULES = {"required", "bad_date", "future_date", "unknown_code", "bad_yes_no", "bad_integer",
          "bad_format", "out_of_range", "bad_combination", "end_before_start", "duplicate",
-         "orphan_child", "orphan_referral", "before_referral"}
+         "orphan_child", "orphan_referral", "before_referral", "unknown_measure",
+         "value_mismatch"}
 
 
 def test_every_extract_and_seed_has_a_contract_matching_the_schema():

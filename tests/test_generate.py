@@ -42,6 +42,8 @@ EXTRACT_COLUMNS = {
                       "emotional_care", "developmental_care"],
     "two_year_olds": ["term", "child_id", "postcode", "registered"],
     "attendance": ["child_id", "academic_year", "term", "sessions_possible", "sessions_missed"],
+    "manual_measures": ["measure_id", "period_end", "agency", "locality", "numerator",
+                        "denominator", "value", "source", "owner", "note"],
 }
 SEED_COLUMNS = {
     "localities": ["locality_code", "locality_name"],
@@ -53,6 +55,7 @@ SEED_COLUMNS = {
     "targets": ["indicator_id", "target", "tolerance"],
     "strategies": ["strategy", "success_measure", "indicator_id", "launch_date"],
     "spc_baselines": ["indicator_id", "kind", "month", "label", "reason"],
+    "manual_measures": ["id", "title", "unit", "polarity", "frequency"],
 }
 RULES = {"required", "bad_date", "future_date", "unknown_code", "bad_yes_no", "bad_integer",
          "bad_format", "out_of_range", "bad_combination", "end_before_start", "duplicate",

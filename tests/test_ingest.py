@@ -501,7 +501,8 @@ def test_progress_prints_one_line_per_extract_and_a_summary(folders):
                                                   ("children", "referrals", "assessments",
                                                    "cin_plans", "cp_plans", "looked_after",
                                                    "early_help", "neglect_tools",
-                                                   "two_year_olds", "attendance")]
+                                                   "two_year_olds", "attendance",
+                                                   "manual_measures")]
     summary = "\n".join(result.summary_lines())
     assert "children/duplicate 1" in summary and "rows loaded 1, quarantined 1" in summary
 

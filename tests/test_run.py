@@ -49,6 +49,10 @@ def _fake_metrics(con, *, as_at, settings):
     con.execute("create table indicator_values as select indicator_id, ?::date as period_end, "
                 "'All' as locality, 'All' as agency, (select figure from inbox_figure) as numerator "
                 "from indicator_catalogue", [as_at or dt.date(2025, 3, 31)])
+    # the other published marts, empty (their shape is the metrics tests' business)
+    con.execute("create table indicator_breakdowns as select indicator_id, period_end, "
+                "'sex' as dimension, 'All' as category, numerator from indicator_values")
+    con.execute("create table manual_values (measure_id varchar, period_end date)")
     return types.SimpleNamespace(as_at=as_at or dt.date(2025, 3, 31))
 
 

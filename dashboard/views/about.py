@@ -35,6 +35,23 @@ ui.download_csv(definitions, "definitions.csv", "definitions")
 st.write("Most indicators cover the rolling 12 months to each month end; rates are per 10,000 "
          "children aged 0 to 17; percentages and rates are shown to one decimal place.")
 
+manual = data.manual_catalogue()
+if not manual.empty:
+    st.subheader("Measures entered by hand (manual)")
+    st.write("Audits, surveys and training counts that no extract records, entered by their "
+             "owner through the manual_measures extract (template on the Data quality page). "
+             "They are badged manual wherever they appear, with their source and owner, and "
+             "are judged against targets and last year like the computed indicators; a "
+             "partnership figure (All) is the owner's own, never added up from agencies.")
+    manual_table = pd.DataFrame({
+        "Measure": manual["title"], "Id": manual["indicator_id"],
+        "Measured as": manual["unit"].map(fmt.unit_label),
+        "Better when": manual["polarity"].map(scorecard.POLARITY_WORDS),
+        "Frequency": manual["frequency"], "Source": manual["source"].fillna(""),
+        "Owner": manual["owner"].fillna(""), "Strategies": manual["strategies"].fillna("")})
+    st.dataframe(manual_table, hide_index=True, key="table_manual_definitions")
+    ui.download_csv(manual_table, "manual-measures.csv", "manual_definitions")
+
 st.header("Benchmarks and their sources", divider="gray")
 bench = data.benchmarks().merge(cat[["indicator_id", "title"]], on="indicator_id", how="left")
 bench_table = pd.DataFrame({"Indicator": bench["title"].fillna(bench["indicator_id"]),

@@ -23,10 +23,59 @@ codes = list(agencies["agency_code"])
 if not codes:
     st.info("No agencies are configured (seeds/agencies.csv).")
     st.stop()
-agency = st.selectbox("Agency", codes, format_func=lambda c: f"{names.get(c, c)} ({c})",
-                      key="ag_agency")
-name = names.get(agency, agency)
+# a champion opens on their own agency; anyone else chooses (no agency is everyone's default:
+# police or health would otherwise open on children's social care's zeros)
+own = data.own_agency(role)
+left, right = st.columns(2)
+agency = left.selectbox("Which agency?", codes, index=codes.index(own) if own in codes else None,
+                        placeholder="Choose an agency", key="ag_agency",
+                        format_func=lambda c: f"{names.get(c, c)} ({c})")
+months = data.periods("monthly")
+month = right.selectbox("Month", months, format_func=fmt.month, key="ag_month",
+                        help="The latest month is selected first; each figure covers the 12 "
+                             "months to the month chosen.") if months else None
 ui.refreshed_note()
+
+
+def tools_by_tool(when) -> None:
+    """The partnership's neglect tools by tool (every agency together) for ``when``."""
+    st.header("Neglect tools by tool, across the partnership", divider="gray")
+    st.write("Which tools the partnership's agencies complete (GCP2, WeCAN, the Neglect "
+             "Toolkit, or a local tool) and how often a rescore shows improvement, for the 12 "
+             f"months to {fmt.month(when)}: every agency's assessments together.")
+    rows = []
+    for tool_indicator, tool_unit in (("neglect_tools_completed", "count"),
+                                      ("neglect_tools_improved", "percent")):
+        cells = data.breakdowns(role, tool_indicator)
+        cells = cells[(cells["dimension"] == "tool") & (cells["period_end"] == when)]
+        rows.append(cells.assign(indicator=tool_titles.get(tool_indicator, tool_indicator),
+                                 tool_unit=tool_unit))
+    tools = pd.concat(rows, ignore_index=True)
+    if tools.empty:
+        st.info("No neglect tool figures for this month.")
+        return
+    completed = tools[tools["tool_unit"] == "count"].reset_index(drop=True)
+    completed["tool"] = completed["category"].map(lambda c: "All tools" if c == "All" else c)
+    fig = charts.bars(completed, "tool", f"Neglect tools completed by tool, {fmt.month(when)}",
+                      "count")
+    table = pd.concat([
+        ui.disclosed_table(part, unit_of, {"indicator": "Indicator", "category": "Tool",
+                                           "numerator": "Numerator",
+                                           "denominator": "Denominator", "value": "Value"})
+        for unit_of, part in tools.groupby("tool_unit", sort=False)], ignore_index=True)
+    ui.chart_with_table(fig, table, f"neglect-tools-by-tool-{when:%Y-%m}.csv", "agency_tools")
+
+
+tool_titles = dict(zip(data.catalogue()["indicator_id"], data.catalogue()["title"], strict=True))
+if month is None:
+    st.info("No figures yet: the pipeline has not published a month.")
+    st.stop()
+if agency is None:
+    st.info("Choose your agency above to see its referrals, early help, outcomes, neglect "
+            "tools and the figures it enters by hand, against the whole partnership.")
+    tools_by_tool(pd.Timestamp(month))
+    st.stop()
+name = names.get(agency, agency)
 
 cat = data.catalogue()
 cat = cat[cat["breakdown"] == "locality_agency"]
@@ -43,7 +92,10 @@ if "rereferral" in titles:
     vals = pd.concat([ref, vals], ignore_index=True)
     units[REFERRALS] = "count"
 vals["who"] = vals["agency"].map(lambda a: "All" if a == "All" else name)
-latest = vals["period_end"].max()
+latest = pd.Timestamp(month)
+vals = vals[vals["period_end"] <= latest]
+targets = data.targets().set_index("indicator_id")["target"].to_dict()
+ids_by_title = {t: i for i, t in titles.items()}
 
 st.header(f"{fmt.as_text(name)} in {fmt.month(latest)}", divider="gray")
 now = vals[vals["period_end"] == latest]
@@ -66,7 +118,9 @@ for indicator in [REFERRALS, *cat["title"]]:
                                                                       m["hidden"])),
         "Partnership": fmt.number(None if p is None else p["value"], unit,
                                   bool(p is not None and p["hidden"])),
-        "Share of the partnership": share or fmt.NOT_APPLICABLE})
+        "Share of the partnership": share or fmt.NOT_APPLICABLE,
+        "Partnership target": (fmt.number(targets[ids_by_title[indicator]], unit)
+                               if ids_by_title.get(indicator) in targets else "no target")})
 summary = pd.DataFrame(summary)
 st.dataframe(summary, hide_index=True, key="table_agency_summary")
 ui.download_csv(summary, f"{agency}-summary-{latest:%Y-%m}.csv", "agency_summary")
@@ -91,3 +145,35 @@ table.loc[counts & (table["Value"] != fmt.CONFIDENTIAL).to_numpy(), "Value"] = t
     counts & (table["Value"] != fmt.CONFIDENTIAL).to_numpy(), "Value"].map(
     lambda v: v if v == fmt.NOT_AVAILABLE else str(round(float(v))))
 ui.chart_with_table(fig, table, f"{agency}-over-time.csv", "agency_over_time")
+
+tools_by_tool(latest)
+
+st.header(f"Figures {fmt.as_text(name)} entered by hand", divider="gray")
+manual = data.manual_catalogue()
+entered = pd.DataFrame()
+if not manual.empty:
+    entered = data.values(role, indicator_ids=list(manual["indicator_id"]), agencies=[agency])
+    entered = entered[entered["period_end"] <= latest]
+if entered.empty:
+    st.write(f"No audit, survey or training figures entered for {fmt.as_text(name)} up to "
+             f"{fmt.month(latest)} (the manual_measures extract; template on the Data quality "
+             "page).")
+else:
+    info = manual.set_index("indicator_id")
+    provenance = data.manual_provenance()
+    entered = entered.merge(provenance, how="left",
+                            left_on=["indicator_id", "period_end", "locality", "agency"],
+                            right_on=["measure_id", "period_end", "locality", "agency"])
+    entered = entered.sort_values(["indicator_id", "period_end"], ascending=[True, False])
+    entered["measure"] = entered["indicator_id"].map(info["title"])
+    entered["when"] = [fmt.period(p, info.loc[i, "frequency"])
+                       for i, p in zip(entered["indicator_id"], entered["period_end"], strict=True)]
+    parts = [ui.disclosed_table(part, info.loc[i, "unit"], {
+        "measure": "Measure (manual)", "when": "Period", "locality": "Locality",
+        "numerator": "Numerator", "denominator": "Denominator", "value": "Value",
+        "source": "Source", "owner": "Owner"}) for i, part in entered.groupby("indicator_id")]
+    manual_table = pd.concat(parts, ignore_index=True)
+    st.dataframe(manual_table, hide_index=True, key="table_agency_manual")
+    ui.download_csv(manual_table, f"{agency}-entered-{latest:%Y-%m}.csv", "agency_manual")
+    st.caption("Entered by their owner, not computed from the extracts; the partnership's own "
+               "figure (All) is entered separately, never added up from the agencies'.")

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import auth, data, freshness, ui
 from dashboard import formatting as fmt
 from lscp_core import audit
+from pipelines.export import Measure, build_template
 
 ui.require_db()
 role = ui.role()
@@ -106,6 +107,25 @@ ui.download_csv(fresh_table, "freshness.csv", "freshness")
 st.caption("Age counted to the latest refresh; each extract's expected rhythm comes from its "
            "data contract (monthly extracts 35 days, termly 130), or [dashboard] "
            "freshness_days in lscp.toml.")
+
+st.header("Figures entered by hand", divider="gray")
+manual = data.manual_catalogue()
+st.write("Audits, surveys and training counts that no extract records reach the dashboard as "
+         "the manual_measures extract, through the same inbox and checks. Download the "
+         "template, fill one row per measure, period, agency and locality (the `All` row is "
+         "your own total, never added up from the others), and drop it in the inbox as "
+         "`manual_measures_<anything>.xlsx`.")
+if manual.empty:
+    st.info("No manual measures are declared (seeds/manual_measures.csv).")
+else:
+    template = build_template(
+        [Measure(r.indicator_id, r.title, r.unit, r.polarity, r.frequency)
+         for r in manual.itertuples()],
+        list(data.agencies()["agency_code"]), [n for n in data.localities() if n != "Unknown"])
+    st.download_button("Download the manual measures template (Excel)", template,
+                       file_name="manual_measures_template.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key="manual_template", icon=":material/download:", on_click="ignore")
 
 if data.unsuppressed(role):
     st.header("Who saw unsuppressed figures", divider="gray")

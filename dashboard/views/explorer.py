@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, commentary, data, scorecard, ui
+from dashboard import charts, commentary, data, scorecard, ui, who
 from dashboard import formatting as fmt
 
 HOW_TO_READ = """
@@ -26,7 +26,7 @@ HOW_TO_READ = """
 ui.require_db()
 role = ui.role()
 commentary.reset_banner()
-cat = data.catalogue()
+cat = data.measures()
 ids = list(cat["indicator_id"])
 titles = dict(zip(cat["indicator_id"], cat["title"], strict=True))
 
@@ -43,6 +43,7 @@ st.query_params["indicator"] = indicator
 st.session_state["ex_last_param"] = indicator
 ind = cat.set_index("indicator_id").loc[indicator]
 unit, polarity, frequency = ind["unit"], str(ind["polarity"]).lower(), ind["frequency"]
+manual = scorecard.is_manual(ind)  # entered by hand: no SPC, no breakdown
 title = ind["title"]
 ui.refreshed_note()
 
@@ -62,22 +63,39 @@ with side, st.container(border=True):
         "Numerator": ind.get("numerator_label") or fmt.NOT_AVAILABLE,
         "Denominator": ind.get("denominator_label") or fmt.NOT_APPLICABLE,
         "Breakdown": "locality and agency" if ind["breakdown"] == "locality_agency"
-        else "locality",
+        else "as entered (agency, locality)" if manual else "locality",
         "Target": fmt.number(target, unit) if target is not None else "no target",
         "Strategies": ind.get("strategies") if isinstance(ind.get("strategies"), str)
         and ind.get("strategies") else "none (no strategy lists it)",
     }
+    if manual:
+        facts |= {"Entered by hand": "yes (manual measure)",
+                  "Source": ind.get("source") or fmt.NOT_AVAILABLE,
+                  "Owner": ind.get("owner") or fmt.NOT_AVAILABLE}
     st.markdown("\n".join(f"- **{k}:** {fmt.as_text(v)}" for k, v in facts.items()))
-    if not bench.empty:
-        st.markdown("**Benchmarks**")
+    st.markdown("**Benchmarks**")
+    if bench.empty:
+        st.markdown(f"- {scorecard.NO_COMPARATOR}")
+    else:
         st.markdown("\n".join(
-            f"- {fmt.as_text(b.geography)} {fmt.number(b.value, unit)} "
+            f"- {fmt.as_text(b.geography)}"
+            f"{' (the DfE ten nearest authorities, average)' if b.geography == scorecard.NEIGHBOURS else ''}"
+            f" {fmt.number(b.value, unit)} "
             f"({fmt.as_text(b.period_label)}). Source: {fmt.as_text(b.source)}"
             for b in bench.sort_values("period_label", ascending=False).itertuples()))
+    note = ind.get("comparator_note")
+    if isinstance(note, str) and note:
+        st.caption(fmt.as_text(note))
 
 with main:
+    over_time, who_tab = st.tabs(["Over time and place", "Who"])
+with who_tab:
+    st.header("Who: " + ("by neglect tool" if "tool" in str(ind.get("breakdowns")) else
+                         "by age, sex, ethnicity and disability"), divider="gray")
+    who.render(role, indicator, title, unit)
+with over_time:
     st.header("Partnership over time", divider="gray")
-    if frequency == "monthly":
+    if frequency == "monthly" and not manual:
         headline = data.values(role, indicator_ids=[indicator], localities=["All"],
                                agencies=["All"])
         kind = ind.get("period_kind") or "monthly"
@@ -154,12 +172,13 @@ with main:
         series = data.values(role, indicator_ids=[indicator], localities=["All"],
                              agencies=["All"])
         fig = charts.lines(series.assign(group="All"), "group",
-                           f"{title}: partnership, by term", unit)
+                           f"{title}: partnership, by {'period' if manual else 'term'}", unit)
         table = ui.disclosed_table(series, unit, {"period_end": "Term end",
                                                   "numerator": "Numerator",
                                                   "denominator": "Denominator", "value": "Value"})
         ui.chart_with_table(fig, table, f"{indicator}-partnership.csv", "termly")
-        st.caption("Termly indicators have too few points for an XmR chart.")
+        st.caption("Measures entered by hand are shown as entered, without an XmR chart."
+                   if manual else "Termly indicators have too few points for an XmR chart.")
 
     st.header("Localities compared", divider="gray")
     by_loc = data.values(role, indicator_ids=[indicator], agencies=["All"])

@@ -10,12 +10,15 @@ import streamlit as st
 from dashboard import annual, boardpack, commentary, data, scorecard, ui
 from dashboard import formatting as fmt
 
+CAVEAT = " — "  # seeds/strategies.csv: "<measure> — partial: <why>" or "— not measurable: <why>"
+
 ui.require_db()
 role = ui.role()
 st.title("Strategies")
-st.write("The success measures of the neglect strategies this dashboard draws on, with the "
-         "indicator that measures each one. Some measures cannot be measured from the "
-         "extracts, or only in part: the text says why.")
+st.write("Every success measure of the neglect strategies this dashboard draws on, with what "
+         "measures it: an indicator computed from the extracts, or a figure entered by hand "
+         "(an audit, a survey, a training count: badged manual, with its source and owner). "
+         "Some measures can be measured only in part, or not at all: the text says why.")
 ui.refreshed_note()
 
 months = data.periods("monthly") or data.periods()
@@ -27,10 +30,15 @@ for strategy, group in measures.groupby("strategy", sort=False):
     body = []
     for m in group.itertuples():
         iid = m.indicator_id
+        measure, _, caveat = m.success_measure.partition(CAVEAT)
         if not iid or iid not in card.index:
-            status = "<td colspan='5'><strong>Not measurable from the extracts.</strong></td>"
-            rows_for_csv.append({"Strategy": strategy, "Success measure": m.success_measure,
-                                 "Indicator": "not measurable", "Value": fmt.NOT_AVAILABLE,
+            why = (caveat.removeprefix("not measurable: ") if caveat else
+                   f"no measure with the id {iid!r} is published" if iid else
+                   "no extract or entered figure records it")
+            status = (f"<td colspan='5'><strong>Not measurable:</strong> {escape(why)}</td>")
+            rows_for_csv.append({"Strategy": strategy, "Success measure": measure,
+                                 "Measured by": "not measurable", "Kind": "not measurable",
+                                 "Caveat": why, "Value": fmt.NOT_AVAILABLE,
                                  "Direction of travel": "", "RAG": "", "SPC variation": ""})
         else:
             r = card.loc[iid]
@@ -38,7 +46,7 @@ for strategy, group in measures.groupby("strategy", sort=False):
             rag = (boardpack._badge(r["rag"], boardpack.RAG_STYLE[r["rag"]]) if r["rag"]
                    else "<span class='lscp-muted'>no target</span>")
             status = (f"<td><a href='explorer?indicator={escape(iid)}' target='_self'>"
-                      f"{escape(r['title'])}</a></td>"
+                      f"{escape(r['title'])}</a>{boardpack.manual_badge(r)}</td>"
                       f"<td class='num'>{escape(r['value_text'])}<br>"
                       f"<span class='lscp-muted'>{escape(r['period_text'])}</span></td>"
                       f"<td><span class='{boardpack.DIRECTION_STYLE.get(r['direction'], '')}'>"
@@ -46,15 +54,19 @@ for strategy, group in measures.groupby("strategy", sort=False):
                       f"<td>{rag}</td>"
                       f"<td><span class='{boardpack.VARIATION_STYLE.get(kind, '')}'>"
                       f"{escape(r['variation_text'])}</span></td>")
-            rows_for_csv.append({"Strategy": strategy, "Success measure": m.success_measure,
-                                 "Indicator": r["title"], "Value": r["value_text"],
+            rows_for_csv.append({"Strategy": strategy, "Success measure": measure,
+                                 "Measured by": r["title"],
+                                 "Kind": "manual" if r["manual"] else "computed",
+                                 "Caveat": caveat, "Value": r["value_text"],
                                  "Direction of travel": r["direction"],
                                  "RAG": r["rag"] or "no target",
                                  "SPC variation": r["variation_text"]})
-        body.append(f"<tr><th scope='row'>{escape(m.success_measure)}</th>{status}</tr>")
+        note = (f"<br><span class='lscp-muted'>{escape(caveat)}</span>"
+                if caveat and not caveat.startswith("not measurable") else "")
+        body.append(f"<tr><th scope='row'>{escape(measure)}{note}</th>{status}</tr>")
     st.html(f"<div class='lscp-card'><style>{boardpack.CSS}</style><table>"
             f"<caption>{escape(strategy)}: success measures</caption><thead><tr>"
-            "<th scope='col'>Success measure</th><th scope='col'>Indicator</th>"
+            "<th scope='col'>Success measure</th><th scope='col'>Measured by</th>"
             "<th scope='col'>Latest</th><th scope='col'>Direction of travel</th>"
             "<th scope='col'>RAG</th><th scope='col'>SPC variation</th></tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table></div>")

@@ -87,6 +87,22 @@ def cmd_export(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_template(args, settings: Settings) -> int:
+    from pipelines.export import template_from_seeds
+
+    seeds = _existing_dir(args.seeds or settings.seeds or DEFAULT_SEEDS, "seeds folder")
+    if not (seeds / "manual_measures.csv").is_file():
+        raise UserError(f"{seeds} has no manual_measures.csv: declare the measures first")
+    if args.out.suffix.lower() != ".xlsx":
+        raise UserError(f"{args.out} must end in .xlsx")
+    try:
+        args.out.write_bytes(template_from_seeds(seeds))
+    except OSError as exc:
+        raise UserError(f"cannot write {args.out}: {exc.strerror or exc}") from None
+    print(f"wrote the manual measures template to {args.out}")
+    return 0
+
+
 def _os_user() -> str:
     import getpass
 

@@ -121,6 +121,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write unsuppressed figures (analysts only; never publish these)")
 
     p = sub.add_parser(
+        "template",
+        help="write the Excel template for the manual measures (audits, surveys, training)",
+        description="Write the manual_measures template (.xlsx) with dropdowns of the "
+        "declared measures, agencies and localities of a seeds folder, for agencies to fill "
+        "and drop in the inbox.",
+    )
+    p.add_argument("--out", type=Path, required=True, help=".xlsx file to write")
+    p.add_argument("--seeds", type=Path, help="reference files (default: the settings' or the demo's)")
+
+    p = sub.add_parser(
         "audit",
         help="print who saw unsuppressed figures (the audit log beside the database)",
         description="Print the audit log: every unsuppressed page view, CSV download, board "

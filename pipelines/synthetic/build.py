@@ -14,7 +14,7 @@ from data_contracts.schema import SEED_TABLES
 from lscp_core.settings import DEFAULT_SEEDS
 from pipelines.synthetic import csc as csc_model
 from pipelines.synthetic import early_help as eh_model
-from pipelines.synthetic import education, faults, reference, tables, writers
+from pipelines.synthetic import education, faults, manual, reference, tables, writers
 from pipelines.synthetic.population import make_persons
 from pipelines.synthetic.timeline import Window, day, terms
 
@@ -135,6 +135,10 @@ def write_partnership(seed: int, out: Path, children: int, window: Window, with_
         else:
             writers.write_csv(table, path)
         say(f"wrote {path.name}")
+    # entered figures (audits, surveys, training), from their own random stream
+    writers.write_rows(manual.rows(streams(seed, 11)[10], window), manual.COLUMNS,
+                       inbox / f"manual_measures_{stamp}.csv")
+    say(f"wrote manual_measures_{stamp}.csv")
     if with_faults:
         manifest += write_bad_files(inbox, extracts, stamp)
         writers.write_rows(manifest, faults.MANIFEST_COLUMNS, out / "faults.csv")

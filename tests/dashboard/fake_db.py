@@ -131,6 +131,91 @@ def _values(rng: np.random.Generator, months: int, end: pd.Timestamp, threshold:
     return cells[cols]
 
 
+# the "Who" breakdowns: category shares of the partnership figure per dimension
+BREAKDOWN_SHARES = {
+    "age_band": {"Unborn": 0.02, "0-4": 0.3, "5-9": 0.3, "10-15": 0.3, "16-17": 0.08,
+                 "18 and over": 0.0, "Not known": 0.0},
+    "sex": {"Female": 0.5, "Male": 0.48, "Not known": 0.02},
+    "ethnicity": {"White": 0.8, "Mixed": 0.07, "Asian or Asian British": 0.06,
+                  "Black or Black British": 0.04, "Other ethnic group": 0.02, "Not known": 0.01},
+    "disability": {"Disabled": 0.1, "Not disabled": 0.85, "Not known": 0.05},
+}
+TOOL_SHARES = {"tool": {"GCP2": 0.6, "NTK": 0.1, "WECAN": 0.3}}
+TOOL_INDICATORS = {"neglect_tools_completed", "neglect_tools_improved"}
+NOT_ABOUT_CHILDREN = {"assessment_timeliness", "two_year_takeup", "referrals_neglect",
+                      "referral_nfa", "step_downs", "step_down_sustained"}
+
+
+def _breakdowns(values: pd.DataFrame, threshold: int, poison: bool) -> pd.DataFrame:
+    """indicator_breakdowns rows: each dimension's categories split the partnership figure
+    (the last category takes the remainder, so they sum to All)."""
+    units = {c[0]: c[2] for c in CATALOGUE}
+    rows = []
+    partnership = values[(values["locality"] == "All") & (values["agency"] == "All")]
+    for r in partnership.itertuples():
+        if r.indicator_id in NOT_ABOUT_CHILDREN:
+            continue
+        percent = units[r.indicator_id] == "percent"
+        shares = TOOL_SHARES if r.indicator_id in TOOL_INDICATORS else BREAKDOWN_SHARES
+        for dimension, split in shares.items():
+            rows.append((r.indicator_id, r.period_end, dimension, "All", r.numerator,
+                         r.denominator if percent else None))
+            left_n = r.numerator
+            left_d = r.denominator if percent else None
+            for i, (category, share) in enumerate(split.items()):
+                last = i == len(split) - 1
+                n = left_n if last else min(left_n, int(r.numerator * share))
+                d = (left_d if last else min(left_d, int(r.denominator * share))) if percent else None
+                left_n -= n
+                left_d = left_d - d if percent else None
+                rows.append((r.indicator_id, r.period_end, dimension, category, n, d))
+    cells = pd.DataFrame(rows, columns=["indicator_id", "period_end", "dimension", "category",
+                                        "numerator", "denominator"])
+    den = cells["denominator"].astype(float)
+    cells["value"] = np.where(den.notna(), np.where(den > 0, cells["numerator"] / den * 100,
+                                                   np.nan), cells["numerator"])
+    small = lambda s: (s >= 1) & (s <= threshold)  # noqa: E731
+    cells["suppressed"] = small(cells["numerator"]) | small(den.fillna(0))
+    if poison:
+        hide = cells["suppressed"]
+        cells.loc[hide, "numerator"] = SENTINEL_NUM
+        cells.loc[hide & den.notna(), "denominator"] = SENTINEL_DEN
+        cells.loc[hide, "value"] = SENTINEL_VALUE
+    cells["numerator"] = cells["numerator"].astype("int64")
+    cells["denominator"] = cells["denominator"].astype(float)
+    return cells
+
+
+def _manual(end: pd.Timestamp, poison: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """seed_manual_measures (the repo's) and manual_values: quarterly entered figures."""
+    declared = pd.read_csv(SEEDS / "manual_measures.csv")
+    rows = []
+    quarters = pd.date_range(end=end, periods=8, freq="QE-MAR")
+    for m in declared.itertuples():
+        for i, q in enumerate(quarters):
+            if m.frequency == "annual" and q.month != 3:
+                continue
+            if m.unit == "percent":
+                den = 20 + i
+                num = 10 + i
+                rows.append((m.id, q, "All", "All", num, float(den), num / den * 100, False))
+                # an agency's own small audit: suppressed for viewers
+                rows.append((m.id, q, "All", "POL", 3, 4.0, 75.0, True))
+            else:
+                rows.append((m.id, q, "All", "All", 5 + i, None, float(5 + i), False))
+    values = pd.DataFrame(rows, columns=["measure_id", "period_end", "locality", "agency",
+                                         "numerator", "denominator", "value", "suppressed"])
+    if poison:
+        hide = values["suppressed"]
+        values.loc[hide, "numerator"] = SENTINEL_NUM
+        values.loc[hide, "denominator"] = SENTINEL_DEN
+        values.loc[hide, "value"] = SENTINEL_VALUE
+    values["source"] = "Multi-agency audit (test)"
+    values["owner"] = "Quality assurance lead (test)"
+    values["note"] = None
+    return declared, values
+
+
 def _catalogue() -> pd.DataFrame:
     strategies = pd.read_csv(SEEDS / "strategies.csv")
     by_ind = strategies.groupby("indicator_id")["strategy"].agg(lambda s: "; ".join(dict.fromkeys(s)))
@@ -149,6 +234,8 @@ def _catalogue() -> pd.DataFrame:
             "spc_series": (None if freq == "termly" else
                            "snapshot" if iid in SNAPSHOTS else "in_month"),
             "look_back_months": 0, "first_period": None,
+            "breakdowns": (None if iid in NOT_ABOUT_CHILDREN else
+                           "tool" if iid in TOOL_INDICATORS else "characteristics"),
         })
     return pd.DataFrame(rows)
 
@@ -162,6 +249,7 @@ def build(path: Path, *, poison: bool = False, seed: int = 7, months: int = 30,
     end_ts = pd.Timestamp(end)
     values = _values(rng, months, end_ts, threshold, poison)
     catalogue = _catalogue()
+    manual = _manual(end_ts, poison)
     localities = pd.DataFrame(LOCALITIES, columns=["locality_code", "locality_name"])
     agencies = pd.DataFrame(AGENCIES, columns=["agency_code", "agency_name", "sector",
                                                "referral_sources"])
@@ -202,6 +290,8 @@ def build(path: Path, *, poison: bool = False, seed: int = 7, months: int = 30,
     con = duckdb.connect(str(path))
     try:
         tables = {"indicator_values": values, "indicator_catalogue": catalogue,
+                  "indicator_breakdowns": _breakdowns(values, threshold, poison),
+                  "seed_manual_measures": manual[0], "manual_values": manual[1],
                   "seed_localities": localities, "seed_agencies": agencies,
                   "seed_benchmarks": benchmarks, "seed_targets": targets,
                   "seed_strategies": strategies, "runs": runs, "load_report": load_report,
@@ -212,6 +302,9 @@ def build(path: Path, *, poison: bool = False, seed: int = 7, months: int = 30,
             con.unregister("frame")
         con.execute("alter table indicator_values alter period_end type date")
         con.execute("alter table indicator_values alter numerator type bigint")
+        con.execute("alter table indicator_breakdowns alter period_end type date")
+        con.execute("alter table manual_values alter period_end type date")
+        con.execute("alter table manual_values alter numerator type bigint")
         con.execute("alter table indicator_catalogue alter first_period type date")
         # the SPC series: the partnership's monthly values stand in for the in-month series
         con.execute("""create table indicator_monthly as

@@ -185,12 +185,12 @@ def test_kept_packs_are_listed_and_a_viewer_cannot_fetch_an_analysts(app, use_db
     db = fake_db.build(tmp_path / "lscp.duckdb")
     packs.keep(db, b"%PDF-viewer", kind="pdf", month="2025-09", scope="all strategies",
                who="ana", role="viewer")
-    packs.keep(db, b"<html>analyst", kind="html", month="2025-09", scope="Wigan", who="ana",
+    packs.keep(db, b"<html>analyst", kind="html", month="2025-09", scope="Brackenfold", who="ana",
                role="analyst")
     use_db(db, "viewer", extra=f'commentary_db = "{tmp_path / "n.sqlite"}"\n')
     at = open_page(app, "views/commentary.py")
     listed = table(at, "Made by")
-    assert list(listed["Strategy"]) == ["Wigan", "all strategies"]
+    assert list(listed["Strategy"]) == ["Brackenfold", "all strategies"]
     assert at.selectbox(key="pk_pick").options == [
         at.selectbox(key="pk_pick").format_func(0)]  # the viewer's own kind of pack only
     assert "all strategies" in at.selectbox(key="pk_pick").options[0]

@@ -114,6 +114,10 @@ def _visit_everything(app, scan: Scanner) -> None:
         at.selectbox(key="ex_indicator").set_value(indicator).run()
         assert not at.exception
         scan.app(f"explorer {indicator}", at)
+        if indicator == "cp_repeat":  # every "Who" breakdown, not only the first shown
+            for dimension in ("sex", "ethnicity", "disability"):
+                at.radio(key="who_dimension").set_value(dimension).run()
+                scan.app(f"explorer {indicator} who {dimension}", at)
     at = open_page(at, "views/localities.py")
     scan.app("localities", at)
     at = open_page(at, "views/agency.py")

@@ -182,7 +182,7 @@ def test_a_pack_over_a_corrupt_commentary_store_says_so_on_its_first_page(use_db
     notes = tmp_path / "notes.sqlite"
     notes.write_bytes(b"not sqlite " * 300)
     use_db(fake_db_path, "viewer", extra=f'commentary_db = "{notes}"\n')
-    html = boardpack.build("viewer", "Wigan", fake_db.pd.Timestamp("2025-09-30"))
+    html = boardpack.build("viewer", "Brackenfold", fake_db.pd.Timestamp("2025-09-30"))
     cover = html.split("<nav", 1)[0]
     assert "Commentary and actions could not be read" in cover
     assert "Scorecard: partnership figures" in html  # the figures are still there

@@ -56,12 +56,16 @@ def test_scorecard_strategy_filters_the_rows(app, use_db, fake_db_path):
     use_db(fake_db_path)
     at = app.run()
     everything = table(at, "Direction of travel")
-    assert len(everything) == len(fake_db.CATALOGUE)
-    at.selectbox(key="sc_strategy").set_value("Wigan").run()
+    manual = pd.read_csv(fake_db.SEEDS / "manual_measures.csv")
+    # the computed indicators, then every measure entered by hand
+    assert len(everything) == len(fake_db.CATALOGUE) + len(manual)
+    at.selectbox(key="sc_strategy").set_value("Brackenfold").run()
     wigan = table(at, "Direction of travel")
     measures = pd.read_csv(fake_db.SEEDS / "strategies.csv", keep_default_na=False)
-    wanted = {t for i, t, *_ in fake_db.CATALOGUE
-              if i in set(measures.loc[measures["strategy"] == "Wigan", "indicator_id"])}
+    titles = [(i, t) for i, t, *_ in fake_db.CATALOGUE] + list(zip(manual["id"], manual["title"],
+                                                                   strict=True))
+    wanted = {t for i, t in titles
+              if i in set(measures.loc[measures["strategy"] == "Brackenfold", "indicator_id"])}
     assert set(wigan["Indicator"]) == wanted
     html = "\n".join(h.proto.body for h in at.get("html"))
     assert "explorer?indicator=rereferral_neglect" in html
@@ -77,8 +81,11 @@ def test_scorecard_shows_last_year_direction_rag_and_spc_in_words(app, use_db, f
     assert card.loc["Children on a CP plan (all categories)", "RAG"].startswith("no RAG")
     assert card.loc["Re-referrals within 12 months", "RAG"] in {"Green", "Amber", "Red", "c"}
     termly = card["Period"].str.contains("term")
-    assert card.loc[~termly, "SPC variation"].str.contains("cause").all()
+    entered = card["Period"].str.contains("quarter to|year to")  # manual measures
+    assert entered.sum() > 0
+    assert card.loc[~termly & ~entered, "SPC variation"].str.contains("cause").all()
     assert card.loc[termly, "SPC variation"].str.startswith("z").all()
+    assert card.loc[entered, "SPC variation"].eq("z: an entered figure, no SPC chart").all()
     assert "England 22.6% (2024-25)" in card.loc["Re-referrals within 12 months", "Benchmark"]
 
 
@@ -87,6 +94,7 @@ def test_scorecard_earlier_period(app, use_db, fake_db_path):
     at = app.run()
     at.selectbox(key="sc_period").set_value(pd.Timestamp("2025-03-31")).run()
     card = table(at, "Direction of travel")
+    card = card[~card["Period"].str.contains("quarter to|year to")]  # manual: tested apart
     # honest labels: a rolling figure names its window, a snapshot its month end
     assert set(card["Period"]) == {"12 months to March 2025", "end of March 2025",
                                    "12 months to September 2024, followed to March 2025",
@@ -178,6 +186,16 @@ def test_strategies_list_every_measure(app, use_db, fake_db_path):
     # seed text is escaped for Markdown (dashboard.formatting.as_text): compare as shown
     assert {h.value for h in at.header} == {fmt.as_text(s) for s in seeds["strategy"]} | {
         "Annual report extract"}
+    # each is measured (computed or by hand), or says why not
+    assert set(measures["Kind"]) == {"computed", "manual", "not measurable"}
+    unmeasurable = measures[measures["Kind"] == "not measurable"]
+    assert (unmeasurable["Caveat"].str.len() > 10).all()
+    manual = measures[measures["Kind"] == "manual"]
+    assert set(manual["Measured by"]) == set(pd.read_csv(fake_db.SEEDS / "manual_measures.csv")[
+        "title"])
+    html = "\n".join(h.proto.body for h in at.get("html"))
+    assert html.count('lscp-badge lscp-manual">manual</span>') == len(manual)
+    assert "<strong>Not measurable:</strong> a way of measuring, not a measure" in html
 
 
 def test_data_quality_without_and_with_a_failed_run(app, use_db, tmp_path, fake_db_path):

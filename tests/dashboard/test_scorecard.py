@@ -45,7 +45,7 @@ def test_benchmark_text_uses_the_latest_year_england_first():
                           "value": [21.7, 22.4, 22.6], "source": ["s"] * 3})
     assert scorecard.benchmark_text(bench, "percent") == \
         "England 22.6% (2024-25); North West 21.7% (2024-25)"
-    assert scorecard.benchmark_text(bench.iloc[0:0], "percent") == "none published"
+    assert scorecard.benchmark_text(bench.iloc[0:0], "percent") == "no published comparator"
 
 
 def test_variation_words_never_colour_alone():
@@ -81,12 +81,13 @@ def test_csv_guards_formulas_and_keeps_numbers():
 
 def test_scorecard_rows_for_a_strategy(use_db, fake_db_path):
     use_db(fake_db_path)
-    card = scorecard.build("viewer", "Wolverhampton", pd.Timestamp("2025-09-30"))
+    card = scorecard.build("viewer", "Ashmere", pd.Timestamp("2025-09-30"))
     measures = pd.read_csv(scorecard.data.__file__.replace("dashboard/data.py",
                                                             "seeds/strategies.csv"))
-    wanted = set(measures.loc[measures["strategy"] == "Wolverhampton", "indicator_id"])
-    # the fake database publishes the first 24 indicators only
-    assert set(card["indicator_id"]) == wanted & set(scorecard.data.catalogue()["indicator_id"])
+    wanted = set(measures.loc[measures["strategy"] == "Ashmere", "indicator_id"])
+    # the fake database publishes the first 24 indicators only, and every manual measure
+    assert set(card["indicator_id"]) == wanted & set(scorecard.data.measures()["indicator_id"])
+    assert {"audit_voice_of_child", "staff_trained_neglect"} <= set(card["indicator_id"])
     assert len(card) >= 5
     row = card.set_index("indicator_id").loc["cp_neglect_rate"]
     assert row["value_text"].endswith("per 10,000")
@@ -111,8 +112,8 @@ def test_compare_with_the_last_meeting_and_the_strategy_baseline(use_db, fake_db
     # a month whose data month is before every meeting's: nothing to compare with
     early = scorecard.build("analyst", None, pd.Timestamp("2025-04-30"), "last_meeting")
     assert set(early["last_year_text"]) == {fmt.NOT_AVAILABLE}
-    # baseline: the month before the strategy's launch (Wolverhampton 2024-04-01: March 2024)
-    base = scorecard.build("analyst", "Wolverhampton", when, "baseline").set_index(
+    # baseline: the month before the strategy's launch (Ashmere 2024-04-01: March 2024)
+    base = scorecard.build("analyst", "Ashmere", when, "baseline").set_index(
         "indicator_id").loc["cp_neglect_rate"]
     assert base["last_year_text"] == fmt.number(values.loc["2024-03-31", "value"], "rate")
     table = scorecard.board_table(scorecard.build("analyst", None, when, "last_meeting"),
@@ -153,3 +154,15 @@ def test_a_confidential_latest_month_still_shows_the_assurance(use_db, poisoned_
     assert row["variation"] is None
     assert row["assurance_text"].startswith(("P ", "F ", "? ", "no assurance icon"))
     assert row["assurance"] == spc["assurance"].dropna().iloc[-1]
+
+
+def test_statistical_neighbours_stand_beside_england_and_the_region():
+    bench = pd.DataFrame([
+        ("rereferral", "Statistical neighbours", "2024-25", 20.9, "DfE LAIT (test)"),
+        ("rereferral", "North West", "2024-25", 21.7, "DfE"),
+        ("rereferral", "England", "2023-24", 22.4, "DfE"),
+        ("rereferral", "England", "2024-25", 22.6, "DfE"),
+    ], columns=["indicator_id", "geography", "period_label", "value", "source"])
+    assert scorecard.benchmark_text(bench, "percent") == (
+        "England 22.6% (2024-25); North West 21.7% (2024-25); "
+        "Statistical neighbours (average) 20.9% (2024-25)")

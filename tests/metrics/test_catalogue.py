@@ -77,3 +77,12 @@ def test_each_indicator_has_sql_tests_and_labels(entry):
     assert entry["numerator"]
     assert (entry["denominator"] is None) == (entry["unit"] == "count")
     assert "strategies" not in entry  # seeds/strategies.csv alone maps strategies
+
+
+def test_a_comparator_that_is_not_the_same_measure_is_labelled(p):
+    # the DfE's two-year CP figure counts plans ending in the year, not plans open at E
+    p.build(as_at="2025-03-31")
+    notes = dict(p.rows("select indicator_id, comparator_note from indicator_catalogue "
+                        "where comparator_note is not null"))
+    assert "plans ending in the year" in notes["cp_long"]
+    assert "cp_rate" not in notes

@@ -20,7 +20,14 @@ def test_dependencies_come_from_model_names_not_comments():
         for dependency in model.depends_on:
             assert order.index(dependency) < order.index(name), (dependency, name)
     assert order.index("indicator_values") > order.index("indicator_cells")
-    assert order[-1] in ("indicator_values", "indicator_monthly")
+    assert order[-1] in ("indicator_values", "indicator_monthly", "indicator_breakdowns",
+                         "manual_values")  # a mart: nothing reads it
+    assert "int_indicator_breakdowns__filled" in models["indicator_breakdowns"].depends_on
+    # a breakdown is its indicator's own file over the re-keyed source (a view, built once)
+    assert ("int_referrals__rereferrals_flagged__keyed_characteristics_at_referral_date"
+            in models["ind_rereferral__by_characteristics"].depends_on)
+    assert models["int_referrals__rereferrals_flagged__keyed_characteristics_at_referral_date"
+                  ].materialized == "view"
     assert "indicator_values" in models["indicator_monthly"].depends_on
 
 
