@@ -463,3 +463,66 @@ def _protect_monthly_series(con, families, table, hidden, threshold) -> pd.DataF
         for period in protect_monthly(rolling, series[["period_end", "v"]], threshold):
             out.append((count, period))
     return pd.DataFrame(out, columns=["count", "period_end"])
+
+
+# --- breakdowns by characteristic or tool ---------------------------------------------------
+
+def protect_breakdowns(con, threshold: int) -> int:
+    """Complements in ``indicator_breakdowns`` per count, not per indicator: a count two
+    indicators break down alike (a count and a percentage's denominator) must not be hidden
+    in one and shown in the other. Each count's categories and its ``All`` (the published
+    partnership figure, hidden wherever every indicator showing that count hides it) form a
+    line: a line with exactly one hidden entry gets a partner, the smallest non-zero
+    category, else a zero (never ``All``, whose flag is the published one). Returns the
+    cells newly hidden."""
+    tables = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
+    if "indicator_breakdowns" not in tables:
+        return 0
+    families = count_families(con)
+    cells = con.execute("""
+        select indicator_id || ':n' as series, period_end, dimension, category,
+               numerator::double as v, suppressed
+        from indicator_breakdowns
+        union all
+        select indicator_id || ':d', period_end, dimension, category, denominator, suppressed
+        from indicator_breakdowns where denominator is not null
+    """).df()
+    if cells.empty:
+        return 0
+    cells["count"] = cells["series"].map(families).fillna(cells["series"])
+    cells["small"] = (cells["v"] >= 1) & (cells["v"] <= threshold)
+    keys = ["count", "period_end", "dimension", "category"]
+    # a count's cell is hidden when every indicator showing it hides it (or it is small)
+    line = cells.groupby(keys, sort=True).agg(
+        v=("v", "min"), hidden=("suppressed", "all"), small=("small", "any")).reset_index()
+    line["hidden"] = line["hidden"] | line["small"]
+    hidden_per_line = line.groupby(["count", "period_end", "dimension"])["hidden"].transform("sum")
+    lone = line[hidden_per_line == 1]
+    partners = []
+    for _, group in lone.groupby(["count", "period_end", "dimension"], sort=True):
+        candidates = group[~group["hidden"] & (group["category"] != "All")]
+        if candidates.empty:
+            continue
+        best = candidates.assign(zero=candidates["v"] == 0).sort_values(
+            ["zero", "v", "category"]).iloc[0]
+        partners.append((best["count"], best["period_end"], best["dimension"], best["category"]))
+    if not partners:
+        return 0
+    con.register("disclosure_breakdown_partners", pd.DataFrame(partners, columns=keys))
+    con.register("disclosure_families", pd.DataFrame(
+        [(s.rsplit(":", 1)[0], f) for s, f in families.items()],
+        columns=["indicator_id", "count"]))
+    before = con.execute("select count(*) filter (where suppressed) from indicator_breakdowns"
+                         ).fetchall()[0][0]
+    con.execute("""
+        update indicator_breakdowns as b set suppressed = true
+        from disclosure_families as f
+        join disclosure_breakdown_partners as p on p.count = f.count
+        where f.indicator_id = b.indicator_id and p.period_end = b.period_end
+            and p.dimension = b.dimension and p.category = b.category and not b.suppressed
+    """)
+    after = con.execute("select count(*) filter (where suppressed) from indicator_breakdowns"
+                        ).fetchall()[0][0]
+    con.unregister("disclosure_breakdown_partners")
+    con.unregister("disclosure_families")
+    return after - before

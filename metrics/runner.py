@@ -25,7 +25,7 @@ import yaml
 
 from lscp_core.errors import UserError
 from lscp_core.settings import Settings
-from metrics.disclosure import protect
+from metrics.disclosure import protect, protect_breakdowns
 
 METRICS_DIR = Path(__file__).resolve().parent
 CATALOGUE_FILE = METRICS_DIR / "catalogue.yaml"
@@ -351,6 +351,8 @@ def build_metrics(con, *, as_at: date | None = None, settings: Settings | None =
     for name in AFTER_DISCLOSURE:  # again, now that indicator_values' flags are final
         con.execute(f'create or replace {models[name].materialized} "{name}" as\n'
                     f'{models[name].sql}')
+    # and the breakdowns' complements per count (a count two indicators share hidden alike)
+    protect_breakdowns(con, settings.suppression_threshold)
     rows, suppressed = con.execute(
         "select count(*), count(*) filter (where suppressed) from indicator_values").fetchall()[0]
     return MetricsResult(as_at=as_at_used, first_period=first, last_period=last, rows=rows,

@@ -118,3 +118,20 @@ def test_the_attacks_bite_on_primary_suppression_alone(cells, recent, monthly):
         cells.assign(seen=~cells.groupby(["indicator_id", "period_end", "locality", "agency"])
                      ["truth"].transform(lambda v: v.between(1, T).any())), months, T)
     assert found["across_localities"] and found["across_agencies"] and found["across_time"]
+
+
+def test_no_breakdown_cell_can_be_worked_out(published):
+    """By age, sex, ethnicity, disability and tool: All minus the other categories, and a
+    count two indicators break down alike (read off the one that shows it)."""
+    _, db = published
+    with duckdb.connect(str(db), read_only=True) as con:
+        frame = con.execute("select * from indicator_breakdowns").df()
+    frame = frame[frame["period_end"].isin(sorted(set(frame["period_end"]))[-RECENT_MONTHS:])]
+    cells = attacks.breakdown_cells(frame.assign(hidden=frame["suppressed"]))
+    found = attacks.across_agencies(cells, T) | attacks.shared_counts(cells, T)
+    assert sorted(found)[:3] == []
+    assert (~cells["seen"]).sum() > 0
+    primary = cells.assign(seen=~cells.groupby(
+        ["indicator_id", "period_end", "locality", "agency"])["truth"].transform(
+            lambda v: v.between(1, T).any()))
+    assert attacks.across_agencies(primary, T)  # the attack bites without complements

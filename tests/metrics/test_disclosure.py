@@ -214,3 +214,38 @@ def test_random_partnership_tables_through_the_build(con):
         seen = attacks.champion_view(cells, agency)
         assert {k for k in attacks.combined(seen, threshold=T) if k[4] != agency} == set()
     assert result.secondary > 0
+
+
+def test_a_count_two_indicators_break_down_alike_is_hidden_alike(con):
+    """x counts referrals; p is a percentage of them. By sex, x's own complement for the
+    4 boys is 'Not known' (9) and p's, chosen by its numerator, 'Female' (12 referrals):
+    then x shows Female's 12 and p shows Not known's 9, and 25 - 12 - 9 gives the 4 away.
+    Per count, 'Not known' is hidden in p as well."""
+    from metrics.disclosure import protect_breakdowns
+
+    con.execute("create or replace table indicator_values (indicator_id varchar, "
+                "period_end date, locality varchar, agency varchar, numerator bigint, "
+                "denominator double, value double, suppressed boolean)")
+    con.executemany("insert into indicator_values values (?, ?, 'All', 'All', ?, ?, null, false)",
+                    [("x", E, 25, None), ("p", E, 17, 25)])
+    con.execute("create or replace table indicator_breakdowns (indicator_id varchar, "
+                "period_end date, dimension varchar, category varchar, numerator bigint, "
+                "denominator double, value double, suppressed boolean)")
+    referrals = {"Male": 4, "Female": 12, "Not known": 9, "All": 25}
+    answered = {"Male": 0, "Female": 7, "Not known": 10, "All": 17}
+    x_hidden, p_hidden = {"Male", "Not known"}, {"Male", "Female"}  # as the mart chose
+    rows = [("x", E, "sex", c, n, None, n, c in x_hidden) for c, n in referrals.items()]
+    rows += [("p", E, "sex", c, answered[c], referrals[c], None, c in p_hidden)
+             for c in referrals]
+    con.executemany("insert into indicator_breakdowns values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    before = attacks.breakdown_cells(con.execute("select * from indicator_breakdowns").df()
+                                     .rename(columns={"suppressed": "hidden"}))
+    definitions = [("p:d", "x:n")]  # the About page says p's denominator is x's count
+    assert attacks.combined(before, threshold=T, known_twins=definitions)  # the leak is real
+    assert protect_breakdowns(con, T) == 1
+    hidden = set(con.execute("select indicator_id, category from indicator_breakdowns "
+                             "where suppressed").fetchall())
+    assert ("p", "Not known") in hidden
+    after = attacks.breakdown_cells(con.execute("select * from indicator_breakdowns").df()
+                                    .rename(columns={"suppressed": "hidden"}))
+    assert attacks.combined(after, threshold=T, known_twins=definitions) == set()

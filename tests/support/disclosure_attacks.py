@@ -238,16 +238,18 @@ def every_attack(cells: pd.DataFrame, monthly: pd.DataFrame | None = None,
 
 
 def combined(cells: pd.DataFrame, monthly: pd.DataFrame | None = None,
-             threshold: int = 5) -> set[Key]:
+             threshold: int = 5, known_twins: list[tuple[str, str]] = ()) -> set[Key]:
     """Every route at once, to a fixed point: whatever one route recovers (whether small
-    or not) is treated as seen by the others, until nothing more comes out."""
+    or not) is treated as seen by the others, until nothing more comes out.
+    ``known_twins``: series ('x:n', 'p:d') the attacker knows to be one count from the
+    published definitions, however few figures show it."""
     cells = cells.copy()
     recovered_small: set[Key] = set()
     while True:
         before = int(cells["seen"].sum())
         # a twin series' visible cell shows this one's
         series = cells["indicator_id"] + ":" + cells["role"]
-        twins = _twins(cells.assign(series=series))
+        twins = _twins(cells.assign(series=series), known_twins)
         if twins:
             key = cells[["period_end", "locality", "agency"]].astype(str).agg("|".join, axis=1)
             family = series.map(lambda s, twins=twins: twins.get(s, s))
@@ -268,7 +270,7 @@ def combined(cells: pd.DataFrame, monthly: pd.DataFrame | None = None,
     return recovered_small
 
 
-def _twins(cells: pd.DataFrame) -> dict[str, str]:
+def _twins(cells: pd.DataFrame, known: list[tuple[str, str]] = ()) -> dict[str, str]:
     keys = ["period_end", "locality", "agency"]
     both = cells.merge(cells, on=keys, suffixes=("", "_other"))
     both = both[(both["series"] < both["series_other"]) & both["seen"] & both["seen_other"]]
@@ -284,7 +286,8 @@ def _twins(cells: pd.DataFrame) -> dict[str, str]:
 
     # the same count, not a coincidence of small numbers: equal wherever both show, on
     # at least TWIN_EVIDENCE non-zero figures
-    for a, b in agree[(agree["all"]) & (agree["nonzero"] >= TWIN_EVIDENCE)].index:
+    evident = agree[(agree["all"]) & (agree["nonzero"] >= TWIN_EVIDENCE)].index
+    for a, b in [*evident, *known]:
         ra, rb = find(a), find(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
