@@ -213,7 +213,8 @@ def _indicator_section(role: str, row: pd.Series, comment, actions, titles, anch
     return (
         f"<section class='lscp-indicator' id='{anchor}'><h3>{escape(row['title'])}"
         f"{manual_badge(row)}</h3>"
-        f"<p><strong>{escape(row['value_text'])}</strong> in {escape(row['period_text'])}"
+        f"<p><strong>{escape(row['value_text'])}</strong> "
+        f"{escape(fmt.during(row['period_text']))}"
         f" ({escape(scorecard.POLARITY_WORDS.get(row['polarity'], ''))}); "
         f"{escape(row['variation_text'])}; {escape(row['assurance_text'])}.</p>{chart}"
         f"<p class='lscp-muted'>The chart shows {escape(what)}; its limits are worked out "
@@ -241,7 +242,8 @@ def _exceptions_section(role: str, period: pd.Timestamp, comments, actions, titl
             mine = [a for a in actions if r.indicator_id in a.indicators]
             items.append(
                 f"<div class='lscp-exception'><h3>{escape(r.title)}</h3>"
-                f"<p><strong>{escape(r.value_text)}</strong> in {escape(r.period_text)}; at the "
+                f"<p><strong>{escape(r.value_text)}</strong> "
+                f"{escape(fmt.during(r.period_text))}; at the "
                 f"last meeting {escape(r.compared_text)}.</p><p>Why it is listed:</p>"
                 f"<ul>{why}</ul><h4>Commentary</h4>"
                 f"{commentary.comment_html(comments.get(r.indicator_id))}"

@@ -60,6 +60,16 @@ def month(d) -> str:
     return pd.Timestamp(d).strftime("%B %Y")
 
 
+def during(period_text: str) -> str:
+    """A period's words after a figure: "at the end of November 2026", "in the 12 months to
+    November 2026", "in autumn term 2025" (fmt.period's text, read in a sentence)."""
+    if period_text.startswith("end of "):
+        return f"at the {period_text}"
+    if period_text.startswith(("12 months", "quarter to", "year to")):
+        return f"in the {period_text}"
+    return f"in {period_text}"
+
+
 def period(d, kind: str = "monthly", lag_months: int = 0) -> str:
     """A period end as a reader says it, honest about what the figure covers.
 

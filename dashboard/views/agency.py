@@ -56,7 +56,7 @@ def tools_by_tool(when) -> None:
         return
     completed = tools[tools["tool_unit"] == "count"].reset_index(drop=True)
     completed["tool"] = completed["category"].map(lambda c: "All tools" if c == "All" else c)
-    fig = charts.bars(completed, "tool", f"Neglect tools completed by tool, {fmt.month(when)}",
+    fig = charts.bars(completed, "tool", f"Neglect tools completed by tool, 12 months to {fmt.month(when)}",
                       "count")
     table = pd.concat([
         ui.disclosed_table(part, unit_of, {"indicator": "Indicator", "category": "Tool",

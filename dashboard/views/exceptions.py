@@ -37,7 +37,7 @@ titles = dict(zip(data.catalogue()["indicator_id"], data.catalogue()["title"], s
 for r in listed.itertuples():
     with st.container(border=True):
         st.subheader(fmt.as_text(r.title))
-        st.markdown(f"**{fmt.as_text(r.value_text)}** in {fmt.as_text(r.period_text)}; at the "
+        st.markdown(f"**{fmt.as_text(r.value_text)}** {fmt.as_text(fmt.during(r.period_text))}; at the "
                     f"last meeting {fmt.as_text(r.compared_text)}.")
         st.markdown("**Why it is listed:**\n" + "\n".join(f"- {fmt.as_text(w)}" for w in r.reasons))
         commentary.show_comment(comments.get(r.indicator_id), "Commentary")
