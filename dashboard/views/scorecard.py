@@ -70,19 +70,18 @@ with st.expander("View as table"):
     st.dataframe(table, hide_index=True, key="table_scorecard")
 slug = "all" if chosen is None else "".join(c if c.isalnum() else "-" for c in chosen.lower())
 stamp = pd.Timestamp(period).strftime("%Y-%m")
-a, b, c = st.columns(3)
-with a:
-    ui.download_csv(table, f"scorecard-{slug}-{stamp}.csv", "scorecard",
-                    label="Download the scorecard (CSV)")
+# one below the other, not in columns: three columns of long button labels ran past the
+# edge of a 768 px tablet
+ui.download_csv(table, f"scorecard-{slug}-{stamp}.csv", "scorecard",
+                label="Download the scorecard (CSV)")
 who = st.session_state.get("user", "unknown")
-for column, kind, mime, label, icon in (
-        (b, "pdf", "application/pdf", "Download the board pack (PDF)", ":material/picture_as_pdf:"),
-        (c, "html", "text/html", "Download the board pack (HTML)", ":material/print:")):
-    with column:
-        st.download_button(
-            label, data=ui.audited_data(
-                lambda k=kind: boardpack.make(role, chosen, pd.Timestamp(period), kind=k,
-                                              who=who, compare=compare),
-                "board_pack", chosen or "all strategies"),
-            file_name=f"board-pack-{slug}-{stamp}.{kind}", mime=mime, key=f"board_pack_{kind}",
-            icon=icon, on_click="ignore")
+for kind, mime, label, icon in (
+        ("pdf", "application/pdf", "Download the board pack (PDF)", ":material/picture_as_pdf:"),
+        ("html", "text/html", "Download the board pack (HTML)", ":material/print:")):
+    st.download_button(
+        label, data=ui.audited_data(
+            lambda k=kind: boardpack.make(role, chosen, pd.Timestamp(period), kind=k,
+                                          who=who, compare=compare),
+            "board_pack", chosen or "all strategies"),
+        file_name=f"board-pack-{slug}-{stamp}.{kind}", mime=mime, key=f"board_pack_{kind}",
+        icon=icon, on_click="ignore")
