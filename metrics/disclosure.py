@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import heapq
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -71,42 +71,39 @@ class DisclosureResult:
     secondary: int        # indicator cells hidden as complements
     monthly_hidden: int   # points of the monthly series hidden
     seconds: float
+    families: dict[str, str] = field(default_factory=dict)  # series -> its count
 
 
 # --- finding the counts --------------------------------------------------------------
 
+# every count series cell: an indicator's numerator, and its denominator where it has one
+SERIES_SQL = """
+    select indicator_id || ':n' as series, period_end, locality, agency,
+           numerator::double as v
+    from indicator_values
+    union all
+    select indicator_id || ':d', period_end, locality, agency, denominator
+    from indicator_values where denominator is not null
+"""
+
+
 def _series(con) -> pd.DataFrame:
     """Every count series cell: (series, period_end, locality, agency, v)."""
-    return con.execute("""
-        select indicator_id || ':n' as series, period_end, locality, agency,
-               numerator::double as v
-        from indicator_values
-        union all
-        select indicator_id || ':d', period_end, locality, agency, denominator
-        from indicator_values where denominator is not null
-    """).df()
+    return con.execute(SERIES_SQL).df()
 
 
 def count_families(con) -> dict[str, str]:
     """series -> its count's name: series equal in every cell they share are one count."""
-    pairs = con.execute("""
-        with s as (
-            select indicator_id || ':n' as series, period_end, locality, agency,
-                   numerator::double as v from indicator_values
-            union all
-            select indicator_id || ':d', period_end, locality, agency, denominator
-            from indicator_values where denominator is not null
-        )
+    pairs = con.execute(f"""
+        with s as ({SERIES_SQL})
         select a.series, b.series
         from s as a join s as b using (period_end, locality, agency)
         where a.series < b.series
         group by all
         having bool_and(a.v = b.v)
     """).fetchall()
-    names = [r[0] for r in con.execute(
-        "select distinct indicator_id || ':n' from indicator_values union "
-        "select distinct indicator_id || ':d' from indicator_values "
-        "where denominator is not null order by 1").fetchall()]
+    names = [r[0] for r in con.execute(f"select distinct series from ({SERIES_SQL}) order by 1"
+                                       ).fetchall()]
     parent = {n: n for n in names}
 
     def find(x):
@@ -348,6 +345,29 @@ def protect_monthly(rolling: pd.DataFrame, monthly: pd.DataFrame, threshold: int
     return set(pd.to_datetime(monthly["period_end"])[m_hidden].dt.date)
 
 
+def _hide(con, table: str, families: dict[str, str], cells: pd.DataFrame,
+          keys: list[str], where: str = "") -> int:
+    """Hide, in ``table``, every indicator's cell of each count in ``cells`` (columns count
+    and ``keys``): a count's cell is hidden in every indicator that publishes it. Returns
+    the cells newly hidden."""
+    if cells.empty:
+        return 0
+    con.register("disclosure_cells", cells)
+    con.register("disclosure_families", pd.DataFrame(
+        [(s.rsplit(":", 1)[0], f) for s, f in families.items()],
+        columns=["indicator_id", "count"]).drop_duplicates())
+    match = " and ".join(f"c.{k} = t.{k}" for k in keys)
+    try:
+        return con.execute(f"""
+            update {table} as t set suppressed = true
+            from disclosure_families as f join disclosure_cells as c on c.count = f.count
+            where f.indicator_id = t.indicator_id and {match} and not t.suppressed {where}
+        """).fetchall()[0][0]
+    finally:
+        con.unregister("disclosure_cells")
+        con.unregister("disclosure_families")
+
+
 # --- the whole build --------------------------------------------------------------------
 
 def protect(con, threshold: int) -> DisclosureResult:
@@ -387,33 +407,14 @@ def protect(con, threshold: int) -> DisclosureResult:
                                  agencies[j]))
     hidden = pd.DataFrame(hidden_cells, columns=["count", "period_end", "locality", "agency"])
     monthly_hidden = _protect_monthly_series(con, families, table, hidden, threshold)
-    con.register("disclosure_hidden", hidden)
-    con.register("disclosure_families", pd.DataFrame(
-        [(s.rsplit(":", 1)[0], s.rsplit(":", 1)[1], f) for s, f in families.items()],
-        columns=["indicator_id", "role", "count"]))
     primary = con.execute("select count(*) filter (where suppressed) from indicator_values"
                           ).fetchall()[0][0]
-    con.execute("""
-        update indicator_values as v set suppressed = true
-        from disclosure_families as f
-        join disclosure_hidden as h on h.count = f.count
-        where f.indicator_id = v.indicator_id and h.period_end = v.period_end
-            and h.locality = v.locality and h.agency = v.agency and not v.suppressed
-    """)
-    total = con.execute("select count(*) filter (where suppressed) from indicator_values"
-                        ).fetchall()[0][0]
+    secondary = _hide(con, "indicator_values", families, hidden,
+                      ["period_end", "locality", "agency"])
     months = 0
     if monthly_hidden is not None:  # None: no monthly series in this build
-        if not monthly_hidden.empty:
-            con.register("disclosure_monthly_hidden", monthly_hidden)
-            con.execute("""
-                update indicator_monthly as m set suppressed = true
-                from disclosure_families as f
-                join disclosure_monthly_hidden as h on h.count = f.count
-                where f.indicator_id = m.indicator_id and h.period_end = m.period_end
-                    and m.series = 'in_month' and not m.suppressed
-            """)
-            con.unregister("disclosure_monthly_hidden")
+        _hide(con, "indicator_monthly", families, monthly_hidden, ["period_end"],
+              "and t.series = 'in_month'")
         # the partnership row of a snapshot series is the published cell itself
         con.execute("""
             update indicator_monthly as m set suppressed = true
@@ -424,11 +425,9 @@ def protect(con, threshold: int) -> DisclosureResult:
         """)
         months = con.execute("select count(*) filter (where suppressed) from indicator_monthly"
                              ).fetchall()[0][0]
-    con.unregister("disclosure_hidden")
-    con.unregister("disclosure_families")
     return DisclosureResult(counts=len(set(families.values())),
                             shared=len(families) - len(set(families.values())),
-                            primary=primary, secondary=total - primary,
+                            primary=primary, secondary=secondary, families=families,
                             monthly_hidden=months, seconds=time.perf_counter() - started)
 
 
@@ -467,7 +466,7 @@ def _protect_monthly_series(con, families, table, hidden, threshold) -> pd.DataF
 
 # --- breakdowns by characteristic or tool ---------------------------------------------------
 
-def protect_breakdowns(con, threshold: int) -> int:
+def protect_breakdowns(con, threshold: int, families: dict[str, str] | None = None) -> int:
     """Complements in ``indicator_breakdowns`` per count, not per indicator: a count two
     indicators break down alike (a count and a percentage's denominator) must not be hidden
     in one and shown in the other. Each count's categories and its ``All`` (the published
@@ -478,7 +477,7 @@ def protect_breakdowns(con, threshold: int) -> int:
     tables = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
     if "indicator_breakdowns" not in tables:
         return 0
-    families = count_families(con)
+    families = families if families is not None else count_families(con)
     cells = con.execute("""
         select indicator_id || ':n' as series, period_end, dimension, category,
                numerator::double as v, suppressed
@@ -506,23 +505,5 @@ def protect_breakdowns(con, threshold: int) -> int:
         best = candidates.assign(zero=candidates["v"] == 0).sort_values(
             ["zero", "v", "category"]).iloc[0]
         partners.append((best["count"], best["period_end"], best["dimension"], best["category"]))
-    if not partners:
-        return 0
-    con.register("disclosure_breakdown_partners", pd.DataFrame(partners, columns=keys))
-    con.register("disclosure_families", pd.DataFrame(
-        [(s.rsplit(":", 1)[0], f) for s, f in families.items()],
-        columns=["indicator_id", "count"]))
-    before = con.execute("select count(*) filter (where suppressed) from indicator_breakdowns"
-                         ).fetchall()[0][0]
-    con.execute("""
-        update indicator_breakdowns as b set suppressed = true
-        from disclosure_families as f
-        join disclosure_breakdown_partners as p on p.count = f.count
-        where f.indicator_id = b.indicator_id and p.period_end = b.period_end
-            and p.dimension = b.dimension and p.category = b.category and not b.suppressed
-    """)
-    after = con.execute("select count(*) filter (where suppressed) from indicator_breakdowns"
-                        ).fetchall()[0][0]
-    con.unregister("disclosure_breakdown_partners")
-    con.unregister("disclosure_families")
-    return after - before
+    return _hide(con, "indicator_breakdowns", families, pd.DataFrame(partners, columns=keys),
+                 ["period_end", "dimension", "category"])

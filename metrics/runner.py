@@ -352,7 +352,7 @@ def build_metrics(con, *, as_at: date | None = None, settings: Settings | None =
         con.execute(f'create or replace {models[name].materialized} "{name}" as\n'
                     f'{models[name].sql}')
     # and the breakdowns' complements per count (a count two indicators share hidden alike)
-    protect_breakdowns(con, settings.suppression_threshold)
+    protect_breakdowns(con, settings.suppression_threshold, disclosure.families)
     rows, suppressed = con.execute(
         "select count(*), count(*) filter (where suppressed) from indicator_values").fetchall()[0]
     return MetricsResult(as_at=as_at_used, first_period=first, last_period=last, rows=rows,
