@@ -33,9 +33,13 @@ cells unsuppressed. The rules, in the order applied:
   column counts as visible, so every other agency's small cell must be protected without it.
   A count with no agency breakdown is one line: a lone hidden locality gets a partner.
 - **Monthly series.** Where a rolling count's monthly series is published (the partnership
-  row), the months and the rolling totals are solved together; while a hidden small figure
-  can be derived, the visible month that the derivation leans on with the smallest count
-  is hidden too. Rolling totals are never hidden for this (the table is left as it is).
+  row), the months and the rolling totals are solved together: each figure is a difference
+  of two running sums, so a hidden small figure can be derived exactly when its two running
+  sums are joined by a path of visible figures (``protect_monthly``). While one can be, the
+  cheapest set of visible months cutting every such path is hidden too: the fewest true
+  zeros, then the smallest total count. Rolling totals are never hidden for this (the table
+  is left as it is). A graph of about twelve nodes per count, not a matrix of every month:
+  the cost grows with the months published, not with their square or cube.
 
 "Recoverable" means exactly determined by linear arithmetic on published figures — the
 GSS/ONS criterion. Ranges (a hidden cell is between 0 and the total) are not protected
@@ -50,10 +54,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-
-# scipy's LAPACK, not numpy's: numpy's threaded BLAS spins on these small matrices when
-# the machine is busy (measured: 10 ms against 1 ms a call)
-from scipy import linalg
 
 # Costs of hiding a visible cell as a complement: its count; a margin (a locality's or an
 # agency's total) only after every inner cell; a true zero only where no non-zero cell
@@ -282,25 +282,76 @@ def _protect_line(value: np.ndarray, hidden: np.ndarray, sensitive: np.ndarray,
 
 
 # --- a rolling count's monthly series --------------------------------------------------
+#
+# The unknowns are the months x_1..x_W; write P_k = x_1 + ... + x_k (P_0 = 0), one node per
+# k = 0..W. A published month x_c is P_c - P_(c-1), a rolling total the twelve months to c is
+# P_c - P_(c-12): every published figure is the difference of two nodes, an edge. A sum of
+# months is worked out from the published figures by linear arithmetic exactly when its two
+# nodes are joined by a path of published figures (the span of a graph's edge differences
+# holds e_u - e_v exactly when u and v are connected). So protecting a hidden small figure
+# is cutting its two nodes apart by hiding months, a graph question with no matrix to solve.
+# Rolling totals are never hidden here, so each chain of nodes they join (k, k + 12, ...) is
+# one node of the graph the months connect: about twelve chains (one per calendar month)
+# when every rolling total shows.
+
 
 def _month_index(dates: pd.Series) -> np.ndarray:
     d = pd.to_datetime(dates)
     return (d.dt.year * 12 + d.dt.month).to_numpy()
 
 
-def _in_span(basis: np.ndarray, form: np.ndarray) -> bool:
-    if basis.size == 0:
-        return False
-    residual = form - basis.T @ (basis @ form)
-    return float(np.abs(residual).max()) < 1e-7
+class _Chains:
+    """Union-find over integers 0..n-1."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _row_basis(forms: np.ndarray) -> np.ndarray:
-    if len(forms) == 0:
-        return np.zeros((0, forms.shape[1] if forms.ndim == 2 else 0))
-    _, s, vt = linalg.svd(forms, full_matrices=False, lapack_driver="gesvd")
-    rank = int((s > 1e-9 * max(1.0, s[0])).sum())
-    return vt[:rank]
+def _min_cut(edges: list[tuple[int, int, int, int]], source: int, sink: int) -> list[int]:
+    """The months (their ids) of the cheapest cut between ``source`` and ``sink`` in the
+    graph of ``edges`` (node, node, cost, month id): a maximum flow (Edmonds-Karp, exact in
+    integers), then the months leaving the nodes the residual graph still reaches from the
+    source. Parallel months between two nodes are one edge of their summed cost."""
+    capacity: dict[int, dict[int, int]] = {}
+    for a, b, cost, _ in edges:
+        for u, v in ((a, b), (b, a)):
+            row = capacity.setdefault(u, {})
+            row[v] = row.get(v, 0) + cost
+    while True:
+        previous = {source: source}
+        queue = [source]
+        for node in queue:  # breadth first: the shortest augmenting path
+            if node == sink:
+                break
+            for other, room in capacity[node].items():
+                if room > 0 and other not in previous:
+                    previous[other] = node
+                    queue.append(other)
+        if sink not in previous:
+            break
+        path = []
+        node = sink
+        while node != source:
+            path.append((previous[node], node))
+            node = previous[node]
+        push = min(capacity[u][v] for u, v in path)
+        for u, v in path:
+            capacity[u][v] -= push
+            capacity[v][u] += push
+    reached = set(previous)
+    return sorted(month for a, b, _, month in edges if (a in reached) != (b in reached))
 
 
 def protect_monthly(rolling: pd.DataFrame, monthly: pd.DataFrame, threshold: int) -> set:
@@ -308,40 +359,51 @@ def protect_monthly(rolling: pd.DataFrame, monthly: pd.DataFrame, threshold: int
 
     ``rolling``: period_end, v, hidden (the partnership's rolling 12-month totals);
     ``monthly``: period_end, v (that count's own month). A hidden small month or small
-    rolling total must not be derivable from the visible ones; hidden months grow greedily,
-    the visible month the derivation leans on with the smallest count first."""
+    rolling total must not be derivable from the visible ones. Each such figure in turn
+    (months first, oldest first), while it can still be derived, is cut from the visible
+    figures by the cheapest set of visible months: the fewest true zeros (the spec's one
+    exception to showing them), then the smallest total count. Hiding only ever removes
+    derivations, so a figure once protected stays protected: one pass, and the cost grows
+    with the months (a graph of about twelve nodes, not a matrix of every month)."""
     if monthly.empty:
         return set()
     r_idx, m_idx = _month_index(rolling["period_end"]), _month_index(monthly["period_end"])
     first = int(min(r_idx.min() - 11 if len(r_idx) else m_idx.min(), m_idx.min()))
     last = int(max(r_idx.max() if len(r_idx) else m_idx.max(), m_idx.max()))
-    width = last - first + 1
-    r_forms = np.zeros((len(r_idx), width))
-    for i, t in enumerate(r_idx):
-        r_forms[i, t - 11 - first:t - first + 1] = 1
-    m_forms = np.zeros((len(m_idx), width))
-    m_forms[np.arange(len(m_idx)), m_idx - first] = 1
+    r_col, m_col = (r_idx - first).tolist(), (m_idx - first).tolist()
     m_value = monthly["v"].to_numpy(dtype=float)
     m_hidden = (m_value >= 1) & (m_value <= threshold)
     r_hidden = rolling["hidden"].to_numpy(dtype=bool)
     r_value = rolling["v"].to_numpy(dtype=float)
-    to_protect = [m_forms[i] for i in np.nonzero(m_hidden)[0]] + \
-                 [r_forms[i] for i in np.nonzero(r_hidden & (r_value >= 1) & (r_value <= threshold))[0]]
-    if not to_protect:
+    # node k = the months before column k; a rolling total to column c joins c - 11 and c + 1
+    chains = _Chains(last - first + 2)
+    for i in np.nonzero(~r_hidden)[0]:
+        chains.union(r_col[i] - 11, r_col[i] + 1)
+    node = [chains.find(k) for k in range(last - first + 2)]
+    targets = [(node[m_col[i]], node[m_col[i] + 1]) for i in np.nonzero(m_hidden)[0]]
+    targets += [(node[r_col[i] - 11], node[r_col[i] + 1]) for i in np.nonzero(
+        r_hidden & (r_value >= 1) & (r_value <= threshold))[0]]
+    if not targets:
         return set()
-    while True:
-        visible = np.vstack([r_forms[~r_hidden], m_forms[~m_hidden]])
-        basis = _row_basis(visible)
-        exposed = next((f for f in to_protect if _in_span(basis, f)), None)
-        if exposed is None:
-            break
-        coefficients, *_ = linalg.lstsq(visible.T, exposed)
-        month_coefficients = coefficients[int((~r_hidden).sum()):]
-        leaned_on = np.nonzero(~m_hidden)[0][np.abs(month_coefficients) > 1e-7]
-        if len(leaned_on) == 0:  # cannot happen: rolling totals alone determine no month
-            leaned_on = np.nonzero(~m_hidden)[0]
-        best = min(leaned_on, key=lambda i: (m_value[i] == 0, m_value[i], i))
-        m_hidden[best] = True
+    # a true zero costs more than every non-zero month together
+    zero_cost = int(m_value[(m_value > 0) & ~m_hidden].sum()) + 1
+    cost = [max(1, round(v)) if v > 0 else zero_cost for v in m_value.tolist()]
+    month_edges = [(node[m_col[i]], node[m_col[i] + 1], i) for i in range(len(m_col))]
+    component = None
+    for a, b in targets:
+        if a == b:  # cannot happen: rolling totals alone determine no month
+            raise AssertionError("a hidden figure follows from the rolling totals alone")
+        if component is None:  # after a cut: which nodes the visible months still join
+            joined = _Chains(len(node))
+            for u, v, i in month_edges:
+                if not m_hidden[i]:
+                    joined.union(u, v)
+            component = joined
+        if component.find(a) != component.find(b):
+            continue
+        visible = [(u, v, cost[i], i) for u, v, i in month_edges if not m_hidden[i]]
+        m_hidden[_min_cut(visible, a, b)] = True
+        component = None
     return set(pd.to_datetime(monthly["period_end"])[m_hidden].dt.date)
 
 
