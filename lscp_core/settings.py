@@ -41,6 +41,9 @@ class Settings:
     retention_months: int = 13
     suppression_threshold: int = 5
     repeat_plan_window_months: int = 24
+    # month ends published: the last this many up to the as-at date (0: every one the data
+    # covers); older rows still load and feed every look-back rule
+    history_months: int = 120
     default_role: str = "viewer"
     # the partnership's name, on the board pack's first page
     partnership: str = "Local Safeguarding Children Partnership"
@@ -109,6 +112,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     pipeline = data.get("pipeline", {})
     disclosure = data.get("disclosure", {})
     indicators = data.get("indicators", {})
+    metrics = data.get("metrics", {})
     dashboard = data.get("dashboard", {})
     schedule = data.get("schedule", {})
     threshold = disclosure.get("threshold", 5)
@@ -127,6 +131,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         retention_months=_whole(pipeline.get("retention_months", 13), "[pipeline] retention_months"),
         suppression_threshold=threshold,
         repeat_plan_window_months=int(indicators.get("repeat_plan_window_months", 24)),
+        history_months=_whole(metrics.get("history_months", 120), "[metrics] history_months"),
         default_role=str(dashboard.get("default_role", "viewer")),
         partnership=str(dashboard.get("partnership",
                                       "Local Safeguarding Children Partnership")),

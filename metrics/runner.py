@@ -269,9 +269,11 @@ def _look_back(entry: dict, settings: Settings) -> int:
 def _create_inputs(con, catalogue: list[dict], as_at: date | None, settings: Settings,
                    rolling: set[str]) -> None:
     con.execute("create or replace table run_parameters (as_at_override date, "
-                "suppression_threshold integer, repeat_plan_window_months integer)")
-    con.execute("insert into run_parameters values (?, ?, ?)",
-                [as_at, settings.suppression_threshold, settings.repeat_plan_window_months])
+                "suppression_threshold integer, repeat_plan_window_months integer, "
+                "history_months integer)")
+    con.execute("insert into run_parameters values (?, ?, ?, ?)",
+                [as_at, settings.suppression_threshold, settings.repeat_plan_window_months,
+                 settings.history_months])
     con.execute("""create or replace table indicator_catalogue (
         indicator_id varchar primary key, title varchar, unit varchar, polarity varchar,
         breakdown varchar, frequency varchar, term_source varchar, definition varchar,
@@ -311,6 +313,8 @@ def build_metrics(con, *, as_at: date | None = None, settings: Settings | None =
     settings = settings or Settings()
     if settings.repeat_plan_window_months < 1:
         raise UserError("repeat_plan_window_months must be at least 1")
+    if settings.history_months < 0:
+        raise UserError("history_months must be 0 (every month) or more")
     catalogue = load_catalogue()
     models = discover_models(catalogue)
     macros = discover_macros()

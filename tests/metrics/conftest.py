@@ -118,8 +118,9 @@ class Partnership:
                                        "sessions_missed": missed})
 
     # -- build and read -----------------------------------------------------------------
-    def build(self, as_at=None, threshold: int = 5, window: int = 24):
-        settings = Settings(suppression_threshold=threshold, repeat_plan_window_months=window)
+    def build(self, as_at=None, threshold: int = 5, window: int = 24, history: int = 120):
+        settings = Settings(suppression_threshold=threshold, repeat_plan_window_months=window,
+                            history_months=history)
         as_at = date.fromisoformat(as_at) if isinstance(as_at, str) else as_at
         self.result = build_metrics(self.con, as_at=as_at, settings=settings)
         return self.result
