@@ -559,13 +559,11 @@ def protect_breakdowns(con, threshold: int, families: dict[str, str] | None = No
     line["hidden"] = line["hidden"] | line["small"]
     hidden_per_line = line.groupby(["count", "period_end", "dimension"])["hidden"].transform("sum")
     lone = line[hidden_per_line == 1]
-    partners = []
-    for _, group in lone.groupby(["count", "period_end", "dimension"], sort=True):
-        candidates = group[~group["hidden"] & (group["category"] != "All")]
-        if candidates.empty:
-            continue
-        best = candidates.assign(zero=candidates["v"] == 0).sort_values(
-            ["zero", "v", "category"]).iloc[0]
-        partners.append((best["count"], best["period_end"], best["dimension"], best["category"]))
-    return _hide(con, "indicator_breakdowns", families, pd.DataFrame(partners, columns=keys),
+    # each lone line's partner: its smallest non-zero visible category, else a zero (one
+    # sort of every line together, not a loop over them)
+    candidates = lone[~lone["hidden"] & (lone["category"] != "All")]
+    partners = (candidates.assign(zero=candidates["v"] == 0)
+                .sort_values(["count", "period_end", "dimension", "zero", "v", "category"])
+                .drop_duplicates(["count", "period_end", "dimension"])[keys])
+    return _hide(con, "indicator_breakdowns", families, partners.reset_index(drop=True),
                  ["period_end", "dimension", "category"])
