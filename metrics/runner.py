@@ -248,15 +248,22 @@ def execution_order(models: dict[str, Model]) -> list[str]:
         raise ValueError(f"models depend on each other in a cycle: {exc.args[1]}") from None
 
 
-def _drop(con, name: str) -> None:
-    kinds = con.execute(
-        "select 'table' from duckdb_tables() where table_name = $1 and schema_name = current_schema()"
-        " and database_name = current_database()"
-        " union all "
-        "select 'view' from duckdb_views() where view_name = $1 and schema_name = current_schema()"
-        " and database_name = current_database()",
-        [name]).fetchall()
-    for (kind,) in kinds:
+def _existing(con) -> dict[str, list[str]]:
+    """name -> 'table' / 'view' of what the current schema holds (read once per build: the
+    catalogue functions cost milliseconds a call, and there are over a hundred models)."""
+    found: dict[str, list[str]] = {}
+    for name, kind in con.execute(
+            "select table_name, 'table' from duckdb_tables() where schema_name = current_schema()"
+            " and database_name = current_database()"
+            " union all "
+            "select view_name, 'view' from duckdb_views() where schema_name = current_schema()"
+            " and database_name = current_database() and not internal").fetchall():
+        found.setdefault(name, []).append(kind)
+    return found
+
+
+def _drop(con, name: str, existing: dict[str, list[str]]) -> None:
+    for kind in existing.pop(name, []):
         con.execute(f'drop {kind} "{name}"')
 
 
@@ -324,11 +331,12 @@ def build_metrics(con, *, as_at: date | None = None, settings: Settings | None =
     # DuckDB draws a progress bar on the terminal for long queries: not in our output
     bar = con.execute("select current_setting('enable_progress_bar')").fetchall()[0][0]
     con.execute("set enable_progress_bar = false")
+    existing = _existing(con)
     try:
         for name in order:
             model = models[name]
             step = time.perf_counter()
-            _drop(con, name)
+            _drop(con, name, existing)
             for macro in sorted(model.macros):  # binds to the tables built so far
                 con.execute(macros[macro].create_sql())
             con.execute(f'create {model.materialized} "{name}" as\n{model.sql}')
