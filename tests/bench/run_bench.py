@@ -10,6 +10,11 @@
 6. with `--large N`: generation and a full run of an N-children consortium (2,000,000: < 3 min, < 16 GB).
 7. the same partnership as CIN census XML + SSDA903 and as SSD tables: ingest + validate
    (target: at most 2x the CSV ingest, peak < 1.5 GB). `--formats-only` runs 1 and 7 alone.
+8. the same children spread over 20 years (`lscp generate --years 20`), published with
+   `[metrics] history_months = 0` (every month end): a full run under 3x the five-year
+   run's, and each stage's time per published month beside the five-year run's (a stage
+   that grows faster than the months shows as a higher time per month). `--long-years 0`
+   leaves it out.
 
 Each step runs in its own process so its peak memory (ru_maxrss from wait4) is its own.
 """
@@ -19,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -58,15 +64,56 @@ def stage_lines(output: str) -> list[str]:
     return [ln for ln in output.splitlines() if ln.startswith("[") and ln.rstrip().endswith("s)")]
 
 
+def stage_seconds(output: str) -> dict[str, float]:
+    """stage -> seconds, from the progress lines of `lscp run`."""
+    found = {}
+    for ln in stage_lines(output):
+        match = re.match(r"\[(\w+)\].*\(([\d.]+)s\)\s*$", ln)
+        if match:
+            found[match.group(1)] = found.get(match.group(1), 0.0) + float(match.group(2))
+    return found
+
+
+def published_months(db: Path) -> int:
+    """How many month ends the published database holds."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(
+            "select count(distinct period_end) from indicator_values join indicator_catalogue "
+            "using (indicator_id) where frequency = 'monthly'").fetchall()[0][0]
+    finally:
+        con.close()
+
+
+def per_month_table(runs: list[tuple[str, dict, int]]) -> None:
+    """Each stage's seconds and milliseconds per published month, one column per run."""
+    stages = list(dict.fromkeys(s for _, r, _ in runs for s in stage_seconds(r["output"])))
+    head = "".join(f"{label:>28}" for label, _, _ in runs)
+    print(f"    {'stage':<10}{head}")
+    print(f"    {'':<10}" + "".join(f"{f'{months} months: s   ms/month':>28}"
+                                     for _, _, months in runs))
+    for stage in [*stages, "total"]:
+        cells = []
+        for _, result, months in runs:
+            seconds = (result["seconds"] if stage == "total"
+                       else stage_seconds(result["output"]).get(stage, 0.0))
+            cells.append(f"{seconds:>15.1f} {1000 * seconds / max(months, 1):>11.0f}")
+        print(f"    {stage:<10}" + "".join(f"{c:>28}" for c in cells), flush=True)
+
+
 def partnership(work: Path, children: int, env: dict, target_s: float,
-                fmt: str = "csv") -> Path:
-    out = work / (f"p{children}" if fmt == "csv" else f"p{children}-{fmt}")
+                fmt: str = "csv", years: int = 5) -> Path:
+    out = work / ((f"p{children}" if fmt == "csv" else f"p{children}-{fmt}")
+                  + (f"-{years}y" if years != 5 else ""))
     result = measure([*LSCP, "generate", "--out", str(out), "--children", str(children),
-                      "--seed", "7", "--format", fmt], env)
+                      "--seed", "7", "--format", fmt, "--years", str(years)], env)
     rows = sum(1 for _ in out.glob("inbox/*"))
     size = sum(p.stat().st_size for p in (out / "inbox").iterdir()) / 1e6
-    line(f"generate {children:,} children as {fmt} ({rows} files, {size:.0f} MB)",
-         result["seconds"], result["peak_mb"], target_s, 4096)
+    line(f"generate {children:,} children{f' over {years} years' if years != 5 else ''} "
+         f"as {fmt} ({rows} files, {size:.0f} MB)",
+         result["seconds"], result["peak_mb"], target_s * years / 5, 4096)
     return out
 
 
@@ -93,6 +140,29 @@ def full_run(out: Path, db: Path, env: dict, label: str, target_s: float, target
     return result
 
 
+def long_run(args, env: dict, five_year: dict, five_year_months: int) -> None:
+    """The same children over ``args.long_years`` years, every month end published: the
+    full run against the five-year one (target < 3x), and each stage per published month."""
+    years = args.long_years
+    out = partnership(args.work, args.children, env, 120, years=years)
+    config = args.work / "history-all.toml"
+    config.write_text("[metrics]\nhistory_months = 0\n", encoding="utf-8")
+    db = args.work / f"long{years}.duckdb"
+    for stale in args.work.glob(f"long{years}.duckdb*"):
+        stale.unlink()
+    result = full_run(out, db, dict(env, LSCP_CONFIG=str(config)),
+                      f"full lscp run ({years} years, history_months = 0)",
+                      3 * five_year["seconds"], 3 * 3072)
+    months = published_months(db)
+    ratio = result["seconds"] / five_year["seconds"]
+    print(f"    {years} years / 5 years: {ratio:.2f}x the time for "
+          f"{months / max(five_year_months, 1):.2f}x the published months "
+          f"(target < 3x: {verdict(ratio, 3)})")
+    print("    time per published month of each stage:")
+    per_month_table([("5 years", five_year, five_year_months),
+                     (f"{years} years", result, months)])
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--children", type=int, default=300_000)
@@ -101,6 +171,9 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--formats-only", action="store_true",
                         help="only the CSV ingest and the other formats' (census, SSD)")
+    parser.add_argument("--long-years", type=int, default=20,
+                        help="also the same children over this many years, every month end "
+                             "published (0: not)")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, LSCP_KEY="bench-only-key-not-secret-32-bytes-long", PYTHONUNBUFFERED="1")
@@ -121,8 +194,10 @@ def main(argv=None) -> int:
     db = args.work / "lscp.duckdb"
     for stale in args.work.glob("lscp.duckdb*"):
         stale.unlink()
-    full_run(out, db, env, "full lscp run (first)", 20, 3072)
+    first = full_run(out, db, env, "full lscp run (first)", 20, 3072)
     full_run(out, db, env, "full lscp run (same inbox again)", 20, 3072)
+    if args.long_years:
+        long_run(args, env, first, published_months(db))
 
     if not args.skip_pages:
         # AppTest script times, then page changes timed in Debian's chromium
