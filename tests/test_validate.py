@@ -73,3 +73,21 @@ def test_validate_checks_census_and_ssda903_files_too(tmp_path):
     out = io.StringIO()
     assert validate_command(inbox, seeds, "text", out=out, la_code="999") == 1
     assert "census of local authority 201" in out.getvalue()
+
+
+def test_validate_takes_the_inbox_from_lscp_toml_as_run_does(tmp_path, capsys):
+    from pipelines.cli.main import main
+
+    inbox, seeds = tmp_path / "drop", write_seeds(tmp_path / "seeds")
+    write_csv(inbox, "children", ["C1,2015-01-01,,M,,,,", "C2,bad,,M,,,,"])
+    config = tmp_path / "lscp.toml"
+    config.write_text('[pipeline]\ninbox = "drop"\nseeds = "seeds"\n')
+    assert main(["--config", str(config), "validate", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["inbox"] == str(inbox)
+    assert [(q["file"], q["line"], q["rule"]) for q in report["quarantine"]] == \
+        [("children_extract.csv", 3, "bad_date")]
+    # neither --inbox nor a configured inbox: one line saying what is missing
+    config.write_text('[pipeline]\nseeds = "seeds"\n')
+    assert main(["--config", str(config), "validate"]) != 0
+    assert "--inbox is required (or set inbox in lscp.toml)" in capsys.readouterr().err
