@@ -52,6 +52,9 @@ TABLES: dict[str, tuple[str, ...]] = {
     "dolo": ("child", "dob", "dolo_start", "dolo_end"),
 }
 USED = ("header", "episodes")
+# the columns lscp reads (YEAR: which year's copy of a row wins)
+READ = {"header": ("child", "sex", "dob", "ethnic", "upn", "year"),
+        "episodes": ("child", "decom", "rne", "cin", "dec", "rec", "home_post", "year")}
 CLEANED = ("la", "year")
 EPISODES = TABLES["episodes"]
 HEADER = TABLES["header"]
@@ -64,6 +67,14 @@ PERIOD_COLUMNS = ("period_id", "child_id", "start_date", "end_date", "category_o
                   "starts_care")
 
 
+def header_of(path: Path) -> list[str]:
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
+            return next(csv.reader(f), [])
+    except OSError:
+        return []
+
+
 def kind_of(path: Path) -> str | None:
     """The 903 table a CSV holds, from its whole header row (None: not a 903 table).
 
@@ -71,12 +82,7 @@ def kind_of(path: Path) -> str | None:
     columns (LA, YEAR, a column of the council's own) do not stop it being recognised and
     are listed as not used. When several tables fit, the one with the most columns wins
     (oc2 holds every column of oc1)."""
-    try:
-        with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
-            first = next(csv.reader(f), [])
-    except OSError:
-        return None
-    names = {normalise_header(n) for n in first}
+    names = {normalise_header(n) for n in header_of(path)}
     fits = [t for t, cols in TABLES.items() if set(cols) <= names]
     return max(fits, key=lambda t: len(TABLES[t])) if fits else None
 
@@ -90,6 +96,7 @@ class ReturnFile:
     file: SourceFile
     table: str
     years: tuple[int, ...] = ()  # its YEAR column's values, else the year of its latest date
+    columns: tuple[str, ...] = ()  # its header row as written
 
     @property
     def name(self) -> str:
@@ -200,12 +207,19 @@ class Ssda903(Source):
         return []
 
     def unused(self, extract: str) -> str:
-        """The tables lscp does not use, on the report's row of the episodes (or header)."""
+        """The columns of its files lscp does not use; and the tables lscp does not use, on
+        the report's row of the episodes (or of the header)."""
+        files = self.episodes if extract == "looked_after" else \
+            self.header if extract == "children" else []
+        table = "episodes" if extract == "looked_after" else "header"
+        columns = dict.fromkeys(c.strip() for f in files for c in f.columns
+                                if normalise_header(c) not in READ[table])
+        out = [", ".join(columns)] if columns else []
         where = "looked_after" if self.episodes else "children"
-        if extract != where or not self.not_used:
-            return ""
-        listed = ", ".join(f"{f.name} ({f.table})" for f in self.not_used)
-        return f"SSDA903 table, not used: {listed}"
+        if extract == where and self.not_used:
+            listed = ", ".join(f"{f.name} ({f.table})" for f in self.not_used)
+            out.append(f"SSDA903 table, not used: {listed}")
+        return "; ".join(out)
 
     def parts(self, con, extract: str) -> list[Part]:
         if self.failure is not None:
@@ -475,9 +489,18 @@ def discover(inbox: Path, names: list[str]) -> tuple[Ssda903 | None, list[str]]:
             continue
         file = SourceFile(path, path.stat().st_mtime, sha256_file(path))
         found.setdefault(table, []).append(
-            ReturnFile(file, table, years_of(path, table) if table in USED else ()))
+            ReturnFile(file, table, years_of(path, table) if table in USED else (),
+                       tuple(header_of(path))))
     if not found:
         return None, rest
+    # A header holds only dates of birth: without a YEAR column its year is that of the
+    # episodes file sent with it (the same name with 'episodes' for 'header'), when there is
+    # one, else its latest date's.
+    episodes_years = {f.name.lower(): f.years for f in found.get("episodes", [])}
+    for f in found.get("header", []):
+        twin = episodes_years.get(f.name.lower().replace("header", "episodes"))
+        if twin and "year" not in {normalise_header(c) for c in f.columns}:
+            f.years = twin
     chosen: dict[str, list[ReturnFile]] = {}
     for table in USED:
         chosen[table], older = choose(found.get(table, []))
