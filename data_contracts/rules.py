@@ -31,10 +31,11 @@ def trimmed(col: str) -> str:
     return f"nullif(trim({q(col)}), '')"
 
 
-def date_expr(v: str) -> str:
+def date_expr(v: str, datetime: bool = False) -> str:
     """SQL reading the text ``v`` as a DATE (NULL when it is not one): ISO ``YYYY-MM-DD``,
-    UK ``D/M/YYYY``, or SQL Server's ``YYYY-MM-DD hh:mm[:ss[.fff]]``, which keeps its date
-    (spec/inputs.md, General rules)."""
+    UK ``D/M/YYYY``; with ``datetime`` (the statutory readers: files exported from SQL
+    Server) also ``YYYY-MM-DD hh:mm[:ss[.fff]]``, which keeps its date (spec/inputs.md,
+    General rules). lscp's own CSV keeps the edge rule: a time in a date is a bad date."""
     # A guard regex first: strptime alone reads '1/2/20' as the year 20. ISO dates have two-
     # digit months and days; only the UK form may have one digit (spec: edge rules).
     return (
@@ -42,8 +43,9 @@ def date_expr(v: str) -> str:
         f"then try_strptime({v}, '%Y-%m-%d')::DATE "
         f"when regexp_full_match({v}, '[0-9]{{1,2}}/[0-9]{{1,2}}/[0-9]{{4}}') "
         f"then try_strptime({v}, '%d/%m/%Y')::DATE "
-        f"when regexp_full_match({v}, '{DATETIME}') "
-        f"then try_strptime(left({v}, 10), '%Y-%m-%d')::DATE end"
+        + (f"when regexp_full_match({v}, '{DATETIME}') "
+           f"then try_strptime(left({v}, 10), '%Y-%m-%d')::DATE " if datetime else "")
+        + "end"
     )
 
 

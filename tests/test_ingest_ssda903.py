@@ -240,17 +240,19 @@ def test_a_cleaned_file_with_a_year_column_and_iso_dates(folders):
     inbox, seeds = folders
     rows = [EPISODES + ",LA,YEAR",
             "C1,2017-04-09,S,L3,N1,U4,PR1,,X1,,NS1 4,NS2 1,SC1,Northshire,2017",
-            "C1,2017-04-09,S,L3,N1,U4,PR1,2018-05-01,E11,,NS1 4,NS2 1,SC1,Northshire,2018",
+            "C1,2017-04-09,S,L3,N1,U4,PR1,2018-05-01 00:00:00.000,E11,,NS1 4,NS2 1,SC1,"
+            "Northshire,2018",
             "C2,2018-01-01,P,L3,N2,U4,PR1,NULL,null,,NS1 4,NS2 1,SC1,Northshire,2017"]
     write(inbox, "episodes.csv", "\n".join(rows) + "\n")
     write(inbox, "header.csv", "\n".join([
         HEADER + ",LA,YEAR", "C1,1,2012-06-05,WBRI,NULL,,,Northshire,2017",
-        "C1,1,2012-06-05,WIRI,NULL,,,Northshire,2018"]) + "\n")
+        "C1,1,2012-06-05 00:00:00.000,WIRI,NULL,,,Northshire,2018"]) + "\n")
     con, result = run(inbox, seeds)
     assert periods(con) == [
         (pid("C1-2017-04-09"), pid("C1"), dt.date(2017, 4, 9), dt.date(2018, 5, 1), "N1", True),
         (pid("C2-2018-01-01"), pid("C2"), dt.date(2018, 1, 1), None, "N2", False)]
-    assert con.execute("select ethnicity from src_children").fetchall() == [("WIRI",)]
+    assert con.execute("select ethnicity, date_of_birth from src_children").fetchall() == [
+        ("WIRI", dt.date(2012, 6, 5))]
     r = report(result, "looked_after")
     assert (r["rows_read"], r["rows_loaded"], r["rows_quarantined"]) == (3, 2, 0)
     assert (r["iso_dates"], r["null_cells"]) == (4, 2)

@@ -262,6 +262,8 @@ class Ssda903(Source):
                 if n not in have:
                     return f"NULL::VARCHAR as {n}"
                 v = f"trim({q(have[n])})"
+                if n in DATES[kind]:  # SQL Server's datetime keeps its date
+                    v = f"regexp_replace({v}, '^([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})[ T].*$', '\\1')"
                 return f"case when {is_null_word(v)} or {v} = '' then NULL else {v} end as {n}"
             year = (f"coalesce(try_cast(trim({q(have['year'])}) as INTEGER), "
                     f"{max(rf.years, default=0)})" if "year" in have
@@ -359,8 +361,8 @@ def periods_sql(p: str, names: dict[str, str], files: list[str]) -> str:
     for key, label in SSDA903_NAMES.items():
         sql = sql.replace(f"'{label}'", "'" + names[key] + "'")
     file_names = " ".join(f"when {i} then {lit(n)}" for i, n in enumerate(files))
-    return (sql.replace("{DECOM_DATE}", date_expr("decom"))
-            .replace("{DEC_DATE}", date_expr("dec"))
+    return (sql.replace("{DECOM_DATE}", date_expr("decom", datetime=True))
+            .replace("{DEC_DATE}", date_expr("dec", datetime=True))
             .replace("{AT_FILE_NAME}", f"(case b.at_file {file_names} end)" if files
                      else "''"))
 
