@@ -148,6 +148,7 @@ def test_a_children_csv_keeps_its_rows_and_postcodes_fill_only_blanks(folders):
     assert (r["file"], r["source_format"]) == \
         ("children_extract.csv + 903_header.csv", "csv + ssda903")
     assert "2 rows superseded" in r["message"]
+    assert (r["rows_read"], r["rows_loaded"], r["rows_quarantined"]) == (5, 3, 0)
 
 
 def test_a_csv_that_is_neither_an_extract_nor_ssda903_is_ignored(folders):
@@ -223,7 +224,10 @@ def test_returns_of_several_years_the_newest_years_copy_wins(folders):
     con, result = run(inbox, seeds)
     assert con.execute("select child_id, sex, ethnicity from src_children order by sex"
                        ).fetchall() == [(pid("M1"), "F", "WIRI"), (pid("M2"), "F", "BAFR")]
-    assert "1 rows superseded by a newer year's copy" in report(result, "children")["message"]
+    c = report(result, "children")
+    assert "1 rows superseded by a newer year's copy" in c["message"]
+    # rows read = the files' data rows: loaded + quarantined + superseded
+    assert (c["rows_read"], c["rows_loaded"], c["rows_quarantined"]) == (3, 2, 0)
     assert periods(con) == [
         (pid("M1-2024-01-01"), pid("M1"), dt.date(2024, 1, 1), dt.date(2024, 12, 1), "N1",
          True),

@@ -309,6 +309,7 @@ def _deliver(run: _Run, contract, inbox_file: InboxFile | None, force: InForce |
     part_rows = sources.SEPARATOR.join(str(r.rows) for r in parts_report
                                        if r.status != "failed") if by_agency else None
     account = _account(own_parts, others, extract)
+    account.superseded_by_source = composite.superseded
     outcome = _loaded(run, contract, force, label, sha, raw, parsed, formats,
                       used_shas if len(used_shas) > 1 else None,
                       "; ".join(w for s in others if (w := s.warnings(extract))), part_rows,
@@ -558,7 +559,9 @@ def _report(run: _Run, result: IngestResult) -> None:
             "select count(*) from quarantine where run_id = ? and extract = ?",
             [run_id, extract]).fetchall()[0][0]
         account = ssda903.Account.from_json(force.account) or ssda903.Account()
-        read, message = loaded + quarantined, o.message
+        # rows read: the files' data rows (the superseded copies counted, not hidden)
+        read = loaded + quarantined + account.superseded + account.superseded_by_source
+        message = o.message
         if account.episodes:  # rows are episodes: read = in a period + quarantined + superseded
             read = account.rows
             explained = _episodes_message(con, run_id, extract, account, loaded, quarantined)

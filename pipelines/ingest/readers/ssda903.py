@@ -164,6 +164,7 @@ class Account:
 
     rows: int = 0  # data rows of the files
     superseded: int = 0  # rows a newer year's copy replaces
+    superseded_by_source: int = 0  # rows whose id an earlier source holds (children)
     periods: int = 0  # periods of care formed (episodes)
     not_starts: int = 0  # of them: not a start of care (the child's first episode is not S)
     iso_dates: int = 0
