@@ -18,7 +18,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from data_contracts.rules import ISO_CELL, is_null_word
+from data_contracts.rules import is_null_word
 from lscp_core.errors import UserError
 
 CHUNK = 1 << 20
@@ -197,7 +197,9 @@ def count_cells(con, relation: str, source: dict[str, str], date_columns, nulls:
                 ) -> tuple[int, int]:
     """(ISO-date cells of the date columns, NULL cells of every column) of ``relation``,
     whose columns ``source`` names (contract column -> SQL column)."""
-    iso = [f"count(*) filter (where trim({source[c]}) similar to '{ISO_CELL}')"
+    # (LIKE, not a regular expression: four times cheaper on a large extract; a cell
+    # shaped like an ISO date that is not a real one is still counted as written ISO)
+    iso = [f"count(*) filter (where ltrim({source[c]}) like '____-__-__%')"
            for c in date_columns if c in source]
     null = [f"count(*) filter (where {is_null_word(f'trim({v})')})"
             for v in source.values()] if nulls else []
