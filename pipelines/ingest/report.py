@@ -181,7 +181,7 @@ class IngestResult:
             if read:
                 lines.append(f"read {r['extract']}: {', '.join(read)} ({r['file']})")
             if r.get("source_format") and "ssda903" in r["source_format"] and \
-                    r["status"] != "failed":
+                    r["status"] != "failed" and r["message"] != "loaded":
                 lines.append(f"{r['extract']}: {r['message']}")
             if r.get("extra_columns") and "SSDA903 table, not used" in r["extra_columns"]:
                 lines.append(r["extra_columns"][r["extra_columns"].index("SSDA903 table"):])
