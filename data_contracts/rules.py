@@ -31,15 +31,35 @@ def trimmed(col: str) -> str:
     return f"nullif(trim({q(col)}), '')"
 
 
-def _date_expr(v: str) -> str:
+def date_expr(v: str, datetime: bool = False) -> str:
+    """SQL reading the text ``v`` as a DATE (NULL when it is not one): ISO ``YYYY-MM-DD``,
+    UK ``D/M/YYYY``; with ``datetime`` (the statutory readers: files exported from SQL
+    Server) also ``YYYY-MM-DD hh:mm[:ss[.fff]]``, which keeps its date (spec/inputs.md,
+    General rules). lscp's own CSV keeps the edge rule: a time in a date is a bad date."""
     # A guard regex first: strptime alone reads '1/2/20' as the year 20. ISO dates have two-
     # digit months and days; only the UK form may have one digit (spec: edge rules).
     return (
         f"case when regexp_full_match({v}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
         f"then try_strptime({v}, '%Y-%m-%d')::DATE "
         f"when regexp_full_match({v}, '[0-9]{{1,2}}/[0-9]{{1,2}}/[0-9]{{4}}') "
-        f"then try_strptime({v}, '%d/%m/%Y')::DATE end"
+        f"then try_strptime({v}, '%d/%m/%Y')::DATE "
+        + (f"when regexp_full_match({v}, '{DATETIME}') "
+           f"then try_strptime(left({v}, 10), '%Y-%m-%d')::DATE " if datetime else "")
+        + "end"
     )
+
+
+# SQL Server's datetime as exported (also a 'T' between date and time): its date is kept
+DATETIME = "[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?"
+# a cell written as an ISO date (with or without a time): counted in the load report
+ISO_CELL = "[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9:.]+)?"
+_date_expr = date_expr
+
+
+def is_null_word(v: str) -> str:
+    """SQL: the trimmed text ``v`` is ``NULL`` in any case (as SQL Server tools export an
+    empty value): read as empty, counted in the load report."""
+    return f"(length({v}) = 4 and upper({v}) = 'NULL')"
 
 
 def _yes_no_expr(v: str) -> str:

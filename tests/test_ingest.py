@@ -192,8 +192,8 @@ def test_end_before_start(folders):
     write_csv(inbox, "cp_plans", ["P1,,C1,2024-01-01,2024-01-01,NEG,,0",
                                   "P2,,C1,2024-02-01,2024-01-31,NEG,,0",
                                   "P3,,C1,2024-03-01,2024-03-02,NEG,,0"])
-    write_csv(inbox, "looked_after", ["L1,C1,2024-01-01,2024-01-01,N1",
-                                      "L2,C1,2024-01-05,2024-01-04,N1"])
+    write_csv(inbox, "looked_after", ["L1,C1,2024-01-01,2024-01-01,N1,",
+                                      "L2,C1,2024-01-05,2024-01-04,N1,"])
     con, _ = run(inbox, seeds)
     assert [q[:3] for q in quarantined(con, "cp_plans")] == [
         (2, "end_before_start", "end_date"), (3, "end_before_start", "end_date")]

@@ -128,8 +128,8 @@ def test_codes_any_case_legacy_descriptions_and_ranges(folders):
         "P6,,C1,2024-01-01,,NEG,,1e1",               # not a whole number
         'P7,,C1,2024-01-01,,NEG,,"1,000"',
     ])
-    write_csv(inbox, "looked_after", ["L1,C1,2024-01-01,,n8", "L2,C1,2024-01-01,,N0",
-                                      "L3,C1,2024-01-01,,N9"])
+    write_csv(inbox, "looked_after", ["L1,C1,2024-01-01,,n8,", "L2,C1,2024-01-01,,N0,",
+                                      "L3,C1,2024-01-01,,N9,"])
     write_csv(inbox, "neglect_tools", [
         "T1,C1,,gcp2,pol,2024-01-01,1,5,,,",
         "T2,C1,,WeCAN,POL,2024-01-01,5,,,,",

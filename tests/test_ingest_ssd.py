@@ -59,7 +59,7 @@ TABLES = {
         "clae_cla_episode_start_reason,clae_cla_primary_need_code,clae_cla_episode_ceased_date,"
         "clae_cla_episode_ceased_reason",
         "E1,P3,2024-01-01,S,N1,2024-03-01,X1", "E2,P3,2024-03-01,P,N2,2024-09-30,E11",
-        "E3,P2,2024-02-01,P,N1,,"),
+        "E3,P2,2024-02-01,P,N1,,", "E4,P3,2024-10-01,P,N1,,"),
     "ssd_early_help_episodes.csv": csv_text(
         "earl_episode_id,earl_person_id,earl_episode_start_date,earl_episode_end_date,"
         "earl_episode_reason,earl_episode_end_reason,earl_episode_organisation",
@@ -95,12 +95,14 @@ def test_every_mapped_table(folders):
                                          dt.date(2024, 7, 1))]
     assert con.execute("select cp_plan_id, initial_category, latest_category, previous_cp_plans "
                        "from src_cp_plans").fetchall() == [(pid("PP1"), "NEG", "EMO", None)]
-    assert con.execute("select period_id, start_date, end_date, category_of_need "
-                       "from src_looked_after").fetchall() == [
-        (pid("P3-2024-01-01"), dt.date(2024, 1, 1), dt.date(2024, 9, 30), "N1")]
+    # P2's first episode is not S: looked after since before the data begin, not a start
+    assert con.execute("select period_id, start_date, end_date, category_of_need, starts_care "
+                       "from src_looked_after order by start_date").fetchall() == [
+        (pid("P3-2024-01-01"), dt.date(2024, 1, 1), dt.date(2024, 9, 30), "N1", True),
+        (pid("P2-2024-02-01"), dt.date(2024, 2, 1), None, "N1", False)]
     assert con.execute("select file, line, rule, \"column\", value from quarantine "
                        "where extract = 'looked_after'").fetchall() == [
-        ("ssd_cla_episodes.csv", 4, "no_open_period", "clae_cla_episode_start_reason", "P")]
+        ("ssd_cla_episodes.csv", 5, "no_open_period", "clae_cla_episode_start_reason", "P")]
     assert con.execute("select episode_id, lead_agency, start_date, end_date, end_reason "
                        "from src_early_help").fetchall() == [
         (pid("EH1"), "HV", dt.date(2024, 1, 1), dt.date(2024, 4, 1), "OUTCOMES_MET")]

@@ -215,6 +215,27 @@ def test_an_empty_result_is_not_published(site, monkeypatch):
     assert _figure(site.db) == 6
 
 
+def test_an_empty_result_says_first_why_no_period_of_care_formed(site, monkeypatch):
+    why = "no period of care formed: 23 episodes quarantined, 23 for bad_date"
+
+    def explained(*args, **kwargs):
+        result = _fake_ingest(*args, **kwargs)
+        result.explanations = [why]
+        return result
+
+    def no_values(con, *, as_at, settings):
+        _fake_metrics(con, as_at=as_at, settings=settings)
+        con.execute("delete from indicator_values")
+        return types.SimpleNamespace(as_at=None)
+
+    monkeypatch.setitem(sys.modules, "pipelines.ingest", types.SimpleNamespace(ingest=explained))
+    monkeypatch.setitem(sys.modules, "metrics.runner",
+                        types.SimpleNamespace(build_metrics=no_values))
+    with pytest.raises(RunFailed) as failed:
+        site.run(7)
+    assert str(failed.value).startswith(why + "; the new database has no indicator values")
+
+
 def test_a_run_killed_before_its_last_line_is_settled_by_the_next_run(site):
     site.run(1)
     history.append(site.db, {"run_id": "20200101T000000Z-dead", "started_at":

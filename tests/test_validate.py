@@ -59,7 +59,7 @@ def test_validate_checks_census_and_ssda903_files_too(tmp_path):
     (inbox / "cin.xml").write_text(text)
     (inbox / "903_episodes.csv").write_text(
         "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
-        "PL_POST,URN\nSECRETX1,01/04/2024,P,C2,N1,U1,PR1,,,,,,\n")
+        "PL_POST,URN\nSECRETX1,01/04/2024,S,C2,N1,U1,PR1,01/03/2024,E11,,,,\n")
     out = io.StringIO()
     assert validate_command(inbox, seeds, "json", out=out) == 0
     assert "SECRET" not in out.getvalue()
@@ -68,8 +68,27 @@ def test_validate_checks_census_and_ssda903_files_too(tmp_path):
     assert (formats["referrals"], formats["looked_after"]) == ("cin_xml", "ssda903")
     assert {(q["file"], q["line"], q["rule"]) for q in report["quarantine"]} == {
         ("cin.xml", line_of(text, "<CINdetails>", 2), "bad_date"),
-        ("903_episodes.csv", 2, "no_open_period")}
+        ("903_episodes.csv", 2, "end_before_start")}
     # another authority's census fails as a file: exit code 1
     out = io.StringIO()
     assert validate_command(inbox, seeds, "text", out=out, la_code="999") == 1
     assert "census of local authority 201" in out.getvalue()
+
+
+def test_validate_takes_the_inbox_from_lscp_toml_as_run_does(tmp_path, capsys):
+    from pipelines.cli.main import main
+
+    inbox = tmp_path / "drop"
+    write_seeds(tmp_path / "seeds")
+    write_csv(inbox, "children", ["C1,2015-01-01,,M,,,,", "C2,bad,,M,,,,"])
+    config = tmp_path / "lscp.toml"
+    config.write_text('[pipeline]\ninbox = "drop"\nseeds = "seeds"\n')
+    assert main(["--config", str(config), "validate", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["inbox"] == str(inbox)
+    assert [(q["file"], q["line"], q["rule"]) for q in report["quarantine"]] == \
+        [("children_extract.csv", 3, "bad_date")]
+    # neither --inbox nor a configured inbox: one line saying what is missing
+    config.write_text('[pipeline]\nseeds = "seeds"\n')
+    assert main(["--config", str(config), "validate"]) != 0
+    assert "--inbox is required (or set inbox in lscp.toml)" in capsys.readouterr().err

@@ -53,7 +53,11 @@ report_table = pd.DataFrame({
                           if isinstance(v, str) and v else ""),
     "Status": report["status"],
     "Rows read": report["rows_read"], "Rows loaded": report["rows_loaded"],
-    "Rows quarantined": report["rows_quarantined"], "Message": report["message"].fillna(""),
+    "Rows quarantined": report["rows_quarantined"],
+    # cells read leniently, not quarantined (older databases lack the columns)
+    "ISO dates": report["iso_dates"] if "iso_dates" in report else None,
+    "NULL cells": report["null_cells"] if "null_cells" in report else None,
+    "Message": report["message"].fillna(""),
     "SHA-256": report["sha256"]})
 st.dataframe(report_table, hide_index=True, key="table_load_report",
              column_config={"SHA-256": st.column_config.TextColumn(width="small")})

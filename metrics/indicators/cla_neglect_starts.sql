@@ -1,10 +1,13 @@
 -- cla_neglect_starts: Children starting care for abuse or neglect (count).
 -- numerator:   looked_after periods (each period counts) with start_date in the rolling
---              12 months ending E and category_of_need N1.
+--              12 months ending E and category_of_need N1 that are starts of care
+--              (starts_care: not a period already open when a one-year return begins).
 -- denominator: none (a count; the dashboard may show a rate beside it).
 with
 
-care_periods as (select * from stg_looked_after where category_of_need = 'N1'),
+care_periods as (
+    select * from stg_looked_after where category_of_need = 'N1' and starts_care
+),
 
 by_month as (
     select

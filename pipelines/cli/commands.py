@@ -66,7 +66,7 @@ def cmd_run(args, settings: Settings) -> int:
 
 
 def cmd_validate(args, settings: Settings) -> int:
-    inbox = _existing_dir(args.inbox, "inbox")
+    inbox = _existing_dir(Path(_need(args.inbox or settings.inbox, "--inbox", "inbox")), "inbox")
     seeds = _existing_dir(args.seeds or settings.seeds or DEFAULT_SEEDS, "seeds folder")
     from pipelines.ingest.validate import validate_command
 

@@ -105,7 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
         "contracts and print the report. Loads nothing. Exit 1 when a file-level failure "
         "was found.",
     )
-    p.add_argument("--inbox", type=Path, required=True, help="folder of agency extracts")
+    p.add_argument("--inbox", type=Path,
+                   help="folder of agency extracts (default: inbox in lscp.toml)")
     p.add_argument("--seeds", type=Path, help="reference files (default: the demo seeds)")
     p.add_argument("--format", choices=["text", "json"], default="text")
 

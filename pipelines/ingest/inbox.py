@@ -176,7 +176,7 @@ def _in_force(con) -> dict[str, InForce]:
     """The version of each extract in force, from the carried-over archive."""
     rows = con.execute(
         "select extract, file, sha256, loaded_at, extra_columns, key_fingerprint, "
-        "source_format, part_sha256s, part_rows from archive_files where in_force"
+        "source_format, part_sha256s, part_rows, account from archive_files where in_force"
     ).fetchall()
     return {r[0]: InForce(*r[1:]) for r in rows}
 
@@ -273,7 +273,9 @@ def _deliver(run: _Run, contract, inbox_file: InboxFile | None, force: InForce |
                                   f"{_names([failed])} failed", f"FAILED {path.name}: {exc}",
                                   force=force if kept else None, failures=[failed])
         parsed = parse(con, contract, label, raw, PSEUDONYM, run.executor, run.run_date)
-        return _loaded(run, contract, force, label, sha, raw, parsed, [_format_of(path)])
+        account = ssda903.Account(iso_dates=raw.iso_dates, null_cells=raw.null_cells)
+        return _loaded(run, contract, force, label, sha, raw, parsed, [_format_of(path)],
+                       account=account)
     try:
         own_parts, parts_report, failures = _own_parts(run, contract, own_files, scans,
                                                        own_shas, force)
@@ -306,12 +308,18 @@ def _deliver(run: _Run, contract, inbox_file: InboxFile | None, force: InForce |
     formats = [p.format for p in own_parts] + [s.format for s in others]
     part_rows = sources.SEPARATOR.join(str(r.rows) for r in parts_report
                                        if r.status != "failed") if by_agency else None
+    account = _account(own_parts, others, extract)
+    account.superseded_by_source = composite.superseded
     outcome = _loaded(run, contract, force, label, sha, raw, parsed, formats,
                       used_shas if len(used_shas) > 1 else None,
-                      "; ".join(w for s in others if (w := s.warnings(extract))), part_rows)
+                      "; ".join(w for s in others if (w := s.warnings(extract))), part_rows,
+                      account)
+    outcome.members = [m for s in others if (m := getattr(s, "members", {}).get(extract))]
     if composite.superseded:
         outcome.message += (f"; {composite.superseded:,} rows superseded (the same id in an "
                             "earlier source)")
+    if account.superseded and not account.episodes:
+        outcome.message += (f"; {account.superseded:,} rows superseded by a newer year's copy")
     if by_agency:
         outcome.parts, outcome.failures = parts_report, failures
     return outcome
@@ -352,20 +360,44 @@ def _own_parts(run: _Run, contract, own_files: list[InboxFile], scans, shas,
     return parts, report, failures
 
 
+def _account(own_parts, others: list[Source], extract: str) -> ssda903.Account:
+    """What the delivery's readers counted: the own files' ISO dates and NULL cells, and
+    the statutory readers' accounts (SSDA903 / SSD episodes) added up."""
+    total = ssda903.Account()
+    for p in own_parts:
+        if p.raw is not None:
+            total.iso_dates += p.raw.iso_dates
+            total.null_cells += p.raw.null_cells
+    for source in others:
+        account = getattr(source, "accounts", {}).get(extract)
+        if account is None:
+            continue
+        for name in ("rows", "superseded", "periods", "not_starts", "iso_dates", "null_cells"):
+            setattr(total, name, getattr(total, name) + getattr(account, name))
+        for rule, n in account.quarantined.items():
+            total.quarantined[rule] = total.quarantined.get(rule, 0) + n
+        total.episodes = total.episodes or account.episodes
+    return total
+
+
 def _loaded(run: _Run, contract, force: InForce | None, label: str, sha: str, raw, parsed,
             formats: list[str], part_shas: list[str] | None = None,
-            warnings: str = "", part_rows: str | None = None) -> ExtractOutcome:
+            warnings: str = "", part_rows: str | None = None,
+            account: ssda903.Account | None = None) -> ExtractOutcome:
     same_key = force is not None and force.key_fingerprint == run.fingerprint
     message = "loaded" if force is None or same_key else \
         "loaded (the key changed: re-pseudonymised)"
-    if raw.rows_read == 0:
+    rows = account.rows if account is not None and account.episodes else raw.rows_read
+    if rows == 0:
         message = "header only: no data rows" if len(formats) == 1 else "no records"
+    what = "episodes" if account is not None and account.episodes else "rows"
     return ExtractOutcome(
         contract.name, "loaded", message,
-        f"{label}: {raw.rows_read:,} rows read ({raw.encoding})", parsed=parsed,
-        delivery=Delivery(label, sha, raw.rows_read, ", ".join(raw.extra_columns),
+        f"{label}: {rows:,} {what} read ({raw.encoding})", parsed=parsed,
+        delivery=Delivery(label, sha, rows, ", ".join(raw.extra_columns),
                           raw.encoding, sources.SEPARATOR.join(dict.fromkeys(formats)),
-                          sources.SEPARATOR.join(part_shas) if part_shas else None, part_rows),
+                          sources.SEPARATOR.join(part_shas) if part_shas else None, part_rows,
+                          account.to_json() if account is not None else None),
         read_warnings=warnings)
 
 
@@ -388,7 +420,26 @@ def _settle(run: _Run, outcome: ExtractOutcome) -> None:
     extract = parsed.contract.name
     settle(run.con, parsed, PSEUDONYM,
            f"land_{extract}" if _has_cross_file(extract) else f"src_{extract}")
+    for table, names in outcome.members:
+        _quarantine_members(run.con, extract, table, names)
     _archive(run, outcome)
+
+
+def _quarantine_members(con, extract: str, table: str, names: list[str]) -> None:
+    """A period of care the contract rejected (at its first episode's line): every other
+    episode of it is quarantined too, so that no episode is silently dropped."""
+    def name(expr: str) -> str:
+        return "(case " + expr + " " + " ".join(
+            f"when {i} then {lit(n)}" for i, n in enumerate(names)) + " end)"
+    skip = ", ".join(lit(r) for r in ssda903.EPISODE_RULES)
+    con.execute(
+        f"insert into land_rejects select {lit(extract)}, {name('m._file')}, m._line, "
+        "'period_not_formed', NULL, r.rule || ' at line ' || r.line || case when "
+        f"m._file <> m.period_file then ' of ' || r.file else '' end "
+        f"from {table} m join land_rejects r on r.extract = {lit(extract)} "
+        f"and r.file = {name('m.period_file')} and r.line = m.period_line "
+        f"and r.rule not in ({skip}) "
+        "where m._file <> m.period_file or m._line <> m.period_line")
 
 
 def _archive(run: _Run, outcome: ExtractOutcome) -> None:
@@ -396,12 +447,13 @@ def _archive(run: _Run, outcome: ExtractOutcome) -> None:
     run.con.execute("update archive_files set in_force = false where extract = ?",
                     [outcome.extract])
     run.con.execute(
-        "insert into archive_files values (?, ?, ?, ?, ?, ?, true, ?, ?, ?, ?, ?, ?)",
+        "insert into archive_files values (?, ?, ?, ?, ?, ?, true, ?, ?, ?, ?, ?, ?, ?)",
         [outcome.extract, d.file, d.sha256, d.rows, run.now, run.run_id, run.fingerprint,
-         d.extra_columns, d.encoding, d.source_format, d.part_sha256s, d.part_rows],
+         d.extra_columns, d.encoding, d.source_format, d.part_sha256s, d.part_rows,
+         d.account],
     )
     outcome.force = InForce(d.file, d.sha256, run.now, d.extra_columns, run.fingerprint,
-                            d.source_format, d.part_sha256s, d.part_rows)
+                            d.source_format, d.part_sha256s, d.part_rows, d.account)
 
 
 def _start_seeds(run: _Run, seeds_dir: Path) -> list:
@@ -490,7 +542,7 @@ def _report(run: _Run, result: IngestResult) -> None:
             if o.parts and o.force is not None:
                 continue  # an agency's part: listed with the other parts
             _insert_report(con, [run_id, extract, f.file, f.sha256, 0, 0, 0, "failed",
-                                 f.message, None, None, None, now, None])
+                                 f.message, None, None, None, now, None, None, None])
         force = o.force
         if o.parts and force is not None:
             _report_parts(run, result, o)
@@ -498,7 +550,7 @@ def _report(run: _Run, result: IngestResult) -> None:
         if force is None:
             if o.status == "missing":
                 _insert_report(con, [run_id, extract, None, None, 0, 0, 0, "missing",
-                                     o.message, None, None, None, now, None])
+                                     o.message, None, None, None, now, None, None, None])
             continue
         status = o.status if o.status != "failed" else "unchanged"
         _quarantine_in_force(con, run_id, extract)
@@ -506,12 +558,24 @@ def _report(run: _Run, result: IngestResult) -> None:
         quarantined = con.execute(
             "select count(*) from quarantine where run_id = ? and extract = ?",
             [run_id, extract]).fetchall()[0][0]
+        account = ssda903.Account.from_json(force.account) or ssda903.Account()
+        # rows read: the files' data rows (the superseded copies counted, not hidden)
+        read = loaded + quarantined + account.superseded + account.superseded_by_source
+        message = o.message
+        if account.episodes:  # rows are episodes: read = in a period + quarantined + superseded
+            read = account.rows
+            explained = _episodes_message(con, run_id, extract, account, loaded, quarantined)
+            message = f"{message}; {explained}"
+            if loaded == 0 and account.rows:
+                result.explanations.append(explained)
+            loaded = account.rows - quarantined - account.superseded
         _insert_report(con, [run_id, extract, force.file, force.sha256,
-                             loaded + quarantined, loaded, quarantined, status, o.message,
+                             read, loaded, quarantined, status, message,
                              force.extra_columns or None,
                              "; ".join(filter(None, [o.read_warnings, _warnings(con, extract)]))
                              or None,
-                             force.loaded_at, now, force.source_format])
+                             force.loaded_at, now, force.source_format,
+                             account.iso_dates, account.null_cells])
     cur = con.execute("select * from load_report where run_id = ?", [run_id])
     names = [d[0] for d in cur.description]
     rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
@@ -523,6 +587,28 @@ def _report(run: _Run, result: IngestResult) -> None:
         "group by all order by n desc, extract, rule limit 10", [run_id]).fetchall()]
 
 
+def _episodes_message(con, run_id: str, extract: str, account, periods: int,
+                      quarantined: int) -> str:
+    """The load report's account of episodes collapsed into periods of care."""
+    rules = con.execute(
+        "select rule, count(*) n from quarantine where run_id = ? and extract = ? "
+        "group by 1 order by n desc, rule", [run_id, extract]).fetchall()
+    by_rule = ", ".join(f"{n:,} for {rule}" for rule, n in rules)
+    superseded = (f"; {account.superseded:,} superseded by a newer year's copy"
+                  if account.superseded else "")
+    if periods == 0:
+        return (f"no period of care formed: {quarantined:,} episodes quarantined"
+                + (f", {by_rule}" if by_rule else "") + superseded)
+    in_periods = account.rows - quarantined - account.superseded
+    not_starts = con.execute(
+        f"select count(*) from src_{extract} where not starts_care").fetchall()[0][0]
+    return (f"{account.rows:,} episodes: {in_periods:,} in {periods:,} periods of care"
+            + (f" ({not_starts:,} not a start of care: the child's first episode in the "
+               "return is not S)" if not_starts else "")
+            + f"; {quarantined:,} quarantined" + (f" ({by_rule})" if by_rule else "")
+            + superseded)
+
+
 def _report_parts(run: _Run, result: IngestResult, o: ExtractOutcome) -> None:
     """An extract sent in parts: one load-report row per agency's file, each with its own
     status, rows and SHA-256 (a broken part beside the part kept in force for it)."""
@@ -532,7 +618,7 @@ def _report_parts(run: _Run, result: IngestResult, o: ExtractOutcome) -> None:
     for part in o.parts:
         if part.status == "failed":
             _insert_report(con, [run_id, extract, part.file, part.sha256, 0, 0, 0, "failed",
-                                 part.message, None, None, None, now, None])
+                                 part.message, None, None, None, now, None, None, None])
             continue
         quarantined = con.execute(
             "select count(*) from quarantine where run_id = ? and extract = ? and file = ?",
@@ -540,7 +626,7 @@ def _report_parts(run: _Run, result: IngestResult, o: ExtractOutcome) -> None:
         _insert_report(con, [run_id, extract, part.file, part.sha256, part.rows,
                              part.rows - quarantined, quarantined, part.status, part.message,
                              force.extra_columns or None, warnings, force.loaded_at, now,
-                             force.source_format])
+                             force.source_format, None, None])
 
 
 def _quarantine_in_force(con, run_id: str, extract: str) -> None:
@@ -554,6 +640,6 @@ def _quarantine_in_force(con, run_id: str, extract: str) -> None:
 
 
 def _insert_report(con, values: list) -> None:
-    con.execute("insert into load_report values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                values)
+    con.execute("insert into load_report values "
+                f"({', '.join('?' * len(ingest_report.TABLES['load_report']))})", values)
 

@@ -23,6 +23,9 @@ TABLES = {
         # them as loaded; ``sha256`` is then their combined fingerprint
         ("part_sha256s", "VARCHAR"),
         ("part_rows", "VARCHAR"),  # each file's rows read, for an extract sent in parts
+        # what the reader of a statutory format counted (JSON: readers/ssda903.Account):
+        # episodes read and superseded, periods formed, ISO dates and NULL cells
+        ("account", "VARCHAR"),
     ],
     "land_rejects": [
         ("extract", "VARCHAR"), ("file", "VARCHAR"), ("line", "BIGINT"), ("rule", "VARCHAR"),
@@ -34,6 +37,9 @@ TABLES = {
         ("status", "VARCHAR"), ("message", "VARCHAR"), ("extra_columns", "VARCHAR"),
         ("warnings", "VARCHAR"), ("loaded_at", "TIMESTAMP"), ("reported_at", "TIMESTAMP"),
         ("source_format", "VARCHAR"),
+        # cells read leniently (spec/inputs.md, General rules; neither is a quarantine):
+        # dates written ISO YYYY-MM-DD, and cells holding NULL read as empty
+        ("iso_dates", "BIGINT"), ("null_cells", "BIGINT"),
     ],
     "quarantine": [
         ("run_id", "VARCHAR"), ("extract", "VARCHAR"), ("file", "VARCHAR"), ("line", "BIGINT"),
@@ -101,6 +107,7 @@ class InForce:
     source_format: str | None = None
     part_sha256s: str | None = None
     part_rows: str | None = None
+    account: str | None = None  # JSON of readers.ssda903.Account
 
 
 @dataclass(frozen=True)
@@ -115,6 +122,7 @@ class Delivery:
     source_format: str = "csv"  # csv | xlsx | cin_xml | ssda903 | ssd ("a + b": several)
     part_sha256s: str | None = None  # each file's, for a delivery of several
     part_rows: str | None = None  # each file's rows read, for an extract sent in parts
+    account: str | None = None  # JSON of readers.ssda903.Account
 
 
 @dataclass
@@ -131,6 +139,8 @@ class ExtractOutcome:
     parsed: object | None = None  # pipelines.ingest.extract.Parsed while GX checks it
     read_warnings: str = ""  # what the reader read leniently (census: true/false, ...)
     parts: list = field(default_factory=list)  # sources.PartReport per agency's part
+    # (TEMP table, file names) of the episodes of each period formed (readers/ssda903.py)
+    members: list = field(default_factory=list)
 
 
 @dataclass
@@ -142,6 +152,9 @@ class IngestResult:
     file_failures: list[str] = field(default_factory=list)
     top_rules: list[tuple[str, str, int]] = field(default_factory=list)  # (extract, rule, n)
     ignored_files: list[str] = field(default_factory=list)
+    # why an extract delivered in a statutory format has no rows ("no period of care formed:
+    # ..."): said again when the run publishes nothing
+    explanations: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     outcomes: dict[str, ExtractOutcome] = field(default_factory=dict, repr=False)
 
@@ -161,6 +174,17 @@ class IngestResult:
             lines.append(f"top quarantine rules: {top}")
         for failure in self.file_failures:
             lines.append(f"FAILED {failure}")
+        for r in self.reports:
+            read = [f"{r[c]:,} {what}" for c, what in (("iso_dates", "ISO dates"),
+                                                      ("null_cells", "NULL cells as empty"))
+                    if r.get(c)]
+            if read:
+                lines.append(f"read {r['extract']}: {', '.join(read)} ({r['file']})")
+            if r.get("source_format") and "ssda903" in r["source_format"] and \
+                    r["status"] != "failed" and r["message"] != "loaded":
+                lines.append(f"{r['extract']}: {r['message']}")
+            if r.get("extra_columns") and "SSDA903 table, not used" in r["extra_columns"]:
+                lines.append(r["extra_columns"][r["extra_columns"].index("SSDA903 table"):])
         warned = [r for r in self.reports if r.get("warnings")]
         for r in warned:
             lines.append(f"warning {r['extract']}: {r['warnings']}")

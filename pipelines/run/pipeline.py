@@ -374,7 +374,13 @@ def _build_and_publish(job: _Job, progress: _Progress, result: RunResult, record
                 "inbox": inbox, "seeds": seeds,
             })
             n_runs = history.write_runs_table(con, db, record, prev_runs)
-            result.counts = publish.check_database(con)
+            try:
+                result.counts = publish.check_database(con)
+            except RunFailed as exc:  # say why the statutory files gave no rows, first
+                why = "; ".join(getattr(result.ingest, "explanations", []) or [])
+                if not why:
+                    raise
+                raise RunFailed(f"{why}; {exc}") from None
             in_force = retention.in_force_files(con)
             out["done"] = (f"{len(result.counts)} tables checked, {n_runs} runs in history")
             con.execute("checkpoint")

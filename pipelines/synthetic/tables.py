@@ -155,6 +155,7 @@ def looked_after(rng, csc: Csc, ids: pa.Array) -> pa.Table:
         "start_date": fmt.dates(c.start[order], rng, uk=0.03),
         "end_date": fmt.dates(c.end[order], rng, uk=0.03),
         "category_of_need": fmt.codes(np.arange(n), c.category[order]),
+        "starts_care": pa.nulls(n, pa.string()),  # blank: every period is a start of care
     })
 
 

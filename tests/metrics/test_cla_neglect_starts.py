@@ -27,3 +27,27 @@ def test_counts_periods_starting_for_abuse_or_neglect(p):
     assert p.cell("cla_neglect_starts", E, "South").numerator == 0
     assert p.cell("cla_neglect_starts", E, "Unknown").numerator == 1
     assert p.cell("cla_neglect_starts", E).numerator == 3
+
+
+def test_a_period_already_open_when_a_one_year_return_begins_is_not_a_start(p):
+    # starts_care N: the child's first episode in a one-year SSDA903 return is not S (looked
+    # after, not a start of care); blank is a start (lscp's own CSV)
+    p.anchor()
+    p.child("c1").child("c2").child("c3", SOUTH)
+    p.add("looked_after", {"period_id": "a", "child_id": "c1", "start_date": "2024-04-01",
+                           "end_date": None, "category_of_need": "N1", "starts_care": "N"})
+    p.add("looked_after", {"period_id": "b", "child_id": "c2", "start_date": "2024-05-01",
+                           "end_date": None, "category_of_need": "N1", "starts_care": "Y"})
+    p.add("looked_after", {"period_id": "c", "child_id": "c3", "start_date": "2024-05-01",
+                           "end_date": None, "category_of_need": "N1", "starts_care": "N"})
+    p.build(as_at="2024-12-31")
+    assert p.cell("cla_neglect_starts", E, "North").numerator == 1
+    assert p.cell("cla_neglect_starts", E, "South").numerator == 0
+    assert p.cell("cla_neglect_starts", E).numerator == 1
+    # ... and the child already looked after is looked after all the same
+    assert p.cell("cla_rate", E).numerator == 3
+    # the breakdowns count the same starts (the indicator's own SQL over re-keyed rows)
+    by_sex = dict(p.rows(
+        "select category, numerator from indicator_breakdowns where indicator_id = "
+        "'cla_neglect_starts' and period_end = ? and dimension = 'sex'", [E]))
+    assert by_sex["All"] == 1 and sum(n for c, n in by_sex.items() if c != "All") == 1

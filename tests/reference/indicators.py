@@ -433,7 +433,9 @@ def _cin_to_cp_neglect(m: Model) -> pd.DataFrame:
 
 def _cla_neglect_starts(m: Model) -> pd.DataFrame:
     la = m.t["src_looked_after"].copy()
-    la = la[(_code(la["category_of_need"]) == "N1").astype(bool)].copy()
+    # a start of care: starts_care Y or blank (N: already looked after when the data begin)
+    starts = la["starts_care"].fillna(True).astype(bool)
+    la = la[(_code(la["category_of_need"]) == "N1").astype(bool) & starts].copy()
     la["locality"] = m.locality(la["child_id"])
     la["agency"] = None
     started = _in_windows(la, "start_date", m.periods)

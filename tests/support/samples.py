@@ -66,7 +66,8 @@ _BIG = {
                 "(DATE '2020-01-10' + (i % 1800)::INTEGER)::varchar, NULL, 'Neglect', 'NEG', '0' "
                 "from range({n} // 10) t(i)",
     "looked_after": "select 'LA' || i, 'C' || lpad((i % {n})::varchar, 7, '0'), "
-                    "(DATE '2020-01-10' + (i % 1800)::INTEGER)::varchar, NULL, 'N1' from range({n} // 20) t(i)",
+                    "(DATE '2020-01-10' + (i % 1800)::INTEGER)::varchar, NULL, 'N1', NULL "
+                    "from range({n} // 20) t(i)",
     "early_help": "select 'EH' || i, 'C' || lpad((i % {n})::varchar, 7, '0'), 'F' || i, 'SCH', "
                   "(DATE '2020-01-10' + (i % 1800)::INTEGER)::varchar, NULL, NULL, 'Y', 'PARTNER', NULL "
                   "from range({n} // 2) t(i)",

@@ -11,6 +11,8 @@ final as (
         periods.start_date,
         periods.end_date,
         periods.category_of_need,
+        -- a start of care (blank: yes); N: already looked after when the data begin
+        coalesce(periods.starts_care, true) as starts_care,
         coalesce(children.locality, 'Unknown') as locality
     from periods
     left join children on children.child_id = periods.child_id

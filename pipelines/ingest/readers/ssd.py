@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from data_contracts.rules import q
+from data_contracts.rules import ISO_CELL, is_null_word, q
 from pipelines.ingest.readers import ssda903
 from pipelines.ingest.readers.parts import Part, Source, SourceFile, newest_by_kind
 from pipelines.ingest.readers.tabular import FileRejected, normalise_header
@@ -167,6 +167,9 @@ class Ssd(Source):
         self.tables, self.unused_tables = tables, unused
         self._read_tables: set[str] = set()
         self._refused: dict[str, tuple[str, str, str]] = {}  # table -> (file, sha, why)
+        self._cells: dict[str, tuple[int, int]] = {}  # table -> (ISO dates, NULL cells)
+        self.accounts: dict[str, ssda903.Account] = {}
+        self.members: dict[str, tuple[str, list[str]]] = {}
         self.failure = None
 
     def files(self, extract: str) -> list[SourceFile]:
@@ -192,20 +195,26 @@ class Ssd(Source):
         main = self.tables[EXTRACT_TABLES[extract][0]]
         if extract == "looked_after":
             con.execute(
-                "create or replace temp table ssdla_episodes as select _line, "
-                "clae_person_id as child, "
+                "create or replace temp table ssdla_episodes as select 0 as _file, _line, "
+                "0 as _rank, clae_person_id as child, "
                 f"{_date('clae_cla_episode_start_date')} as decom, "
                 f"{_date('clae_cla_episode_ceased_date')} as dec, "
                 "clae_cla_episode_start_reason as rne, clae_cla_primary_need_code as cin, "
                 "clae_cla_episode_ceased_reason as rec, NULL::VARCHAR as home_post "
                 "from t_ssd_cla_episodes")
-            con.execute(ssda903.periods_sql("ssdla", "%Y-%m-%d", SSD_NAMES))
-            rejects = [tuple(r) for r in con.execute(
-                "select _line, value, rule, col from ssdla_problems order by _line").fetchall()]
-            return [Part("ssdla_periods", ("period_id", "child_id", "start_date", "end_date",
-                                           "category_of_need"), main.name, FORMAT, rejects)]
+            con.execute(ssda903.periods_sql("ssdla", SSD_NAMES, [main.name]))
+            account = ssda903.Account(rows=con.execute(
+                "select count(*) from ssdla_episodes").fetchall()[0][0])
+            account.iso_dates, account.null_cells = self._cells.get("ssd_cla_episodes", (0, 0))
+            parts = ssda903._episode_parts(con, "ssdla", [main.name], FORMAT, account)
+            self.accounts[extract] = account
+            self.members[extract] = ("ssdla_members", [main.name])
+            return parts
         table = f"ssd_{extract}_rows"
         con.execute(f"create or replace temp table {table} as {SELECTS[extract]} order by 1")
+        cells = [self._cells.get(t, (0, 0)) for t in EXTRACT_TABLES[extract]]
+        self.accounts[extract] = ssda903.Account(iso_dates=sum(c[0] for c in cells),
+                                                 null_cells=sum(c[1] for c in cells))
         columns = tuple(r[0] for r in con.execute(f"describe {table}").fetchall() if r[0] != "_line")
         return [Part(table, columns, main.name, FORMAT)]
 
@@ -235,8 +244,18 @@ class Ssd(Source):
             label = "column" if len(missing) == 1 else "columns"
             self._refuse(table, file,
                          f"{table}: missing required {label}: {', '.join(missing)}")
-        cols = ", ".join(f"nullif(trim({q(have[c])}), '') as {c}" if c in have
-                         else f"NULL::VARCHAR as {c}" for c in needed)
+        # SQL Server tools write NULL in an empty cell: empty (counted, with ISO dates)
+        nulls = [f"count(*) filter (where {is_null_word(f'trim({q(v)})')})"
+                 for v in have.values()]
+        isos = [f"count(*) filter (where regexp_full_match(trim({q(have[c])}), '{ISO_CELL}'))"
+                for c in needed if c in have and ("date" in c or c.endswith("_dob"))]
+        self._cells[table] = tuple(con.execute(
+            f"select {' + '.join(isos) or '0'}, {' + '.join(nulls) or '0'} "
+            f"from {target}_in").fetchall()[0])
+        cols = ", ".join(
+            f"case when {is_null_word(f'trim({q(have[c])})')} then NULL "
+            f"else nullif(trim({q(have[c])}), '') end as {c}" if c in have
+            else f"NULL::VARCHAR as {c}" for c in needed)
         # one record per line (exports have no quoted line breaks): line = row + 1
         con.execute(f"create or replace temp table {target} as select "
                     f"row_number() over () + 1 as _line, {cols} from {target}_in")

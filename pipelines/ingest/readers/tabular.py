@@ -18,6 +18,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from data_contracts.rules import is_null_word
 from lscp_core.errors import UserError
 
 CHUNK = 1 << 20
@@ -47,6 +48,8 @@ class RawFile:
     encoding: str
     # TEMP objects to drop when done: ("view" | "table", name)
     cleanup: list[tuple[str, str]] = field(default_factory=list)
+    iso_dates: int = 0  # date cells written YYYY-MM-DD (accepted; counted in the load report)
+    null_cells: int = 0  # cells holding NULL (any case): read as empty, counted
 
     def drop(self, con) -> None:
         for kind, name in self.cleanup:
@@ -101,6 +104,7 @@ class Scan:
     bom: bool
     data_lines: int  # physical lines after the header, trailing blank lines ignored
     head: bytes
+    has_null: bool = False  # the word NULL (any case) somewhere: cells are checked for it
 
 
 def scan_file(path: Path) -> Scan:
@@ -112,9 +116,12 @@ def scan_file(path: Path) -> Scan:
     size = 0
     head = b""
     tail = b""
+    has_null = False
     with open(path, "rb") as f:
         while chunk := f.read(CHUNK):
             digest.update(chunk)
+            if not has_null:  # (a word cut by the chunk's end: the tail is looked at again)
+                has_null = b"null" in (tail[-3:] + chunk).lower()
             if not head:
                 head = chunk[:65536]
             size += len(chunk)
@@ -135,7 +142,7 @@ def scan_file(path: Path) -> Scan:
     trailing_newlines = tail[len(stripped):].count(b"\n")
     lines = newlines - trailing_newlines + (1 if stripped else 0)
     return Scan(digest.hexdigest(), size, utf8, head.startswith(codecs.BOM_UTF8),
-                max(lines - 1, 0), head)
+                max(lines - 1, 0), head, has_null)
 
 
 def _looks_binary(head: bytes) -> bool:
@@ -170,15 +177,41 @@ def _check_header(fields: list[str], contract) -> tuple[list[str], list[str]]:
     return names, extra
 
 
-def _select_contract_columns(names: list[str], contract, source: dict[str, str]) -> str:
-    """Contract columns in order; those absent from the file are NULL."""
+def _select_contract_columns(names: list[str], contract, source: dict[str, str],
+                             nulls: bool = False) -> str:
+    """Contract columns in order; those absent from the file are NULL. ``nulls``: a cell
+    holding the word NULL (any case) is empty (spec/inputs.md, General rules)."""
     cols = []
     for c in contract.column_names:
         if c in names:
-            cols.append(f'{source[c]} as "{c}"')
+            v = source[c]
+            expr = (f"case when {is_null_word(f'trim({v})')} then NULL else {v} end"
+                    if nulls else v)
+            cols.append(f'{expr} as "{c}"')
         else:
             cols.append(f'NULL::VARCHAR as "{c}"')
     return ", ".join(cols)
+
+
+def count_cells(con, relation: str, source: dict[str, str], date_columns, nulls: bool
+                ) -> tuple[int, int]:
+    """(ISO-date cells of the date columns, NULL cells of every column) of ``relation``,
+    whose columns ``source`` names (contract column -> SQL column)."""
+    # (LIKE, not a regular expression: four times cheaper on a large extract; a cell
+    # shaped like an ISO date that is not a real one is still counted as written ISO)
+    iso = [f"count(*) filter (where ltrim({source[c]}) like '____-__-__%')"
+           for c in date_columns if c in source]
+    null = [f"count(*) filter (where {is_null_word(f'trim({v})')})"
+            for v in source.values()] if nulls else []
+    if not iso and not null:
+        return 0, 0
+    row = con.execute(f"select {' + '.join(iso) or '0'}, {' + '.join(null) or '0'} "
+                      f"from {relation}").fetchall()[0]
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+def _date_columns(contract) -> list[str]:
+    return [c.name for c in contract.columns if c.type == "date"]
 
 
 def read_file(con, path: Path, contract, table: str, workdir: Path,
@@ -216,9 +249,9 @@ def _read_csv(con, path: Path, contract, table: str, workdir: Path, scan: Scan) 
         if b"\r" in scan.head and b"\n" not in scan.head:
             # old Mac line ends (Excel's "CSV (Macintosh)"): DuckDB would see one long line
             return _load_csv_python(con, source, contract, table, names, extra,
-                                    _encoding_label(scan))
+                                    _encoding_label(scan), scan.has_null)
         return _load_csv_text(con, source, contract, table, names, extra,
-                              _encoding_label(scan), scan.data_lines)
+                              _encoding_label(scan), scan.data_lines, scan.has_null)
     finally:
         if source != path:
             source.unlink(missing_ok=True)
@@ -228,7 +261,8 @@ def _encoding_label(scan: Scan) -> str:
     return ("utf-8 with BOM" if scan.bom else "utf-8") if scan.utf8 else "windows-1252"
 
 
-def _load_csv_text(con, source: Path, contract, table, names, extra, encoding, data_lines):
+def _load_csv_text(con, source: Path, contract, table, names, extra, encoding, data_lines,
+                   nulls=False):
     width = len(names)
     cols = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
     rej, scan_t = f"{table}_rejects", f"{table}_scans"
@@ -246,12 +280,13 @@ def _load_csv_text(con, source: Path, contract, table, names, extra, encoding, d
     ).fetchall()
     rejected_lines = {line for line, _m in rejects}
     src_cols = {n: f"c{i}" for i, n in enumerate(names) if n}
-    select = _select_contract_columns(names, contract, src_cols)
+    select = _select_contract_columns(names, contract, src_cols, nulls)
     if good + len(rejected_lines) != data_lines:
         # blank lines or line breaks inside quoted values: DuckDB's record numbers are not
         # file lines, so count lines exactly with Python's csv module (rare, slower).
         con.execute(f"drop table {table}_csv")
-        return _load_csv_python(con, source, contract, table, names, extra, encoding)
+        return _load_csv_python(con, source, contract, table, names, extra, encoding, nulls)
+    iso, null = count_cells(con, f"{table}_csv", src_cols, _date_columns(contract), nulls)
     if rejected_lines:
         # the good rows fill the lines left after the rejected ones, in order
         con.execute(
@@ -270,7 +305,7 @@ def _load_csv_text(con, source: Path, contract, table, names, extra, encoding, d
         )
         cleanup = [("view", table), ("table", f"{table}_csv")]
     messages = [(int(line), _reject_message(msg, width)) for line, msg in rejects]
-    return RawFile(table, good + len(messages), extra, messages, encoding, cleanup)
+    return RawFile(table, good + len(messages), extra, messages, encoding, cleanup, iso, null)
 
 
 def _reject_message(message: str, width: int) -> str:
@@ -280,12 +315,13 @@ def _reject_message(message: str, width: int) -> str:
     return message.split(":")[0].strip() or "row could not be read"
 
 
-def _load_csv_python(con, source, contract, table, names, extra, encoding) -> RawFile:
+def _load_csv_python(con, source, contract, table, names, extra, encoding,
+                     nulls=False) -> RawFile:
     import pyarrow as pa
 
     width = len(names)
     src_cols = {n: f"c{i}" for i, n in enumerate(names) if n}
-    select = _select_contract_columns(names, contract, src_cols)
+    select = _select_contract_columns(names, contract, src_cols, nulls)
     schema = pa.schema([("_line", pa.int64())] + [(f"c{i}", pa.string()) for i in range(width)])
     con.execute(f"create or replace temp table {table}_csv ("
                 + ", ".join(["_line BIGINT"] + [f"c{i} VARCHAR" for i in range(width)]) + ")")
@@ -346,9 +382,10 @@ def _load_csv_python(con, source, contract, table, names, extra, encoding) -> Ra
             if len(batch) >= 50_000:
                 flush()
         flush()
+    iso, null = count_cells(con, f"{table}_csv", src_cols, _date_columns(contract), nulls)
     con.execute(f"create or replace temp table {table} as select _line, {select} from {table}_csv")
     con.execute(f"drop table {table}_csv")
-    return RawFile(table, rows_read, extra, rejects, encoding, [("table", table)])
+    return RawFile(table, rows_read, extra, rejects, encoding, [("table", table)], iso, null)
 
 
 class _PushbackLines:
@@ -414,6 +451,14 @@ def _read_xlsx(con, path: Path, contract, table: str) -> RawFile:
     header = [(c[0].as_py() or "") for c in columns]
     names, extra = _check_header(header, contract)
     body = [c.slice(1) for c in columns]
+    # a date typed as text YYYY-MM-DD (a real date cell arrives with its time: below)
+    src_cols = {n: f"c{i}" for i, n in enumerate(names) if n}
+    dates = {src_cols[c] for c in _date_columns(contract) if c in src_cols}
+    iso = sum(pc.sum(pc.match_substring_regex(c, r"^\s*\d{4}-\d{2}-\d{2}\s*$")).as_py() or 0
+              for i, c in enumerate(body) if f"c{i}" in dates)
+    nulls = [pc.sum(pc.match_substring_regex(c, r"^\s*(?i:null)\s*$")).as_py() or 0
+             for c in body]
+    null = sum(nulls)
     # real date cells arrive as 'YYYY-MM-DD HH:MM:SS' (a time of day when the cell has
     # one): keep the date
     body = [pc.replace_substring_regex(c, r"^(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}:\d{2}(\.\d+)?$", r"\1")
@@ -428,9 +473,8 @@ def _read_xlsx(con, path: Path, contract, table: str) -> RawFile:
         blank = empty if blank is None else pc.and_(blank, empty)
     if blank is not None:
         arrow = arrow.filter(pc.invert(blank))
-    src_cols = {n: f"c{i}" for i, n in enumerate(names) if n}
-    select = _select_contract_columns(names, contract, src_cols)
+    select = _select_contract_columns(names, contract, src_cols, null > 0)
     con.register(f"{table}_arrow", arrow)
     con.execute(f"create or replace temp table {table} as select _line, {select} from {table}_arrow")
     con.unregister(f"{table}_arrow")
-    return RawFile(table, arrow.num_rows, extra, [], "xlsx", [("table", table)])
+    return RawFile(table, arrow.num_rows, extra, [], "xlsx", [("table", table)], iso, null)
