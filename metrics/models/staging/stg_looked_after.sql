@@ -11,9 +11,11 @@ final as (
         periods.start_date,
         periods.end_date,
         periods.category_of_need,
-        coalesce(children.locality, 'Unknown') as locality
+        coalesce(children.locality, child_councils.unknown_locality, 'Unknown') as locality
     from periods
     left join children on children.child_id = periods.child_id
+    left join stg_child_councils as child_councils
+        on child_councils.child_id = periods.child_id
 )
 
 select * from final
