@@ -44,6 +44,7 @@ def cmd_generate(args, settings: Settings) -> int:
         steady=args.steady,
         nfa_step=args.nfa_step,
         fmt=getattr(args, "fmt", "csv"),
+        councils=getattr(args, "councils", 1),
     )
     print(summary)
     return 0

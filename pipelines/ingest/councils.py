@@ -135,15 +135,29 @@ def check_seeds(con, councils: Councils) -> None:
 
 # --- ids per council ---------------------------------------------------------------------
 
-def tag(con, table: str, columns, contract, council: str) -> None:
-    """Put the council code in front of every id of ``table`` (a part's raw text table)."""
-    ids = [c.name for c in contract.columns if c.pseudonymise and c.name in columns]
+def tag(con, table: str, columns, contract, council: str) -> list[tuple[str, str]]:
+    """Put the council code in front of every id of ``table`` (a part's raw text table, or
+    the view a CSV file is read through: then the view is renamed and ``table`` becomes a
+    view over it). Returns the TEMP objects to drop with the raw table."""
+    # every id (a record's id too, pseudonymised or not: ids are the council's own)
+    ids = [c.name for c in contract.columns
+           if (c.pseudonymise or c.type == "id") and c.name in columns]
     if not ids:
-        return
+        return []
     prefix = lit(council + SEPARATOR)
-    sets = ", ".join(f"{q(c)} = case when nullif(trim({q(c)}), '') is null then {q(c)} "
-                     f"else {prefix} || trim({q(c)}) end" for c in ids)
-    con.execute(f"update {table} set {sets}")
+    exprs = {c: f"case when nullif(trim({q(c)}), '') is null then {q(c)} "
+                f"else {prefix} || trim({q(c)}) end" for c in ids}
+    is_view = con.execute("select count(*) from duckdb_views() where view_name = ? "
+                          "and temporary", [table]).fetchall()[0][0]
+    if not is_view:
+        con.execute(f"update {table} set " + ", ".join(f"{q(c)} = {e}" for c, e in exprs.items()))
+        return []
+    untagged = f"{table}_untagged"
+    con.execute(f"drop view if exists {untagged}")
+    con.execute(f"alter view {table} rename to {untagged}")
+    replaced = ", ".join(f"{e} as {q(c)}" for c, e in exprs.items())
+    con.execute(f"create temp view {table} as select * replace ({replaced}) from {untagged}")
+    return [("view", table), ("view", untagged)]
 
 
 def create_table(con) -> None:

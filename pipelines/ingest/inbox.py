@@ -286,7 +286,7 @@ def _deliver(run: _Run, contract, inbox_file: InboxFile | None, force: InForce |
                                   f"{_names([failed])} failed", f"FAILED {path.name}: {exc}",
                                   force=force if kept else None, failures=[failed])
         if council is not None:
-            _by_council(run, contract, [(raw.table, contract.column_names, council)])
+            _by_council(run, contract, [(raw.table, contract.column_names, council, raw)])
         parsed = parse(con, contract, label, raw, PSEUDONYM, run.executor, run.run_date)
         return _loaded(run, contract, force, label, sha, raw, parsed, [_format_of(path)])
     refused = None
@@ -312,7 +312,8 @@ def _deliver(run: _Run, contract, inbox_file: InboxFile | None, force: InForce |
                               f"failed", f"FAILED {failed.file}: {failed.message}",
                               force=force if kept else None, failures=[failed])
     if run.councils.several:
-        _by_council(run, contract, [(p.table, p.columns, p.council) for p in own_parts + parts])
+        _by_council(run, contract, [(p.table, p.columns, p.council, p.raw)
+                                    for p in own_parts + parts])
     if not own_parts and not parts:  # every part broken, and none kept for its agency
         kept = force is not None and _reuse(run, extract)
         return ExtractOutcome(extract, "failed", f"kept in force: the newer "
@@ -406,14 +407,19 @@ def _parts_councils(run: _Run, parts) -> tuple[str, str, str] | None:
     return None
 
 
-def _by_council(run: _Run, contract, tables: list[tuple[str, object, str]]) -> None:
+def _by_council(run: _Run, contract, tables: list[tuple[str, object, str, object]]) -> None:
     """Ids per council: the council code in front of every id of each part (TEMP table,
-    its columns, its council), and each child's council recorded."""
-    for table, columns, council in tables:
-        council_rules.tag(run.con, table, columns, contract, council)
+    its columns, its council, the tabular RawFile it was read as), and each child's
+    council recorded."""
+    for table, columns, council, raw in tables:
+        cleanup = council_rules.tag(run.con, table, columns, contract, council)
+        if raw is not None and cleanup:
+            raw.cleanup = [c for c in cleanup if c not in raw.cleanup] + \
+                [c for c in raw.cleanup if c not in cleanup]
     if "child_id" in contract.column_names:
         council_rules.record(run.con, contract.name,
-                             [(t, c) for t, cols, c in tables if "child_id" in cols], PSEUDONYM)
+                             [(t, c) for t, cols, c, _raw in tables if "child_id" in cols],
+                             PSEUDONYM)
 
 
 def _loaded(run: _Run, contract, force: InForce | None, label: str, sha: str, raw, parsed,

@@ -313,7 +313,7 @@ def read_composite(con, contract, table: str, own: list[Part], others: list[Part
     stay, for the duplicate rule. A part's ``fills`` columns fill the blanks of the row
     kept."""
     columns = contract.column_names
-    key = contract.key[-1]
+    key = contract.key[-1] if contract.key else None  # (attendance has no key: nothing superseded)
     parts = [*own, *others]
     # the group a part's rows compete in: the own files are one group, each other part its own
     groups = [0] * len(own) + list(range(1, len(others) + 1))
@@ -323,14 +323,14 @@ def read_composite(con, contract, table: str, own: list[Part], others: list[Part
                          for c in columns)
         selects.append(f"select ({i}::BIGINT << {LINE_BITS}) + _line as _line, "
                        f"{group} as _group, {cols} from {part.table}")
-    ident = f"nullif(trim({q(key)}), '')"
+    ident = f"nullif(trim({q(key)}), '')" if key else "NULL"
     con.execute(
         f"create or replace temp table {table} as select _line, "
         + ", ".join(q(c) for c in columns)
         + f" from ({' union all '.join(selects)}) "
         f"qualify {ident} is null or _group = min(_group) over (partition by {ident}) "
         f"order by _line")
-    for part in parts:
+    for part in parts if key else []:
         for col in part.fills:
             con.execute(
                 f"update {table} t set {q(col)} = p.v from (select trim({q(key)}) as k, "
