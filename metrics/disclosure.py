@@ -87,22 +87,36 @@ SERIES_SQL = """
 """
 
 
+def _has_council(con, table: str = "indicator_values") -> bool:
+    """Whether ``table`` has the council column (a table built by hand for a test, or by an
+    lscp before councils, has not: then every cell is council 'All')."""
+    return bool(con.execute("select count(*) from duckdb_columns() where table_name = ? "
+                            "and column_name = 'council' and database_name = current_database()",
+                            [table]).fetchall()[0][0])
+
+
+def _series_sql(con) -> str:
+    return SERIES_SQL if _has_council(con) else SERIES_SQL.replace(
+        "period_end, council,", "period_end, 'All' as council,")
+
+
 def _series(con) -> pd.DataFrame:
     """Every count series cell: (series, period_end, council, locality, agency, v)."""
-    return con.execute(SERIES_SQL).df()
+    return con.execute(_series_sql(con)).df()
 
 
 def count_families(con) -> dict[str, str]:
     """series -> its count's name: series equal in every cell they share are one count."""
+    series_sql = _series_sql(con)
     pairs = con.execute(f"""
-        with s as ({SERIES_SQL})
+        with s as ({series_sql})
         select a.series, b.series
         from s as a join s as b using (period_end, council, locality, agency)
         where a.series < b.series
         group by all
         having bool_and(a.v = b.v)
     """).fetchall()
-    names = [r[0] for r in con.execute(f"select distinct series from ({SERIES_SQL}) order by 1"
+    names = [r[0] for r in con.execute(f"select distinct series from ({series_sql}) order by 1"
                                        ).fetchall()]
     parent = {n: n for n in names}
 
@@ -352,6 +366,8 @@ def _hide(con, table: str, families: dict[str, str], cells: pd.DataFrame,
     the cells newly hidden."""
     if cells.empty:
         return 0
+    if "council" in keys and not _has_council(con, table):
+        keys = [k for k in keys if k != "council"]
     con.register("disclosure_cells", cells)
     con.register("disclosure_families", pd.DataFrame(
         [(s.rsplit(":", 1)[0], f) for s, f in families.items()],
@@ -395,12 +411,13 @@ def protect(con, threshold: int) -> DisclosureResult:
         _hide(con, "indicator_monthly", families, monthly_hidden, ["period_end"],
               "and t.series = 'in_month'")
         # the partnership row of a snapshot series is the published cell itself
-        con.execute("""
+        partnership = "v.council = 'All' and " if _has_council(con) else ""
+        con.execute(f"""
             update indicator_monthly as m set suppressed = true
             from indicator_values as v
             where m.series = 'snapshot' and v.indicator_id = m.indicator_id
-                and v.period_end = m.period_end and v.council = 'All'
-                and v.locality = 'All' and v.agency = 'All'
+                and v.period_end = m.period_end and {partnership}
+                v.locality = 'All' and v.agency = 'All'
                 and v.suppressed and not m.suppressed
         """)
         months = con.execute("select count(*) filter (where suppressed) from indicator_monthly"
