@@ -264,9 +264,9 @@ def test_both_councils_census_of_one_year_in_force_and_one_id_is_two_children(pa
     work = duckdb.connect(str(partnership / "lscp.duckdb.work"), read_only=True)
     csv_rows = sum(len(list(csv.DictReader(open(inbox / f"children_{c}_2026-10.csv"))))
                    for c in ("991", "992"))
-    loaded, quarantined = con.execute(
-        "select rows_loaded, rows_quarantined from load_report where extract = 'children'"
-    ).fetchall()[0]
+    loaded, quarantined = con.execute(  # one load-report row per council's file
+        "select sum(rows_loaded), sum(rows_quarantined) from load_report "
+        "where extract = 'children'").fetchall()[0]
     # every child of both councils' files loads: no id of one council is taken for the other's
     assert (loaded, quarantined) == (csv_rows, 0)
     assert work.execute("select count(*) from src_children").fetchall()[0][0] == csv_rows

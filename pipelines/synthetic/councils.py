@@ -5,7 +5,8 @@ children), written as its councils send files: the social-care extracts as that 
 CIN census XML (one file per collection year, ``Header/Source/LEA`` its code, the code also
 in the file name), the other extracts as lscp's CSVs named ``<extract>_<la_code>_<YYYY-MM>.csv``
 (spec/inputs.md, "Partnerships of several councils"). Both councils number their children
-from the same start, so the same ``LAchildID`` is in both councils' files: two children.
+(``SHARED``): every fifth child of the second council has an id the first council also uses
+for one of its children, so the same ``LAchildID`` is in both councils' files: two children.
 
 The codes 991 and 992 are made up (no English local authority has them), like the places:
 Northshire keeps its localities and NS postcodes; Southmoor gets five localities of its own
@@ -47,6 +48,7 @@ COUNCILS: tuple[Council, ...] = (
         "KMR": ("STB", "Stonebridge")})),
 )
 POSTCODE_COLUMNS = ("postcode",)
+SHARED = 5  # every SHARED-th child of a later council gets an id of the first council's
 MAX_COUNCILS = len(COUNCILS)
 
 
@@ -63,6 +65,24 @@ def _moved(table: pa.Table, area: str) -> pa.Table:
     return table
 
 
+def _sharing_ids(extracts: dict[str, pa.Table], first: list[str]) -> dict[str, pa.Table]:
+    """A later council's extracts with every SHARED-th child (by id) renamed to an id of the
+    first council's children that this council does not use: the same id, another child."""
+    own = sorted(set(extracts["children"].column("child_id").to_pylist()))
+    free = [i for i in first if i not in set(own)]
+    renamed = dict(zip(own[::SHARED], free, strict=False))
+    if not renamed:
+        return extracts
+    out = {}
+    for name, table in extracts.items():
+        if "child_id" in table.column_names:
+            i = table.column_names.index("child_id")
+            ids = [renamed.get(v, v) for v in table.column("child_id").to_pylist()]
+            table = table.set_column(i, "child_id", pa.array(ids, pa.string()))
+        out[name] = table
+    return out
+
+
 def write_partnership(seed: int, out: Path, children: int, window: Window, say,
                       councils: int) -> dict[str, int]:
     """Write ``councils`` councils' files into ``out/inbox`` and their seeds; rows written
@@ -74,10 +94,15 @@ def write_partnership(seed: int, out: Path, children: int, window: Window, say,
     stamp = f"{window.end:%Y-%m}"
     written: dict[str, int] = {}
     share = children // councils
+    first: list[str] = []
     for k, council in enumerate(COUNCILS[:councils]):
         say(f"council {council.la_code} {council.name}")
         extracts = {e: _moved(t, council.area)
                     for e, t in build.model(seed + k, share, window, say).items()}
+        if k == 0:
+            first = sorted(set(extracts["children"].column("child_id").to_pylist()))
+        else:
+            extracts = _sharing_ids(extracts, first)
         for name in write_census(extracts, inbox, council.la_code,
                                  f"{council.la_code}_{stamp}", ssda903=False):
             say(f"wrote {name}")
