@@ -24,7 +24,7 @@ EXTRACTS: tuple[str, ...] = ("children", "referrals", "assessments", "cin_plans"
                              "attendance", "manual_measures")
 SEEDS: tuple[str, ...] = ("localities", "postcode_localities", "population", "agencies",
                           "benchmarks", "targets", "manual_measures", "strategies",
-                          "bank_holidays", "spc_baselines", "meetings")
+                          "bank_holidays", "spc_baselines", "meetings", "councils")
 
 # Column types -> DuckDB types of the typed src_/seed_ tables.
 DUCKDB_TYPES = {

@@ -33,8 +33,11 @@ class Settings:
     # value computed from the key, which would let a guessed key be tested offline)
     key_id: str = "unnamed"
     # the partnership's local-authority code (the census Header/Source/LEA): a census file
-    # of another authority is refused (None: not checked)
+    # of another authority is refused (None: not checked). With several councils
+    # (``la_code = ["873", "874"]``) this is None and ``la_codes`` lists them.
     la_code: str | None = None
+    # every council of the partnership, as configured (empty: not set)
+    la_codes: tuple[str, ...] = ()
     # the pipeline's child-level working database (default: <db>.work beside the published one)
     work_db: Path | None = None
     # delivered inbox files no longer in force are deleted after this many months (0: never)
@@ -119,6 +122,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
         raise UserError(f"[disclosure] threshold must be a whole number >= 1, not {threshold!r}")
     roles = dashboard.get("roles", {})
+    codes = _la_codes(pipeline.get("la_code"))
     return Settings(
         config_file=candidate.resolve(),
         inbox=_path(pipeline.get("inbox")),
@@ -126,7 +130,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
         seeds=_path(pipeline.get("seeds")),
         key_file=_path(pipeline.get("key_file")),
         key_id=str(pipeline.get("key_id", "unnamed")),
-        la_code=(str(pipeline["la_code"]).strip() or None) if pipeline.get("la_code") else None,
+        la_code=codes[0] if len(codes) == 1 else None,
+        la_codes=codes,
         work_db=_path(pipeline.get("work_db")),
         retention_months=_whole(pipeline.get("retention_months", 13), "[pipeline] retention_months"),
         suppression_threshold=threshold,
@@ -149,6 +154,22 @@ def load_settings(path: str | Path | None = None) -> Settings:
         schedule_on_new_files=bool(schedule.get("on_new_files", False)),
         lock_wait=_seconds(pipeline.get("lock_wait", 0), "[pipeline] lock_wait"),
     )
+
+
+def _la_codes(value) -> tuple[str, ...]:
+    """``[pipeline] la_code``: one code, or a list of the partnership's councils."""
+    if value in (None, "", []):
+        return ()
+    values = value if isinstance(value, list) else [value]
+    codes = []
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, str | int) or not str(v).strip():
+            raise UserError("[pipeline] la_code must be a council code or a list of codes "
+                            f"(la_code = \"873\" or la_code = [\"873\", \"874\"]), not {value!r}")
+        code = str(v).strip()
+        if code not in codes:
+            codes.append(code)
+    return tuple(codes)
 
 
 def _seconds(value, name: str) -> float:

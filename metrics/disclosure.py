@@ -78,31 +78,45 @@ class DisclosureResult:
 
 # every count series cell: an indicator's numerator, and its denominator where it has one
 SERIES_SQL = """
-    select indicator_id || ':n' as series, period_end, locality, agency,
+    select indicator_id || ':n' as series, period_end, council, locality, agency,
            numerator::double as v
     from indicator_values
     union all
-    select indicator_id || ':d', period_end, locality, agency, denominator
+    select indicator_id || ':d', period_end, council, locality, agency, denominator
     from indicator_values where denominator is not null
 """
 
 
+def _has_council(con, table: str = "indicator_values") -> bool:
+    """Whether ``table`` has the council column (a table built by hand for a test, or by an
+    lscp before councils, has not: then every cell is council 'All')."""
+    return bool(con.execute("select count(*) from duckdb_columns() where table_name = ? "
+                            "and column_name = 'council' and database_name = current_database()",
+                            [table]).fetchall()[0][0])
+
+
+def _series_sql(con) -> str:
+    return SERIES_SQL if _has_council(con) else SERIES_SQL.replace(
+        "period_end, council,", "period_end, 'All' as council,")
+
+
 def _series(con) -> pd.DataFrame:
-    """Every count series cell: (series, period_end, locality, agency, v)."""
-    return con.execute(SERIES_SQL).df()
+    """Every count series cell: (series, period_end, council, locality, agency, v)."""
+    return con.execute(_series_sql(con)).df()
 
 
 def count_families(con) -> dict[str, str]:
     """series -> its count's name: series equal in every cell they share are one count."""
+    series_sql = _series_sql(con)
     pairs = con.execute(f"""
-        with s as ({SERIES_SQL})
+        with s as ({series_sql})
         select a.series, b.series
-        from s as a join s as b using (period_end, locality, agency)
+        from s as a join s as b using (period_end, council, locality, agency)
         where a.series < b.series
         group by all
         having bool_and(a.v = b.v)
     """).fetchall()
-    names = [r[0] for r in con.execute(f"select distinct series from ({SERIES_SQL}) order by 1"
+    names = [r[0] for r in con.execute(f"select distinct series from ({series_sql}) order by 1"
                                        ).fetchall()]
     parent = {n: n for n in names}
 
@@ -414,6 +428,8 @@ def _hide(con, table: str, families: dict[str, str], cells: pd.DataFrame,
     the cells newly hidden."""
     if cells.empty:
         return 0
+    if "council" in keys and not _has_council(con, table):
+        keys = [k for k in keys if k != "council"]
     con.register("disclosure_cells", cells)
     con.register("disclosure_families", pd.DataFrame(
         [(s.rsplit(":", 1)[0], f) for s, f in families.items()],
@@ -441,8 +457,42 @@ def protect(con, threshold: int) -> DisclosureResult:
     cells["count"] = cells["series"].map(families)
     cells["sensitive"] = (cells["v"] >= 1) & (cells["v"] <= threshold)
     # one value per count and cell (the series agree wherever they share a cell)
-    table = (cells.groupby(["count", "period_end", "locality", "agency"], sort=True)
+    table = (cells.groupby(["count", "period_end", "council", "locality", "agency"], sort=True)
              .agg(v=("v", "min"), sensitive=("sensitive", "any")).reset_index())
+    if set(table["council"].unique()) - {"All"}:
+        hidden = _protect_councils(table)
+    else:
+        hidden = _protect_localities(table)
+    monthly_hidden = _protect_monthly_series(con, families, table, hidden, threshold)
+    primary = con.execute("select count(*) filter (where suppressed) from indicator_values"
+                          ).fetchall()[0][0]
+    secondary = _hide(con, "indicator_values", families, hidden,
+                      ["period_end", "council", "locality", "agency"])
+    months = 0
+    if monthly_hidden is not None:  # None: no monthly series in this build
+        _hide(con, "indicator_monthly", families, monthly_hidden, ["period_end"],
+              "and t.series = 'in_month'")
+        # the partnership row of a snapshot series is the published cell itself
+        partnership = "v.council = 'All' and " if _has_council(con) else ""
+        con.execute(f"""
+            update indicator_monthly as m set suppressed = true
+            from indicator_values as v
+            where m.series = 'snapshot' and v.indicator_id = m.indicator_id
+                and v.period_end = m.period_end and {partnership}
+                v.locality = 'All' and v.agency = 'All'
+                and v.suppressed and not m.suppressed
+        """)
+        months = con.execute("select count(*) filter (where suppressed) from indicator_monthly"
+                             ).fetchall()[0][0]
+    return DisclosureResult(counts=len(set(families.values())),
+                            shared=len(families) - len(set(families.values())),
+                            primary=primary, secondary=secondary, families=families,
+                            monthly_hidden=months, seconds=time.perf_counter() - started)
+
+
+def _protect_localities(table: pd.DataFrame) -> pd.DataFrame:
+    """A partnership of one council (council 'All'): each count's locality x agency table
+    at each period. (count, period_end, council, locality, agency) of every cell to hide."""
     hidden_cells = []
     # integer codes once, not per group: the loop runs only over tables with a small cell
     locality_names, locality_code = np.unique(table["locality"].to_numpy(), return_inverse=True)
@@ -467,30 +517,55 @@ def protect(con, threshold: int) -> DisclosureResult:
         for i, j in zip(*np.nonzero(hidden), strict=False):
             hidden_cells.append((counts[index[0]], periods[index[0]], localities[i],
                                  agencies[j]))
-    hidden = pd.DataFrame(hidden_cells, columns=["count", "period_end", "locality", "agency"])
-    monthly_hidden = _protect_monthly_series(con, families, table, hidden, threshold)
-    primary = con.execute("select count(*) filter (where suppressed) from indicator_values"
-                          ).fetchall()[0][0]
-    secondary = _hide(con, "indicator_values", families, hidden,
-                      ["period_end", "locality", "agency"])
-    months = 0
-    if monthly_hidden is not None:  # None: no monthly series in this build
-        _hide(con, "indicator_monthly", families, monthly_hidden, ["period_end"],
-              "and t.series = 'in_month'")
-        # the partnership row of a snapshot series is the published cell itself
-        con.execute("""
-            update indicator_monthly as m set suppressed = true
-            from indicator_values as v
-            where m.series = 'snapshot' and v.indicator_id = m.indicator_id
-                and v.period_end = m.period_end and v.locality = 'All' and v.agency = 'All'
-                and v.suppressed and not m.suppressed
-        """)
-        months = con.execute("select count(*) filter (where suppressed) from indicator_monthly"
-                             ).fetchall()[0][0]
-    return DisclosureResult(counts=len(set(families.values())),
-                            shared=len(families) - len(set(families.values())),
-                            primary=primary, secondary=secondary, families=families,
-                            monthly_hidden=months, seconds=time.perf_counter() - started)
+    return pd.DataFrame([(c, p, "All", loc, a) for c, p, loc, a in hidden_cells],
+                        columns=["count", "period_end", "council", "locality", "agency"])
+
+
+def _protect_councils(table: pd.DataFrame) -> pd.DataFrame:
+    """A partnership of several councils: each count's cells at each period form linked
+    tables — the councils' totals x agency (margin: the partnership), and each council's
+    localities x agency (margin: that council's total, a row of the first table). Each
+    table is protected as a locality x agency table is; a cell hidden in one table is one
+    to protect in the other (its hidden cells must all lie on hidden cycles), until
+    nothing changes. (count, period_end, council, locality, agency) of every cell to hide."""
+    out = []
+    keys = ["council", "locality", "agency"]
+    for (count, period), group in table.groupby(["count", "period_end"], sort=True):
+        small = group["sensitive"].to_numpy(dtype=bool)
+        if not small.any():
+            continue
+        value = dict(zip(map(tuple, group[keys].to_numpy()), group["v"].fillna(0), strict=True))
+        hidden = {k: bool(h) for k, h in zip(value, small, strict=True)}
+        agencies = sorted({k[2] for k in value})
+        councils = sorted({k[0] for k in value} - {"All"})
+        # (row labels as the table names them, (council, locality) of each row)
+        tables = [(["All" if c == "All" else c for c in [*councils, "All"]],
+                   [(c, "All") for c in councils] + [("All", "All")])]
+        for council in councils:
+            places = sorted({k[1] for k in value if k[0] == council} - {"All"}) + ["All"]
+            tables.append((places, [(council, p) for p in places]))
+        if "All" not in agencies:
+            continue
+        changed = True
+        while changed:
+            changed = False
+            for labels, rows in tables:
+                shape = (len(rows), len(agencies))
+                v = np.zeros(shape)
+                h = np.zeros(shape, dtype=bool)
+                for i, row in enumerate(rows):
+                    for j, agency in enumerate(agencies):
+                        key = (*row, agency)
+                        v[i, j] = value.get(key, 0.0)
+                        h[i, j] = hidden.get(key, False)
+                if not h.any():
+                    continue
+                new = _protect_table(labels, agencies, v, h.copy(), h.copy())
+                for i, j in zip(*np.nonzero(new & ~h), strict=False):
+                    hidden[(*rows[i], agencies[j])] = True
+                    changed = True
+        out += [(count, period, *k) for k, h in hidden.items() if h]
+    return pd.DataFrame(out, columns=["count", "period_end", "council", "locality", "agency"])
 
 
 def _protect_monthly_series(con, families, table, hidden, threshold) -> pd.DataFrame | None:
@@ -513,13 +588,15 @@ def _protect_monthly_series(con, families, table, hidden, threshold) -> pd.DataF
     months["count"] = months["series"].map(families)
     months = (months.dropna(subset=["count"]).groupby(["count", "period_end"])
               .agg(v=("v", "min")).reset_index())
-    partnership = table[(table["locality"] == "All") & (table["agency"] == "All")]
+    partnership = table[(table["council"] == "All") & (table["locality"] == "All")
+                        & (table["agency"] == "All")]
     hidden_keys = set(zip(hidden["count"], hidden["period_end"].astype(str),
-                          hidden["locality"], hidden["agency"], strict=False))
+                          hidden["council"], hidden["locality"], hidden["agency"],
+                          strict=False))
     out = []
     for count, series in months.groupby("count", sort=True):
         rolling = partnership[partnership["count"] == count][["period_end", "v"]].copy()
-        rolling["hidden"] = [(count, str(p), "All", "All") in hidden_keys
+        rolling["hidden"] = [(count, str(p), "All", "All", "All") in hidden_keys
                              for p in rolling["period_end"]]
         for period in protect_monthly(rolling, series[["period_end", "v"]], threshold):
             out.append((count, period))

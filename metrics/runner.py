@@ -275,6 +275,9 @@ def _look_back(entry: dict, settings: Settings) -> int:
 
 def _create_inputs(con, catalogue: list[dict], as_at: date | None, settings: Settings,
                    rolling: set[str]) -> None:
+    # each child's council in a partnership of several (written by ingest; empty otherwise)
+    con.execute("create table if not exists land_child_councils (extract VARCHAR, "
+                "child_id VARCHAR, la_code VARCHAR)")
     con.execute("create or replace table run_parameters (as_at_override date, "
                 "suppression_threshold integer, repeat_plan_window_months integer, "
                 "history_months integer)")

@@ -44,6 +44,7 @@ def cmd_generate(args, settings: Settings) -> int:
         steady=args.steady,
         nfa_step=args.nfa_step,
         fmt=getattr(args, "fmt", "csv"),
+        councils=getattr(args, "councils", 1),
     )
     print(summary)
     return 0
@@ -71,7 +72,8 @@ def cmd_validate(args, settings: Settings) -> int:
     from pipelines.ingest.validate import validate_command
 
     return validate_command(inbox=inbox, seeds=seeds, fmt=args.format,
-                            la_code=getattr(settings, "la_code", None))
+                            la_code=(list(getattr(settings, "la_codes", ()))
+                                       or getattr(settings, "la_code", None)))
 
 
 def cmd_export(args, settings: Settings) -> int:

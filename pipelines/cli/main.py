@@ -77,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="csv: lscp's own extracts (default); census: the social-care extracts "
                         "as DfE CIN census XML and the SSDA903 return; ssd: as Standard "
                         "Safeguarding Dataset tables (the other extracts stay CSV)")
+    p.add_argument("--councils", type=_positive_int, default=1,
+                   help="councils in the partnership (default 1; 2: two fictional councils, "
+                        "991 and 992, each with its census XML and CSV extracts; set "
+                        "la_code = [\"991\", \"992\"] in lscp.toml to run it)")
     p.add_argument("--steady", action="store_true",
                    help="no trends and no seasons: every month from the same rates (on such a "
                         "partnership SPC signals are false alarms)")

@@ -4,7 +4,8 @@ Suppressed cells (see metrics/models/marts/indicator_values.sql) show ``c`` for 
 numerator, denominator and value unless ``unsuppressed`` is asked for. Each row carries its
 ``period_label`` in words; the file is UTF-8 with a byte-order mark. Text cells that a
 spreadsheet would run as a formula (starting with = + - @ tab or carriage return) get a
-leading apostrophe: locality and agency names come from seeds files anyone can edit.
+leading apostrophe: council, locality and agency names come from seeds files anyone can
+edit. The ``council`` column is 'All' for a partnership of one council.
 """
 
 from __future__ import annotations
@@ -47,11 +48,15 @@ PERIOD_LABEL = """
     end as period_label"""
 
 
-def export_query(unsuppressed: bool, with_labels: bool = True) -> str:
+def export_query(unsuppressed: bool, with_labels: bool = True,
+                 with_council: bool = True) -> str:
+    """``with_council``: the database has indicator_values.council (a database published
+    before councils were a level gets council 'All')."""
     columns = [
         _text("indicator_id"),
         "period_end",
         *([PERIOD_LABEL] if with_labels else []),
+        _text("council") if with_council else "'All' as council",
         _text("locality"),
         _text("agency"),
         *(_hidden(column, unsuppressed) for column in HIDDEN_COLUMNS),
@@ -60,7 +65,8 @@ def export_query(unsuppressed: bool, with_labels: bool = True) -> str:
     source = ("indicator_values as v left join indicator_catalogue as c using (indicator_id)"
               if with_labels else "indicator_values as v")
     return ("select " + ", ".join(columns) + f" from {source} "
-            "order by indicator_id, period_end, locality, agency")
+            "order by indicator_id, period_end, "
+            + ("council, " if with_council else "") + "locality, agency")
 
 
 def export_csv(db: Path, out: Path, unsuppressed: bool = False) -> int:
@@ -81,7 +87,10 @@ def export_csv(db: Path, out: Path, unsuppressed: bool = False) -> int:
         labelled = "period_kind" in {row[0] for row in con.execute(
             "select column_name from duckdb_columns() where table_name = 'indicator_catalogue' "
             "and schema_name = current_schema()").fetchall()}
-        frame = con.sql(export_query(unsuppressed, labelled)).df()
+        with_council = "council" in {row[0] for row in con.execute(
+            "select column_name from duckdb_columns() where table_name = 'indicator_values' "
+            "and schema_name = current_schema()").fetchall()}
+        frame = con.sql(export_query(unsuppressed, labelled, with_council)).df()
         frame["suppressed"] = frame["suppressed"].map({True: "true", False: "false"})
         try:
             # UTF-8 with a byte-order mark, so Excel opens names as they are (spec, outputs);

@@ -33,6 +33,7 @@ from data_contracts import extract_contracts, rules, seed_contracts
 from data_contracts.rules import lit, q
 from data_contracts.schema import EXTRACTS, SRC_TABLES, create_empty_sources
 from lscp_core.errors import RunFailed, UserError
+from pipelines.ingest import councils as council_rules
 from pipelines.ingest import gx_worker, sources
 from pipelines.ingest import report as ingest_report
 from pipelines.ingest.extract import ID_MAP, parse, settle
@@ -79,6 +80,8 @@ class _Run:
     executor: Executor  # the GX worker
     workdir: Path | None = None
     agencies: set[str] = field(default_factory=set)  # agency codes (seeds/agencies.csv)
+    councils: council_rules.Councils = field(default_factory=council_rules.Councils)
+    inbox: Path | None = None
 
 
 def _tables_of(con, catalog: str | None) -> set[str]:
@@ -91,12 +94,16 @@ def _tables_of(con, catalog: str | None) -> set[str]:
 
 def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
            run_date: dt.date, previous: str | None, progress=None,
-           la_code: str | None = None) -> IngestResult:
+           la_code: str | list[str] | tuple[str, ...] | None = None) -> IngestResult:
+    """``la_code``: the partnership's council, or its councils (spec/inputs.md,
+    "Partnerships of several councils"; pipelines/ingest/councils.py)."""
     started = time.perf_counter()
     result = IngestResult(run_id=run_id)
+    councils = council_rules.of_partnership(la_code, Path(seeds_dir))
+    single = councils.codes[0] if len(council_rules.configured(la_code)) == 1 else None
     gx = gx_worker.executor()  # imports GX (seconds) while DuckDB reads the files
     files, ignored = discover(Path(inbox), EXTRACTS)
-    census, ignored = sources.discover_census(Path(inbox), ignored, la_code)
+    census, ignored = sources.discover_census(Path(inbox), ignored, single, councils)
     returns, ignored = ssda903.discover(Path(inbox), ignored)
     tables, result.ignored_files = ssd.discover(Path(inbox), ignored)
     found = [s for s in (census, returns, tables) if s is not None]
@@ -106,10 +113,13 @@ def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
     con.execute("set enable_progress_bar = false")  # our progress is one line per extract
     install_hmac_macro(con, key, PSEUDONYM)
     run = _Run(con=con, run_id=run_id, run_date=run_date,
-               now=dt.datetime.now().replace(microsecond=0), fingerprint=key_fingerprint(key),
+               now=dt.datetime.now().replace(microsecond=0),
+               fingerprint=councils.fingerprint(key_fingerprint(key)),
                previous=previous, prev_tables=_tables_of(con, previous), executor=gx,
-               agencies=sources.agency_codes(seeds_dir / "agencies.csv"))
+               agencies=sources.agency_codes(seeds_dir / "agencies.csv"),
+               councils=councils, inbox=Path(inbox))
     create_empty_sources(con)
+    council_rules.create_table(con)
     ingest_report.create_tables(con)
     ingest_report.carry_history(con, previous, run.prev_tables)
 
@@ -156,6 +166,7 @@ def _ingest_files(run: _Run, result: IngestResult, files: dict[str, InboxFile],
                 _settle(run, pending.pop(0))
         result.seconds["read"] = time.perf_counter() - started
         _finish_seeds(run.con, seed_jobs)
+        council_rules.check_seeds(run.con, run.councils)
         for outcome in pending:
             _settle(run, outcome)
         result.seconds["validate"] = time.perf_counter() - started - result.seconds["read"]
@@ -201,6 +212,7 @@ def _ensure_land(con, extract: str, outcome: ExtractOutcome) -> None:
 def _reuse(run: _Run, extract: str) -> bool:
     """Keep the previous database's rows of this extract in force."""
     con, previous, prev_tables = run.con, run.previous, run.prev_tables
+    council_rules.reuse(con, extract, previous, prev_tables)
     if _has_cross_file(extract):
         source = f"land_{extract}"
         if not previous or source not in prev_tables:
@@ -232,7 +244,7 @@ def _deliver(run: _Run, contract, inbox_file: InboxFile | None, force: InForce |
     con, extract = run.con, contract.name
     others = sources.chosen(extract, found, inbox_file)
     own_file = inbox_file if (extract == "children" or not others) else None
-    own_files = sources.agency_parts(own_file, run.agencies) if own_file else []
+    own_files = sources.agency_parts(own_file, run.agencies, run.councils) if own_file else []
     if not own_files and not others:
         kept = force is not None and _reuse(run, extract)
         return ExtractOutcome(
@@ -265,6 +277,7 @@ def _deliver(run: _Run, contract, inbox_file: InboxFile | None, force: InForce |
     if not others and not by_agency:
         path = own_files[0].path
         try:
+            council = _own_council(run, path, extract)
             raw = read_file(con, path, contract, f"raw_{extract}", run.workdir, scans[path])
         except FileRejected as exc:
             failed = FileFailure(path.name, own_shas[path], str(exc))
@@ -272,14 +285,18 @@ def _deliver(run: _Run, contract, inbox_file: InboxFile | None, force: InForce |
             return ExtractOutcome(extract, "failed", f"kept in force: the newer "
                                   f"{_names([failed])} failed", f"FAILED {path.name}: {exc}",
                                   force=force if kept else None, failures=[failed])
+        if council is not None:
+            _by_council(run, contract, [(raw.table, contract.column_names, council, raw)])
         parsed = parse(con, contract, label, raw, PSEUDONYM, run.executor, run.run_date)
         account = ssda903.Account(iso_dates=raw.iso_dates, null_cells=raw.null_cells)
         return _loaded(run, contract, force, label, sha, raw, parsed, [_format_of(path)],
                        account=account)
+    refused = None
     try:
         own_parts, parts_report, failures = _own_parts(run, contract, own_files, scans,
                                                        own_shas, force)
         parts = [p for s in others for p in s.parts(con, extract)]
+        refused = _parts_councils(run, parts)
     except FileRejected as exc:
         refused = next((s.failure for s in others if s.failure is not None), None)
         if refused is None:  # the extract's own file (an agency's part is reported alone)
@@ -290,6 +307,15 @@ def _deliver(run: _Run, contract, inbox_file: InboxFile | None, force: InForce |
         return ExtractOutcome(extract, "failed", f"kept in force: the newer {_names([failed])} "
                               f"failed", f"FAILED {failed.file}: {exc}",
                               force=force if kept else None, failures=[failed])
+    if refused is not None:  # a statutory file whose council cannot be told
+        failed = FileFailure(*refused)
+        kept = force is not None and _reuse(run, extract)
+        return ExtractOutcome(extract, "failed", f"kept in force: the newer {_names([failed])} "
+                              f"failed", f"FAILED {failed.file}: {failed.message}",
+                              force=force if kept else None, failures=[failed])
+    if run.councils.several:
+        _by_council(run, contract, [(p.table, p.columns, p.council, p.raw)
+                                    for p in own_parts + parts])
     if not own_parts and not parts:  # every part broken, and none kept for its agency
         kept = force is not None and _reuse(run, extract)
         return ExtractOutcome(extract, "failed", f"kept in force: the newer "
@@ -335,6 +361,7 @@ def _own_parts(run: _Run, contract, own_files: list[InboxFile], scans, shas,
     for i, f in enumerate(own_files):
         table = f"raw_{extract}_own{i}"
         try:
+            council = _own_council(run, f.path, extract)
             raw = read_file(con, f.path, contract, table, run.workdir, scans[f.path])
         except FileRejected as exc:
             if not by_agency:
@@ -353,10 +380,12 @@ def _own_parts(run: _Run, contract, own_files: list[InboxFile], scans, shas,
                                              raw.rows_read, f"kept in force: the newer "
                                              f"{f.path.name} failed"))
             parts.append(sources.own_part(raw, contract, previous.path))
+            parts[-1].council = run.councils.in_name(previous.path.name)
             continue
         report.append(sources.PartReport(f.path.name, shas[f.path], "loaded", raw.rows_read,
                                          "loaded"))
         parts.append(sources.own_part(raw, contract, f.path))
+        parts[-1].council = council
     return parts, report, failures
 
 
@@ -378,6 +407,47 @@ def _account(own_parts, others: list[Source], extract: str) -> ssda903.Account:
             total.quarantined[rule] = total.quarantined.get(rule, 0) + n
         total.episodes = total.episodes or account.episodes
     return total
+
+
+def _own_council(run: _Run, path: Path, extract: str) -> str | None:
+    """The council of one of lscp's own extract files: in a partnership of several, the
+    council code in its name (FileRejected when it has none); else None (ids as they are)."""
+    if not run.councils.several:
+        return None
+    council = run.councils.in_name(path.name)
+    if council is None:
+        raise FileRejected(run.councils.how_to_name(path.name, extract).split(": ", 1)[1])
+    return council
+
+
+def _parts_councils(run: _Run, parts) -> tuple[str, str, str] | None:
+    """Tell the council of each statutory part (SSDA903, SSD: its LA column or its name; the
+    census has its LEA). (file, sha256, why) of the first whose council cannot be told."""
+    if not run.councils.several:
+        return None
+    for part in parts:
+        if part.council is not None:
+            continue
+        council, why = council_rules.of_file(run.inbox / part.file, run.councils)
+        if council is None:
+            return (part.file, sha256_file(run.inbox / part.file), why.split(": ", 1)[1])
+        part.council = council
+    return None
+
+
+def _by_council(run: _Run, contract, tables: list[tuple[str, object, str, object]]) -> None:
+    """Ids per council: the council code in front of every id of each part (TEMP table,
+    its columns, its council, the tabular RawFile it was read as), and each child's
+    council recorded."""
+    for table, columns, council, raw in tables:
+        cleanup = council_rules.tag(run.con, table, columns, contract, council)
+        if raw is not None and cleanup:
+            raw.cleanup = [c for c in cleanup if c not in raw.cleanup] + \
+                [c for c in raw.cleanup if c not in cleanup]
+    if "child_id" in contract.column_names:
+        council_rules.record(run.con, contract.name,
+                             [(t, c) for t, cols, c, _raw in tables if "child_id" in cols],
+                             PSEUDONYM)
 
 
 def _loaded(run: _Run, contract, force: InForce | None, label: str, sha: str, raw, parsed,

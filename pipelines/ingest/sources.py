@@ -68,11 +68,17 @@ class CensusFile:
     sha256: str
     header: cin_xml.CensusHeader | None
     error: str | None = None  # why the file is refused
+    council: str | None = None  # in a partnership of several councils: its LEA
 
 
-def discover_census(inbox: Path, ignored: list[str], la_code: str | None
-                    ) -> tuple[CensusSet | None, list[str]]:
-    """The ``*.xml`` files of the inbox: the census files in force; the rest stay ignored."""
+def discover_census(inbox: Path, ignored: list[str], la_code: str | None,
+                    councils=None) -> tuple[CensusSet | None, list[str]]:
+    """The ``*.xml`` files of the inbox: the census files in force (the newest of each
+    council and collection year); the rest stay ignored. ``councils``: the partnership's
+    (pipelines/ingest/councils.Councils); with several, each file's ``LEA`` must be one of
+    them, and collection years are in force per council."""
+    several = councils is not None and councils.several
+    codes = list(councils.codes) if several else ([str(la_code).strip()] if la_code else [])
     found: list[CensusFile] = []
     rest = []
     for name in ignored:
@@ -86,18 +92,26 @@ def discover_census(inbox: Path, ignored: list[str], la_code: str | None
         except FileRejected as exc:
             file.error = str(exc)
         lea = (file.header.lea or "").strip() if file.header is not None else ""
-        if la_code and lea and lea != str(la_code).strip():
+        if codes and lea and lea not in codes:
+            listed = ", ".join(codes)
             file.error = (f"census of local authority {lea}, not this partnership's "
-                          f"({la_code}, la_code in lscp.toml)")
+                          f"({listed}, la_code in lscp.toml)")
+        elif several and file.header is not None:
+            if lea:
+                file.council = lea
+            else:
+                file.error = (f"{name}: no Header/Source/LEA: in a partnership of several "
+                              f"councils ({', '.join(codes)}) each census file must name its "
+                              "council in <LEA>")
         found.append(file)
     if not found:
         return None, rest
     found.sort(key=lambda f: (f.mtime, f.path.name))
     broken = [f for f in found if f.header is None]
-    by_year: dict[str, list[CensusFile]] = {}
+    by_year: dict[tuple[str, str], list[CensusFile]] = {}
     for f in found:
         if f.header is not None:
-            by_year.setdefault(f.header.collection, []).append(f)
+            by_year.setdefault((f.header.collection, f.council or ""), []).append(f)
     chosen = [files[-1] for _year, files in sorted(by_year.items(), reverse=True)]
     older = [f.path.name for files in by_year.values() for f in files[:-1]]
     # a file whose header cannot be read has no year: it counts when it is the newest of all
@@ -128,7 +142,7 @@ class CensusSet(Source):
         self._read(con)
         if self.failure is not None:
             raise FileRejected(self.failure[2])
-        return [Part(t, cin_xml.COLUMNS[extract], f.path.name, self.format)
+        return [Part(t, cin_xml.COLUMNS[extract], f.path.name, self.format, council=f.council)
                 for t, f in zip(self.tables[extract], self.census_files, strict=True)]
 
     def _read(self, con) -> None:
@@ -220,15 +234,18 @@ def agency_of(name: str, extract: str, agencies: set[str]) -> str | None:
     return token.upper() if token.upper() in agencies else None
 
 
-def agency_parts(newest: InboxFile, agencies: set[str]) -> list[InboxFile]:
+def agency_parts(newest: InboxFile, agencies: set[str], councils=None) -> list[InboxFile]:
     """The files in force of an extract delivered in parts: the newest file of each agency
     and the newest file without an agency code, sorted by name (the first's row wins a
-    duplicate). One file when the extract is not delivered in parts."""
+    duplicate). One file when the extract is not delivered in parts. In a partnership of
+    several councils (``councils``), the newest of each agency and council."""
     every = sorted([newest.path, *newest.older], key=lambda p: (p.stat().st_mtime, p.name))
-    latest: dict[str | None, Path] = {}
+    several = councils is not None and councils.several
+    latest: dict[object, Path] = {}
     for path in every:  # oldest first: the newest of each agency wins
-        latest[agency_of(path.name.lower(), newest.extract, agencies)] = path
-    if set(latest) == {None}:
+        agency = agency_of(path.name.lower(), newest.extract, agencies)
+        latest[(agency, councils.in_name(path.name)) if several else agency] = path
+    if set(latest) == {None} or (several and len(latest) == 1):
         return [newest]
     chosen = sorted(latest.values(), key=lambda p: p.name)
     return [InboxFile(newest.extract, p, p.stat().st_mtime) for p in chosen]
@@ -296,7 +313,7 @@ def read_composite(con, contract, table: str, own: list[Part], others: list[Part
     stay, for the duplicate rule. A part's ``fills`` columns fill the blanks of the row
     kept."""
     columns = contract.column_names
-    key = contract.key[-1]
+    key = contract.key[-1] if contract.key else None  # (attendance has no key: nothing superseded)
     parts = [*own, *others]
     # the group a part's rows compete in: the own files are one group, each other part its own
     groups = [0] * len(own) + list(range(1, len(others) + 1))
@@ -306,14 +323,14 @@ def read_composite(con, contract, table: str, own: list[Part], others: list[Part
                          for c in columns)
         selects.append(f"select ({i}::BIGINT << {LINE_BITS}) + _line as _line, "
                        f"{group} as _group, {cols} from {part.table}")
-    ident = f"nullif(trim({q(key)}), '')"
+    ident = f"nullif(trim({q(key)}), '')" if key else "NULL"
     con.execute(
         f"create or replace temp table {table} as select _line, "
         + ", ".join(q(c) for c in columns)
         + f" from ({' union all '.join(selects)}) "
         f"qualify {ident} is null or _group = min(_group) over (partition by {ident}) "
         f"order by _line")
-    for part in parts:
+    for part in parts if key else []:
         for col in part.fills:
             con.execute(
                 f"update {table} t set {q(col)} = p.v from (select trim({q(key)}) as k, "

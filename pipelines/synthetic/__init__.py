@@ -5,7 +5,9 @@ the matching reference files into ``DIR/seeds/``; ``fmt="census"`` writes the so
 extracts as CIN census XML (one file per collection year) and the SSDA903 return instead,
 ``fmt="ssd"`` as Standard Safeguarding Dataset tables (the other extracts stay CSV). Deterministic for a seed: the same
 arguments give byte-identical files. ``--faults`` adds bad rows and bad files and lists
-them in ``DIR/faults.csv``.
+them in ``DIR/faults.csv``. ``councils=2`` writes a partnership of two fictional councils
+(991 Northshire, 992 Southmoor): each council's CIN census XML and CSV extracts, and seeds
+naming both (pipelines/synthetic/councils.py).
 
     from pipelines.synthetic import generate
     print(generate("demo", seed=1, children=60_000, years=5, faults=False, end_date=None))
@@ -60,7 +62,8 @@ FORMATS = ("csv", "census", "ssd")
 
 def generate(out, seed: int = 1, children: int = 60_000, years: int = 5, faults: bool = False,
              end_date: dt.date | None = None, progress=True, steady: bool = False,
-             nfa_step: tuple[dt.date, float] | None = None, fmt: str = "csv") -> str:
+             nfa_step: tuple[dt.date, float] | None = None, fmt: str = "csv",
+             councils: int = 1) -> str:
     """Write the partnership into ``out``; returns a short summary. Progress goes to
     stderr (``progress=True``), to a given stream, or nowhere (``None``)."""
     from pipelines.synthetic import build, timeline
@@ -70,6 +73,14 @@ def generate(out, seed: int = 1, children: int = 60_000, years: int = 5, faults:
         raise UserError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if faults and fmt != "csv":
         raise UserError("--faults writes faults into the CSV extracts: use it with --format csv")
+    from pipelines.synthetic.councils import MAX_COUNCILS
+
+    if isinstance(councils, bool) or not isinstance(councils, int) \
+            or not 1 <= councils <= MAX_COUNCILS:
+        raise UserError(f"--councils must be between 1 and {MAX_COUNCILS}, not {councils!r}")
+    if councils > 1 and (faults or fmt == "ssd"):
+        raise UserError("--councils writes each council's census XML and CSV extracts: "
+                        "use it without --faults and --format ssd")
     out = Path(out)
     end = end_date or timeline.default_end_date()
     window = timeline.Window.of(end, years, steady, nfa_step)
@@ -81,14 +92,21 @@ def generate(out, seed: int = 1, children: int = 60_000, years: int = 5, faults:
             print(f"generate: {message} ({time.perf_counter() - started:.1f}s)", file=stream)
 
     _prepare(out)
-    written = build.write_partnership(seed, out, children, window, faults, say, fmt)
+    if councils > 1:
+        from pipelines.synthetic import councils as several
+
+        written = several.write_partnership(seed, out, children, window, say, councils)
+        fmt = "census"
+    else:
+        written = build.write_partnership(seed, out, children, window, faults, say, fmt)
     seconds = time.perf_counter() - started
     total = sum(written.values())
     lines = [f"wrote {total:,} extract rows for {children:,} children, "
              f"{window.start} to {window.end}, seed {seed}{' with faults' if faults else ''}"
              f"{', steady' if steady else ''}"
              f"{f', NFA +{nfa_step[1]:g} points from {nfa_step[0]}' if nfa_step else ''}"
-             f"{f', as {fmt}' if fmt != 'csv' else ''}, "
+             f"{f', as {fmt}' if fmt != 'csv' else ''}"
+             f"{f', {councils} councils (la_code 991, 992)' if councils > 1 else ''}, "
              f"into {out} in {seconds:.1f}s"]
     lines += [f"  {name:<15} {rows:>10,}" for name, rows in written.items()]
     if faults:

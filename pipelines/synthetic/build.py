@@ -18,7 +18,8 @@ from pipelines.synthetic import education, faults, manual, reference, tables, wr
 from pipelines.synthetic.population import make_persons
 from pipelines.synthetic.timeline import Window, day, terms
 
-OWN_SEEDS = ("localities", "postcode_localities", "population", "agencies", "bank_holidays")
+OWN_SEEDS = ("localities", "postcode_localities", "population", "agencies", "bank_holidays",
+             "councils")
 WORKERS = ("Zoë Brontë", "Renée Lefèvre", "Chloë Adams", "José Martín", "Amelia Hart",
            "Noël Côté", "Sam Patel", "Mary O'Neill")
 NOTES = ("£25 food voucher", "£40 travel grant", "", "uniform (£15)", "")
@@ -30,6 +31,8 @@ def write_seeds(seeds_dir: Path, children: int, window: Window) -> None:
         if src.stem not in OWN_SEEDS:
             shutil.copyfile(src, seeds_dir / src.name)
     cols = {name: [c for c, _t in columns] for name, columns in SEED_TABLES.items()}
+    # one council: no la_code column (the file as it always was)
+    cols["localities"] = [c for c in cols["localities"] if c != "la_code"]
     writers.write_rows(reference.locality_rows(), cols["localities"], seeds_dir / "localities.csv")
     writers.write_rows(reference.postcode_locality_rows(), cols["postcode_localities"],
                        seeds_dir / "postcode_localities.csv")

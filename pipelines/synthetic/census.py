@@ -57,8 +57,9 @@ def _rows(table: pa.Table) -> list[dict]:
 
 
 def write_census(extracts: dict[str, pa.Table], inbox: Path, la_code: str,
-                 stamp: str) -> list[str]:
-    """Write the census years and the SSDA903 files; returns the names written."""
+                 stamp: str, ssda903: bool = True) -> list[str]:
+    """Write the census years and (``ssda903``) the SSDA903 files; returns the names
+    written."""
     by_referral: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     for extract in ("assessments", "cin_plans", "cp_plans"):
         for row in _rows(extracts[extract]):
@@ -82,7 +83,8 @@ def write_census(extracts: dict[str, pa.Table], inbox: Path, la_code: str,
         name = f"cin_census_{year - 1}-{str(year)[2:]}_{stamp}.xml"
         _write_year(inbox / name, year, la_code, per_child, children, by_referral)
         names.append(name)
-    names += _write_ssda903(extracts, children, inbox, stamp)
+    if ssda903:
+        names += _write_ssda903(extracts, children, inbox, stamp)
     return names
 
 

@@ -24,7 +24,8 @@ def suppress(con, unit, cells, threshold=5, dimension="sex", published_hidden=Fa
                 "suppression_threshold integer, repeat_plan_window_months integer)")
     con.execute("insert into run_parameters values (null, ?, 24)", [threshold])
     con.execute("create or replace table indicator_values as select 'x' as indicator_id, "
-                "?::date as period_end, 'All' as locality, 'All' as agency, ? as suppressed",
+                "?::date as period_end, 'All' as council, 'All' as locality, 'All' as agency, "
+                "? as suppressed",
                 [E, published_hidden])
     con.execute("create or replace table int_indicator_breakdowns__filled (indicator_id varchar, "
                 "unit varchar, sort_order integer, period_end date, dimension varchar, "
@@ -44,8 +45,9 @@ def suppress(con, unit, cells, threshold=5, dimension="sex", published_hidden=Fa
 def test_the_published_columns_are_the_specs(con):
     suppress(con, "count", {"All": 10, "Female": 10})
     columns = [r[0] for r in con.execute("describe indicator_breakdowns").fetchall()]
-    assert columns == ["indicator_id", "period_end", "dimension", "category", "numerator",
-                       "denominator", "value", "suppressed"]
+    # council: always 'All' (the partnership's figure; docs/councils: for uniformity)
+    assert columns == ["indicator_id", "period_end", "council", "dimension", "category",
+                       "numerator", "denominator", "value", "suppressed"]
 
 
 @pytest.mark.parametrize("n, threshold, hidden", [(0, 5, False), (1, 5, True), (5, 5, True),

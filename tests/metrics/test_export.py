@@ -50,8 +50,10 @@ def test_export_suppressed_and_unsuppressed(db, tmp_path):
     n = export_csv(db, out, unsuppressed=False)
     rows = read(out)
     assert n == len(rows) > 0
-    assert list(rows[0]) == ["indicator_id", "period_end", "period_label", "locality", "agency",
-                             "numerator", "denominator", "value", "suppressed"]
+    assert list(rows[0]) == ["indicator_id", "period_end", "period_label", "council",
+                             "locality", "agency", "numerator", "denominator", "value",
+                             "suppressed"]
+    assert {r["council"] for r in rows} == {"All"}  # a partnership of one council
     labels = {(r["indicator_id"], r["period_end"]): r["period_label"] for r in rows}
     assert labels[("cla_neglect_starts", E)] == "12 months to June 2024"
     assert labels[("cp_rate", E)] == "end of June 2024"
@@ -143,5 +145,6 @@ def test_numbers_are_unquoted_and_dates_iso(db, tmp_path):
     row = next(line for line in lines if line.startswith(f"cla_neglect_starts,{E},"))
     fields = next(csv.reader([row]))
     assert fields[1] == E  # ISO date
-    assert f",{fields[5]}," in row and '"' not in row  # numbers as bare digits
-    assert fields[5].isdigit()
+    numerator = fields[6]  # after period_label, council, locality, agency
+    assert f",{numerator}," in row and '"' not in row  # numbers as bare digits
+    assert numerator.isdigit()

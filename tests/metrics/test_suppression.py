@@ -29,10 +29,11 @@ def suppress(con, cells, threshold=5):
                 "suppression_threshold integer, repeat_plan_window_months integer)")
     con.execute("insert into run_parameters values (null, ?, 24)", [threshold])
     con.execute("create or replace table int_indicator_values__filled (indicator_id varchar, "
-                "period_end date, locality varchar, agency varchar, unit varchar, "
-                "sort_order integer, numerator bigint, denominator double, value double)")
+                "period_end date, council varchar, locality varchar, agency varchar, "
+                "unit varchar, sort_order integer, numerator bigint, denominator double, "
+                "value double)")
     con.executemany("insert into int_indicator_values__filled values "
-                    "(?, ?, ?, ?, ?, 1, ?, ?, null)",
+                    "(?, ?, 'All', ?, ?, ?, 1, ?, ?, null)",
                     [[i, E, loc, agency, unit, n, d] for i, unit, loc, agency, n, d in cells])
     con.execute(f"create or replace table indicator_values as {MART}")
     protect(con, threshold)

@@ -13,7 +13,8 @@ with
 catalogue as (select * from indicator_catalogue),
 cells as (select * from indicator_breakdown_cells),
 published as (
-    select * from int_indicator_values__filled where locality = 'All' and agency = 'All'
+    select * from int_indicator_values__filled
+    where council = 'All' and locality = 'All' and agency = 'All'
 ),
 tools as (select distinct tool from stg_neglect_tools),
 

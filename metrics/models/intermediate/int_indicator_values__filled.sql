@@ -5,18 +5,18 @@
 -- agency no seed lists counts only in agency All). Rates divide by the locality's
 -- children 0-17 (also on agency rows; Unknown: 0, value NULL); counts have no
 -- denominator and their value is the count; percentages are 0-100.
+-- Councils (int_places): one council is council 'All' throughout. In a partnership of
+-- several, each locality's council (seeds) is a level between it and the partnership: the
+-- grid is (council, locality) of int_places, and a council's row (council, 'All') sums its
+-- localities (its Unknown included).
 with
 
 catalogue as (select * from indicator_catalogue),
 cells as (select * from indicator_cells),
 population as (select * from int_population),
 
-localities as (
-    select distinct locality_name as locality from seed_localities
-    where locality_name is not null
-    union all select 'Unknown'
-    union all select 'All'
-),
+places as (select * from int_places),
+several as (select count(*) filter (where level = 'council') > 1 as several from places),
 
 periods as (
     -- an indicator that looks back before its window (spec "Month end": rereferral 12
@@ -49,24 +49,35 @@ agencies as (
 ),
 
 grid as (
-    select periods.indicator_id, periods.period_end, localities.locality, agencies.agency
+    select periods.indicator_id, periods.period_end, places.council, places.locality,
+           agencies.agency
     from periods
-    cross join localities
+    cross join places
     join agencies on agencies.indicator_id = periods.indicator_id
+),
+
+placed_cells as (
+    select cells.*, coalesce(places.council, 'All') as council
+    from cells
+    left join places on places.locality = cells.locality and places.level = 'locality'
 ),
 
 rolled_up as (
     select
         indicator_id,
         period_end,
+        if(grouping(council) = 1, 'All', council) as council,
         if(grouping(locality) = 1, 'All', locality) as locality,
         if(grouping(agency) = 1, 'All', agency) as agency,
+        grouping(council) = 0 and grouping(locality) = 1 as council_total,
         sum(numerator) as numerator,
         sum(denominator) as denominator
-    from cells
+    from placed_cells
     group by grouping sets (
-        (indicator_id, period_end, locality, agency),
-        (indicator_id, period_end, locality),
+        (indicator_id, period_end, council, locality, agency),
+        (indicator_id, period_end, council, locality),
+        (indicator_id, period_end, council, agency),
+        (indicator_id, period_end, council),
         (indicator_id, period_end, agency),
         (indicator_id, period_end)
     )
@@ -76,6 +87,7 @@ filled as (
     select
         grid.indicator_id,
         grid.period_end,
+        grid.council,
         grid.locality,
         grid.agency,
         catalogue.unit,
@@ -88,13 +100,19 @@ filled as (
         end::double as denominator
     from grid
     join catalogue on catalogue.indicator_id = grid.indicator_id
+    cross join several
     left join rolled_up
         on rolled_up.indicator_id = grid.indicator_id
         and rolled_up.period_end = grid.period_end
+        and rolled_up.council = grid.council
         and rolled_up.locality = grid.locality
         and rolled_up.agency = grid.agency
+        -- one council: its total is the partnership's (council 'All'), counted once
+        and (not rolled_up.council_total
+             or (several.several and rolled_up.council <> 'All'))
     left join population
         on population.period_end = grid.period_end
+        and population.council = grid.council
         and population.locality = grid.locality
 ),
 

@@ -1,6 +1,8 @@
 -- Children aged 0-17 per locality and period end: the population of the period end's
 -- calendar year, else the nearest earlier year for that locality, else its earliest.
--- 'All' is the sum of the localities; 'Unknown' has no population (no row).
+-- 'All' is the sum of the localities; 'Unknown' has no population (no row). council: the
+-- locality's (int_places); in a partnership of several councils each council's total is
+-- (council, 'All'), and the partnership ('All', 'All').
 with
 
 localities as (select distinct locality_code, locality_name from seed_localities),
@@ -39,10 +41,20 @@ by_locality as (
     group by all
 ),
 
+placed as (
+    select by_locality.period_end, places.council, by_locality.locality, by_locality.population
+    from by_locality
+    join int_places as places
+        on places.locality = by_locality.locality and places.level = 'locality'
+),
+
 final as (
-    select * from by_locality
+    select * from placed
     union all
-    select period_end, 'All', sum(population) from by_locality group by period_end
+    select period_end, council, 'All', sum(population) from placed
+    where council <> 'All' group by period_end, council
+    union all
+    select period_end, 'All', 'All', sum(population) from by_locality group by period_end
 )
 
 select * from final

@@ -21,7 +21,7 @@ filled as (select * from int_indicator_breakdowns__filled),
 parameters as (select suppression_threshold as threshold from run_parameters),
 published as (
     select indicator_id, period_end, suppressed from indicator_values
-    where locality = 'All' and agency = 'All'
+    where council = 'All' and locality = 'All' and agency = 'All'
 ),
 
 primary_suppression as (
@@ -81,6 +81,7 @@ final as (
     select
         cells.indicator_id,
         cells.period_end,
+        'All' as council,  -- the partnership's figure (as indicator_values' council column)
         cells.dimension,
         cells.category,
         cells.numerator,

@@ -1,5 +1,6 @@
 -- indicator_monthly: the series each monthly indicator's SPC chart uses, for the
--- partnership (locality All, agency All), one row per published month end.
+-- partnership (council All, locality All, agency All), one row per published month end
+-- (council: always 'All', for uniformity with indicator_values).
 -- in_month: a rolling-12-month indicator's own month — its definition over the month of E
 --           alone (ind_<id>__in_month, built by the runner from the indicator's file), e.g.
 --           re-referrals among the referrals made in that month. Neighbouring rolling
@@ -11,13 +12,13 @@ with
 
 catalogue as (select * from indicator_catalogue where spc_series is not null),
 month_cells as (select * from indicator_month_cells),
-population as (select * from int_population where locality = 'All'),
+population as (select * from int_population where council = 'All' and locality = 'All'),
 parameters as (select suppression_threshold as threshold from run_parameters),
 
 published as (
     select indicator_id, period_end, numerator, denominator, value
     from indicator_values
-    where locality = 'All' and agency = 'All'
+    where council = 'All' and locality = 'All' and agency = 'All'
 ),
 
 in_month_totals as (
@@ -71,6 +72,7 @@ final as (
     select
         series.indicator_id,
         series.period_end,
+        'All' as council,
         series.series,
         series.numerator,
         series.denominator,

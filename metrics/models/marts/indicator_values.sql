@@ -1,5 +1,6 @@
--- indicator_values: one row per indicator x period x locality x agency, with the
--- disclosure-control flag.
+-- indicator_values: one row per indicator x period x council x locality x agency, with the
+-- disclosure-control flag (council 'All' only for a partnership of one council).
+-- A council's cells are primary-suppressed by the same rule as a locality's.
 -- Here, the primary rule: a count of 1..T, or a rate or percentage whose numerator or
 -- denominator is 1..T (T = suppression_threshold). True zeros are not primary.
 -- The complementary cells (so that no hidden cell can be worked out across localities,
@@ -25,6 +26,7 @@ final as (
     select
         cells.indicator_id,
         cells.period_end,
+        cells.council,
         cells.locality,
         cells.agency,
         cells.numerator,
@@ -32,7 +34,7 @@ final as (
         cells.value,
         cells.primary_suppressed as suppressed
     from primary_suppression as cells
-    order by cells.sort_order, cells.period_end, cells.locality, cells.agency
+    order by cells.sort_order, cells.period_end, cells.council, cells.locality, cells.agency
 )
 
 select * from final

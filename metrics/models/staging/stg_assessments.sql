@@ -17,9 +17,11 @@ final as (
         assessments.factors,
         coalesce(list_contains(assessments.factors, '16A'), false) as has_neglect_factor,
         -- place
-        coalesce(children.locality, 'Unknown') as locality
+        coalesce(children.locality, child_councils.unknown_locality, 'Unknown') as locality
     from assessments
     left join children on children.child_id = assessments.child_id
+    left join stg_child_councils as child_councils
+        on child_councils.child_id = assessments.child_id
 )
 
 select * from final

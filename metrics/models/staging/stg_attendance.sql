@@ -17,12 +17,14 @@ final as (
         terms.term_end,
         attendance.sessions_possible,
         attendance.sessions_missed,
-        coalesce(children.locality, 'Unknown') as locality
+        coalesce(children.locality, child_councils.unknown_locality, 'Unknown') as locality
     from attendance
     join terms
         on terms.academic_year = attendance.academic_year
         and terms.term = upper(attendance.term)
     left join children on children.child_id = attendance.child_id
+    left join stg_child_councils as child_councils
+        on child_councils.child_id = attendance.child_id
 )
 
 select * from final

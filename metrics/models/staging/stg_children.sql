@@ -1,5 +1,5 @@
 -- One row per child, with the child's locality (Unknown when the postcode is blank,
--- malformed or unmatched).
+-- malformed or unmatched; 'Unknown (<council>)' in a partnership of several councils).
 with
 
 children as (select * from src_children),
@@ -19,9 +19,11 @@ final as (
         -- place
         children.postcode,
         postcodes.postcode_normalised,
-        coalesce(postcodes.locality, 'Unknown') as locality
+        coalesce(postcodes.locality, child_councils.unknown_locality, 'Unknown') as locality
     from children
     left join postcodes on postcodes.postcode = children.postcode
+    left join stg_child_councils as child_councils
+        on child_councils.child_id = children.child_id
 )
 
 select * from final

@@ -11,9 +11,11 @@ final as (
         plans.child_id,
         plans.start_date,
         plans.end_date,
-        coalesce(children.locality, 'Unknown') as locality
+        coalesce(children.locality, child_councils.unknown_locality, 'Unknown') as locality
     from plans
     left join children on children.child_id = plans.child_id
+    left join stg_child_councils as child_councils
+        on child_councils.child_id = plans.child_id
 )
 
 select * from final

@@ -18,9 +18,11 @@ final as (
         plans.latest_category,
         plans.previous_cp_plans,
         -- place
-        coalesce(children.locality, 'Unknown') as locality
+        coalesce(children.locality, child_councils.unknown_locality, 'Unknown') as locality
     from plans
     left join children on children.child_id = plans.child_id
+    left join stg_child_councils as child_councils
+        on child_councils.child_id = plans.child_id
 )
 
 select * from final

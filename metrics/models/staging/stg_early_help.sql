@@ -27,9 +27,11 @@ final as (
         episodes.source,
         episodes.end_reason,
         -- place
-        coalesce(children.locality, 'Unknown') as locality
+        coalesce(children.locality, child_councils.unknown_locality, 'Unknown') as locality
     from episodes
     left join children on children.child_id = episodes.child_id
+    left join stg_child_councils as child_councils
+        on child_councils.child_id = episodes.child_id
     left join agency_codes on agency_codes.agency_key = upper(trim(episodes.lead_agency))
 )
 

@@ -13,9 +13,11 @@ final as (
         periods.category_of_need,
         -- a start of care (blank: yes); N: already looked after when the data begin
         coalesce(periods.starts_care, true) as starts_care,
-        coalesce(children.locality, 'Unknown') as locality
+        coalesce(children.locality, child_councils.unknown_locality, 'Unknown') as locality
     from periods
     left join children on children.child_id = periods.child_id
+    left join stg_child_councils as child_councils
+        on child_councils.child_id = periods.child_id
 )
 
 select * from final

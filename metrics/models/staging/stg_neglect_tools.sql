@@ -28,9 +28,11 @@ final as (
         tools.emotional_care,
         tools.developmental_care,
         -- place
-        coalesce(children.locality, 'Unknown') as locality
+        coalesce(children.locality, child_councils.unknown_locality, 'Unknown') as locality
     from tools
     left join children on children.child_id = tools.child_id
+    left join stg_child_councils as child_councils
+        on child_councils.child_id = tools.child_id
     left join agency_codes on agency_codes.agency_key = upper(trim(tools.agency))
 )
 

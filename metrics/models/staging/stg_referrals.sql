@@ -20,9 +20,11 @@ final as (
         coalesce(referrals.referral_nfa, false) as referral_nfa,
         coalesce(referrals.neglect_flag, false) as neglect_flag,
         -- place
-        coalesce(children.locality, 'Unknown') as locality
+        coalesce(children.locality, child_councils.unknown_locality, 'Unknown') as locality
     from referrals
     left join children on children.child_id = referrals.child_id
+    left join stg_child_councils as child_councils
+        on child_councils.child_id = referrals.child_id
 )
 
 select * from final

@@ -32,12 +32,14 @@ final as (
         end as term_end,
         case
             when nullif(trim(parsed.postcode), '') is not null
-                then coalesce(postcodes.locality, 'Unknown')
-            else coalesce(children.locality, 'Unknown')
+                then coalesce(postcodes.locality, child_councils.unknown_locality, 'Unknown')
+            else coalesce(children.locality, child_councils.unknown_locality, 'Unknown')
         end as locality
     from parsed
     left join postcodes on postcodes.postcode = parsed.postcode
     left join children on children.child_id = parsed.child_id
+    left join stg_child_councils as child_councils
+        on child_councils.child_id = parsed.child_id
 )
 
 select * from final

@@ -38,6 +38,8 @@ class Part:
     # columns that fill a blank of the row kept for the same id from an earlier part
     fills: tuple[str, ...] = ()
     raw: object = None  # the tabular RawFile of an extract's own file (dropped when merged)
+    # the council the file belongs to (pipelines/ingest/councils.py); None: not yet told
+    council: str | None = None
 
 
 class Source:
