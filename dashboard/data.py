@@ -457,6 +457,80 @@ def with_place(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def agencies() -> pd.DataFrame:
+    return query("select * from seed_agencies order by agency_code")
+
+
+def benchmarks() -> pd.DataFrame:
+    return query("select * from seed_benchmarks")
+
+
+def targets() -> pd.DataFrame:
+    return query("select indicator_id, min(target) as target, min(tolerance) as tolerance "
+                 "from seed_targets group by indicator_id")
+
+
+def strategies() -> pd.DataFrame:
+    frame = query("select * from seed_strategies")
+    frame["indicator_id"] = frame["indicator_id"].fillna("").astype(str).str.strip()
+    return frame
+
+
+def meetings() -> pd.DataFrame:
+    """Board meetings, oldest first (an empty frame when the partnership lists none)."""
+    try:
+        frame = query("select meeting_date, board from seed_meetings order by meeting_date")
+    except Exception:  # a database published before meetings existed
+        return pd.DataFrame(columns=["meeting_date", "board"])
+    frame["meeting_date"] = pd.to_datetime(frame["meeting_date"])
+    return frame
+
+
+def runs() -> pd.DataFrame:
+    frame = query("select * from runs order by started_at desc")
+    return frame
+
+
+def load_report(run_id: str | None = None) -> pd.DataFrame:
+    if run_id:
+        return query("select * from load_report where run_id = ? order by extract, file", (run_id,))
+    return query("select * from load_report order by run_id desc, extract, file")
+
+
+def quarantine_summary(run_id: str | None = None) -> pd.DataFrame:
+    where = "where run_id = ?" if run_id else ""
+    return query(f"select extract, rule, count(*) as rows from quarantine {where} "
+                 "group by all order by extract, rule", (run_id,) if run_id else ())
+
+
+def quarantine_rows(run_id: str | None = None, limit: int = 5000) -> pd.DataFrame:
+    where = "where run_id = ?" if run_id else ""
+    return query(f'select extract, file, line, rule, "column", value from quarantine {where} '
+                 f"order by extract, file, line limit {int(limit)}", (run_id,) if run_id else ())
+
+
+def extract_freshness() -> pd.DataFrame:
+    """Per extract: when a new version of its file was last loaded, and the latest status."""
+    return query("""
+        with report as (
+            select l.*, r.started_at
+            from load_report l left join runs r using (run_id)
+        ),
+        latest as (
+            select extract, arg_max(status, started_at) as latest_status,
+                   arg_max(file, started_at) as latest_file
+            from report group by extract
+        ),
+        loaded as (
+            select extract, max(started_at) as last_loaded
+            from report where status = 'loaded' group by extract
+        )
+        select latest.extract, latest.latest_status, latest.latest_file, loaded.last_loaded
+        from latest left join loaded using (extract)
+        order by extract
+    """)
+
+
 # --- failed runs after the last publish (outside the database) ---------------
 
 
