@@ -417,13 +417,11 @@ def places() -> pd.DataFrame:
                     "where locality <> 'All' and locality is not null")
     known = set(present["locality"])
     rows = []
-    for c in [*names, ALL]:
+    for c in names or [ALL]:  # several councils: no locality under the partnership itself
         mine = list(present.loc[present["council"] == c, "locality"])
         if c != ALL:
-            label = f"{c} (council)" if c in known or c == ALL else c
+            label = f"{c} (council)" if c in known else c  # never taken for a locality
             rows.append((c, ALL, "council", label))
-        elif not mine:
-            continue
         ordered = sorted((n for n in mine if not is_unknown(n)),
                          key=lambda n: (seed_order.get(n, len(seed_order)), n))
         ordered += sorted(n for n in mine if is_unknown(n))

@@ -39,7 +39,7 @@ cells = cells[cells["period_end"] <= period]
 cells = cells[cells["period_end"] == cells.groupby("indicator_id")["period_end"].transform("max")]
 cells = data.with_place(cells)
 # the places compared: below the chosen level, never an Unknown (no place, no population)
-known = data.places()
+known = data.places()  # its row numbers are with_place's place_order
 known = known[~known["locality"].map(data.is_unknown)]
 if level != data.ALL:
     known = known[(known["council"] == level) & (known["level"] == "locality")]
@@ -47,7 +47,7 @@ places = list(known["place"])
 is_base = (cells["council"] == level) & (cells["locality"] == "All")
 base = cells[is_base][["indicator_id", "value", "hidden"]].rename(
     columns={"value": "base", "hidden": "base_hidden"})
-m = (cells[cells["place"].isin(places) & ~is_base]
+m = (cells[cells["place_order"].isin(known.index) & ~is_base]
      .merge(base, on="indicator_id", how="left")
      .merge(cat[["indicator_id", "title", "unit", "polarity", "frequency",
                  *[c for c in ("period_kind", "window_lag_months") if c in cat.columns]]],

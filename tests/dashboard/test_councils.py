@@ -383,3 +383,39 @@ def test_one_council_pack_has_no_council_table(use_db, fake_db_path, one_council
         use_db(path, "viewer")
         pack = boardpack.build("viewer", None, pd.Timestamp("2025-09-30"), partnership="Test")
         assert "lscp-councils" not in pack and "each council" not in pack
+
+
+def test_places_by_hand(use_db, tmp_path):
+    """A council named like a locality is labelled '(council)'; a council missing from the
+    councils table comes after the listed ones; a (partnership, locality) row, which a
+    several-council database must not have, is no place of its own."""
+    import duckdb
+
+    path = tmp_path / "hand.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("create table indicator_values (indicator_id varchar, period_end date, "
+                "council varchar, locality varchar, agency varchar, numerator bigint, "
+                "denominator double, value double, suppressed boolean)")
+    rows = [("All", "All"), ("Zeta", "All"), ("Zeta", "Moor"), ("Zeta", "Unknown (Zeta)"),
+            ("Moor", "All"), ("Moor", "Dale"), ("Moor", "Burn"), ("All", "Dale"),
+            ("Alpha", "All"), ("Alpha", "Fell")]
+    con.executemany("insert into indicator_values values ('x', date '2025-09-30', ?, ?, "
+                    "'All', 10, null, 10, false)", rows)
+    con.execute("create table seed_localities as select * from (values ('L1', 'Moor'), "
+                "('L2', 'Dale'), ('L3', 'Burn'), ('L4', 'Fell')) t(locality_code, locality_name)")
+    con.execute("create table councils as select * from (values ('902', 'Zeta'), "
+                "('901', 'Moor')) t(la_code, name)")
+    con.close()
+    use_db(path)
+    assert data.councils() == ["Moor", "Zeta", "Alpha"]
+    known = data.places()
+    assert list(known["place"]) == ["Moor (council)", "Dale", "Burn", "Zeta", "Moor",
+                                    "Unknown (Zeta)", "Alpha", "Fell"]
+    assert data.localities() == ["Dale", "Burn", "Moor", "Unknown (Zeta)", "Fell"]
+    cells = data.with_place(data.values("viewer", councils=None))
+    keys = zip(cells["council"], cells["locality"], strict=True)
+    labelled = dict(zip(keys, cells["place"], strict=True))
+    assert labelled[("Moor", "All")] == "Moor (council)" and labelled[("Zeta", "Moor")] == "Moor"
+    assert labelled[("All", "All")] == "All"
+    stray = cells[(cells["council"] == "All") & (cells["locality"] == "Dale")]
+    assert stray["place_order"].tolist() == [len(known)]  # listed after every known place
