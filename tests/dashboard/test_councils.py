@@ -419,3 +419,24 @@ def test_places_by_hand(use_db, tmp_path):
     assert labelled[("All", "All")] == "All"
     stray = cells[(cells["council"] == "All") & (cells["locality"] == "Dale")]
     assert stray["place_order"].tolist() == [len(known)]  # listed after every known place
+
+
+def test_lscp_pack_prints_the_council_tables(two_councils_poisoned, tmp_path, monkeypatch):
+    """`lscp pack` as PDF (the restricted pack): the council tables print, with c."""
+    from pypdf import PdfReader
+
+    from pipelines.cli.main import main
+
+    config = tmp_path / "lscp.toml"
+    config.write_text('[dashboard]\npartnership = "Two councils"\n', encoding="utf-8")
+    for key in ("LSCP_DB", "LSCP_CONFIG"):  # `lscp pack` sets them: put back after
+        monkeypatch.setenv(key, "")
+        monkeypatch.delenv(key)
+    out = tmp_path / "pack.pdf"
+    assert main(["--config", str(config), "pack", "--db", str(two_councils_poisoned),
+                 "--month", "2025-09", "--out", str(out)]) == 0
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(out).pages)
+    assert text.count("each council beside the partnership") == len(fake_db.CATALOGUE)
+    share = text.split("Share of CP plans that are for neglect: each council")[1][:400]
+    assert f"{CORRIE} c c c" in share
+    assert not SENTINEL.search(text)
