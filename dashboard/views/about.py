@@ -85,10 +85,11 @@ st.markdown("""
   miss (the target is inside the limits). No target, no assurance icon.
 - **Localities** are compared with funnel plots: a small locality varies more by chance, so a
   figure is called better or worse only when it lies outside the 99.8% limits for its size.
-  In a partnership of several councils, the **Council** choice compares each council (and
-  each locality) with the partnership, or one council's localities with that council; a
-  council's figures are suppressed like a locality's.
 """)
+if data.councils():  # a partnership of several councils
+    st.markdown("- **Councils**: the *Council* choice compares each council (and each "
+                "locality) with the partnership, or one council's localities with that council; "
+                "a council's figures are suppressed like a locality's.")
 
 st.header("Disclosure control", divider="gray")
 threshold = data.meta().get("suppression_threshold", "5")
