@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import boardpack, data
 from tests.dashboard import fake_db
-from tests.dashboard.conftest import open_page
+from tests.dashboard.conftest import PAGES, TITLES, open_page
 from tests.dashboard.test_disclosure import SENTINEL, Scanner, _decode_images
 
 ASHVALE, CORRIE = "Ashvale", "Corrie Bay"
@@ -128,6 +128,16 @@ def test_both_one_council_databases_hold_the_same_figures(use_db, fake_db_path,
     use_db(one_council_with_column)
     after = data.values("analyst")
     assert before.equals(after)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_with_two_councils(app, use_db, two_councils, page):
+    use_db(two_councils)
+    at = open_page(app, page)
+    assert [t.value for t in at.title] == [TITLES[page]]
+    assert not at.error, [e.value for e in at.error]
+    boxes = council_boxes(at)
+    assert (len(boxes) == 1) == (page in PAGES_WITH_COUNCILS)
 
 
 # --- no council control with one council ------------------------------------------------------
