@@ -23,11 +23,11 @@ st.write("Each locality's latest figure against the partnership's, judged with f
          "size (red or green); outside 95% only is 'possibly' (light shade); inside, 'as "
          "expected'. Counts are not compared; context indicators say higher or lower only.")
 months = data.periods("monthly") or data.periods()
-month_box, council_box = st.columns(2)
+# several councils: the partnership's councils and localities, or one council's localities
+month_box, council_box = st.columns(2) if data.councils() else (st, None)
 period = pd.Timestamp(month_box.selectbox("Month", months, format_func=fmt.month,
                                           key="loc_period"))
-# several councils: the partnership's councils and localities, or one council's localities
-council = ui.council_choice("loc_council", council_box)
+council = ui.council_choice("loc_council", council_box) if council_box else None
 level = council or data.ALL
 base_name = ui.level_name(council)  # what the places are compared with
 ui.refreshed_note()
