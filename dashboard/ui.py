@@ -100,6 +100,13 @@ def council_choice(key: str, container=st) -> str | None:
              "locality).")
 
 
+def council_slug(council: str | None) -> str:
+    """``-corrie-bay`` for a file of one council's figures; "" for the partnership's."""
+    if council in (None, data.ALL):
+        return ""
+    return "-" + "".join(c if c.isalnum() else "-" for c in str(council).lower())
+
+
 def level_name(council: str | None) -> str:
     """What a figure of the chosen level is called: the partnership or the council."""
     return "Partnership" if council in (None, data.ALL) else str(council)

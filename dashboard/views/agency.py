@@ -81,6 +81,8 @@ if agency is None:
     tools_by_tool(pd.Timestamp(month))
     st.stop()
 name = names.get(agency, agency)
+if whole == name:  # an agency named like its council: two columns all the same
+    whole = f"{whole} (all agencies)"
 
 cat = data.catalogue()
 cat = cat[cat["breakdown"] == "locality_agency"]
@@ -131,7 +133,7 @@ for indicator in [REFERRALS, *cat["title"]]:
 summary = pd.DataFrame(summary)
 if council is not None:  # several councils: which level these figures are
     summary.insert(0, "Council", level)
-slug = "" if level == data.ALL else "-" + "".join(c if c.isalnum() else "-" for c in level.lower())
+slug = ui.council_slug(council)
 st.dataframe(summary, hide_index=True, key="table_agency_summary")
 ui.download_csv(summary, f"{agency}{slug}-summary-{latest:%Y-%m}.csv", "agency_summary")
 st.caption("Counts are the agency's own; percentages compare the agency's cases with all cases "

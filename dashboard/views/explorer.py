@@ -25,10 +25,6 @@ HOW_TO_READ = """
 
 
 
-def _slug(name: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in name.lower())
-
-
 ui.require_db()
 role = ui.role()
 commentary.reset_banner()
@@ -252,8 +248,7 @@ figures_table = ui.disclosed_table(figures, unit, {
     "locality": "Locality", "numerator": "Numerator", "denominator": "Denominator",
     "value": "Value"})
 st.dataframe(figures_table, hide_index=True, key="table_figures")
-ui.download_csv(figures_table, f"{indicator}-by-locality"
-                f"{'' if council in (None, data.ALL) else '-' + _slug(council)}.csv", "figures",
+ui.download_csv(figures_table, f"{indicator}-by-locality{ui.council_slug(council)}.csv", "figures",
                 label="Download the figures (CSV)")
 st.caption(f"Value: {fmt.unit_label(unit)}. c = confidential (1 to 5 children or records, or "
            "could reveal one), x = not available, z = not applicable.")

@@ -104,8 +104,8 @@ table = pd.DataFrame({
                 zip(m["base"], m["unit"], m["base_hidden"].fillna(False), strict=True)],
     compared: m["word"],
     "Unit": m["unit"].map(fmt.unit_label)})
-slug = "" if level == data.ALL else "-" + "".join(c if c.isalnum() else "-" for c in level.lower())
-ui.chart_with_table(fig, table, f"localities{slug}-{period:%Y-%m}.csv", "localities",
+ui.chart_with_table(fig, table, f"localities{ui.council_slug(council)}-{period:%Y-%m}.csv",
+                    "localities",
                     caption="Counts are shown but not compared (localities differ in size); "
                             "rates per 10,000 (exact Poisson limits, the population as "
                             "exposure) and percentages (exact binomial limits) are; school attendance "
@@ -163,7 +163,8 @@ else:
         "Value": [fmt.plain(v, unit) for v in pts["value"]],
         "Denominator": [fmt.count(d) for d in pts["denominator"]],
         "Verdict": pts["verdict"]})
-    ui.chart_with_table(fig, funnel_table, f"funnel-{chosen}-{period:%Y-%m}.csv", "funnel",
+    ui.chart_with_table(fig, funnel_table,
+                        f"funnel-{chosen}{ui.council_slug(council)}-{period:%Y-%m}.csv", "funnel",
                         caption=f"{base_name} {fmt.number(target, unit)}. Limits: 95% "
                                 "(dashed) and 99.8% (solid)"
                                 + (f", widened for overdispersion (phi {phi:.2f})"
