@@ -23,8 +23,6 @@ HOW_TO_READ = """
   months, so every change would look like a signal. The chart uses each month's own figure.
 """
 
-
-
 ui.require_db()
 role = ui.role()
 commentary.reset_banner()
