@@ -192,6 +192,33 @@ def _table(series: pd.DataFrame, unit: str, row: pd.Series, title: str) -> str:
             f"<tbody>{rows}</tbody></table></div>")
 
 
+def _council_table(role: str, row: pd.Series) -> str:
+    """A partnership of several councils: each council's figure beside the partnership's for
+    the measure's period, suppressed as on the pages; "" with one council (or a measure
+    without council figures, such as one entered by hand)."""
+    names = data.councils()
+    if not names:
+        return ""
+    cells = data.values(role, indicator_ids=[row["indicator_id"]], localities=["All"],
+                        agencies=["All"], councils=[data.ALL, *names],
+                        period_ends=[row["period_end"]])
+    if not cells["council"].isin(names).any():
+        return ""
+    unit, at = row["unit"], scorecard.period_text(row, row["period_end"])
+    by = cells.set_index("council")
+    rows = "".join(
+        f"<tr><th scope='row'>{escape('Partnership' if c == data.ALL else c)}</th>"
+        f"<td class='num'>{escape(fmt.count(r.numerator, r.hidden))}</td>"
+        f"<td class='num'>{escape(fmt.denominator(r.denominator, unit, r.hidden))}</td>"
+        f"<td class='num'>{escape(fmt.number(r.value, unit, r.hidden))}</td></tr>"
+        for c in [data.ALL, *names] if c in by.index for r in [by.loc[c]])
+    return (f"<div class='lscp-card lscp-councils'><table><caption>{escape(row['title'])}: "
+            f"each council beside the partnership, {escape(at)}</caption>"
+            "<thead><tr><th scope='col'>Council</th><th scope='col'>Numerator</th>"
+            "<th scope='col'>Denominator</th><th scope='col'>Value</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table></div>")
+
+
 def _indicator_section(role: str, row: pd.Series, comment, actions, titles, anchor: str) -> str:
     """One measure: headline, vector chart on the months its limits were worked out on, its
     table, commentary and actions, definition."""
@@ -221,7 +248,7 @@ def _indicator_section(role: str, row: pd.Series, comment, actions, titles, anch
         "on the same months. Line: value. Solid black line: mean. Dashed grey lines: "
         "process limits. Red dashed line: target. Blue circles: special cause improvement; "
         "orange squares: special cause concern. Gaps: suppressed (c) or not available.</p>"
-        f"{_table(series, unit, row, row['title'])}{words}"
+        f"{_council_table(role, row)}{_table(series, unit, row, row['title'])}{words}"
         f"<dl><dt>Definition</dt><dd>{escape(str(row['definition'] or ''))}</dd>"
         f"<dt>Benchmark</dt><dd>{escape(row['benchmark_text'])}"
         f"{(' — ' + escape(row['benchmark_source'])) if row['benchmark_source'] else ''}</dd>"

@@ -128,7 +128,7 @@ def _baseline_lines(spc: pd.DataFrame, y: pd.Series) -> list[dict]:
 
 
 def lines(frame: pd.DataFrame, by: str, title: str, unit: str,
-          highlight: str | None = "All") -> go.Figure:
+          highlight: str | None = "All", highlight_name: str = "Partnership (All)") -> go.Figure:
     """One line per ``by`` group (locality or agency) over time; ``highlight`` drawn thick."""
     groups = list(dict.fromkeys(frame[by]))
     if highlight in groups:  # draw the partnership last so it sits on top
@@ -141,7 +141,7 @@ def lines(frame: pd.DataFrame, by: str, title: str, unit: str,
         main = group == highlight
         traces.append({
             "type": "scatter", "x": part["period_end"], "y": _y(part), "mode": "lines+markers",
-            "name": "Partnership (All)" if main else str(group), "connectgaps": False,
+            "name": highlight_name if main else str(group), "connectgaps": False,
             "line": {"color": INK if main else PALETTE[i % len(PALETTE)],
                      "width": 3.5 if main else 1.8,
                      "dash": "solid" if main or i < len(PALETTE) else "dash"},
@@ -187,7 +187,8 @@ def heatmap(scores: pd.DataFrame, text: pd.DataFrame, title: str) -> go.Figure:
 
 
 def small_multiples(frame: pd.DataFrame, panel: str, by: str, units: dict[str, str],
-                    title: str, highlight: str = "All", columns: int = 2) -> dict:
+                    title: str, highlight: str = "All", columns: int = 2,
+                    highlight_name: str = "Partnership (All)") -> dict:
     """One small line chart per ``panel`` value, a line per ``by`` group, shared legend.
 
     Returned as a plain plotly figure dict: plotly's object model validates every
@@ -235,7 +236,7 @@ def small_multiples(frame: pd.DataFrame, panel: str, by: str, units: dict[str, s
                 "type": "scatter", "mode": "lines", "connectgaps": False,
                 "x": line["period_end"].dt.strftime("%Y-%m-%d").tolist(),
                 "y": [None if pd.isna(v) else float(v) for v in y],
-                "name": "Partnership (All)" if main else str(g), "legendgroup": str(g),
+                "name": highlight_name if main else str(g), "legendgroup": str(g),
                 "showlegend": g not in seen, "xaxis": f"x{n}", "yaxis": f"y{n}",
                 "line": {"color": colours[g], "width": 2.6 if main else 2,
                          "dash": "solid" if main else "dash"},
@@ -253,7 +254,7 @@ FUNNEL_COLOURS = {"worse": "#d4351c", "better": "#00703c", "as expected": GREY}
 
 
 def funnel(points: pd.DataFrame, curves: pd.DataFrame, target: float, title: str,
-           unit: str) -> go.Figure:
+           unit: str, base_name: str = "Partnership") -> go.Figure:
     """Funnel plot: each place's value against its denominator, the partnership's value and
     the 95% / 99.8% limits (``curves``: denominator, lower_95, upper_95, lower_99.8, upper_99.8)."""
     traces = []
@@ -267,7 +268,7 @@ def funnel(points: pd.DataFrame, curves: pd.DataFrame, target: float, title: str
                                 "dash": dash}})
     if len(curves):
         traces.append(_level(curves["denominator"], target,
-                             f"Partnership {fmt.number(target, unit)}", INK, "dot"))
+                             f"{base_name} {fmt.number(target, unit)}", INK, "dot"))
     verdict = points["verdict"].fillna("") if "verdict" in points else pd.Series("", points.index)
     for word, symbol in (("worse", "square"), ("better", "diamond"), ("", "circle")):
         hit = verdict.eq(word) if word else ~verdict.isin(["worse", "better"])

@@ -157,14 +157,27 @@ def _values_sql(role: str) -> str:
     show = ("true" if unsuppressed(role) else
             f"(agency = '{agency}')" if agency else "false")
     # the manual measures' entered figures (manual_values) read like computed ones
-    manual = ("union all by name select measure_id as indicator_id, period_end, locality, "
-              "agency, numerator::bigint as numerator, denominator, value, suppressed "
+    manual = ("union all select measure_id as indicator_id, period_end, "
+              f"{_council('manual_values')} as council, locality, agency, "
+              "numerator::bigint as numerator, denominator, value, suppressed "
               "from manual_values" if _has_table("manual_values") else "")
     return f"""
-        select indicator_id, period_end, locality, agency, {_disclosed(show)}
-        from (select indicator_id, period_end, locality, agency, numerator, denominator, value,
-                     suppressed from indicator_values {manual})
+        select indicator_id, period_end, council, locality, agency, {_disclosed(show)}
+        from (select indicator_id, period_end, {_council('indicator_values')} as council,
+                     locality, agency, numerator, denominator, value, suppressed
+              from indicator_values {manual})
     """
+
+
+def _columns(table: str) -> set[str]:
+    return set(query("select column_name from duckdb_columns() where database_name = 'live' "
+                     "and table_name = ?", (table,))["column_name"])
+
+
+def _council(table: str) -> str:
+    """``table``'s council as SQL: its ``council`` column, or 'All' for a database published
+    before councils (or a table without them): one council, the partnership."""
+    return "coalesce(council, 'All')" if "council" in _columns(table) else "'All'"
 
 
 def _disclosed(show: str) -> str:
@@ -184,11 +197,17 @@ def _has_table(name: str) -> bool:
 
 
 def values(role: str, indicator_ids=None, localities=None, agencies=None,
-           period_ends=None) -> pd.DataFrame:
-    """Cells of ``indicator_values`` as ``role`` may see them (``hidden`` = show ``c``)."""
+           period_ends=None, councils=(ALL,)) -> pd.DataFrame:
+    """Cells of ``indicator_values`` as ``role`` may see them (``hidden`` = show ``c``).
+
+    ``councils`` defaults to the partnership's own rows (council ``All``: with one council,
+    every row); ``None`` gives every council's rows too (a partnership of several councils
+    has its councils' totals and its localities only under a council, never under ``All``).
+    """
     where, params = [], []
-    for col, wanted in (("indicator_id", indicator_ids), ("locality", localities),
-                        ("agency", agencies), ("period_end", period_ends)):
+    for col, wanted in (("indicator_id", indicator_ids), ("council", councils),
+                        ("locality", localities), ("agency", agencies),
+                        ("period_end", period_ends)):
         if wanted is not None:
             wanted = [wanted] if isinstance(wanted, str) else list(wanted)
             if not wanted:
@@ -199,7 +218,7 @@ def values(role: str, indicator_ids=None, localities=None, agencies=None,
     sql = f"select * from ({_values_sql(role)}) as v"
     if where:
         sql += " where " + " and ".join(where)
-    sql += " order by indicator_id, period_end, locality, agency"
+    sql += " order by indicator_id, period_end, council, locality, agency"
     frame = query(sql, tuple(params))
     frame["period_end"] = pd.to_datetime(frame["period_end"])
     return frame
@@ -213,6 +232,7 @@ def breakdowns(role: str, indicator_id: str) -> pd.DataFrame:
     frame = query(f"""
         select indicator_id, period_end, dimension, category, {_disclosed(show)}
         from indicator_breakdowns where indicator_id = ?
+            and {_council('indicator_breakdowns')} = 'All'
         order by rowid""", (indicator_id,))
     frame["period_end"] = pd.to_datetime(frame["period_end"])
     return frame
@@ -225,7 +245,11 @@ def spc(role: str, indicator_id: str | None = None) -> pd.DataFrame:
     viewer could work it out (mean × n − the others). For a restricted viewer a series
     with hidden months is recomputed from the months they can see.
     """
-    where = "where s.indicator_id = ?" if indicator_id else ""
+    cols = _columns("spc")
+    where = " and ".join(["true", *(["s.indicator_id = ?"] if indicator_id else []),
+                          *(f"coalesce(s.{c}, 'All') = 'All'" for c in ("council", "locality",
+                                                                        "agency") if c in cols)])
+    where = f"where {where}"
     show = "true" if unsuppressed(role) else "false"
     frame = query(f"""
         select s.* replace (
@@ -357,13 +381,78 @@ def periods(frequency: str | None = None) -> list[pd.Timestamp]:
     return list(pd.to_datetime(frame["period_end"]))
 
 
+def councils() -> list[str]:
+    """The councils of a partnership of several, in the order of the published ``councils``
+    table (by code), then by name; ``[]`` for a partnership of one council (whose rows are all
+    council ``All``) or a database published before councils: no council level to show."""
+    if "council" not in _columns("indicator_values"):
+        return []
+    present = set(query("select distinct council from indicator_values "
+                        "where council is not null and council <> 'All'")["council"])
+    if len(present) < 2:
+        return []
+    seeded: list[str] = []
+    if _has_table("councils") and {"la_code", "name"} <= _columns("councils"):
+        seeded = list(query("select name from councils order by la_code")["name"])
+    ordered = [c for c in dict.fromkeys(seeded) if c in present]
+    return ordered + sorted(present - set(ordered))
+
+
+def is_unknown(locality: str) -> bool:
+    """``Unknown``, or ``Unknown (<council>)`` in a partnership of several councils: children
+    with no postcode, or one that matches no locality (shown, never compared as a place)."""
+    return locality == "Unknown" or (locality.startswith("Unknown (") and locality.endswith(")"))
+
+
+def places() -> pd.DataFrame:
+    """Every place below the partnership, in the order pages show them: with several
+    councils, each council (``level`` council, ``locality`` All) followed by its localities
+    (seed order, then any other, then its ``Unknown (<council>)``); with one council, the
+    localities as ever (council ``All``). ``place`` is the label charts and heat maps use."""
+    names = councils()
+    seed = query("select locality_name from seed_localities order by locality_code")
+    seed_order = {n: i for i, n in enumerate(dict.fromkeys(seed["locality_name"]))}
+    council = "council" if names else "'All'"
+    present = query(f"select distinct {council} as council, locality from indicator_values "
+                    "where locality <> 'All' and locality is not null")
+    known = set(present["locality"])
+    rows = []
+    for c in names or [ALL]:  # several councils: no locality under the partnership itself
+        mine = list(present.loc[present["council"] == c, "locality"])
+        if c != ALL:
+            label = f"{c} (council)" if c in known else c  # never taken for a locality
+            rows.append((c, ALL, "council", label))
+        ordered = sorted((n for n in mine if not is_unknown(n)),
+                         key=lambda n: (seed_order.get(n, len(seed_order)), n))
+        ordered += sorted(n for n in mine if is_unknown(n))
+        rows += [(c, n, "locality", n) for n in ordered]
+    return pd.DataFrame(rows, columns=["council", "locality", "level", "place"])
+
+
 def localities() -> list[str]:
-    """Locality names in seed order, then Unknown (All is the partnership)."""
-    names = query("select locality_name from seed_localities order by locality_code")
-    present = set(query("select distinct locality from indicator_values")["locality"])
-    ordered = [n for n in names["locality_name"] if n in present]
-    ordered += sorted(present - set(ordered) - {ALL, "Unknown"})
-    return ordered + (["Unknown"] if "Unknown" in present else [])
+    """Locality names in seed order, then Unknown (All is the partnership); with several
+    councils, council by council, each followed by its ``Unknown (<council>)``."""
+    return list(places().query("level == 'locality'")["locality"])
+
+
+def with_place(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (cells of ``values``) with ``place`` (the label of its council or locality,
+    ``All`` for the partnership), ``level`` and ``place_order`` (the order of ``places``)."""
+    known = places()
+    known = known.assign(place_order=range(len(known)))
+    out = frame.merge(known, on=["council", "locality"], how="left")
+    out.index = frame.index
+    top = (out["council"] == ALL) & (out["locality"] == ALL)
+    out.loc[top, "place"], out.loc[top, "level"], out.loc[top, "place_order"] = \
+        ALL, "partnership", -1
+    other = out["place"].isna()  # not in the list of places (not expected): its own name
+    if other.any():
+        local = out["locality"] != ALL
+        out.loc[other, "place"] = out["locality"].where(local, out["council"])[other]
+        out.loc[other, "level"] = local[other].map({True: "locality", False: "council"})
+        out.loc[other, "place_order"] = len(known)
+    out["place_order"] = out["place_order"].astype(int)
+    return out
 
 
 def agencies() -> pd.DataFrame:

@@ -83,6 +83,35 @@ def role_note() -> None:
                         "(confidential).", icon=":material/lock:")
 
 
+PARTNERSHIP = "Partnership (every council)"
+
+
+def council_choice(key: str, container=st) -> str | None:
+    """The council level of a partnership of several councils: ``All`` (the partnership) or
+    one council's name. ``None``, and nothing on the page, with one council."""
+    names = data.councils()
+    if not names:
+        return None
+    return container.selectbox(
+        "Council", [data.ALL, *names], key=key,
+        format_func=lambda c: PARTNERSHIP if c == data.ALL else c,
+        help="The partnership shows its councils side by side; a council shows its own "
+             "localities (and its Unknown: children with no postcode or one that matches no "
+             "locality).")
+
+
+def council_slug(council: str | None) -> str:
+    """``-corrie-bay`` for a file of one council's figures; "" for the partnership's."""
+    if council in (None, data.ALL):
+        return ""
+    return "-" + "".join(c if c.isalnum() else "-" for c in str(council).lower())
+
+
+def level_name(council: str | None) -> str:
+    """What a figure of the chosen level is called: the partnership or the council."""
+    return "Partnership" if council in (None, data.ALL) else str(council)
+
+
 def disclosed_table(frame: pd.DataFrame, unit: str, columns: dict[str, str]) -> pd.DataFrame:
     """Cells as text for tables and CSV: ``c`` hidden, ``x`` not available, ``z`` n/a."""
     out = pd.DataFrame(index=frame.index)

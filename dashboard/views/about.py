@@ -86,6 +86,10 @@ st.markdown("""
 - **Localities** are compared with funnel plots: a small locality varies more by chance, so a
   figure is called better or worse only when it lies outside the 99.8% limits for its size.
 """)
+if data.councils():  # a partnership of several councils
+    st.markdown("- **Councils**: the *Council* choice compares each council (and each "
+                "locality) with the partnership, or one council's localities with that council; "
+                "a council's figures are suppressed like a locality's.")
 
 st.header("Disclosure control", divider="gray")
 threshold = data.meta().get("suppression_threshold", "5")

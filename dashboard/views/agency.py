@@ -26,7 +26,8 @@ if not codes:
 # a champion opens on their own agency; anyone else chooses (no agency is everyone's default:
 # police or health would otherwise open on children's social care's zeros)
 own = data.own_agency(role)
-left, right = st.columns(2)
+several = bool(data.councils())
+left, right, *third = st.columns(3 if several else 2)
 agency = left.selectbox("Which agency?", codes, index=codes.index(own) if own in codes else None,
                         placeholder="Choose an agency", key="ag_agency",
                         format_func=lambda c: f"{names.get(c, c)} ({c})")
@@ -34,6 +35,10 @@ months = data.periods("monthly")
 month = right.selectbox("Month", months, format_func=fmt.month, key="ag_month",
                         help="The latest month is selected first; each figure covers the 12 "
                              "months to the month chosen.") if months else None
+# several councils: the agency's figures in the partnership or in one council
+council = ui.council_choice("ag_council", third[0]) if several else None
+level = council or data.ALL
+whole = ui.level_name(council)  # what the agency is set against
 ui.refreshed_note()
 
 
@@ -76,11 +81,13 @@ if agency is None:
     tools_by_tool(pd.Timestamp(month))
     st.stop()
 name = names.get(agency, agency)
+if whole == name:  # an agency named like its council: two columns all the same
+    whole = f"{whole} (all agencies)"
 
 cat = data.catalogue()
 cat = cat[cat["breakdown"] == "locality_agency"]
 vals = data.values(role, indicator_ids=list(cat["indicator_id"]), localities=["All"],
-                   agencies=[agency, "All"])
+                   agencies=[agency, "All"], councils=[level])
 titles = dict(zip(cat["indicator_id"], cat["title"], strict=True))
 units = dict(zip(cat["title"], cat["unit"], strict=True))
 vals["indicator"] = vals["indicator_id"].map(titles)
@@ -97,7 +104,8 @@ vals = vals[vals["period_end"] <= latest]
 targets = data.targets().set_index("indicator_id")["target"].to_dict()
 ids_by_title = {t: i for i, t in titles.items()}
 
-st.header(f"{fmt.as_text(name)} in {fmt.month(latest)}", divider="gray")
+st.header(f"{fmt.as_text(name)} in {fmt.month(latest)}"
+          + ("" if level == data.ALL else f", {fmt.as_text(level)}"), divider="gray")
 now = vals[vals["period_end"] == latest]
 mine = now[now["agency"] == agency].set_index("indicator")
 everyone = now[now["agency"] == "All"].set_index("indicator")
@@ -116,16 +124,21 @@ for indicator in [REFERRALS, *cat["title"]]:
         "Indicator": indicator,
         name: fmt.number(None if m is None else m["value"], unit, bool(m is not None and
                                                                       m["hidden"])),
-        "Partnership": fmt.number(None if p is None else p["value"], unit,
-                                  bool(p is not None and p["hidden"])),
-        "Share of the partnership": share or fmt.NOT_APPLICABLE,
+        whole: fmt.number(None if p is None else p["value"], unit,
+                          bool(p is not None and p["hidden"])),
+        ("Share of the partnership" if level == data.ALL else f"Share of {level}"):
+            share or fmt.NOT_APPLICABLE,
         "Partnership target": (fmt.number(targets[ids_by_title[indicator]], unit)
                                if ids_by_title.get(indicator) in targets else "no target")})
 summary = pd.DataFrame(summary)
+if council is not None:  # several councils: which level these figures are
+    summary.insert(0, "Council", level)
+slug = ui.council_slug(council)
 st.dataframe(summary, hide_index=True, key="table_agency_summary")
-ui.download_csv(summary, f"{agency}-summary-{latest:%Y-%m}.csv", "agency_summary")
+ui.download_csv(summary, f"{agency}{slug}-summary-{latest:%Y-%m}.csv", "agency_summary")
 st.caption("Counts are the agency's own; percentages compare the agency's cases with all cases "
-           "in the partnership. c = confidential, x = not available, z = not applicable.")
+           f"in the {'partnership' if level == data.ALL else 'council'}. c = confidential, "
+           "x = not available, z = not applicable.")
 
 st.header("Over time", divider="gray")
 # counts: the agency's own line (the partnership total is on another scale)
@@ -133,10 +146,14 @@ shown = vals[(vals["agency"] == agency) | vals["indicator"].map(units).ne("count
 order = {t: i for i, t in enumerate([REFERRALS, *cat["title"]])}
 shown = shown.sort_values(["indicator", "period_end"], key=lambda s: s.map(order)
                           if s.name == "indicator" else s)
-fig = charts.small_multiples(shown, "indicator", "who", units,
-                             f"{name} (dashed) and the partnership (solid)")
+fig = charts.small_multiples(
+    shown, "indicator", "who", units,
+    f"{name} (dashed) and the {'partnership' if level == data.ALL else 'council'} (solid)"
+    + ("" if level == data.ALL else f", {level}"),
+    highlight_name="Partnership (All)" if level == data.ALL else f"{level} (All)")
 shown = shown.reset_index(drop=True)
 table = ui.disclosed_table(shown, "rate", {
+    **({"council": "Council"} if council is not None else {}),
     "indicator": "Indicator", "period_end": "Month end", "who": "Agency",
     "numerator": "Numerator", "denominator": "Denominator", "value": "Value"})
 counts = shown["indicator"].map(units).eq("count").to_numpy()
@@ -144,7 +161,7 @@ table.loc[counts, "Denominator"] = fmt.NOT_APPLICABLE
 table.loc[counts & (table["Value"] != fmt.CONFIDENTIAL).to_numpy(), "Value"] = table.loc[
     counts & (table["Value"] != fmt.CONFIDENTIAL).to_numpy(), "Value"].map(
     lambda v: v if v == fmt.NOT_AVAILABLE else str(round(float(v))))
-ui.chart_with_table(fig, table, f"{agency}-over-time.csv", "agency_over_time")
+ui.chart_with_table(fig, table, f"{agency}{slug}-over-time.csv", "agency_over_time")
 
 tools_by_tool(latest)
 

@@ -125,7 +125,7 @@ else:
     template = build_template(
         [Measure(r.indicator_id, r.title, r.unit, r.polarity, r.frequency)
          for r in manual.itertuples()],
-        list(data.agencies()["agency_code"]), [n for n in data.localities() if n != "Unknown"])
+        list(data.agencies()["agency_code"]), [n for n in data.localities() if not data.is_unknown(n)])
     st.download_button("Download the manual measures template (Excel)", template,
                        file_name="manual_measures_template.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -40,6 +40,7 @@ st.title("Indicator explorer")
 indicator = st.selectbox("Indicator", ids, format_func=lambda i: titles.get(i, i),
                          key="ex_indicator")
 st.query_params["indicator"] = indicator
+council = ui.council_choice("ex_council")  # None: one council, no council level
 st.session_state["ex_last_param"] = indicator
 ind = cat.set_index("indicator_id").loc[indicator]
 unit, polarity, frequency = ind["unit"], str(ind["polarity"]).lower(), ind["frequency"]
@@ -180,26 +181,44 @@ with over_time:
         st.caption("Measures entered by hand are shown as entered, without an XmR chart."
                    if manual else "Termly indicators have too few points for an XmR chart.")
 
-    st.header("Localities compared", divider="gray")
-    by_loc = data.values(role, indicator_ids=[indicator], agencies=["All"])
-    fig = charts.lines(by_loc, "locality", f"{title}: by locality", unit)
+    if council is None:
+        st.header("Localities compared", divider="gray")
+        by_loc = data.values(role, indicator_ids=[indicator], agencies=["All"])
+        fig = charts.lines(by_loc, "locality", f"{title}: by locality", unit)
+    else:  # the partnership and its councils, or the partnership, a council and its localities
+        by_place = data.with_place(data.values(role, indicator_ids=[indicator],
+                                               agencies=["All"], councils=None))
+        if council == data.ALL:
+            st.header("Councils compared", divider="gray")
+            shown = by_place[by_place["level"] != "locality"]
+            what = "by council"
+        else:
+            st.header(f"Localities of {fmt.as_text(council)}", divider="gray")
+            shown = by_place[by_place["council"].isin([data.ALL, council])]
+            what = f"{council} and its localities"
+        fig = charts.lines(shown.sort_values(["place_order", "period_end"]), "place",
+                           f"{title}: {what}", unit)
     st.plotly_chart(fig, key="chart_localities", config={"displaylogo": False})
     st.caption("The figures behind this chart are in the table at the foot of the page.")
 
     if ind["breakdown"] == "locality_agency":
         st.header("Agencies", divider="gray")
         names = data.agencies().set_index("agency_code")["agency_name"].to_dict()
-        by_agency = data.values(role, indicator_ids=[indicator], localities=["All"])
+        level = council or data.ALL
+        by_agency = data.values(role, indicator_ids=[indicator], localities=["All"],
+                                councils=[level])
         latest = by_agency["period_end"].max()
         now = by_agency[(by_agency["period_end"] == latest)].copy()
-        now["agency_name"] = now["agency"].map(lambda a: "Partnership (All)" if a == "All"
+        whole = "Partnership (All)" if level == data.ALL else f"{level} (All)"
+        now["agency_name"] = now["agency"].map(lambda a: whole if a == "All"
                                                else names.get(a, a))
-        fig = charts.bars(now, "agency_name", f"{title}: by agency, {fmt.month(latest)}", unit)
-        agency_table = ui.disclosed_table(now, unit, {"agency": "Agency code",
-                                                      "agency_name": "Agency",
-                                                      "numerator": "Numerator",
-                                                      "denominator": "Denominator",
-                                                      "value": "Value"})
+        within = "" if level == data.ALL else f" in {level}"
+        fig = charts.bars(now, "agency_name",
+                          f"{title}: by agency{within}, {fmt.month(latest)}", unit)
+        agency_table = ui.disclosed_table(now, unit, {
+            **({"council": "Council"} if council is not None else {}),
+            "agency": "Agency code", "agency_name": "Agency", "numerator": "Numerator",
+            "denominator": "Denominator", "value": "Value"})
         ui.chart_with_table(fig, agency_table, f"{indicator}-agencies-{latest:%Y-%m}.csv",
                             "agencies")
 
@@ -214,13 +233,20 @@ commentary.show_actions(commentary.all_actions(indicator), "Actions on this indi
                         indicator)
 
 st.header("Figures by period and locality", divider="gray")
-figures = data.values(role, indicator_ids=[indicator], agencies=["All"])
-figures = figures.sort_values(["period_end", "locality"], ascending=[False, True])
+if council is None:
+    figures = data.values(role, indicator_ids=[indicator], agencies=["All"])
+    figures = figures.sort_values(["period_end", "locality"], ascending=[False, True])
+else:  # every council and locality, or the partnership and one council's, as charted
+    figures = data.with_place(data.values(
+        role, indicator_ids=[indicator], agencies=["All"],
+        councils=None if council == data.ALL else [data.ALL, council]))
+    figures = figures.sort_values(["period_end", "place_order"], ascending=[False, True])
 figures_table = ui.disclosed_table(figures, unit, {
-    "period_end": "Period end", "locality": "Locality", "numerator": "Numerator",
-    "denominator": "Denominator", "value": "Value"})
+    "period_end": "Period end", **({"council": "Council"} if council is not None else {}),
+    "locality": "Locality", "numerator": "Numerator", "denominator": "Denominator",
+    "value": "Value"})
 st.dataframe(figures_table, hide_index=True, key="table_figures")
-ui.download_csv(figures_table, f"{indicator}-by-locality.csv", "figures",
+ui.download_csv(figures_table, f"{indicator}-by-locality{ui.council_slug(council)}.csv", "figures",
                 label="Download the figures (CSV)")
 st.caption(f"Value: {fmt.unit_label(unit)}. c = confidential (1 to 5 children or records, or "
            "could reveal one), x = not available, z = not applicable.")

@@ -23,18 +23,31 @@ st.write("Each locality's latest figure against the partnership's, judged with f
          "size (red or green); outside 95% only is 'possibly' (light shade); inside, 'as "
          "expected'. Counts are not compared; context indicators say higher or lower only.")
 months = data.periods("monthly") or data.periods()
-period = pd.Timestamp(st.selectbox("Month", months, format_func=fmt.month, key="loc_period"))
+# several councils: the partnership's councils and localities, or one council's localities
+month_box, council_box = st.columns(2) if data.councils() else (st, None)
+period = pd.Timestamp(month_box.selectbox("Month", months, format_func=fmt.month,
+                                          key="loc_period"))
+council = ui.council_choice("loc_council", council_box) if council_box else None
+level = council or data.ALL
+base_name = ui.level_name(council)  # what the places are compared with
 ui.refreshed_note()
 
 cat = data.catalogue()
-places = [p for p in data.localities() if p != "Unknown"]
-cells = data.values(role, agencies=["All"])
+cells = data.values(role, agencies=["All"], councils=None if council else [data.ALL])
 cells = cells[cells["period_end"] <= period]
 # each indicator at its latest period up to the month chosen (termly: the latest term)
 cells = cells[cells["period_end"] == cells.groupby("indicator_id")["period_end"].transform("max")]
-base = cells[cells["locality"] == "All"][["indicator_id", "value", "hidden"]].rename(
+cells = data.with_place(cells)
+# the places compared: below the chosen level, never an Unknown (no place, no population)
+known = data.places()  # its row numbers are with_place's place_order
+known = known[~known["locality"].map(data.is_unknown)]
+if level != data.ALL:
+    known = known[(known["council"] == level) & (known["level"] == "locality")]
+places = list(known["place"])
+is_base = (cells["council"] == level) & (cells["locality"] == "All")
+base = cells[is_base][["indicator_id", "value", "hidden"]].rename(
     columns={"value": "base", "hidden": "base_hidden"})
-m = (cells[cells["locality"].isin(places)]
+m = (cells[cells["place_order"].isin(known.index) & ~is_base]
      .merge(base, on="indicator_id", how="left")
      .merge(cat[["indicator_id", "title", "unit", "polarity", "frequency",
                  *[c for c in ("period_kind", "window_lag_months") if c in cat.columns]]],
@@ -50,13 +63,14 @@ comparable = (~m["hidden"] & ~m["base_hidden"].fillna(True).astype(bool) & m["va
               & m["base"].notna() & m["unit"].isin(["percent", "rate"])
               & (m["denominator"].fillna(0) > 0) & ~m["indicator_id"].isin(NO_FUNNEL))
 phis = {}
+# councils and localities are judged apart (a council is the sum of its localities)
 if adjust:
-    for iid, part in m[comparable].groupby("indicator_id"):
-        phis[iid] = overdispersion(part["unit"].iloc[0], part["base"].iloc[0], part["value"],
+    for key, part in m[comparable].groupby(["indicator_id", "level"]):
+        phis[key] = overdispersion(part["unit"].iloc[0], part["base"].iloc[0], part["value"],
                                    part["denominator"])
 verdicts = pd.Series("", index=m.index)
-for iid, part in m[comparable].groupby("indicator_id"):  # one vectorised funnel each
-    funnel = Funnel(part["unit"].iloc[0], part["base"].iloc[0], max(phis.get(iid, 1.0), 1.0))
+for key, part in m[comparable].groupby(["indicator_id", "level"]):  # one vectorised funnel each
+    funnel = Funnel(part["unit"].iloc[0], part["base"].iloc[0], max(phis.get(key, 1.0), 1.0))
     verdicts.loc[part.index] = funnel.verdicts(part["value"], part["denominator"])
 m["word"] = [judged(v, p) for v, p in zip(verdicts, polarity, strict=True)]
 m["score"] = [SCORE.get(w, 0.0) if ok else np.nan
@@ -70,23 +84,28 @@ SHORT = {"worse": "worse", "better": "better", "possibly worse (outside 95% only
 m["label"] = (m["shown"] + " " + m["word"].map(SHORT).fillna("")).str.strip()
 
 order = list(cat["title"])
-scores = m.pivot(index="title", columns="locality", values="score").reindex(
+scores = m.pivot(index="title", columns="place", values="score").reindex(
     index=order, columns=places)
-text = m.pivot(index="title", columns="locality", values="label").reindex(
+text = m.pivot(index="title", columns="place", values="label").reindex(
     index=order, columns=places).fillna("")
-fig = charts.heatmap(scores, text, f"Localities against the partnership, {fmt.month(period)}")
-m = m.assign(order=m["title"].map({t: i for i, t in enumerate(order)}),
-             place=m["locality"].map({p: i for i, p in enumerate(places)}))
-m = m.sort_values(["order", "place"])
+against = ("Localities against the partnership" if council is None else
+           "Councils and localities against the partnership" if level == data.ALL else
+           f"Localities of {level} against the council")
+fig = charts.heatmap(scores, text, f"{against}, {fmt.month(period)}")
+m = m.assign(order=m["title"].map({t: i for i, t in enumerate(order)}))
+m = m.sort_values(["order", "place_order"])
+compared = "Compared with the partnership" if level == data.ALL else "Compared with the council"
 table = pd.DataFrame({
     "Indicator": m["title"],
     "Period": [scorecard.period_text(r, r["period_end"]) for _, r in m.iterrows()],
+    **({"Council": m["council"]} if council is not None else {}),
     "Locality": m["locality"], "Value": m["shown"],
-    "Partnership": [fmt.plain(v, u, bool(h)) for v, u, h in
-                    zip(m["base"], m["unit"], m["base_hidden"].fillna(False), strict=True)],
-    "Compared with the partnership": m["word"],
+    base_name: [fmt.plain(v, u, bool(h)) for v, u, h in
+                zip(m["base"], m["unit"], m["base_hidden"].fillna(False), strict=True)],
+    compared: m["word"],
     "Unit": m["unit"].map(fmt.unit_label)})
-ui.chart_with_table(fig, table, f"localities-{period:%Y-%m}.csv", "localities",
+ui.chart_with_table(fig, table, f"localities{ui.council_slug(council)}-{period:%Y-%m}.csv",
+                    "localities",
                     caption="Counts are shown but not compared (localities differ in size); "
                             "rates per 10,000 (exact Poisson limits, the population as "
                             "exposure) and percentages (exact binomial limits) are; school attendance "
@@ -106,18 +125,21 @@ else:
     chosen = left.selectbox("Indicator", funnel_ids, format_func=lambda i: titles.get(i, i),
                             key="loc_funnel")
     ind = cat.set_index("indicator_id").loc[chosen]
-    units = ["Localities"] + (["Agencies"] if ind["breakdown"] == "locality_agency" else [])
+    units = (["Localities"] + (["Councils"] if level == data.ALL and council else [])
+             + (["Agencies"] if ind["breakdown"] == "locality_agency" else []))
     compare = right.radio("Compare", units, horizontal=True, key="loc_funnel_by")
     if compare == "Agencies":
         names = data.agencies().set_index("agency_code")["agency_name"].to_dict()
-        pts = data.values(role, indicator_ids=[chosen], localities=["All"])
+        pts = data.values(role, indicator_ids=[chosen], localities=["All"], councils=[level])
         pts = pts[pts["period_end"] == m.loc[m["indicator_id"] == chosen, "period_end"].iloc[0]]
         base_row = pts[pts["agency"] == "All"].iloc[0]
         pts = pts[pts["agency"] != "All"].assign(
             name=lambda f: f["agency"].map(lambda a: names.get(a, a)))
     else:
-        pts = m[m["indicator_id"] == chosen].assign(name=lambda f: f["locality"])
-        base_row = cells[(cells["indicator_id"] == chosen) & (cells["locality"] == "All")].iloc[0]
+        pts = m[(m["indicator_id"] == chosen)
+                & (m["level"] == ("council" if compare == "Councils" else "locality"))]
+        pts = pts.assign(name=pts["place"])
+        base_row = cells[(cells["indicator_id"] == chosen) & is_base].iloc[0]
     # suppressed places are not plotted for restricted viewers (their size would show)
     pts = pts[~pts["hidden"] & pts["value"].notna() & (pts["denominator"].fillna(0) > 0)]
     unit, target = ind["unit"], float(base_row["value"])
@@ -131,15 +153,19 @@ else:
     sizes = np.unique(np.geomspace(bottom, max(top, bottom + 1), 120).round())
     curves = pd.DataFrame({"denominator": sizes, **funnel.limit_table(sizes)})
     fig = charts.funnel(pts, curves, target, f"{titles[chosen]}: {compare.lower()} against "
-                        f"the partnership, {scorecard.period_text(ind, base_row['period_end'])}",
-                        unit)
+                        f"the {'partnership' if level == data.ALL else 'council, ' + level}, "
+                        f"{scorecard.period_text(ind, base_row['period_end'])}", unit,
+                        base_name)
     funnel_table = pd.DataFrame({
-        "Agency" if compare == "Agencies" else "Locality": pts["name"],
+        **({"Council": pts["council"] if compare != "Agencies" else level}
+           if council is not None else {}),
+        {"Agencies": "Agency", "Councils": "Council"}.get(compare, "Locality"): pts["name"],
         "Value": [fmt.plain(v, unit) for v in pts["value"]],
         "Denominator": [fmt.count(d) for d in pts["denominator"]],
         "Verdict": pts["verdict"]})
-    ui.chart_with_table(fig, funnel_table, f"funnel-{chosen}-{period:%Y-%m}.csv", "funnel",
-                        caption=f"Partnership {fmt.number(target, unit)}. Limits: 95% "
+    ui.chart_with_table(fig, funnel_table,
+                        f"funnel-{chosen}{ui.council_slug(council)}-{period:%Y-%m}.csv", "funnel",
+                        caption=f"{base_name} {fmt.number(target, unit)}. Limits: 95% "
                                 "(dashed) and 99.8% (solid)"
                                 + (f", widened for overdispersion (phi {phi:.2f})"
                                    if phi > 1 else "") + ".")

@@ -30,6 +30,14 @@ AGENCIES = [
     ("LA", "Local authority", "local authority", "1A;1B;1C;1D;4;6"),
     ("VCS", "Voluntary sector", "voluntary", ""),
 ]
+# the two-council variant (``build(..., councils=2)``): each locality's council, and the
+# cells forced small so that a council's own figures are suppressed (primary rule)
+COUNCILS = [("901", "Ashvale", ("North", "South", "East")), ("902", "Corrie Bay", ("West", "Central"))]
+SMALL_COUNCIL_CELLS = [  # (indicator, council, agency, numerator) at the latest month
+    ("cp_neglect_share", "Corrie Bay", "All", 3),
+    ("eh_step_up", "Ashvale", "POL", 2),
+    ("eh_step_up", "Ashvale", "HLTH", 4),
+]
 SENTINEL_NUM, SENTINEL_DEN, SENTINEL_VALUE = 42401, 42402.0, 42403.0
 SNAPSHOTS = {"cp_neglect_rate", "cp_neglect_share", "cp_rate"}  # month-end counts
 
@@ -69,17 +77,22 @@ def _periods(frequency: str, months: int, end: pd.Timestamp) -> list[pd.Timestam
     return [d for d in ends if d.month in (3, 7, 12)]
 
 
-def _grid(rng: np.random.Generator, months: int, end: pd.Timestamp) -> pd.DataFrame:
-    """Cells for every locality (and agency) below All, then sums up to All."""
+def _grid(rng: np.random.Generator, months: int, end: pd.Timestamp,
+          councils: int = 1) -> pd.DataFrame:
+    """Cells for every locality (and agency) below All, then sums up to All; with two
+    councils, the sums of each council too, and no locality under the partnership."""
     frames = []
-    localities = [name for _, name in LOCALITIES] + ["Unknown"]
+    if councils == 1:
+        localities = [name for _, name in LOCALITIES] + ["Unknown"]
+    else:
+        localities = [n for _c, c, names in COUNCILS for n in [*names, f"Unknown ({c})"]]
     for sort, (iid, _t, unit, _p, breakdown, freq, mean_num, mean_den) in enumerate(CATALOGUE):
         periods = _periods(freq, months, end)
         agencies = [a[0] for a in AGENCIES] if breakdown == "locality_agency" else ["All"]
         idx = pd.MultiIndex.from_product([periods, localities, agencies],
                                          names=["period_end", "locality", "agency"])
         cells = idx.to_frame(index=False)
-        share = np.where(cells["locality"] == "Unknown", 0.02, 0.2) / len(agencies)
+        share = np.where(cells["locality"].str.startswith("Unknown"), 0.02, 0.2) / len(agencies)
         trend = 1 + 0.15 * np.sin(np.arange(len(cells)) / 40 + sort)
         cells["numerator"] = rng.poisson(mean_num * share * trend * 4)
         if unit == "percent":
@@ -96,21 +109,40 @@ def _grid(rng: np.random.Generator, months: int, end: pd.Timestamp) -> pd.DataFr
     total = low.groupby(keys, as_index=False).agg(agg).assign(locality="All", agency="All")
     multi = low["agency"] != "All"
     sums = [low[multi], by_loc, by_agency[by_agency["agency"] != "All"], total]
-    return pd.concat(sums, ignore_index=True)
+    if councils == 1:
+        return pd.concat(sums, ignore_index=True)
+    council_of = {n: c for _code, c, names in COUNCILS for n in [*names, f"Unknown ({c})"]}
+    low = low.assign(council=low["locality"].map(council_of))
+    keys = ["indicator_id", "period_end", "council"]
+    by_loc = by_loc.assign(council=by_loc["locality"].map(council_of))
+    c_agency = low.groupby(keys + ["agency"], as_index=False).agg(agg).assign(locality="All")
+    c_total = low.groupby(keys, as_index=False).agg(agg).assign(locality="All", agency="All")
+    return pd.concat([low[multi], by_loc, c_agency[c_agency["agency"] != "All"], c_total,
+                      by_agency[by_agency["agency"] != "All"].assign(council="All"),
+                      total.assign(council="All")], ignore_index=True)
 
 
 def _values(rng: np.random.Generator, months: int, end: pd.Timestamp, threshold: int,
-            poison: bool) -> pd.DataFrame:
-    cells = _grid(rng, months, end)
+            poison: bool, councils: int = 1, council_column: bool = False) -> pd.DataFrame:
+    cells = _grid(rng, months, end, councils)
+    if "council" not in cells:
+        cells["council"] = "All"
+    latest = cells["period_end"] == cells["period_end"].max()
+    for iid, council, agency, n in SMALL_COUNCIL_CELLS if councils > 1 else []:
+        cells.loc[latest & (cells["indicator_id"] == iid) & (cells["council"] == council)
+                  & (cells["locality"] == "All") & (cells["agency"] == agency), "numerator"] = n
     # one partnership-level month small enough to be suppressed (the SPC series must hide it)
     tiny = ((cells["indicator_id"] == "cin_to_cp_neglect") & (cells["locality"] == "All")
-            & (cells["agency"] == "All") & (cells["period_end"] == cells["period_end"].max()
+            & (cells["agency"] == "All") & (cells["council"] == "All") & (cells["period_end"] == cells["period_end"].max()
                                             - pd.offsets.MonthEnd(2)))
     cells.loc[tiny, "numerator"] = 4
     units = {c[0]: c[2] for c in CATALOGUE}
     unit = cells["indicator_id"].map(units)
     population = cells["locality"].map(POPULATION).fillna(0.0)
     population[cells["locality"] == "All"] = float(sum(POPULATION.values()))
+    for _code, council, names in COUNCILS if councils > 1 else []:
+        population[(cells["locality"] == "All") & (cells["council"] == council)] = float(
+            sum(POPULATION[n] for n in names))
     cells["denominator"] = np.where(unit == "rate", population,
                                     np.where(unit == "count", np.nan, cells["denominator"]))
     num = cells["numerator"].astype(float)
@@ -126,8 +158,10 @@ def _values(rng: np.random.Generator, months: int, end: pd.Timestamp, threshold:
         cells.loc[hide & den.notna(), "denominator"] = SENTINEL_DEN
         cells.loc[hide, "value"] = SENTINEL_VALUE + rng.integers(0, 90, hide.sum()) / 100
     cells["numerator"] = cells["numerator"].astype("int64")
-    cols = ["indicator_id", "period_end", "locality", "agency", "numerator", "denominator",
-            "value", "suppressed"]
+    cols = ["indicator_id", "period_end", "council", "locality", "agency", "numerator",
+            "denominator", "value", "suppressed"]
+    if councils == 1 and not council_column:  # a database published before councils
+        cols.remove("council")
     return cells[cols]
 
 
@@ -152,6 +186,8 @@ def _breakdowns(values: pd.DataFrame, threshold: int, poison: bool) -> pd.DataFr
     units = {c[0]: c[2] for c in CATALOGUE}
     rows = []
     partnership = values[(values["locality"] == "All") & (values["agency"] == "All")]
+    if "council" in values:
+        partnership = partnership[partnership["council"] == "All"]
     for r in partnership.itertuples():
         if r.indicator_id in NOT_ABOUT_CHILDREN:
             continue
@@ -241,16 +277,29 @@ def _catalogue() -> pd.DataFrame:
 
 
 def build(path: Path, *, poison: bool = False, seed: int = 7, months: int = 30,
-          end: str = "2025-09-30", failed_run_after: bool = False, threshold: int = 5) -> Path:
-    """Write the fake published database to ``path`` (replacing it) and return the path."""
+          end: str = "2025-09-30", failed_run_after: bool = False, threshold: int = 5,
+          councils: int = 1, council_column: bool = False) -> Path:
+    """Write the fake published database to ``path`` (replacing it) and return the path.
+
+    ``councils=2``: a partnership of two councils (COUNCILS) as outputs.md publishes it: a
+    ``council`` column, the ``councils`` table, localities with their council's code, each
+    council's ``Unknown (<council>)``, and SMALL_COUNCIL_CELLS suppressed. With one council,
+    ``council_column=True`` adds the column (all ``All``); without, the table is as published
+    before councils."""
     path = Path(path)
     path.unlink(missing_ok=True)
     rng = np.random.default_rng(seed)
     end_ts = pd.Timestamp(end)
-    values = _values(rng, months, end_ts, threshold, poison)
+    values = _values(rng, months, end_ts, threshold, poison, councils, council_column)
     catalogue = _catalogue()
     manual = _manual(end_ts, poison)
     localities = pd.DataFrame(LOCALITIES, columns=["locality_code", "locality_name"])
+    council_table = pd.DataFrame([(code, name) for code, name, _ in COUNCILS[:councils]]
+                                 if councils > 1 else [], columns=["la_code", "name"],
+                                 dtype=str)
+    if councils > 1:
+        code_of = {n: code for code, _c, names in COUNCILS for n in names}
+        localities["la_code"] = localities["locality_name"].map(code_of)
     agencies = pd.DataFrame(AGENCIES, columns=["agency_code", "agency_name", "sector",
                                                "referral_sources"])
     benchmarks = pd.read_csv(SEEDS / "benchmarks.csv")
@@ -296,6 +345,8 @@ def build(path: Path, *, poison: bool = False, seed: int = 7, months: int = 30,
                   "seed_benchmarks": benchmarks, "seed_targets": targets,
                   "seed_strategies": strategies, "runs": runs, "load_report": load_report,
                   "quarantine": quarantine, "meta": meta}
+        if councils > 1 or council_column:
+            tables["councils"] = council_table
         for name, frame in tables.items():
             con.register("frame", frame)
             con.execute(f"create table {name} as select * from frame")
@@ -311,7 +362,8 @@ def build(path: Path, *, poison: bool = False, seed: int = 7, months: int = 30,
             select v.indicator_id, v.period_end, c.spc_series as series, v.numerator,
                    v.denominator, v.value, v.suppressed
             from indicator_values v join indicator_catalogue c using (indicator_id)
-            where c.spc_series is not null and v.locality = 'All' and v.agency = 'All'""")
+            where c.spc_series is not null and v.locality = 'All' and v.agency = 'All'
+            """ + (" and v.council = 'All'" if "council" in values else ""))
         build_spc_table(con)
         con.execute("checkpoint")
     finally:
