@@ -269,10 +269,11 @@ class Ssda903(Source):
             year = (f"coalesce(try_cast(trim({q(have['year'])}) as INTEGER), "
                     f"{max(rf.years, default=0)})" if "year" in have
                     else str(max(rf.years, default=0)))
-            # one record per line (the return has no quoted line breaks): line = row + 1;
+            # one record per line (the return has no quoted line breaks): line = row + 1
+            # (rowid: the row's place in the file);
             # _rank orders the copies of a row: newest year, then the newer file
             selects.append(
-                f"select {i} as _file, row_number() over () + 1 as _line, "
+                f"select {i} as _file, rowid + 2 as _line, "
                 f"{year} * 1000 + {i} as _rank, {', '.join(text(n) for n in names)} "
                 f"from {raw}")
         con.execute(f"create or replace temp table {table} as "
@@ -318,9 +319,6 @@ class Ssda903(Source):
         # the newest year first: a row the newer part holds supersedes nothing (done above)
         self._parts["children"] = parts[::-1]
         self.accounts["children"] = account
-
-    def warnings(self, extract: str) -> str:
-        return ""
 
 
 SSDA903_NAMES = {"decom": "DECOM", "dec": "DEC", "rne": "RNE", "rec": "REC"}
