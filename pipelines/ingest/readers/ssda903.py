@@ -36,9 +36,6 @@ TABLES: dict[str, tuple[str, ...]] = {
     "uasc": ("child", "sex", "dob", "duc"),
     "missing": ("child", "missing", "mis_start", "mis_end"),  # (+ DOB in most returns)
     "reviews": ("child", "dob", "review", "review_code"),
-    "oc1": ("child", "dob", "convicted", "health_check", "immunisations", "teeth_check",
-            "health_assessment", "substance_misuse", "intervention_received",
-            "intervention_offered"),
     "oc2": ("child", "dob", "sdq_score", "sdq_reason", "convicted", "health_check",
             "immunisations", "teeth_check", "health_assessment", "substance_misuse",
             "intervention_received", "intervention_offered"),
@@ -80,8 +77,7 @@ def kind_of(path: Path) -> str | None:
 
     Every column of the table must be there (case, spaces and a BOM do not matter); other
     columns (LA, YEAR, a column of the council's own) do not stop it being recognised and
-    are listed as not used. When several tables fit, the one with the most columns wins
-    (oc2 holds every column of oc1)."""
+    are listed as not used. When several tables fit, the one with the most columns wins."""
     names = {normalise_header(n) for n in header_of(path)}
     fits = [t for t, cols in TABLES.items() if set(cols) <= names]
     return max(fits, key=lambda t: len(TABLES[t])) if fits else None
