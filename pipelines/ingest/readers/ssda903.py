@@ -36,9 +36,6 @@ TABLES: dict[str, tuple[str, ...]] = {
     "uasc": ("child", "sex", "dob", "duc"),
     "missing": ("child", "missing", "mis_start", "mis_end"),  # (+ DOB in most returns)
     "reviews": ("child", "dob", "review", "review_code"),
-    "oc1": ("child", "dob", "convicted", "health_check", "immunisations", "teeth_check",
-            "health_assessment", "substance_misuse", "intervention_received",
-            "intervention_offered"),
     "oc2": ("child", "dob", "sdq_score", "sdq_reason", "convicted", "health_check",
             "immunisations", "teeth_check", "health_assessment", "substance_misuse",
             "intervention_received", "intervention_offered"),
@@ -80,8 +77,7 @@ def kind_of(path: Path) -> str | None:
 
     Every column of the table must be there (case, spaces and a BOM do not matter); other
     columns (LA, YEAR, a column of the council's own) do not stop it being recognised and
-    are listed as not used. When several tables fit, the one with the most columns wins
-    (oc2 holds every column of oc1)."""
+    are listed as not used. When several tables fit, the one with the most columns wins."""
     names = {normalise_header(n) for n in header_of(path)}
     fits = [t for t, cols in TABLES.items() if set(cols) <= names]
     return max(fits, key=lambda t: len(TABLES[t])) if fits else None
@@ -269,10 +265,11 @@ class Ssda903(Source):
             year = (f"coalesce(try_cast(trim({q(have['year'])}) as INTEGER), "
                     f"{max(rf.years, default=0)})" if "year" in have
                     else str(max(rf.years, default=0)))
-            # one record per line (the return has no quoted line breaks): line = row + 1;
+            # one record per line (the return has no quoted line breaks): line = row + 1
+            # (rowid: the row's place in the file);
             # _rank orders the copies of a row: newest year, then the newer file
             selects.append(
-                f"select {i} as _file, row_number() over () + 1 as _line, "
+                f"select {i} as _file, rowid + 2 as _line, "
                 f"{year} * 1000 + {i} as _rank, {', '.join(text(n) for n in names)} "
                 f"from {raw}")
         con.execute(f"create or replace temp table {table} as "
@@ -318,9 +315,6 @@ class Ssda903(Source):
         # the newest year first: a row the newer part holds supersedes nothing (done above)
         self._parts["children"] = parts[::-1]
         self.accounts["children"] = account
-
-    def warnings(self, extract: str) -> str:
-        return ""
 
 
 SSDA903_NAMES = {"decom": "DECOM", "dec": "DEC", "rne": "RNE", "rec": "REC"}
