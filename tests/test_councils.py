@@ -207,6 +207,19 @@ def test_an_ssda903_file_told_by_its_la_column_or_refused(tmp_path):
         (pid("874|A"),)]
 
 
+def test_two_councils_ssda903_returns_are_both_in_force(tmp_path):
+    inbox = tmp_path / "inbox"
+    census(inbox, "cin_census_873.xml", "873", "A")
+    head = ("CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,"
+            "HOME_POST,PL_POST,URN")
+    (inbox / "episodes_873_2024.csv").write_text(f"{head}\nA,01/04/2023,S,C2,N1,U1,PR1,,,,,,\n")
+    (inbox / "episodes_b.csv").write_text(f"{head},LA\nA,02/04/2023,S,C2,N1,U1,PR1,,,,,,,874\n")
+    con, result = run(inbox, seeds_of_two(tmp_path / "seeds"), la_code=TWO)
+    assert not result.file_failures, result.file_failures
+    assert sorted(con.execute("select child_id from src_looked_after").fetchall()) == sorted(
+        [(pid("873|A"),), (pid("874|A"),)])
+
+
 def test_seeds_of_several_councils_are_checked(tmp_path):
     inbox = tmp_path / "inbox"
     census(inbox, "cin_census_873.xml", "873", "A")

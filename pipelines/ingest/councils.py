@@ -208,6 +208,24 @@ def of_file(path: Path, councils: Councils) -> tuple[str | None, str | None]:
     return None, councils.how_to_name(path.name)
 
 
+def by_council(inbox: Path, names: list[str], councils: Councils) -> list[list[str]]:
+    """The files no extract claimed, in groups whose newest file of each kind is in force:
+    one group with one council (as ever); with several, the CSV files of each council (its
+    LA column or its name), then those whose council cannot be told (their delivery fails
+    with how to name them), then the other files."""
+    if not councils.several:
+        return [list(names)]
+    groups: dict[str, list[str]] = {}
+    unknown, others = [], []
+    for name in names:
+        if not name.lower().endswith(".csv"):
+            others.append(name)
+            continue
+        council, _why = of_file(Path(inbox) / name, councils)
+        (groups.setdefault(council, []) if council else unknown).append(name)
+    return [groups[c] for c in councils.codes if c in groups] + [unknown, others]
+
+
 def _la_column(path: Path) -> str | None:
     try:
         with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
@@ -229,6 +247,8 @@ def _distinct(path: Path, column: str) -> set[str]:
             f"select distinct trim({q(column)}) from read_csv(?, all_varchar = true, "
             "header = true) where nullif(trim(" + q(column) + "), '') is not null "
             "and upper(trim(" + q(column) + ")) <> 'NULL'", [str(path)]).fetchall()
+    except duckdb.Error:
+        return set()  # unreadable here: the file's reader reports it
     finally:
         con.close()
     return {r[0] for r in rows}
