@@ -230,6 +230,10 @@ def test_seeds_of_several_councils_are_checked(tmp_path):
                                         r"without the la_code"):
         run(inbox, seeds_of_two(tmp_path / "s2", localities="locality_code,locality_name,"
                                 "la_code\nN,North,873\nS,South,\n"), la_code=TWO)
+    with pytest.raises(RunFailed, match=r"locality 'North' is in councils 873, 874"):
+        run(inbox, seeds_of_two(tmp_path / "s4", localities="locality_code,locality_name,"
+                                "la_code\nN,North,873\nS,South,874\nN2,North,874\n"),
+            la_code=TWO)
     with pytest.raises(RunFailed, match=r"council 875 is not in la_code"):
         run(inbox, seeds_of_two(tmp_path / "s3", councils="la_code,name\n873,A\n874,B\n"
                                 "875,C\n"), la_code=TWO)

@@ -131,6 +131,13 @@ def check_seeds(con, councils: Councils) -> None:
         raise RunFailed(f"seeds/localities.csv: {bad[0]} localities (e.g. {bad[1]}) without "
                         "the la_code of one of the partnership's councils (seeds/councils.csv): "
                         "in a partnership of several councils each locality needs its council")
+    shared = con.execute(
+        "select locality_name, string_agg(distinct la_code, ', ' order by la_code) "
+        "from seed_localities group by 1 having count(distinct la_code) > 1 "
+        "order by 1 limit 1").fetchall()
+    if shared:
+        raise RunFailed(f"seeds/localities.csv: locality {shared[0][0]!r} is in councils "
+                        f"{shared[0][1]}: each council's localities need names of their own")
 
 
 # --- ids per council ---------------------------------------------------------------------
