@@ -304,6 +304,10 @@ def test_council_rows_add_up_to_the_partnership(partnership):
     assert ("Northshire", "Unknown (Northshire)") in places
     assert ("Southmoor", "Unknown (Southmoor)") in places
     assert not [p for p in places if p[0] == "All" and p[1] != "All"]
+    # children without a (matched) postcode are counted in their own council's Unknown
+    unknown = dict(con.execute("""select council, sum(numerator) from indicator_values
+        where locality like 'Unknown (%' and agency = 'All' group by 1""").fetchall())
+    assert unknown["Northshire"] > 0 and unknown["Southmoor"] > 0, unknown
     assert ("Southmoor", "Millbrook") in places and ("Northshire", "Millbrook") not in places
     # counts: the councils sum to the partnership, a council's localities to the council
     bad = con.execute("""
