@@ -136,6 +136,28 @@ def test_two_councils_census_of_one_year_both_in_force_one_id_two_children(tmp_p
                         pid("874|DfEX0000001"): "874"}
 
 
+def test_unchanged_files_keep_their_councils_and_a_new_partnership_reloads(tmp_path):
+    inbox = tmp_path / "inbox"
+    census(inbox, "cin_census_873.xml", "873", "DfEX0000001")
+    census(inbox, "cin_census_874.xml", "874", "DfEX0000001")
+    seeds = seeds_of_two(tmp_path / "seeds")
+    first = tmp_path / "one.duckdb"
+    run(inbox, seeds, con=duckdb.connect(str(first)), la_code=TWO)[0].close()
+    con = duckdb.connect(str(tmp_path / "two.duckdb"))
+    con.execute(f"attach '{first}' as prev (read_only)")
+    con, result = run(inbox, seeds, con=con, previous="prev", run_id="run2", la_code=TWO)
+    assert report(result, "referrals")["status"] == "unchanged"
+    assert sorted(con.execute("select la_code from land_child_councils "
+                              "where extract = 'referrals'").fetchall()) == [("873",), ("874",)]
+    # the same files read as one council's: ids made another way, so every file is read again
+    con3 = duckdb.connect(str(tmp_path / "three.duckdb"))
+    con3.execute(f"attach '{first}' as prev (read_only)")
+    con3, result = run(inbox, write_seeds(tmp_path / "one_seeds"), con=con3, previous="prev",
+                       run_id="run3")
+    assert report(result, "referrals")["status"] == "loaded"
+    assert con3.execute("select count(*) from land_child_councils").fetchall()[0][0] == 0
+
+
 def test_one_council_ids_are_exactly_as_before(tmp_path):
     inbox = tmp_path / "inbox"
     census(inbox, "cin_census.xml", "873", "DfEX0000001")
