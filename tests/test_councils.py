@@ -22,7 +22,7 @@ from lscp_core.settings import Settings, load_settings
 from pipelines.ingest import councils as council_rules
 from tests.support.census import child, episode, message, write
 from tests.support.ingesting import Ingesting, report
-from tests.support.samples import write_csv, write_seeds
+from tests.support.samples import HEADERS, write_csv, write_seeds
 
 KEY = b"councils-test-key-not-secret-0123456789"
 INGEST = Ingesting(KEY)
@@ -209,7 +209,16 @@ def test_own_csv_files_by_council_code_in_the_name(tmp_path):
     _con, result = run(inbox, seeds_of_two(tmp_path / "seeds"), la_code=TWO)
     assert any("children_2025-07.csv: whose file is it? In a partnership of several councils "
                "(873, 874) put the council's code in the file name "
-               "(e.g. children_873_2026-11.csv)" in f for f in result.file_failures)
+               "(e.g. children_873_2026-11.csv) or give it an LA column" in f
+               for f in result.file_failures)
+    # or an la_code column naming the council (by its name as in councils.csv)
+    (inbox / "children_2025-07.csv").write_text(
+        HEADERS["children"] + ",la_code\nC3,01/01/2015,,F,WBRI,N,,,Peterborough\n")
+    con, result = run(inbox, seeds_of_two(tmp_path / "seeds"), la_code=TWO)
+    assert not result.file_failures, result.file_failures
+    ids = {r[0] for r in con.execute("select child_id from src_children").fetchall()}
+    # the newest file of each council is in force: 874's is now the one with the column
+    assert ids == {pid("873|C1"), pid("874|C3")}
 
 
 def test_an_ssda903_file_told_by_its_la_column_or_refused(tmp_path):

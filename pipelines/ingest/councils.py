@@ -6,8 +6,8 @@ pseudonyms are exactly as they always were. With several:
 - each file belongs to one council: the census by its ``Header/Source/LEA``; an SSDA903 or
   SSD file by its ``LA`` column (the council's code, or its name as in seeds/councils.csv;
   one council per file) or by a council code in its name (``<anything>_<la_code>_<anything>``);
-  lscp's own CSV extracts by a council code in the name (``children_873_2026-11.csv``). A
-  file whose council cannot be told fails as a file, with a message saying how to name it;
+  lscp's own extracts alike (``children_873_2026-11.csv``, or an ``LA``/``la_code`` column).
+  A file whose council cannot be told fails as a file, with a message saying how to name it;
 - the council code is part of every id before it is pseudonymised (``873|DfEX0000001``), so
   the same ``LAchildID`` in two councils' files is two children;
 - ``land_child_councils`` (extract, child_id pseudonym, la_code) carries each child's council
@@ -64,8 +64,7 @@ class Councils:
             f"episodes_{self.codes[0]}_2026.csv"
         return (f"{name}: whose file is it? In a partnership of several councils "
                 f"({', '.join(self.codes)}) put the council's code in the file name "
-                f"(e.g. {example})"
-                + ("" if extract else " or give it an LA column"))
+                f"(e.g. {example}) or give it an LA column")
 
     def fingerprint(self, fingerprint: str) -> str:
         """The key fingerprint a run records: with several councils the ids are made
@@ -193,9 +192,11 @@ def reuse(con, extract: str, previous: str | None, prev_tables: set[str]) -> Non
 
 # --- a statutory CSV file's council ------------------------------------------------------
 
-def of_file(path: Path, councils: Councils) -> tuple[str | None, str | None]:
-    """(council, None) of an SSDA903 or SSD file, or (None, why not): its LA column (one
-    council per file), else a council code in its name."""
+def of_file(path: Path, councils: Councils, extract: str | None = None
+            ) -> tuple[str | None, str | None]:
+    """(council, None) of a file, or (None, why not): its LA (or la_code) column, one
+    council per file (CSV only), else a council code in its name. ``extract``: one of lscp's
+    own extracts (for the example in the message)."""
     column = _la_column(path)
     if column is not None:
         values = _distinct(path, column)
@@ -212,7 +213,7 @@ def of_file(path: Path, councils: Councils) -> tuple[str | None, str | None]:
     code = councils.in_name(path.name)
     if code is not None:
         return code, None
-    return None, councils.how_to_name(path.name)
+    return None, councils.how_to_name(path.name, extract)
 
 
 def by_council(inbox: Path, names: list[str], councils: Councils) -> list[list[str]]:
@@ -234,6 +235,8 @@ def by_council(inbox: Path, names: list[str], councils: Councils) -> list[list[s
 
 
 def _la_column(path: Path) -> str | None:
+    if path.suffix.lower() != ".csv":
+        return None
     try:
         with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
             header = next(csv.reader(f), [])

@@ -391,13 +391,14 @@ def _own_parts(run: _Run, contract, own_files: list[InboxFile], scans, shas,
 
 
 def _own_council(run: _Run, path: Path, extract: str) -> str | None:
-    """The council of one of lscp's own extract files: in a partnership of several, the
-    council code in its name (FileRejected when it has none); else None (ids as they are)."""
+    """The council of one of lscp's own extract files: in a partnership of several, its LA
+    (or la_code) column naming one council, else the council code in its name
+    (FileRejected when neither tells); else None (ids as they are)."""
     if not run.councils.several:
         return None
-    council = run.councils.in_name(path.name)
+    council, why = council_rules.of_file(path, run.councils, extract)
     if council is None:
-        raise FileRejected(run.councils.how_to_name(path.name, extract).split(": ", 1)[1])
+        raise FileRejected(why.split(": ", 1)[1])
     return council
 
 
