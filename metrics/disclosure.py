@@ -32,6 +32,11 @@ cells unsuppressed. The rules, in the order applied:
   used before a zero — and the partnership total last. For a champion their own agency's
   column counts as visible, so every other agency's small cell must be protected without it.
   A count with no agency breakdown is one line: a lone hidden locality gets a partner.
+- **Councils** (a partnership of several): a council is a level between the partnership
+  and its localities, so each count's cells form linked tables — councils x agency (margin:
+  the partnership) and, per council, its localities x agency (margin: the council's total,
+  a row of the first table). A cell hidden in one table must lie on a hidden cycle in the
+  other as well; the tables are completed in turn until nothing changes.
 - **Monthly series.** Where a rolling count's monthly series is published (the partnership
   row), the months and the rolling totals are solved together: each figure is a difference
   of two running sums, so a hidden small figure can be derived exactly when its two running

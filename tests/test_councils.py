@@ -22,7 +22,7 @@ from lscp_core.settings import Settings, load_settings
 from pipelines.ingest import councils as council_rules
 from tests.support.census import child, episode, message, write
 from tests.support.ingesting import Ingesting, report
-from tests.support.samples import write_csv, write_seeds
+from tests.support.samples import HEADERS, write_csv, write_seeds
 
 KEY = b"councils-test-key-not-secret-0123456789"
 INGEST = Ingesting(KEY)
@@ -136,6 +136,28 @@ def test_two_councils_census_of_one_year_both_in_force_one_id_two_children(tmp_p
                         pid("874|DfEX0000001"): "874"}
 
 
+def test_unchanged_files_keep_their_councils_and_a_new_partnership_reloads(tmp_path):
+    inbox = tmp_path / "inbox"
+    census(inbox, "cin_census_873.xml", "873", "DfEX0000001")
+    census(inbox, "cin_census_874.xml", "874", "DfEX0000001")
+    seeds = seeds_of_two(tmp_path / "seeds")
+    first = tmp_path / "one.duckdb"
+    run(inbox, seeds, con=duckdb.connect(str(first)), la_code=TWO)[0].close()
+    con = duckdb.connect(str(tmp_path / "two.duckdb"))
+    con.execute(f"attach '{first}' as prev (read_only)")
+    con, result = run(inbox, seeds, con=con, previous="prev", run_id="run2", la_code=TWO)
+    assert report(result, "referrals")["status"] == "unchanged"
+    assert sorted(con.execute("select la_code from land_child_councils "
+                              "where extract = 'referrals'").fetchall()) == [("873",), ("874",)]
+    # the same files read as one council's: ids made another way, so every file is read again
+    con3 = duckdb.connect(str(tmp_path / "three.duckdb"))
+    con3.execute(f"attach '{first}' as prev (read_only)")
+    con3, result = run(inbox, write_seeds(tmp_path / "one_seeds"), con=con3, previous="prev",
+                       run_id="run3")
+    assert report(result, "referrals")["status"] == "loaded"
+    assert con3.execute("select count(*) from land_child_councils").fetchall()[0][0] == 0
+
+
 def test_one_council_ids_are_exactly_as_before(tmp_path):
     inbox = tmp_path / "inbox"
     census(inbox, "cin_census.xml", "873", "DfEX0000001")
@@ -187,7 +209,16 @@ def test_own_csv_files_by_council_code_in_the_name(tmp_path):
     _con, result = run(inbox, seeds_of_two(tmp_path / "seeds"), la_code=TWO)
     assert any("children_2025-07.csv: whose file is it? In a partnership of several councils "
                "(873, 874) put the council's code in the file name "
-               "(e.g. children_873_2026-11.csv)" in f for f in result.file_failures)
+               "(e.g. children_873_2026-11.csv) or give it an LA column" in f
+               for f in result.file_failures)
+    # or an la_code column naming the council (by its name as in councils.csv)
+    (inbox / "children_2025-07.csv").write_text(
+        HEADERS["children"] + ",la_code\nC3,01/01/2015,,F,WBRI,N,,,Peterborough\n")
+    con, result = run(inbox, seeds_of_two(tmp_path / "seeds"), la_code=TWO)
+    assert not result.file_failures, result.file_failures
+    ids = {r[0] for r in con.execute("select child_id from src_children").fetchall()}
+    # the newest file of each council is in force: 874's is now the one with the column
+    assert ids == {pid("873|C1"), pid("874|C3")}
 
 
 def test_an_ssda903_file_told_by_its_la_column_or_refused(tmp_path):
@@ -207,6 +238,19 @@ def test_an_ssda903_file_told_by_its_la_column_or_refused(tmp_path):
         (pid("874|A"),)]
 
 
+def test_two_councils_ssda903_returns_are_both_in_force(tmp_path):
+    inbox = tmp_path / "inbox"
+    census(inbox, "cin_census_873.xml", "873", "A")
+    head = ("CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,"
+            "HOME_POST,PL_POST,URN")
+    (inbox / "episodes_873_2024.csv").write_text(f"{head}\nA,01/04/2023,S,C2,N1,U1,PR1,,,,,,\n")
+    (inbox / "episodes_b.csv").write_text(f"{head},LA\nA,02/04/2023,S,C2,N1,U1,PR1,,,,,,,874\n")
+    con, result = run(inbox, seeds_of_two(tmp_path / "seeds"), la_code=TWO)
+    assert not result.file_failures, result.file_failures
+    assert sorted(con.execute("select child_id from src_looked_after").fetchall()) == sorted(
+        [(pid("873|A"),), (pid("874|A"),)])
+
+
 def test_seeds_of_several_councils_are_checked(tmp_path):
     inbox = tmp_path / "inbox"
     census(inbox, "cin_census_873.xml", "873", "A")
@@ -217,6 +261,10 @@ def test_seeds_of_several_councils_are_checked(tmp_path):
                                         r"without the la_code"):
         run(inbox, seeds_of_two(tmp_path / "s2", localities="locality_code,locality_name,"
                                 "la_code\nN,North,873\nS,South,\n"), la_code=TWO)
+    with pytest.raises(RunFailed, match=r"locality 'North' is in councils 873, 874"):
+        run(inbox, seeds_of_two(tmp_path / "s4", localities="locality_code,locality_name,"
+                                "la_code\nN,North,873\nS,South,874\nN2,North,874\n"),
+            la_code=TWO)
     with pytest.raises(RunFailed, match=r"council 875 is not in la_code"):
         run(inbox, seeds_of_two(tmp_path / "s3", councils="la_code,name\n873,A\n874,B\n"
                                 "875,C\n"), la_code=TWO)
@@ -287,6 +335,10 @@ def test_council_rows_add_up_to_the_partnership(partnership):
     assert ("Northshire", "Unknown (Northshire)") in places
     assert ("Southmoor", "Unknown (Southmoor)") in places
     assert not [p for p in places if p[0] == "All" and p[1] != "All"]
+    # children without a (matched) postcode are counted in their own council's Unknown
+    unknown = dict(con.execute("""select council, sum(numerator) from indicator_values
+        where locality like 'Unknown (%' and agency = 'All' group by 1""").fetchall())
+    assert unknown["Northshire"] > 0 and unknown["Southmoor"] > 0, unknown
     assert ("Southmoor", "Millbrook") in places and ("Northshire", "Millbrook") not in places
     # counts: the councils sum to the partnership, a council's localities to the council
     bad = con.execute("""

@@ -115,8 +115,10 @@ def test_the_published_database_holds_only_the_tables_the_pages_read(stores):
     assert {"indicator_values", "quarantine", "load_report", "seed_localities"} <= set(tables)
     for table, columns in tables.items():
         for column, _type in columns:
-            assert not IDENTIFYING_COLUMN.search(column) or table.startswith("seed_"), \
-                (table, column)
+            # reference data names places and agencies, never a person (the councils table
+            # is seeds/councils.csv as the pages name the councils)
+            assert not IDENTIFYING_COLUMN.search(column) or table.startswith("seed_") \
+                or table == "councils", (table, column)
             assert column not in ("child_id", "referral_id", "family_id", "episode_id"), table
 
 

@@ -6,8 +6,8 @@ pseudonyms are exactly as they always were. With several:
 - each file belongs to one council: the census by its ``Header/Source/LEA``; an SSDA903 or
   SSD file by its ``LA`` column (the council's code, or its name as in seeds/councils.csv;
   one council per file) or by a council code in its name (``<anything>_<la_code>_<anything>``);
-  lscp's own CSV extracts by a council code in the name (``children_873_2026-11.csv``). A
-  file whose council cannot be told fails as a file, with a message saying how to name it;
+  lscp's own extracts alike (``children_873_2026-11.csv``, or an ``LA``/``la_code`` column).
+  A file whose council cannot be told fails as a file, with a message saying how to name it;
 - the council code is part of every id before it is pseudonymised (``873|DfEX0000001``), so
   the same ``LAchildID`` in two councils' files is two children;
 - ``land_child_councils`` (extract, child_id pseudonym, la_code) carries each child's council
@@ -64,8 +64,7 @@ class Councils:
             f"episodes_{self.codes[0]}_2026.csv"
         return (f"{name}: whose file is it? In a partnership of several councils "
                 f"({', '.join(self.codes)}) put the council's code in the file name "
-                f"(e.g. {example})"
-                + ("" if extract else " or give it an LA column"))
+                f"(e.g. {example}) or give it an LA column")
 
     def fingerprint(self, fingerprint: str) -> str:
         """The key fingerprint a run records: with several councils the ids are made
@@ -131,6 +130,13 @@ def check_seeds(con, councils: Councils) -> None:
         raise RunFailed(f"seeds/localities.csv: {bad[0]} localities (e.g. {bad[1]}) without "
                         "the la_code of one of the partnership's councils (seeds/councils.csv): "
                         "in a partnership of several councils each locality needs its council")
+    shared = con.execute(
+        "select locality_name, string_agg(distinct la_code, ', ' order by la_code) "
+        "from seed_localities group by 1 having count(distinct la_code) > 1 "
+        "order by 1 limit 1").fetchall()
+    if shared:
+        raise RunFailed(f"seeds/localities.csv: locality {shared[0][0]!r} is in councils "
+                        f"{shared[0][1]}: each council's localities need names of their own")
 
 
 # --- ids per council ---------------------------------------------------------------------
@@ -186,9 +192,11 @@ def reuse(con, extract: str, previous: str | None, prev_tables: set[str]) -> Non
 
 # --- a statutory CSV file's council ------------------------------------------------------
 
-def of_file(path: Path, councils: Councils) -> tuple[str | None, str | None]:
-    """(council, None) of an SSDA903 or SSD file, or (None, why not): its LA column (one
-    council per file), else a council code in its name."""
+def of_file(path: Path, councils: Councils, extract: str | None = None
+            ) -> tuple[str | None, str | None]:
+    """(council, None) of a file, or (None, why not): its LA (or la_code) column, one
+    council per file (CSV only), else a council code in its name. ``extract``: one of lscp's
+    own extracts (for the example in the message)."""
     column = _la_column(path)
     if column is not None:
         values = _distinct(path, column)
@@ -205,10 +213,30 @@ def of_file(path: Path, councils: Councils) -> tuple[str | None, str | None]:
     code = councils.in_name(path.name)
     if code is not None:
         return code, None
-    return None, councils.how_to_name(path.name)
+    return None, councils.how_to_name(path.name, extract)
+
+
+def by_council(inbox: Path, names: list[str], councils: Councils) -> list[list[str]]:
+    """The files no extract claimed, in groups whose newest file of each kind is in force:
+    one group with one council (as ever); with several, the CSV files of each council (its
+    LA column or its name), then those whose council cannot be told (their delivery fails
+    with how to name them), then the other files."""
+    if not councils.several:
+        return [list(names)]
+    groups: dict[str, list[str]] = {}
+    unknown, others = [], []
+    for name in names:
+        if not name.lower().endswith(".csv"):
+            others.append(name)
+            continue
+        council, _why = of_file(Path(inbox) / name, councils)
+        (groups.setdefault(council, []) if council else unknown).append(name)
+    return [groups[c] for c in councils.codes if c in groups] + [unknown, others]
 
 
 def _la_column(path: Path) -> str | None:
+    if path.suffix.lower() != ".csv":
+        return None
     try:
         with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
             header = next(csv.reader(f), [])
@@ -229,6 +257,8 @@ def _distinct(path: Path, column: str) -> set[str]:
             f"select distinct trim({q(column)}) from read_csv(?, all_varchar = true, "
             "header = true) where nullif(trim(" + q(column) + "), '') is not null "
             "and upper(trim(" + q(column) + ")) <> 'NULL'", [str(path)]).fetchall()
+    except duckdb.Error:
+        return set()  # unreadable here: the file's reader reports it
     finally:
         con.close()
     return {r[0] for r in rows}

@@ -22,6 +22,7 @@ row rejects, so an unchanged file's quarantine is re-listed under each run.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import tempfile
 import time
@@ -104,9 +105,14 @@ def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
     gx = gx_worker.executor()  # imports GX (seconds) while DuckDB reads the files
     files, ignored = discover(Path(inbox), EXTRACTS)
     census, ignored = sources.discover_census(Path(inbox), ignored, single, councils)
-    returns, ignored = ssda903.discover(Path(inbox), ignored)
-    tables, result.ignored_files = ssd.discover(Path(inbox), ignored)
-    found = [s for s in (census, returns, tables) if s is not None]
+    found = [census] if census is not None else []
+    result.ignored_files = []
+    # the SSDA903 return and the SSD tables in force: per council in a partnership of several
+    for names in council_rules.by_council(Path(inbox), ignored, councils):
+        returns, names = ssda903.discover(Path(inbox), names)
+        tables, names = ssd.discover(Path(inbox), names)
+        found += [s for s in (returns, tables) if s is not None]
+        result.ignored_files += names
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
         raise UserError(f"seeds folder {seeds_dir} does not exist")
@@ -295,7 +301,7 @@ def _deliver(run: _Run, contract, inbox_file: InboxFile | None, force: InForce |
     try:
         own_parts, parts_report, failures = _own_parts(run, contract, own_files, scans,
                                                        own_shas, force)
-        parts = [p for s in others for p in s.parts(con, extract)]
+        parts = _other_parts(run, others, extract)
         refused = _parts_councils(run, parts)
     except FileRejected as exc:
         refused = next((s.failure for s in others if s.failure is not None), None)
@@ -328,6 +334,9 @@ def _deliver(run: _Run, contract, inbox_file: InboxFile | None, force: InForce |
     extra = [u for s in others if (u := s.unused(extract))]
     composite = sources.read_composite(con, contract, f"raw_{extract}", own_parts, parts,
                                        extra)
+    for part in parts:  # the councils' copies (_other_parts), merged now
+        if part.table.startswith("council_part_"):
+            con.execute(f"drop table if exists {part.table}")
     raw = composite.raw
     parsed = parse(con, contract, label, raw, PSEUDONYM, run.executor, run.run_date,
                    composite.origin)
@@ -410,14 +419,31 @@ def _account(own_parts, others: list[Source], extract: str) -> ssda903.Account:
 
 
 def _own_council(run: _Run, path: Path, extract: str) -> str | None:
-    """The council of one of lscp's own extract files: in a partnership of several, the
-    council code in its name (FileRejected when it has none); else None (ids as they are)."""
+    """The council of one of lscp's own extract files: in a partnership of several, its LA
+    (or la_code) column naming one council, else the council code in its name
+    (FileRejected when neither tells); else None (ids as they are)."""
     if not run.councils.several:
         return None
-    council = run.councils.in_name(path.name)
+    council, why = council_rules.of_file(path, run.councils, extract)
     if council is None:
-        raise FileRejected(run.councils.how_to_name(path.name, extract).split(": ", 1)[1])
+        raise FileRejected(why.split(": ", 1)[1])
     return council
+
+
+def _other_parts(run: _Run, others: list[Source], extract: str):
+    """The parts of the other formats' sources. In a partnership of several councils each
+    council's return is a source of its own, and a reader names its TEMP tables alike: each
+    part is copied before the next source reads (and its ids are tagged in the copy)."""
+    parts = []
+    for n, source in enumerate(others):
+        for i, part in enumerate(source.parts(run.con, extract)):
+            if run.councils.several:
+                copy = f"council_part_{extract}_{n}_{i}"
+                run.con.execute(f"create or replace temp table {copy} as "
+                                f"select * from {part.table}")
+                part = dataclasses.replace(part, table=copy)
+            parts.append(part)
+    return parts
 
 
 def _parts_councils(run: _Run, parts) -> tuple[str, str, str] | None:

@@ -238,13 +238,16 @@ def agency_parts(newest: InboxFile, agencies: set[str], councils=None) -> list[I
     """The files in force of an extract delivered in parts: the newest file of each agency
     and the newest file without an agency code, sorted by name (the first's row wins a
     duplicate). One file when the extract is not delivered in parts. In a partnership of
-    several councils (``councils``), the newest of each agency and council."""
+    several councils (``councils``), the newest of each agency and council (its LA column or
+    the code in its name: pipelines/ingest/councils.py)."""
+    from pipelines.ingest.councils import of_file
+
     every = sorted([newest.path, *newest.older], key=lambda p: (p.stat().st_mtime, p.name))
     several = councils is not None and councils.several
     latest: dict[object, Path] = {}
     for path in every:  # oldest first: the newest of each agency wins
         agency = agency_of(path.name.lower(), newest.extract, agencies)
-        latest[(agency, councils.in_name(path.name)) if several else agency] = path
+        latest[(agency, of_file(path, councils)[0]) if several else agency] = path
     if set(latest) == {None} or (several and len(latest) == 1):
         return [newest]
     chosen = sorted(latest.values(), key=lambda p: p.name)

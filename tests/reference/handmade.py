@@ -54,7 +54,9 @@ def table(name: str, rows: list[dict]) -> pd.DataFrame:
 
 def seeds() -> dict[str, pd.DataFrame]:
     cols = lambda name: [c for c, _ in SEED_TABLES[name]]  # noqa: E731
-    as_dicts = lambda name, rows: [dict(zip(cols(name), r, strict=True)) for r in rows]  # noqa: E731
+    # a row may leave out trailing optional columns (localities' la_code: one council)
+    as_dicts = lambda name, rows: [dict(zip(cols(name)[:len(r)], r, strict=True))  # noqa: E731
+                                   for r in rows]
     return {
         "seed_localities": table("seed_localities", as_dicts("localities", LOCALITIES)),
         "seed_postcode_localities": table("seed_postcode_localities",

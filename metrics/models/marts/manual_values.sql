@@ -3,6 +3,7 @@
 -- Disclosure control: a percentage or rate whose numerator or denominator is 1..T (a handful
 -- of audited cases or responses) is suppressed, as indicator_values does; counts of
 -- sessions held or staff trained are not counts of children and are shown as entered.
+-- council: the locality's (int_places; 'All' for locality All and for one council).
 with
 
 entered as (select * from stg_manual_measures),
@@ -13,6 +14,7 @@ final as (
     select
         entered.measure_id,
         entered.period_end,
+        coalesce(places.council, 'All') as council,
         entered.locality,
         entered.agency,
         entered.numerator,
@@ -30,6 +32,8 @@ final as (
     from entered
     join measures on measures.id = entered.measure_id
     cross join parameters
+    left join int_places as places
+        on places.locality = entered.locality and places.level = 'locality'
     order by entered.measure_id, entered.period_end, entered.locality, entered.agency
 )
 
