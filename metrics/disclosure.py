@@ -94,13 +94,32 @@ def _series(con) -> pd.DataFrame:
 
 def count_families(con) -> dict[str, str]:
     """series -> its count's name: series equal in every cell they share are one count."""
+    # Two series that differ in a partnership cell (locality and agency All) they share are
+    # not one count: that small comparison rules out nearly every pair first, so only the
+    # few left are compared cell by cell (every pair on every cell was ~60^2 rows a cell).
     pairs = con.execute(f"""
-        with s as ({SERIES_SQL})
-        select a.series, b.series
-        from s as a join s as b using (period_end, locality, agency)
-        where a.series < b.series
+        with s as materialized ({SERIES_SQL}),
+        top as (select series, period_end, v from s where locality = 'All' and agency = 'All'),
+        verdict as (
+            select a.series as a, b.series as b, bool_and(a.v = b.v) as agree
+            from top as a join top as b using (period_end)
+            where a.series < b.series
+            group by all
+        ),
+        names as (select distinct series from s),
+        candidates as materialized (
+            select a.series as a, b.series as b
+            from names as a join names as b on a.series < b.series
+            left join verdict on verdict.a = a.series and verdict.b = b.series
+            where verdict.agree is distinct from false
+        )
+        select x.series, y.series
+        from candidates
+        join s as x on x.series = candidates.a
+        join s as y on y.series = candidates.b and y.period_end = x.period_end
+            and y.locality = x.locality and y.agency = x.agency
         group by all
-        having bool_and(a.v = b.v)
+        having bool_and(x.v = y.v)
     """).fetchall()
     names = [r[0] for r in con.execute(f"select distinct series from ({SERIES_SQL}) order by 1"
                                        ).fetchall()]
