@@ -354,7 +354,7 @@ def _min_cut(edges: list[tuple[int, int, int, int]], source: int, sink: int) -> 
         for node in queue:  # breadth first: the shortest augmenting path
             if node == sink:
                 break
-            for other, room in capacity[node].items():
+            for other, room in capacity.get(node, {}).items():
                 if room > 0 and other not in previous:
                     previous[other] = node
                     queue.append(other)
