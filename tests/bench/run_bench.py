@@ -1,6 +1,7 @@
 """`make bench`: the figures the issues set targets for, measured on this machine.
 
     python -m tests.bench.run_bench [--children 300000] [--large 2000000] [--work bench-work]
+        [--skip-pages] [--skip-formats] [--long-years 20]
 
 1. `lscp generate` of the partnership (target: 300,000 children in < 120 s);
 2. ingest + validate alone (target < 12 s, peak < 2 GB);
@@ -171,6 +172,8 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--formats-only", action="store_true",
                         help="only the CSV ingest and the other formats' (census, SSD)")
+    parser.add_argument("--skip-formats", action="store_true",
+                        help="leave out the census and SSD formats' ingest")
     parser.add_argument("--long-years", type=int, default=20,
                         help="also the same children over this many years, every month end "
                              "published (0: not)")
@@ -187,7 +190,8 @@ def main(argv=None) -> int:
     line(f"ingest + validate ({figures['rows_read']:,} rows, {figures['inbox_mb']} MB)",
          figures["seconds"], figures["peak_rss_mb"], 12, 2048)
     print("    " + json.dumps(figures.get("stages", {})))
-    format_rows(args.work, args.children, env, figures["seconds"])
+    if not args.skip_formats:
+        format_rows(args.work, args.children, env, figures["seconds"])
     if args.formats_only:
         return 0
 
