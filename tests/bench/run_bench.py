@@ -153,7 +153,7 @@ def long_run(args, env: dict, five_year: dict, five_year_months: int) -> None:
         stale.unlink()
     result = full_run(out, db, dict(env, LSCP_CONFIG=str(config)),
                       f"full lscp run ({years} years, history_months = 0)",
-                      3 * five_year["seconds"], 3 * 3072)
+                      round(3 * five_year["seconds"], 1), 3 * 3072)
     months = published_months(db)
     ratio = result["seconds"] / five_year["seconds"]
     print(f"    {years} years / 5 years: {ratio:.2f}x the time for "
