@@ -112,14 +112,36 @@ def _series(con) -> pd.DataFrame:
 
 def count_families(con) -> dict[str, str]:
     """series -> its count's name: series equal in every cell they share are one count."""
+    # Two series that differ in a partnership cell (locality and agency All) they share are
+    # not one count: that small comparison rules out nearly every pair first, so only the
+    # few left are compared cell by cell (every pair on every cell was ~60^2 rows a cell).
     series_sql = _series_sql(con)
     pairs = con.execute(f"""
-        with s as ({series_sql})
-        select a.series, b.series
-        from s as a join s as b using (period_end, council, locality, agency)
-        where a.series < b.series
+        with s as materialized ({series_sql}),
+        top as (
+            select series, period_end, v from s
+            where council = 'All' and locality = 'All' and agency = 'All'
+        ),
+        verdict as (
+            select a.series as a, b.series as b, bool_and(a.v = b.v) as agree
+            from top as a join top as b using (period_end)
+            where a.series < b.series
+            group by all
+        ),
+        names as (select distinct series from s),
+        candidates as materialized (
+            select a.series as a, b.series as b
+            from names as a join names as b on a.series < b.series
+            left join verdict on verdict.a = a.series and verdict.b = b.series
+            where verdict.agree is distinct from false
+        )
+        select x.series, y.series
+        from candidates
+        join s as x on x.series = candidates.a
+        join s as y on y.series = candidates.b and y.period_end = x.period_end
+            and y.council = x.council and y.locality = x.locality and y.agency = x.agency
         group by all
-        having bool_and(a.v = b.v)
+        having bool_and(x.v = y.v)
     """).fetchall()
     names = [r[0] for r in con.execute(f"select distinct series from ({series_sql}) order by 1"
                                        ).fetchall()]
@@ -354,7 +376,7 @@ def _min_cut(edges: list[tuple[int, int, int, int]], source: int, sink: int) -> 
         for node in queue:  # breadth first: the shortest augmenting path
             if node == sink:
                 break
-            for other, room in capacity[node].items():
+            for other, room in capacity.get(node, {}).items():
                 if room > 0 and other not in previous:
                     previous[other] = node
                     queue.append(other)

@@ -397,3 +397,32 @@ def test_faults_only_with_the_csv_format(tmp_path):
         generate(tmp_path / "x", children=500, faults=True, progress=None, fmt="census")
     with pytest.raises(UserError, match="--format"):
         generate(tmp_path / "x", children=500, progress=None, fmt="xml")
+
+
+def test_twenty_years_of_history_at_the_same_size_a_year(tmp_path):
+    """`--years 20`: referrals over the whole twenty years at the five-year partnership's
+    yearly rate (the same children on any day, so the rows grow with the years, no faster),
+    and children born up to 17 years before the history starts."""
+    five, twenty = run(tmp_path / "five", years=5), run(tmp_path / "twenty", years=20)
+
+    def read(folder: Path, extract: str, columns: str):
+        return duckdb.sql(f"select {columns} from read_csv('{folder}/inbox/{extract}_{STAMP}.csv',"
+                          " all_varchar = true)").fetchall()
+
+    def day(text: str) -> dt.date:  # the extracts write ISO and UK dates, as agencies do
+        if "/" in text:
+            d, m, y = (int(x) for x in text.split("/"))
+            return dt.date(y, m, d)
+        return dt.date.fromisoformat(text[:10])
+
+    start = dt.date(END.year - 20, END.month, END.day) + dt.timedelta(days=1)
+    dates = [day(d) for (d,) in read(twenty, "referrals", "referral_date")]
+    assert min(dates) < start + dt.timedelta(days=60) and max(dates) <= END
+    per_year = {y: sum(d.year == y for d in dates) for y in range(start.year + 1, END.year)}
+    assert min(per_year.values()) > 0.6 * max(per_year.values())  # no empty or crowded years
+    rows = {n: sum(1 for _ in open(f, encoding="utf-8")) for n, f in
+            (("five", five / "inbox" / f"referrals_{STAMP}.csv"),
+             ("twenty", twenty / "inbox" / f"referrals_{STAMP}.csv"))}
+    assert 3.2 < rows["twenty"] / rows["five"] < 4.8
+    births = [day(d) for (d,) in read(twenty, "children", "date_of_birth") if d]
+    assert min(births) <= dt.date(start.year - 17, start.month, 1)

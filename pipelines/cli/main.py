@@ -68,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--children", type=_positive_int, default=60_000,
                    help="children aged 0-17 in the partnership (default 60000)")
     p.add_argument("--years", type=_positive_int, default=5,
-                   help="years of history (default 5)")
+                   help="years of history, 1-20 (default 5); children are born up to 17 "
+                        "years before it starts")
     p.add_argument("--end-date", type=_date, default=None,
                    help="last day of the data (default: end of last month)")
     p.add_argument("--faults", action="store_true",

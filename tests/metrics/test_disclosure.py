@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metrics.disclosure import protect, protect_monthly, protect_table
+from metrics.disclosure import count_families, protect, protect_monthly, protect_table
 from tests.support import disclosure_attacks as attacks
 
 T = 5
@@ -304,3 +304,19 @@ def test_a_count_two_indicators_break_down_alike_is_hidden_alike(con):
     after = attacks.breakdown_cells(con.execute("select * from indicator_breakdowns").df()
                                     .rename(columns={"suppressed": "hidden"}))
     assert attacks.combined(after, threshold=T, known_twins=definitions) == set()
+
+
+def test_counts_are_series_equal_in_every_cell_they_share(con):
+    """x and y agree on the partnership total but not on North: two counts. x and z agree
+    wherever both have a figure, though z has no partnership cell at all: one count."""
+    con.execute("create or replace table indicator_values (indicator_id varchar, "
+                "period_end date, locality varchar, agency varchar, numerator bigint, "
+                "denominator double, value double, suppressed boolean)")
+    rows = [("x", "North", 4), ("x", "South", 6), ("x", "All", 10),
+            ("y", "North", 5), ("y", "South", 5), ("y", "All", 10),
+            ("z", "North", 4), ("z", "South", 6)]
+    con.executemany("insert into indicator_values values (?, ?, ?, 'All', ?, null, ?, false)",
+                    [(i, E, loc, n, n) for i, loc, n in rows])
+    families = count_families(con)
+    assert families["x:n"] == families["z:n"] == "x:n"
+    assert families["y:n"] == "y:n"
