@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
+import pandas as pd
 import pytest
 from reference import edge_cases, handmade
 from reference.compare import differences, report
@@ -121,4 +122,57 @@ def test_generated_partnership_matches(tmp_path, monkeypatch, seed, faults, as_a
     assert published_as_at == [(expected_as_at.isoformat(),)]
     reference = compute_all(frames, expected_as_at)
     assert set(reference["indicator_id"]) == set(product["indicator_id"])
+    _assert_same(product, reference)
+
+
+# -- twenty years of history, published in full and cut to history_months ------------------
+
+def _last_month_ends(as_at: dt.date, n: int) -> dt.date:
+    """The first of the last ``n`` month ends on or before ``as_at`` (outputs.md: as at
+    30 September 2025 with 120, 31 October 2015), computed here independently of the SQL."""
+    month = as_at.year * 12 + as_at.month - 1
+    if (as_at + dt.timedelta(days=1)).day != 1:  # as_at is not itself a month end
+        month -= 1
+    first = month - (n - 1)
+    nxt_year, nxt = divmod(first + 1, 12)
+    return dt.date(nxt_year, nxt + 1, 1) - dt.timedelta(days=1)
+
+
+@pytest.fixture(scope="module")
+def twenty_years(tmp_path_factory):
+    root = tmp_path_factory.mktemp("twenty-years")
+    generate(root / "partnership", seed=17, children=1500, years=20, end_date=D(2025, 9, 30),
+             progress=None)
+    return root
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("history_months", [120, 0])
+def test_twenty_years_of_history_match(twenty_years, monkeypatch, history_months):
+    monkeypatch.setenv("LSCP_KEY", "reference-crosscheck-key-32-bytes-long")
+    db = twenty_years / f"lscp-{history_months}.duckdb"
+    partnership = twenty_years / "partnership"
+    run_pipeline(partnership / "inbox", db, partnership / "seeds", None,
+                 Settings(history_months=history_months), progress=None)
+    work = duckdb.connect(str(publish.work_path(db)), read_only=True)
+    try:
+        frames = frames_from_duckdb(work)
+    finally:
+        work.close()
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        product = con.table("indicator_values").df()
+    finally:
+        con.close()
+    as_at = default_as_at(frames)
+    reference = compute_all(frames, as_at)
+    reference_ends = pd.to_datetime(reference["period_end"])
+    assert reference_ends.min() < pd.Timestamp(as_at.year - 15, 1, 1)  # twenty years of data
+    if history_months:
+        first = _last_month_ends(as_at, history_months)
+        first_month_start = pd.Timestamp(first.replace(day=1))
+        # month ends from `first`; termly indicators keep the terms ending within those months
+        reference = reference[reference_ends >= first_month_start]
+        assert pd.to_datetime(product["period_end"]).min() >= first_month_start
+    assert pd.to_datetime(product["period_end"]).max() <= pd.Timestamp(as_at)
     _assert_same(product, reference)
