@@ -18,7 +18,6 @@ Anything unexpected falls back to ``viewer``, the restricted view.
 
 from __future__ import annotations
 
-import re
 import time
 
 import streamlit as st
@@ -26,9 +25,7 @@ import streamlit as st
 from dashboard.formatting import as_text
 from lscp_core.errors import UserError
 from lscp_core.settings import Settings, load_settings
-
-VIEWER, ANALYST, CHAMPION = "viewer", "analyst", "champion"
-AGENCY_CODE = re.compile(r"^[A-Z0-9_]{1,40}$")
+from lscp_core.viewer import ANALYST, CHAMPION, VIEWER, Viewer
 
 
 def settings() -> tuple[Settings, str | None]:
@@ -48,15 +45,11 @@ def auth_configured() -> bool:
 
 def champion_agency(role: str | None) -> str | None:
     """The agency of a ``champion:<AGENCY>`` role (None for any other role)."""
-    if role and role.startswith(CHAMPION + ":"):
-        code = role.split(":", 1)[1]
-        if AGENCY_CODE.match(code):
-            return code
-    return None
+    return Viewer.of(role).agency
 
 
 def valid_role(role: str | None) -> bool:
-    return role in (VIEWER, ANALYST) or champion_agency(role) is not None
+    return Viewer.parse(role) is not None
 
 
 def role_for(email: str | None, groups, conf: Settings, *, verified: bool = True) -> str:
@@ -68,8 +61,9 @@ def role_for(email: str | None, groups, conf: Settings, *, verified: bool = True
             names & {g.strip().lower() for g in conf.analyst_groups}:
         return ANALYST
     for who, agency in conf.champions.items():
-        if who.strip().lower() in names and AGENCY_CODE.match(agency):
-            return f"{CHAMPION}:{agency}"
+        champion = Viewer.parse(f"{CHAMPION}:{agency}")
+        if who.strip().lower() in names and champion is not None:
+            return champion.role
     return VIEWER
 
 

@@ -18,7 +18,6 @@ suppressed cell's numerator, denominator and value are NULL (flag
 from __future__ import annotations
 
 import os
-import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ import streamlit as st
 
 from lscp_core.run_log import history_path, read_lines
 from lscp_core.stores import unpublishable
+from lscp_core.viewer import Viewer, figure_sql, hidden_sql
 
 DB_ENV = "LSCP_DB"
 ALL = "All"
@@ -140,22 +140,16 @@ def query(sql: str, params: tuple = ()) -> pd.DataFrame:
 
 def unsuppressed(role: str) -> bool:
     """Everything unsuppressed: analysts only."""
-    return role == "analyst"
+    return Viewer.of(role).unsuppressed
 
 
 def own_agency(role: str) -> str | None:
     """A champion's agency: the one set of cells they see unsuppressed (their own records)."""
-    if role and role.startswith("champion:"):
-        code = role.split(":", 1)[1]
-        if re.fullmatch(r"[A-Z0-9_]{1,40}", code):  # also keeps the SQL below literal-safe
-            return code
-    return None
+    return Viewer.of(role).agency
 
 
 def _values_sql(role: str) -> str:
-    agency = own_agency(role)
-    show = ("true" if unsuppressed(role) else
-            f"(agency = '{agency}')" if agency else "false")
+    show = Viewer.of(role).shown_sql()
     # the manual measures' entered figures (manual_values) read like computed ones
     manual = ("union all select measure_id as indicator_id, period_end, "
               f"{_council('manual_values')} as council, locality, agency, "
@@ -181,13 +175,13 @@ def _council(table: str) -> str:
 
 
 def _disclosed(show: str) -> str:
-    """The figure columns as a role sees them: a suppressed cell's numbers NULL unless
-    ``show`` (a SQL condition) holds; ``hidden`` says to show ``c``."""
+    """The figure columns as a role sees them (lscp_core.viewer): a suppressed cell's numbers
+    NULL unless ``show`` (a SQL condition) holds; ``hidden`` says to show ``c``."""
     return f"""
-            case when suppressed and not {show} then null else numerator end as numerator,
-            case when suppressed and not {show} then null else denominator end as denominator,
-            case when suppressed and not {show} then null else value end as value,
-            coalesce(suppressed, false) and not {show} as hidden,
+            {figure_sql("numerator", show)} as numerator,
+            {figure_sql("denominator", show)} as denominator,
+            {figure_sql("value", show)} as value,
+            {hidden_sql(show)} as hidden,
             coalesce(suppressed, false) as suppressed"""
 
 
@@ -250,15 +244,13 @@ def spc(role: str, indicator_id: str | None = None) -> pd.DataFrame:
                           *(f"coalesce(s.{c}, 'All') = 'All'" for c in ("council", "locality",
                                                                         "agency") if c in cols)])
     where = f"where {where}"
-    show = "true" if unsuppressed(role) else "false"
+    show = Viewer.of(role).shown_sql(by_agency=False)  # the partnership's own series
     frame = query(f"""
         select s.* replace (
-                case when s.suppressed and not {show} then null else s.value end as value,
-                case when s.suppressed and not {show} then null else s.point_label end
-                    as point_label,
-                case when s.suppressed and not {show} then null else s.point_type end
-                    as point_type),
-            coalesce(s.suppressed, false) and not {show} as hidden
+                {figure_sql("s.value", show)} as value,
+                {figure_sql("s.point_label", show)} as point_label,
+                {figure_sql("s.point_type", show)} as point_type),
+            {hidden_sql(show)} as hidden
         from spc as s
         {where}
         order by s.indicator_id, s.period_end

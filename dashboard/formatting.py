@@ -10,6 +10,8 @@ import math
 
 import pandas as pd
 
+from lscp_core.periods import period_label
+
 CONFIDENTIAL = "c"
 NOT_AVAILABLE = "x"
 NOT_APPLICABLE = "z"
@@ -71,31 +73,11 @@ def during(period_text: str) -> str:
 
 
 def period(d, kind: str = "monthly", lag_months: int = 0) -> str:
-    """A period end as a reader says it, honest about what the figure covers.
-
-    ``kind`` (indicator_catalogue.period_kind): ``rolling_12_months`` -> "12 months to
-    November 2026" (a window that ends ``lag_months`` earlier says so: "12 months to May
-    2026, followed to November 2026"); ``month_end`` -> "end of November 2026"; ``term`` or
-    ``termly`` -> "autumn term 2025"; ``monthly`` (the period itself) -> "November 2026".
-    """
+    """A period end as a reader says it (``lscp_core.periods.period_label``: "12 months to
+    November 2026", "end of November 2026", "autumn term 2025", ...); ``x`` for none."""
     if _missing(d):
         return NOT_AVAILABLE
-    ts = pd.Timestamp(d)
-    if kind in ("term", "termly"):
-        term = {12: "autumn", 3: "spring", 7: "summer"}.get(ts.month)
-        return f"{term} term {ts.year}" if term else ts.strftime("%d %B %Y")
-    if kind == "rolling_12_months":
-        lag = int(lag_months or 0)
-        end = ts - pd.DateOffset(months=lag) if lag else ts
-        text = f"12 months to {end:%B %Y}"
-        return f"{text}, followed to {ts:%B %Y}" if lag else text
-    if kind == "month_end":
-        return f"end of {ts:%B %Y}"
-    if kind == "quarterly":  # a manual measure's period
-        return f"quarter to {ts:%B %Y}"
-    if kind == "annual":
-        return f"year to {ts:%B %Y}"
-    return ts.strftime("%B %Y")
+    return period_label(d, kind, lag_months)
 
 
 def not_enough_history(first_period=None) -> str:

@@ -13,8 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from lscp_core.errors import UserError
+from lscp_core.periods import period_label
+from lscp_core.viewer import ANALYST, VIEWER, Viewer, figure_text_sql
 
 HIDDEN_COLUMNS = ("numerator", "denominator", "value")
 
@@ -24,45 +27,46 @@ def _text(column: str) -> str:
             f"then '''' || {column} else {column} end as {column}")
 
 
-def _hidden(column: str, unsuppressed: bool) -> str:
-    if unsuppressed:
-        return column
-    return f"case when suppressed then 'c' else cast({column} as varchar) end as {column}"
+# The period in words, as the pages say it (lscp_core.periods.period_label, one function for
+# both): a rolling figure is "12 months to November 2026", never "November 2026". Worked
+# out once per distinct (period end, period kind, lag), joined in as ``LABELS``.
+LABELS = "lscp_export_period_labels"
+_LABEL_KEYS = ("select distinct v.period_end, c.period_kind, "
+               "coalesce(c.window_lag_months, 0) as lag from indicator_values as v "
+               "left join indicator_catalogue as c using (indicator_id) "
+               "where v.period_end is not null")
 
 
-# The period in words, as the pages say it (dashboard.formatting.period): a rolling figure
-# is "12 months to November 2026", never "November 2026".
-PERIOD_LABEL = """
-    case c.period_kind
-        when 'rolling_12_months' then
-            '12 months to ' || strftime(v.period_end - to_months(coalesce(c.window_lag_months, 0)),
-                                        '%B %Y')
-            || case when coalesce(c.window_lag_months, 0) > 0
-                    then ', followed to ' || strftime(v.period_end, '%B %Y') else '' end
-        when 'month_end' then 'end of ' || strftime(v.period_end, '%B %Y')
-        when 'term' then
-            case month(v.period_end) when 12 then 'autumn' when 3 then 'spring'
-                                     when 7 then 'summer' end
-            || ' term ' || year(v.period_end)
-        else strftime(v.period_end, '%B %Y')
-    end as period_label"""
+def period_labels(con) -> pd.DataFrame:
+    """The ``LABELS`` relation: each distinct period of indicator_values in words."""
+    rows = con.execute(_LABEL_KEYS).fetchall()
+    return pd.DataFrame({
+        "label_period_end": pd.Series([r[0] for r in rows], dtype="datetime64[ns]"),
+        "label_kind": pd.Series([r[1] for r in rows], dtype=object),
+        "label_lag": pd.Series([r[2] for r in rows], dtype="int64"),
+        "period_label": pd.Series([period_label(*r) for r in rows], dtype=object)})
 
 
 def export_query(unsuppressed: bool, with_labels: bool = True,
                  with_council: bool = True) -> str:
     """``with_council``: the database has indicator_values.council (a database published
-    before councils were a level gets council 'All')."""
+    before councils were a level gets council 'All'). ``with_labels`` needs ``LABELS``
+    registered (``period_labels``)."""
+    show = Viewer(ANALYST if unsuppressed else VIEWER).shown_sql()
     columns = [
         _text("indicator_id"),
         "period_end",
-        *([PERIOD_LABEL] if with_labels else []),
+        *(["l.period_label as period_label"] if with_labels else []),
         _text("council") if with_council else "'All' as council",
         _text("locality"),
         _text("agency"),
-        *(_hidden(column, unsuppressed) for column in HIDDEN_COLUMNS),
+        *(f"{figure_text_sql(column, show)} as {column}" for column in HIDDEN_COLUMNS),
         "suppressed",
     ]
-    source = ("indicator_values as v left join indicator_catalogue as c using (indicator_id)"
+    source = ("indicator_values as v left join indicator_catalogue as c using (indicator_id) "
+              f"left join {LABELS} as l on cast(l.label_period_end as date) = v.period_end "
+              "and l.label_kind is not distinct from c.period_kind "
+              "and l.label_lag = coalesce(c.window_lag_months, 0)"
               if with_labels else "indicator_values as v")
     return ("select " + ", ".join(columns) + f" from {source} "
             "order by indicator_id, period_end, "
@@ -90,6 +94,8 @@ def export_csv(db: Path, out: Path, unsuppressed: bool = False) -> int:
         with_council = "council" in {row[0] for row in con.execute(
             "select column_name from duckdb_columns() where table_name = 'indicator_values' "
             "and schema_name = current_schema()").fetchall()}
+        if labelled:
+            con.register(LABELS, period_labels(con))
         frame = con.sql(export_query(unsuppressed, labelled, with_council)).df()
         frame["suppressed"] = frame["suppressed"].map({True: "true", False: "false"})
         try:
