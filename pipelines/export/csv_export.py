@@ -1,8 +1,9 @@
 """``lscp export``: indicator_values as CSV, with disclosure control.
 
 Suppressed cells (see metrics/models/marts/indicator_values.sql) show ``c`` for their
-numerator, denominator and value unless ``unsuppressed`` is asked for. Each row carries its
-``period_label`` in words; the file is UTF-8 with a byte-order mark. Text cells that a
+numerator, denominator and value unless ``unsuppressed`` is asked for: the file is what a
+restricted viewer or an analyst sees (``lscp_core.viewer``, the rule the pages use). Each
+row carries its ``period_label`` in words (``lscp_core.periods``, as the pages say it); the file is UTF-8 with a byte-order mark. Text cells that a
 spreadsheet would run as a formula (starting with = + - @ tab or carriage return) get a
 leading apostrophe: council, locality and agency names come from seeds files anyone can
 edit. The ``council`` column is 'All' for a partnership of one council.
