@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 
 from lscp_core.errors import UserError
+from lscp_core.viewer import VIEWER
 
 FIELDS = ("time", "user", "role", "action", "page", "indicator", "month")
 
@@ -26,7 +27,7 @@ def audit_path(db: Path, settings=None) -> Path:
 
 def audited(role: str | None) -> bool:
     """Everyone but a restricted viewer is recorded (analysts, champions)."""
-    return bool(role) and role != "viewer"
+    return bool(role) and role != VIEWER
 
 
 def record(path: Path, *, user: str, role: str, action: str, page: str,
