@@ -55,6 +55,8 @@ from pipelines.ingest.report import (
     FileFailure,
     InForce,
     IngestResult,
+    ReportRow,
+    write_report_row,
 )
 
 __all__ = ["ingest", "IngestResult", "pseudonymise"]
@@ -215,6 +217,11 @@ def _ensure_land(con, extract: str, outcome: ExtractOutcome) -> None:
                 f"NULL::BIGINT as _line from src_{extract}")
 
 
+def _kept(run: _Run, extract: str, force: InForce | None) -> InForce | None:
+    """The version in force before, kept in force (its rows reused), or None."""
+    return force if force is not None and _reuse(run, extract) else None
+
+
 def _reuse(run: _Run, extract: str) -> bool:
     """Keep the previous database's rows of this extract in force."""
     con, previous, prev_tables = run.con, run.previous, run.prev_tables
@@ -252,11 +259,7 @@ def _deliver(run: _Run, contract, inbox_file: InboxFile | None, force: InForce |
     own_file = inbox_file if (extract == "children" or not others) else None
     own_files = sources.agency_parts(own_file, run.agencies, run.councils) if own_file else []
     if not own_files and not others:
-        kept = force is not None and _reuse(run, extract)
-        return ExtractOutcome(
-            extract, "missing", force=force if kept else None, note="no file",
-            message=(f"no file in the inbox; {force.file} stays in force" if kept
-                     else "no file in the inbox"))
+        return ExtractOutcome.missing(extract, force=_kept(run, extract, force))
     same_key = force is not None and force.key_fingerprint == run.fingerprint
     scans = {f.path: scan_file(f.path) if f.path.suffix.lower() == ".csv" else None
              for f in own_files}
@@ -277,9 +280,9 @@ def _deliver(run: _Run, contract, inbox_file: InboxFile | None, force: InForce |
             message = (f"{label} has the content of {seen[0][0]}, loaded "
                        f"{seen[0][1]:%Y-%m-%d %H:%M}: not loaded twice; "
                        f"{force.file} stays in force")
-        return ExtractOutcome(extract, "unchanged", message, f"{label} {message}",
-                              force=force, parts=sources.parts_in_force(force, "unchanged")
-                              if by_agency else [])
+        parts = sources.parts_in_force(force, "unchanged") if by_agency else []
+        return ExtractOutcome.unchanged(extract, message, note=f"{label} {message}",
+                                        force=force, parts=parts)
     if not others and not by_agency:
         path = own_files[0].path
         try:
@@ -287,10 +290,8 @@ def _deliver(run: _Run, contract, inbox_file: InboxFile | None, force: InForce |
             raw = read_file(con, path, contract, f"raw_{extract}", run.workdir, scans[path])
         except FileRejected as exc:
             failed = FileFailure(path.name, own_shas[path], str(exc))
-            kept = force is not None and _reuse(run, extract)
-            return ExtractOutcome(extract, "failed", f"kept in force: the newer "
-                                  f"{_names([failed])} failed", f"FAILED {path.name}: {exc}",
-                                  force=force if kept else None, failures=[failed])
+            return ExtractOutcome.failed(extract, [failed], note=f"FAILED {path.name}: {exc}",
+                                         force=_kept(run, extract, force))
         if council is not None:
             _by_council(run, contract, [(raw.table, contract.column_names, council, raw)])
         parsed = parse(con, contract, label, raw, PSEUDONYM, run.executor, run.run_date)
@@ -309,24 +310,19 @@ def _deliver(run: _Run, contract, inbox_file: InboxFile | None, force: InForce |
             own = own_files[0].path
             refused = (own.name, own_shas[own], str(exc))
         failed = FileFailure(*refused)
-        kept = force is not None and _reuse(run, extract)
-        return ExtractOutcome(extract, "failed", f"kept in force: the newer {_names([failed])} "
-                              f"failed", f"FAILED {failed.file}: {exc}",
-                              force=force if kept else None, failures=[failed])
+        return ExtractOutcome.failed(extract, [failed], note=f"FAILED {failed.file}: {exc}",
+                                     force=_kept(run, extract, force))
     if refused is not None:  # a statutory file whose council cannot be told
         failed = FileFailure(*refused)
-        kept = force is not None and _reuse(run, extract)
-        return ExtractOutcome(extract, "failed", f"kept in force: the newer {_names([failed])} "
-                              f"failed", f"FAILED {failed.file}: {failed.message}",
-                              force=force if kept else None, failures=[failed])
+        return ExtractOutcome.failed(extract, [failed],
+                                     note=f"FAILED {failed.file}: {failed.message}",
+                                     force=_kept(run, extract, force))
     if run.councils.several:
         _by_council(run, contract, [(p.table, p.columns, p.council, p.raw)
                                     for p in own_parts + parts])
     if not own_parts and not parts:  # every part broken, and none kept for its agency
-        kept = force is not None and _reuse(run, extract)
-        return ExtractOutcome(extract, "failed", f"kept in force: the newer "
-                              f"{_names(failures)} failed", "FAILED: every part",
-                              force=force if kept else None, failures=failures)
+        return ExtractOutcome.failed(extract, failures, note="FAILED: every part",
+                                     force=_kept(run, extract, force))
     used = [p.file for p in own_parts] + [f.name for f in files]
     used_shas = [r.sha256 for r in parts_report if r.status != "failed"] + \
         [f.sha256 for f in files]
@@ -487,23 +483,18 @@ def _loaded(run: _Run, contract, force: InForce | None, label: str, sha: str, ra
     if rows == 0:
         message = "header only: no data rows" if len(formats) == 1 else "no records"
     what = "episodes" if account is not None and account.episodes else "rows"
-    return ExtractOutcome(
-        contract.name, "loaded", message,
-        f"{label}: {rows:,} {what} read ({raw.encoding})", parsed=parsed,
-        delivery=Delivery(label, sha, rows, ", ".join(raw.extra_columns),
-                          raw.encoding, sources.SEPARATOR.join(dict.fromkeys(formats)),
-                          sources.SEPARATOR.join(part_shas) if part_shas else None, part_rows,
-                          account.to_json() if account is not None else None),
-        read_warnings=warnings)
+    delivery = Delivery(
+        file=label, sha256=sha, rows=rows, extra_columns=", ".join(raw.extra_columns),
+        encoding=raw.encoding, source_format=sources.SEPARATOR.join(dict.fromkeys(formats)),
+        part_sha256s=sources.SEPARATOR.join(part_shas) if part_shas else None,
+        part_rows=part_rows, account=account.to_json() if account is not None else None)
+    return ExtractOutcome.loaded(contract.name, message,
+                                 note=f"{label}: {rows:,} {what} read ({raw.encoding})",
+                                 parsed=parsed, delivery=delivery, read_warnings=warnings)
 
 
 def _format_of(path: Path) -> str:
     return "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
-
-
-def _names(failures: list[FileFailure]) -> str:
-    files = [f.file for f in failures]
-    return ("file " if len(files) == 1 else "files ") + ", ".join(files)
 
 
 def _has_cross_file(extract: str) -> bool:
@@ -548,8 +539,10 @@ def _archive(run: _Run, outcome: ExtractOutcome) -> None:
          d.extra_columns, d.encoding, d.source_format, d.part_sha256s, d.part_rows,
          d.account],
     )
-    outcome.force = InForce(d.file, d.sha256, run.now, d.extra_columns, run.fingerprint,
-                            d.source_format, d.part_sha256s, d.part_rows, d.account)
+    outcome.force = InForce(file=d.file, sha256=d.sha256, loaded_at=run.now,
+                            extra_columns=d.extra_columns, key_fingerprint=run.fingerprint,
+                            source_format=d.source_format, part_sha256s=d.part_sha256s,
+                            part_rows=d.part_rows, account=d.account)
 
 
 def _start_seeds(run: _Run, seeds_dir: Path) -> list:
@@ -637,16 +630,18 @@ def _report(run: _Run, result: IngestResult) -> None:
             result.file_failures.append(f"{extract}: {f.file}: {f.message}")
             if o.parts and o.force is not None:
                 continue  # an agency's part: listed with the other parts
-            _insert_report(con, [run_id, extract, f.file, f.sha256, 0, 0, 0, "failed",
-                                 f.message, None, None, None, now, None, None, None])
+            write_report_row(con, ReportRow(
+                run_id=run_id, extract=extract, file=f.file, sha256=f.sha256,
+                status="failed", message=f.message, reported_at=now))
         force = o.force
         if o.parts and force is not None:
             _report_parts(run, result, o)
             continue
         if force is None:
             if o.status == "missing":
-                _insert_report(con, [run_id, extract, None, None, 0, 0, 0, "missing",
-                                     o.message, None, None, None, now, None, None, None])
+                write_report_row(con, ReportRow(
+                    run_id=run_id, extract=extract, status="missing", message=o.message,
+                    reported_at=now))
             continue
         status = o.status if o.status != "failed" else "unchanged"
         _quarantine_in_force(con, run_id, extract)
@@ -665,13 +660,13 @@ def _report(run: _Run, result: IngestResult) -> None:
             if loaded == 0 and account.rows:
                 result.explanations.append(explained)
             loaded = account.rows - quarantined - account.superseded
-        _insert_report(con, [run_id, extract, force.file, force.sha256,
-                             read, loaded, quarantined, status, message,
-                             force.extra_columns or None,
-                             "; ".join(filter(None, [o.read_warnings, _warnings(con, extract)]))
-                             or None,
-                             force.loaded_at, now, force.source_format,
-                             account.iso_dates, account.null_cells])
+        warnings = "; ".join(filter(None, [o.read_warnings, _warnings(con, extract)])) or None
+        write_report_row(con, ReportRow(
+            run_id=run_id, extract=extract, file=force.file, sha256=force.sha256,
+            rows_read=read, rows_loaded=loaded, rows_quarantined=quarantined, status=status,
+            message=message, extra_columns=force.extra_columns or None, warnings=warnings,
+            loaded_at=force.loaded_at, reported_at=now, source_format=force.source_format,
+            iso_dates=account.iso_dates, null_cells=account.null_cells))
     cur = con.execute("select * from load_report where run_id = ?", [run_id])
     names = [d[0] for d in cur.description]
     rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
@@ -713,16 +708,19 @@ def _report_parts(run: _Run, result: IngestResult, o: ExtractOutcome) -> None:
     warnings = "; ".join(filter(None, [o.read_warnings, _warnings(con, extract)])) or None
     for part in o.parts:
         if part.status == "failed":
-            _insert_report(con, [run_id, extract, part.file, part.sha256, 0, 0, 0, "failed",
-                                 part.message, None, None, None, now, None, None, None])
+            write_report_row(con, ReportRow(
+                run_id=run_id, extract=extract, file=part.file, sha256=part.sha256,
+                status="failed", message=part.message, reported_at=now))
             continue
         quarantined = con.execute(
             "select count(*) from quarantine where run_id = ? and extract = ? and file = ?",
             [run_id, extract, part.file]).fetchall()[0][0]
-        _insert_report(con, [run_id, extract, part.file, part.sha256, part.rows,
-                             part.rows - quarantined, quarantined, part.status, part.message,
-                             force.extra_columns or None, warnings, force.loaded_at, now,
-                             force.source_format, None, None])
+        write_report_row(con, ReportRow(
+            run_id=run_id, extract=extract, file=part.file, sha256=part.sha256,
+            rows_read=part.rows, rows_loaded=part.rows - quarantined,
+            rows_quarantined=quarantined, status=part.status, message=part.message,
+            extra_columns=force.extra_columns or None, warnings=warnings,
+            loaded_at=force.loaded_at, reported_at=now, source_format=force.source_format))
 
 
 def _quarantine_in_force(con, run_id: str, extract: str) -> None:
@@ -733,9 +731,4 @@ def _quarantine_in_force(con, run_id: str, extract: str) -> None:
     con.execute(
         f"insert into quarantine select ?, extract, file, {sources.line_sql('_line')}, "
         "rule, \"column\", value from cross_fails where extract = ?", [run_id, extract])
-
-
-def _insert_report(con, values: list) -> None:
-    con.execute("insert into load_report values "
-                f"({', '.join('?' * len(ingest_report.TABLES['load_report']))})", values)
 
