@@ -22,7 +22,6 @@ row rejects, so an unchanged file's quarantine is re-listed under each run.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import tempfile
 import time
@@ -34,8 +33,8 @@ from data_contracts import extract_contracts, rules, seed_contracts
 from data_contracts.rules import lit, q
 from data_contracts.schema import EXTRACTS, SRC_TABLES, create_empty_sources
 from lscp_core.errors import RunFailed, UserError
+from pipelines.ingest import accounting, gx_worker, sources
 from pipelines.ingest import councils as council_rules
-from pipelines.ingest import gx_worker, sources
 from pipelines.ingest import report as ingest_report
 from pipelines.ingest.extract import ID_MAP, parse, settle
 from pipelines.ingest.pseudonymise import install_hmac_macro, key_fingerprint, pseudonymise
@@ -286,14 +285,16 @@ def _deliver(run: _Run, contract, inbox_file: InboxFile | None, force: InForce |
     if not others and not by_agency:
         path = own_files[0].path
         try:
-            council = _own_council(run, path, extract)
+            council = council_rules.of_own_file(path, run.councils, extract)
             raw = read_file(con, path, contract, f"raw_{extract}", run.workdir, scans[path])
         except FileRejected as exc:
             failed = FileFailure(path.name, own_shas[path], str(exc))
             return ExtractOutcome.failed(extract, [failed], note=f"FAILED {path.name}: {exc}",
                                          force=_kept(run, extract, force))
         if council is not None:
-            _by_council(run, contract, [(raw.table, contract.column_names, council, raw)])
+            council_rules.tag_parts(con, contract,
+                                    [(raw.table, contract.column_names, council, raw)],
+                                    PSEUDONYM)
         parsed = parse(con, contract, label, raw, PSEUDONYM, run.executor, run.run_date)
         account = ssda903.Account(iso_dates=raw.iso_dates, null_cells=raw.null_cells)
         return _loaded(run, contract, force, label, sha, raw, parsed, [_format_of(path)],
@@ -302,8 +303,8 @@ def _deliver(run: _Run, contract, inbox_file: InboxFile | None, force: InForce |
     try:
         own_parts, parts_report, failures = _own_parts(run, contract, own_files, scans,
                                                        own_shas, force)
-        parts = _other_parts(run, others, extract)
-        refused = _parts_councils(run, parts)
+        parts = council_rules.read_parts(con, others, extract, run.councils)
+        refused = council_rules.of_parts(parts, run.councils, run.inbox)
     except FileRejected as exc:
         refused = next((s.failure for s in others if s.failure is not None), None)
         if refused is None:  # the extract's own file (an agency's part is reported alone)
@@ -318,8 +319,8 @@ def _deliver(run: _Run, contract, inbox_file: InboxFile | None, force: InForce |
                                      note=f"FAILED {failed.file}: {failed.message}",
                                      force=_kept(run, extract, force))
     if run.councils.several:
-        _by_council(run, contract, [(p.table, p.columns, p.council, p.raw)
-                                    for p in own_parts + parts])
+        council_rules.tag_parts(con, contract, [(p.table, p.columns, p.council, p.raw)
+                                                for p in own_parts + parts], PSEUDONYM)
     if not own_parts and not parts:  # every part broken, and none kept for its agency
         return ExtractOutcome.failed(extract, failures, note="FAILED: every part",
                                      force=_kept(run, extract, force))
@@ -330,16 +331,14 @@ def _deliver(run: _Run, contract, inbox_file: InboxFile | None, force: InForce |
     extra = [u for s in others if (u := s.unused(extract))]
     composite = sources.read_composite(con, contract, f"raw_{extract}", own_parts, parts,
                                        extra)
-    for part in parts:  # the councils' copies (_other_parts), merged now
-        if part.table.startswith("council_part_"):
-            con.execute(f"drop table if exists {part.table}")
+    council_rules.drop_copies(con, parts)
     raw = composite.raw
     parsed = parse(con, contract, label, raw, PSEUDONYM, run.executor, run.run_date,
                    composite.origin)
     formats = [p.format for p in own_parts] + [s.format for s in others]
     part_rows = sources.SEPARATOR.join(str(r.rows) for r in parts_report
                                        if r.status != "failed") if by_agency else None
-    account = _account(own_parts, others, extract)
+    account = accounting.add_up(own_parts, others, extract)
     account.superseded_by_source = composite.superseded
     outcome = _loaded(run, contract, force, label, sha, raw, parsed, formats,
                       used_shas if len(used_shas) > 1 else None,
@@ -366,7 +365,7 @@ def _own_parts(run: _Run, contract, own_files: list[InboxFile], scans, shas,
     for i, f in enumerate(own_files):
         table = f"raw_{extract}_own{i}"
         try:
-            council = _own_council(run, f.path, extract)
+            council = council_rules.of_own_file(f.path, run.councils, extract)
             raw = read_file(con, f.path, contract, table, run.workdir, scans[f.path])
         except FileRejected as exc:
             if not by_agency:
@@ -392,84 +391,6 @@ def _own_parts(run: _Run, contract, own_files: list[InboxFile], scans, shas,
         parts.append(sources.own_part(raw, contract, f.path))
         parts[-1].council = council
     return parts, report, failures
-
-
-def _account(own_parts, others: list[Source], extract: str) -> ssda903.Account:
-    """What the delivery's readers counted: the own files' ISO dates and NULL cells, and
-    the statutory readers' accounts (SSDA903 / SSD episodes) added up."""
-    total = ssda903.Account()
-    for p in own_parts:
-        if p.raw is not None:
-            total.iso_dates += p.raw.iso_dates
-            total.null_cells += p.raw.null_cells
-    for source in others:
-        account = getattr(source, "accounts", {}).get(extract)
-        if account is None:
-            continue
-        for name in ("rows", "superseded", "periods", "not_starts", "iso_dates", "null_cells"):
-            setattr(total, name, getattr(total, name) + getattr(account, name))
-        for rule, n in account.quarantined.items():
-            total.quarantined[rule] = total.quarantined.get(rule, 0) + n
-        total.episodes = total.episodes or account.episodes
-    return total
-
-
-def _own_council(run: _Run, path: Path, extract: str) -> str | None:
-    """The council of one of lscp's own extract files: in a partnership of several, its LA
-    (or la_code) column naming one council, else the council code in its name
-    (FileRejected when neither tells); else None (ids as they are)."""
-    if not run.councils.several:
-        return None
-    council, why = council_rules.of_file(path, run.councils, extract)
-    if council is None:
-        raise FileRejected(why.split(": ", 1)[1])
-    return council
-
-
-def _other_parts(run: _Run, others: list[Source], extract: str):
-    """The parts of the other formats' sources. In a partnership of several councils each
-    council's return is a source of its own, and a reader names its TEMP tables alike: each
-    part is copied before the next source reads (and its ids are tagged in the copy)."""
-    parts = []
-    for n, source in enumerate(others):
-        for i, part in enumerate(source.parts(run.con, extract)):
-            if run.councils.several:
-                copy = f"council_part_{extract}_{n}_{i}"
-                run.con.execute(f"create or replace temp table {copy} as "
-                                f"select * from {part.table}")
-                part = dataclasses.replace(part, table=copy)
-            parts.append(part)
-    return parts
-
-
-def _parts_councils(run: _Run, parts) -> tuple[str, str, str] | None:
-    """Tell the council of each statutory part (SSDA903, SSD: its LA column or its name; the
-    census has its LEA). (file, sha256, why) of the first whose council cannot be told."""
-    if not run.councils.several:
-        return None
-    for part in parts:
-        if part.council is not None:
-            continue
-        council, why = council_rules.of_file(run.inbox / part.file, run.councils)
-        if council is None:
-            return (part.file, sha256_file(run.inbox / part.file), why.split(": ", 1)[1])
-        part.council = council
-    return None
-
-
-def _by_council(run: _Run, contract, tables: list[tuple[str, object, str, object]]) -> None:
-    """Ids per council: the council code in front of every id of each part (TEMP table,
-    its columns, its council, the tabular RawFile it was read as), and each child's
-    council recorded."""
-    for table, columns, council, raw in tables:
-        cleanup = council_rules.tag(run.con, table, columns, contract, council)
-        if raw is not None and cleanup:
-            raw.cleanup = [c for c in cleanup if c not in raw.cleanup] + \
-                [c for c in raw.cleanup if c not in cleanup]
-    if "child_id" in contract.column_names:
-        council_rules.record(run.con, contract.name,
-                             [(t, c) for t, cols, c, _raw in tables if "child_id" in cols],
-                             PSEUDONYM)
 
 
 def _loaded(run: _Run, contract, force: InForce | None, label: str, sha: str, raw, parsed,
@@ -650,20 +571,17 @@ def _report(run: _Run, result: IngestResult) -> None:
             "select count(*) from quarantine where run_id = ? and extract = ?",
             [run_id, extract]).fetchall()[0][0]
         account = ssda903.Account.from_json(force.account) or ssda903.Account()
-        # rows read: the files' data rows (the superseded copies counted, not hidden)
-        read = loaded + quarantined + account.superseded + account.superseded_by_source
+        read, rows_loaded, explained = accounting.report_counts(con, run_id, extract, account,
+                                                                loaded, quarantined)
         message = o.message
-        if account.episodes:  # rows are episodes: read = in a period + quarantined + superseded
-            read = account.rows
-            explained = _episodes_message(con, run_id, extract, account, loaded, quarantined)
+        if explained is not None:  # rows are episodes
             message = f"{message}; {explained}"
             if loaded == 0 and account.rows:
                 result.explanations.append(explained)
-            loaded = account.rows - quarantined - account.superseded
         warnings = "; ".join(filter(None, [o.read_warnings, _warnings(con, extract)])) or None
         write_report_row(con, ReportRow(
             run_id=run_id, extract=extract, file=force.file, sha256=force.sha256,
-            rows_read=read, rows_loaded=loaded, rows_quarantined=quarantined, status=status,
+            rows_read=read, rows_loaded=rows_loaded, rows_quarantined=quarantined, status=status,
             message=message, extra_columns=force.extra_columns or None, warnings=warnings,
             loaded_at=force.loaded_at, reported_at=now, source_format=force.source_format,
             iso_dates=account.iso_dates, null_cells=account.null_cells))
@@ -676,28 +594,6 @@ def _report(run: _Run, result: IngestResult) -> None:
     result.top_rules = [tuple(r) for r in con.execute(
         "select extract, rule, count(*) n from quarantine where run_id = ? "
         "group by all order by n desc, extract, rule limit 10", [run_id]).fetchall()]
-
-
-def _episodes_message(con, run_id: str, extract: str, account, periods: int,
-                      quarantined: int) -> str:
-    """The load report's account of episodes collapsed into periods of care."""
-    rules = con.execute(
-        "select rule, count(*) n from quarantine where run_id = ? and extract = ? "
-        "group by 1 order by n desc, rule", [run_id, extract]).fetchall()
-    by_rule = ", ".join(f"{n:,} for {rule}" for rule, n in rules)
-    superseded = (f"; {account.superseded:,} superseded by a newer year's copy"
-                  if account.superseded else "")
-    if periods == 0:
-        return (f"no period of care formed: {quarantined:,} episodes quarantined"
-                + (f", {by_rule}" if by_rule else "") + superseded)
-    in_periods = account.rows - quarantined - account.superseded
-    not_starts = con.execute(
-        f"select count(*) from src_{extract} where not starts_care").fetchall()[0][0]
-    return (f"{account.rows:,} episodes: {in_periods:,} in {periods:,} periods of care"
-            + (f" ({not_starts:,} not a start of care: the child's first episode in the "
-               "return is not S)" if not_starts else "")
-            + f"; {quarantined:,} quarantined" + (f" ({by_rule})" if by_rule else "")
-            + superseded)
 
 
 def _report_parts(run: _Run, result: IngestResult, o: ExtractOutcome) -> None:
