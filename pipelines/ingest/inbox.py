@@ -9,10 +9,11 @@ in force. Every row read is either in ``src_<extract>`` or listed once in ``quar
 with its rule, column, value (child ids pseudonymised), file and line. Cross-file rules are
 applied on every run, because a new children file changes which referrals are orphans.
 
-Other formats (spec/inputs.md) deliver through ``sources.py``: the census years, SSDA903 and
-SSD files, and agencies' parts of one extract, read into the same raw text table as a CSV
-file and checked by the same rules; such a delivery of several files is kept, loaded or
-refused as one (an agency's broken part keeps that agency's previous part).
+Other formats (spec/inputs.md), found by ``readers/registry.py``, deliver through
+``sources.py``: the census years, SSDA903 and SSD files, and agencies' parts of one
+extract, read into the same raw text table as a CSV file and checked by the same rules;
+such a delivery of several files is kept, loaded or refused as one (an agency's broken
+part keeps that agency's previous part).
 
 Tables: ``land_<extract>`` keeps the in-force rows with ``_file``/``_line`` for the
 extracts with cross-file rules (referrals, assessments); for the others it is a view of
@@ -38,7 +39,7 @@ from pipelines.ingest import councils as council_rules
 from pipelines.ingest import report as ingest_report
 from pipelines.ingest.extract import ID_MAP, parse, settle
 from pipelines.ingest.pseudonymise import install_hmac_macro, key_fingerprint, pseudonymise
-from pipelines.ingest.readers import ssd, ssda903
+from pipelines.ingest.readers import registry, ssda903
 from pipelines.ingest.readers.parts import Source
 from pipelines.ingest.readers.tabular import (
     FileRejected,
@@ -105,15 +106,9 @@ def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
     single = councils.codes[0] if len(council_rules.configured(la_code)) == 1 else None
     gx = gx_worker.executor()  # imports GX (seconds) while DuckDB reads the files
     files, ignored = discover(Path(inbox), EXTRACTS)
-    census, ignored = sources.discover_census(Path(inbox), ignored, single, councils)
-    found = [census] if census is not None else []
-    result.ignored_files = []
-    # the SSDA903 return and the SSD tables in force: per council in a partnership of several
-    for names in council_rules.by_council(Path(inbox), ignored, councils):
-        returns, names = ssda903.discover(Path(inbox), names)
-        tables, names = ssd.discover(Path(inbox), names)
-        found += [s for s in (returns, tables) if s is not None]
-        result.ignored_files += names
+    # the census, SSDA903 and SSD files in force: per council in a partnership of several
+    found, result.ignored_files = registry.discover(Path(inbox), ignored, single, councils,
+                                                    council_rules.by_council)
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
         raise UserError(f"seeds folder {seeds_dir} does not exist")
