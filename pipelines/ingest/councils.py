@@ -18,6 +18,7 @@ pseudonyms are exactly as they always were. With several:
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from data_contracts.rules import lit, q
 from lscp_core.errors import RunFailed
+from pipelines.ingest.readers.tabular import FileRejected, sha256_file
 
 SEPARATOR = "|"  # between the council code and a raw id: 873|DfEX0000001
 TABLE = "land_child_councils"
@@ -214,6 +216,76 @@ def of_file(path: Path, councils: Councils, extract: str | None = None
     if code is not None:
         return code, None
     return None, councils.how_to_name(path.name, extract)
+
+
+# --- a delivery's councils (the ingest's plumbing) ----------------------------------------
+
+COPY_PREFIX = "council_part_"  # a statutory part's copy, taken before the next source reads
+
+
+def of_own_file(path: Path, councils: Councils, extract: str) -> str | None:
+    """The council of one of lscp's own extract files: in a partnership of several, its LA
+    (or la_code) column naming one council, else the council code in its name
+    (FileRejected when neither tells); else None (ids as they are)."""
+    if not councils.several:
+        return None
+    council, why = of_file(path, councils, extract)
+    if council is None:
+        raise FileRejected(why.split(": ", 1)[1])
+    return council
+
+
+def read_parts(con, others: list, extract: str, councils: Councils) -> list:
+    """The parts of the other formats' sources. In a partnership of several councils each
+    council's return is a source of its own, and a reader names its TEMP tables alike: each
+    part is copied before the next source reads (and its ids are tagged in the copy)."""
+    parts = []
+    for n, source in enumerate(others):
+        for i, part in enumerate(source.parts(con, extract)):
+            if councils.several:
+                copy = f"{COPY_PREFIX}{extract}_{n}_{i}"
+                con.execute(f"create or replace temp table {copy} as "
+                            f"select * from {part.table}")
+                part = dataclasses.replace(part, table=copy)
+            parts.append(part)
+    return parts
+
+
+def drop_copies(con, parts: list) -> None:
+    """Drop the councils' copies of the parts (read_parts), merged by now."""
+    for part in parts:
+        if part.table.startswith(COPY_PREFIX):
+            con.execute(f"drop table if exists {part.table}")
+
+
+def of_parts(parts: list, councils: Councils, inbox: Path) -> tuple[str, str, str] | None:
+    """Tell the council of each statutory part (SSDA903, SSD: its LA column or its name; the
+    census has its LEA). (file, sha256, why) of the first whose council cannot be told."""
+    if not councils.several:
+        return None
+    for part in parts:
+        if part.council is not None:
+            continue
+        council, why = of_file(inbox / part.file, councils)
+        if council is None:
+            return (part.file, sha256_file(inbox / part.file), why.split(": ", 1)[1])
+        part.council = council
+    return None
+
+
+def tag_parts(con, contract, tables: list[tuple[str, object, str, object]],
+              pseudonym: str) -> None:
+    """Ids per council: the council code in front of every id of each part (TEMP table,
+    its columns, its council, the tabular RawFile it was read as), and each child's
+    council recorded."""
+    for table, columns, council, raw in tables:
+        cleanup = tag(con, table, columns, contract, council)
+        if raw is not None and cleanup:
+            raw.cleanup = [c for c in cleanup if c not in raw.cleanup] + \
+                [c for c in raw.cleanup if c not in cleanup]
+    if "child_id" in contract.column_names:
+        record(con, contract.name,
+               [(t, c) for t, cols, c, _raw in tables if "child_id" in cols], pseudonym)
 
 
 def by_council(inbox: Path, names: list[str], councils: Councils) -> list[list[str]]:

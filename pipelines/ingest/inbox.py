@@ -9,10 +9,11 @@ in force. Every row read is either in ``src_<extract>`` or listed once in ``quar
 with its rule, column, value (child ids pseudonymised), file and line. Cross-file rules are
 applied on every run, because a new children file changes which referrals are orphans.
 
-Other formats (spec/inputs.md) deliver through ``sources.py``: the census years, SSDA903 and
-SSD files, and agencies' parts of one extract, read into the same raw text table as a CSV
-file and checked by the same rules; such a delivery of several files is kept, loaded or
-refused as one (an agency's broken part keeps that agency's previous part).
+Other formats (spec/inputs.md), found by ``readers/registry.py``, deliver through
+``sources.py``: the census years, SSDA903 and SSD files, and agencies' parts of one
+extract, read into the same raw text table as a CSV file and checked by the same rules;
+such a delivery of several files is kept, loaded or refused as one (an agency's broken
+part keeps that agency's previous part).
 
 Tables: ``land_<extract>`` keeps the in-force rows with ``_file``/``_line`` for the
 extracts with cross-file rules (referrals, assessments); for the others it is a view of
@@ -22,7 +23,6 @@ row rejects, so an unchanged file's quarantine is re-listed under each run.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import tempfile
 import time
@@ -34,12 +34,12 @@ from data_contracts import extract_contracts, rules, seed_contracts
 from data_contracts.rules import lit, q
 from data_contracts.schema import EXTRACTS, SRC_TABLES, create_empty_sources
 from lscp_core.errors import RunFailed, UserError
+from pipelines.ingest import accounting, gx_worker, sources
 from pipelines.ingest import councils as council_rules
-from pipelines.ingest import gx_worker, sources
 from pipelines.ingest import report as ingest_report
 from pipelines.ingest.extract import ID_MAP, parse, settle
 from pipelines.ingest.pseudonymise import install_hmac_macro, key_fingerprint, pseudonymise
-from pipelines.ingest.readers import ssd, ssda903
+from pipelines.ingest.readers import registry, ssda903
 from pipelines.ingest.readers.parts import Source
 from pipelines.ingest.readers.tabular import (
     FileRejected,
@@ -55,6 +55,8 @@ from pipelines.ingest.report import (
     FileFailure,
     InForce,
     IngestResult,
+    ReportRow,
+    write_report_row,
 )
 
 __all__ = ["ingest", "IngestResult", "pseudonymise"]
@@ -104,15 +106,9 @@ def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
     single = councils.codes[0] if len(council_rules.configured(la_code)) == 1 else None
     gx = gx_worker.executor()  # imports GX (seconds) while DuckDB reads the files
     files, ignored = discover(Path(inbox), EXTRACTS)
-    census, ignored = sources.discover_census(Path(inbox), ignored, single, councils)
-    found = [census] if census is not None else []
-    result.ignored_files = []
-    # the SSDA903 return and the SSD tables in force: per council in a partnership of several
-    for names in council_rules.by_council(Path(inbox), ignored, councils):
-        returns, names = ssda903.discover(Path(inbox), names)
-        tables, names = ssd.discover(Path(inbox), names)
-        found += [s for s in (returns, tables) if s is not None]
-        result.ignored_files += names
+    # the census, SSDA903 and SSD files in force: per council in a partnership of several
+    found, result.ignored_files = registry.discover(Path(inbox), ignored, single, councils,
+                                                    council_rules.by_council)
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
         raise UserError(f"seeds folder {seeds_dir} does not exist")
@@ -215,6 +211,11 @@ def _ensure_land(con, extract: str, outcome: ExtractOutcome) -> None:
                 f"NULL::BIGINT as _line from src_{extract}")
 
 
+def _kept(run: _Run, extract: str, force: InForce | None) -> InForce | None:
+    """The version in force before, kept in force (its rows reused), or None."""
+    return force if force is not None and _reuse(run, extract) else None
+
+
 def _reuse(run: _Run, extract: str) -> bool:
     """Keep the previous database's rows of this extract in force."""
     con, previous, prev_tables = run.con, run.previous, run.prev_tables
@@ -252,11 +253,7 @@ def _deliver(run: _Run, contract, inbox_file: InboxFile | None, force: InForce |
     own_file = inbox_file if (extract == "children" or not others) else None
     own_files = sources.agency_parts(own_file, run.agencies, run.councils) if own_file else []
     if not own_files and not others:
-        kept = force is not None and _reuse(run, extract)
-        return ExtractOutcome(
-            extract, "missing", force=force if kept else None, note="no file",
-            message=(f"no file in the inbox; {force.file} stays in force" if kept
-                     else "no file in the inbox"))
+        return ExtractOutcome.missing(extract, force=_kept(run, extract, force))
     same_key = force is not None and force.key_fingerprint == run.fingerprint
     scans = {f.path: scan_file(f.path) if f.path.suffix.lower() == ".csv" else None
              for f in own_files}
@@ -277,22 +274,22 @@ def _deliver(run: _Run, contract, inbox_file: InboxFile | None, force: InForce |
             message = (f"{label} has the content of {seen[0][0]}, loaded "
                        f"{seen[0][1]:%Y-%m-%d %H:%M}: not loaded twice; "
                        f"{force.file} stays in force")
-        return ExtractOutcome(extract, "unchanged", message, f"{label} {message}",
-                              force=force, parts=sources.parts_in_force(force, "unchanged")
-                              if by_agency else [])
+        parts = sources.parts_in_force(force, "unchanged") if by_agency else []
+        return ExtractOutcome.unchanged(extract, message, note=f"{label} {message}",
+                                        force=force, parts=parts)
     if not others and not by_agency:
         path = own_files[0].path
         try:
-            council = _own_council(run, path, extract)
+            council = council_rules.of_own_file(path, run.councils, extract)
             raw = read_file(con, path, contract, f"raw_{extract}", run.workdir, scans[path])
         except FileRejected as exc:
             failed = FileFailure(path.name, own_shas[path], str(exc))
-            kept = force is not None and _reuse(run, extract)
-            return ExtractOutcome(extract, "failed", f"kept in force: the newer "
-                                  f"{_names([failed])} failed", f"FAILED {path.name}: {exc}",
-                                  force=force if kept else None, failures=[failed])
+            return ExtractOutcome.failed(extract, [failed], note=f"FAILED {path.name}: {exc}",
+                                         force=_kept(run, extract, force))
         if council is not None:
-            _by_council(run, contract, [(raw.table, contract.column_names, council, raw)])
+            council_rules.tag_parts(con, contract,
+                                    [(raw.table, contract.column_names, council, raw)],
+                                    PSEUDONYM)
         parsed = parse(con, contract, label, raw, PSEUDONYM, run.executor, run.run_date)
         account = ssda903.Account(iso_dates=raw.iso_dates, null_cells=raw.null_cells)
         return _loaded(run, contract, force, label, sha, raw, parsed, [_format_of(path)],
@@ -301,32 +298,27 @@ def _deliver(run: _Run, contract, inbox_file: InboxFile | None, force: InForce |
     try:
         own_parts, parts_report, failures = _own_parts(run, contract, own_files, scans,
                                                        own_shas, force)
-        parts = _other_parts(run, others, extract)
-        refused = _parts_councils(run, parts)
+        parts = council_rules.read_parts(con, others, extract, run.councils)
+        refused = council_rules.of_parts(parts, run.councils, run.inbox)
     except FileRejected as exc:
         refused = next((s.failure for s in others if s.failure is not None), None)
         if refused is None:  # the extract's own file (an agency's part is reported alone)
             own = own_files[0].path
             refused = (own.name, own_shas[own], str(exc))
         failed = FileFailure(*refused)
-        kept = force is not None and _reuse(run, extract)
-        return ExtractOutcome(extract, "failed", f"kept in force: the newer {_names([failed])} "
-                              f"failed", f"FAILED {failed.file}: {exc}",
-                              force=force if kept else None, failures=[failed])
+        return ExtractOutcome.failed(extract, [failed], note=f"FAILED {failed.file}: {exc}",
+                                     force=_kept(run, extract, force))
     if refused is not None:  # a statutory file whose council cannot be told
         failed = FileFailure(*refused)
-        kept = force is not None and _reuse(run, extract)
-        return ExtractOutcome(extract, "failed", f"kept in force: the newer {_names([failed])} "
-                              f"failed", f"FAILED {failed.file}: {failed.message}",
-                              force=force if kept else None, failures=[failed])
+        return ExtractOutcome.failed(extract, [failed],
+                                     note=f"FAILED {failed.file}: {failed.message}",
+                                     force=_kept(run, extract, force))
     if run.councils.several:
-        _by_council(run, contract, [(p.table, p.columns, p.council, p.raw)
-                                    for p in own_parts + parts])
+        council_rules.tag_parts(con, contract, [(p.table, p.columns, p.council, p.raw)
+                                                for p in own_parts + parts], PSEUDONYM)
     if not own_parts and not parts:  # every part broken, and none kept for its agency
-        kept = force is not None and _reuse(run, extract)
-        return ExtractOutcome(extract, "failed", f"kept in force: the newer "
-                              f"{_names(failures)} failed", "FAILED: every part",
-                              force=force if kept else None, failures=failures)
+        return ExtractOutcome.failed(extract, failures, note="FAILED: every part",
+                                     force=_kept(run, extract, force))
     used = [p.file for p in own_parts] + [f.name for f in files]
     used_shas = [r.sha256 for r in parts_report if r.status != "failed"] + \
         [f.sha256 for f in files]
@@ -334,16 +326,14 @@ def _deliver(run: _Run, contract, inbox_file: InboxFile | None, force: InForce |
     extra = [u for s in others if (u := s.unused(extract))]
     composite = sources.read_composite(con, contract, f"raw_{extract}", own_parts, parts,
                                        extra)
-    for part in parts:  # the councils' copies (_other_parts), merged now
-        if part.table.startswith("council_part_"):
-            con.execute(f"drop table if exists {part.table}")
+    council_rules.drop_copies(con, parts)
     raw = composite.raw
     parsed = parse(con, contract, label, raw, PSEUDONYM, run.executor, run.run_date,
                    composite.origin)
     formats = [p.format for p in own_parts] + [s.format for s in others]
     part_rows = sources.SEPARATOR.join(str(r.rows) for r in parts_report
                                        if r.status != "failed") if by_agency else None
-    account = _account(own_parts, others, extract)
+    account = accounting.add_up(own_parts, others, extract)
     account.superseded_by_source = composite.superseded
     outcome = _loaded(run, contract, force, label, sha, raw, parsed, formats,
                       used_shas if len(used_shas) > 1 else None,
@@ -370,7 +360,7 @@ def _own_parts(run: _Run, contract, own_files: list[InboxFile], scans, shas,
     for i, f in enumerate(own_files):
         table = f"raw_{extract}_own{i}"
         try:
-            council = _own_council(run, f.path, extract)
+            council = council_rules.of_own_file(f.path, run.councils, extract)
             raw = read_file(con, f.path, contract, table, run.workdir, scans[f.path])
         except FileRejected as exc:
             if not by_agency:
@@ -398,84 +388,6 @@ def _own_parts(run: _Run, contract, own_files: list[InboxFile], scans, shas,
     return parts, report, failures
 
 
-def _account(own_parts, others: list[Source], extract: str) -> ssda903.Account:
-    """What the delivery's readers counted: the own files' ISO dates and NULL cells, and
-    the statutory readers' accounts (SSDA903 / SSD episodes) added up."""
-    total = ssda903.Account()
-    for p in own_parts:
-        if p.raw is not None:
-            total.iso_dates += p.raw.iso_dates
-            total.null_cells += p.raw.null_cells
-    for source in others:
-        account = getattr(source, "accounts", {}).get(extract)
-        if account is None:
-            continue
-        for name in ("rows", "superseded", "periods", "not_starts", "iso_dates", "null_cells"):
-            setattr(total, name, getattr(total, name) + getattr(account, name))
-        for rule, n in account.quarantined.items():
-            total.quarantined[rule] = total.quarantined.get(rule, 0) + n
-        total.episodes = total.episodes or account.episodes
-    return total
-
-
-def _own_council(run: _Run, path: Path, extract: str) -> str | None:
-    """The council of one of lscp's own extract files: in a partnership of several, its LA
-    (or la_code) column naming one council, else the council code in its name
-    (FileRejected when neither tells); else None (ids as they are)."""
-    if not run.councils.several:
-        return None
-    council, why = council_rules.of_file(path, run.councils, extract)
-    if council is None:
-        raise FileRejected(why.split(": ", 1)[1])
-    return council
-
-
-def _other_parts(run: _Run, others: list[Source], extract: str):
-    """The parts of the other formats' sources. In a partnership of several councils each
-    council's return is a source of its own, and a reader names its TEMP tables alike: each
-    part is copied before the next source reads (and its ids are tagged in the copy)."""
-    parts = []
-    for n, source in enumerate(others):
-        for i, part in enumerate(source.parts(run.con, extract)):
-            if run.councils.several:
-                copy = f"council_part_{extract}_{n}_{i}"
-                run.con.execute(f"create or replace temp table {copy} as "
-                                f"select * from {part.table}")
-                part = dataclasses.replace(part, table=copy)
-            parts.append(part)
-    return parts
-
-
-def _parts_councils(run: _Run, parts) -> tuple[str, str, str] | None:
-    """Tell the council of each statutory part (SSDA903, SSD: its LA column or its name; the
-    census has its LEA). (file, sha256, why) of the first whose council cannot be told."""
-    if not run.councils.several:
-        return None
-    for part in parts:
-        if part.council is not None:
-            continue
-        council, why = council_rules.of_file(run.inbox / part.file, run.councils)
-        if council is None:
-            return (part.file, sha256_file(run.inbox / part.file), why.split(": ", 1)[1])
-        part.council = council
-    return None
-
-
-def _by_council(run: _Run, contract, tables: list[tuple[str, object, str, object]]) -> None:
-    """Ids per council: the council code in front of every id of each part (TEMP table,
-    its columns, its council, the tabular RawFile it was read as), and each child's
-    council recorded."""
-    for table, columns, council, raw in tables:
-        cleanup = council_rules.tag(run.con, table, columns, contract, council)
-        if raw is not None and cleanup:
-            raw.cleanup = [c for c in cleanup if c not in raw.cleanup] + \
-                [c for c in raw.cleanup if c not in cleanup]
-    if "child_id" in contract.column_names:
-        council_rules.record(run.con, contract.name,
-                             [(t, c) for t, cols, c, _raw in tables if "child_id" in cols],
-                             PSEUDONYM)
-
-
 def _loaded(run: _Run, contract, force: InForce | None, label: str, sha: str, raw, parsed,
             formats: list[str], part_shas: list[str] | None = None,
             warnings: str = "", part_rows: str | None = None,
@@ -487,23 +399,18 @@ def _loaded(run: _Run, contract, force: InForce | None, label: str, sha: str, ra
     if rows == 0:
         message = "header only: no data rows" if len(formats) == 1 else "no records"
     what = "episodes" if account is not None and account.episodes else "rows"
-    return ExtractOutcome(
-        contract.name, "loaded", message,
-        f"{label}: {rows:,} {what} read ({raw.encoding})", parsed=parsed,
-        delivery=Delivery(label, sha, rows, ", ".join(raw.extra_columns),
-                          raw.encoding, sources.SEPARATOR.join(dict.fromkeys(formats)),
-                          sources.SEPARATOR.join(part_shas) if part_shas else None, part_rows,
-                          account.to_json() if account is not None else None),
-        read_warnings=warnings)
+    delivery = Delivery(
+        file=label, sha256=sha, rows=rows, extra_columns=", ".join(raw.extra_columns),
+        encoding=raw.encoding, source_format=sources.SEPARATOR.join(dict.fromkeys(formats)),
+        part_sha256s=sources.SEPARATOR.join(part_shas) if part_shas else None,
+        part_rows=part_rows, account=account.to_json() if account is not None else None)
+    return ExtractOutcome.loaded(contract.name, message,
+                                 note=f"{label}: {rows:,} {what} read ({raw.encoding})",
+                                 parsed=parsed, delivery=delivery, read_warnings=warnings)
 
 
 def _format_of(path: Path) -> str:
     return "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
-
-
-def _names(failures: list[FileFailure]) -> str:
-    files = [f.file for f in failures]
-    return ("file " if len(files) == 1 else "files ") + ", ".join(files)
 
 
 def _has_cross_file(extract: str) -> bool:
@@ -548,8 +455,10 @@ def _archive(run: _Run, outcome: ExtractOutcome) -> None:
          d.extra_columns, d.encoding, d.source_format, d.part_sha256s, d.part_rows,
          d.account],
     )
-    outcome.force = InForce(d.file, d.sha256, run.now, d.extra_columns, run.fingerprint,
-                            d.source_format, d.part_sha256s, d.part_rows, d.account)
+    outcome.force = InForce(file=d.file, sha256=d.sha256, loaded_at=run.now,
+                            extra_columns=d.extra_columns, key_fingerprint=run.fingerprint,
+                            source_format=d.source_format, part_sha256s=d.part_sha256s,
+                            part_rows=d.part_rows, account=d.account)
 
 
 def _start_seeds(run: _Run, seeds_dir: Path) -> list:
@@ -637,16 +546,18 @@ def _report(run: _Run, result: IngestResult) -> None:
             result.file_failures.append(f"{extract}: {f.file}: {f.message}")
             if o.parts and o.force is not None:
                 continue  # an agency's part: listed with the other parts
-            _insert_report(con, [run_id, extract, f.file, f.sha256, 0, 0, 0, "failed",
-                                 f.message, None, None, None, now, None, None, None])
+            write_report_row(con, ReportRow(
+                run_id=run_id, extract=extract, file=f.file, sha256=f.sha256,
+                status="failed", message=f.message, reported_at=now))
         force = o.force
         if o.parts and force is not None:
             _report_parts(run, result, o)
             continue
         if force is None:
             if o.status == "missing":
-                _insert_report(con, [run_id, extract, None, None, 0, 0, 0, "missing",
-                                     o.message, None, None, None, now, None, None, None])
+                write_report_row(con, ReportRow(
+                    run_id=run_id, extract=extract, status="missing", message=o.message,
+                    reported_at=now))
             continue
         status = o.status if o.status != "failed" else "unchanged"
         _quarantine_in_force(con, run_id, extract)
@@ -655,23 +566,20 @@ def _report(run: _Run, result: IngestResult) -> None:
             "select count(*) from quarantine where run_id = ? and extract = ?",
             [run_id, extract]).fetchall()[0][0]
         account = ssda903.Account.from_json(force.account) or ssda903.Account()
-        # rows read: the files' data rows (the superseded copies counted, not hidden)
-        read = loaded + quarantined + account.superseded + account.superseded_by_source
+        read, rows_loaded, explained = accounting.report_counts(con, run_id, extract, account,
+                                                                loaded, quarantined)
         message = o.message
-        if account.episodes:  # rows are episodes: read = in a period + quarantined + superseded
-            read = account.rows
-            explained = _episodes_message(con, run_id, extract, account, loaded, quarantined)
+        if explained is not None:  # rows are episodes
             message = f"{message}; {explained}"
             if loaded == 0 and account.rows:
                 result.explanations.append(explained)
-            loaded = account.rows - quarantined - account.superseded
-        _insert_report(con, [run_id, extract, force.file, force.sha256,
-                             read, loaded, quarantined, status, message,
-                             force.extra_columns or None,
-                             "; ".join(filter(None, [o.read_warnings, _warnings(con, extract)]))
-                             or None,
-                             force.loaded_at, now, force.source_format,
-                             account.iso_dates, account.null_cells])
+        warnings = "; ".join(filter(None, [o.read_warnings, _warnings(con, extract)])) or None
+        write_report_row(con, ReportRow(
+            run_id=run_id, extract=extract, file=force.file, sha256=force.sha256,
+            rows_read=read, rows_loaded=rows_loaded, rows_quarantined=quarantined, status=status,
+            message=message, extra_columns=force.extra_columns or None, warnings=warnings,
+            loaded_at=force.loaded_at, reported_at=now, source_format=force.source_format,
+            iso_dates=account.iso_dates, null_cells=account.null_cells))
     cur = con.execute("select * from load_report where run_id = ?", [run_id])
     names = [d[0] for d in cur.description]
     rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
@@ -683,28 +591,6 @@ def _report(run: _Run, result: IngestResult) -> None:
         "group by all order by n desc, extract, rule limit 10", [run_id]).fetchall()]
 
 
-def _episodes_message(con, run_id: str, extract: str, account, periods: int,
-                      quarantined: int) -> str:
-    """The load report's account of episodes collapsed into periods of care."""
-    rules = con.execute(
-        "select rule, count(*) n from quarantine where run_id = ? and extract = ? "
-        "group by 1 order by n desc, rule", [run_id, extract]).fetchall()
-    by_rule = ", ".join(f"{n:,} for {rule}" for rule, n in rules)
-    superseded = (f"; {account.superseded:,} superseded by a newer year's copy"
-                  if account.superseded else "")
-    if periods == 0:
-        return (f"no period of care formed: {quarantined:,} episodes quarantined"
-                + (f", {by_rule}" if by_rule else "") + superseded)
-    in_periods = account.rows - quarantined - account.superseded
-    not_starts = con.execute(
-        f"select count(*) from src_{extract} where not starts_care").fetchall()[0][0]
-    return (f"{account.rows:,} episodes: {in_periods:,} in {periods:,} periods of care"
-            + (f" ({not_starts:,} not a start of care: the child's first episode in the "
-               "return is not S)" if not_starts else "")
-            + f"; {quarantined:,} quarantined" + (f" ({by_rule})" if by_rule else "")
-            + superseded)
-
-
 def _report_parts(run: _Run, result: IngestResult, o: ExtractOutcome) -> None:
     """An extract sent in parts: one load-report row per agency's file, each with its own
     status, rows and SHA-256 (a broken part beside the part kept in force for it)."""
@@ -713,16 +599,19 @@ def _report_parts(run: _Run, result: IngestResult, o: ExtractOutcome) -> None:
     warnings = "; ".join(filter(None, [o.read_warnings, _warnings(con, extract)])) or None
     for part in o.parts:
         if part.status == "failed":
-            _insert_report(con, [run_id, extract, part.file, part.sha256, 0, 0, 0, "failed",
-                                 part.message, None, None, None, now, None, None, None])
+            write_report_row(con, ReportRow(
+                run_id=run_id, extract=extract, file=part.file, sha256=part.sha256,
+                status="failed", message=part.message, reported_at=now))
             continue
         quarantined = con.execute(
             "select count(*) from quarantine where run_id = ? and extract = ? and file = ?",
             [run_id, extract, part.file]).fetchall()[0][0]
-        _insert_report(con, [run_id, extract, part.file, part.sha256, part.rows,
-                             part.rows - quarantined, quarantined, part.status, part.message,
-                             force.extra_columns or None, warnings, force.loaded_at, now,
-                             force.source_format, None, None])
+        write_report_row(con, ReportRow(
+            run_id=run_id, extract=extract, file=part.file, sha256=part.sha256,
+            rows_read=part.rows, rows_loaded=part.rows - quarantined,
+            rows_quarantined=quarantined, status=part.status, message=part.message,
+            extra_columns=force.extra_columns or None, warnings=warnings,
+            loaded_at=force.loaded_at, reported_at=now, source_format=force.source_format))
 
 
 def _quarantine_in_force(con, run_id: str, extract: str) -> None:
@@ -733,9 +622,4 @@ def _quarantine_in_force(con, run_id: str, extract: str) -> None:
     con.execute(
         f"insert into quarantine select ?, extract, file, {sources.line_sql('_line')}, "
         "rule, \"column\", value from cross_fails where extract = ?", [run_id, extract])
-
-
-def _insert_report(con, values: list) -> None:
-    con.execute("insert into load_report values "
-                f"({', '.join('?' * len(ingest_report.TABLES['load_report']))})", values)
 

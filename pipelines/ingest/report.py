@@ -86,6 +86,35 @@ def carry_history(con, previous: str | None, prev_tables: set[str]) -> None:
             )
 
 
+@dataclass(frozen=True, kw_only=True)
+class ReportRow:
+    """One ``load_report`` row: its fields are the table's columns, by name."""
+
+    run_id: str
+    extract: str
+    status: str  # loaded | unchanged | missing | failed
+    message: str
+    reported_at: object  # datetime: this run's
+    file: str | None = None
+    sha256: str | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    extra_columns: str | None = None
+    warnings: str | None = None
+    loaded_at: object | None = None  # datetime: when the file in force was loaded
+    source_format: str | None = None
+    iso_dates: int | None = None
+    null_cells: int | None = None
+
+
+def write_report_row(con, row: ReportRow) -> None:
+    """Insert one load_report row (the only writer of the table's rows)."""
+    columns = [c for c, _ in TABLES["load_report"]]
+    con.execute(f"insert into load_report values ({', '.join('?' * len(columns))})",
+                [getattr(row, c) for c in columns])
+
+
 @dataclass(frozen=True)
 class FileFailure:
     """A file that failed as a whole (the version before it stays in force)."""
@@ -141,6 +170,39 @@ class ExtractOutcome:
     parts: list = field(default_factory=list)  # sources.PartReport per agency's part
     # (TEMP table, file names) of the episodes of each period formed (readers/ssda903.py)
     members: list = field(default_factory=list)
+
+    @classmethod
+    def missing(cls, extract: str, force: InForce | None) -> ExtractOutcome:
+        """No file in the inbox; ``force``: the version kept in force, if any."""
+        message = "no file in the inbox"
+        if force is not None:
+            message += f"; {force.file} stays in force"
+        return cls(extract=extract, status="missing", message=message, note="no file",
+                   force=force)
+
+    @classmethod
+    def unchanged(cls, extract: str, message: str, note: str, force: InForce,
+                  parts: list) -> ExtractOutcome:
+        """The delivery's content is already loaded: the version in force stays."""
+        return cls(extract=extract, status="unchanged", message=message, note=note,
+                   force=force, parts=parts)
+
+    @classmethod
+    def failed(cls, extract: str, failures: list[FileFailure], note: str,
+               force: InForce | None) -> ExtractOutcome:
+        """The newer delivery failed as a whole; ``force``: the version kept, if any."""
+        files = [f.file for f in failures]
+        named = ("file " if len(files) == 1 else "files ") + ", ".join(files)
+        return cls(extract=extract, status="failed",
+                   message=f"kept in force: the newer {named} failed", note=note,
+                   force=force, failures=failures)
+
+    @classmethod
+    def loaded(cls, extract: str, message: str, note: str, parsed, delivery: Delivery,
+               read_warnings: str) -> ExtractOutcome:
+        """A delivery read now, parsed (GX checks it) and to be put in force."""
+        return cls(extract=extract, status="loaded", message=message, note=note,
+                   parsed=parsed, delivery=delivery, read_warnings=read_warnings)
 
 
 @dataclass
