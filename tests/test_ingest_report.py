@@ -40,7 +40,8 @@ def test_a_report_row_lands_in_its_columns():
         "run_id": "r", "extract": "children", "file": "c.csv", "sha256": "abc",
         "rows_read": 5, "rows_loaded": 3, "rows_quarantined": 2, "status": "loaded",
         "message": "loaded", "extra_columns": None, "warnings": None, "loaded_at": None,
-        "reported_at": now, "source_format": "csv", "iso_dates": None, "null_cells": 1}
+        "reported_at": now, "source_format": "csv", "iso_dates": None, "null_cells": 1,
+        "rows_superseded": 0}
     assert (rows[1]["file"], rows[1]["rows_read"], rows[1]["status"]) == (None, 0, "missing")
 
 

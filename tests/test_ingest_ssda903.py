@@ -148,7 +148,8 @@ def test_a_children_csv_keeps_its_rows_and_postcodes_fill_only_blanks(folders):
     assert (r["file"], r["source_format"]) == \
         ("children_extract.csv + 903_header.csv", "csv + ssda903")
     assert "2 rows superseded" in r["message"]
-    assert (r["rows_read"], r["rows_loaded"], r["rows_quarantined"]) == (5, 3, 0)
+    assert (r["rows_read"], r["rows_loaded"], r["rows_quarantined"], r["rows_superseded"]) == \
+        (5, 3, 0, 2)
 
 
 def test_a_csv_that_is_neither_an_extract_nor_ssda903_is_ignored(folders):
@@ -227,7 +228,8 @@ def test_returns_of_several_years_the_newest_years_copy_wins(folders):
     c = report(result, "children")
     assert "1 rows superseded by a newer year's copy" in c["message"]
     # rows read = the files' data rows: loaded + quarantined + superseded
-    assert (c["rows_read"], c["rows_loaded"], c["rows_quarantined"]) == (3, 2, 0)
+    assert (c["rows_read"], c["rows_loaded"], c["rows_quarantined"], c["rows_superseded"]) == \
+        (3, 2, 0, 1)
     assert periods(con) == [
         (pid("M1-2024-01-01"), pid("M1"), dt.date(2024, 1, 1), dt.date(2024, 12, 1), "N1",
          True),
@@ -235,8 +237,13 @@ def test_returns_of_several_years_the_newest_years_copy_wins(folders):
          True)]
     r = report(result, "looked_after")
     assert r["file"] == "2024_episodes.csv + 2025_episodes.csv"
-    assert (r["rows_read"], r["rows_loaded"], r["rows_quarantined"]) == (4, 3, 0)
+    assert (r["rows_read"], r["rows_loaded"], r["rows_quarantined"], r["rows_superseded"]) == \
+        (4, 3, 0, 1)
     assert "1 superseded by a newer year's copy" in r["message"]
+    # the printed summary has the superseded column, so the rows add up on screen too
+    episodes_line = next(line for line in result.summary_lines()
+                         if line.startswith("looked_after"))
+    assert episodes_line.split()[2:6] == ["4", "3", "0", "1"]
     assert quarantine(con) == []
 
 

@@ -54,6 +54,8 @@ report_table = pd.DataFrame({
     "Status": report["status"],
     "Rows read": report["rows_read"], "Rows loaded": report["rows_loaded"],
     "Rows quarantined": report["rows_quarantined"],
+    # a newer year's copy, or another source's row with the same id (older databases lack it)
+    "Rows superseded": report["rows_superseded"] if "rows_superseded" in report else None,
     # cells read leniently, not quarantined (older databases lack the columns)
     "ISO dates": report["iso_dates"] if "iso_dates" in report else None,
     "NULL cells": report["null_cells"] if "null_cells" in report else None,

@@ -579,7 +579,9 @@ def _report(run: _Run, result: IngestResult) -> None:
             rows_read=read, rows_loaded=rows_loaded, rows_quarantined=quarantined, status=status,
             message=message, extra_columns=force.extra_columns or None, warnings=warnings,
             loaded_at=force.loaded_at, reported_at=now, source_format=force.source_format,
-            iso_dates=account.iso_dates, null_cells=account.null_cells))
+            iso_dates=account.iso_dates, null_cells=account.null_cells,
+            # what is neither loaded nor quarantined was superseded by a newer copy
+            rows_superseded=read - rows_loaded - quarantined))
     cur = con.execute("select * from load_report where run_id = ?", [run_id])
     names = [d[0] for d in cur.description]
     rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]

@@ -40,6 +40,9 @@ TABLES = {
         # cells read leniently (spec/inputs.md, General rules; neither is a quarantine):
         # dates written ISO YYYY-MM-DD, and cells holding NULL read as empty
         ("iso_dates", "BIGINT"), ("null_cells", "BIGINT"),
+        # rows another copy replaces (a newer collection year's, or another source's with the
+        # same id): rows_read = rows_loaded + rows_quarantined + rows_superseded
+        ("rows_superseded", "BIGINT"),
     ],
     "quarantine": [
         ("run_id", "VARCHAR"), ("extract", "VARCHAR"), ("file", "VARCHAR"), ("line", "BIGINT"),
@@ -106,6 +109,7 @@ class ReportRow:
     source_format: str | None = None
     iso_dates: int | None = None
     null_cells: int | None = None
+    rows_superseded: int = 0
 
 
 def write_report_row(con, row: ReportRow) -> None:
@@ -222,13 +226,15 @@ class IngestResult:
 
     def summary_lines(self) -> list[str]:
         """A compact load summary: one line per extract, failures, the commonest rules."""
-        lines = [f"{'extract':<15}{'status':<11}{'read':>11}{'loaded':>11}{'quarantined':>13}  file"]
+        lines = [f"{'extract':<17}{'status':<10}{'read':>11}{'loaded':>11}{'quarantined':>13}"
+                 f"{'superseded':>12}  file"]
         for r in self.reports:
             fmt = r.get("source_format")
             shown = f" ({fmt})" if fmt and fmt != "csv" else ""  # where it came from
             lines.append(
-                f"{r['extract']:<15}{r['status']:<11}{r['rows_read']:>11,}{r['rows_loaded']:>11,}"
-                f"{r['rows_quarantined']:>13,}  {r['file'] or '-'}{shown}"
+                f"{r['extract']:<17}{r['status']:<10}{r['rows_read']:>11,}{r['rows_loaded']:>11,}"
+                f"{r['rows_quarantined']:>13,}{r.get('rows_superseded') or 0:>12,}"
+                f"  {r['file'] or '-'}{shown}"
             )
         lines.append(f"rows loaded {self.rows_loaded:,}, quarantined {self.rows_quarantined:,}")
         if self.top_rules:
