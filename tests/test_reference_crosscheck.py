@@ -88,6 +88,23 @@ def test_random_partnership_matches_at_other_dates(as_at):
     _assert_same(*_product_and_reference(edge_cases.fuzz(7), as_at))
 
 
+def _read_back(db):
+    """(the working store's child-level frames, the published indicator_values, the published
+    as-at date): the reference reads the former, the product publishes the latter."""
+    work = duckdb.connect(str(publish.work_path(db)), read_only=True)
+    try:
+        frames = frames_from_duckdb(work)
+    finally:
+        work.close()
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        product = con.table("indicator_values").df()
+        published_as_at = con.execute("select value from meta where key = 'as_at'").fetchall()
+    finally:
+        con.close()
+    return frames, product, published_as_at
+
+
 # -- the synthetic partnership through the real pipeline ----------------------------------
 
 @pytest.mark.slow
@@ -104,18 +121,7 @@ def test_generated_partnership_matches(tmp_path, monkeypatch, seed, faults, as_a
     db = tmp_path / "lscp.duckdb"
     result = run_pipeline(tmp_path / "partnership" / "inbox", db, tmp_path / "partnership" / "seeds",
                           as_at, Settings(), progress=None)
-    # the reference reads the child-level rows of the working store; the figures are published
-    work = duckdb.connect(str(publish.work_path(db)), read_only=True)
-    try:
-        frames = frames_from_duckdb(work)
-    finally:
-        work.close()
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        product = con.table("indicator_values").df()
-        published_as_at = con.execute("select value from meta where key = 'as_at'").fetchall()
-    finally:
-        con.close()
+    frames, product, published_as_at = _read_back(db)
     # the as-at date: as given, or the newest referral, plan or episode date (ends included)
     expected_as_at = as_at or default_as_at(frames)
     assert result.as_at == expected_as_at
@@ -154,16 +160,7 @@ def test_twenty_years_of_history_match(twenty_years, monkeypatch, history_months
     partnership = twenty_years / "partnership"
     run_pipeline(partnership / "inbox", db, partnership / "seeds", None,
                  Settings(history_months=history_months), progress=None)
-    work = duckdb.connect(str(publish.work_path(db)), read_only=True)
-    try:
-        frames = frames_from_duckdb(work)
-    finally:
-        work.close()
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        product = con.table("indicator_values").df()
-    finally:
-        con.close()
+    frames, product, _ = _read_back(db)
     as_at = default_as_at(frames)
     reference = compute_all(frames, as_at)
     reference_ends = pd.to_datetime(reference["period_end"])
