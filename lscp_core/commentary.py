@@ -51,6 +51,7 @@ create table if not exists actions (
   meeting text not null,            -- the meeting it was raised at (ISO date and board)
   author text not null,
   saved_at text not null,
+  save_key text,                    -- the form instance that saved it: a resubmit is a no-op
   primary key (action_id, version)
 );
 create trigger if not exists commentary_no_update before update on commentary
@@ -142,10 +143,20 @@ def _open_write(path: Path) -> sqlite3.Connection:
         con = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
         con.row_factory = sqlite3.Row
         con.executescript(SCHEMA)
+        _migrate(con)
     except sqlite3.Error as exc:
         raise CommentaryUnavailable(
             f"the commentary file {path} cannot be written ({_first_line(exc)})") from None
     return con
+
+
+def _migrate(con: sqlite3.Connection) -> None:
+    """Stores made before saves carried a key gain the (nullable) column: DDL, not an UPDATE,
+    so the append-only triggers are untouched and no row changes."""
+    columns = {r[1] for r in con.execute("pragma table_info(actions)")}
+    if "save_key" not in columns:
+        con.execute("alter table actions add column save_key text")
+    con.execute("create unique index if not exists actions_save_key on actions(save_key)")
 
 
 def _select(path: Path, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
@@ -268,8 +279,13 @@ def action_history(path: Path, action_id: int) -> list[Action]:
 
 def save_action(path: Path, *, action: str, owner: str, due_date: dt.date, status: str,
                 indicators: list[str], meeting: str, author: str,
-                action_id: int | None = None, base_version: int = 0) -> Action:
-    """A new action (``action_id`` None) or a new version of one; StaleEdit as for commentary."""
+                action_id: int | None = None, base_version: int = 0,
+                save_key: str | None = None) -> Action:
+    """A new action (``action_id`` None) or a new version of one; StaleEdit as for commentary.
+
+    ``save_key`` names the form instance (one token per form shown): a save whose key is
+    already stored is a resubmit (a second click, a double submit, a rerun) and returns the
+    version it saved the first time instead of adding a record."""
     if status not in ACTION_STATUSES:
         raise ValueError(f"status must be one of {', '.join(ACTION_STATUSES)}")
     if not action.strip() or not owner.strip():
@@ -277,6 +293,12 @@ def save_action(path: Path, *, action: str, owner: str, due_date: dt.date, statu
     with closing(_open_write(path)) as con:
         try:
             con.execute("begin immediate")
+            if save_key:
+                done = con.execute("select * from actions where save_key = ?",
+                                   (save_key,)).fetchone()
+                if done is not None:
+                    con.execute("rollback")
+                    return _action(done)
             if action_id is None:
                 action_id = int(con.execute(
                     "select coalesce(max(action_id), 0) + 1 from actions").fetchone()[0])
@@ -292,10 +314,12 @@ def save_action(path: Path, *, action: str, owner: str, due_date: dt.date, statu
             saved = Action(action_id, base_version + 1, action.strip(), owner.strip(),
                            due_date.isoformat(), status, tuple(indicators), meeting, author,
                            _now())
-            con.execute("insert into actions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            con.execute("insert into actions (action_id, version, action, owner, due_date, "
+                        "status, indicators, meeting, author, saved_at, save_key) "
+                        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (saved.action_id, saved.version, saved.action, saved.owner,
                          saved.due_date, saved.status, ";".join(saved.indicators),
-                         saved.meeting, saved.author, saved.saved_at))
+                         saved.meeting, saved.author, saved.saved_at, save_key or None))
             con.execute("commit")
         except sqlite3.Error as exc:
             raise CommentaryUnavailable(

@@ -129,3 +129,38 @@ def test_a_run_copies_the_store_beside_the_backup_and_never_writes_it(site):  # 
     result = site.run(9)
     assert any("commentary: no copy taken" in n for n in result.notes)
     assert store.read_bytes() == b"garbage" * 200
+
+
+def _new_action(store, key, text="Audit neglect plans", **kw):
+    return cs.save_action(store, action=text, owner="LA", due_date=dt.date(2025, 5, 1),
+                          status="Open", indicators=["cp_rate"], meeting="2025-04-10 Board",
+                          author="ana", save_key=key, **kw)
+
+
+def test_a_resubmitted_form_saves_once(store):
+    first = _new_action(store, "form-1")
+    again = _new_action(store, "form-1")  # a second click / double submit / rerun
+    assert again == first
+    assert [(a.action_id, a.version) for a in cs.action_history(store, 1)] == [(1, 1)]
+    other = _new_action(store, "form-2")  # another form instance: a new action, even if alike
+    assert other.action_id == 2
+    edit = _new_action(store, "form-3", text="Audit all plans", action_id=1, base_version=1)
+    assert _new_action(store, "form-3", text="Audit all plans", action_id=1,
+                       base_version=1) == edit  # not refused as stale, not a third version
+    assert [a.version for a in cs.action_history(store, 1)] == [2, 1]
+    keyless = [_new_action(store, None) for _ in range(2)]  # no key: each save is a record
+    assert [a.action_id for a in keyless] == [3, 4]
+
+
+def test_an_older_store_gains_the_key_column_and_keeps_its_rows(store):
+    con = sqlite3.connect(store)
+    old = cs.SCHEMA.replace("  save_key text,", "").replace("\n  save_key text", "")
+    assert "save_key" not in old
+    con.executescript(old)
+    con.execute("insert into actions values (1, 1, 'Old action', 'LA', '2025-05-01', 'Open', "
+                "'cp_rate', '2025-04-10 Board', 'ana', '2025-04-10T10:00:00+00:00')")
+    con.commit()
+    con.close()
+    _new_action(store, "form-1")
+    _new_action(store, "form-1")
+    assert [a.action for a in cs.actions(store)] == ["Old action", "Audit neglect plans"]

@@ -7,6 +7,7 @@ save on top of a version someone else has since replaced is refused with the new
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from html import escape
 
 import pandas as pd
@@ -124,7 +125,13 @@ if can_edit and not problem and not store.writable(where):
     base_key = f"act_base_{choice}"
     if was is not None and base_key not in st.session_state:
         st.session_state[base_key] = was.version
-    with st.form(f"act_form_{choice}_{st.session_state.get(base_key, 0)}"):
+    # one token per form instance, stored with the record: a second click, a double submit or
+    # a rerun of the same form saves nothing new; a successful save starts a fresh (empty) form
+    token_key = f"act_token_{choice}"
+    if token_key not in st.session_state:
+        st.session_state[token_key] = uuid.uuid4().hex
+    token = st.session_state[token_key]
+    with st.form(f"act_form_{choice}_{st.session_state.get(base_key, 0)}_{token}"):
         what = st.text_area("Action", value=was.action if was else "")
         a, b, c = st.columns(3)
         owner = a.selectbox("Owner agency", agencies,
@@ -149,7 +156,7 @@ if can_edit and not problem and not store.writable(where):
                     indicators=linked, meeting=raised, author=st.session_state.get("user",
                                                                                    "unknown"),
                     action_id=None if was is None else was.action_id,
-                    base_version=st.session_state.get(base_key, 0))
+                    base_version=st.session_state.get(base_key, 0), save_key=token)
             except store.StaleEdit as exc:
                 st.error(f"**Not saved**: {fmt.as_text(exc)}. Now: "
                          f"{fmt.as_text(exc.newer.action)} · {fmt.as_text(exc.newer.owner)} · "
@@ -159,8 +166,11 @@ if can_edit and not problem and not store.writable(where):
                 st.error(f"Not saved: {fmt.as_text(exc)}.")
             else:
                 st.session_state.pop(base_key, None)
-                st.session_state["cm_flash"] = (f"Action {saved.action_id} saved (version "
-                                                f"{saved.version}).")
+                st.session_state.pop(token_key, None)
+                st.session_state["cm_flash"] = (
+                    f"Action {saved.action_id} saved (version {saved.version}): "
+                    f"{fmt.as_text(saved.action)} · owner {fmt.as_text(saved.owner)} · due "
+                    f"{saved.due_date} · {fmt.as_text(saved.status)}.")
                 st.rerun()
     if was is not None:
         with st.expander(f"History of action {was.action_id}"):

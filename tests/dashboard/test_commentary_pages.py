@@ -130,6 +130,29 @@ def test_an_analyst_adds_an_action_in_the_app(app, site):
     assert "Review step-down decisions" in _html(at)
 
 
+def test_a_second_click_or_a_resubmitted_form_makes_one_action(app, site):
+    path = site("analyst")
+    at = open_page(app, "views/commentary.py")
+    form_token = at.session_state["act_token_new"]
+    at.text_area[-1].set_value("Review step-down decisions")
+    at.button[-1].click().run()
+    assert [a.action for a in store.actions(path)] == ["Review step-down decisions"]
+    said = " ".join(s.value for s in at.success)
+    assert "Action 1 saved (version 1): Review step\\-down decisions · owner" in said
+    assert at.text_area[-1].value == ""  # the form is cleared, a new instance
+    assert at.session_state["act_token_new"] != form_token
+    at.button[-1].click().run()  # a second click on the cleared form: nothing to save
+    assert len(store.actions(path)) == 1
+    # a double submit: the same form instance arrives again with the same text
+    at.session_state["act_token_new"] = form_token
+    at.run()
+    at.text_area[-1].set_value("Review step-down decisions")
+    at.button[-1].click().run()
+    assert [(a.action_id, a.version) for a in store.action_history(path, 1)] == [(1, 1)]
+    assert len(store.actions(path)) == 1
+    assert "Action 1 saved (version 1)" in " ".join(s.value for s in at.success)
+
+
 @pytest.mark.parametrize("page", ["views/scorecard.py", "views/exceptions.py",
                                   "views/explorer.py", "views/commentary.py"])
 def test_a_corrupt_store_still_serves_the_figures_with_a_banner(app, site, page):
