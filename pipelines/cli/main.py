@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
 from lscp_core.errors import UserError
+
+BROKEN_PIPE_STATUS = 141  # what a shell reports for a command ended by SIGPIPE
 
 
 def _date(text: str) -> dt.date:
@@ -203,6 +206,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. A reader that closes the pipe early (``lscp audit | head``) ends the
+    command quietly: stdout is pointed at devnull so the interpreter's final flush cannot fail
+    again, and the exit status is that of a command stopped by SIGPIPE (128 + 13)."""
+    try:
+        try:
+            return _main(argv)
+        finally:  # inside the try, after --help's SystemExit too: the last buffered lines
+            sys.stdout.flush()  # may meet the closed pipe
+    except BrokenPipeError:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):  # no real file behind stdout (e.g. captured in tests)
+            pass
+        return BROKEN_PIPE_STATUS
+
+
+def _main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
