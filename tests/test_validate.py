@@ -92,3 +92,34 @@ def test_validate_takes_the_inbox_from_lscp_toml_as_run_does(tmp_path, capsys):
     config.write_text('[pipeline]\nseeds = "seeds"\n')
     assert main(["--config", str(config), "validate"]) != 0
     assert "--inbox is required (or set inbox in lscp.toml)" in capsys.readouterr().err
+
+
+def test_validate_says_would_load_and_aligns_its_table(tmp_path):
+    import re
+
+    inbox, seeds = tmp_path / "inbox", write_seeds(tmp_path / "seeds")
+    write_csv(inbox, "children", [f"C{i},2015-01-01,,M,,,," for i in range(1234)]
+              + ["C1,bad,,M,,,,"])
+    write_csv(inbox, "manual_measures", [])
+    out = io.StringIO()
+    assert validate_command(inbox, seeds, "text", out=out) == 0
+    lines = out.getvalue().splitlines()
+    table = lines[1:lines.index(next(ln for ln in lines if ln.startswith("rows ")))]
+    header = table[0]
+    assert header.split() == ["extract", "status", "read", "would", "load", "quarantined",
+                              "superseded", "file"]
+    assert not any(re.search(r"\bloaded\b", line) for line in lines)  # it loads nothing
+    rows = {line.split()[0]: line for line in table[1:]}
+    assert re.split(r"\s{2,}", rows["children"]) == [
+        "children", "would load", "1,235", "1,234", "1", "0", "children_extract.csv"]
+    assert re.split(r"\s{2,}", rows["manual_measures"])[:2] == ["manual_measures", "would load"]
+    assert re.split(r"\s{2,}", rows["referrals"])[:2] == ["referrals", "missing"]
+    # every column starts (text) or ends (counts) where its heading does
+    starts = [header.index(h) for h in ("status", "file")]
+    ends = [header.index(h) + len(h) for h in ("read", "would load", "quarantined",
+                                                "superseded")]
+    for line in table[1:]:
+        cells = list(re.finditer(r"\S+(?: \S+)?", line))
+        assert [c.start() for c in (cells[1], cells[6])] == starts, line
+        assert [c.end() for c in cells[2:6]] == ends, line
+    assert "rows that would load 1,234, quarantined 1" in lines

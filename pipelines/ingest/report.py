@@ -224,19 +224,28 @@ class IngestResult:
     seconds: dict[str, float] = field(default_factory=dict)
     outcomes: dict[str, ExtractOutcome] = field(default_factory=dict, repr=False)
 
-    def summary_lines(self) -> list[str]:
-        """A compact load summary: one line per extract, failures, the commonest rules."""
-        lines = [f"{'extract':<17}{'status':<10}{'read':>11}{'loaded':>11}{'quarantined':>13}"
-                 f"{'superseded':>12}  file"]
+    def summary_lines(self, dry_run: bool = False) -> list[str]:
+        """A compact load summary: one line per extract, failures, the commonest rules.
+
+        ``dry_run`` (``lscp validate``, which loads nothing) says "would load" where a run
+        says "loaded". The table's columns are as wide as their widest cell, two spaces
+        apart, so no extract name, status or count runs into the next."""
+        loaded = "would load" if dry_run else "loaded"
+        header = ["extract", "status", "read", loaded, "quarantined", "superseded", "file"]
+        rows = []
         for r in self.reports:
             fmt = r.get("source_format")
             shown = f" ({fmt})" if fmt and fmt != "csv" else ""  # where it came from
-            lines.append(
-                f"{r['extract']:<17}{r['status']:<10}{r['rows_read']:>11,}{r['rows_loaded']:>11,}"
-                f"{r['rows_quarantined']:>13,}{r.get('rows_superseded') or 0:>12,}"
-                f"  {r['file'] or '-'}{shown}"
-            )
-        lines.append(f"rows loaded {self.rows_loaded:,}, quarantined {self.rows_quarantined:,}")
+            status = loaded if r["status"] == "loaded" else r["status"]
+            rows.append([r["extract"], status, f"{r['rows_read']:,}", f"{r['rows_loaded']:,}",
+                         f"{r['rows_quarantined']:,}", f"{r.get('rows_superseded') or 0:,}",
+                         f"{r['file'] or '-'}{shown}"])
+        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
+        lines = ["  ".join([*(cell.ljust(w) if i < 2 else cell.rjust(w)
+                              for i, (cell, w) in enumerate(zip(row[:-1], widths, strict=True))),
+                            row[-1]]) for row in [header, *rows]]
+        lines.append(f"rows {'that would load' if dry_run else 'loaded'} {self.rows_loaded:,}, "
+                     f"quarantined {self.rows_quarantined:,}")
         if self.top_rules:
             top = ", ".join(f"{e}/{rule} {n:,}" for e, rule, n in self.top_rules[:6])
             lines.append(f"top quarantine rules: {top}")

@@ -54,7 +54,7 @@ def validate_inbox(inbox: Path, seeds_dir: Path, run_date: dt.date | None = None
     return {"inbox": str(inbox), "seeds": str(seeds_dir), "ok": not result.file_failures,
             "files": files, "file_failures": result.file_failures,
             "quarantine_counts": counts, "quarantine": quarantine,
-            "summary": result.summary_lines()}
+            "summary": result.summary_lines(dry_run=True)}
 
 
 def validate_command(inbox: Path, seeds: Path, fmt: str = "text", out=None,
