@@ -2,8 +2,8 @@
 
 An extract is out of date when its newest delivery failed (the previous version stays in
 force), when it was never loaded, or when no new file has been loaded for longer than its
-contract's ``expected_every_days`` (monthly extracts 35, termly 130; ``[dashboard]
-freshness_days`` in lscp.toml overrides per extract). The scorecard, the board pack's first
+delivery rhythm: one default (``lscp_core.settings.DEFAULT_FRESHNESS_DAYS``: monthly extracts
+35 days, termly 130), which ``[dashboard] freshness_days`` in lscp.toml overrides per extract. The scorecard, the board pack's first
 page and the data-quality page all read this one rule.
 """
 
@@ -14,11 +14,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard import data
-from data_contracts import extract_contracts
 from lscp_core.errors import UserError
-from lscp_core.settings import load_settings
+from lscp_core.settings import MONTHLY_FRESHNESS_DAYS, freshness_limit, load_settings
 
-DEFAULT_DAYS = 35
+DEFAULT_DAYS = MONTHLY_FRESHNESS_DAYS
 
 
 @dataclass(frozen=True)
@@ -59,13 +58,10 @@ def _configured_days() -> dict[str, int]:
 
 def check(overrides: dict[str, int] | None = None) -> list[Freshness]:
     overrides = _configured_days() if overrides is None else overrides
-    contracts = extract_contracts()
     now = _reference_time()
     out = []
     for r in data.extract_freshness().itertuples():
-        contract = contracts.get(r.extract)
-        limit = int(overrides.get(r.extract) or (contract.expected_every_days if contract and
-                                                  contract.expected_every_days else DEFAULT_DAYS))
+        limit = freshness_limit(r.extract, overrides)
         last = None if pd.isna(r.last_loaded) else pd.Timestamp(r.last_loaded)
         age = None if last is None else (now - last).days
         if last is None:

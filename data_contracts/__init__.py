@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from lscp_core.settings import DEFAULT_FRESHNESS_DAYS
+
 HERE = Path(__file__).resolve().parent
 
 # The extracts and seeds files, in the order ingest loads them and pages list them (children
@@ -122,7 +124,8 @@ class Contract:
     cross_file: tuple[dict, ...] = ()
     warnings: tuple[dict, ...] = ()
     optional: bool = False  # a seeds file the partnership may leave out (an empty table)
-    expected_every_days: int | None = None  # an extract's delivery rhythm (monthly 35, termly 130)
+    # an extract's delivery rhythm: lscp_core.settings.DEFAULT_FRESHNESS_DAYS (the one default)
+    expected_every_days: int | None = None
     path: Path | None = field(default=None, compare=False)
 
     @property
@@ -197,7 +200,7 @@ def load_contract_file(path: Path) -> Contract:
         cross_file=tuple(data.get("cross_file") or ()),
         warnings=tuple(data.get("warnings") or ()),
         optional=bool(data.get("optional", False)),
-        expected_every_days=data.get("expected_every_days"),
+        expected_every_days=DEFAULT_FRESHNESS_DAYS.get(name) if kind == "extract" else None,
         path=path,
     )
     for col in contract.key:

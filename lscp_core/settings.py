@@ -22,6 +22,27 @@ MIN_KEY_BYTES = 32
 DEFAULT_SEEDS = PROJECT_ROOT / "seeds"
 
 
+# Days without a new file after which an extract is out of date: its delivery rhythm. The one
+# default, read by the app's freshness rule (dashboard/freshness.py) and the extract contracts
+# (their docs); ``[dashboard.freshness_days]`` in lscp.toml overrides it per extract.
+MONTHLY_FRESHNESS_DAYS = 35
+TERMLY_FRESHNESS_DAYS = 130
+QUARTERLY_FRESHNESS_DAYS = 100  # the manual measures: quarterly figures, and a little slack
+DEFAULT_FRESHNESS_DAYS: dict[str, int] = {
+    **{e: MONTHLY_FRESHNESS_DAYS for e in (
+        "children", "referrals", "assessments", "cin_plans", "cp_plans", "looked_after",
+        "early_help", "neglect_tools")},
+    **{e: TERMLY_FRESHNESS_DAYS for e in ("two_year_olds", "attendance")},
+    "manual_measures": QUARTERLY_FRESHNESS_DAYS,
+}
+
+
+def freshness_limit(extract: str, overrides: dict[str, int] | None = None) -> int:
+    """The days after which ``extract`` is out of date: lscp.toml's, else the default."""
+    return int((overrides or {}).get(extract)
+               or DEFAULT_FRESHNESS_DAYS.get(extract, MONTHLY_FRESHNESS_DAYS))
+
+
 @dataclass
 class Settings:
     config_file: Path | None = None
@@ -61,8 +82,9 @@ class Settings:
     commentary_db: Path | None = None
     session_hours: float = 8.0
     idle_minutes: float = 30.0
-    # extract -> days after which the data-quality page warns that it is stale
-    freshness_days: dict[str, int] = field(default_factory=dict)
+    # extract -> days after which the data-quality page warns that it is stale: the defaults
+    # (DEFAULT_FRESHNESS_DAYS) with lscp.toml's [dashboard.freshness_days] over them
+    freshness_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_FRESHNESS_DAYS))
     schedule_cron: str | None = None
     schedule_every: str | None = None
     schedule_on_new_files: bool = False
@@ -148,7 +170,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
         commentary_db=_path(dashboard.get("commentary_db")),
         session_hours=_positive(dashboard.get("session_hours", 8), "[dashboard] session_hours"),
         idle_minutes=_positive(dashboard.get("idle_minutes", 30), "[dashboard] idle_minutes"),
-        freshness_days={k: int(v) for k, v in dashboard.get("freshness_days", {}).items()},
+        freshness_days={**DEFAULT_FRESHNESS_DAYS,
+                        **{k: int(v) for k, v in dashboard.get("freshness_days", {}).items()}},
         schedule_cron=schedule.get("cron"),
         schedule_every=schedule.get("every"),
         schedule_on_new_files=bool(schedule.get("on_new_files", False)),

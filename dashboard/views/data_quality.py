@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import auth, data, freshness, ui
 from dashboard import formatting as fmt
 from lscp_core import audit
+from lscp_core.settings import MONTHLY_FRESHNESS_DAYS, TERMLY_FRESHNESS_DAYS
 from pipelines.export import Measure, build_template
 
 ui.require_db()
@@ -110,9 +111,9 @@ if stale:
                icon=":material/schedule:")
 st.dataframe(fresh_table, hide_index=True, key="table_freshness")
 ui.download_csv(fresh_table, "freshness.csv", "freshness")
-st.caption("Age counted to the latest refresh; each extract's expected rhythm comes from its "
-           "data contract (monthly extracts 35 days, termly 130), or [dashboard] "
-           "freshness_days in lscp.toml.")
+st.caption("Age counted to the latest refresh; each extract's expected rhythm is lscp's "
+           f"default (monthly extracts {MONTHLY_FRESHNESS_DAYS} days, termly "
+           f"{TERMLY_FRESHNESS_DAYS}), or [dashboard] freshness_days in lscp.toml.")
 
 st.header("Figures entered by hand", divider="gray")
 manual = data.manual_catalogue()

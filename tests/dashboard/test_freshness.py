@@ -62,3 +62,32 @@ def test_all_current_no_banner(app, use_db, tmp_path):
     use_db(path)
     at = app.run()
     assert "Some figures are not current" not in texts(at)
+
+
+def test_one_freshness_default_read_by_the_app_the_contracts_and_the_example(tmp_path):
+    """Termly extracts were 130 days in the app and 120 in lscp.example.toml: now one default
+    (lscp_core.settings), which the example only overrides when it names an extract."""
+    import re
+    import tomllib
+    from pathlib import Path
+
+    from data_contracts import extract_contracts
+    from lscp_core import settings as s
+
+    assert s.DEFAULT_FRESHNESS_DAYS["attendance"] == s.TERMLY_FRESHNESS_DAYS == 130
+    contracts = extract_contracts()
+    assert {n: c.expected_every_days for n, c in contracts.items()} == {
+        n: s.DEFAULT_FRESHNESS_DAYS[n] for n in contracts}
+    example = Path(__file__).parents[2] / "lscp.example.toml"
+    text = example.read_text(encoding="utf-8")
+    assert tomllib.loads(text)["dashboard"].get("freshness_days", {}) == {}
+    said = text[text.index("[dashboard.freshness_days]") - 400:]
+    assert f"monthly extracts {s.MONTHLY_FRESHNESS_DAYS}" in said
+    assert re.search(rf"termly [a-z_ ]*{s.TERMLY_FRESHNESS_DAYS}\b", said)
+    conf = tmp_path / "lscp.toml"
+    conf.write_text("[dashboard.freshness_days]\nattendance = 150\n")
+    loaded = s.load_settings(conf).freshness_days
+    assert loaded == {**s.DEFAULT_FRESHNESS_DAYS, "attendance": 150}
+    assert s.freshness_limit("attendance", loaded) == 150
+    assert s.freshness_limit("two_year_olds", {}) == 130
+    assert s.freshness_limit("no_such_extract") == s.MONTHLY_FRESHNESS_DAYS
