@@ -229,7 +229,8 @@ def latest(path: Path, month: str | None = None,
 def save_comment(path: Path, indicator_id: str, month: str, body: str, author: str,
                  base_version: int) -> Comment:
     """Store a new version on top of ``base_version`` (0: the first); StaleEdit when another
-    save got there first."""
+    save got there first. The same text by the same author on the same base, sent again (a
+    second click, a double submit), returns the version it made instead of a second one."""
     dt.date.fromisoformat(month + "-01")  # a YYYY-MM month or ValueError
     with closing(_open_write(path)) as con:
         try:
@@ -239,7 +240,10 @@ def save_comment(path: Path, indicator_id: str, month: str, body: str, author: s
                 "order by version desc limit 1", (indicator_id, month)).fetchone()
             if (int(current["version"]) if current else 0) != base_version:
                 con.execute("rollback")
-                raise StaleEdit(_comment(current))
+                newer = _comment(current)
+                if (newer.version, newer.body, newer.author) == (base_version + 1, body, author):
+                    return newer  # this very save, sent again (a double click): stored once
+                raise StaleEdit(newer)
             saved = Comment(indicator_id, month, base_version + 1, body, author, _now())
             con.execute("insert into commentary values (?, ?, ?, ?, ?, ?)",
                         (saved.indicator_id, saved.month, saved.version, saved.body,

@@ -164,3 +164,13 @@ def test_an_older_store_gains_the_key_column_and_keeps_its_rows(store):
     _new_action(store, "form-1")
     _new_action(store, "form-1")
     assert [a.action for a in cs.actions(store)] == ["Old action", "Audit neglect plans"]
+
+
+def test_a_commentary_sent_twice_is_one_version_but_others_are_still_refused(store):
+    first = cs.save_comment(store, "cp_rate", "2025-03", "Rose after new plans", "ana", 0)
+    assert cs.save_comment(store, "cp_rate", "2025-03", "Rose after new plans", "ana", 0) == first
+    with pytest.raises(cs.StaleEdit):  # another text on the same base: someone else's edit
+        cs.save_comment(store, "cp_rate", "2025-03", "Rose after plans", "ana", 0)
+    with pytest.raises(cs.StaleEdit):  # the same text by someone else: still their save
+        cs.save_comment(store, "cp_rate", "2025-03", "Rose after new plans", "bo", 0)
+    assert [c.version for c in cs.history(store, "cp_rate", "2025-03")] == [1]

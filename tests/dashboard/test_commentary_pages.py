@@ -130,6 +130,20 @@ def test_an_analyst_adds_an_action_in_the_app(app, site):
     assert "Review step-down decisions" in _html(at)
 
 
+def test_a_commentary_submitted_twice_is_one_version(app, site):
+    path = site("analyst")
+    at = open_page(app, "views/commentary.py")
+    _editor(at).set_value("Fell after the audit").run()
+    at.button(key="cm_save").click().run()
+    # the same click arriving again from the editor as it was (still on version 0)
+    at.session_state[f"cm_base_cp_neglect_rate_{LATEST}"] = 0
+    _editor(at).set_value("Fell after the audit").run()
+    at.button(key="cm_save").click().run()
+    assert [c.version for c in store.history(path, "cp_neglect_rate", LATEST)] == [1]
+    assert not at.error
+    assert "Commentary saved (version 1)." in [s.value for s in at.success]
+
+
 def test_a_second_click_or_a_resubmitted_form_makes_one_action(app, site):
     path = site("analyst")
     at = open_page(app, "views/commentary.py")
