@@ -203,6 +203,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from lscp_core.private import close_new_files
+
+    close_new_files()  # every file lscp (and the scheduler, Streamlit it starts) writes: 0600
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -37,6 +37,7 @@ from pathlib import Path
 import duckdb
 
 from lscp_core.errors import LockBusy, UserError
+from lscp_core.private import open_private
 from lscp_core.run_log import read_lines
 from lscp_core.settings import DEFAULT_SEEDS, load_settings
 from lscp_core.stores import work_path
@@ -195,7 +196,7 @@ class Scheduler:
         t0 = time.monotonic()
         self.say(run_id=None, status="starting", trigger=trigger,
                  files=",".join(sorted(files)) if files else None)
-        with open(log, "ab") as sink:
+        with open_private(log, "ab") as sink:
             sink.write(f"--- {history.iso(history.utc_now())} scheduled run "
                        f"({trigger}): {' '.join(self.command())}\n".encode())
             sink.flush()
