@@ -166,3 +166,16 @@ def test_the_dashboard_never_asks_for_the_key():
     asking = [p.name for p in root.rglob("*.py")
               if any(w in p.read_text(encoding="utf-8") for w in (".key()", "LSCP_KEY"))]
     assert asking == []
+
+
+def test_a_refused_inbox_entry_is_no_extract_to_the_freshness_check(partnership, tmp_path,
+                                                                    monkeypatch):
+    db = tmp_path / "lscp.duckdb"
+    assert lscp("run", "--inbox", str(partnership / "inbox"), "--seeds",
+                str(partnership / "seeds"), "--db", str(db)).returncode == 0
+    monkeypatch.setenv("LSCP_DB", str(db))
+    from dashboard import data
+
+    extracts = set(data.extract_freshness()["extract"])
+    assert "inbox" not in extracts and "referrals" in extracts
+    assert "refused" in set(data.load_report()["status"])
