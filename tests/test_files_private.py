@@ -168,8 +168,8 @@ def test_the_dashboard_never_asks_for_the_key():
     assert asking == []
 
 
-def test_a_refused_inbox_entry_is_no_extract_to_the_freshness_check(partnership, tmp_path,
-                                                                    monkeypatch):
+def test_refused_entries_are_no_extract_and_the_unsuppressed_pack_is_closed(partnership, tmp_path,
+                                                                            monkeypatch):
     db = tmp_path / "lscp.duckdb"
     assert lscp("run", "--inbox", str(partnership / "inbox"), "--seeds",
                 str(partnership / "seeds"), "--db", str(db)).returncode == 0
@@ -179,3 +179,11 @@ def test_a_refused_inbox_entry_is_no_extract_to_the_freshness_check(partnership,
     extracts = set(data.extract_freshness()["extract"])
     assert "inbox" not in extracts and "referrals" in extracts
     assert "refused" in set(data.load_report()["status"])
+
+    # the unsuppressed board pack, its kept copy and the audit entry: owner-only
+    out = tmp_path / "pack.html"
+    month = max(data.periods()).strftime("%Y-%m")
+    done = lscp("pack", "--db", str(db), "--month", month, "--out", str(out), "--unsuppressed")
+    assert done.returncode == 0, done.stderr
+    assert out.stat().st_size > 0
+    assert open_to_others(tmp_path) == []
