@@ -187,3 +187,17 @@ def test_refused_entries_are_no_extract_and_the_unsuppressed_pack_is_closed(part
     assert done.returncode == 0, done.stderr
     assert out.stat().st_size > 0
     assert open_to_others(tmp_path) == []
+
+
+def test_the_scheduler_never_hashes_a_link_in_the_inbox(tmp_path):
+    from pipelines.schedule.scheduler import InboxWatcher
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    secret = tmp_path / "secret.key"
+    secret.write_bytes(SECRET)
+    (inbox / "children_2025-03.csv").symlink_to(secret)
+    (inbox / "referrals_2025-03.csv").write_text("referral_id\nR\n")
+    watcher = InboxWatcher(inbox, tmp_path / "none.duckdb")
+    watcher.new_files()
+    assert list(watcher.new_files()) == ["referrals_2025-03.csv"]

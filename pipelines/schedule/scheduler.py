@@ -86,7 +86,7 @@ class InboxWatcher:
             for entry in os.scandir(self.inbox):
                 if entry.name.startswith(".") or not entry.name.lower().endswith(EXTENSIONS):
                     continue
-                if entry.is_file():
+                if entry.is_file(follow_symlinks=False):  # a link is refused, never read
                     st = entry.stat()
                     out[entry.name] = (st.st_size, st.st_mtime_ns)
         except OSError:
