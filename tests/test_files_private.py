@@ -201,3 +201,15 @@ def test_the_scheduler_never_hashes_a_link_in_the_inbox(tmp_path):
     watcher = InboxWatcher(inbox, tmp_path / "none.duckdb")
     watcher.new_files()
     assert list(watcher.new_files()) == ["referrals_2025-03.csv"]
+
+
+def test_hashing_refuses_a_link_put_in_after_the_listing(tmp_path):
+    from pipelines.ingest.readers.tabular import scan_file, sha256_file
+
+    secret = tmp_path / "secret.key"
+    secret.write_bytes(SECRET)
+    (tmp_path / "children_1.csv").symlink_to(secret)
+    for read in (sha256_file, scan_file):
+        with pytest.raises(OSError):
+            read(tmp_path / "children_1.csv")
+    assert sha256_file(secret) == hashlib.sha256(SECRET).hexdigest()

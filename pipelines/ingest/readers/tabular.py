@@ -122,9 +122,15 @@ def discover(inbox: Path, extracts) -> tuple[dict[str, InboxFile], list[str],
     return chosen, sorted(ignored), refused
 
 
+def _no_follow(path, flags):
+    """An ``open`` opener that refuses a symbolic link (one put in after the inbox was
+    listed): nothing outside the inbox is ever hashed."""
+    return os.open(path, flags | os.O_NOFOLLOW)
+
+
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as f:
+    with open(path, "rb", opener=_no_follow) as f:
         while chunk := f.read(CHUNK):
             h.update(chunk)
     return h.hexdigest()
@@ -151,7 +157,7 @@ def scan_file(path: Path) -> Scan:
     head = b""
     tail = b""
     has_null = False
-    with open(path, "rb") as f:
+    with open(path, "rb", opener=_no_follow) as f:
         while chunk := f.read(CHUNK):
             digest.update(chunk)
             if not has_null:  # (a word cut by the chunk's end: the tail is looked at again)
