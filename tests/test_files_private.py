@@ -101,7 +101,8 @@ def test_a_run_under_umask_000_leaves_nothing_open_to_others(partnership, tmp_pa
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
 
 
-def test_a_run_killed_mid_build_leaves_its_files_owner_only(partnership, tmp_path):
+@pytest.mark.parametrize("stage", ["[ingest]", "[metrics]", "[spc]", "[check]"])
+def test_a_run_killed_mid_build_leaves_its_files_owner_only(partnership, tmp_path, stage):
     db = tmp_path / "lscp.duckdb"
     env = dict(os.environ, LSCP_KEY=KEY)
     child = subprocess.Popen(
@@ -111,7 +112,7 @@ def test_a_run_killed_mid_build_leaves_its_files_owner_only(partnership, tmp_pat
         stderr=subprocess.PIPE, text=True)
     try:
         for line in child.stderr:
-            if line.startswith("[metrics]"):
+            if line.startswith(stage):
                 child.send_signal(signal.SIGKILL)
                 break
     finally:
