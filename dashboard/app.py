@@ -16,6 +16,9 @@ if str(ROOT) not in sys.path:  # so `dashboard` imports when run from a source t
     sys.path.insert(0, str(ROOT))
 
 from dashboard import auth, ui  # noqa: E402
+from lscp_core.private import close_new_files  # noqa: E402
+
+close_new_files()  # the audit log, packs, commentary: 0600 even under a Streamlit run by hand
 
 VIEWS = Path(__file__).resolve().parent / "views"
 

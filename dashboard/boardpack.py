@@ -291,7 +291,8 @@ def _data_quality_section() -> str:
         for f in freshness.check())
     report = data.load_report()
     if not report.empty:
-        latest = report[report["run_id"] == report["run_id"].max()]
+        latest = report[(report["run_id"] == report["run_id"].max())
+                        & (report["status"] != "refused")]  # links, special files: not read
         totals = (f"<p>The latest refresh read {fmt.count(latest['rows_read'].sum())} rows from "
                   f"{len(latest)} files, loaded {fmt.count(latest['rows_loaded'].sum())} and set "
                   f"aside {fmt.count(latest['rows_quarantined'].sum())} that broke a rule "

@@ -505,6 +505,7 @@ def extract_freshness() -> pd.DataFrame:
         with report as (
             select l.*, r.started_at
             from load_report l left join runs r using (run_id)
+            where l.status is distinct from 'refused'  -- an inbox link or special file
         ),
         latest as (
             select extract, arg_max(status, started_at) as latest_status,

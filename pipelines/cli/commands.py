@@ -106,11 +106,13 @@ def cmd_template(args, settings: Settings) -> int:
 
 
 def _os_user() -> str:
-    import getpass
+    """The OS account running the command, for the audit log: from the user database, not
+    ``$USER``/``$LOGNAME`` (which anyone can set; ``getpass.getuser`` reads them first)."""
+    import pwd
 
     try:
-        return getpass.getuser()
-    except (KeyError, OSError):
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:
         return f"uid {os.getuid()}"
 
 

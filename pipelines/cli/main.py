@@ -209,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command. A reader that closes the pipe early (``lscp audit | head``) ends the
     command quietly: stdout is pointed at devnull so the interpreter's final flush cannot fail
     again, and the exit status is that of a command stopped by SIGPIPE (128 + 13)."""
+    from lscp_core.private import close_new_files
+
+    close_new_files()  # every file lscp (and the scheduler, Streamlit it starts) writes: 0600
     try:
         try:
             return _main(argv)

@@ -39,6 +39,12 @@ def write_pack(db: Path, month: dt.date, out: Path, *, role: str, who: str,
     kind = out.suffix.lower().lstrip(".")
     period = pd.Timestamp(month) + pd.offsets.MonthEnd(0)
     content = boardpack.make(role, strategy, period, kind=kind, who=who)
-    out.write_bytes(content)
+    from lscp_core.private import open_private
+
+    try:
+        with open_private(out, "wb") as f:
+            f.write(content)
+    except OSError as exc:
+        raise UserError(f"cannot write {out}: {exc.strerror or exc}") from None
     kept = packs.packs_dir(db) / packs.index(db)[0]["file"]
     return kept

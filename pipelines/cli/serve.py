@@ -43,11 +43,25 @@ def refuse_child_level(db: Path) -> None:
                         f"an earlier lscp): serve the published database; `lscp run` rewrites it")
 
 
-def serve(db: Path, port: int = 8501, host: str = "localhost", config: Path | None = None) -> int:
-    refuse_child_level(db)
-    env = dict(os.environ, LSCP_DB=str(Path(db).resolve()))
+# What the dashboard never needs, and so never gets: the pseudonymisation key (it reads the
+# published database only; nothing under dashboard/ asks Settings.key()).
+WITHHELD = ("LSCP_KEY", "LSCP_KEY_FILE")
+
+
+def streamlit_environment(db: Path, config: Path | None = None,
+                          environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment Streamlit runs in: the caller's, without the key."""
+    source = os.environ if environ is None else environ
+    env = {k: v for k, v in source.items() if k not in WITHHELD}
+    env["LSCP_DB"] = str(Path(db).resolve())
     if config:
         env["LSCP_CONFIG"] = str(Path(config).resolve())
+    return env
+
+
+def serve(db: Path, port: int = 8501, host: str = "localhost", config: Path | None = None) -> int:
+    refuse_child_level(db)
+    env = streamlit_environment(db, config)
     print(f"serving the dashboard on http://{host}:{port} (Ctrl+C to stop)", file=sys.stderr)
     cmd = streamlit_command(port, host)
     try:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from lscp_core.errors import UserError
 from lscp_core.periods import period_label
+from lscp_core.private import open_private
 from lscp_core.viewer import ANALYST, VIEWER, Viewer, figure_text_sql
 
 HIDDEN_COLUMNS = ("numerator", "denominator", "value")
@@ -102,7 +103,8 @@ def export_csv(db: Path, out: Path, unsuppressed: bool = False) -> int:
         try:
             # UTF-8 with a byte-order mark, so Excel opens names as they are (spec, outputs);
             # numbers unquoted, ISO dates, one header row
-            frame.to_csv(out, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d")
+            with open_private(out, "w", encoding="utf-8-sig", newline="") as f:  # 0600
+                frame.to_csv(f, index=False, date_format="%Y-%m-%d")
         except OSError as exc:
             raise UserError(f"cannot write {out}: {exc.strerror}") from None
         return len(frame)

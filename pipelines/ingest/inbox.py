@@ -62,6 +62,8 @@ from pipelines.ingest.report import (
 __all__ = ["ingest", "IngestResult", "pseudonymise"]
 
 PSEUDONYM = "lscp_pseudonym"
+# the load_report "extract" of an inbox entry refused unread (a symbolic link, a special file)
+REFUSED_EXTRACT = "inbox"
 
 
 def _say(progress, text: str) -> None:
@@ -105,7 +107,7 @@ def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
     councils = council_rules.of_partnership(la_code, Path(seeds_dir))
     single = councils.codes[0] if len(council_rules.configured(la_code)) == 1 else None
     gx = gx_worker.executor()  # imports GX (seconds) while DuckDB reads the files
-    files, ignored = discover(Path(inbox), EXTRACTS)
+    files, ignored, result.refused_files = discover(Path(inbox), EXTRACTS)
     # the census, SSDA903 and SSD files in force: per council in a partnership of several
     found, result.ignored_files = registry.discover(Path(inbox), ignored, single, councils,
                                                     council_rules.by_council)
@@ -582,6 +584,9 @@ def _report(run: _Run, result: IngestResult) -> None:
             iso_dates=account.iso_dates, null_cells=account.null_cells,
             # what is neither loaded nor quarantined was superseded by a newer copy
             rows_superseded=read - rows_loaded - quarantined))
+    for name, why in result.refused_files:  # named, never read nor hashed
+        write_report_row(con, ReportRow(run_id=run_id, extract=REFUSED_EXTRACT, file=name,
+                                        status="refused", message=why, reported_at=now))
     cur = con.execute("select * from load_report where run_id = ?", [run_id])
     names = [d[0] for d in cur.description]
     rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]

@@ -95,7 +95,7 @@ class ReportRow:
 
     run_id: str
     extract: str
-    status: str  # loaded | unchanged | missing | failed
+    status: str  # loaded | unchanged | missing | failed | refused (an inbox entry unread)
     message: str
     reported_at: object  # datetime: this run's
     file: str | None = None
@@ -218,6 +218,8 @@ class IngestResult:
     file_failures: list[str] = field(default_factory=list)
     top_rules: list[tuple[str, str, int]] = field(default_factory=list)  # (extract, rule, n)
     ignored_files: list[str] = field(default_factory=list)
+    # inbox entries refused unread, (name, why): symbolic links, special files
+    refused_files: list[tuple[str, str]] = field(default_factory=list)
     # why an extract delivered in a statutory format has no rows ("no period of care formed:
     # ..."): said again when the run publishes nothing
     explanations: list[str] = field(default_factory=list)
@@ -265,6 +267,8 @@ class IngestResult:
         warned = [r for r in self.reports if r.get("warnings")]
         for r in warned:
             lines.append(f"warning {r['extract']}: {r['warnings']}")
+        for name, why in self.refused_files:
+            lines.append(f"refused {name}: {why}")
         if self.ignored_files:
             lines.append("ignored (not <extract>_*.csv|.xlsx, CIN census XML, SSDA903 or SSD "
                          "tables, or an older file): " + ", ".join(self.ignored_files[:10]))

@@ -49,7 +49,7 @@ def iso(ts: dt.datetime | None) -> str | None:
 def append(db: Path, record: dict) -> None:
     """Append one line; O_APPEND + one write keeps concurrent lines whole; fsync'd."""
     line = json.dumps({k: record.get(k) for k in FIELDS}, default=str) + "\n"
-    fd = os.open(history_path(db), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    fd = os.open(history_path(db), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
         os.write(fd, line.encode("utf-8"))
         os.fsync(fd)

@@ -48,7 +48,7 @@ class _Held:
 def run_lock(db: Path, *, wait: float = 0.0, poll: float = 0.2):
     """Hold the database's run lock; wait up to ``wait`` seconds, then raise LockBusy."""
     path = lock_path(db)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         deadline = time.monotonic() + max(wait, 0.0)
         while True:

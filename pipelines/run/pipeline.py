@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from lscp_core.errors import RunFailed, UserError
+from lscp_core.private import open_private
 from pipelines.run import history, publish, retention
 from pipelines.run.lock import run_lock
 
@@ -282,7 +283,7 @@ def _locked_run(job: _Job, stream, result: RunResult) -> RunResult:
 
 def _log_traceback(db: Path, run_id: str, exc: BaseException) -> None:
     try:
-        with open(log_path(db), "a", encoding="utf-8") as log:
+        with open_private(log_path(db), "a", encoding="utf-8") as log:
             log.write(f"--- {history.iso(history.utc_now())} run {run_id} failed\n")
             log.write("".join(traceback.format_exception(exc)))
     except OSError:

@@ -37,6 +37,7 @@ from pathlib import Path
 import duckdb
 
 from lscp_core.errors import LockBusy, UserError
+from lscp_core.private import open_private
 from lscp_core.run_log import read_lines
 from lscp_core.settings import DEFAULT_SEEDS, load_settings
 from lscp_core.stores import work_path
@@ -85,7 +86,7 @@ class InboxWatcher:
             for entry in os.scandir(self.inbox):
                 if entry.name.startswith(".") or not entry.name.lower().endswith(EXTENSIONS):
                     continue
-                if entry.is_file():
+                if entry.is_file(follow_symlinks=False):  # a link is refused, never read
                     st = entry.stat()
                     out[entry.name] = (st.st_size, st.st_mtime_ns)
         except OSError:
@@ -195,7 +196,7 @@ class Scheduler:
         t0 = time.monotonic()
         self.say(run_id=None, status="starting", trigger=trigger,
                  files=",".join(sorted(files)) if files else None)
-        with open(log, "ab") as sink:
+        with open_private(log, "ab") as sink:
             sink.write(f"--- {history.iso(history.utc_now())} scheduled run "
                        f"({trigger}): {' '.join(self.command())}\n".encode())
             sink.flush()

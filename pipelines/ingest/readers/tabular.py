@@ -14,6 +14,7 @@ import csv
 import hashlib
 import os
 import re
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,15 +62,48 @@ def normalise_header(name: str) -> str:
     return re.sub(r"[\s_]+", "_", name.replace("\ufeff", "").strip().lower())
 
 
-def discover(inbox: Path, extracts) -> tuple[dict[str, InboxFile], list[str]]:
-    """Newest .csv/.xlsx per extract (by modification time, then name) and ignored names."""
+def not_regular(mode: int) -> str | None:
+    """Why an inbox entry of this ``lstat`` mode is refused, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        return "not a regular file: a symbolic link, not followed"
+    kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file")
+    return f"not a regular file: {kind}, not read"
+
+
+def inbox_entries(inbox: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+    """The one place the inbox is listed: its regular files (names starting with "." and
+    folders left out), and the entries refused unread, (name, why): symbolic links (never
+    followed: a link to the key file would publish its hash) and special files."""
+    regular, refused = [], []
+    try:
+        with os.scandir(inbox) as it:
+            for entry in it:
+                if entry.name.startswith("."):
+                    continue
+                mode = entry.stat(follow_symlinks=False).st_mode
+                if stat.S_ISDIR(mode):
+                    continue
+                why = not_regular(mode)
+                if why:
+                    refused.append((entry.name, why))
+                else:
+                    regular.append(Path(inbox) / entry.name)
+    except OSError as exc:
+        raise UserError(f"cannot read inbox {inbox}: {exc.strerror}") from None
+    return regular, sorted(refused)
+
+
+def discover(inbox: Path, extracts) -> tuple[dict[str, InboxFile], list[str],
+                                             list[tuple[str, str]]]:
+    """Newest .csv/.xlsx per extract (by modification time, then name), ignored names, and
+    the entries refused unread (``inbox_entries``)."""
     inbox = Path(inbox)
     if not inbox.is_dir():
         raise UserError(f"inbox {inbox} does not exist or is not a folder")
-    try:
-        entries = [p for p in inbox.iterdir() if p.is_file() and not p.name.startswith(".")]
-    except OSError as exc:
-        raise UserError(f"cannot read inbox {inbox}: {exc.strerror}") from None
+    entries, refused = inbox_entries(inbox)
     by_length = sorted(extracts, key=len, reverse=True)  # longest prefix first
     found: dict[str, list[tuple[float, str, Path]]] = {}
     ignored = []
@@ -85,12 +119,18 @@ def discover(inbox: Path, extracts) -> tuple[dict[str, InboxFile], list[str]]:
         files.sort()
         mtime, _name, newest = files[-1]
         chosen[extract] = InboxFile(extract, newest, mtime, [p for _m, _n, p in files[:-1]])
-    return chosen, sorted(ignored)
+    return chosen, sorted(ignored), refused
+
+
+def _no_follow(path, flags):
+    """An ``open`` opener that refuses a symbolic link (one put in after the inbox was
+    listed): nothing outside the inbox is ever hashed."""
+    return os.open(path, flags | os.O_NOFOLLOW)
 
 
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as f:
+    with open(path, "rb", opener=_no_follow) as f:
         while chunk := f.read(CHUNK):
             h.update(chunk)
     return h.hexdigest()
@@ -117,7 +157,7 @@ def scan_file(path: Path) -> Scan:
     head = b""
     tail = b""
     has_null = False
-    with open(path, "rb") as f:
+    with open(path, "rb", opener=_no_follow) as f:
         while chunk := f.read(CHUNK):
             digest.update(chunk)
             if not has_null:  # (a word cut by the chunk's end: the tail is looked at again)

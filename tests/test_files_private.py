@@ -1,0 +1,216 @@
+"""Issue 25: files closed from birth, the inbox refusing links and special files, the CLI's
+audit user from the OS account, and ``lscp serve`` withholding the key from Streamlit.
+
+The runs are real ``lscp`` subprocesses under umask 000, so a file created with the default
+mode would be world-readable here."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pwd
+import signal
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from lscp_core.private import open_private
+from pipelines.cli import commands
+from pipelines.cli.serve import streamlit_environment
+from pipelines.ingest.readers.tabular import inbox_entries
+
+KEY = "0123456789abcdef0123456789abcdef"
+SECRET = b"a secret outside the inbox\n"
+
+
+def lscp(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    env = dict(os.environ, LSCP_KEY=KEY)
+    env.pop("LSCP_KEY_FILE", None)
+    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], env=env,
+                          preexec_fn=lambda: os.umask(0), capture_output=True, text=True,
+                          **kwargs)
+
+
+def open_to_others(folder: Path) -> list[str]:
+    return sorted(f"{p.name} {stat.filemode(p.lstat().st_mode)}" for p in folder.rglob("*")
+                  if p.lstat().st_mode & 0o077)
+
+
+@pytest.fixture(scope="module")
+def partnership(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("partnership")
+    done = lscp("generate", "--out", str(root / "p"), "--children", "500", "--years", "2")
+    assert done.returncode == 0, done.stderr
+    inbox = root / "p" / "inbox"
+    secret = root / "secret.key"
+    secret.write_bytes(SECRET)
+    (inbox / "referrals_zz_link.csv").symlink_to(secret)  # would be the newest referrals
+    (inbox / "key_link.xml").symlink_to(secret)
+    os.mkfifo(inbox / "children_pipe.csv")
+    return root / "p"
+
+
+def test_a_run_under_umask_000_leaves_nothing_open_to_others(partnership, tmp_path):
+    db = tmp_path / "out" / "lscp.duckdb"
+    db.parent.mkdir()
+    os.chmod(db.parent, 0o755)
+    done = lscp("run", "--inbox", str(partnership / "inbox"), "--seeds",
+                str(partnership / "seeds"), "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    names = {p.name for p in db.parent.iterdir()}
+    assert {"lscp.duckdb", "lscp.duckdb.work", "lscp.duckdb.history.jsonl",
+            "lscp.duckdb.lock"} <= names
+    assert open_to_others(db.parent) == []
+
+    # the inbox's link and pipe: named in the load report, never followed, read nor hashed
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        refused = con.execute("select extract, file, status, message, sha256 from load_report "
+                              "where status = 'refused' order by file").fetchall()
+        referrals = con.execute("select file from load_report where extract = 'referrals'"
+                                ).fetchall()
+        text = str(con.execute("select * from load_report").fetchall())
+    finally:
+        con.close()
+    assert refused == [
+        ("inbox", "children_pipe.csv", "refused", "not a regular file: a named pipe, not read",
+         None),
+        ("inbox", "key_link.xml", "refused",
+         "not a regular file: a symbolic link, not followed", None),
+        ("inbox", "referrals_zz_link.csv", "refused",
+         "not a regular file: a symbolic link, not followed", None)]
+    assert referrals and all(f != "referrals_zz_link.csv" for (f,) in referrals)
+    assert hashlib.sha256(SECRET).hexdigest() not in text
+    assert "refused referrals_zz_link.csv: not a regular file: a symbolic link" in done.stdout
+
+    # unsuppressed export: owner-only even over a file that was world-readable
+    out = tmp_path / "export.csv"
+    out.write_text("old\n")
+    os.chmod(out, 0o644)
+    done = lscp("export", "--db", str(db), "--out", str(out), "--unsuppressed")
+    assert done.returncode == 0, done.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfindicator_id")  # BOM, header as before
+    fresh = tmp_path / "fresh.csv"
+    assert lscp("export", "--db", str(db), "--out", str(fresh), "--unsuppressed"
+                ).returncode == 0
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("stage", ["[ingest]", "[metrics]", "[spc]", "[check]"])
+def test_a_run_killed_mid_build_leaves_its_files_owner_only(partnership, tmp_path, stage):
+    db = tmp_path / "lscp.duckdb"
+    env = dict(os.environ, LSCP_KEY=KEY)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "run", "--inbox", str(partnership / "inbox"),
+         "--seeds", str(partnership / "seeds"), "--db", str(db)],
+        env=env, preexec_fn=lambda: os.umask(0), stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, text=True)
+    try:
+        for line in child.stderr:
+            if line.startswith(stage):
+                child.send_signal(signal.SIGKILL)
+                break
+    finally:
+        child.kill()
+        child.wait()
+    left = {p.name for p in tmp_path.iterdir()}
+    assert any(n.endswith(".building") for n in left), left  # killed while building
+    assert open_to_others(tmp_path) == []
+
+
+def test_open_private_makes_an_existing_file_owner_only(tmp_path):
+    path = tmp_path / "pack.html"
+    path.write_text("old")
+    os.chmod(path, 0o644)
+    with open_private(path, "wb") as f:
+        f.write(b"new")
+    assert path.read_bytes() == b"new"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    with open_private(path, "a", encoding="utf-8") as f:
+        f.write("+")
+    assert path.read_text() == "new+"
+
+
+def test_inbox_entries_refuse_links_even_to_folders(tmp_path):
+    (tmp_path / "referrals_1.csv").write_text("x\n")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "linked_dir").symlink_to(tmp_path / "sub")
+    (tmp_path / ".hidden").symlink_to(tmp_path / "referrals_1.csv")
+    regular, refused = inbox_entries(tmp_path)
+    assert [p.name for p in regular] == ["referrals_1.csv"]
+    assert refused == [("linked_dir", "not a regular file: a symbolic link, not followed")]
+
+
+def test_the_cli_audit_user_is_the_os_account_not_USER(monkeypatch):
+    monkeypatch.setenv("USER", "someone-else")
+    monkeypatch.setenv("LOGNAME", "someone-else")
+    monkeypatch.setenv("LNAME", "someone-else")
+    assert commands._os_user() == pwd.getpwuid(os.getuid()).pw_name
+
+
+def test_serve_gives_streamlit_no_key(tmp_path):
+    environ = {"LSCP_KEY": KEY, "LSCP_KEY_FILE": "/k", "PATH": "/bin", "LSCP_DB": "old"}
+    env = streamlit_environment(tmp_path / "lscp.duckdb", tmp_path / "lscp.toml", environ)
+    assert "LSCP_KEY" not in env and "LSCP_KEY_FILE" not in env
+    assert env["PATH"] == "/bin"
+    assert env["LSCP_DB"] == str((tmp_path / "lscp.duckdb").resolve())
+    assert env["LSCP_CONFIG"] == str((tmp_path / "lscp.toml").resolve())
+
+
+def test_the_dashboard_never_asks_for_the_key():
+    root = Path(__file__).resolve().parents[1] / "dashboard"
+    asking = [p.name for p in root.rglob("*.py")
+              if any(w in p.read_text(encoding="utf-8") for w in (".key()", "LSCP_KEY"))]
+    assert asking == []
+
+
+def test_refused_entries_are_no_extract_and_the_unsuppressed_pack_is_closed(partnership, tmp_path,
+                                                                            monkeypatch):
+    db = tmp_path / "lscp.duckdb"
+    assert lscp("run", "--inbox", str(partnership / "inbox"), "--seeds",
+                str(partnership / "seeds"), "--db", str(db)).returncode == 0
+    monkeypatch.setenv("LSCP_DB", str(db))
+    from dashboard import data
+
+    extracts = set(data.extract_freshness()["extract"])
+    assert "inbox" not in extracts and "referrals" in extracts
+    assert "refused" in set(data.load_report()["status"])
+
+    # the unsuppressed board pack, its kept copy and the audit entry: owner-only
+    out = tmp_path / "pack.html"
+    month = max(data.periods()).strftime("%Y-%m")
+    done = lscp("pack", "--db", str(db), "--month", month, "--out", str(out), "--unsuppressed")
+    assert done.returncode == 0, done.stderr
+    assert out.stat().st_size > 0
+    assert open_to_others(tmp_path) == []
+
+
+def test_the_scheduler_never_hashes_a_link_in_the_inbox(tmp_path):
+    from pipelines.schedule.scheduler import InboxWatcher
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    secret = tmp_path / "secret.key"
+    secret.write_bytes(SECRET)
+    (inbox / "children_2025-03.csv").symlink_to(secret)
+    (inbox / "referrals_2025-03.csv").write_text("referral_id\nR\n")
+    watcher = InboxWatcher(inbox, tmp_path / "none.duckdb")
+    watcher.new_files()
+    assert list(watcher.new_files()) == ["referrals_2025-03.csv"]
+
+
+def test_hashing_refuses_a_link_put_in_after_the_listing(tmp_path):
+    from pipelines.ingest.readers.tabular import scan_file, sha256_file
+
+    secret = tmp_path / "secret.key"
+    secret.write_bytes(SECRET)
+    (tmp_path / "children_1.csv").symlink_to(secret)
+    for read in (sha256_file, scan_file):
+        with pytest.raises(OSError):
+            read(tmp_path / "children_1.csv")
+    assert sha256_file(secret) == hashlib.sha256(SECRET).hexdigest()
