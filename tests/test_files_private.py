@@ -136,6 +136,21 @@ def test_open_private_makes_an_existing_file_owner_only(tmp_path):
     assert path.read_text() == "new+"
 
 
+def test_a_history_and_lock_an_older_lscp_left_open_are_narrowed(tmp_path):
+    from pipelines.run import history
+    from pipelines.run.lock import lock_path, run_lock
+
+    db = tmp_path / "lscp.duckdb"
+    for path in (history.history_path(db), lock_path(db)):
+        path.write_text("")
+        os.chmod(path, 0o644)
+    history.append(db, {"run_id": "r1"})
+    with run_lock(db):
+        pass
+    assert stat.S_IMODE(history.history_path(db).stat().st_mode) == 0o600
+    assert stat.S_IMODE(lock_path(db).stat().st_mode) == 0o600
+
+
 def test_inbox_entries_refuse_links_even_to_folders(tmp_path):
     (tmp_path / "referrals_1.csv").write_text("x\n")
     (tmp_path / "sub").mkdir()

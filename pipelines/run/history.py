@@ -51,6 +51,7 @@ def append(db: Path, record: dict) -> None:
     line = json.dumps({k: record.get(k) for k in FIELDS}, default=str) + "\n"
     fd = os.open(history_path(db), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
+        os.fchmod(fd, 0o600)  # a history an older lscp left 0644 is narrowed before it grows
         os.write(fd, line.encode("utf-8"))
         os.fsync(fd)
     finally:
