@@ -43,11 +43,6 @@ def auth_configured() -> bool:
         return False
 
 
-def champion_agency(role: str | None) -> str | None:
-    """The agency of a ``champion:<AGENCY>`` role (None for any other role)."""
-    return Viewer.of(role).agency
-
-
 def valid_role(role: str | None) -> bool:
     return Viewer.parse(role) is not None
 

@@ -163,9 +163,18 @@ def _values_sql(role: str) -> str:
     """
 
 
+def _structure() -> pd.DataFrame:
+    """The published database's tables and their columns (table_name, column_name), read
+    once per published file (``query`` caches it) for every question about its shape."""
+    return query("select t.table_name, c.column_name from duckdb_tables() as t "
+                 "left join duckdb_columns() as c on c.database_name = t.database_name "
+                 "and c.schema_name = t.schema_name and c.table_name = t.table_name "
+                 "where t.database_name = 'live'")
+
+
 def _columns(table: str) -> set[str]:
-    return set(query("select column_name from duckdb_columns() where database_name = 'live' "
-                     "and table_name = ?", (table,))["column_name"])
+    shape = _structure()
+    return set(shape.loc[shape["table_name"] == table, "column_name"].dropna())
 
 
 def _council(table: str) -> str:
@@ -186,8 +195,7 @@ def _disclosed(show: str) -> str:
 
 
 def _has_table(name: str) -> bool:
-    return not query("select 1 from duckdb_tables() where database_name = 'live' "
-                     "and table_name = ?", (name,)).empty
+    return bool((_structure()["table_name"] == name).any())
 
 
 def values(role: str, indicator_ids=None, localities=None, agencies=None,

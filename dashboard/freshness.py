@@ -15,9 +15,7 @@ import pandas as pd
 
 from dashboard import data
 from lscp_core.errors import UserError
-from lscp_core.settings import MONTHLY_FRESHNESS_DAYS, freshness_limit, load_settings
-
-DEFAULT_DAYS = MONTHLY_FRESHNESS_DAYS
+from lscp_core.settings import freshness_limit, load_settings
 
 
 @dataclass(frozen=True)

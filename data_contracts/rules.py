@@ -31,11 +31,10 @@ def trimmed(col: str) -> str:
     return f"nullif(trim({q(col)}), '')"
 
 
-def date_expr(v: str, datetime: bool = False) -> str:
+def date_expr(v: str) -> str:
     """SQL reading the text ``v`` as a DATE (NULL when it is not one): ISO ``YYYY-MM-DD``,
-    UK ``D/M/YYYY``; with ``datetime`` (the statutory readers: files exported from SQL
-    Server) also ``YYYY-MM-DD hh:mm[:ss[.fff]]``, which keeps its date (spec/inputs.md,
-    General rules). lscp's own CSV keeps the edge rule: a time in a date is a bad date."""
+    UK ``D/M/YYYY``. lscp's own CSV keeps the edge rule: a time in a date is a bad date (the
+    statutory readers cut SQL Server's ``hh:mm:ss.fff`` off before, spec/inputs.md)."""
     # A guard regex first: strptime alone reads '1/2/20' as the year 20. ISO dates have two-
     # digit months and days; only the UK form may have one digit (spec: edge rules).
     return (
@@ -43,17 +42,12 @@ def date_expr(v: str, datetime: bool = False) -> str:
         f"then try_strptime({v}, '%Y-%m-%d')::DATE "
         f"when regexp_full_match({v}, '[0-9]{{1,2}}/[0-9]{{1,2}}/[0-9]{{4}}') "
         f"then try_strptime({v}, '%d/%m/%Y')::DATE "
-        + (f"when regexp_full_match({v}, '{DATETIME}') "
-           f"then try_strptime(left({v}, 10), '%Y-%m-%d')::DATE " if datetime else "")
-        + "end"
+        "end"
     )
 
 
-# SQL Server's datetime as exported (also a 'T' between date and time): its date is kept
-DATETIME = "[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?"
 # a cell written as an ISO date (with or without a time): counted in the load report
 ISO_CELL = "[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9:.]+)?"
-_date_expr = date_expr
 
 
 def is_null_word(v: str) -> str:
@@ -92,7 +86,7 @@ def typed_value(col, v: str) -> str:
     """SQL turning the trimmed text ``v`` into the column's typed value (NULL if unreadable)."""
     t = col.type
     if t == "date":
-        return _date_expr(v)
+        return date_expr(v)
     if t == "yes_no":
         return _yes_no_expr(v)
     if t == "integer":

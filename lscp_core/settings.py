@@ -91,6 +91,12 @@ class Settings:
     # seconds a run waits for another run on the same database before giving up (0: at once)
     lock_wait: float = 0.0
 
+    @property
+    def councils(self) -> list[str] | str | None:
+        """The council code(s) ingest checks files against: every configured council, else
+        the one ``la_code`` (a Settings built in code may set only that), else None."""
+        return list(self.la_codes) or self.la_code
+
     def key(self) -> bytes:
         """The pseudonymisation key; a clear error when none is configured."""
         raw = os.environ.get("LSCP_KEY")

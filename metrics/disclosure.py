@@ -110,8 +110,9 @@ def _series(con) -> pd.DataFrame:
     return con.execute(_series_sql(con)).df()
 
 
-def count_families(con) -> dict[str, str]:
-    """series -> its count's name: series equal in every cell they share are one count."""
+def count_families(con, cells: pd.DataFrame | None = None) -> dict[str, str]:
+    """series -> its count's name: series equal in every cell they share are one count.
+    ``cells``: the series cells (``_series``) when the caller has read them already."""
     # Two series that differ in a partnership cell (locality and agency All) they share are
     # not one count: that small comparison rules out nearly every pair first, so only the
     # few left are compared cell by cell (every pair on every cell was ~60^2 rows a cell).
@@ -143,8 +144,9 @@ def count_families(con) -> dict[str, str]:
         group by all
         having bool_and(x.v = y.v)
     """).fetchall()
-    names = [r[0] for r in con.execute(f"select distinct series from ({series_sql}) order by 1"
-                                       ).fetchall()]
+    names = (sorted(cells["series"].unique()) if cells is not None else
+             [r[0] for r in con.execute(f"select distinct series from ({series_sql}) order by 1"
+                                        ).fetchall()])
     parent = {n: n for n in names}
 
     def find(x):
@@ -479,8 +481,8 @@ def protect(con, threshold: int) -> DisclosureResult:
     """Set ``indicator_values.suppressed`` and ``indicator_monthly.suppressed`` (primary
     flags from SQL in, differencing-proof flags out)."""
     started = time.perf_counter()
-    families = count_families(con)
     cells = _series(con)
+    families = count_families(con, cells)
     cells["count"] = cells["series"].map(families)
     cells["sensitive"] = (cells["v"] >= 1) & (cells["v"] <= threshold)
     # one value per count and cell (the series agree wherever they share a cell)
@@ -564,15 +566,14 @@ def _protect_councils(table: pd.DataFrame) -> pd.DataFrame:
         value = dict(zip(map(tuple, group[keys].to_numpy()), group["v"].fillna(0), strict=True))
         hidden = {k: bool(h) for k, h in zip(value, small, strict=True)}
         agencies = sorted({k[2] for k in value})
+        if "All" not in agencies:
+            continue
         councils = sorted({k[0] for k in value} - {"All"})
         # (row labels as the table names them, (council, locality) of each row)
-        tables = [(["All" if c == "All" else c for c in [*councils, "All"]],
-                   [(c, "All") for c in councils] + [("All", "All")])]
+        tables = [([*councils, "All"], [(c, "All") for c in councils] + [("All", "All")])]
         for council in councils:
             places = sorted({k[1] for k in value if k[0] == council} - {"All"}) + ["All"]
             tables.append((places, [(council, p) for p in places]))
-        if "All" not in agencies:
-            continue
         changed = True
         while changed:
             changed = False
@@ -587,7 +588,7 @@ def _protect_councils(table: pd.DataFrame) -> pd.DataFrame:
                         h[i, j] = hidden.get(key, False)
                 if not h.any():
                     continue
-                new = _protect_table(labels, agencies, v, h.copy(), h.copy())
+                new = _protect_table(labels, agencies, v, h, h)  # it copies what it changes
                 for i, j in zip(*np.nonzero(new & ~h), strict=False):
                     hidden[(*rows[i], agencies[j])] = True
                     changed = True

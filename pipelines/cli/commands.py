@@ -72,8 +72,7 @@ def cmd_validate(args, settings: Settings) -> int:
     from pipelines.ingest.validate import validate_command
 
     return validate_command(inbox=inbox, seeds=seeds, fmt=args.format,
-                            la_code=(list(getattr(settings, "la_codes", ()))
-                                       or getattr(settings, "la_code", None)))
+                            la_code=settings.councils)
 
 
 def cmd_export(args, settings: Settings) -> int:

@@ -22,7 +22,7 @@ def add_up(own_parts, others: list[Source], extract: str) -> Account:
             total.iso_dates += p.raw.iso_dates
             total.null_cells += p.raw.null_cells
     for source in others:
-        account = getattr(source, "accounts", {}).get(extract)
+        account = source.accounts.get(extract)
         if account is None:
             continue
         for name in ("rows", "superseded", "periods", "not_starts", "iso_dates", "null_cells"):

@@ -341,7 +341,7 @@ def _deliver(run: _Run, contract, inbox_file: InboxFile | None, force: InForce |
                       used_shas if len(used_shas) > 1 else None,
                       "; ".join(w for s in others if (w := s.warnings(extract))), part_rows,
                       account)
-    outcome.members = [m for s in others if (m := getattr(s, "members", {}).get(extract))]
+    outcome.members = [m for s in others if (m := s.members.get(extract))]
     if composite.superseded:
         outcome.message += (f"; {composite.superseded:,} rows superseded (the same id in an "
                             "earlier source)")

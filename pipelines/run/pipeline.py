@@ -339,8 +339,7 @@ def _build_and_publish(job: _Job, progress: _Progress, result: RunResult, record
                        else _FirstLineCallback(progress.stream, job.on_stage))
             ingested = ingest(con, inbox, seeds, run_id=result.run_id, key=key,
                               run_date=dt.date.today(), previous=previous, progress=watched,
-                              la_code=(list(getattr(settings, "la_codes", ()))
-                                       or getattr(settings, "la_code", None)))
+                              la_code=settings.councils)
             result.ingest = ingested
             out["done"] = (f"{ingested.rows_loaded:,} rows loaded, "
                            f"{ingested.rows_quarantined:,} quarantined")

@@ -16,7 +16,6 @@ cells as (select * from indicator_cells),
 population as (select * from int_population),
 
 places as (select * from int_places),
-several as (select count(*) filter (where level = 'council') > 1 as several from places),
 
 periods as (
     -- an indicator that looks back before its window (spec "Month end": rereferral 12
@@ -100,16 +99,15 @@ filled as (
         end::double as denominator
     from grid
     join catalogue on catalogue.indicator_id = grid.indicator_id
-    cross join several
     left join rolled_up
         on rolled_up.indicator_id = grid.indicator_id
         and rolled_up.period_end = grid.period_end
         and rolled_up.council = grid.council
         and rolled_up.locality = grid.locality
         and rolled_up.agency = grid.agency
-        -- one council: its total is the partnership's (council 'All'), counted once
-        and (not rolled_up.council_total
-             or (several.several and rolled_up.council <> 'All'))
+        -- a council's total, once: with one council every cell is council 'All', whose
+        -- total is the partnership's own row
+        and (not rolled_up.council_total or rolled_up.council <> 'All')
     left join population
         on population.period_end = grid.period_end
         and population.council = grid.council

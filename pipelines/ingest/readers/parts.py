@@ -7,9 +7,10 @@ columns it has), with the records the reader could not turn into rows (``rejects
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ class Source:
 
     format = ""
     failure: tuple[str, str, str] | None = None  # (file, sha256, why it is refused)
+    # per extract, what a statutory reader counted (readers/ssda903.Account) and the rows
+    # each period of care was formed from; none for a source that counts nothing (read-only
+    # here: the SSDA903 and SSD sources set their own)
+    accounts: Mapping[str, object] = MappingProxyType({})
+    members: Mapping[str, tuple[str, list[str]]] = MappingProxyType({})
 
     def supplies(self, extract: str) -> bool:
         return bool(self.files(extract))
@@ -68,11 +74,11 @@ class Source:
         return ""
 
 
-def newest_by_kind(inbox: Path, names: list[str], kind_of: Callable[[Path], str | None]
-                   ) -> tuple[dict[str, SourceFile], list[str]]:
-    """Among the CSV files ``names`` (those no extract claimed), the newest of each kind
-    (``kind_of`` reads its header; None: not of this format), and the names left over
-    (other files, and the older files of each kind)."""
+def by_kind(inbox: Path, names: list[str], kind_of: Callable[[Path], str | None]
+            ) -> tuple[dict[str, list[SourceFile]], list[str]]:
+    """The CSV files among ``names`` (those no extract claimed) by kind (``kind_of`` reads
+    its header; None: not of this format), each hashed once, in the order of ``names``; and
+    the names of no kind."""
     from pipelines.ingest.readers.tabular import sha256_file
 
     found: dict[str, list[SourceFile]] = {}
@@ -85,6 +91,14 @@ def newest_by_kind(inbox: Path, names: list[str], kind_of: Callable[[Path], str 
             continue
         found.setdefault(kind, []).append(SourceFile(path, path.stat().st_mtime,
                                                      sha256_file(path)))
+    return found, rest
+
+
+def newest_by_kind(inbox: Path, names: list[str], kind_of: Callable[[Path], str | None]
+                   ) -> tuple[dict[str, SourceFile], list[str]]:
+    """Among the CSV files ``names`` (those no extract claimed), the newest of each kind,
+    and the names left over (other files, and the older files of each kind)."""
+    found, rest = by_kind(inbox, names, kind_of)
     newest = {}
     for kind, files in found.items():
         files.sort(key=lambda f: f.order)

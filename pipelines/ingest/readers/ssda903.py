@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from data_contracts.rules import ISO_CELL, date_expr, is_null_word, lit, q
-from pipelines.ingest.readers.parts import Part, Source, SourceFile
-from pipelines.ingest.readers.tabular import FileRejected, normalise_header, sha256_file
+from pipelines.ingest.readers.parts import Part, Source, SourceFile, by_kind
+from pipelines.ingest.readers.tabular import FileRejected, normalise_header
 
 FORMAT = "ssda903"
 # Each table of the return by its whole header (DfE SSDA903 guidance; the D2I validator's
@@ -356,8 +356,8 @@ def periods_sql(p: str, names: dict[str, str], files: list[str]) -> str:
     for key, label in SSDA903_NAMES.items():
         sql = sql.replace(f"'{label}'", "'" + names[key] + "'")
     file_names = " ".join(f"when {i} then {lit(n)}" for i, n in enumerate(files))
-    return (sql.replace("{DECOM_DATE}", date_expr("decom", datetime=True))
-            .replace("{DEC_DATE}", date_expr("dec", datetime=True))
+    return (sql.replace("{DECOM_DATE}", date_expr("decom"))
+            .replace("{DEC_DATE}", date_expr("dec"))
             .replace("{AT_FILE_NAME}", f"(case b.at_file {file_names} end)" if files
                      else "''"))
 
@@ -476,18 +476,10 @@ def discover(inbox: Path, names: list[str]) -> tuple[Ssda903 | None, list[str]]:
     """The SSDA903 files among the files no extract claimed: header and episodes files in
     force (``choose``), the tables lscp does not use; and the names left over (other files,
     and older files of a year)."""
-    found: dict[str, list[ReturnFile]] = {}
-    rest = []
-    for name in names:
-        path = Path(inbox) / name
-        table = kind_of(path) if name.lower().endswith(".csv") else None
-        if table is None:
-            rest.append(name)
-            continue
-        file = SourceFile(path, path.stat().st_mtime, sha256_file(path))
-        found.setdefault(table, []).append(
-            ReturnFile(file, table, years_of(path, table) if table in USED else (),
-                       tuple(header_of(path))))
+    files, rest = by_kind(inbox, names, kind_of)
+    found = {table: [ReturnFile(f, table, years_of(f.path, table) if table in USED else (),
+                                tuple(header_of(f.path))) for f in of_table]
+             for table, of_table in files.items()}
     if not found:
         return None, rest
     # A header holds only dates of birth: without a YEAR column its year is that of the
