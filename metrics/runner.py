@@ -14,8 +14,11 @@ Inputs are only the ``src_<extract>`` and ``seed_<name>`` tables of ``data_contr
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from graphlib import CycleError, TopologicalSorter
@@ -85,9 +88,16 @@ class MetricsResult:
                 f"({self.rows_suppressed:,} suppressed) in {self.seconds:.1f} s")
 
 
+@functools.lru_cache(maxsize=8)
+def _parsed(path: Path, mtime_ns: int) -> list[dict]:
+    # parsing the YAML is a quarter of a small build: once per file version per process
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (safe loader)
+
+
 def load_catalogue(path: Path = CATALOGUE_FILE) -> list[dict]:
     """The catalogue entries, checked: every field present and valid, ids unique."""
-    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entries = copy.deepcopy(_parsed(path, path.stat().st_mtime_ns))
     seen = set()
     for order, entry in enumerate(entries, start=1):
         ident = entry.get("id")
@@ -120,14 +130,19 @@ def _read_model(path: Path, name: str) -> Model:
     return Model(name=name, sql=sql, materialized=match.group(1) if match else "table")
 
 
-def discover_models(catalogue: list[dict]) -> dict[str, Model]:
-    """Every model by name, with its dependencies worked out from the names it mentions."""
+def discover_models(catalogue: list[dict], *, selected: bool = False) -> dict[str, Model]:
+    """Every model by name, with its dependencies worked out from the names it mentions.
+
+    ``selected``: the catalogue is a chosen part of the whole (``build_metrics(select=)``),
+    so indicator files outside it are left out rather than an error."""
     models: dict[str, Model] = {}
     for folder in MODEL_DIRS:
         for path in sorted((METRICS_DIR / folder).glob("*.sql")):
             models[path.stem] = _read_model(path, path.stem)
     ids = [entry["id"] for entry in catalogue]
     files = {path.stem for path in INDICATOR_DIR.glob("*.sql")}
+    if selected:
+        files &= set(ids)
     if set(ids) != files:
         raise ValueError(f"catalogue and indicator SQL files differ: {sorted(set(ids) ^ files)}")
     for ident in ids:
@@ -317,8 +332,12 @@ def _periods_of(entry: dict, rolling: set[str]) -> tuple[str, int, str | None]:
 
 
 def build_metrics(con, *, as_at: date | None = None, settings: Settings | None = None,
-                  progress=None) -> MetricsResult:
-    """Build every model into ``con``; ``indicator_values`` is the table to publish."""
+                  progress=None, select: Iterable[str] | None = None) -> MetricsResult:
+    """Build every model into ``con``; ``indicator_values`` is the table to publish.
+
+    ``select`` (tests): build only these indicators, with every staging, intermediate and
+    mart model, so a test of one indicator does not pay for all of them. Disclosure control
+    then sees only the selected indicators' relations; a run always builds everything."""
     started = time.perf_counter()
     settings = settings or Settings()
     if settings.repeat_plan_window_months < 1:
@@ -326,7 +345,13 @@ def build_metrics(con, *, as_at: date | None = None, settings: Settings | None =
     if settings.history_months < 0:
         raise UserError("history_months must be 0 (every month) or more")
     catalogue = load_catalogue()
-    models = discover_models(catalogue)
+    if select is not None:
+        wanted = set(select)
+        unknown = wanted - {entry["id"] for entry in catalogue}
+        if unknown:
+            raise ValueError(f"select names no catalogue indicator: {sorted(unknown)}")
+        catalogue = [entry for entry in catalogue if entry["id"] in wanted]
+    models = discover_models(catalogue, selected=select is not None)
     macros = discover_macros()
     order = execution_order(models)
     rolling = set(rolling_ids(models, [e["id"] for e in catalogue]))

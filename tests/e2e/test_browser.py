@@ -67,7 +67,8 @@ def test_viewer_sees_c_and_analyst_sees_figures(page, viewer_server, analyst_ser
     page.get_by_text("shown as").first.wait_for()
     open_app(page, viewer_server.url + "/explorer?indicator=cin_to_cp_neglect",
              "Indicator explorer")
-    page.get_by_text("View as table").first.click()
+    # the first visible one: an expander further down the page may be collapsed or hidden
+    page.get_by_text("View as table").locator("visible=true").first.click()
     grid = page.locator("[data-testid='stDataFrame']").first
     grid.wait_for()
     body = page.content()

@@ -7,6 +7,11 @@ Default seeds: localities North (postcodes NS1) and South (NS2, and the sector N
 population 2024: North 1,000 and South 3,000 (2025: 1,100 and 3,300); agencies POL
 (5A;5B), HEA (3A;3B), EDU (2A;5A: 5A is POL's, listed first) and VOL (no referral sources);
 bank holiday 2024-12-25, 2024-12-26, 2025-01-01.
+
+A test module named after one indicator (``test_cp_repeat.py``) builds only that indicator
+(with every staging, intermediate and mart model): building all of them for each small case
+is most of the suite's time. A module that reads others names them all in ``INDICATORS``;
+reading an indicator that was not built fails with a message saying so.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import pytest
 
 from data_contracts import schema
 from lscp_core.settings import Settings
-from metrics.runner import build_metrics
+from metrics.runner import build_metrics, load_catalogue
 
 TABLES = {f"src_{k}": v for k, v in schema.SRC_TABLES.items()} | {
     f"seed_{k}": v for k, v in schema.SEED_TABLES.items()}
@@ -36,9 +41,10 @@ class Cell:
 
 
 class Partnership:
-    def __init__(self, con, seeds: bool = True):
+    def __init__(self, con, seeds: bool = True, select: list[str] | None = None):
         self.con = con
         self.result = None
+        self.select = select  # the indicators build() builds (None: all of them)
         schema.create_empty_sources(con)
         if seeds:
             self.add("seed_localities", [
@@ -122,10 +128,13 @@ class Partnership:
         settings = Settings(suppression_threshold=threshold, repeat_plan_window_months=window,
                             history_months=history)
         as_at = date.fromisoformat(as_at) if isinstance(as_at, str) else as_at
-        self.result = build_metrics(self.con, as_at=as_at, settings=settings)
+        self.result = build_metrics(self.con, as_at=as_at, settings=settings,
+                                    select=self.select)
         return self.result
 
     def cell(self, indicator: str, period, locality: str = "All", agency: str = "All") -> Cell:
+        assert self.select is None or indicator in self.select, (
+            f"{indicator} was not built: add it to the test module's INDICATORS")
         rows = self.con.execute(
             "select numerator, denominator, value, suppressed from indicator_values "
             "where indicator_id = ? and period_end = ? and locality = ? and agency = ?",
@@ -149,7 +158,18 @@ def con():
     connection.close()
 
 
+CATALOGUE_IDS = {entry["id"] for entry in load_catalogue()}
+
+
+def selected_indicators(module) -> list[str] | None:
+    """The module's INDICATORS, or the indicator its name is (test_<id>.py), or None (all)."""
+    if hasattr(module, "INDICATORS"):
+        return list(module.INDICATORS)
+    ident = module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+    return [ident] if ident in CATALOGUE_IDS else None
+
+
 @pytest.fixture
-def p(con) -> Partnership:
+def p(con, request) -> Partnership:
     """A partnership with the default seeds and no extract rows yet."""
-    return Partnership(con)
+    return Partnership(con, select=selected_indicators(request.module))

@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 
+INDICATORS = ['attendance_eh', 'persistent_absence_eh']  # the ones this module reads (conftest builds only these)
+
 AUT = date(2024, 12, 31)
 
 

@@ -5,6 +5,8 @@ from datetime import date
 
 from tests.metrics.conftest import SOUTH
 
+INDICATORS = ['cla_neglect_starts', 'cla_rate']  # the ones this module reads (conftest builds only these)
+
 E = date(2024, 6, 30)
 
 

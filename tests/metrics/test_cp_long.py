@@ -5,6 +5,8 @@ from datetime import date
 
 import pytest
 
+INDICATORS = ['cp_long', 'cp_rate']  # the ones this module reads (conftest builds only these)
+
 E = date(2026, 2, 28)
 
 

@@ -5,6 +5,8 @@ from datetime import date
 
 import pytest
 
+INDICATORS = ['cp_repeat_neglect', 'cp_repeat']  # the ones this module reads (conftest builds only these)
+
 E = date(2024, 6, 30)
 
 

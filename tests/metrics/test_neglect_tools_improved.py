@@ -7,6 +7,8 @@ from datetime import date
 
 import pytest
 
+INDICATORS = ['neglect_tools_improved', 'neglect_tools_completed']  # the ones this module reads (conftest builds only these)
+
 E = date(2024, 6, 30)
 
 

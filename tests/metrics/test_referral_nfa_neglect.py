@@ -5,6 +5,8 @@ from datetime import date
 
 import pytest
 
+INDICATORS = ['referral_nfa_neglect', 'referral_nfa']  # the ones this module reads (conftest builds only these)
+
 E = date(2024, 6, 30)
 
 

@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 
+INDICATORS = ['rereferral_neglect', 'rereferral']  # the ones this module reads (conftest builds only these)
+
 E = date(2024, 6, 30)
 
 

@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 
+INDICATORS = ['step_down_sustained', 'step_downs']  # the ones this module reads (conftest builds only these)
+
 E = date(2025, 9, 30)  # window 2024-04-01 .. 2025-03-31
 
 
