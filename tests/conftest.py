@@ -11,7 +11,7 @@ for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
 
 import pytest  # noqa: E402
 
-from tests.support.samples import write_seeds
+from tests.support.samples import write_seeds  # noqa: E402
 
 
 @pytest.fixture
