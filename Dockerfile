@@ -30,6 +30,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY lscp_core/__init__.py lscp_core/
 COPY pipelines/__init__.py pipelines/
+COPY lscp_cli/__init__.py lscp_cli/
 COPY metrics/__init__.py metrics/
 COPY dashboard/__init__.py dashboard/
 COPY data_contracts/__init__.py data_contracts/

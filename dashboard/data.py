@@ -38,8 +38,18 @@ class DatabaseUnavailable(Exception):
     """No published database to read (not configured, missing or unreadable)."""
 
 
+_database_in_use: Path | None = None
+
+
+def use_database(path: str | Path | None) -> None:
+    """Read this file rather than ``$LSCP_DB`` (``lscp pack`` and the packs made at publish
+    time run the dashboard's code outside Streamlit and hand it the database this way)."""
+    global _database_in_use
+    _database_in_use = Path(path).absolute() if path else None
+
+
 def db_path() -> Path:
-    raw = os.environ.get(DB_ENV)
+    raw = _database_in_use or os.environ.get(DB_ENV)
     if not raw:
         raise DatabaseUnavailable(
             f"No database configured: start the dashboard with `lscp serve --db FILE` "

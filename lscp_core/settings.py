@@ -125,7 +125,7 @@ def _long_enough(key: bytes, where: str) -> bytes:
 
 def load_settings(path: str | Path | None = None) -> Settings:
     """Read settings; a missing default file is fine, a missing named file is an error."""
-    explicit = path or os.environ.get("LSCP_CONFIG")
+    explicit = path or _config_in_use or os.environ.get("LSCP_CONFIG")
     candidate = Path(explicit) if explicit else Path("lscp.toml")
     if not candidate.is_file():
         if explicit:
@@ -226,3 +226,13 @@ def create_key_file(path: Path) -> Path:
         path.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
         path.chmod(0o600)
     return path
+
+
+_config_in_use: Path | None = None
+
+
+def use_config(path: str | Path | None) -> None:
+    """The settings file this process reads when no path is given (``lscp pack`` hands the
+    dashboard's code its config this way, not through the environment)."""
+    global _config_in_use
+    _config_in_use = Path(path) if path else None

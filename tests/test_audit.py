@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import stat
 
+from lscp_cli.main import main
 from lscp_core import audit
-from pipelines.cli.main import main
 from tests.dashboard import fake_db
 
 

@@ -5,14 +5,14 @@ import sys
 
 import pytest
 
-from pipelines.cli.main import build_parser, main
+from lscp_cli.main import build_parser, main
 
 COMMANDS = ["generate", "run", "validate", "export", "serve", "demo", "schedule"]
 
 
 def run_cli(*args, env=None):
     return subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", *args],
+        [sys.executable, "-m", "lscp_cli", *args],
         capture_output=True, text=True, timeout=120, env=env,
     )
 
@@ -47,7 +47,7 @@ def test_top_level_help_lists_every_command():
 )
 def test_user_mistakes_get_one_line_and_non_zero_exit(args, message, tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", *args],
+        [sys.executable, "-m", "lscp_cli", *args],
         capture_output=True, text=True, timeout=60, cwd=tmp_path,
     )
     assert result.returncode != 0
@@ -77,7 +77,7 @@ def _audit_log(tmp_path, entries: int):
 def _piped(args, tmp_path, read_lines: int):
     """Run lscp with stdout into a pipe whose reader takes ``read_lines`` lines and closes it
     (``lscp ... | head -n read_lines``)."""
-    proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", *args], cwd=tmp_path,
+    proc = subprocess.Popen([sys.executable, "-m", "lscp_cli", *args], cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     got = [proc.stdout.readline() for _ in range(read_lines)]
     proc.stdout.close()

@@ -18,9 +18,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from lscp_cli import commands
+from lscp_cli.serve import streamlit_environment
 from lscp_core.private import open_private
-from pipelines.cli import commands
-from pipelines.cli.serve import streamlit_environment
 from pipelines.ingest.readers.tabular import inbox_entries
 
 KEY = "0123456789abcdef0123456789abcdef"
@@ -30,7 +30,7 @@ SECRET = b"a secret outside the inbox\n"
 def lscp(*args: str, **kwargs) -> subprocess.CompletedProcess:
     env = dict(os.environ, LSCP_KEY=KEY)
     env.pop("LSCP_KEY_FILE", None)
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], env=env,
+    return subprocess.run([sys.executable, "-m", "lscp_cli", *args], env=env,
                           preexec_fn=lambda: os.umask(0), capture_output=True, text=True,
                           **kwargs)
 
@@ -106,7 +106,7 @@ def test_a_run_killed_mid_build_leaves_its_files_owner_only(partnership, tmp_pat
     db = tmp_path / "lscp.duckdb"
     env = dict(os.environ, LSCP_KEY=KEY)
     child = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "run", "--inbox", str(partnership / "inbox"),
+        [sys.executable, "-m", "lscp_cli", "run", "--inbox", str(partnership / "inbox"),
          "--seeds", str(partnership / "seeds"), "--db", str(db)],
         env=env, preexec_fn=lambda: os.umask(0), stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE, text=True)

@@ -7,8 +7,8 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PRODUCT = ("lscp_core", "data_contracts", "metrics", "pipelines", "dashboard")
-JOBS = {"ingest", "run", "schedule", "export", "cli", "synthetic"}
+PRODUCT = ("lscp_cli", "lscp_core", "data_contracts", "metrics", "pipelines", "dashboard")
+JOBS = {"ingest", "run", "schedule", "export", "synthetic"}
 
 
 def test_pipelines_has_one_subpackage_per_job_and_no_loose_modules():

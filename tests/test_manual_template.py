@@ -10,8 +10,8 @@ import duckdb
 from openpyxl import load_workbook
 
 from data_contracts import extract_contracts
+from lscp_cli.main import main
 from lscp_core.settings import DEFAULT_SEEDS
-from pipelines.cli.main import main
 from pipelines.export import template_from_seeds
 from pipelines.ingest import ingest
 

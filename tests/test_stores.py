@@ -207,7 +207,7 @@ def test_the_first_run_of_this_version_replaces_an_old_database_and_its_backup(
 
 
 def test_serve_refuses_a_working_database(stores):
-    from pipelines.cli.serve import refuse_child_level
+    from lscp_cli.serve import refuse_child_level
 
     published, work = stores
     refuse_child_level(published)  # the published one is fine

@@ -76,7 +76,7 @@ def test_validate_checks_census_and_ssda903_files_too(tmp_path):
 
 
 def test_validate_takes_the_inbox_from_lscp_toml_as_run_does(tmp_path, capsys):
-    from pipelines.cli.main import main
+    from lscp_cli.main import main
 
     inbox = tmp_path / "drop"
     write_seeds(tmp_path / "seeds")

@@ -7,9 +7,9 @@ import streamlit as st
 
 from dashboard import auth, data, freshness, ui
 from dashboard import formatting as fmt
+from data_contracts.manual_template import Measure, build_template
 from lscp_core import audit
 from lscp_core.settings import MONTHLY_FRESHNESS_DAYS, TERMLY_FRESHNESS_DAYS
-from pipelines.export import Measure, build_template
 
 ui.require_db()
 role = ui.role()

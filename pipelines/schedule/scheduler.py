@@ -4,7 +4,7 @@ extract lands in the inbox.
     lscp schedule --inbox /data/inbox --db /data/db/lscp.duckdb --cron "30 2 * * *" --on-new-files
 
 A long-running APScheduler 3 ``BlockingScheduler``. Each run is a child process
-(``python -m pipelines.cli run ...``), not a call in this process, because:
+(``python -m lscp_cli run ...``), not a call in this process, because:
 a crash, a memory spike or a leaked DuckDB instance in one run cannot take the scheduler down
 or leak into the next run; the child's memory goes back to the OS when it exits; and a stop
 signal can end a run without leaving this process in an unknown state. The price is
@@ -169,7 +169,7 @@ class Scheduler:
         print(log_line(**fields), file=self.out, flush=True)
 
     def command(self) -> list[str]:
-        cmd = [sys.executable, "-m", "pipelines.cli"]
+        cmd = [sys.executable, "-m", "lscp_cli"]
         if self.config:
             cmd += ["--config", str(self.config)]
         return cmd + ["run", "--inbox", str(self.inbox), "--db", str(self.db),

@@ -142,7 +142,7 @@ def main(argv=None) -> int:
     if db is None:
         work = Path(tempfile.mkdtemp(prefix="lscp-page-bench-"))
         print(f"building a partnership of {args.children:,} children in {work}", file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "pipelines.cli", "demo", "--no-serve", "--work",
+        subprocess.run([sys.executable, "-m", "lscp_cli", "demo", "--no-serve", "--work",
                         str(work), "--children", str(args.children)], check=True, cwd=ROOT)
         db = work / "lscp.duckdb"
     results = bench(db.resolve(), args.runs)

@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-LSCP = [sys.executable, "-m", "pipelines.cli"]
+LSCP = [sys.executable, "-m", "lscp_cli"]
 
 
 def measure(cmd: list[str], env: dict | None = None) -> dict:

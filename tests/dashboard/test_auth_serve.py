@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard import auth
-from pipelines.cli import serve
+from lscp_cli import serve
 from tests.dashboard.conftest import open_page
 
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s",

@@ -435,7 +435,7 @@ def test_lscp_pack_prints_the_council_tables(two_councils_poisoned, tmp_path, mo
     """`lscp pack` as PDF (the restricted pack): the council tables print, with c."""
     from pypdf import PdfReader
 
-    from pipelines.cli.main import main
+    from lscp_cli.main import main
 
     config = tmp_path / "lscp.toml"
     config.write_text('[dashboard]\npartnership = "Two councils"\n', encoding="utf-8")

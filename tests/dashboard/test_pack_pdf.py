@@ -14,9 +14,9 @@ import duckdb
 import pytest
 from pypdf import PdfReader
 
+from lscp_cli.main import main
 from lscp_core import audit, packs
 from lscp_core import commentary as store
-from pipelines.cli.main import main
 from tests.dashboard import fake_db
 
 pytestmark = pytest.mark.xdist_group("pack_pdf")

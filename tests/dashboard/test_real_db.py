@@ -90,7 +90,7 @@ def test_lscp_pack_on_a_generated_database(real_db, tmp_path, monkeypatch):
 
     from pypdf import PdfReader
 
-    from pipelines.cli.main import main
+    from lscp_cli.main import main
 
     for name in ("LSCP_DB", "LSCP_CONFIG"):  # lscp pack sets them; put them back afterwards
         monkeypatch.setenv(name, os.environ.get(name, ""))

@@ -48,7 +48,7 @@ class Server:
         self.log = workdir / f"serve-{self.port}.log"
         env = dict(os.environ)
         env.pop("LSCP_CONFIG", None)
-        cmd = [sys.executable, "-m", "pipelines.cli", "serve", "--db", str(db),
+        cmd = [sys.executable, "-m", "lscp_cli", "serve", "--db", str(db),
                "--port", str(self.port), "--host", "127.0.0.1"]
         if config:
             env["LSCP_CONFIG"] = str(config)

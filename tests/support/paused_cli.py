@@ -17,7 +17,7 @@ import sys
 import time
 
 import pipelines.run
-from pipelines.cli.main import main
+from lscp_cli.main import main
 from pipelines.run.pipeline import STAGES
 
 

@@ -36,7 +36,7 @@ def lscp_env(**extra: str) -> dict[str, str]:
 def _command(env: dict | None) -> list[str]:
     """``lscp``, or the wrapper that pauses a run where a process test asks it to."""
     paused = env is not None and env.get("LSCP_TEST_PAUSE_AT")
-    return [sys.executable, "-m", "tests.support.paused_cli" if paused else "pipelines.cli"]
+    return [sys.executable, "-m", "tests.support.paused_cli" if paused else "lscp_cli"]
 
 
 def lscp(*args: str, cwd: Path, env: dict | None = None, timeout: float = 180,

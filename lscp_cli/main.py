@@ -233,7 +233,7 @@ def _main(argv: list[str] | None = None) -> int:
         from lscp_core.settings import load_settings
 
         settings = load_settings(args.config)
-        from pipelines.cli import commands
+        from lscp_cli import commands
 
         return int(getattr(commands, f"cmd_{args.command}")(args, settings) or 0)
     except UserError as exc:

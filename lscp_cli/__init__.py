@@ -1,5 +1,5 @@
 """The ``lscp`` command: the one entry point above every layer."""
 
-from pipelines.cli.main import main
+from lscp_cli.main import main
 
 __all__ = ["main"]

@@ -4,8 +4,8 @@ running app they work uncached, and Streamlit's warnings about that are silenced
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import os
 from pathlib import Path
 
 from lscp_core.errors import UserError
@@ -14,13 +14,33 @@ from lscp_core.errors import UserError
 def write_pack(db: Path, month: dt.date, out: Path, *, role: str, who: str,
                strategy: str | None = None, config: Path | None = None) -> Path:
     """Write the pack to ``out``; returns the kept copy."""
-    os.environ["LSCP_DB"] = str(Path(db).absolute())
-    if config:
-        os.environ["LSCP_CONFIG"] = str(config)
-    import pandas as pd
+    with dashboard_over(db, config):
+        return _write_pack(db, month, out, role=role, who=who, strategy=strategy)
+
+
+@contextlib.contextmanager
+def dashboard_over(db: Path, config: Path | None):
+    """The dashboard's code reading ``db`` with ``config``, handed as arguments (not through
+    the environment) and put back afterwards, so a later call in the process is not misled."""
     from streamlit import logger
 
     logger.set_log_level("error")  # before the dashboard's cached functions are defined
+    from dashboard import data
+    from lscp_core.settings import use_config
+
+    data.use_database(db)
+    use_config(config)
+    try:
+        yield
+    finally:
+        data.use_database(None)
+        use_config(None)
+
+
+def _write_pack(db: Path, month: dt.date, out: Path, *, role: str, who: str,
+                strategy: str | None) -> Path:
+    import pandas as pd
+
     from dashboard import boardpack, data
     from lscp_core import packs
 

@@ -135,7 +135,7 @@ def cmd_pack(args, settings: Settings) -> int:
         raise UserError(f"--out {args.out} must end in .pdf or .html")
     if not args.out.parent.is_dir():
         raise UserError(f"folder {args.out.parent} does not exist")
-    from pipelines.cli import pack
+    from lscp_cli import pack
 
     role = "analyst" if args.unsuppressed else "viewer"
     who = _os_user()
@@ -150,7 +150,7 @@ def cmd_pack(args, settings: Settings) -> int:
 
 
 def cmd_serve(args, settings: Settings) -> int:
-    from pipelines.cli.serve import serve
+    from lscp_cli.serve import serve
 
     db = _existing_db(Path(_need(args.db or settings.db, "--db", "db")))
     return serve(db=db, port=args.port, host=args.host, config=settings.config_file)
@@ -179,7 +179,7 @@ def cmd_demo(args, settings: Settings) -> int:
     print(result.summary())
     if args.no_serve:
         return 0
-    from pipelines.cli.serve import serve
+    from lscp_cli.serve import serve
 
     return serve(db=db, port=args.port, host=args.host, config=settings.config_file)
 

@@ -1,0 +1,5 @@
+import sys
+
+from lscp_cli.main import main
+
+sys.exit(main())
