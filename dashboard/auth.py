@@ -62,10 +62,6 @@ def role_for(email: str | None, groups, conf: Settings, *, verified: bool = True
     return VIEWER
 
 
-def role_for_email(email: str | None, analysts: list[str]) -> str:
-    return role_for(email, [], Settings(analysts=analysts))
-
-
 def local_role(configured: str | None) -> str:
     return configured if valid_role(configured) else VIEWER
 

@@ -75,7 +75,6 @@ class LiveDatabase:
         self.con = duckdb.connect(":memory:")
         self.signature: tuple[int, int, int] | None = None
         self._lock = threading.Lock()
-        self.attaches = 0
 
     def _attach(self, sig) -> None:
         if self.signature is not None:
@@ -96,7 +95,6 @@ class LiveDatabase:
                 f"such as {sorted(extra)[0]}): serve the published database; `lscp run` rewrites it.")
         self.con.execute("use live")
         self.signature = sig
-        self.attaches += 1
 
     def current(self) -> tuple[int, int, int]:
         """Re-attach if the file on disk is not the one attached; return its signature."""

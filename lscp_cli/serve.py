@@ -16,7 +16,7 @@ from pathlib import Path
 from lscp_core.errors import UserError
 from pipelines.run import publish
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 DASHBOARD_APP = ROOT / "dashboard" / "app.py"
 
 

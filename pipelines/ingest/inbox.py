@@ -38,7 +38,7 @@ from pipelines.ingest import accounting, gx_worker, sources
 from pipelines.ingest import councils as council_rules
 from pipelines.ingest import report as ingest_report
 from pipelines.ingest.extract import ID_MAP, parse, settle
-from pipelines.ingest.pseudonymise import install_hmac_macro, key_fingerprint, pseudonymise
+from pipelines.ingest.pseudonymise import install_hmac_macro, key_fingerprint
 from pipelines.ingest.readers import registry, ssda903
 from pipelines.ingest.readers.parts import Source
 from pipelines.ingest.readers.tabular import (
@@ -59,7 +59,7 @@ from pipelines.ingest.report import (
     write_report_row,
 )
 
-__all__ = ["ingest", "IngestResult", "pseudonymise"]
+__all__ = ["ingest", "IngestResult"]
 
 PSEUDONYM = "lscp_pseudonym"
 # the load_report "extract" of an inbox entry refused unread (a symbolic link, a special file)

@@ -6,6 +6,7 @@ import pytest
 
 from dashboard import auth
 from lscp_cli import serve
+from lscp_core.settings import Settings
 from tests.dashboard.conftest import open_page
 
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s",
@@ -14,9 +15,9 @@ AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret":
 
 
 def test_role_rules():
-    assert auth.role_for_email("Ana@Example.org", ["ana@example.org"]) == "analyst"
-    assert auth.role_for_email("bob@example.org", ["ana@example.org"]) == "viewer"
-    assert auth.role_for_email(None, []) == "viewer"
+    assert auth.role_for("Ana@Example.org", [], Settings(analysts=["ana@example.org"])) == "analyst"
+    assert auth.role_for("bob@example.org", [], Settings(analysts=["ana@example.org"])) == "viewer"
+    assert auth.role_for(None, [], Settings()) == "viewer"
     assert auth.local_role("analyst") == "analyst"
     assert auth.local_role("admin") == "viewer" and auth.local_role(None) == "viewer"
 

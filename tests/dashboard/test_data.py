@@ -23,13 +23,14 @@ def test_reattaches_when_a_new_file_is_swapped_in(use_db, tmp_path):
     use_db(live)
     first = partnership_total()
     db = data.live()
-    assert db.attaches == 1
-    assert partnership_total() == first and db.attaches == 1  # cached, same file
+    attached = db.signature
+    assert attached == data.signature(live)
+    assert partnership_total() == first and db.signature == attached  # cached, same file
     fake_db.build(tmp_path / "lscp.new.duckdb", seed=2)
     os.replace(tmp_path / "lscp.new.duckdb", live)  # what the pipeline does
     second = partnership_total()
     assert second != first
-    assert data.live() is db and db.attaches == 2
+    assert data.live() is db and db.signature == data.signature(live) != attached
 
 
 def test_the_pipeline_can_still_write_a_new_file_while_we_read(use_db, tmp_path):
@@ -37,6 +38,7 @@ def test_the_pipeline_can_still_write_a_new_file_while_we_read(use_db, tmp_path)
     fake_db.build(live)
     use_db(live)
     before = partnership_total()
+    attached = data.live().signature
     # the writer builds beside the live file and may open it read-write meanwhile: the
     # dashboard's read-only hold on the live file must not block it
     con = duckdb.connect(str(tmp_path / "lscp.building"))
@@ -46,7 +48,7 @@ def test_the_pipeline_can_still_write_a_new_file_while_we_read(use_db, tmp_path)
     con.close()
     # and the dashboard still reads the live file, unchanged
     assert partnership_total() == before
-    assert data.live().attaches == 1  # the live file was not disturbed: no re-attach
+    assert data.live().signature == attached  # the live file was not disturbed: no re-attach
 
 
 def test_read_only(use_db, fake_db_path):
