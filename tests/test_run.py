@@ -21,6 +21,7 @@ import pytest
 
 from lscp_core.errors import LockBusy, RunFailed, UserError
 from lscp_core.settings import Settings
+from pipelines.ingest.report import IngestResult
 from pipelines.run import history, publish, run_pipeline
 from pipelines.run.lock import run_lock
 from tests.support.processes import read_live
@@ -36,8 +37,7 @@ def _fake_ingest(con, inbox, seeds_dir, *, run_id, key, run_date, previous, prog
     con.execute("create table quarantine (run_id varchar, extract varchar, file varchar, "
                 "line bigint, rule varchar, \"column\" varchar, value varchar)")
     con.execute("create table inbox_figure as select ? as figure", [figure])
-    return types.SimpleNamespace(rows_loaded=figure, rows_quarantined=2, file_failures=[],
-                                 reports=[], summary_lines=lambda: ["(fake ingest)"])
+    return IngestResult(run_id=run_id, rows_loaded=figure, rows_quarantined=2)
 
 
 def _fake_metrics(con, *, as_at, settings):

@@ -22,13 +22,18 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from lscp_core.errors import RunFailed, UserError
 from lscp_core.private import open_private
+from lscp_core.settings import Settings
 from pipelines.run import history, publish, retention
 from pipelines.run.lock import run_lock
+
+if TYPE_CHECKING:  # imported where the run needs it; here only for the type
+    from pipelines.ingest.report import IngestResult
 
 # The moments a caller can watch through ``on_stage``: "ingest" (mid-load, at ingest's first
 # progress line), "metrics" (indicators built, not yet checked), "publish" (backup kept, not
@@ -64,7 +69,7 @@ class RunResult:
     as_at: dt.date | None = None
     started_at: dt.datetime | None = None
     finished_at: dt.datetime | None = None
-    ingest: object | None = None  # pipelines.ingest.IngestResult
+    ingest: IngestResult | None = None
     counts: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     swap_ms: float = 0.0
@@ -73,8 +78,8 @@ class RunResult:
 
     @property
     def message(self) -> str:
-        quarantined = getattr(self.ingest, "rows_quarantined", 0) or 0
-        failures = getattr(self.ingest, "file_failures", []) or []
+        quarantined = self.ingest.rows_quarantined if self.ingest else 0
+        failures = self.ingest.file_failures if self.ingest else []
         parts = ["published"]
         if quarantined:
             parts.append(f"{quarantined:,} rows quarantined")
@@ -85,8 +90,8 @@ class RunResult:
     def summary(self) -> str:
         lines = list(self.ingest.summary_lines()) if self.ingest is not None else []
         total = self.seconds.get("total", 0.0)
-        loaded = getattr(self.ingest, "rows_loaded", 0) or 0
-        quarantined = getattr(self.ingest, "rows_quarantined", 0) or 0
+        loaded = self.ingest.rows_loaded if self.ingest else 0
+        quarantined = self.ingest.rows_quarantined if self.ingest else 0
         lines.append(
             f"published {self.db} (run {self.run_id}, as at {self.as_at}): "
             f"{loaded:,} rows loaded, {quarantined:,} quarantined, "
@@ -141,14 +146,14 @@ class _FirstLineCallback:
             self.stream.flush()
 
 
-def _lock_wait(settings) -> float:
+def _lock_wait(settings: Settings) -> float:
     raw = os.environ.get(LOCK_WAIT_ENV)
     if raw:
         try:
             return float(raw)
         except ValueError:
             raise UserError(f"{LOCK_WAIT_ENV}={raw!r} is not a number of seconds") from None
-    return float(getattr(settings, "lock_wait", 0) or 0)
+    return float(settings.lock_wait)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -198,7 +203,7 @@ def _stop_signal_interrupts():
         signal.signal(signal.SIGTERM, previous)
 
 
-def run_pipeline(inbox: Path, db: Path, seeds: Path, as_at: dt.date | None, settings,
+def run_pipeline(inbox: Path, db: Path, seeds: Path, as_at: dt.date | None, settings: Settings,
                  progress=None, on_stage: Callable[[str], None] | None = None) -> RunResult:
     """``on_stage(name)`` is called as the run reaches each of ``STAGES``."""
     db = Path(db).absolute()
@@ -232,7 +237,7 @@ class _Job:
     db: Path
     seeds: Path
     as_at: dt.date | None
-    settings: object
+    settings: Settings
     on_stage: Callable[[str], None]
 
 
@@ -351,7 +356,7 @@ def _build_and_publish(job: _Job, progress: _Progress, result: RunResult, record
 
         with progress.stage("metrics", "computing the indicators") as out:
             metrics = build_metrics(con, as_at=as_at, settings=settings)
-            result.as_at = getattr(metrics, "as_at", None) or as_at
+            result.as_at = metrics.as_at or as_at
             n = con.execute("select count(*) from indicator_values").fetchall()[0][0]
             out["done"] = f"{n:,} indicator values as at {result.as_at}"
         job.on_stage("metrics")
@@ -371,14 +376,14 @@ def _build_and_publish(job: _Job, progress: _Progress, result: RunResult, record
                 "run_id": result.run_id, "as_at": result.as_at,
                 "built_at": history.iso(finished), "lscp_version": lscp_version(),
                 "suppression_threshold": settings.suppression_threshold,
-                "key_id": getattr(settings, "key_id", "unnamed"),
+                "key_id": settings.key_id,
                 "inbox": inbox, "seeds": seeds,
             })
             n_runs = history.write_runs_table(con, db, record, prev_runs)
             try:
                 result.counts = publish.check_database(con)
             except RunFailed as exc:  # say why the statutory files gave no rows, first
-                why = "; ".join(getattr(result.ingest, "explanations", []) or [])
+                why = "; ".join(result.ingest.explanations if result.ingest else [])
                 if not why:
                     raise
                 raise RunFailed(f"{why}; {exc}") from None
@@ -403,7 +408,7 @@ def _build_and_publish(job: _Job, progress: _Progress, result: RunResult, record
         out["done"] = f"swapped in {db.name} in {result.swap_ms:.1f} ms" + (
             f"; previous kept as {publish.backup_path(db).name}" if had_live else "")
 
-    months = getattr(settings, "retention_months", 13)
+    months = settings.retention_months
     try:
         removed = retention.purge_inbox(inbox, in_force, months, dt.date.today())
     except OSError as exc:  # a read-only inbox: the run is published all the same
