@@ -15,12 +15,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # so `dashboard` imports when run from a source tree
     sys.path.insert(0, str(ROOT))
 
-from dashboard import auth, ui  # noqa: E402
+from dashboard import auth, pages, ui  # noqa: E402
 from lscp_core.private import close_new_files  # noqa: E402
 
 close_new_files()  # the audit log, packs, commentary: 0600 even under a Streamlit run by hand
-
-VIEWS = Path(__file__).resolve().parent / "views"
 
 # The favicon is a file of ours: a ":material/...:" page icon is fetched from a font host on
 # the internet by the browser, and no page may ask another host for anything.
@@ -30,25 +28,8 @@ st.set_page_config(page_title="Neglect strategy dashboard",
 
 st.session_state["role"] = auth.resolve_role()
 
-PAGES = [
-    st.Page(VIEWS / "scorecard.py", title="Board scorecard", icon=":material/dashboard:",
-            default=True),
-    st.Page(VIEWS / "exceptions.py", title="Exception report", icon=":material/priority_high:",
-            url_path="exceptions"),
-    st.Page(VIEWS / "explorer.py", title="Indicator explorer", icon=":material/query_stats:",
-            url_path="explorer"),
-    st.Page(VIEWS / "localities.py", title="Localities", icon=":material/map:",
-            url_path="localities"),
-    st.Page(VIEWS / "agency.py", title="Agency view", icon=":material/groups:",
-            url_path="agency"),
-    st.Page(VIEWS / "strategies.py", title="Strategies", icon=":material/flag:",
-            url_path="strategies"),
-    st.Page(VIEWS / "commentary.py", title="Commentary and actions",
-            icon=":material/edit_note:", url_path="commentary"),
-    st.Page(VIEWS / "data_quality.py", title="Data quality", icon=":material/fact_check:",
-            url_path="data-quality"),
-    st.Page(VIEWS / "about.py", title="About", icon=":material/info:", url_path="about"),
-]
+PAGES = [st.Page(p.path, title=p.title, icon=p.icon, default=not p.url_path,
+                 **({"url_path": p.url_path} if p.url_path else {})) for p in pages.PAGES]
 
 page = st.navigation(PAGES)
 # a meaningful browser-tab title for each page (WCAG 2.4.2)

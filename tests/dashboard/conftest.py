@@ -8,17 +8,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from dashboard import pages
 from tests.dashboard import fake_db
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
-PAGES = ["views/scorecard.py", "views/exceptions.py", "views/explorer.py", "views/localities.py", "views/agency.py",
-         "views/strategies.py", "views/commentary.py", "views/data_quality.py",
-         "views/about.py"]
-TITLES = {"views/scorecard.py": "Board scorecard", "views/exceptions.py": "Exception report",
-          "views/commentary.py": "Commentary and actions", "views/explorer.py": "Indicator explorer",
-          "views/localities.py": "Localities", "views/agency.py": "Agency view",
-          "views/strategies.py": "Strategies", "views/data_quality.py": "Data quality",
-          "views/about.py": "About this dashboard"}
+PAGES = [p.script for p in pages.PAGES]  # the app's own registry
+TITLES = {p.script: p.heading for p in pages.PAGES}
 
 
 @pytest.fixture(scope="session")
