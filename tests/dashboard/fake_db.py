@@ -167,8 +167,8 @@ def _values(rng: np.random.Generator, months: int, end: pd.Timestamp, threshold:
 
 # the "Who" breakdowns: category shares of the partnership figure per dimension
 BREAKDOWN_SHARES = {
-    "age_band": {"Unborn": 0.02, "0-4": 0.3, "5-9": 0.3, "10-15": 0.3, "16-17": 0.08,
-                 "18 and over": 0.0, "Not known": 0.0},
+    "age_band": {"Unborn": 0.02, "Under 1": 0.06, "1-4": 0.24, "5-9": 0.3, "10-15": 0.3,
+                 "16-17": 0.08, "18 and over": 0.0, "Not known": 0.0},
     "sex": {"Female": 0.5, "Male": 0.48, "Not known": 0.02},
     "ethnicity": {"White": 0.8, "Mixed": 0.07, "Asian or Asian British": 0.06,
                   "Black or Black British": 0.04, "Other ethnic group": 0.02, "Not known": 0.01},
