@@ -368,7 +368,7 @@ def _grouped_scorecard(card: pd.DataFrame, compare: str) -> str:
         return scorecard_html(card, link=False, caption="Scorecard: partnership figures",
                               compare=compare)
     return "".join(f"<h3>{escape(name)}</h3>" + scorecard_html(
-        part, link=False, caption=f"Scorecard: {name}, partnership figures", compare=compare)
+        part, link=False, caption=f"Scorecard: partnership figures, {name}", compare=compare)
         for name, part in grouped.groupby("group", sort=False))
 
 
