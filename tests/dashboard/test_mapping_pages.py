@@ -107,3 +107,32 @@ def test_the_pack_says_how_each_measure_is_measured(use_db, fake_db_path):
     assert "Ashmere: how each success measure is measured" in pack
     assert f"<strong>Not measurable</strong>: {escape('a way of measuring, not a measure')}" \
         in pack
+
+
+OLD_FILE = [  # a partnership's strategies.csv from before how_measured and reason
+    ("Ashmere", "More WeCAN assessments — partial: counts every neglect tool, by agency",
+     "neglect_tools_completed"),
+    ("Ashmere", "Staff trained to recognise neglect", "staff_trained_neglect"),
+    ("Ashmere", "Impact measured — not measurable: a way of measuring, not a measure", ""),
+    ("Ashmere", "Fewer CP plans for neglect", "cp_neglect_rate"),
+]
+
+
+def test_an_older_strategies_file_says_how_in_its_measure_text(use_db, tmp_path):
+    import duckdb
+
+    path = fake_db.build(tmp_path / "old.duckdb")
+    con = duckdb.connect(str(path))
+    con.execute("create or replace table seed_strategies (strategy varchar, success_measure "
+                "varchar, indicator_id varchar, launch_date date)")
+    con.executemany("insert into seed_strategies values (?, ?, ?, date '2024-04-01')",
+                    [list(r) for r in OLD_FILE])
+    con.close()
+    use_db(path)
+    got = data.strategies()
+    assert list(got["success_measure"]) == ["More WeCAN assessments",
+                                            "Staff trained to recognise neglect",
+                                            "Impact measured", "Fewer CP plans for neglect"]
+    assert list(got["how_measured"]) == ["proxy", "manual", "not measurable", "indicator"]
+    assert list(got["reason"]) == ["counts every neglect tool, by agency", "",
+                                   "a way of measuring, not a measure", ""]
