@@ -59,7 +59,9 @@ def build(role: str, year: str) -> pd.DataFrame:
         for m in group.itertuples():
             iid = m.indicator_id
             if not iid or iid not in card.index:
-                rows.append([strategy, m.success_measure, "not measurable from the extracts",
+                rows.append([strategy, m.success_measure,
+                             "not measurable from the extracts" if m.how_measured
+                             == "not measurable" else "not computed yet",
                              "", fmt.NOT_AVAILABLE, "", fmt.NOT_AVAILABLE, fmt.NOT_AVAILABLE,
                              "", "", ""])
                 continue

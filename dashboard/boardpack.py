@@ -360,6 +360,43 @@ def _strategy_groups(card: pd.DataFrame, strategy: str | None) -> list[tuple[str
     return [(n, ids) for n, ids in groups if ids]
 
 
+def _grouped_scorecard(card: pd.DataFrame, compare: str) -> str:
+    """The pack's scorecard, one table per catalogue group when there are several."""
+    grouped = card.assign(group=card["indicator_id"].map(data.indicator_groups()))
+    names = list(dict.fromkeys(grouped["group"]))
+    if len(names) < 2:
+        return scorecard_html(card, link=False, caption="Scorecard: partnership figures",
+                              compare=compare)
+    return "".join(f"<h3>{escape(name)}</h3>" + scorecard_html(
+        part, link=False, caption=f"Scorecard: partnership figures, {name}", compare=compare)
+        for name, part in grouped.groupby("group", sort=False))
+
+
+HOW_WORDS = {"indicator": "Measured by the indicator", "proxy": "Measured by proxy",
+             "manual": "Entered by hand (manual)", "not measurable": "Not measurable",
+             "context": "Context"}
+
+
+def measures_html(name: str) -> str:
+    """How each success measure of strategy ``name`` is measured (seeds/strategies.csv): by
+    its indicator, by proxy (what differs, in words), by hand, or not (why); '' if none."""
+    rows = data.strategies()
+    rows = rows[rows["strategy"] == name]
+    if rows.empty:
+        return ""
+    known = data.measures()
+    titles = dict(zip(known["indicator_id"], known["title"], strict=True))
+    body = "".join(
+        f"<tr><th scope='row'>{escape(r.success_measure)}</th>"
+        f"<td>{escape(titles.get(r.indicator_id, r.indicator_id) or fmt.NOT_APPLICABLE)}</td>"
+        f"<td><strong>{escape(HOW_WORDS.get(r.how_measured, r.how_measured))}</strong>"
+        + (f": {escape(r.reason)}" if r.reason else "") + "</td></tr>"
+        for r in rows.itertuples())
+    return (f"<table><caption>{escape(name)}: how each success measure is measured</caption>"
+            "<thead><tr><th scope='col'>Success measure</th><th scope='col'>Measured by</th>"
+            f"<th scope='col'>How</th></tr></thead><tbody>{body}</tbody></table>")
+
+
 def build(role: str, strategy: str | None, period: pd.Timestamp, compare: str = "last_year",
           partnership: str | None = None) -> str:
     """The whole pack as one HTML document (the PDF is printed from this same HTML)."""
@@ -394,7 +431,8 @@ def build(role: str, strategy: str | None, period: pd.Timestamp, compare: str = 
         parts.append(
             f"<section class='lscp-part' id='{anchor}'><h2>{escape(name)}</h2>"
             + scorecard_html(rows, link=False, caption=f"{name}: partnership figures",
-                             compare=compare) + see + "".join(sections) + "</section>")
+                             compare=compare) + measures_html(name) + see
+            + "".join(sections) + "</section>")
     contents += [("actions", "Actions"), ("annual", "Annual report extract"),
                  ("data-quality", "Data quality summary"),
                  ("disclosure", "About these figures")]
@@ -436,7 +474,7 @@ z not applicable.</p>
 <nav class="lscp-contents" aria-label="Contents"><h2>Contents</h2><ol>{toc}</ol></nav>
 {exceptions_html}
 <section class="lscp-part" id="scorecard"><h2>Scorecard</h2>
-{scorecard_html(card, link=False, caption="Scorecard: partnership figures", compare=compare)}
+{_grouped_scorecard(card, compare)}
 </section>
 {''.join(parts)}
 <section class="lscp-part" id="actions"><h2>Actions</h2>

@@ -318,6 +318,36 @@ def catalogue() -> pd.DataFrame:
     return frame.sort_values([order, "indicator_id"]).reset_index(drop=True)
 
 
+NEGLECT_GROUP = "Neglect measures"  # an indicator whose catalogue entry names no group
+MANUAL_GROUP = "Audits, surveys and counts (entered by hand)"
+
+
+def indicator_groups() -> dict[str, str]:
+    """Each measure's group, in the order pages show them: the catalogue's ``group``
+    (metrics/catalogue.yaml, e.g. "Front door and conferences"), else the neglect
+    measures'; the manual measures last, in a group of their own."""
+    cat = catalogue()
+    named = (cat["indicator_group"] if "indicator_group" in cat.columns
+             else pd.Series(None, index=cat.index))
+    groups = {i: (g if isinstance(g, str) and g.strip() else NEGLECT_GROUP)
+              for i, g in zip(cat["indicator_id"], named, strict=True)}
+    manual = manual_catalogue()
+    if not manual.empty:
+        groups |= dict.fromkeys(manual["indicator_id"], MANUAL_GROUP)
+    return groups
+
+
+def sector_measures(sector: str | None) -> list[str]:
+    """Indicators whose catalogue ``agency_sectors`` name ``sector`` (seeds/agencies.csv,
+    any case): the partnership figures shown on that sector's agency views."""
+    cat = catalogue()
+    if not sector or "agency_sectors" not in cat.columns:
+        return []
+    wanted = str(sector).strip().lower()
+    return [i for i, s in zip(cat["indicator_id"], cat["agency_sectors"], strict=True)
+            if isinstance(s, str) and wanted in {x.strip().lower() for x in s.split(";")}]
+
+
 def manual_catalogue() -> pd.DataFrame:
     """The manual measures (seeds/manual_measures.csv) in the catalogue's shape, each with
     its latest source and owner (``manual`` True), after the computed indicators."""
@@ -437,6 +467,16 @@ def places() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["council", "locality", "level", "place"])
 
 
+def deprivation() -> dict[str, int]:
+    """Each locality's IDACI decile (1 most deprived - 10 least) by locality name, from
+    seeds/localities.csv's optional ``idaci_decile``; empty when the partnership gives none."""
+    if not (_has_table("seed_localities") and "idaci_decile" in _columns("seed_localities")):
+        return {}
+    frame = query("select locality_name, min(idaci_decile) as decile from seed_localities "
+                  "where idaci_decile is not null group by 1")
+    return {n: int(d) for n, d in zip(frame["locality_name"], frame["decile"], strict=True)}
+
+
 def localities() -> list[str]:
     """Locality names in seed order, then Unknown (All is the partnership); with several
     councils, council by council, each followed by its ``Unknown (<council>)``."""
@@ -476,9 +516,34 @@ def targets() -> pd.DataFrame:
                  "from seed_targets group by indicator_id")
 
 
+CAVEAT = " — "  # an older strategies file: "<measure> — partial: <why>" or "— not measurable: <why>"
+
+
 def strategies() -> pd.DataFrame:
+    """seeds/strategies.csv: each strategy measure with ``how_measured`` (indicator, proxy,
+    manual, not measurable, context) and ``reason`` always filled in, read from an older
+    file's measure text ("<measure> — partial: <why>") when it has no such columns."""
     frame = query("select * from seed_strategies")
     frame["indicator_id"] = frame["indicator_id"].fillna("").astype(str).str.strip()
+    for column in ("how_measured", "reason"):
+        if column not in frame.columns:
+            frame[column] = ""
+        frame[column] = frame[column].fillna("").astype(str).str.strip()
+    parts = frame["success_measure"].astype(str).str.partition(CAVEAT)
+    said = parts[2] != ""
+    frame.loc[said, "success_measure"] = parts.loc[said, 0]
+    caveat = parts[2].str.replace(r"^(partial|not measurable):\s*", "", regex=True)
+    frame.loc[said & (frame["reason"] == ""), "reason"] = caveat
+    manual = (set(query("select id from seed_manual_measures")["id"])
+              if _has_table("seed_manual_measures") else set())
+    blank = frame["how_measured"] == ""
+    frame.loc[blank, "how_measured"] = [
+        "not measurable" if not iid else "manual" if iid in manual
+        else "context" if strategy == "Context" else "proxy" if text.startswith("partial")
+        else "indicator"
+        for iid, strategy, text in zip(frame.loc[blank, "indicator_id"],
+                                       frame.loc[blank, "strategy"], parts.loc[blank, 2],
+                                       strict=True)]
     return frame
 
 

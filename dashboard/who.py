@@ -13,7 +13,8 @@ DIMENSIONS = {"age_band": "Age band", "sex": "Sex", "ethnicity": "Ethnicity grou
               "disability": "Disability", "tool": "Neglect tool"}
 AGE_NOTE = ("Age in whole years at the month or term end for a figure at a point in time, "
             "and at the record's own date (referral, plan or episode start, closure ...) "
-            "for a count of events; unborn = before the date of birth.")
+            "for a count of events; unborn = before the date of birth. The bands are the "
+            "DfE's: unborn, under 1, 1 to 4, 5 to 9, 10 to 15, 16 to 17.")
 
 
 def breakdown_unit(unit: str) -> str:

@@ -117,6 +117,11 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> list[dict]:
                                  "each naming its source")
             if kind == "characteristics" and not spec.get("age_at"):
                 raise ValueError(f"catalogue {ident}: a characteristics breakdown needs age_at")
+        if not isinstance(entry.get("group", ""), str):
+            raise ValueError(f"catalogue {ident}: group is a name (text)")
+        sectors = entry.get("agency_sectors") or []
+        if not (isinstance(sectors, list) and all(isinstance(x, str) and x for x in sectors)):
+            raise ValueError(f"catalogue {ident}: agency_sectors is a list of sectors")
         if ident in seen:
             raise ValueError(f"catalogue {ident}: duplicate id")
         seen.add(ident)
@@ -305,16 +310,18 @@ def _create_inputs(con, catalogue: list[dict], as_at: date | None, settings: Set
         numerator_label varchar, denominator_label varchar, strategies varchar,
         sort_order integer, period_kind varchar, window_lag_months integer,
         spc_series varchar, look_back_months integer, first_period date,
-        breakdowns varchar, comparator_note varchar)""")
+        breakdowns varchar, comparator_note varchar, indicator_group varchar,
+        agency_sectors varchar)""")
     con.executemany(
         "insert into indicator_catalogue values "
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?)",
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?, ?, ?)",
         [[e["id"], e["title"], e["unit"], e["polarity"], e["breakdown"], e["frequency"],
           e.get("term_source"), " ".join(e["definition"].split()), e["numerator"],
           e.get("denominator"), None, e["sort_order"],
           *_periods_of(e, rolling), _look_back(e, settings),
           ",".join(sorted(e.get("breakdowns") or {})) or None,
-          " ".join(str(e.get("comparator_note") or "").split()) or None]
+          " ".join(str(e.get("comparator_note") or "").split()) or None,
+          e.get("group"), ";".join(e.get("agency_sectors") or []) or None]
          for e in catalogue])
 
 

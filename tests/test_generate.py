@@ -47,14 +47,15 @@ EXTRACT_COLUMNS = {
                         "denominator", "value", "source", "owner", "note"],
 }
 SEED_COLUMNS = {
-    "localities": ["locality_code", "locality_name"],
+    "localities": ["locality_code", "locality_name", "idaci_decile"],
     "postcode_localities": ["postcode_prefix", "locality_code"],
     "population": ["locality_code", "year", "population_0_17"],
     "agencies": ["agency_code", "agency_name", "sector", "referral_sources"],
     "bank_holidays": ["date", "name"],
     "benchmarks": ["indicator_id", "geography", "period_label", "value", "source"],
     "targets": ["indicator_id", "target", "tolerance"],
-    "strategies": ["strategy", "success_measure", "indicator_id", "launch_date"],
+    "strategies": ["strategy", "success_measure", "indicator_id", "launch_date", "how_measured",
+                   "reason"],
     "spc_baselines": ["indicator_id", "kind", "month", "label", "reason"],
     "manual_measures": ["id", "title", "unit", "polarity", "frequency"],
 }

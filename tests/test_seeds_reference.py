@@ -49,11 +49,15 @@ CONTEXT_INDICATORS = {"cp_rate"}  # polarity "context": no better or worse, so n
 STRATEGY_MEASURES = {
     "Ashmere": [
         "More WeCAN assessments",
+        "A WeCAN assessment commenced before a neglect referral",
         "More early help for neglect",
-        "Fewer inappropriate neglect referrals (NFA)",
+        "Early help stopping neglect escalating to social care",
+        "Fewer inappropriate neglect referrals",
         "Fewer CIN plans for neglect escalating to CP",
         "Fewer CP plans for neglect",
-        "Fewer children coming into care because of neglect",
+        "Fewer children needing to become looked after because of neglect",
+        "Fewer children looked after (the DfE rate per 10,000)",
+        "Fewer children not brought to health appointments",
         "Voice and lived experience of the child captured in assessments (single and "
         "multi-agency audits)",
         "Staff trained to recognise neglect",
@@ -61,8 +65,11 @@ STRATEGY_MEASURES = {
     ],
     "Brackenfold": [
         "More early help assessments closed with a positive outcome where neglect is identified",
+        "More early help assessments",
         "Use of GCP2",
+        "Use of GCP2 to improve outcomes",
         "Fewer referrals where neglect is a factor",
+        "Fewer children on a CP plan for neglect",
         "Lower % of CP plans for neglect",
         "Fewer re-referrals for neglect",
         "Effective multi-agency response, judged through audit",
@@ -75,10 +82,12 @@ STRATEGY_MEASURES = {
         "Fewer repeat CP plans for neglect",
         "Fewer re-referrals after a single assessment",
         "Fewer looked-after children",
+        "No drift and delay: fewer children on a CP plan for two years or more",
+        "Child protection plans reviewed regularly",
         "Less persistent school absence",
         "More early help assessments per agency",
         "More two-year-old offer take-up",
-        "More step-downs that achieve their outcomes",
+        "More cases stepped down as a result of desired outcomes being achieved",
         "Annual neglect-themed multi-agency audit: cases graded good or better",
         "Direct feedback from children and families",
         "Awareness-raising and training sessions",
@@ -86,12 +95,14 @@ STRATEGY_MEASURES = {
     "Dunwick Vale": [
         "Use of the neglect toolkit across agencies",
         "Early help for neglect on the continuum of need",
+        "No drift and delay in neglect cases",
         "Neglect Toolkit training",
     ],
     "Elderbridge": [
         "More two-year-old take-up",
         "Fewer re-referrals for neglect",
         "Fewer second or subsequent CP plans for neglect",
+        "Child protection plans reviewed regularly",
         "Better attendance of children open to early help",
         "Assessments within 45 working days",
         "GCP2 rescores showing improvement",
@@ -102,7 +113,13 @@ STRATEGY_MEASURES = {
 }
 REAL_NAMES = ("Wolverhampton", "Wigan", "Blackburn", "Darwen", "Wakefield", "Cambridgeshire",
               "Peterborough")
-CAVEAT = " — "  # "<measure> — partial: <why>" or "<measure> — not measurable: <why>"
+CONTEXT = "Context"  # indicators no strategy names, each with its reason
+# spec/indicators.md, "The child's journey" (computed on the branch that adds the extracts)
+JOURNEY_IDS = {
+    "contacts_rate", "contact_to_referral", "s47_rate", "icpc_timely", "icpc_to_plan",
+    "cp_reviews_timely", "was_not_brought", "da_notifications_rate", "encompass_timely",
+    "cla_missing",
+}
 
 
 def read(name: str) -> tuple[list[str], list[dict[str, str]]]:
@@ -112,7 +129,7 @@ def read(name: str) -> tuple[list[str], list[dict[str, str]]]:
 
 
 def measure_of(row: dict[str, str]) -> str:
-    return row["success_measure"].split(CAVEAT)[0]
+    return row["success_measure"]
 
 
 @pytest.mark.parametrize("seed", ["benchmarks", "targets", "strategies"])
@@ -142,7 +159,8 @@ def test_every_indicator_id_is_one_of_the_specs(seed):
     _, rows = read(f"{seed}.csv")
     ids = {r["indicator_id"] for r in rows if r["indicator_id"]}
     # a strategy (or a target) may name a manual measure: an audit, a survey, a count
-    allowed = INDICATOR_IDS | (manual_ids() if seed != "benchmarks" else set())
+    allowed = INDICATOR_IDS | (manual_ids() if seed != "benchmarks" else set()) | (
+        JOURNEY_IDS if seed == "strategies" else set())
     assert ids <= allowed, ids - allowed
 
 
@@ -223,9 +241,9 @@ def test_targets_are_in_the_indicators_units():
 # --- strategies -------------------------------------------------------------------
 
 
-def test_strategy_names_are_exactly_the_five():
+def test_strategy_names_are_exactly_the_five_and_context():
     _, rows = read("strategies.csv")
-    assert {r["strategy"] for r in rows} == set(STRATEGY_MEASURES)
+    assert {r["strategy"] for r in rows} == set(STRATEGY_MEASURES) | {CONTEXT}
 
 
 @pytest.mark.parametrize(
@@ -240,18 +258,19 @@ def test_every_success_measure_of_the_issue_appears(strategy, measure):
 def test_no_measure_outside_the_issue():
     _, rows = read("strategies.csv")
     for r in rows:
-        assert measure_of(r) in STRATEGY_MEASURES[r["strategy"]], r
+        if r["strategy"] != CONTEXT:
+            assert measure_of(r) in STRATEGY_MEASURES[r["strategy"]], r
 
 
 def test_unmapped_measures_say_why():
     _, rows = read("strategies.csv")
     for r in rows:
         if not r["indicator_id"]:
-            assert f"{CAVEAT}not measurable: " in r["success_measure"], r
-        caveat = r["success_measure"].partition(CAVEAT)[2]
-        if caveat:
-            assert caveat.startswith(("partial", "not measurable: ")), r
-            assert len(caveat.split(": ", 1)[-1]) > 10  # a reason, not a bare label
+            assert r["how_measured"] == "not measurable", r
+        if r["how_measured"] in ("proxy", "not measurable", "context"):
+            assert len(r["reason"]) > 10, r  # a reason, not a bare label
+        else:
+            assert not r["reason"], r  # an exact, manual measure needs none
 
 
 def test_a_measure_has_one_text_and_no_duplicate_rows():
@@ -270,16 +289,13 @@ def test_a_measure_has_one_text_and_no_duplicate_rows():
         assert "" not in ids or ids == {""}
 
 
-def test_every_indicator_id_in_the_strategies_exists_and_each_strategy_has_one_launch():
-    from metrics.runner import load_catalogue
-
-    ids = {e["id"] for e in load_catalogue()} | manual_ids()
+def test_each_strategy_has_one_launch_and_context_none():
+    # the ids against the catalogue: tests/test_strategies_mapping.py
     _, rows = read("strategies.csv")
-    for r in rows:
-        assert not r["indicator_id"] or r["indicator_id"] in ids, r
     launches: dict[str, set[str]] = {}
     for r in rows:
         launches.setdefault(r["strategy"], set()).add(r["launch_date"])
+    assert launches.pop(CONTEXT) == {""}
     assert all(len(dates) == 1 and "" not in dates for dates in launches.values()), launches
 
 

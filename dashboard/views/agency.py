@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, ui
+from dashboard import charts, data, sector, ui
 from dashboard import formatting as fmt
 
 REFERRALS = "Referrals made"
@@ -164,6 +164,7 @@ table.loc[counts & (table["Value"] != fmt.CONFIDENTIAL).to_numpy(), "Value"] = t
 ui.chart_with_table(fig, table, f"{agency}{slug}-over-time.csv", "agency_over_time")
 
 tools_by_tool(latest)
+sector.render(role, agency, name, latest, level)  # catalogue agency_sectors: its own work
 
 st.header(f"Figures {fmt.as_text(name)} entered by hand", divider="gray")
 manual = data.manual_catalogue()

@@ -30,13 +30,23 @@ cat = data.measures()
 ids = list(cat["indicator_id"])
 titles = dict(zip(cat["indicator_id"], cat["title"], strict=True))
 
+groups = data.indicator_groups()
+ALL_GROUPS = "All groups"
+
 wanted = st.query_params.get("indicator")
 if "ex_indicator" not in st.session_state or (wanted in ids and wanted != st.session_state.get(
         "ex_last_param")):
     st.session_state["ex_indicator"] = wanted if wanted in ids else ids[0]
     st.session_state["ex_last_param"] = wanted
+    st.session_state["ex_group"] = ALL_GROUPS  # a link opens its indicator whatever its group
 
 st.title("Indicator explorer")
+group_names = list(dict.fromkeys(groups.get(i, data.NEGLECT_GROUP) for i in ids))
+if len(group_names) > 1:  # the catalogue's groups (the front door and conferences ...)
+    group = st.selectbox("Group", [ALL_GROUPS, *group_names], key="ex_group")
+    ids = [i for i in ids if group == ALL_GROUPS or groups.get(i) == group]
+    if st.session_state.get("ex_indicator") not in ids:
+        st.session_state["ex_indicator"] = ids[0]
 indicator = st.selectbox("Indicator", ids, format_func=lambda i: titles.get(i, i),
                          key="ex_indicator")
 st.query_params["indicator"] = indicator
@@ -58,6 +68,7 @@ with side, st.container(border=True):
     st.subheader("Definition")
     st.markdown(fmt.as_text(ind.get("definition") or "Not recorded."))
     facts = {
+        "Group": groups.get(indicator, data.NEGLECT_GROUP),
         "Measured as": fmt.unit_label(unit),
         "Better when": scorecard.POLARITY_WORDS.get(polarity, polarity),
         "Frequency": frequency,

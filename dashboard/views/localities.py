@@ -95,11 +95,16 @@ fig = charts.heatmap(scores, text, f"{against}, {fmt.month(period)}")
 m = m.assign(order=m["title"].map({t: i for i, t in enumerate(order)}))
 m = m.sort_values(["order", "place_order"])
 compared = "Compared with the partnership" if level == data.ALL else "Compared with the council"
+# each locality's deprivation beside its figures, to tell poverty from neglect
+deprived, DEPRIVATION = data.deprivation(), "Deprivation (IDACI decile, 1 = most deprived)"
 table = pd.DataFrame({
     "Indicator": m["title"],
     "Period": [scorecard.period_text(r, r["period_end"]) for _, r in m.iterrows()],
     **({"Council": m["council"]} if council is not None else {}),
-    "Locality": m["locality"], "Value": m["shown"],
+    "Locality": m["locality"],
+    **({DEPRIVATION: [str(deprived[n]) if n in deprived else fmt.NOT_AVAILABLE
+                      for n in m["locality"]]} if deprived else {}),
+    "Value": m["shown"],
     base_name: [fmt.plain(v, u, bool(h)) for v, u, h in
                 zip(m["base"], m["unit"], m["base_hidden"].fillna(False), strict=True)],
     compared: m["word"],

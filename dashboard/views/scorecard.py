@@ -43,8 +43,15 @@ if card.empty:
     st.info("No indicators are linked to this strategy.")
     st.stop()
 
-st.html(boardpack.scorecard_html(
-    card, caption=f"{strategy}: partnership figures for {fmt.month(period)}", compare=compare))
+# one table per group of the catalogue (the front door and conferences apart, say)
+grouped = card.assign(group=card["indicator_id"].map(data.indicator_groups()))
+names = list(dict.fromkeys(grouped["group"]))
+for name, part in grouped.groupby("group", sort=False):
+    if len(names) > 1:
+        st.subheader(name)
+    st.html(boardpack.scorecard_html(
+        part, caption=f"{strategy}: " + (f"{name}, " if len(names) > 1 else "")
+        + f"partnership figures for {fmt.month(period)}", compare=compare))
 st.caption(f"Direction of travel: {scorecard.COMPARISONS[compare].lower()}; better or worse "
            "follows each indicator's polarity. RAG: green at or better than target, amber within "
            "tolerance, red beyond; indicators without a target have no RAG. SPC variation and "

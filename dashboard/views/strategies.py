@@ -10,15 +10,20 @@ import streamlit as st
 from dashboard import annual, boardpack, commentary, data, scorecard, ui
 from dashboard import formatting as fmt
 
-CAVEAT = " — "  # seeds/strategies.csv: "<measure> — partial: <why>" or "— not measurable: <why>"
+# how a measure is measured (seeds/strategies.csv how_measured) -> the CSV's Kind
+KINDS = {"indicator": "computed", "proxy": "computed (proxy)", "manual": "manual",
+         "context": "context", "not measurable": "not measurable"}
+LEADS = {"proxy": "Measured by proxy", "context": "Context"}
 
 ui.require_db()
 role = ui.role()
 st.title("Strategies")
-st.write("Every success measure of the neglect strategies this dashboard draws on, with what "
-         "measures it: an indicator computed from the extracts, or a figure entered by hand "
-         "(an audit, a survey, a training count: badged manual, with its source and owner). "
-         "Some measures can be measured only in part, or not at all: the text says why.")
+st.write("Every success measure of the neglect strategies this dashboard draws on, with how "
+         "it is measured: by an indicator computed from the extracts; by proxy, an indicator "
+         "close to it, with what differs said beneath; by a figure entered by hand (an audit, "
+         "a survey, a training count: badged manual, with its source and owner); or not at "
+         "all, with the reason. Under Context: indicators no strategy names, with why they "
+         "are published.")
 ui.refreshed_note()
 
 months = data.periods("monthly") or data.periods()
@@ -29,20 +34,25 @@ for strategy, group in measures.groupby("strategy", sort=False):
     st.header(fmt.as_text(strategy), divider="gray")
     body = []
     for m in group.itertuples():
-        iid = m.indicator_id
-        measure, _, caveat = m.success_measure.partition(CAVEAT)
+        iid, how, measure, why = m.indicator_id, m.how_measured, m.success_measure, m.reason
+        kind = KINDS.get(how, how)
         if not iid or iid not in card.index:
-            why = (caveat.removeprefix("not measurable: ") if caveat else
-                   f"no measure with the id {iid!r} is published" if iid else
-                   "no extract or entered figure records it")
-            status = (f"<td colspan='5'><strong>Not measurable:</strong> {escape(why)}</td>")
+            if how == "not measurable" or not iid:
+                lead, why = "Not measurable", why or "no extract or entered figure records it"
+            else:  # an indicator the strategy names that this database does not publish
+                lead, why = "Not computed yet", (
+                    f"no figure with the id {iid!r} is published (its extract may not be "
+                    "sent yet)" + (f". {LEADS.get(how, how).capitalize()}: {why}" if why
+                                   else ""))
+            status = f"<td colspan='5'><strong>{lead}:</strong> {escape(why)}</td>"
             rows_for_csv.append({"Strategy": strategy, "Success measure": measure,
-                                 "Measured by": "not measurable", "Kind": "not measurable",
+                                 "Measured by": lead.lower(), "Kind": kind,
                                  "Caveat": why, "Value": fmt.NOT_AVAILABLE,
                                  "Direction of travel": "", "RAG": "", "SPC variation": ""})
+            why = ""  # said in the row
         else:
             r = card.loc[iid]
-            kind = scorecard.VARIATION_KIND.get(r["variation"] or "", "")
+            variation = scorecard.VARIATION_KIND.get(r["variation"] or "", "")
             rag = (boardpack._badge(r["rag"], boardpack.RAG_STYLE[r["rag"]]) if r["rag"]
                    else "<span class='lscp-muted'>no target</span>")
             status = (f"<td><a href='explorer?indicator={escape(iid)}' target='_self'>"
@@ -52,20 +62,22 @@ for strategy, group in measures.groupby("strategy", sort=False):
                       f"<td><span class='{boardpack.DIRECTION_STYLE.get(r['direction'], '')}'>"
                       f"{escape((r['arrow'] + ' ' + r['direction']).strip())}</span></td>"
                       f"<td>{rag}</td>"
-                      f"<td><span class='{boardpack.VARIATION_STYLE.get(kind, '')}'>"
+                      f"<td><span class='{boardpack.VARIATION_STYLE.get(variation, '')}'>"
                       f"{escape(r['variation_text'])}</span></td>")
             rows_for_csv.append({"Strategy": strategy, "Success measure": measure,
                                  "Measured by": r["title"],
-                                 "Kind": "manual" if r["manual"] else "computed",
-                                 "Caveat": caveat, "Value": r["value_text"],
+                                 "Kind": "manual" if r["manual"] else kind,
+                                 "Caveat": why, "Value": r["value_text"],
                                  "Direction of travel": r["direction"],
                                  "RAG": r["rag"] or "no target",
                                  "SPC variation": r["variation_text"]})
-        note = (f"<br><span class='lscp-muted'>{escape(caveat)}</span>"
-                if caveat and not caveat.startswith("not measurable") else "")
+        note = (f"<br><span class='lscp-muted'><strong>{escape(LEADS.get(how, 'Note'))}:"
+                f"</strong> {escape(why)}</span>" if why else "")
         body.append(f"<tr><th scope='row'>{escape(measure)}{note}</th>{status}</tr>")
     st.html(f"<div class='lscp-card'><style>{boardpack.CSS}</style><table>"
-            f"<caption>{escape(strategy)}: success measures</caption><thead><tr>"
+            f"<caption>{escape(strategy)}: "
+            f"{'indicators no strategy names' if strategy == 'Context' else 'success measures'}"
+            "</caption><thead><tr>"
             "<th scope='col'>Success measure</th><th scope='col'>Measured by</th>"
             "<th scope='col'>Latest</th><th scope='col'>Direction of travel</th>"
             "<th scope='col'>RAG</th><th scope='col'>SPC variation</th></tr></thead>"

@@ -9,6 +9,8 @@
 -- 29 February in a year without one on 1 March). Unborn: {age_at} before the date of
 -- birth, or no date of birth and before the expected date of birth. Not known: no date of
 -- birth (and the expected date passed or blank).
+-- Bands as the DfE publishes them (children in need, CP plans): unborn, under 1, 1-4, 5-9,
+-- 10-15, 16-17 (then 18 and over, not known).
 select
     aged.* exclude (locality, breakdown_sex, breakdown_ethnicity, breakdown_disability,
                     breakdown_born, breakdown_age),
@@ -19,7 +21,8 @@ select
         case
             when breakdown_born is null then 'Not known'
             when not breakdown_born then 'Unborn'
-            when breakdown_age < 5 then '0-4'
+            when breakdown_age < 1 then 'Under 1'
+            when breakdown_age < 5 then '1-4'
             when breakdown_age < 10 then '5-9'
             when breakdown_age < 16 then '10-15'
             when breakdown_age < 18 then '16-17'

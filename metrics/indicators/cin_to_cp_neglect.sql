@@ -1,5 +1,7 @@
 -- cin_to_cp_neglect: Neglect CIN plans escalating to CP (%).
--- numerator:   CIN plans of a neglect-related referral (int_referrals__classified) with
+-- numerator:   CIN plans of a referral neglect-related by its own record (neglect_flag = Y
+--              or an assessment factor 16A; not a CP plan's category, which would let the
+--              outcome choose the denominator: int_referrals__classified) with
 --              end_date in the rolling 12 months ending E, followed by a CP plan (any
 --              category) of the same child starting on or after the CIN plan's start and
 --              on or before its end + 7 days.
@@ -8,7 +10,7 @@
 with
 
 neglect_referrals as (
-    select referral_id from int_referrals__classified where is_neglect_related
+    select referral_id from int_referrals__classified where is_neglect_by_own_record
 ),
 cin_plans as (
     select * from stg_cin_plans

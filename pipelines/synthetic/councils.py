@@ -122,8 +122,11 @@ def _write_seeds(seeds_dir: Path, share: int, window: Window,
     writers.write_rows([{"la_code": c.la_code, "name": c.name} for c in councils],
                        ["la_code", "name"], seeds_dir / "councils.csv")
     writers.write_rows([{"locality_code": loc.code, "locality_name": loc.name,
-                         "la_code": c.la_code} for c in councils for loc in c.localities],
-                       ["locality_code", "locality_name", "la_code"],
+                         "la_code": c.la_code,
+                         "idaci_decile": reference.IDACI_DECILE[base.code]}
+                        for c in councils
+                        for base, loc in zip(reference.LOCALITIES, c.localities, strict=True)],
+                       ["locality_code", "locality_name", "la_code", "idaci_decile"],
                        seeds_dir / "localities.csv")
     postcodes, population = [], []
     for c in councils:

@@ -93,8 +93,14 @@ def sectors() -> list[tuple[int, int, str]]:
     return out
 
 
+# Fictional deprivation (IDACI decile, 1 most deprived - 10 least), in step with each
+# locality's character: the most disadvantaged and most referred are the most deprived.
+IDACI_DECILE: dict[str, int] = {"NGT": 2, "EMR": 5, "SBR": 3, "WFL": 9, "KMR": 7}
+
+
 def locality_rows() -> list[dict]:
-    return [{"locality_code": loc.code, "locality_name": loc.name} for loc in LOCALITIES]
+    return [{"locality_code": loc.code, "locality_name": loc.name,
+             "idaci_decile": IDACI_DECILE[loc.code]} for loc in LOCALITIES]
 
 
 def postcode_locality_rows() -> list[dict]:

@@ -167,8 +167,8 @@ def _values(rng: np.random.Generator, months: int, end: pd.Timestamp, threshold:
 
 # the "Who" breakdowns: category shares of the partnership figure per dimension
 BREAKDOWN_SHARES = {
-    "age_band": {"Unborn": 0.02, "0-4": 0.3, "5-9": 0.3, "10-15": 0.3, "16-17": 0.08,
-                 "18 and over": 0.0, "Not known": 0.0},
+    "age_band": {"Unborn": 0.02, "Under 1": 0.06, "1-4": 0.24, "5-9": 0.3, "10-15": 0.3,
+                 "16-17": 0.08, "18 and over": 0.0, "Not known": 0.0},
     "sex": {"Female": 0.5, "Male": 0.48, "Not known": 0.02},
     "ethnicity": {"White": 0.8, "Mixed": 0.07, "Asian or Asian British": 0.06,
                   "Black or Black British": 0.04, "Other ethnic group": 0.02, "Not known": 0.01},
@@ -252,7 +252,8 @@ def _manual(end: pd.Timestamp, poison: bool) -> tuple[pd.DataFrame, pd.DataFrame
     return declared, values
 
 
-def _catalogue() -> pd.DataFrame:
+def _catalogue(groups: dict[str, str] | None = None,
+               sectors: dict[str, str] | None = None) -> pd.DataFrame:
     strategies = pd.read_csv(SEEDS / "strategies.csv")
     by_ind = strategies.groupby("indicator_id")["strategy"].agg(lambda s: "; ".join(dict.fromkeys(s)))
     rows = []
@@ -272,13 +273,18 @@ def _catalogue() -> pd.DataFrame:
             "look_back_months": 0, "first_period": None,
             "breakdowns": (None if iid in NOT_ABOUT_CHILDREN else
                            "tool" if iid in TOOL_INDICATORS else "characteristics"),
+            # catalogue `group` and `agency_sectors` when a test names them (build(groups=...));
+            # without, a database published before the catalogue had them
+            **({"indicator_group": groups.get(iid, "")} if groups else {}),
+            **({"agency_sectors": sectors.get(iid, "")} if sectors else {}),
         })
     return pd.DataFrame(rows)
 
 
 def build(path: Path, *, poison: bool = False, seed: int = 7, months: int = 30,
           end: str = "2025-09-30", failed_run_after: bool = False, threshold: int = 5,
-          councils: int = 1, council_column: bool = False) -> Path:
+          councils: int = 1, council_column: bool = False,
+          groups: dict[str, str] | None = None, sectors: dict[str, str] | None = None) -> Path:
     """Write the fake published database to ``path`` (replacing it) and return the path.
 
     ``councils=2``: a partnership of two councils (COUNCILS) as outputs.md publishes it: a
@@ -291,9 +297,10 @@ def build(path: Path, *, poison: bool = False, seed: int = 7, months: int = 30,
     rng = np.random.default_rng(seed)
     end_ts = pd.Timestamp(end)
     values = _values(rng, months, end_ts, threshold, poison, councils, council_column)
-    catalogue = _catalogue()
+    catalogue = _catalogue(groups, sectors)
     manual = _manual(end_ts, poison)
     localities = pd.DataFrame(LOCALITIES, columns=["locality_code", "locality_name"])
+    localities["idaci_decile"] = [2, 5, 3, 9, 7][:len(localities)]  # fictional deprivation
     council_table = pd.DataFrame([(code, name) for code, name, _ in COUNCILS[:councils]]
                                  if councils > 1 else [], columns=["la_code", "name"],
                                  dtype=str)
@@ -305,6 +312,7 @@ def build(path: Path, *, poison: bool = False, seed: int = 7, months: int = 30,
     benchmarks = pd.read_csv(SEEDS / "benchmarks.csv")
     targets = pd.read_csv(SEEDS / "targets.csv")
     strategies = pd.read_csv(SEEDS / "strategies.csv", keep_default_na=False)
+    strategies["launch_date"] = pd.to_datetime(strategies["launch_date"].replace("", None))
     run_id = "20251005T023000Z"
     started = pd.Timestamp("2025-10-05 02:30:00")
     runs = pd.DataFrame([

@@ -186,10 +186,12 @@ def test_strategies_list_every_measure(app, use_db, fake_db_path):
     # seed text is escaped for Markdown (dashboard.formatting.as_text): compare as shown
     assert {h.value for h in at.header} == {fmt.as_text(s) for s in seeds["strategy"]} | {
         "Annual report extract"}
-    # each is measured (computed or by hand), or says why not
-    assert set(measures["Kind"]) == {"computed", "manual", "not measurable"}
-    unmeasurable = measures[measures["Kind"] == "not measurable"]
-    assert (unmeasurable["Caveat"].str.len() > 10).all()
+    # each is measured (computed, by proxy, by hand), or context, or says why not
+    assert set(measures["Kind"]) == {"computed", "computed (proxy)", "manual", "not measurable",
+                                     "context"}
+    said = measures[measures["Kind"].isin(["not measurable", "computed (proxy)", "context"])]
+    assert (said["Caveat"].str.len() > 10).all()
+    assert list(measures["Success measure"]) == list(seeds["success_measure"])
     manual = measures[measures["Kind"] == "manual"]
     assert set(manual["Measured by"]) == set(pd.read_csv(fake_db.SEEDS / "manual_measures.csv")[
         "title"])

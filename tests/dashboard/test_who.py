@@ -16,8 +16,8 @@ def test_age_bands_in_order_with_all_first_and_shares(app, use_db, fake_db_path)
     use_db(fake_db_path, "analyst")
     at = open_page(app, "views/explorer.py", indicator="cp_rate")
     table = _who_table(at, "Age band")
-    assert list(table["Age band"]) == ["All", "Unborn", "0-4", "5-9", "10-15", "16-17",
-                                       "18 and over", "Not known"]
+    assert list(table["Age band"]) == ["All", "Unborn", "Under 1", "1-4", "5-9", "10-15",
+                                       "16-17", "18 and over", "Not known"]
     assert table["Denominator"].eq("z").all()  # a rate is broken down as its count
     assert table["Share of all"].iloc[0] == "100.0"
     assert any("Who: by age, sex, ethnicity and disability" in h.value for h in at.header)

@@ -35,8 +35,8 @@ def test_age_at_the_month_end_turns_on_the_birthday_itself(p):
     p.child("ten", date_of_birth="2015-03-31").cp_plan("e", "ten", "2025-01-01")
     p.build(as_at="2025-04-30")
     ages = numerators(p, "cp_rate", "age_band")
-    assert ages == {"All": 5, "Unborn": 0, "0-4": 1, "5-9": 1, "10-15": 2, "16-17": 1,
-                    "18 and over": 0, "Not known": 0}
+    assert ages == {"All": 5, "Unborn": 0, "Under 1": 0, "1-4": 1, "5-9": 1, "10-15": 2,
+                    "16-17": 1, "18 and over": 0, "Not known": 0}
 
 
 def test_unborn_at_the_month_end_then_born_the_next(p):
@@ -52,21 +52,36 @@ def test_unborn_at_the_month_end_then_born_the_next(p):
     p.child("no_dates").cp_plan("d", "no_dates", "2025-02-01")
     p.build(as_at="2025-05-31")
     march = numerators(p, "cp_rate", "age_band")
-    assert (march["Unborn"], march["0-4"], march["Not known"]) == (2, 0, 2)
+    assert (march["Unborn"], march["Under 1"], march["Not known"]) == (2, 0, 2)
     april = numerators(p, "cp_rate", "age_band", date(2025, 4, 30))
-    assert (april["Unborn"], april["0-4"], april["Not known"]) == (1, 1, 2)
+    assert (april["Unborn"], april["Under 1"], april["Not known"]) == (1, 1, 2)
 
 
 def test_an_event_takes_the_age_at_the_record_date(p):
     p.anchor("2024-01-01")
-    # plan started the day before the fifth birthday: 0-4 for cp_neglect_starts, though
+    # plan started the day before the fifth birthday: 1-4 for cp_neglect_starts, though
     # the child is 5 at the month end (cp_rate's snapshot)
     p.child("a", date_of_birth="2020-03-15").cp_plan("a1", "a", "2025-03-14")
     p.child("b", date_of_birth="2020-03-15").cp_plan("b1", "b", "2025-03-15")
     p.build(as_at="2025-04-30")
     starts = numerators(p, "cp_neglect_starts", "age_band")
-    assert (starts["0-4"], starts["5-9"]) == (1, 1)
+    assert (starts["1-4"], starts["5-9"]) == (1, 1)
     assert numerators(p, "cp_rate", "age_band")["5-9"] == 2
+
+
+def test_under_1_ends_on_the_first_birthday_as_the_dfe_bands_do(p):
+    """DfE bands: unborn, under 1, 1-4, 5-9, 10-15, 16-17 (then 18 and over, not known)."""
+    p.anchor("2024-01-01")
+    p.child("born_today", date_of_birth="2025-03-31").cp_plan("a", "born_today", "2025-01-01")
+    p.child("one_tomorrow", date_of_birth="2024-04-01").cp_plan("b", "one_tomorrow",
+                                                                  "2025-01-01")
+    p.child("one_today", date_of_birth="2024-03-31").cp_plan("c", "one_today", "2025-01-01")
+    p.child("four", date_of_birth="2020-04-01").cp_plan("d", "four", "2025-01-01")
+    p.build(as_at="2025-04-30")
+    ages = numerators(p, "cp_rate", "age_band")
+    assert list(ages) == ["All", "Unborn", "Under 1", "1-4", "5-9", "10-15", "16-17",
+                          "18 and over", "Not known"]
+    assert (ages["Unborn"], ages["Under 1"], ages["1-4"]) == (0, 2, 2)
 
 
 def test_sex_ethnicity_and_disability_groups_sum_to_all(p):

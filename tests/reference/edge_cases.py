@@ -106,6 +106,8 @@ def nasty() -> dict[str, list[dict]]:
          "end_date": "2024-03-31"},  # the CP started before this CIN plan: not escalated
         {"cin_plan_id": "K6", "referral_id": "C1", "child_id": "n1", "start_date": "2024-06-08",
          "end_date": "2024-07-01"},  # CP starts on the CIN start day: escalated
+        {"cin_plan_id": "K7", "referral_id": "P1", "child_id": "n3", "start_date": "2024-04-02",
+         "end_date": "2024-05-01"},  # neglect only by a plan's category: not in cin_to_cp_neglect
     ]
     cp_plans = [
         {"cp_plan_id": "Q1", "referral_id": "C1", "child_id": "n1", "start_date": "2024-06-08",

@@ -290,13 +290,17 @@ class Model:
         return cp
 
     # -- referrals ----------------------------------------------------------------------
-    def neglect_referral_ids(self) -> set:
+    def neglect_referral_ids(self, own_record_only: bool = False) -> set:
+        """Neglect-related referrals; `own_record_only`: by the flag or a 16A factor alone,
+        not a CP plan's category (cin_to_cp_neglect's edge rule)."""
         refs = self.t["src_referrals"]
         flagged = set(refs.loc[_yes(refs["neglect_flag"]), "referral_id"])
         asm = self.t["src_assessments"]
         has_16a = asm["factors"].map(
             lambda fs: not _blank(fs) and any(str(f).strip().upper() == "16A" for f in list(fs)))
         by_assessment = set(asm.loc[has_16a.astype(bool), "referral_id"])
+        if own_record_only:
+            return (flagged | by_assessment) & set(refs["referral_id"])
         cp = self.t["src_cp_plans"]
         neg_plan = (_code(cp["initial_category"]) == "NEG") | (_code(cp["latest_category"]) == "NEG")
         by_plan = set(cp.loc[neg_plan.astype(bool), "referral_id"].dropna())
@@ -419,7 +423,8 @@ def _assessment_timeliness(m: Model) -> pd.DataFrame:
 
 def _cin_to_cp_neglect(m: Model) -> pd.DataFrame:
     cin = m.t["src_cin_plans"]
-    cin = cin[cin["referral_id"].isin(m.neglect_referral_ids()) & cin["end_date"].notna()].copy()
+    cin = cin[cin["referral_id"].isin(m.neglect_referral_ids(own_record_only=True))
+              & cin["end_date"].notna()].copy()
     cp = m.t["src_cp_plans"][["child_id", "start_date"]].rename(columns={"start_date": "cp_start"})
     pairs = cin[["cin_plan_id", "child_id", "start_date", "end_date"]].merge(cp, on="child_id")
     follows = ((pairs["cp_start"] >= pairs["start_date"])

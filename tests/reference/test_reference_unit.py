@@ -459,3 +459,20 @@ def test_neglect_tools_rescores_ordered_by_date_then_id_blank_grades_left_out():
     assert cell(t, "neglect_tools_improved", e, "North", "SCH") == approx((1, 1.0, 100.0))
     assert cell(t, "neglect_tools_completed", e) == approx((7, None, 7.0))
     assert cell(t, "neglect_tools_completed", e, "All", "HLT") == approx((4, None, 4.0))
+
+
+def test_cin_to_cp_neglect_neglect_by_the_referrals_own_record_only():
+    # r_plan is neglect-related only through the NEG plan that followed its CIN plan: out
+    refs = [{"referral_id": "r_plan", "child_id": "n1", "referral_date": "2024-05-01"},
+            {"referral_id": "r_fac", "child_id": "n2", "referral_date": "2024-05-01"}]
+    asm = [{"assessment_id": "a", "referral_id": "r_fac", "child_id": "n2",
+            "start_date": "2024-05-02", "factors": ["16A"]}]
+    cin = [{"cin_plan_id": "k1", "referral_id": "r_plan", "child_id": "n1",
+            "start_date": "2024-06-01", "end_date": "2024-09-01"},
+           {"cin_plan_id": "k2", "referral_id": "r_fac", "child_id": "n2",
+            "start_date": "2024-06-01", "end_date": "2024-09-01"}]
+    plans = [{"cp_plan_id": "p1", "referral_id": "r_plan", "child_id": "n1",
+              "start_date": "2024-09-03", "initial_category": "NEG"}]
+    t = run((2025, 3, 31), referrals=refs, assessments=asm, cin_plans=cin, cp_plans=plans)
+    assert cell(t, "cin_to_cp_neglect", D(2025, 3, 31)) == approx((0, 1.0, 0.0))
+    assert cell(t, "referrals_neglect", D(2025, 3, 31))[0] == 2

@@ -31,9 +31,9 @@ dimensions as (
 
 categories as (
     select * from (values
-        ('age_band', 'Unborn', 1), ('age_band', '0-4', 2), ('age_band', '5-9', 3),
-        ('age_band', '10-15', 4), ('age_band', '16-17', 5), ('age_band', '18 and over', 6),
-        ('age_band', 'Not known', 7),
+        ('age_band', 'Unborn', 1), ('age_band', 'Under 1', 2), ('age_band', '1-4', 3),
+        ('age_band', '5-9', 4), ('age_band', '10-15', 5), ('age_band', '16-17', 6),
+        ('age_band', '18 and over', 7), ('age_band', 'Not known', 8),
         ('sex', 'Female', 1), ('sex', 'Male', 2), ('sex', 'Not known', 3),
         ('ethnicity', 'White', 1), ('ethnicity', 'Mixed', 2),
         ('ethnicity', 'Asian or Asian British', 3), ('ethnicity', 'Black or Black British', 4),

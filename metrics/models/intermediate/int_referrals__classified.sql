@@ -1,6 +1,9 @@
 -- Referrals with their agency and whether they are neglect-related.
 -- Neglect-related: neglect_flag = Y, or any of its assessments with factor 16A, or any
 -- CP plan with that referral_id whose initial or latest category is NEG.
+-- Neglect by its own record (is_neglect_by_own_record): neglect_flag = Y or a 16A
+-- factor only, not a plan's category (cin_to_cp_neglect: the outcome must not choose
+-- the denominator).
 -- Agency: the first agency listing the referral source; NULL (agency 'All' only) if none.
 with
 
@@ -24,7 +27,11 @@ final as (
             referrals.neglect_flag
             or referrals.referral_id in (select referral_id from neglect_assessments)
             or referrals.referral_id in (select referral_id from neglect_plans)
-        ) as is_neglect_related
+        ) as is_neglect_related,
+        (
+            referrals.neglect_flag
+            or referrals.referral_id in (select referral_id from neglect_assessments)
+        ) as is_neglect_by_own_record
     from referrals
     left join source_agencies on source_agencies.referral_source = referrals.referral_source
 )
