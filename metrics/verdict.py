@@ -1,0 +1,239 @@
+"""The SPC verdict in words: one sentence per verdict, the same on every surface.
+
+Spec (indicators.md, "Statistical process control"): with fewer than 15 points there is no
+verdict and no icon (the reason is said); with 15-19 the limits are "trial limits", and
+every surface that shows the verdict says so. Each verdict is one sentence naming the rule
+that fired and the baseline it is judged against. For a restricted viewer, when months are
+hidden by disclosure control, the verdict uses each quarter's own figure when the quarters
+clear the threshold; otherwise it says "too few children each month to judge safely" —
+never "no signals".
+
+These thresholds decide what is *shown*; ``metrics.spc.xmr`` computes the limits as it
+always has. ``verdict`` is the one function that writes the sentence: the scorecard, the
+exception report, the explorer, the board pack and their CSV downloads all call it (through
+``dashboard.scorecard``), so they cannot word it differently. Pure pandas: no Streamlit.
+
+A chart handed in is the published ``spc`` / ``spc_quarterly`` rows as a role sees them:
+period_end, value (NULL when hidden), mean, lpl, upl, point_label, point_type,
+baseline_kind, baseline_label, and ``hidden`` (a point the role may not see).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+MIN_POINTS = 15  # fewer visible points: no verdict, no icon
+TRIAL_BELOW = 20  # 15-19 visible points: "trial limits"
+TOO_FEW = "too few children each month to judge safely here"
+EACH_MONTH = "each month's own figure"
+EACH_MONTH_END = "the count at each month end"
+EACH_QUARTER = "each quarter's own figure"
+
+_STEP = {"month": ("month", "months"), "quarter": ("quarter", "quarters")}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a surface shows: the icon (None: no verdict) and the one sentence."""
+
+    icon: str | None  # the MDC variation icon (common_cause, concern_high, ...), or None
+    sentence: str
+    step: str | None  # "month" or "quarter": the series judged; None without a verdict
+    points: int  # visible points of the series judged
+    trial: bool
+    period_end: pd.Timestamp | None  # the point judged
+
+
+def _month(when) -> str:
+    return f"{pd.Timestamp(when):%B %Y}"
+
+
+def _quarter(when) -> str:
+    end = pd.Timestamp(when)
+    start = end - pd.offsets.MonthBegin(3)
+    return f"{start:%B} to {end:%B %Y}"
+
+
+def _when(step: str, when) -> str:
+    return _quarter(when) if step == "quarter" else _month(when)
+
+
+def _visible(chart: pd.DataFrame) -> pd.DataFrame:
+    shown = chart["value"].notna()
+    if "hidden" in chart.columns:
+        shown &= ~chart["hidden"].fillna(False).astype(bool)
+    return chart[shown]
+
+
+def _baseline_words(chart: pd.DataFrame, at: int, step: str) -> str:
+    """What the point at row ``at`` is judged against: the mean of the months before a fixed
+    baseline, since a rebase, or of every point shown."""
+    one, many = _STEP[step]
+    kinds = (chart["baseline_kind"].fillna("").astype(str) if "baseline_kind" in chart
+             else pd.Series("", index=chart.index))
+    labels = (chart["baseline_label"].fillna("").astype(str) if "baseline_label" in chart
+              else pd.Series("", index=chart.index))
+    upto = chart.iloc[: at + 1]
+    rebases = [i for i in range(1, len(upto)) if "rebase" in kinds.iloc[i]]
+    start = rebases[-1] if rebases else 0
+    group = chart.iloc[start:]
+    stop = len(chart)
+    for i in range(start + 1, len(chart)):
+        if "rebase" in kinds.iloc[i]:
+            stop = i
+            break
+    group = chart.iloc[start:stop]
+    fixes = [i for i in range(start + 1, stop) if "fix" in kinds.iloc[i]]
+    visible = group["value"].notna()
+    if "hidden" in group.columns:
+        visible &= ~group["hidden"].fillna(False).astype(bool)
+    if fixes:
+        fix = fixes[0]
+        n = int(visible.iloc[: fix - start].sum())
+        label = labels.iloc[fix].split(";")[0].strip() or "a fixed baseline"
+        return (f"the average of the {n} {many if n != 1 else one} before the "
+                f"{label} ({_month(pd.Timestamp(chart['period_end'].iloc[fix]) - pd.offsets.MonthBegin(1))})")
+    n = int(visible.sum())
+    if rebases:
+        label = labels.iloc[start].split(";")[0].strip() or "a known change"
+        return (f"the average of the {n} {many if n != 1 else one} since the "
+                f"{label} ({_when(step, chart['period_end'].iloc[start])})")
+    return f"the average of the {n} {many if n != 1 else one} shown"
+
+
+def _run(chart: pd.DataFrame, at: int, test) -> int:
+    """Visible points in a row, ending at row ``at``, for which ``test(row)`` holds."""
+    n = 0
+    for i in range(at, -1, -1):
+        row = chart.iloc[i]
+        if pd.isna(row["value"]):
+            continue
+        if not test(row):
+            break
+        n += 1
+    return n
+
+
+def _rule_words(chart: pd.DataFrame, at: int, step: str, baseline: str) -> str:
+    one, many = _STEP[step]
+    row = chart.iloc[at]
+    label = str(row.get("point_label") or "")
+    if label in ("Above UCL", "Below LCL"):
+        side = "above the upper" if label == "Above UCL" else "below the lower"
+        return (f"one {one} ({_when(step, row['period_end'])}) {side} limit "
+                f"set on {baseline}")
+    if label.startswith("7 Point Trend"):
+        rising = "Increasing" in label
+        n = max(7, _run_steps(chart, at, rising))
+        return (f"{n} {many} in a row each {'higher' if rising else 'lower'} than the one "
+                f"before, judged against {baseline}")
+    if label.startswith("2 in 3"):
+        above = "Above" in label
+        return (f"2 of the last 3 {many} close to the {'upper' if above else 'lower'} limit, "
+                f"all {'above' if above else 'below'} {baseline}")
+    if label.startswith("7 Points"):
+        above = "Above" in label
+        mean = row["mean"]
+        n = _run(chart, at, (lambda r: r["value"] > r["mean"]) if above
+                 else (lambda r: r["value"] < r["mean"]))
+        n = max(n, 7) if not pd.isna(mean) else 7
+        return f"{n} {many} in a row {'above' if above else 'below'} {baseline}"
+    return (f"every {one} within the limits, with no run or trend (the usual variation), "
+            f"judged against {baseline}")
+
+
+def _run_steps(chart: pd.DataFrame, at: int, rising: bool) -> int:
+    values = [v for v in chart["value"].iloc[: at + 1].tolist() if not pd.isna(v)]
+    n = 1
+    for a, b in zip(reversed(values[:-1]), reversed(values[1:]), strict=True):
+        if (b > a) if rising else (b < a):
+            n += 1
+        else:
+            break
+    return n
+
+
+_KIND = {
+    "common_cause": "Common cause",
+    "improvement_high": "Special cause of improvement (higher)",
+    "improvement_low": "Special cause of improvement (lower)",
+    "concern_high": "Special cause of concern (higher)",
+    "concern_low": "Special cause of concern (lower)",
+    "neutral_high": "Special cause (higher, neither better nor worse)",
+    "neutral_low": "Special cause (lower, neither better nor worse)",
+}
+
+
+def icon_of(point_type, improvement: str) -> str | None:
+    from metrics.spc import variation_icon
+
+    return variation_icon(point_type, improvement) if isinstance(point_type, str) else None
+
+
+def _disagreement(icon: str, headline: pd.DataFrame | None, fixed: bool) -> str:
+    """'higher than before the launch; falling since March 2026' when the signal's side
+    and the direction of travel (the headline figure against a year earlier) differ."""
+    if headline is None or headline.empty or icon == "common_cause":
+        return ""
+    high = icon.endswith("_high")
+    series = headline.dropna(subset=["value"]).sort_values("period_end")
+    if "hidden" in series.columns:
+        series = series[~series["hidden"].fillna(False).astype(bool)]
+    if len(series) < 2:
+        return ""
+    last = series.iloc[-1]
+    year_ago = series[series["period_end"] <= last["period_end"] - pd.DateOffset(months=12)]
+    if year_ago.empty:
+        return ""
+    now, before = float(last["value"]), float(year_ago.iloc[-1]["value"])
+    if now == before or (now > before) == high:
+        return ""
+    recent = series[series["period_end"] > last["period_end"] - pd.DateOffset(months=12)]
+    turn = recent.loc[recent["value"].idxmax() if high else recent["value"].idxmin()]
+    where = "than before the launch" if fixed else "than the average"
+    return (f"; {'higher' if high else 'lower'} {where}, but "
+            f"{'falling' if high else 'rising'} since {_month(turn['period_end'])}")
+
+
+def verdict(chart: pd.DataFrame | None, when, improvement: str, step: str = "month",
+            series_words: str = EACH_MONTH, headline: pd.DataFrame | None = None,
+            too_few: str | None = None) -> Verdict:
+    """The verdict on the latest visible point of ``chart`` at or before ``when``.
+
+    ``step``: "month" or "quarter". ``too_few``: the reason said when there are fewer than
+    15 visible points (default: how many there are). ``headline``: the figure the scorecard
+    shows over time (period_end, value, hidden), for the direction of travel when it seems
+    to disagree with the signal.
+    """
+    one, many = _STEP[step]
+    if chart is None or chart.empty:
+        return Verdict(None, f"No verdict: no {many} to chart yet.", None, 0, False, None)
+    chart = chart.sort_values("period_end").reset_index(drop=True)
+    if when is not None and not pd.isna(when):
+        chart = chart[chart["period_end"] <= pd.Timestamp(when)].reset_index(drop=True)
+    visible = _visible(chart)
+    n = len(visible)
+    if n < MIN_POINTS:
+        counted = f"{n} {one if n == 1 else many}"
+        sentence = (f"No verdict: {too_few} ({counted} can be shown; 15 are needed)."
+                    if too_few else f"No verdict: only {counted} so far (15 are needed to "
+                    "judge).")
+        return Verdict(None, sentence, None, n, False, None)
+    at = int(visible.index[-1])
+    row = chart.iloc[at]
+    icon = icon_of(row.get("point_type"), improvement)
+    if icon is None or pd.isna(row.get("upl")):
+        return Verdict(None, "No verdict: the process limits could not be worked out "
+                             "(every value is the same, or too few values).", None, n,
+                       False, None)
+    baseline = _baseline_words(chart, at, step)
+    fixed = "before the" in baseline
+    words = _rule_words(chart, at, step, baseline)
+    trial = n < TRIAL_BELOW
+    sentence = (f"{_KIND.get(icon, icon)} in {_when(step, row['period_end'])}, on "
+                f"{series_words}: {words}"
+                f"{_disagreement(icon, headline, fixed)}"
+                f"{f'; trial limits, only {n} {many} charted (20 give stable limits)' if trial else ''}.")
+    return Verdict(icon, sentence, step, n, trial, pd.Timestamp(row["period_end"]))
