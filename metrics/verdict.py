@@ -68,8 +68,8 @@ def _visible(chart: pd.DataFrame) -> pd.DataFrame:
 
 
 def _baseline_words(chart: pd.DataFrame, at: int, step: str) -> str:
-    """What the point at row ``at`` is judged against: the mean of the months before a fixed
-    baseline, since a rebase, or of every point shown."""
+    """What the point at row ``at`` is judged against: the months before a fixed baseline,
+    the months since a rebase, or every point shown (their mean and limits)."""
     one, many = _STEP[step]
     kinds = (chart["baseline_kind"].fillna("").astype(str) if "baseline_kind" in chart
              else pd.Series("", index=chart.index))
@@ -93,14 +93,14 @@ def _baseline_words(chart: pd.DataFrame, at: int, step: str) -> str:
         fix = fixes[0]
         n = int(visible.iloc[: fix - start].sum())
         label = labels.iloc[fix].split(";")[0].strip() or "a fixed baseline"
-        return (f"the average of the {n} {many if n != 1 else one} before the "
+        return (f"the {n} {many if n != 1 else one} before the "
                 f"{label} ({_month(pd.Timestamp(chart['period_end'].iloc[fix]) - pd.offsets.MonthBegin(1))})")
     n = int(visible.sum())
     if rebases:
         label = labels.iloc[start].split(";")[0].strip() or "a known change"
-        return (f"the average of the {n} {many if n != 1 else one} since the "
+        return (f"the {n} {many if n != 1 else one} since the "
                 f"{label} ({_when(step, chart['period_end'].iloc[start])})")
-    return f"the average of the {n} {many if n != 1 else one} shown"
+    return f"the {n} {many if n != 1 else one} shown"
 
 
 def _run(chart: pd.DataFrame, at: int, test) -> int:
@@ -123,25 +123,25 @@ def _rule_words(chart: pd.DataFrame, at: int, step: str, baseline: str) -> str:
     if label in ("Above UCL", "Below LCL"):
         side = "above the upper" if label == "Above UCL" else "below the lower"
         return (f"one {one} ({_when(step, row['period_end'])}) {side} limit "
-                f"set on {baseline}")
+                f"worked out on {baseline}")
     if label.startswith("7 Point Trend"):
         rising = "Increasing" in label
         n = max(7, _run_steps(chart, at, rising))
         return (f"{n} {many} in a row each {'higher' if rising else 'lower'} than the one "
-                f"before, judged against {baseline}")
+                f"before (a trend; limits worked out on {baseline})")
     if label.startswith("2 in 3"):
         above = "Above" in label
         return (f"2 of the last 3 {many} close to the {'upper' if above else 'lower'} limit, "
-                f"all {'above' if above else 'below'} {baseline}")
+                f"all {'above' if above else 'below'} the average of {baseline}")
     if label.startswith("7 Points"):
         above = "Above" in label
         mean = row["mean"]
         n = _run(chart, at, (lambda r: r["value"] > r["mean"]) if above
                  else (lambda r: r["value"] < r["mean"]))
         n = max(n, 7) if not pd.isna(mean) else 7
-        return f"{n} {many} in a row {'above' if above else 'below'} {baseline}"
-    return (f"every {one} within the limits, with no run or trend (the usual variation), "
-            f"judged against {baseline}")
+        return f"{n} {many} in a row {'above' if above else 'below'} the average of {baseline}"
+    return (f"every {one} within the limits worked out on {baseline}, with no run or trend "
+            "(the usual variation)")
 
 
 def _run_steps(chart: pd.DataFrame, at: int, rising: bool) -> int:
@@ -237,3 +237,27 @@ def verdict(chart: pd.DataFrame | None, when, improvement: str, step: str = "mon
                 f"{_disagreement(icon, headline, fixed)}"
                 f"{f'; trial limits, only {n} {many} charted (20 give stable limits)' if trial else ''}.")
     return Verdict(icon, sentence, step, n, trial, pd.Timestamp(row["period_end"]))
+
+
+SERIES_WORDS = {"in_month": EACH_MONTH, "snapshot": EACH_MONTH_END, "quarter": EACH_QUARTER}
+
+
+def uses_quarters(monthly: pd.DataFrame | None, restricted: bool) -> bool:
+    """A restricted viewer with a hidden month in the monthly chart is judged on quarters."""
+    return bool(restricted and monthly is not None and not monthly.empty
+                and "hidden" in monthly.columns
+                and monthly["hidden"].fillna(False).astype(bool).any())
+
+
+def judge(monthly: pd.DataFrame | None, quarterly: pd.DataFrame | None, when,
+          improvement: str, restricted: bool, series_kind: str | None = "in_month",
+          headline: pd.DataFrame | None = None) -> Verdict:
+    """The verdict every surface shows for one measure at ``when``: on the monthly chart,
+    or, for a restricted viewer with months hidden, on each quarter's own figure (or
+    "too few children each month to judge safely here" when the quarters too have fewer
+    than 15 visible points)."""
+    if uses_quarters(monthly, restricted):
+        return verdict(quarterly, when, improvement, "quarter", EACH_QUARTER, headline,
+                       too_few=TOO_FEW)
+    return verdict(monthly, when, improvement, "month",
+                   SERIES_WORDS.get(series_kind or "in_month", EACH_MONTH), headline)
