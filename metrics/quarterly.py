@@ -18,10 +18,15 @@ period_end(q)`` (the same indicator and series).
 
 Suppression, in order:
 
+0. months hidden consistently: a flow (``in_month``) whose published monthly chart (``spc``)
+   has a hidden month is judged on quarters for a restricted viewer, so every one of its
+   months is hidden from them in ``spc`` (``hide_months_consistently``); a month-end
+   snapshot's months are its published headline figures and stay as they are;
+
 1. primary: a numerator of 1..T, or (a rate or percentage) a denominator of 1..T;
 2. secondary, so that no quarter narrows a hidden figure: each count's series is the graph
    of ``metrics.disclosure.protect_monthly`` (a figure is the difference of two running
-   sums, ``P_end - P_start``): visible months, visible rolling 12-month totals of the
+   sums, ``P_end - P_start``): visible months of ``spc``, visible rolling 12-month totals of the
    partnership (a flow) and visible quarters are its edges. A hidden month, a hidden
    rolling total or a quarter hidden by rule 1 can be worked out exactly when its two
    nodes are joined by visible edges. Quarters are added newest first, and one that would
@@ -158,9 +163,14 @@ def _protect_count(months: pd.DataFrame, rolling: pd.DataFrame | None,
 
 def _secondary(con, quarters: pd.DataFrame) -> set:
     """Index labels of the quarters to hide so that none narrows a hidden figure."""
+    # what a restricted viewer sees of each month: its point on the published chart
+    # (``spc``), unless hidden; a month the chart does not show is an unknown, never an edge
     months = con.execute("""
-        select m.indicator_id, m.period_end, m.series, m.suppressed, c.unit
+        select m.indicator_id, m.period_end, m.series,
+               m.suppressed or coalesce(s.suppressed, true) as suppressed, c.unit
         from indicator_monthly as m join indicator_catalogue as c using (indicator_id)
+        left join spc as s on s.indicator_id = m.indicator_id
+            and s.period_end = m.period_end
         where coalesce(m.council, 'All') = 'All'
     """).df()
     if months.empty or quarters.empty:
@@ -207,12 +217,25 @@ def _secondary(con, quarters: pd.DataFrame) -> set:
 def build_quarterly_tables(con) -> None:
     """Write ``indicator_quarterly`` and ``spc_quarterly`` (after ``indicator_monthly``'s
     suppression is final and ``spc`` is built)."""
+    hide_months_consistently(con)
     quarters = con.sql(QUARTERS_SQL).df()
     quarters["suppressed"] = quarters["suppressed"].astype(bool)
     if not quarters.empty:
         quarters.loc[list(_secondary(con, quarters)), "suppressed"] = True
     _write(con, "indicator_quarterly", quarters, QUARTERLY_COLUMNS)
     _write(con, "spc_quarterly", _charts(con, quarters), SPC_TABLE_COLUMNS)
+
+
+def hide_months_consistently(con) -> None:
+    """A flow (``in_month``) with a hidden month on its published chart is judged on quarters
+    for a restricted viewer (metrics.verdict): none of its months is shown to them, so no
+    quarter can be a published month's complement."""
+    con.execute("""
+        update spc set suppressed = true
+        where series = 'in_month' and not coalesce(suppressed, false)
+            and indicator_id in (select indicator_id from spc
+                                 where series = 'in_month' and suppressed)
+    """)
 
 
 def _write(con, name: str, frame: pd.DataFrame, columns: list[tuple[str, str]]) -> None:

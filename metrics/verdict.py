@@ -28,7 +28,7 @@ MIN_POINTS = 15  # fewer visible points: no verdict, no icon
 TRIAL_BELOW = 20  # 15-19 visible points: "trial limits"
 TOO_FEW = "too few children each month to judge safely here"
 EACH_MONTH = "each month's own figure"
-EACH_MONTH_END = "the count at each month end"
+EACH_MONTH_END = "each month end's figure"
 EACH_QUARTER = "each quarter's own figure"
 
 _STEP = {"month": ("month", "months"), "quarter": ("quarter", "quarters")}
@@ -122,8 +122,7 @@ def _rule_words(chart: pd.DataFrame, at: int, step: str, baseline: str) -> str:
     label = str(row.get("point_label") or "")
     if label in ("Above UCL", "Below LCL"):
         side = "above the upper" if label == "Above UCL" else "below the lower"
-        return (f"one {one} ({_when(step, row['period_end'])}) {side} limit "
-                f"worked out on {baseline}")
+        return f"one {one} {side} limit worked out on {baseline}"
     if label.startswith("7 Point Trend"):
         rising = "Increasing" in label
         n = max(7, _run_steps(chart, at, rising))
@@ -140,8 +139,8 @@ def _rule_words(chart: pd.DataFrame, at: int, step: str, baseline: str) -> str:
                  else (lambda r: r["value"] < r["mean"]))
         n = max(n, 7) if not pd.isna(mean) else 7
         return f"{n} {many} in a row {'above' if above else 'below'} the average of {baseline}"
-    return (f"every {one} within the limits worked out on {baseline}, with no run or trend "
-            "(the usual variation)")
+    return (f"within the limits worked out on {baseline}, and in no run or trend (the usual "
+            "variation)")
 
 
 def _run_steps(chart: pd.DataFrame, at: int, rising: bool) -> int:

@@ -67,17 +67,17 @@ def test_one_point_outside_the_limits():
     values = STEADY * 2 + [30]
     result = v.verdict(_chart(values), None, "decrease")
     assert result.icon == "concern_high"
-    assert "one month (January 2025) above the upper limit worked out on the 25 months " \
-           "shown" in result.sentence
+    assert result.sentence == (
+        "Special cause of concern (higher) in January 2025, on each month's own figure: one "
+        "month above the upper limit worked out on the 25 months shown.")
 
 
 def test_common_cause_is_said_against_its_baseline_and_never_when_too_few():
     result = v.verdict(_chart(STEADY * 2), None, "decrease")
     assert result.icon == "common_cause"
     assert result.sentence == (
-        "Common cause in December 2024, on each month's own figure: every month within the "
-        "limits worked out on the 24 months shown, with no run or trend (the usual "
-        "variation).")
+        "Common cause in December 2024, on each month's own figure: within the limits worked "
+        "out on the 24 months shown, and in no run or trend (the usual variation).")
 
 
 def test_the_signal_and_the_direction_of_travel_in_one_sentence():
@@ -168,6 +168,8 @@ def _database(months: list[tuple[str, int, int | None]], unit="percent", series=
         'All' as council, 'All' as locality, 'All' as agency, numerator * 12 as numerator,
         denominator * 12 as denominator, 0.0 as value, false as suppressed
         from indicator_monthly""")
+    con.execute("create table spc as select indicator_id, period_end, series, suppressed "
+                "from indicator_monthly")
     return con
 
 
@@ -195,3 +197,20 @@ def test_a_snapshot_count_quarter_is_its_months_average():
     q = con.sql(QUARTERS_SQL).df()
     assert q["numerator"].tolist() == [99] and q["value"].tolist() == [33.0]
     assert q["denominator"].isna().all()
+
+
+def test_a_flow_with_a_hidden_month_hides_all_its_months_from_a_restricted_viewer():
+    rows = [("2024-01-31", 30, 40), ("2024-02-29", 3, 42), ("2024-03-31", 20, 38),
+            ("2024-04-30", 31, 40), ("2024-05-31", 32, 42), ("2024-06-30", 33, 38)]
+    con = _database(rows)
+    build_quarterly_tables(con)
+    assert con.execute("select bool_and(suppressed) from spc").fetchall() == [(True,)]
+    # so both quarters show: no month is published beside them
+    assert con.execute("select count(*) from indicator_quarterly where not suppressed"
+                       ).fetchall() == [(2,)]
+    snapshot = _database(rows, unit="count", series="snapshot")
+    build_quarterly_tables(snapshot)
+    assert snapshot.execute("select count(*) from spc where suppressed").fetchall() == [(1,)]
+    # the first quarter minus its two shown month ends would give February: hidden
+    assert snapshot.execute("select suppressed from indicator_quarterly order by period_end"
+                            ).fetchall() == [(True,), (False,)]
