@@ -176,6 +176,8 @@ def _chart_series(role: str, row: pd.Series, headline: pd.DataFrame) -> pd.DataF
         if not spc.empty:
             chart = spc[spc["period_end"] <= row["period_end"]][
                 ["period_end", "value", "mean", "lpl", "upl", "point_type"]]
+            if row.get("variation") is None:  # no verdict: no point marked as a signal
+                chart = chart.assign(point_type=None)
     chart = chart.copy()
     if row["target"] is not None and not pd.isna(row["target"]):
         chart["target"] = float(row["target"])

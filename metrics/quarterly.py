@@ -70,12 +70,11 @@ QUARTERLY_COLUMNS: list[tuple[str, str]] = [
 QUARTERS_SQL = """
     with
     catalogue as (select indicator_id, unit from indicator_catalogue),
-    parameters as (select suppression_threshold as threshold from run_parameters),
+    parameters as (select {threshold} as threshold),
     months as (
         select indicator_id, period_end, series, numerator, denominator,
                date_trunc('quarter', period_end)::date as quarter_start
         from indicator_monthly
-        where coalesce(council, 'All') = 'All'
     ),
     quarters as (
         select indicator_id, quarter_start, any_value(series) as series,
@@ -171,7 +170,6 @@ def _secondary(con, quarters: pd.DataFrame) -> set:
         from indicator_monthly as m join indicator_catalogue as c using (indicator_id)
         left join spc as s on s.indicator_id = m.indicator_id
             and s.period_end = m.period_end
-        where coalesce(m.council, 'All') = 'All'
     """).df()
     if months.empty or quarters.empty:
         return set()
@@ -214,11 +212,19 @@ def _secondary(con, quarters: pd.DataFrame) -> set:
     return hide
 
 
-def build_quarterly_tables(con) -> None:
+def quarters_sql(threshold: int | None = None) -> str:
+    """QUARTERS_SQL with the suppression threshold: ``threshold``, else the run's own
+    (``run_parameters``)."""
+    return QUARTERS_SQL.replace("{threshold}", str(int(threshold)) if threshold is not None
+                                else "(select suppression_threshold from run_parameters)")
+
+
+def build_quarterly_tables(con, threshold: int | None = None) -> None:
     """Write ``indicator_quarterly`` and ``spc_quarterly`` (after ``indicator_monthly``'s
-    suppression is final and ``spc`` is built)."""
+    suppression is final and ``spc`` is built). ``threshold``: the suppression threshold,
+    else the run's (``run_parameters``)."""
     hide_months_consistently(con)
-    quarters = con.sql(QUARTERS_SQL).df()
+    quarters = con.sql(quarters_sql(threshold)).df()
     quarters["suppressed"] = quarters["suppressed"].astype(bool)
     if not quarters.empty:
         quarters.loc[list(_secondary(con, quarters)), "suppressed"] = True

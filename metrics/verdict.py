@@ -208,7 +208,9 @@ def verdict(chart: pd.DataFrame | None, when, improvement: str, step: str = "mon
     """
     one, many = _STEP[step]
     if chart is None or chart.empty:
-        return Verdict(None, f"No verdict: no {many} to chart yet.", None, 0, False, None)
+        sentence = (f"No verdict: {too_few} (0 {many} can be shown; 15 are needed)."
+                    if too_few else f"No verdict: no {many} to chart yet.")
+        return Verdict(None, sentence, None, 0, False, None)
     chart = chart.sort_values("period_end").reset_index(drop=True)
     if when is not None and not pd.isna(when):
         chart = chart[chart["period_end"] <= pd.Timestamp(when)].reset_index(drop=True)

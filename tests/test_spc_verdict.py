@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from metrics import verdict as v
-from metrics.quarterly import QUARTERS_SQL, _protect_count, build_quarterly_tables
+from metrics.quarterly import _protect_count, build_quarterly_tables, quarters_sql
 from metrics.spc import xmr_with_baselines
 
 
@@ -178,7 +178,7 @@ def test_quarters_sum_their_months_and_are_suppressed_like_any_cell():
             ("2024-04-30", 1, 10), ("2024-05-31", 0, 2), ("2024-06-30", 2, 3),
             ("2024-07-31", 9, 50)]  # a quarter of one month is not a quarter
     con = _database(rows)
-    q = con.sql(QUARTERS_SQL).df()
+    q = con.sql(quarters_sql()).df()
     assert q["period_end"].astype(str).tolist() == ["2024-03-31", "2024-06-30"]
     assert q["numerator"].tolist() == [9, 3] and q["denominator"].tolist() == [120, 15]
     assert q["value"].iloc[0] == pytest.approx(7.5)
@@ -194,7 +194,7 @@ def test_quarters_sum_their_months_and_are_suppressed_like_any_cell():
 def test_a_snapshot_count_quarter_is_its_months_average():
     con = _database([("2024-01-31", 30, None), ("2024-02-29", 33, None),
                      ("2024-03-31", 36, None)], unit="count", series="snapshot")
-    q = con.sql(QUARTERS_SQL).df()
+    q = con.sql(quarters_sql()).df()
     assert q["numerator"].tolist() == [99] and q["value"].tolist() == [33.0]
     assert q["denominator"].isna().all()
 
