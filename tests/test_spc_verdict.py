@@ -214,3 +214,22 @@ def test_a_flow_with_a_hidden_month_hides_all_its_months_from_a_restricted_viewe
     # the first quarter minus its two shown month ends would give February: hidden
     assert snapshot.execute("select suppressed from indicator_quarterly order by period_end"
                             ).fetchall() == [(True,), (False,)]
+
+
+def test_the_differencing_attack_finds_a_month_a_quarter_gives_away_and_not_once_protected():
+    from tests.support import disclosure_attacks as attacks
+
+    ends = pd.date_range("2024-01-31", periods=3, freq="ME").date
+    truth = [20.0, 3.0, 25.0]
+    monthly = pd.DataFrame({"indicator_id": "x", "role": "n", "period_end": ends,
+                            "truth": truth, "seen": [True, False, True]})
+    cells = pd.DataFrame({"indicator_id": "x", "role": "n", "period_end": [ends[-1]],
+                          "locality": "All", "agency": "All", "truth": [600.0],
+                          "seen": [True]})
+    quarter = pd.DataFrame({"indicator_id": "x", "role": "n", "period_end": [ends[-1]],
+                            "truth": [48.0], "seen": [True]})
+    assert attacks.across_time(cells, monthly, 5) == set()
+    found = attacks.across_time(cells, monthly, 5, quarter)
+    assert found == {("x", "n", ends[1], "month", "All")}
+    hide = _protect_count(_months([False, True, False]), None, _quarters(1))
+    assert attacks.across_time(cells, monthly, 5, quarter.assign(seen=[0 not in hide])) == set()
