@@ -203,9 +203,11 @@ def _secondary(con, quarters: pd.DataFrame) -> set:
                 "period_end", as_index=False)["suppressed"].any().rename(
                 columns={"suppressed": "hidden"})
         q = quarters[quarters["indicator_id"].isin(ids)]
-        # one edge per quarter of this count: hidden if any indicator hides it already
+        # one edge per quarter of this count: published when any indicator shows it, so
+        # hidden only where every indicator hides it already; a quarter found unsafe is
+        # hidden in every indicator that publishes this count
         edges = q.assign(hidden=q["suppressed"] | q.index.isin(list(hide))).groupby(
-            "period_end", as_index=False)["hidden"].any()
+            "period_end", as_index=False)["hidden"].all()
         hidden_edges = _protect_count(m, r, edges.set_index(edges.index))
         ends = set(edges.loc[list(hidden_edges), "period_end"])
         hide |= set(q.index[q["period_end"].isin(ends)])

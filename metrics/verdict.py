@@ -60,57 +60,51 @@ def _when(step: str, when) -> str:
     return _quarter(when) if step == "quarter" else _month(when)
 
 
-def _visible(chart: pd.DataFrame) -> pd.DataFrame:
+def _shown_flags(chart: pd.DataFrame) -> list[bool]:
     shown = chart["value"].notna()
     if "hidden" in chart.columns:
         shown &= ~chart["hidden"].fillna(False).astype(bool)
-    return chart[shown]
+    return shown.tolist()
 
 
 def _baseline_words(chart: pd.DataFrame, at: int, step: str) -> str:
     """What the point at row ``at`` is judged against: the months before a fixed baseline,
     the months since a rebase, or every point shown (their mean and limits)."""
     one, many = _STEP[step]
-    kinds = (chart["baseline_kind"].fillna("").astype(str) if "baseline_kind" in chart
-             else pd.Series("", index=chart.index))
-    labels = (chart["baseline_label"].fillna("").astype(str) if "baseline_label" in chart
-              else pd.Series("", index=chart.index))
-    upto = chart.iloc[: at + 1]
-    rebases = [i for i in range(1, len(upto)) if "rebase" in kinds.iloc[i]]
+    size = len(chart)
+    kinds = (chart["baseline_kind"].fillna("").astype(str).tolist()
+             if "baseline_kind" in chart else [""] * size)
+    labels = (chart["baseline_label"].fillna("").astype(str).tolist()
+              if "baseline_label" in chart else [""] * size)
+    ends = chart["period_end"].tolist()
+    shown = _shown_flags(chart)
+    rebases = [i for i in range(1, at + 1) if "rebase" in kinds[i]]
     start = rebases[-1] if rebases else 0
-    group = chart.iloc[start:]
-    stop = len(chart)
-    for i in range(start + 1, len(chart)):
-        if "rebase" in kinds.iloc[i]:
-            stop = i
-            break
-    group = chart.iloc[start:stop]
-    fixes = [i for i in range(start + 1, stop) if "fix" in kinds.iloc[i]]
-    visible = group["value"].notna()
-    if "hidden" in group.columns:
-        visible &= ~group["hidden"].fillna(False).astype(bool)
+    stop = next((i for i in range(start + 1, size) if "rebase" in kinds[i]), size)
+    fixes = [i for i in range(start + 1, stop) if "fix" in kinds[i]]
     if fixes:
         fix = fixes[0]
-        n = int(visible.iloc[: fix - start].sum())
-        label = labels.iloc[fix].split(";")[0].strip() or "a fixed baseline"
-        return (f"the {n} {many if n != 1 else one} before the "
-                f"{label} ({_month(pd.Timestamp(chart['period_end'].iloc[fix]) - pd.offsets.MonthBegin(1))})")
-    n = int(visible.sum())
+        n = sum(shown[start:fix])
+        label = labels[fix].split(";")[0].strip() or "a fixed baseline"
+        launch = pd.Timestamp(ends[fix]) - pd.offsets.MonthBegin(1)
+        return f"the {n} {many if n != 1 else one} before the {label} ({_month(launch)})"
+    n = sum(shown[start:stop])
     if rebases:
-        label = labels.iloc[start].split(";")[0].strip() or "a known change"
+        label = labels[start].split(";")[0].strip() or "a known change"
         return (f"the {n} {many if n != 1 else one} since the "
-                f"{label} ({_when(step, chart['period_end'].iloc[start])})")
+                f"{label} ({_when(step, ends[start])})")
     return f"the {n} {many if n != 1 else one} shown"
 
 
-def _run(chart: pd.DataFrame, at: int, test) -> int:
-    """Visible points in a row, ending at row ``at``, for which ``test(row)`` holds."""
+def _run(chart: pd.DataFrame, at: int, above: bool) -> int:
+    """Visible points in a row, ending at row ``at``, on one side of their mean."""
+    values, means = chart["value"].tolist(), chart["mean"].tolist()
     n = 0
     for i in range(at, -1, -1):
-        row = chart.iloc[i]
-        if pd.isna(row["value"]):
+        value, mean = values[i], means[i]
+        if pd.isna(value):
             continue
-        if not test(row):
+        if pd.isna(mean) or not (value > mean if above else value < mean):
             break
         n += 1
     return n
@@ -134,10 +128,7 @@ def _rule_words(chart: pd.DataFrame, at: int, step: str, baseline: str) -> str:
                 f"all {'above' if above else 'below'} the average of {baseline}")
     if label.startswith("7 Points"):
         above = "Above" in label
-        mean = row["mean"]
-        n = _run(chart, at, (lambda r: r["value"] > r["mean"]) if above
-                 else (lambda r: r["value"] < r["mean"]))
-        n = max(n, 7) if not pd.isna(mean) else 7
+        n = max(_run(chart, at, above), 7)
         return f"{n} {many} in a row {'above' if above else 'below'} the average of {baseline}"
     return (f"within the limits worked out on {baseline}, and in no run or trend (the usual "
             "variation)")
@@ -214,15 +205,15 @@ def verdict(chart: pd.DataFrame | None, when, improvement: str, step: str = "mon
     chart = chart.sort_values("period_end").reset_index(drop=True)
     if when is not None and not pd.isna(when):
         chart = chart[chart["period_end"] <= pd.Timestamp(when)].reset_index(drop=True)
-    visible = _visible(chart)
-    n = len(visible)
+    shown = _shown_flags(chart)
+    n = sum(shown)
     if n < MIN_POINTS:
         counted = f"{n} {one if n == 1 else many}"
         sentence = (f"No verdict: {too_few} ({counted} can be shown; 15 are needed)."
                     if too_few else f"No verdict: only {counted} so far (15 are needed to "
                     "judge).")
         return Verdict(None, sentence, None, n, False, None)
-    at = int(visible.index[-1])
+    at = max(i for i, flag in enumerate(shown) if flag)
     row = chart.iloc[at]
     icon = icon_of(row.get("point_type"), improvement)
     if icon is None or pd.isna(row.get("upl")):
