@@ -102,7 +102,7 @@ def quarterly(published):
     return attacks.quarterly_cells(quarters, units), snapshots
 
 
-def test_no_quarter_gives_a_small_month_away(cells, monthly, quarterly):
+def test_no_quarter_gives_a_small_month_away(published, cells, monthly, quarterly):
     """Issue 22: the quarters a viewer sees, solved with the months and rolling totals they
     see (flows) or with the published month ends (snapshots), recover no small cell."""
     quarters, snapshots = quarterly
