@@ -228,6 +228,8 @@ def _council_table(role: str, row: pd.Series) -> str:
 def limits_words(row: pd.Series) -> str:
     """Where the chart's limits come from, truthfully: fixed on the months before a
     strategy's launch (judged after it), or worked out again from a known change."""
+    if row.get("frequency") == "monthly" and row.get("variation") is None:
+        return "there is no verdict on it: the reason is said above."
     if row.get("verdict_step") == "quarter":
         return ("the verdict is judged on each quarter's own figure (three months' numerators "
                 "over their denominators) because some months are too small to show; the "
@@ -262,8 +264,8 @@ def _indicator_section(role: str, row: pd.Series, comment, actions, titles, anch
         f"<p><strong>{escape(row['value_text'])}</strong> "
         f"{escape(fmt.during(row['period_text']))}"
         f" ({escape(scorecard.POLARITY_WORDS.get(row['polarity'], ''))}); "
-        f"SPC verdict: {escape(row['variation_text'])} "
-        f"SPC assurance: {escape(row['assurance_text'])}.</p>{chart}"
+        f"SPC verdict: {escape(row['variation_text'])} — "
+        f"{escape(row['assurance_text'])}.</p>{chart}"
         f"<p class='lscp-muted'>The chart shows {escape(what)}; {escape(limits_words(row))} "
         "Line: value. Solid black line: mean. Dashed grey lines: "
         "process limits. Red dashed line: target. Blue circles: special cause improvement; "
