@@ -91,7 +91,7 @@ def _check(db, use_db, name: str) -> float:
             else:
                 assert row.variation_text.startswith("No verdict: only "), row
         else:
-            assert row.variation_text.split(":")[0] in {
+            assert row.variation_text.split(" in ")[0] in {
                 "Common cause", *(f"Special cause{w}" for w in (
                     " of concern (higher)", " of concern (lower)", " of improvement (higher)",
                     " of improvement (lower)", " (higher, neither better nor worse)",
