@@ -40,6 +40,10 @@ def _signals(role: str, iid: str, first: pd.Timestamp, last: pd.Timestamp) -> st
     if spc.empty:
         return ""
     year = spc[(spc["period_end"] >= first) & (spc["period_end"] <= last)]
+    if "hidden" in year.columns:  # a month hidden from the role is no evidence either way
+        year = year[~year["hidden"].fillna(False).astype(bool)]
+    if year.empty:
+        return ""
     kinds = year["point_type"].fillna("").astype(str)
     improvement, concern = kinds.str.contains("improvement").sum(), kinds.str.contains(
         "concern").sum()

@@ -27,6 +27,7 @@ from dashboard import (
 from dashboard import formatting as fmt
 from lscp_core import commentary as store
 from lscp_core import packs
+from metrics import verdict as spc_verdict
 
 RAG_STYLE = {"Green": "lscp-rag-green", "Amber": "lscp-rag-amber", "Red": "lscp-rag-red"}
 DIRECTION_STYLE = {"better": "lscp-better", "worse": "lscp-worse", "no change": "lscp-same",
@@ -168,10 +169,15 @@ def _chart_series(role: str, row: pd.Series, headline: pd.DataFrame) -> pd.DataF
     out on (each month's own figure), up to the pack's period; termly: the headline."""
     chart = headline
     if row["frequency"] == "monthly":
-        spc = data.spc(role, row["indicator_id"])
+        # the series the verdict is judged on: each quarter's own figure for a restricted
+        # viewer with months hidden (metrics.verdict), else each month's
+        spc = (data.spc_quarterly(role, row["indicator_id"])
+               if row.get("verdict_step") == "quarter" else data.spc(role, row["indicator_id"]))
         if not spc.empty:
             chart = spc[spc["period_end"] <= row["period_end"]][
                 ["period_end", "value", "mean", "lpl", "upl", "point_type"]]
+            if row.get("variation") is None:  # no verdict: no point marked as a signal
+                chart = chart.assign(point_type=None)
     chart = chart.copy()
     if row["target"] is not None and not pd.isna(row["target"]):
         chart["target"] = float(row["target"])
@@ -219,6 +225,20 @@ def _council_table(role: str, row: pd.Series) -> str:
             f"<tbody>{rows}</tbody></table></div>")
 
 
+def limits_words(row: pd.Series) -> str:
+    """Where the chart's limits come from, truthfully: fixed on the months before a
+    strategy's launch (judged after it), or worked out again from a known change."""
+    if row.get("frequency") == "monthly" and row.get("variation") is None:
+        return "there is no verdict on it: the reason is said above."
+    if row.get("verdict_step") == "quarter":
+        return ("the verdict is judged on each quarter's own figure (three months' numerators "
+                "over their denominators) because some months are too small to show; the "
+                "quarters' limits leave out any quarter that is confidential.")
+    return ("its mean and limits are worked out on the months before the baseline marked "
+            "on the chart (the strategy's launch, or a known change), and the months after "
+            "it are judged against them; with no baseline marked, on every month shown.")
+
+
 def _indicator_section(role: str, row: pd.Series, comment, actions, titles, anchor: str) -> str:
     """One measure: headline, vector chart on the months its limits were worked out on, its
     table, commentary and actions, definition."""
@@ -233,7 +253,8 @@ def _indicator_section(role: str, row: pd.Series, comment, actions, titles, anch
                 "</dd></dl></section>")
     series = _series(role, row)
     unit = row["unit"]
-    what = scorecard.SERIES_WORDS.get(row.get("spc_series"), "each term's figure")
+    what = (spc_verdict.EACH_QUARTER if row.get("verdict_step") == "quarter" else
+            scorecard.SERIES_WORDS.get(row.get("spc_series"), "each term's figure"))
     chart = svg.line_chart(
         _chart_series(role, row, series), f"{row['title']}, partnership: {what}",
         lambda v, u=unit: fmt.plain(v, u))
@@ -243,9 +264,10 @@ def _indicator_section(role: str, row: pd.Series, comment, actions, titles, anch
         f"<p><strong>{escape(row['value_text'])}</strong> "
         f"{escape(fmt.during(row['period_text']))}"
         f" ({escape(scorecard.POLARITY_WORDS.get(row['polarity'], ''))}); "
-        f"{escape(row['variation_text'])}; {escape(row['assurance_text'])}.</p>{chart}"
-        f"<p class='lscp-muted'>The chart shows {escape(what)}; its limits are worked out "
-        "on the same months. Line: value. Solid black line: mean. Dashed grey lines: "
+        f"SPC verdict: {escape(row['variation_text'])} — "
+        f"{escape(row['assurance_text'])}.</p>{chart}"
+        f"<p class='lscp-muted'>The chart shows {escape(what)}; {escape(limits_words(row))} "
+        "Line: value. Solid black line: mean. Dashed grey lines: "
         "process limits. Red dashed line: target. Blue circles: special cause improvement; "
         "orange squares: special cause concern. Gaps: suppressed (c) or not available.</p>"
         f"{_council_table(role, row)}{_table(series, unit, row, row['title'])}{words}"

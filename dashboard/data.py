@@ -277,6 +277,28 @@ def spc(role: str, indicator_id: str | None = None) -> pd.DataFrame:
     return frame
 
 
+def spc_quarterly(role: str, indicator_id: str | None = None) -> pd.DataFrame:
+    """Each quarter's own figure as an XmR chart (``spc_quarterly``, metrics/quarterly.py):
+    what a restricted viewer is judged on when months are hidden. Its mean and limits are
+    worked out on the visible quarters only; a suppressed quarter has no value, no label
+    (``hidden``) for a restricted role. Empty for a database published before quarters."""
+    if not _has_table("spc_quarterly"):
+        return pd.DataFrame(columns=["indicator_id", "period_end", "value", "hidden"])
+    show = "true" if unsuppressed(role) else "false"
+    frame = query(f"""
+        select s.* replace (
+                {figure_sql("s.value", show)} as value,
+                {figure_sql("s.point_label", show)} as point_label,
+                {figure_sql("s.point_type", show)} as point_type),
+            {hidden_sql(show)} as hidden
+        from spc_quarterly as s
+        {"where s.indicator_id = ?" if indicator_id else ""}
+        order by s.indicator_id, s.period_end
+    """, (indicator_id,) if indicator_id else ())
+    frame["period_end"] = pd.to_datetime(frame["period_end"])
+    return frame
+
+
 def _spc_without_hidden(frame: pd.DataFrame) -> pd.DataFrame:
     """Recompute the XmR chart of every series with a hidden month from its visible months."""
     from metrics.spc import xmr_with_baselines  # numpy + pandas only: cheap to import

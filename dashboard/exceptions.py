@@ -37,7 +37,7 @@ def worsening(row) -> float | None:
 def reasons(row) -> list[str]:
     why = []
     if scorecard.VARIATION_KIND.get(row["variation"] or "") == "concern":
-        why.append(f"SPC special cause of concern ({row['variation_text']})")
+        why.append(f"SPC: {row['variation_text']}")
     if row["assurance"] == "consistent_fail":
         why.append("SPC assurance: will consistently miss the target unless things change")
     if row["rag"] == "Red":

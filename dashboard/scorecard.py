@@ -11,7 +11,8 @@ import streamlit as st
 
 from dashboard import data
 from dashboard import formatting as fmt
-from metrics.spc import POLARITY_TO_IMPROVEMENT, variation_icon
+from metrics import verdict as spc_verdict
+from metrics.spc import POLARITY_TO_IMPROVEMENT
 
 # MDC variation icons as words and a shape (never colour alone)
 VARIATION = {
@@ -85,6 +86,29 @@ def variation_text(icon: str | None) -> str:
         return fmt.NOT_AVAILABLE
     shape, words = VARIATION.get(icon, ("", icon))
     return f"{shape} {words}".strip()
+
+
+def judge(role: str, iid: str, polarity: str, spc_series: str | None, when,
+          headline: pd.DataFrame | None, monthly: pd.DataFrame | None = None,
+          quarterly: pd.DataFrame | None = None) -> spc_verdict.Verdict:
+    """The SPC verdict of one measure at ``when`` as ``role`` sees it: the one sentence
+    (metrics.verdict) that the scorecard, the exception report, the explorer, the board pack
+    and their CSV files all show. ``monthly``/``quarterly``: the role's ``data.spc`` /
+    ``data.spc_quarterly`` rows of this measure when the caller has them already."""
+    if monthly is None:
+        monthly = data.spc(role, iid)
+    else:
+        monthly = monthly[monthly["indicator_id"] == iid]
+    if quarterly is None:
+        quarterly = data.spc_quarterly(role, iid)
+    else:
+        quarterly = quarterly[quarterly["indicator_id"] == iid]
+    if headline is not None and when is not None and not pd.isna(when):
+        headline = headline[headline["period_end"] <= pd.Timestamp(when)]
+    improvement = POLARITY_TO_IMPROVEMENT.get(str(polarity).lower(), "neutral")
+    return spc_verdict.judge(monthly, quarterly, when, improvement,
+                             restricted=not data.unsuppressed(role), series_kind=spc_series,
+                             headline=headline)
 
 
 def direction(current, previous, polarity: str, unit: str) -> tuple[str, str]:
@@ -236,11 +260,7 @@ def _build(role: str, strategy: str | None, period: pd.Timestamp,
     targets = data.targets().set_index("indicator_id")
     bench = data.benchmarks()
     by_id = {k: g.sort_values("period_end") for k, g in vals.groupby("indicator_id")}
-    spc_at = spc.set_index(["indicator_id", "period_end"])["point_type"].to_dict()
-    spc_hidden = (spc.set_index(["indicator_id", "period_end"])["hidden"].to_dict()
-                  if "hidden" in spc.columns else {})
-    assurance_of = spc.groupby("indicator_id")["assurance"].last().to_dict() if not spc.empty \
-        else {}
+    quarterly = data.spc_quarterly(role)
     empty = vals.iloc[0:0]
     rows = []
     for _, ind in cat.iterrows():
@@ -260,17 +280,21 @@ def _build(role: str, strategy: str | None, period: pd.Timestamp,
         target = targets["target"].get(iid) if iid in targets.index else None
         tolerance = targets["tolerance"].get(iid) if iid in targets.index else None
         status = rag(value, target, tolerance, polarity, unit)
-        kind = spc_at.get((iid, when))
-        icon = None
-        if isinstance(kind, str):
-            icon = variation_icon(kind, POLARITY_TO_IMPROVEMENT.get(polarity, "neutral"))
+        judged = (judge(role, iid, polarity, ind.get("spc_series"), when, series, spc,
+                        quarterly)
+                  if ind["frequency"] == "monthly" and not is_manual(ind) and when is not None
+                  else None)
+        icon = judged.icon if judged is not None else None
         spark = upto.tail(SPARK_POINTS)
         withheld = cur is None and not pd.isna(ind.get("look_back_months") or 0) and \
             int(ind.get("look_back_months") or 0) > 0
-        # the limits (and so the assurance icon) stand even when the latest month's own
-        # figure is confidential; only the variation of that month cannot be shown
-        assurance = assurance_of.get(iid) if (iid, when) in spc_at else None
-        latest_hidden = bool(spc_hidden.get((iid, when), False))
+        # no verdict, no icons (fewer than 15 points, or too few children to judge safely);
+        # the assurance icon is read off the limits of the series the verdict is judged on
+        assurance = None
+        if icon is not None:
+            judged_on = (quarterly if judged.step == "quarter" else spc)
+            last = judged_on[judged_on["indicator_id"] == iid]["assurance"].dropna()
+            assurance = last.iloc[-1] if not last.empty else None
         rows.append({
             "indicator_id": iid, "title": ind["title"], "unit": unit, "polarity": polarity,
             "frequency": ind["frequency"], "period_end": when,
@@ -299,13 +323,15 @@ def _build(role: str, strategy: str | None, period: pd.Timestamp,
                  .dropna().tail(2), *([ind["comparator_note"]] if isinstance(
                      ind.get("comparator_note"), str) and ind.get("comparator_note") else [])])),
             "variation": icon,
-            "variation_text": (no_spc_text(ind) if ind["frequency"] != "monthly"
-                               or is_manual(ind) else
-                               "c: this month's own figure is confidential" if latest_hidden
-                               else variation_text(icon)),
+            "variation_text": (judged.sentence if judged is not None else
+                               no_spc_text(ind) if ind["frequency"] != "monthly"
+                               or is_manual(ind) else fmt.NOT_AVAILABLE),
+            "verdict_step": judged.step if judged is not None else None,
+            "trial_limits": bool(judged.trial) if judged is not None else False,
             "assurance": assurance if isinstance(assurance, str) else None,
             "assurance_text": (assurance_text(assurance if isinstance(assurance, str) else None)
-                               if ind["frequency"] == "monthly" and not is_manual(ind)
+                               if judged is not None and judged.icon is not None else
+                               NO_VERDICT_ASSURANCE if judged is not None
                                else no_spc_text(ind)),
             "manual": is_manual(ind),
             "source": ind.get("source") if is_manual(ind) else None,
@@ -321,6 +347,9 @@ def _build(role: str, strategy: str | None, period: pd.Timestamp,
         # pandas turns a None into NaN; the renderers test for None
         frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
     return frame
+
+
+NO_VERDICT_ASSURANCE = "no assurance icon (no SPC verdict: see the variation)"
 
 
 def is_manual(ind) -> bool:

@@ -20,7 +20,9 @@ REQUIRED_TABLES = ("indicator_values", "indicator_breakdowns", "manual_values",
 # the load report's details and the reference data the pages show (no seed holds a child)
 DISPLAY_TABLES = ("extra_columns", "warnings", "seed_agencies", "seed_localities",
                   "seed_benchmarks", "seed_targets", "seed_strategies", "seed_meetings",
-                  "seed_manual_measures", "councils")
+                  "seed_manual_measures", "councils",
+                  # each quarter's own figure, for a restricted viewer (metrics/quarterly.py)
+                  "indicator_quarterly", "spc_quarterly")
 PUBLISHED_TABLES = REQUIRED_TABLES + DISPLAY_TABLES
 # Files are created for the one service user that runs both the pipeline and the dashboard.
 # A separate dashboard user: 0640 and a shared group on the published file only

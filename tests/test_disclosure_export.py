@@ -87,6 +87,43 @@ def monthly(published):
     return attacks.monthly_cells(months, units)
 
 
+@pytest.fixture(scope="module")
+def quarterly(published):
+    """Each quarter's own figure as published (indicator_quarterly: its true sums and
+    whether a viewer sees them), and the snapshot indicators."""
+    _, db = published
+    with duckdb.connect(str(db), read_only=True) as con:
+        quarters = con.execute("select * from indicator_quarterly").df()
+        units = dict(con.execute("select indicator_id, unit from indicator_catalogue"
+                                 ).fetchall())
+        snapshots = {r[0] for r in con.execute(
+            "select indicator_id from indicator_catalogue where spc_series = 'snapshot'"
+        ).fetchall()}
+    return attacks.quarterly_cells(quarters, units), snapshots
+
+
+def test_no_quarter_gives_a_small_month_away(published, cells, monthly, quarterly):
+    """Issue 22: the quarters a viewer sees, solved with the months and rolling totals they
+    see (flows) or with the published month ends (snapshots), recover no small cell."""
+    quarters, snapshots = quarterly
+    assert len(quarters) and quarters["seen"].any()
+    assert attacks.across_time(cells, monthly, T, quarters) == set()
+    assert attacks.snapshot_quarters(cells, quarters, snapshots, T) == set()
+    # and the attack bites: the quarters protected only by their own small numbers give
+    # hidden months away
+    _, db = published
+    with duckdb.connect(str(db), read_only=True) as con:
+        raw = con.execute("select * from indicator_quarterly").df()
+        units = dict(con.execute("select indicator_id, unit from indicator_catalogue"
+                                 ).fetchall())
+    count = raw["indicator_id"].map(units) == "count"
+    primary = raw.assign(suppressed=raw["numerator"].between(1, T)
+                         | (~count & raw["denominator"].between(1, T)))
+    naive = attacks.quarterly_cells(primary, units)
+    assert attacks.across_time(cells, monthly, T, naive) | \
+        attacks.snapshot_quarters(cells, naive, snapshots, T)
+
+
 def test_no_route_recovers_a_small_cell(cells, recent, monthly):
     found = attacks.every_attack(recent, None, T)
     found["across_time"] = attacks.across_time(cells, monthly, T)

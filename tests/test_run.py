@@ -66,6 +66,8 @@ def fakes(monkeypatch):
                         types.SimpleNamespace(build_metrics=_fake_metrics))
     monkeypatch.setitem(sys.modules, "metrics.spc",
                         types.SimpleNamespace(build_spc_table=_fake_spc))
+    monkeypatch.setitem(sys.modules, "metrics.quarterly",
+                        types.SimpleNamespace(build_quarterly_tables=lambda con: None))
     monkeypatch.setitem(sys.modules, "pipelines.ingest",
                         types.SimpleNamespace(ingest=_fake_ingest))
     monkeypatch.setenv("LSCP_KEY", "test-key-of-thirty-two-bytes-or-more")

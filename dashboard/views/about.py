@@ -78,6 +78,14 @@ st.markdown("""
 - **Baselines.** Limits are worked out on the months before each strategy's launch and held
   after it, so a change since the launch shows; a known change (a new front door) starts new
   limits. Both are marked on the chart with their reason.
+- **Enough points to judge.** With fewer than 15 points there is no verdict and no icon, and
+  the reason is said; with 15 to 19 the limits are *trial limits*, and every page that shows
+  the verdict says so. Each verdict is one sentence, the same on every page, in the pack and
+  in the CSV: the rule that fired and what it is judged against.
+- **Small numbers.** Where months are too small to show (c), the chart and the verdict use
+  each quarter's own figure (three months' numerators over their denominators); when the
+  quarters too are fewer than 15, the page says there are too few children each month to
+  judge safely.
 - **Variation icon** (a circle: grey common cause; blue improvement, orange concern, purple
   neither; H high or L low): what the latest month shows.
 - **Assurance icon** (P, F or ?): whether the target will be met — consistently (the target

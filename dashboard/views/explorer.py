@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import charts, commentary, data, scorecard, ui, who
 from dashboard import formatting as fmt
+from metrics import verdict as spc_verdict
 
 HOW_TO_READ = """
 - **The XmR chart** (NHS England *Making Data Count*) plots each month with its average
@@ -21,6 +22,12 @@ HOW_TO_READ = """
   good side), *consistently missed* (on the bad side), or *hit and miss* (inside the limits).
 - Rolling 12-month figures are never put on this chart: neighbouring values share 11 of 12
   months, so every change would look like a signal. The chart uses each month's own figure.
+- **Enough points to judge.** With fewer than 15 points there is no verdict and no icon (the
+  reason is said); with 15 to 19 the limits are *trial limits*: read signals with care.
+- **Where months are too small to show** (confidential, c), the chart and the verdict use
+  each quarter's own figure (three months' numerators over their denominators); when the
+  quarters too are too few, the page says there are too few children each month to judge
+  safely.
 """
 
 ui.require_db()
@@ -128,15 +135,34 @@ with over_time:
         series = data.spc(role, indicator)
         series_kind = series["series"].dropna().iloc[0] if "series" in series and \
             series["series"].notna().any() else ind.get("spc_series")
+        judged = scorecard.judge(role, indicator, polarity, series_kind, None, headline,
+                                 monthly=series)
+        quarterly = spc_verdict.uses_quarters(series, not data.unsuppressed(role))
         st.subheader("Signals: statistical process control (XmR chart)")
-        st.write("This chart shows " + scorecard.SERIES_WORDS.get(series_kind, "each month's "
-                 "figure") + ". The process limits come from the same months; a point "
-                 "outside them, or a run or trend, is a signal worth asking about.")
-        fig = charts.xmr(series, f"{title}: partnership, "
-                         f"{'each month' if series_kind == 'in_month' else 'month ends'}, XmR",
-                         unit, target, bench)
+        if quarterly:
+            # a restricted viewer with months too small to show: each quarter's own figure
+            series = data.spc_quarterly(role, indicator)
+            st.write("Some months have too few children to show, so this chart shows "
+                     f"{spc_verdict.EACH_QUARTER}: three months' numerators over their "
+                     "denominators. Its mean and limits are worked out on the quarters that "
+                     "can be shown; a point outside them, or a run or trend, is a signal "
+                     "worth asking about.")
+        else:
+            st.write("This chart shows " + scorecard.SERIES_WORDS.get(series_kind, "each "
+                     "month's figure") + ". Its mean and limits are worked out on the months "
+                     "before the baseline marked on the chart (the strategy's launch, or a "
+                     "known change) and the months after it are judged against them; with no "
+                     "baseline marked, on every month shown. A point outside them, or a run "
+                     "or trend, is a signal worth asking about.")
+        st.markdown(f"**Verdict:** {fmt.as_text(judged.sentence)}")
+        step = ("each quarter" if quarterly else "each month" if series_kind == "in_month"
+                else "month ends")
+        if judged.icon is None:  # no verdict: no point is marked as a signal either
+            series = series.assign(point_type=None, point_label=None)
+        fig = charts.xmr(series, f"{title}: partnership, {step}, XmR", unit, target, bench)
         signals = series[series["point_type"].fillna("common_cause") != "common_cause"]
-        columns = {"period_end": "Month", "value": "Value", "mean": "Mean (centre line)",
+        columns = {"period_end": "Quarter to" if quarterly else "Month", "value": "Value",
+                   "mean": "Mean (centre line)",
                    "lpl": "Lower process limit", "upl": "Upper process limit",
                    "point_label": "Rule", "point_type": "Signal"}
         if "baseline_label" in series.columns:
@@ -156,19 +182,18 @@ with over_time:
             st.text("\n".join(
                 f"{fmt.month(r.period_end)}: {r.baseline_label} — {r.baseline_reason or ''}"
                 for r in series[series["baseline_label"].notna()].itertuples()))
-        icons = series.dropna(subset=["variation"]).tail(1)
-        if not icons.empty:
-            last = icons.iloc[-1]
-            st.markdown(f"- **Variation:** {scorecard.variation_text(last['variation'])}\n"
+        if judged.icon is not None:
+            icons = series.dropna(subset=["variation"]).tail(1)
+            last = icons.iloc[-1] if not icons.empty else {}
+            st.markdown(f"- **Variation:** {scorecard.variation_text(judged.icon)}\n"
                         f"- **{scorecard.assurance_text(last.get('assurance'))}**")
         with st.expander("How to read these charts and icons"):
             st.markdown(HOW_TO_READ)
-        note = series["note"].dropna().iloc[0] if series["note"].notna().any() else None
-        if note:
-            st.info(note)
-        if signals.empty:
-            st.write("No special-cause signals: the variation is what this process "
-                     "usually shows.")
+        if judged.icon is None:
+            # fewer than 15 points, or too few children: no verdict, and never "no signals"
+            st.info(judged.sentence)
+        elif signals.empty:
+            st.write("No point meets a Making Data Count rule on this chart.")
         else:
             st.markdown("**Signals** (points that meet a Making Data Count rule):")
             lines = []

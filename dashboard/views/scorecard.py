@@ -55,7 +55,9 @@ for name, part in grouped.groupby("group", sort=False):
 st.caption(f"Direction of travel: {scorecard.COMPARISONS[compare].lower()}; better or worse "
            "follows each indicator's polarity. RAG: green at or better than target, amber within "
            "tolerance, red beyond; indicators without a target have no RAG. SPC variation and "
-           "assurance use the NHS England Making Data Count rules on each month's own figure "
+           "assurance use the NHS England Making Data Count rules on each month's own figure, "
+           "or each quarter's where months are too small to show; with fewer than 15 points "
+           "there is no verdict, with 15 to 19 the limits are trial limits "
            "([how to read them](about#how-to-read-spc)). c = confidential (small numbers), "
            "x = not available, z = not applicable.")
 

@@ -320,6 +320,7 @@ def _build_and_publish(job: _Job, progress: _Progress, result: RunResult, record
     inbox, db, seeds, as_at, settings = job.inbox, job.db, job.seeds, job.as_at, job.settings
     # Children's data: no analytics events from Great Expectations (an outbound call).
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    from metrics.quarterly import build_quarterly_tables
     from metrics.runner import build_metrics
     from metrics.spc import build_spc_table
     from pipelines.ingest import ingest
@@ -363,6 +364,7 @@ def _build_and_publish(job: _Job, progress: _Progress, result: RunResult, record
 
         with progress.stage("spc") as out:
             build_spc_table(con)
+            build_quarterly_tables(con)
             n = con.execute("select count(*) from spc").fetchall()[0][0]
             out["done"] = f"{n:,} SPC points"
 

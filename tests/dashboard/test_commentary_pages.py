@@ -209,7 +209,8 @@ def test_each_reason_is_said():
     why = exceptions.reasons(_row(value=24.0, variation="concern_high",
                                   assurance="consistent_fail", rag="Red",
                                   variation_text="▲ Special cause: concern (higher)"))
-    assert [w.split(" ")[0] for w in why] == ["SPC", "SPC", "Red", "Worse"]
+    assert [w.split(" ")[0].rstrip(":") for w in why] == ["SPC", "SPC", "Red", "Worse"]
+    assert why[0] == "SPC: ▲ Special cause: concern (higher)"  # the one verdict sentence
     assert "by 4.0 percentage points (20.0% then, 23.0% now)" in why[3]
     assert exceptions.reasons(_row(variation="improvement_low", rag="Green",
                                    assurance="consistent_pass")) == []

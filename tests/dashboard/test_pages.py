@@ -83,7 +83,11 @@ def test_scorecard_shows_last_year_direction_rag_and_spc_in_words(app, use_db, f
     termly = card["Period"].str.contains("term")
     entered = card["Period"].str.contains("quarter to|year to")  # manual measures
     assert entered.sum() > 0
-    assert card.loc[~termly & ~entered, "SPC variation"].str.contains("cause").all()
+    # a verdict in words, or why there is none (too few children each month, for a viewer)
+    spc_words = card.loc[~termly & ~entered, "SPC variation"]
+    assert spc_words.str.contains("cause").any()
+    assert (spc_words.str.contains("cause") | spc_words.str.startswith(
+        "No verdict: too few children each month to judge safely here")).all()
     assert card.loc[termly, "SPC variation"].str.startswith("z").all()
     assert card.loc[entered, "SPC variation"].eq("z: an entered figure, no SPC chart").all()
     assert "England 22.6% (2024-25)" in card.loc["Re-referrals within 12 months", "Benchmark"]

@@ -144,16 +144,30 @@ def test_a_withheld_month_says_not_enough_history(use_db, fake_db_path, monkeypa
     assert card.loc["cp_repeat", "period_text"] == "12 months to September 2025"
 
 
-def test_a_confidential_latest_month_still_shows_the_assurance(use_db, poisoned_db_path):
+def test_a_confidential_latest_month_is_judged_on_quarters_never_only_confidential(
+        use_db, poisoned_db_path):
+    """Issue 22: a viewer's row never says only that the month is confidential; it is
+    judged on each quarter's own figure, or says too few children to judge safely, and
+    then shows no icon (variation or assurance)."""
     use_db(poisoned_db_path)
     spc = scorecard.data.spc("viewer", "cin_to_cp_neglect")
     hidden_month = spc.loc[spc["hidden"], "period_end"].max()
     card = scorecard.build("viewer", None, hidden_month).set_index("indicator_id")
     row = card.loc["cin_to_cp_neglect"]
-    assert row["variation_text"] == "c: this month's own figure is confidential"
-    assert row["variation"] is None
-    assert row["assurance_text"].startswith(("P ", "F ", "? ", "no assurance icon"))
-    assert row["assurance"] == spc["assurance"].dropna().iloc[-1]
+    assert "confidential" not in row["variation_text"]
+    quarters = scorecard.data.spc_quarterly("viewer", "cin_to_cp_neglect")
+    visible = int((~quarters["hidden"] & quarters["value"].notna()
+                   & (quarters["period_end"] <= hidden_month)).sum())
+    if visible >= 15:
+        assert row["verdict_step"] == "quarter" and row["variation"] is not None
+        assert "on each quarter's own figure" in row["variation_text"]
+    else:
+        assert row["variation_text"] == (
+            "No verdict: too few children each month to judge safely here "
+            f"({visible} quarter{'' if visible == 1 else 's'} can be shown; 15 are needed).")
+        assert row["variation"] is None and row["assurance"] is None
+    analyst = scorecard.build("analyst", None, hidden_month).set_index("indicator_id")
+    assert analyst.loc["cin_to_cp_neglect", "verdict_step"] == "month"
 
 
 def test_statistical_neighbours_stand_beside_england_and_the_region():

@@ -13,7 +13,9 @@ Routes (issue 17, item 2):
 - ``shared_counts``: a count hidden in one indicator but shown in another that publishes
   the same count (the attacker pairs series that agree wherever both are visible);
 - ``across_time``: a rolling 12-month total is the sum of its twelve months, and the
-  monthly series is published: both solved together.
+  monthly series is published: both solved together, with each quarter's own figure (the
+  sum of its three months, issue 22) when given; ``snapshot_quarters``: a month-end
+  snapshot's quarters with its published month-end figures.
 """
 
 from __future__ import annotations
@@ -170,36 +172,82 @@ def shared_counts(cells: pd.DataFrame, threshold: int = 5) -> set[Key]:
     return found
 
 
-def across_time(cells: pd.DataFrame, monthly: pd.DataFrame, threshold: int = 5) -> set[Key]:
+def across_time(cells: pd.DataFrame, monthly: pd.DataFrame, threshold: int = 5,
+                quarterly: pd.DataFrame | None = None) -> set[Key]:
     """The partnership's rolling totals and monthly series of each rolling indicator solved
     together. ``monthly``: indicator_id, role, period_end, truth, seen (the month's own
-    count; a shown percentage point counts as showing its numerator and denominator)."""
+    count; a shown percentage point counts as showing its numerator and denominator).
+    ``quarterly`` (the same columns, period_end the quarter's last month): each quarter's
+    own figure, the sum of its three months, solved with them (issue 22)."""
     found = set()
     partnership = cells[(cells["locality"] == "All") & (cells["agency"] == "All")]
+    quarters_of = (dict(list(quarterly.groupby(["indicator_id", "role"])))
+                   if quarterly is not None else {})
     for (indicator_id, role), months in monthly.groupby(["indicator_id", "role"]):
         rolling = partnership[(partnership["indicator_id"] == indicator_id) &
                               (partnership["role"] == role)]
         if rolling.empty:
             continue
-        r_index = _months(rolling["period_end"])
-        m_index = _months(months["period_end"])
-        first = min(r_index.min() - 11, m_index.min())
-        width = max(r_index.max(), m_index.max()) - first + 1
-        forms = np.zeros((len(r_index) + len(m_index), width))
-        for i, t in enumerate(r_index):
-            forms[i, t - 11 - first:t - first + 1] = 1
-        forms[np.arange(len(m_index)) + len(r_index), m_index - first] = 1
-        truth = np.concatenate([rolling["truth"].to_numpy(float), months["truth"].to_numpy(float)])
-        seen = np.concatenate([rolling["seen"].to_numpy(bool), months["seen"].to_numpy(bool)])
-        targets = np.nonzero(~seen)[0]
-        guesses = _solve(forms, seen, truth, targets)
-        for t, guess in zip(targets, guesses, strict=True):
-            if guess is not None and abs(guess - truth[t]) < 1e-6 and _small(truth[t], threshold):
-                period = (rolling["period_end"].iloc[t] if t < len(r_index)
-                          else months["period_end"].iloc[t - len(r_index)])
-                found.add((indicator_id, role, period, "All" if t < len(r_index) else "month",
-                           "All"))
+        quarters = quarters_of.get((indicator_id, role), months.iloc[0:0])
+        found |= _solve_spans(indicator_id, role, [(rolling, 12, "All"), (months, 1, "month"),
+                                                   (quarters, 3, "quarter")], threshold)
     return found
+
+
+def snapshot_quarters(cells: pd.DataFrame, quarterly: pd.DataFrame, snapshots: set[str],
+                      threshold: int = 5) -> set[Key]:
+    """A month-end snapshot's quarters (the sum of its three month ends) solved with its
+    published partnership figures, which are its months."""
+    found = set()
+    partnership = cells[(cells["locality"] == "All") & (cells["agency"] == "All")]
+    for (indicator_id, role), quarters in quarterly.groupby(["indicator_id", "role"]):
+        if indicator_id not in snapshots:
+            continue
+        months = partnership[(partnership["indicator_id"] == indicator_id) &
+                             (partnership["role"] == role)]
+        found |= _solve_spans(indicator_id, role, [(months, 1, "All"),
+                                                   (quarters, 3, "quarter")], threshold)
+    return found
+
+
+def _solve_spans(indicator_id: str, role: str, parts: list, threshold: int) -> set[Key]:
+    """Each part (figures, span in months, name): every figure the sum of the ``span``
+    months to its period_end; the hidden small figures the visible ones determine."""
+    parts = [(frame, span, name) for frame, span, name in parts if len(frame)]
+    index = [_months(frame["period_end"]) for frame, _, _ in parts]
+    first = min(int(i.min()) - span + 1 for i, (_, span, _) in zip(index, parts, strict=True))
+    width = max(int(i.max()) for i in index) - first + 1
+    forms = np.zeros((sum(len(i) for i in index), width))
+    row = 0
+    for i, (_, span, _) in zip(index, parts, strict=True):
+        for t in i:
+            forms[row, t - span + 1 - first:t - first + 1] = 1
+            row += 1
+    truth = np.concatenate([frame["truth"].to_numpy(float) for frame, _, _ in parts])
+    seen = np.concatenate([frame["seen"].to_numpy(bool) for frame, _, _ in parts])
+    periods = pd.concat([frame["period_end"] for frame, _, _ in parts], ignore_index=True)
+    names = [name for frame, _, name in parts for _ in range(len(frame))]
+    targets = np.nonzero(~seen)[0]
+    found = set()
+    for t, guess in zip(targets, _solve(forms, seen, truth, targets), strict=True):
+        if guess is not None and abs(guess - truth[t]) < 1e-6 and _small(truth[t], threshold):
+            found.add((indicator_id, role, periods.iloc[t], names[t], "All"))
+    return found
+
+
+def quarterly_cells(quarterly: pd.DataFrame, units: dict[str, str],
+                    hidden_column: str = "suppressed") -> pd.DataFrame:
+    """indicator_quarterly in long form (numerator and, for percentages, denominator)."""
+    frames = [pd.DataFrame({"indicator_id": quarterly["indicator_id"], "role": "n",
+                            "period_end": pd.to_datetime(quarterly["period_end"]).dt.date,
+                            "truth": quarterly["numerator"].astype(float),
+                            "seen": ~quarterly[hidden_column].astype(bool)})]
+    percent = quarterly[quarterly["indicator_id"].map(units) == "percent"]
+    frames.append(pd.DataFrame({"indicator_id": percent["indicator_id"], "role": "d",
+                                "period_end": pd.to_datetime(percent["period_end"]).dt.date,
+                                "truth": percent["denominator"].astype(float),
+                                "seen": ~percent[hidden_column].astype(bool)}))
+    return pd.concat(frames, ignore_index=True)
 
 
 def _months(dates: pd.Series) -> np.ndarray:

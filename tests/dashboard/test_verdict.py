@@ -1,0 +1,169 @@
+"""Issue 22, "Done when": a verdict the board can read on every row, the same everywhere.
+
+On a generated demo-sized partnership (60,000 children, five years, as ``lscp demo``) and on
+a small one (3,000 children), as a viewer:
+
+- no scorecard row says only that the month is confidential;
+- every measure with an SPC chart carries a verdict (on each month's own figure, or on each
+  quarter's) unless its quarterly series too has fewer than 15 visible points — recomputed
+  here in SQL from the published ``indicator_quarterly``, not from the dashboard — and only
+  then does it say "too few children each month to judge safely here";
+- no verdict or icon stands on a chart with fewer than 15 visible points; 15-19 say "trial
+  limits";
+- the share of rows with a verdict is printed for the viewer and the analyst.
+
+And one measure's verdict sentence is the same, word for word, on the scorecard, the
+exception report, the explorer, the board pack and the scorecard's and exception report's CSV.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import re
+
+import duckdb
+import pandas as pd
+import pytest
+
+from dashboard import boardpack, data, exceptions, scorecard
+from lscp_core.settings import Settings
+from metrics import verdict as spc_verdict
+from tests.dashboard.conftest import open_page
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("verdict")]
+END = dt.date(2026, 11, 30)
+
+
+def _partnership(tmp_path_factory, name: str, children: int):
+    from pipelines.run import run_pipeline
+    from pipelines.synthetic import generate
+
+    folder = tmp_path_factory.mktemp(name)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LSCP_KEY", "verdict-test-key-not-secret-000000000000")
+        generate(folder, seed=1, children=children, years=5, end_date=END, progress=None)
+        db = folder / "lscp.duckdb"
+        run_pipeline(folder / "inbox", db, folder / "seeds", None, Settings())
+    return db
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    return _partnership(tmp_path_factory, "demo", 60_000)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    return _partnership(tmp_path_factory, "small", 3_000)
+
+
+def _visible_quarters(db) -> dict[str, int]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return dict(con.execute("""
+            select indicator_id, count(*) filter (where not suppressed and value is not null)
+            from indicator_quarterly where period_end <= ? group by 1""", [END]).fetchall())
+
+
+def _card(role: str) -> pd.DataFrame:
+    period = data.periods("monthly")[0]
+    card = scorecard.build(role, None, period)
+    return card[(card["frequency"] == "monthly") & ~card["manual"].astype(bool)]
+
+
+def _check(db, use_db, name: str) -> float:
+    use_db(db, "viewer")
+    card = _card("viewer")
+    assert len(card) >= 20
+    texts = card["variation_text"]
+    assert not texts.str.contains("confidential").any()
+    assert not texts.str.lower().str.contains("no special-cause signals").any()
+    quarters = _visible_quarters(db)
+    too_few = texts.str.contains(spc_verdict.TOO_FEW)
+    for row in card.itertuples():
+        if row.variation is None:
+            # no verdict: only too few children (the quarters too fall short), or a series
+            # too short for anyone (the analyst has no verdict either)
+            assert row.assurance is None
+            if spc_verdict.TOO_FEW in row.variation_text:
+                assert quarters.get(row.indicator_id, 0) < spc_verdict.MIN_POINTS, row
+            else:
+                assert row.variation_text.startswith("No verdict: only "), row
+        else:
+            assert row.variation_text.split(" in ")[0] in {
+                "Common cause", *(f"Special cause{w}" for w in (
+                    " of concern (higher)", " of concern (lower)", " of improvement (higher)",
+                    " of improvement (lower)", " (higher, neither better nor worse)",
+                    " (lower, neither better nor worse)"))}, row
+            if row.verdict_step == "quarter":
+                assert quarters[row.indicator_id] >= spc_verdict.MIN_POINTS
+                assert "each quarter's own figure" in row.variation_text
+            assert ("trial limits" in row.variation_text) is bool(row.trial_limits)
+    # every row whose quarters clear the threshold carries a verdict: the share is the most
+    # the spec's rule allows on this partnership
+    for row in card[too_few].itertuples():
+        assert quarters.get(row.indicator_id, 0) < spc_verdict.MIN_POINTS
+    share = card["variation"].notna().mean()
+    analyst = _card("analyst")["variation"].notna().mean()
+    print(f"{name}: viewer {card['variation'].notna().sum()} of {len(card)} SPC rows with a "
+          f"verdict ({share:.0%}: {int((card['verdict_step'] == 'quarter').sum())} on "
+          f"quarters, {int(too_few.sum())} too few children); analyst {analyst:.0%}")
+    return share
+
+
+def _charts_without_enough_points_show_no_verdict(db, use_db):
+    """Every chart a viewer can open: fewer than 15 visible points, no verdict, no icon."""
+    use_db(db, "viewer")
+    card = _card("viewer")
+    for row in card.itertuples():
+        monthly = data.spc("viewer", row.indicator_id)
+        quarterly = data.spc_quarterly("viewer", row.indicator_id)
+        judged_on = quarterly if row.verdict_step == "quarter" else monthly
+        visible = int((judged_on["value"].notna() & ~judged_on["hidden"]).sum())
+        if row.variation is not None:
+            assert visible >= spc_verdict.MIN_POINTS, row
+        if visible < spc_verdict.MIN_POINTS:
+            assert row.variation is None, row
+
+
+def test_demo_sized_partnership_every_viewer_row_has_a_verdict_or_says_why(demo, use_db):
+    share = _check(demo, use_db, "60,000 children")
+    assert share > 0.5
+    _charts_without_enough_points_show_no_verdict(demo, use_db)
+
+
+def test_a_small_partnership_follows_the_same_rules(small, use_db):
+    _check(small, use_db, "3,000 children")
+    _charts_without_enough_points_show_no_verdict(small, use_db)
+
+
+def test_one_sentence_word_for_word_on_every_surface(demo, use_db, app):
+    use_db(demo, "viewer")
+    period = data.periods("monthly")[0]
+    card = scorecard.build("viewer", None, period)
+    listed = exceptions.build("viewer", period)
+    concern = card[card["variation"].map(
+        lambda v: scorecard.VARIATION_KIND.get(v or "") == "concern")]
+    assert not concern.empty, "the demo has a special cause of concern to list"
+    row = concern.iloc[0]
+    sentence = row["variation_text"]
+    assert sentence.startswith("Special cause of concern")
+    # the scorecard and its CSV
+    table = scorecard.board_table(card)
+    csv = pd.read_csv(io.StringIO(table.to_csv(index=False)))
+    assert csv.loc[csv["Indicator"] == row["title"], "SPC variation"].tolist() == [sentence]
+    # the exception report and its CSV
+    mine = listed[listed["indicator_id"] == row["indicator_id"]]
+    assert f"SPC: {sentence}" in mine["reasons"].iloc[0]
+    ex_csv = pd.read_csv(io.StringIO(exceptions.table(listed, {}).to_csv(index=False)))
+    assert sentence in ex_csv.loc[ex_csv["Indicator"] == row["title"],
+                                  "Why it is listed"].iloc[0]
+    # the board pack
+    pack = html.unescape(boardpack.build("viewer", None, period))
+    assert pack.count(sentence) >= 2  # the scorecard table and the measure's own section
+    # the explorer
+    at = open_page(app, "views/explorer.py", indicator=row["indicator_id"])
+    shown = [re.sub(r"\\(.)", r"\1", m.value) for m in at.markdown
+             if m.value.startswith("**Verdict:**")]
+    assert shown == [f"**Verdict:** {sentence}"]
