@@ -27,6 +27,7 @@ from dashboard import (
 from dashboard import formatting as fmt
 from lscp_core import commentary as store
 from lscp_core import packs
+from lscp_core.viewer import Viewer
 
 RAG_STYLE = {"Green": "lscp-rag-green", "Amber": "lscp-rag-amber", "Red": "lscp-rag-red"}
 DIRECTION_STYLE = {"better": "lscp-better", "worse": "lscp-worse", "no change": "lscp-same",
@@ -95,6 +96,26 @@ img, svg { max-width: 100%; }
   a { color: #0b0c0c; text-decoration: none; }
 }
 """
+
+
+def marking(role: str) -> str | None:
+    """The protective marking every page of this role's pack carries (the board's:
+    "OFFICIAL-SENSITIVE — not for publication"), or None."""
+    return Viewer.of(role).marking
+
+
+def marking_html(text: str | None) -> tuple[str, str]:
+    """(CSS, banner) that put ``text`` on every page: in the top margin of every printed page
+    (the PDF, and the HTML printed from a browser) and as a banner the HTML opens and ends
+    with on screen. ("", "") without a marking."""
+    if not text:
+        return "", ""
+    quoted = text.replace("\\", "\\\\").replace('"', '\\"')
+    css = (f'@page {{ @top-center {{ content: "{quoted}"; font: bold 9pt Arial, Helvetica, '
+           'sans-serif; color: #d4351c; } }\n'
+           ".lscp-marking { border: 3px solid #d4351c; color: #d4351c; font-weight: bold; "
+           "text-align: center; padding: 0.3rem; margin: 0 0 1rem; letter-spacing: 0.02em; }\n")
+    return css, f'<p class="lscp-marking" role="note">{escape(text)}</p>'
 
 
 def _badge(text: str, cls: str) -> str:
@@ -406,8 +427,11 @@ def build(role: str, strategy: str | None, period: pd.Timestamp, compare: str = 
     if unreadable:  # said on the first page, not left as "no commentary yet"
         late_note += (f"<p><strong>Commentary and actions could not be read</strong> "
                       f"({escape(unreadable)}): the figures are not affected.</p>")
+    marked = marking(role)
+    mark_css, mark_banner = marking_html(marked)
     role_note = ("Figures based on 1 to 5 children or records are shown as c (confidential)."
                  if not data.unsuppressed(role) else
+                 f"UNSUPPRESSED figures for the board: {marked}." if marked else
                  "UNSUPPRESSED figures for analysts: do not share outside the partnership.")
     first_exceptions = ("<p><strong>Exceptions:</strong> none this month.</p>" if listed.empty
                         else "<p><strong>Exceptions</strong> (measures that need the board):"
@@ -420,8 +444,9 @@ def build(role: str, strategy: str | None, period: pd.Timestamp, compare: str = 
 <html lang="en-GB"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)}</title>
-<style>{CSS}{PRINT_CSS}</style></head>
+<style>{CSS}{PRINT_CSS}{mark_css}</style></head>
 <body class="lscp-card">
+{mark_banner}
 <section class="lscp-cover">
 <p class="lscp-partnership">{escape(partnership)}</p>
 <h1>{escape(title)}</h1>
@@ -445,6 +470,7 @@ z not applicable.</p>
 {_data_quality_section()}
 <section class="lscp-part" id="disclosure"><h2>About these figures</h2>
 <p>{escape(DISCLOSURE)}</p><p>{escape(role_note)}</p></section>
+{mark_banner}
 </body></html>"""
 
 
