@@ -15,6 +15,7 @@ import pandas as pd
 from dashboard import (
     annual,
     auth,
+    chartspec,
     commentary,
     data,
     exceptions,
@@ -192,7 +193,9 @@ def _chart_series(role: str, row: pd.Series, headline: pd.DataFrame) -> pd.DataF
         spc = data.spc(role, row["indicator_id"])
         if not spc.empty:
             chart = spc[spc["period_end"] <= row["period_end"]][
-                ["period_end", "value", "mean", "lpl", "upl", "point_type"]]
+                ["period_end", "value", "mean", "lpl", "upl", "point_type",
+                 *[c for c in ("point_label", "hidden", "baseline_kind", "baseline_label",
+                               "baseline_reason") if c in spc.columns]]]
     chart = chart.copy()
     if row["target"] is not None and not pd.isna(row["target"]):
         chart["target"] = float(row["target"])
@@ -255,9 +258,11 @@ def _indicator_section(role: str, row: pd.Series, comment, actions, titles, anch
     series = _series(role, row)
     unit = row["unit"]
     what = scorecard.SERIES_WORDS.get(row.get("spc_series"), "each term's figure")
-    chart = svg.line_chart(
-        _chart_series(role, row, series), f"{row['title']}, partnership: {what}",
-        lambda v, u=unit: fmt.plain(v, u))
+    label = f"{row['title']}, partnership: {what}"
+    chart_rows = _chart_series(role, row, series)
+    chart = svg.xmr_chart(chartspec.xmr_spec(  # the spec the explorer's chart is drawn from
+        chart_rows, label, unit, chart_rows["target"].iloc[0] if "target" in chart_rows
+        and len(chart_rows) else None), label)
     return (
         f"<section class='lscp-indicator' id='{anchor}'><h3>{escape(row['title'])}"
         f"{manual_badge(row)}</h3>"

@@ -6,14 +6,17 @@ Special-cause points differ by marker shape as well as colour.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import chartspec
 from dashboard import formatting as fmt
 
 PALETTE = ["#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#b1450c", "#505a5f", "#28a197",
            "#912b88"]
 INK, GREY, RED = "#0b0c0c", "#505a5f", "#d4351c"
+MARKER = "#6f72af"  # launch and rebase lines, on the pages and in the pack
 SIGNALS = {  # point_type prefix -> (legend name, colour, marker)
     "special_cause_improvement": ("Special cause: improvement", "#1d70b8", "circle"),
     "special_cause_concern": ("Special cause: concern", "#f47738", "square"),
@@ -58,72 +61,76 @@ def _level(x: pd.Series, level: float, name: str, colour: str, dash: str) -> dic
 
 def xmr(spc: pd.DataFrame, title: str, unit: str, target: float | None = None,
         benchmarks: pd.DataFrame | None = None) -> go.Figure:
-    """XmR chart: values, mean, process limits, special-cause points, target and benchmarks.
+    """XmR chart: values, mean, process limits, special-cause points, target, benchmarks and
+    the launch and rebase markers, drawn from the one spec the board pack draws too
+    (``chartspec.xmr_spec``: the same ticks, unit and month labels).
 
     Built as one figure spec (plotly's add_hline and per-trace adds cost ~0.1 s each).
     """
-    spc = spc.sort_values("period_end")
-    x = spc["period_end"]
-    y = _y(spc)
+    return xmr_figure(chartspec.xmr_spec(spc, title, unit, target, benchmarks))
+
+
+def xmr_figure(spec: chartspec.XmrSpec) -> go.Figure:
+    """The plotly rendering of an XmR chart spec."""
+    x = pd.Series(spec.x, dtype="datetime64[ns]")
+    y = pd.Series([np.nan if v is None else v for v in spec.y], dtype=float)
     traces = [{"type": "scatter", "x": x, "y": y, "mode": "lines+markers", "name": "Value",
                "line": {"color": GREY, "width": 2}, "marker": {"size": 5, "color": GREY},
                "connectgaps": False, "hovertemplate": "%{y:,.1f}<extra>Value</extra>"}]
     # the limits break where they are worked out again (a rebase), as NHSRplotthedots draws them
-    kinds = spc["baseline_kind"] if "baseline_kind" in spc.columns else \
-        pd.Series(None, index=spc.index, dtype=object)
-    group = kinds.fillna("").str.contains("rebase").cumsum()
+    groups = pd.Series(spec.groups, dtype=int)
     for col, name, dash in (("mean", "Mean", "solid"), ("upl", "Upper process limit", "dash"),
                             ("lpl", "Lower process limit", "dash")):
-        if col in spc.columns and spc[col].notna().any():
-            for i, part in enumerate(spc.groupby(group, sort=True).groups.values()):
-                traces.append({"type": "scatter", "x": x[part], "y": spc.loc[part, col],
+        if spec.has(col):
+            values = pd.Series([np.nan if v is None else v for v in getattr(spec, col)],
+                               dtype=float)
+            for i, part in enumerate(groups.groupby(groups, sort=True).groups.values()):
+                traces.append({"type": "scatter", "x": x[part], "y": values[part],
                                "mode": "lines", "name": name, "legendgroup": name,
                                "showlegend": i == 0,
                                "line": {"color": INK, "width": 1.2, "dash": dash},
                                "hovertemplate": f"%{{y:,.1f}}<extra>{name}</extra>"})
-    types = spc.get("point_type", pd.Series(index=spc.index, dtype=object)).fillna("")
     for prefix, (name, colour, symbol) in SIGNALS.items():
-        hit = types.str.startswith(prefix) & y.notna()
-        if hit.any():
+        kind = prefix.rsplit("_", 1)[1]
+        hit = [(i, rule) for i, k, rule in spec.signals if k == kind]
+        if hit:
+            at = [i for i, _ in hit]
             traces.append({
-                "type": "scatter", "x": x[hit], "y": y[hit], "mode": "markers", "name": name,
+                "type": "scatter", "x": x[at], "y": y[at], "mode": "markers", "name": name,
                 "marker": {"size": 11, "color": colour, "symbol": symbol,
                            "line": {"color": INK, "width": 1}},
-                "text": spc.loc[hit, "point_label"],
+                "text": [rule for _, rule in hit],
                 "hovertemplate": "%{y:,.1f}: %{text}<extra>" + name + "</extra>"})
-    if target is not None and not pd.isna(target) and len(x):
-        traces.append(_level(x, target, f"Target {fmt.number(target, unit)}", RED, "dot"))
-    traces += _baseline_lines(spc, y)
-    if benchmarks is not None and not benchmarks.empty and len(x):
-        latest = benchmarks.sort_values("period_label").groupby("geography").tail(1)
-        for b, dash in zip(latest.itertuples(), ("dashdot", "longdashdot", "longdash"),
-                           strict=False):
-            traces.append(_level(x, b.value, f"{b.geography} {fmt.number(b.value, unit)} "
-                                             f"({b.period_label})", "#28a197", dash))
-    return go.Figure(data=traces, layout=_layout_dict(title, unit))
+    if spec.target is not None and len(x):
+        traces.append(_level(x, spec.target, f"Target {fmt.number(spec.target, spec.unit)}",
+                             RED, "dot"))
+    traces += _baseline_lines(spec)
+    for (name, value), dash in zip(spec.benchmarks, ("dashdot", "longdashdot", "longdash"),
+                                   strict=False):
+        if len(x):
+            traces.append(_level(x, value, name, "#28a197", dash))
+    layout = _layout_dict(spec.title, spec.unit)
+    layout["yaxis"] = {**layout["yaxis"], "title": {"text": spec.axis_title},
+                       "tickmode": "array", "tickvals": spec.y_ticks,
+                       "ticktext": spec.y_tick_text, "range": list(spec.y_range)}
+    layout["xaxis"] = {**layout["xaxis"], "tickmode": "array",
+                       "tickvals": [spec.x[i] for i in spec.x_ticks],
+                       "ticktext": spec.x_tick_text}
+    return go.Figure(data=traces, layout=layout)
 
 
-def _baseline_lines(spc: pd.DataFrame, y: pd.Series) -> list[dict]:
+def _baseline_lines(spec: chartspec.XmrSpec) -> list[dict]:
     """A labelled vertical line where limits are fixed (a launch) or worked out again."""
-    if "baseline_label" not in spc.columns:
-        return []
-    marked = spc[spc["baseline_label"].notna()]
-    numbers = pd.concat([y, *(pd.to_numeric(spc[c], errors="coerce")
-                              for c in ("upl", "lpl") if c in spc.columns)]).dropna()
-    if marked.empty or numbers.empty:
-        return []
-    low, high = float(numbers.min()), float(numbers.max())
+    low, high = spec.y_range
     traces = []
-    for row in marked.itertuples():
-        words = ("limits fixed on the months before" if "fix" in str(row.baseline_kind)
-                 else "limits worked out again from here")
-        reason = str(row.baseline_reason or "")
+    for m in spec.markers:
         traces.append({
-            "type": "scatter", "mode": "lines+text", "x": [row.period_end, row.period_end],
-            "y": [low, high], "name": f"{row.baseline_label} ({words})",
-            "text": ["", row.baseline_label], "textposition": "top right",
-            "line": {"color": "#6f72af", "width": 2, "dash": "dot"},
-            "hovertemplate": f"{row.baseline_label}: {reason}<extra></extra>".replace("%", "%%")})
+            "type": "scatter", "mode": "lines+text", "x": [m.period_end, m.period_end],
+            "y": [low, high], "name": f"{m.label} ({m.words})",
+            "text": ["", m.label], "textposition": "bottom right",
+            "line": {"color": MARKER, "width": 2, "dash": "dot" if m.kind == "launch"
+                     else "dashdot"},
+            "hovertemplate": f"{m.label}: {m.reason}<extra></extra>".replace("%", "%%")})
     return traces
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dashboard import charts, svg
+from dashboard import charts, chartspec, svg
 
 
 def _series(n=14, hidden_at=5):
@@ -63,6 +63,7 @@ def test_svg_sparkline_and_chart_break_at_gaps():
     spark = svg.sparkline([1.0, 2.0, None, 3.0, 4.0], "trend")
     assert spark.count("<polyline") == 2 and 'aria-label="trend"' in spark
     assert "alt=\"trend\"" in svg.as_img(spark, "trend")
-    chart = svg.line_chart(_series(), "chart", lambda v: f"{v:.1f}")
-    assert chart.count("<polyline") == 2 and "<title>chart</title>" in chart
+    chart = svg.xmr_chart(chartspec.xmr_spec(_series(), "T", "percent"), "chart")
+    value = [line for line in chart.split("<polyline")[1:] if 'stroke="#505a5f"' in line]
+    assert len(value) == 2 and "<title>chart</title>" in chart
     assert "<rect" in chart  # the concern point is a square
