@@ -122,7 +122,9 @@ ui.chart_with_table(fig, table, f"localities{ui.council_slug(council)}-{period:%
                             "is not (its sessions cluster within children). A figure alone on "
                             "grey: as expected; possibly worse or better: outside the 95% limits "
                             "only; a figure on white: not compared. c = confidential, not "
-                            "compared.")
+                            "compared. Unknown (children with no postcode, or one that matches "
+                            "no locality) is not a place and has no population: it is not "
+                            "compared, and is in the explorer's table.")
 
 st.header("Funnel plot", divider="gray")
 st.write("Each locality as a point: its figure against its size (the denominator). The "
