@@ -195,7 +195,8 @@ CONTEXT = {"higher": "triangle-up-open", "possibly higher": "triangle-up-open",
 CATEGORY_WORDS = [w for w, _, _ in CATEGORIES]
 
 
-def heatmap(categories: pd.DataFrame, text: pd.DataFrame, title: str) -> go.Figure:
+def heatmap(categories: pd.DataFrame, text: pd.DataFrame, title: str,
+            against: str = "the partnership") -> go.Figure:
     """Indicators × localities, each cell coloured by its category (one of ``CATEGORIES``;
     blank: not compared) in discrete colours, with a legend of the five categories."""
     index = {w: i for i, w in enumerate(CATEGORY_WORDS)}
@@ -219,7 +220,7 @@ def heatmap(categories: pd.DataFrame, text: pd.DataFrame, title: str) -> go.Figu
                       margin=dict(l=10, r=10, t=50, b=10), plot_bgcolor="#ffffff",
                       font=dict(family="Arial, Helvetica, sans-serif", color=INK, size=12),
                       legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0,
-                              "title": {"text": "Against the partnership: "}})
+                              "title": {"text": f"Against {against}: "}})
     fig.update_yaxes(autorange="reversed", tickfont=dict(color=INK), showgrid=False)
     fig.update_xaxes(side="top", tickfont=dict(color=INK), showgrid=False)
     return fig

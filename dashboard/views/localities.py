@@ -101,7 +101,8 @@ text = m.pivot(index="title", columns="place", values="label").reindex(
 against = ("Localities against the partnership" if council is None else
            "Councils and localities against the partnership" if level == data.ALL else
            f"Localities of {level} against the council")
-fig = charts.heatmap(scores, text, f"{against}, {fmt.month(period)}")
+fig = charts.heatmap(scores, text, f"{against}, {fmt.month(period)}",
+                     "the partnership" if level == data.ALL else "the council")
 m = m.assign(order=m["title"].map({t: i for i, t in enumerate(order)}))
 m = m.sort_values(["order", "place_order"])
 compared = "Compared with the partnership" if level == data.ALL else "Compared with the council"
