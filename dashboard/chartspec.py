@@ -137,6 +137,7 @@ class XmrSpec:
 
 
 SIGNAL_KINDS = ("improvement", "concern", "neutral")
+NOT_NEGATIVE = ("percent", "rate", "count")  # units whose axis starts at 0 at the lowest
 
 
 def _numbers(frame: pd.DataFrame, col: str) -> list[float | None]:
@@ -188,12 +189,12 @@ def xmr_spec(spc: pd.DataFrame, title: str, unit: str, target: float | None = No
     drawn = [v for col in ("y", "mean", "upl", "lpl") for v in getattr(spec, col)
              if v is not None]
     drawn += [v for _, v in bench] + ([target] if target is not None else [])
+    if unit in NOT_NEGATIVE:  # a lower limit below 0 runs off the foot of the axis at 0
+        drawn = [max(v, 0.0) for v in drawn]
     lo, hi = (min(drawn), max(drawn)) if drawn else (0.0, 1.0)
-    if unit in ("percent", "rate", "count") and lo >= 0:
+    if unit in NOT_NEGATIVE:
         lo = max(0.0, lo - (hi - lo) * 0.05)  # never a negative axis for a share or count
     spec.y_ticks = nice_ticks(lo, hi)
-    if unit in ("percent", "rate", "count") and spec.y_ticks[0] < 0 <= min(drawn or [0]):
-        spec.y_ticks = [t for t in spec.y_ticks if t >= 0] or [0.0, 1.0]
     decimals = tick_decimals(spec.y_ticks)
     spec.y_tick_text = [tick_text(t, unit, decimals) for t in spec.y_ticks]
     spec.x_ticks = month_ticks(spec.x, plot_width)

@@ -6,6 +6,7 @@ A missing value (suppressed or not available) is a gap in the line, never a zero
 from __future__ import annotations
 
 import base64
+import itertools
 import math
 from html import escape
 
@@ -18,6 +19,7 @@ BLUE, GREY, RED, INK = "#1d70b8", "#505a5f", "#d4351c", "#0b0c0c"
 # as on the pages' plotly charts (dashboard/charts.py)
 IMPROVEMENT, CONCERN, NEUTRAL = "#1d70b8", "#f47738", "#4c2c92"
 BENCH, MARKER = "#28a197", "#6f72af"
+_CLIPS = itertools.count(1)  # a clip path's id, unique in a pack of many charts
 
 
 def _ok(v) -> bool:
@@ -91,7 +93,10 @@ def xmr_chart(spec: chartspec.XmrSpec, label: str, plot_height: int = 200) -> st
     def y(v: float) -> float:
         return bottom - (float(v) - lo) / ((hi - lo) or 1.0) * plot_height
 
-    parts = [f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_height}" '
+    clip = f"lscp-plot-{next(_CLIPS)}"  # lines beyond the axis (a limit below 0) stop at it
+    parts = [f'<clipPath id="{clip}"><rect x="{left}" y="{top}" width="{plot_w}" '
+             f'height="{plot_height}"/></clipPath>',
+             f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_height}" '
              'fill="#ffffff" stroke="#b1b4b6"/>']
     for v, text in zip(spec.y_ticks, spec.y_tick_text, strict=True):
         parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
@@ -123,7 +128,8 @@ def xmr_chart(spec: chartspec.XmrSpec, label: str, plot_height: int = 200) -> st
                    for i, v in enumerate(values) if groups[i] == g]
             for run in _segments(pts):
                 parts.append(f'<polyline points="{_path(run)}" fill="none" stroke="{colour}" '
-                             f'stroke-width="1.2" stroke-dasharray="{dash}"/>')
+                             f'stroke-width="1.2" stroke-dasharray="{dash}" '
+                             f'clip-path="url(#{clip})"/>')
     for value, colour, dash in ([(spec.target, RED, "8 4")] if spec.target is not None
                                 else []) + [(v, BENCH, "10 3 2 3") for _, v in spec.benchmarks]:
         parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y(value):.1f}" '

@@ -167,3 +167,14 @@ def test_no_text_overlaps_as_chromium_lays_it_out(tmp_path):
             browser.close()
     assert len(boxes) > 10
     assert _overlaps([tuple(b) for b in boxes]) == []
+
+
+def test_a_share_never_gets_a_negative_axis_and_a_limit_below_0_stops_at_it():
+    frame = _series(24, lo=0.0, hi=12.0).assign(lpl=-9.5, upl=25.0)
+    spec = chartspec.xmr_spec(frame, "T", "percent")
+    assert spec.y_ticks[0] == 0 and spec.y_tick_text[0] == "0%"
+    fig = charts.xmr(frame, "T", "percent")
+    assert list(fig.layout.yaxis.range) == [0, spec.y_ticks[-1]]
+    drawn = svg.xmr_chart(spec, "chart")
+    limits = [p for p in re.findall(r"<polyline[^>]*>", drawn) if 'stroke-dasharray="5 3"' in p]
+    assert limits and all('clip-path="url(#lscp-plot-' in p for p in limits)
