@@ -38,7 +38,7 @@ pdf:
 	    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
 
 demo: $(STAMP) pdf
-	$(VENV)/bin/lscp demo --work $(WORK)
+	$(VENV)/bin/lscp demo --work $(WORK) $(if $(DEMO_ROLE),--role $(DEMO_ROLE))
 
 test: $(STAMP) browser pdf
 	$(VENV)/bin/lint-imports

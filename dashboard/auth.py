@@ -5,6 +5,8 @@ Roles (``lscp.toml``):
 - ``viewer`` — suppressed figures (the default, and everyone not on a list);
 - ``analyst`` — unsuppressed figures, can edit: ``[dashboard] analysts`` (e-mails) or
   ``[dashboard.roles] analyst_groups`` (OIDC ``groups`` claim);
+- ``board`` — unsuppressed figures, read-only, every view audited, packs marked
+  OFFICIAL-SENSITIVE: ``[dashboard.roles] board = ["e-mail or group", ...]``;
 - ``champion:<AGENCY>`` — suppressed partnership figures, their own agency's unsuppressed:
   ``[dashboard.roles] champions = {"e-mail or group" = "AGENCY"}``.
 
@@ -12,12 +14,14 @@ With an ``[auth]`` section in Streamlit secrets users sign in with OIDC (``st.lo
 e-mail counts only when the provider says it is verified (``email_verified``): otherwise anyone
 who can register ``ana@council.gov.uk`` at a lax provider would be an analyst. A session ends
 after ``session_hours`` from sign-in and after ``idle_minutes`` without a page run.
-Without ``[auth]``, the role is ``[dashboard] default_role`` (``viewer`` unless set).
+Without ``[auth]``, the role is ``$LSCP_ROLE`` (``lscp demo --role`` sets it for the demo),
+else ``[dashboard] default_role`` (``viewer`` unless set).
 Anything unexpected falls back to ``viewer``, the restricted view.
 """
 
 from __future__ import annotations
 
+import os
 import time
 
 import streamlit as st
@@ -25,7 +29,10 @@ import streamlit as st
 from dashboard.formatting import as_text
 from lscp_core.errors import UserError
 from lscp_core.settings import Settings, load_settings
-from lscp_core.viewer import ANALYST, CHAMPION, VIEWER, Viewer
+from lscp_core.viewer import ANALYST, BOARD, CHAMPION, VIEWER, Viewer
+
+# the role of everyone on a server without sign-in, over ``default_role`` (``lscp demo --role``)
+ROLE_ENV = "LSCP_ROLE"
 
 
 def settings() -> tuple[Settings, str | None]:
@@ -48,13 +55,15 @@ def valid_role(role: str | None) -> bool:
 
 
 def role_for(email: str | None, groups, conf: Settings, *, verified: bool = True) -> str:
-    """The role of a signed-in user: analyst before champion before viewer."""
+    """The role of a signed-in user: analyst before board before champion before viewer."""
     names = {g.strip().lower() for g in (groups or []) if isinstance(g, str)}
     if email and verified:
         names.add(email.strip().lower())
     if names & {a.strip().lower() for a in conf.analysts} or \
             names & {g.strip().lower() for g in conf.analyst_groups}:
         return ANALYST
+    if names & {b.strip().lower() for b in conf.board}:
+        return BOARD
     for who, agency in conf.champions.items():
         champion = Viewer.parse(f"{CHAMPION}:{agency}")
         if who.strip().lower() in names and champion is not None:
@@ -112,5 +121,8 @@ def resolve_role() -> str:
             st.warning("Your e-mail address is not verified by your sign-in provider: showing "
                        "the restricted view.")
         return role_for(st.user.get("email"), st.user.get("groups"), conf, verified=verified)
-    st.session_state["user"] = f"local ({local_role(conf.default_role)} by default_role)"
-    return local_role(conf.default_role)
+    configured, source = conf.default_role, "default_role"
+    if os.environ.get(ROLE_ENV):
+        configured, source = os.environ[ROLE_ENV], ROLE_ENV
+    st.session_state["user"] = f"local ({local_role(configured)} by {source})"
+    return local_role(configured)

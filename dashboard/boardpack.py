@@ -15,6 +15,7 @@ import pandas as pd
 from dashboard import (
     annual,
     auth,
+    chartspec,
     commentary,
     data,
     exceptions,
@@ -27,6 +28,7 @@ from dashboard import (
 from dashboard import formatting as fmt
 from lscp_core import commentary as store
 from lscp_core import packs
+from lscp_core.viewer import Viewer
 from metrics import verdict as spc_verdict
 
 RAG_STYLE = {"Green": "lscp-rag-green", "Amber": "lscp-rag-amber", "Red": "lscp-rag-red"}
@@ -96,6 +98,26 @@ img, svg { max-width: 100%; }
   a { color: #0b0c0c; text-decoration: none; }
 }
 """
+
+
+def marking(role: str) -> str | None:
+    """The protective marking every page of this role's pack carries (the board's:
+    "OFFICIAL-SENSITIVE — not for publication"), or None."""
+    return Viewer.of(role).marking
+
+
+def marking_html(text: str | None) -> tuple[str, str]:
+    """(CSS, banner) that put ``text`` on every page: in the top margin of every printed page
+    (the PDF, and the HTML printed from a browser) and as a banner the HTML opens and ends
+    with on screen. ("", "") without a marking."""
+    if not text:
+        return "", ""
+    quoted = text.replace("\\", "\\\\").replace('"', '\\"')
+    css = (f'@page {{ @top-center {{ content: "{quoted}"; font: bold 9pt Arial, Helvetica, '
+           'sans-serif; color: #d4351c; } }\n'
+           ".lscp-marking { border: 3px solid #d4351c; color: #d4351c; font-weight: bold; "
+           "text-align: center; padding: 0.3rem; margin: 0 0 1rem; letter-spacing: 0.02em; }\n")
+    return css, f'<p class="lscp-marking" role="note">{escape(text)}</p>'
 
 
 def _badge(text: str, cls: str) -> str:
@@ -175,7 +197,9 @@ def _chart_series(role: str, row: pd.Series, headline: pd.DataFrame) -> pd.DataF
                if row.get("verdict_step") == "quarter" else data.spc(role, row["indicator_id"]))
         if not spc.empty:
             chart = spc[spc["period_end"] <= row["period_end"]][
-                ["period_end", "value", "mean", "lpl", "upl", "point_type"]]
+                ["period_end", "value", "mean", "lpl", "upl", "point_type",
+                 *[c for c in ("point_label", "hidden", "baseline_kind", "baseline_label",
+                               "baseline_reason") if c in spc.columns]]]
             if row.get("variation") is None:  # no verdict: no point marked as a signal
                 chart = chart.assign(point_type=None)
     chart = chart.copy()
@@ -255,9 +279,11 @@ def _indicator_section(role: str, row: pd.Series, comment, actions, titles, anch
     unit = row["unit"]
     what = (spc_verdict.EACH_QUARTER if row.get("verdict_step") == "quarter" else
             scorecard.SERIES_WORDS.get(row.get("spc_series"), "each term's figure"))
-    chart = svg.line_chart(
-        _chart_series(role, row, series), f"{row['title']}, partnership: {what}",
-        lambda v, u=unit: fmt.plain(v, u))
+    label = f"{row['title']}, partnership: {what}"
+    chart_rows = _chart_series(role, row, series)
+    chart = svg.xmr_chart(chartspec.xmr_spec(  # the spec the explorer's chart is drawn from
+        chart_rows, label, unit, chart_rows["target"].iloc[0] if "target" in chart_rows
+        and len(chart_rows) else None), label)
     return (
         f"<section class='lscp-indicator' id='{anchor}'><h3>{escape(row['title'])}"
         f"{manual_badge(row)}</h3>"
@@ -466,8 +492,11 @@ def build(role: str, strategy: str | None, period: pd.Timestamp, compare: str = 
     if unreadable:  # said on the first page, not left as "no commentary yet"
         late_note += (f"<p><strong>Commentary and actions could not be read</strong> "
                       f"({escape(unreadable)}): the figures are not affected.</p>")
+    marked = marking(role)
+    mark_css, mark_banner = marking_html(marked)
     role_note = ("Figures based on 1 to 5 children or records are shown as c (confidential)."
                  if not data.unsuppressed(role) else
+                 f"UNSUPPRESSED figures for the board: {marked}." if marked else
                  "UNSUPPRESSED figures for analysts: do not share outside the partnership.")
     first_exceptions = ("<p><strong>Exceptions:</strong> none this month.</p>" if listed.empty
                         else "<p><strong>Exceptions</strong> (measures that need the board):"
@@ -480,8 +509,9 @@ def build(role: str, strategy: str | None, period: pd.Timestamp, compare: str = 
 <html lang="en-GB"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)}</title>
-<style>{CSS}{PRINT_CSS}</style></head>
+<style>{CSS}{PRINT_CSS}{mark_css}</style></head>
 <body class="lscp-card">
+{mark_banner}
 <section class="lscp-cover">
 <p class="lscp-partnership">{escape(partnership)}</p>
 <h1>{escape(title)}</h1>
@@ -505,6 +535,7 @@ z not applicable.</p>
 {_data_quality_section()}
 <section class="lscp-part" id="disclosure"><h2>About these figures</h2>
 <p>{escape(DISCLOSURE)}</p><p>{escape(role_note)}</p></section>
+{mark_banner}
 </body></html>"""
 
 

@@ -6,14 +6,26 @@ Special-cause points differ by marker shape as well as colour.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import chartspec
 from dashboard import formatting as fmt
 
 PALETTE = ["#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#b1450c", "#505a5f", "#28a197",
            "#912b88"]
+# lines that must be told apart (localities over time): Okabe and Ito's colour-blind-safe
+# colours, and each line its own dash and marker too, so that every line differs in
+# greyscale as well
+LINE_COLOURS = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#6f4e37",
+                "#999933"]
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "5px,2px,1px,2px",
+          "1px,3px"]
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star", "hexagon",
+           "triangle-down", "pentagon"]
 INK, GREY, RED = "#0b0c0c", "#505a5f", "#d4351c"
+MARKER = "#6f72af"  # launch and rebase lines, on the pages and in the pack
 SIGNALS = {  # point_type prefix -> (legend name, colour, marker)
     "special_cause_improvement": ("Special cause: improvement", "#1d70b8", "circle"),
     "special_cause_concern": ("Special cause: concern", "#f47738", "square"),
@@ -58,72 +70,76 @@ def _level(x: pd.Series, level: float, name: str, colour: str, dash: str) -> dic
 
 def xmr(spc: pd.DataFrame, title: str, unit: str, target: float | None = None,
         benchmarks: pd.DataFrame | None = None) -> go.Figure:
-    """XmR chart: values, mean, process limits, special-cause points, target and benchmarks.
+    """XmR chart: values, mean, process limits, special-cause points, target, benchmarks and
+    the launch and rebase markers, drawn from the one spec the board pack draws too
+    (``chartspec.xmr_spec``: the same ticks, unit and month labels).
 
     Built as one figure spec (plotly's add_hline and per-trace adds cost ~0.1 s each).
     """
-    spc = spc.sort_values("period_end")
-    x = spc["period_end"]
-    y = _y(spc)
+    return xmr_figure(chartspec.xmr_spec(spc, title, unit, target, benchmarks))
+
+
+def xmr_figure(spec: chartspec.XmrSpec) -> go.Figure:
+    """The plotly rendering of an XmR chart spec."""
+    x = pd.Series(spec.x, dtype="datetime64[ns]")
+    y = pd.Series([np.nan if v is None else v for v in spec.y], dtype=float)
     traces = [{"type": "scatter", "x": x, "y": y, "mode": "lines+markers", "name": "Value",
                "line": {"color": GREY, "width": 2}, "marker": {"size": 5, "color": GREY},
                "connectgaps": False, "hovertemplate": "%{y:,.1f}<extra>Value</extra>"}]
     # the limits break where they are worked out again (a rebase), as NHSRplotthedots draws them
-    kinds = spc["baseline_kind"] if "baseline_kind" in spc.columns else \
-        pd.Series(None, index=spc.index, dtype=object)
-    group = kinds.fillna("").str.contains("rebase").cumsum()
+    groups = pd.Series(spec.groups, dtype=int)
     for col, name, dash in (("mean", "Mean", "solid"), ("upl", "Upper process limit", "dash"),
                             ("lpl", "Lower process limit", "dash")):
-        if col in spc.columns and spc[col].notna().any():
-            for i, part in enumerate(spc.groupby(group, sort=True).groups.values()):
-                traces.append({"type": "scatter", "x": x[part], "y": spc.loc[part, col],
+        if spec.has(col):
+            values = pd.Series([np.nan if v is None else v for v in getattr(spec, col)],
+                               dtype=float)
+            for i, part in enumerate(groups.groupby(groups, sort=True).groups.values()):
+                traces.append({"type": "scatter", "x": x[part], "y": values[part],
                                "mode": "lines", "name": name, "legendgroup": name,
                                "showlegend": i == 0,
                                "line": {"color": INK, "width": 1.2, "dash": dash},
                                "hovertemplate": f"%{{y:,.1f}}<extra>{name}</extra>"})
-    types = spc.get("point_type", pd.Series(index=spc.index, dtype=object)).fillna("")
     for prefix, (name, colour, symbol) in SIGNALS.items():
-        hit = types.str.startswith(prefix) & y.notna()
-        if hit.any():
+        kind = prefix.rsplit("_", 1)[1]
+        hit = [(i, rule) for i, k, rule in spec.signals if k == kind]
+        if hit:
+            at = [i for i, _ in hit]
             traces.append({
-                "type": "scatter", "x": x[hit], "y": y[hit], "mode": "markers", "name": name,
+                "type": "scatter", "x": x[at], "y": y[at], "mode": "markers", "name": name,
                 "marker": {"size": 11, "color": colour, "symbol": symbol,
                            "line": {"color": INK, "width": 1}},
-                "text": spc.loc[hit, "point_label"],
+                "text": [rule for _, rule in hit],
                 "hovertemplate": "%{y:,.1f}: %{text}<extra>" + name + "</extra>"})
-    if target is not None and not pd.isna(target) and len(x):
-        traces.append(_level(x, target, f"Target {fmt.number(target, unit)}", RED, "dot"))
-    traces += _baseline_lines(spc, y)
-    if benchmarks is not None and not benchmarks.empty and len(x):
-        latest = benchmarks.sort_values("period_label").groupby("geography").tail(1)
-        for b, dash in zip(latest.itertuples(), ("dashdot", "longdashdot", "longdash"),
-                           strict=False):
-            traces.append(_level(x, b.value, f"{b.geography} {fmt.number(b.value, unit)} "
-                                             f"({b.period_label})", "#28a197", dash))
-    return go.Figure(data=traces, layout=_layout_dict(title, unit))
+    if spec.target is not None and len(x):
+        traces.append(_level(x, spec.target, f"Target {fmt.number(spec.target, spec.unit)}",
+                             RED, "dot"))
+    traces += _baseline_lines(spec)
+    for (name, value), dash in zip(spec.benchmarks, ("dashdot", "longdashdot", "longdash"),
+                                   strict=False):
+        if len(x):
+            traces.append(_level(x, value, name, "#28a197", dash))
+    layout = _layout_dict(spec.title, spec.unit)
+    layout["yaxis"] = {**layout["yaxis"], "title": {"text": spec.axis_title},
+                       "tickmode": "array", "tickvals": spec.y_ticks,
+                       "ticktext": spec.y_tick_text, "range": list(spec.y_range)}
+    layout["xaxis"] = {**layout["xaxis"], "tickmode": "array",
+                       "tickvals": [spec.x[i] for i in spec.x_ticks],
+                       "ticktext": spec.x_tick_text}
+    return go.Figure(data=traces, layout=layout)
 
 
-def _baseline_lines(spc: pd.DataFrame, y: pd.Series) -> list[dict]:
+def _baseline_lines(spec: chartspec.XmrSpec) -> list[dict]:
     """A labelled vertical line where limits are fixed (a launch) or worked out again."""
-    if "baseline_label" not in spc.columns:
-        return []
-    marked = spc[spc["baseline_label"].notna()]
-    numbers = pd.concat([y, *(pd.to_numeric(spc[c], errors="coerce")
-                              for c in ("upl", "lpl") if c in spc.columns)]).dropna()
-    if marked.empty or numbers.empty:
-        return []
-    low, high = float(numbers.min()), float(numbers.max())
+    low, high = spec.y_range
     traces = []
-    for row in marked.itertuples():
-        words = ("limits fixed on the months before" if "fix" in str(row.baseline_kind)
-                 else "limits worked out again from here")
-        reason = str(row.baseline_reason or "")
+    for m in spec.markers:
         traces.append({
-            "type": "scatter", "mode": "lines+text", "x": [row.period_end, row.period_end],
-            "y": [low, high], "name": f"{row.baseline_label} ({words})",
-            "text": ["", row.baseline_label], "textposition": "top right",
-            "line": {"color": "#6f72af", "width": 2, "dash": "dot"},
-            "hovertemplate": f"{row.baseline_label}: {reason}<extra></extra>".replace("%", "%%")})
+            "type": "scatter", "mode": "lines+text", "x": [m.period_end, m.period_end],
+            "y": [low, high], "name": f"{m.label} ({m.words})",
+            "text": ["", m.label], "textposition": "bottom right",
+            "line": {"color": MARKER, "width": 2, "dash": "dot" if m.kind == "launch"
+                     else "dashdot"},
+            "hovertemplate": f"{m.label}: {m.reason}<extra></extra>".replace("%", "%%")})
     return traces
 
 
@@ -133,7 +149,6 @@ def lines(frame: pd.DataFrame, by: str, title: str, unit: str,
     groups = list(dict.fromkeys(frame[by]))
     if highlight in groups:  # draw the partnership last so it sits on top
         groups = [g for g in groups if g != highlight] + [highlight]
-    symbols = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star", "hexagon"]
     parts = dict(list(frame.groupby(by, sort=False)))
     traces = []
     for i, group in enumerate(groups):
@@ -142,10 +157,11 @@ def lines(frame: pd.DataFrame, by: str, title: str, unit: str,
         traces.append({
             "type": "scatter", "x": part["period_end"], "y": _y(part), "mode": "lines+markers",
             "name": highlight_name if main else str(group), "connectgaps": False,
-            "line": {"color": INK if main else PALETTE[i % len(PALETTE)],
+            "line": {"color": INK if main else LINE_COLOURS[i % len(LINE_COLOURS)],
                      "width": 3.5 if main else 1.8,
-                     "dash": "solid" if main or i < len(PALETTE) else "dash"},
-            "marker": {"size": 5, "symbol": symbols[i % len(symbols)]},
+                     "dash": "solid" if main else DASHES[i % len(DASHES)]},
+            "marker": {"size": 4 if main else 7, "symbol": "circle" if main
+                       else SYMBOLS[i % len(SYMBOLS)]},
             "hovertemplate": f"%{{y:,.1f}}<extra>{group}</extra>"})
     return go.Figure(data=traces, layout=_layout_dict(title, unit))
 
@@ -167,22 +183,46 @@ def bars(frame: pd.DataFrame, label: str, title: str, unit: str) -> go.Figure:
     return fig
 
 
-def heatmap(scores: pd.DataFrame, text: pd.DataFrame, title: str) -> go.Figure:
-    """Indicators × localities; ``scores`` in −1 (worse than the partnership) … +1 (better)."""
-    fig = go.Figure(go.Heatmap(
-        z=scores.to_numpy(dtype=float), x=list(scores.columns), y=list(scores.index),
-        text=text.to_numpy(), texttemplate="%{text}", textfont={"size": 12}, zmin=-1, zmax=1,
-        colorscale=[[0, "#d4351c"], [0.35, "#f6d7d2"], [0.5, "#f3f2f1"], [0.65, "#cce2d8"],
-                    [1, "#00703c"]],
-        colorbar=dict(title="vs partnership", tickvals=[-1, 0, 1],
-                      ticktext=["worse", "similar", "better"]),
-        hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>", xgap=2, ygap=2))
+# the localities page's five categories, in one word each everywhere (cells, legend, table,
+# funnel): (word, colour, funnel marker). Black text reads on every colour (contrast >= 4.5).
+CATEGORIES = [("worse", "#d4351c", "square"), ("possibly worse", "#f4b5ab", "triangle-up"),
+              ("as expected", "#e3e3e1", "circle"), ("possibly better", "#a8d5bf", "triangle-down"),
+              ("better", "#3fa66b", "diamond")]
+# a context measure (no better or worse) is only higher or lower: drawn as "as expected" is,
+# in shape only apart
+CONTEXT = {"higher": "triangle-up-open", "possibly higher": "triangle-up-open",
+           "lower": "triangle-down-open", "possibly lower": "triangle-down-open"}
+CATEGORY_WORDS = [w for w, _, _ in CATEGORIES]
+
+
+def heatmap(categories: pd.DataFrame, text: pd.DataFrame, title: str,
+            against: str = "the partnership") -> go.Figure:
+    """Indicators × localities, each cell coloured by its category (one of ``CATEGORIES``;
+    blank: not compared) in discrete colours, with a legend of the five categories."""
+    index = {w: i for i, w in enumerate(CATEGORY_WORDS)}
+    z = categories.apply(lambda col: col.map(index)).to_numpy(dtype=float)
+    steps = []
+    for i, (_, colour, _) in enumerate(CATEGORIES):
+        steps += [[i / len(CATEGORIES), colour], [(i + 1) / len(CATEGORIES), colour]]
+    traces = [go.Heatmap(
+        z=z, x=list(categories.columns), y=list(categories.index), text=text.to_numpy(),
+        texttemplate="%{text}", textfont={"size": 12, "color": INK}, zmin=-0.5,
+        zmax=len(CATEGORIES) - 0.5, colorscale=steps, showscale=False,
+        hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>", xgap=2, ygap=2)]
+    for word, colour, _ in CATEGORIES:  # the legend: a square of each category's colour
+        traces.append(go.Scatter(x=[None], y=[None], mode="markers", name=word,
+                                 marker={"symbol": "square", "size": 14, "color": colour,
+                                         "line": {"color": INK, "width": 1}},
+                                 hoverinfo="skip", showlegend=True))
+    fig = go.Figure(traces)
     fig.update_layout(title=dict(text=title, font=dict(size=16, color=INK)),
-                      height=max(360, 34 * len(scores) + 120),
+                      height=max(360, 34 * len(categories) + 160),
                       margin=dict(l=10, r=10, t=50, b=10), plot_bgcolor="#ffffff",
-                      font=dict(family="Arial, Helvetica, sans-serif", color=INK, size=12))
-    fig.update_yaxes(autorange="reversed", tickfont=dict(color=INK))
-    fig.update_xaxes(side="top", tickfont=dict(color=INK))
+                      font=dict(family="Arial, Helvetica, sans-serif", color=INK, size=12),
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0,
+                              "title": {"text": f"Against {against}: "}})
+    fig.update_yaxes(autorange="reversed", tickfont=dict(color=INK), showgrid=False)
+    fig.update_xaxes(side="top", tickfont=dict(color=INK), showgrid=False)
     return fig
 
 
@@ -250,9 +290,6 @@ def _unit_range(lo: float, hi: float) -> list[float]:
     return [round(min(max(lo, 0.0), 1.0), 6), round(min(max(hi, 0.0), 1.0), 6)]
 
 
-FUNNEL_COLOURS = {"worse": "#d4351c", "better": "#00703c", "as expected": GREY}
-
-
 def funnel(points: pd.DataFrame, curves: pd.DataFrame, target: float, title: str,
            unit: str, base_name: str = "Partnership") -> go.Figure:
     """Funnel plot: each place's value against its denominator, the partnership's value and
@@ -269,20 +306,21 @@ def funnel(points: pd.DataFrame, curves: pd.DataFrame, target: float, title: str
     if len(curves):
         traces.append(_level(curves["denominator"], target,
                              f"{base_name} {fmt.number(target, unit)}", INK, "dot"))
-    verdict = points["verdict"].fillna("") if "verdict" in points else pd.Series("", points.index)
-    for word, symbol in (("worse", "square"), ("better", "diamond"), ("", "circle")):
-        hit = verdict.eq(word) if word else ~verdict.isin(["worse", "better"])
+    verdict = (points["verdict"].fillna("as expected") if "verdict" in points
+               else pd.Series("as expected", points.index))
+    styles = {w: (colour, symbol) for w, colour, symbol in CATEGORIES} | {
+        w: (GREY, symbol) for w, symbol in CONTEXT.items()}
+    for word in [*CATEGORY_WORDS, *CONTEXT]:  # every point in its category, named by it
+        hit = verdict.eq(word)
         if not hit.any():
             continue
         part = points[hit]
+        colour, symbol = styles[word]
         traces.append({
             "type": "scatter", "mode": "markers+text", "x": part["denominator"],
-            "y": _y(part), "text": part["name"], "textposition": "top center",
-            "name": {"worse": "Worse (outside 99.8%)", "better": "Better (outside 99.8%)",
-                     "": "Other places"}[word],
+            "y": _y(part), "text": part["name"], "textposition": "top center", "name": word,
             "customdata": part["verdict"],
-            "marker": {"size": 11, "symbol": symbol,
-                       "color": FUNNEL_COLOURS.get(word, PALETTE[0]),
+            "marker": {"size": 11, "symbol": symbol, "color": colour,
                        "line": {"color": INK, "width": 1}},
             "hovertemplate": "%{text}: %{y:,.1f} of %{x:,.0f} (%{customdata})<extra></extra>"})
     layout = _layout_dict(title, unit)

@@ -147,8 +147,14 @@ def query(sql: str, params: tuple = ()) -> pd.DataFrame:
 
 
 def unsuppressed(role: str) -> bool:
-    """Everything unsuppressed: analysts only."""
+    """Everything unsuppressed: analysts and the board."""
     return Viewer.of(role).unsuppressed
+
+
+def writes(role: str) -> bool:
+    """Writes commentary, actions and manual measures, sees row-level details and the audit
+    log: analysts only (the board reads every figure but writes nothing)."""
+    return Viewer.of(role).writes
 
 
 def own_agency(role: str) -> str | None:

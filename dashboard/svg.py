@@ -6,13 +6,20 @@ A missing value (suppressed or not available) is a gap in the line, never a zero
 from __future__ import annotations
 
 import base64
+import itertools
 import math
 from html import escape
 
 import pandas as pd
 
+from dashboard import chartspec
+from dashboard import formatting as fmt
+
 BLUE, GREY, RED, INK = "#1d70b8", "#505a5f", "#d4351c", "#0b0c0c"
-IMPROVEMENT, CONCERN = "#1d70b8", "#f47738"
+# as on the pages' plotly charts (dashboard/charts.py)
+IMPROVEMENT, CONCERN, NEUTRAL = "#1d70b8", "#f47738", "#4c2c92"
+BENCH, MARKER = "#28a197", "#6f72af"
+_CLIPS = itertools.count(1)  # a clip path's id, unique in a pack of many charts
 
 
 def _ok(v) -> bool:
@@ -60,67 +67,166 @@ def sparkline(values: list, label: str, width: int = 120, height: int = 28) -> s
             f'<title>{escape(label)}</title>{lines}{dot}</svg>')
 
 
-def line_chart(frame: pd.DataFrame, label: str, value_format, width: int = 680,
-               height: int = 240) -> str:
-    """The XmR chart for print: value, mean, process limits, target; signals marked.
-
-    ``frame`` has period_end, value and optionally mean, lpl, upl, target, point_type.
-    """
-    frame = frame.sort_values("period_end").reset_index(drop=True)
-    if frame.empty or frame["value"].notna().sum() < 1:
+def xmr_chart(spec: chartspec.XmrSpec, label: str, plot_height: int = 200) -> str:
+    """The XmR chart for print, drawn from the spec the pages' plotly chart is drawn from:
+    value, mean and process limits (broken at a rebase), target, benchmarks, special-cause
+    points (shape as well as colour), launch and rebase markers, the unit on the y axis, and
+    a legend. Every label's box is kept apart from every other's."""
+    if not any(v is not None for v in spec.y):
         return f'<p class="lscp-muted">{escape(label)}: no values to chart.</p>'
-    left, right, top, bottom = 70, 36, 14, 34
-    cols = [c for c in ("value", "mean", "lpl", "upl", "target") if c in frame.columns]
-    numbers = pd.concat([frame[c] for c in cols]).dropna()
-    lo, hi = float(numbers.min()), float(numbers.max())
-    if hi == lo:
-        lo, hi = lo - 1, hi + 1
-    lo, hi = lo - (hi - lo) * 0.05, hi + (hi - lo) * 0.05
-    n = len(frame)
-    xs = [left + i * (width - left - right) / max(n - 1, 1) for i in range(n)]
+    size = chartspec.FONT_PX
+    widest_tick = max(chartspec.text_width(t, size) for t in spec.y_tick_text)
+    left = round(6 + size + 8 + widest_tick + 8)  # axis title, gap, tick labels, gap
+    last = chartspec.text_width(spec.x_tick_text[-1], size) if spec.x_ticks else 0
+    right = round(max(16.0, last / 2 + 6))
+    plot_w = chartspec.PLOT_WIDTH  # the width the spec laid its month labels out for
+    width = left + plot_w + right
+    marker_rows = _marker_rows(spec, left, plot_w, size)
+    top = 8 + (len(marker_rows) * (size + 5) if marker_rows else 0)
+    bottom = top + plot_height
+    n = len(spec.x)
+    lo, hi = spec.y_range
+
+    def x(i: int) -> float:
+        return left + (i * plot_w / (n - 1) if n > 1 else plot_w / 2)
 
     def y(v: float) -> float:
-        return top + (hi - float(v)) / (hi - lo) * (height - top - bottom)
+        return bottom - (float(v) - lo) / ((hi - lo) or 1.0) * plot_height
 
-    parts = [f'<rect x="{left}" y="{top}" width="{width - left - right}" '
-             f'height="{height - top - bottom}" fill="#ffffff" stroke="#b1b4b6"/>']
-    for v in (lo + (hi - lo) * k / 4 for k in range(5)):
-        parts.append(f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end" '
-                     f'font-size="11" fill="{INK}">{escape(value_format(v))}</text>')
-    ticks = sorted({0, n - 1, *range(0, n, max(n // 6, 1))})
-    for i in ticks:
-        when = pd.Timestamp(frame["period_end"].iloc[i]).strftime("%b %Y")
-        parts.append(f'<text x="{xs[i]:.1f}" y="{height - 12}" text-anchor="middle" '
-                     f'font-size="11" fill="{INK}">{when}</text>')
-    for col, colour, dash, name in (("upl", GREY, "4 3", "upper process limit"),
-                                    ("lpl", GREY, "4 3", "lower process limit"),
-                                    ("mean", INK, "", "mean"), ("target", RED, "8 4", "target")):
-        if col in frame.columns and frame[col].notna().any():
-            v = float(frame[col].dropna().iloc[-1])
-            parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(v):.1f}" '
-                         f'y2="{y(v):.1f}" stroke="{colour}" stroke-width="1.2" '
-                         f'stroke-dasharray="{dash}"><title>{name}</title></line>')
-    pts = [(x, y(v) if _ok(v) else None) for x, v in zip(xs, frame["value"], strict=True)]
+    clip = f"lscp-plot-{next(_CLIPS)}"  # lines beyond the axis (a limit below 0) stop at it
+    parts = [f'<clipPath id="{clip}"><rect x="{left}" y="{top}" width="{plot_w}" '
+             f'height="{plot_height}"/></clipPath>',
+             f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_height}" '
+             'fill="#ffffff" stroke="#b1b4b6"/>']
+    for v, text in zip(spec.y_ticks, spec.y_tick_text, strict=True):
+        parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
+                     'stroke="#e5e6e7" stroke-width="0.8"/>')
+        parts.append(_text(left - 6, y(v) + size * 0.35, text, size, "end"))
+    middle = (top + bottom) / 2
+    parts.append(f'<text x="{6 + size * 0.8:.1f}" y="{middle:.1f}" text-anchor="middle" '
+                 f'font-size="{size}" fill="{INK}" font-family="Arial, Helvetica, sans-serif" '
+                 f'transform="rotate(-90 {6 + size * 0.8:.1f} {middle:.1f})">'
+                 f'{escape(spec.axis_title)}</text>')
+    for i, text in zip(spec.x_ticks, spec.x_tick_text, strict=True):
+        parts.append(f'<line x1="{x(i):.1f}" x2="{x(i):.1f}" y1="{bottom}" y2="{bottom + 4}" '
+                     'stroke="#b1b4b6"/>')
+        parts.append(_text(x(i), bottom + 6 + size, text, size, "middle"))
+    for row, placed in enumerate(marker_rows):
+        for m, anchor, tx in placed:
+            dash = "2 3" if m.kind == "launch" else "6 3 2 3"
+            parts.append(f'<line x1="{x(m.at):.1f}" x2="{x(m.at):.1f}" y1="{top}" '
+                         f'y2="{bottom}" stroke="{MARKER}" stroke-width="1.6" '
+                         f'stroke-dasharray="{dash}"><title>{escape(m.label)}: '
+                         f'{escape(m.reason)}</title></line>')
+            parts.append(_text(tx, 8 + row * (size + 5) + size, m.label, size, anchor,
+                               MARKER))
+    groups = spec.groups or [0] * n
+    for col, colour, dash in (("upl", INK, "5 3"), ("lpl", INK, "5 3"), ("mean", INK, "")):
+        values = getattr(spec, col)
+        for g in dict.fromkeys(groups):
+            pts = [(x(i), y(v) if v is not None else None)
+                   for i, v in enumerate(values) if groups[i] == g]
+            for run in _segments(pts):
+                parts.append(f'<polyline points="{_path(run)}" fill="none" stroke="{colour}" '
+                             f'stroke-width="1.2" stroke-dasharray="{dash}" '
+                             f'clip-path="url(#{clip})"/>')
+    for value, colour, dash in ([(spec.target, RED, "8 4")] if spec.target is not None
+                                else []) + [(v, BENCH, "10 3 2 3") for _, v in spec.benchmarks]:
+        parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y(value):.1f}" '
+                     f'y2="{y(value):.1f}" stroke="{colour}" stroke-width="1.4" '
+                     f'stroke-dasharray="{dash}"/>')
+    pts = [(x(i), y(v) if v is not None else None) for i, v in enumerate(spec.y)]
     for run in _segments(pts):
-        parts.append(f'<polyline points="{_path(run)}" fill="none" stroke="{BLUE}" '
+        parts.append(f'<polyline points="{_path(run)}" fill="none" stroke="{GREY}" '
                      'stroke-width="2"/>')
-    kinds = frame["point_type"] if "point_type" in frame.columns else [None] * n
-    for (x, yy), kind in zip(pts, kinds, strict=True):
-        if yy is None:
+    special = {i: kind for i, kind, _ in spec.signals}
+    for i, (px, py) in enumerate(pts):
+        if py is None:
             continue
-        kind = kind if isinstance(kind, str) else ""
-        if "improvement" in kind:
-            parts.append(f'<circle cx="{x:.1f}" cy="{yy:.1f}" r="4.5" fill="{IMPROVEMENT}"/>')
-        elif "concern" in kind:
-            parts.append(f'<rect x="{x - 4:.1f}" y="{yy - 4:.1f}" width="8" height="8" '
-                         f'fill="{CONCERN}" stroke="{INK}" stroke-width="0.8"/>')
-        elif "neutral" in kind:
-            parts.append(f'<circle cx="{x:.1f}" cy="{yy:.1f}" r="4" fill="#4c2c92"/>')
-        else:
-            parts.append(f'<circle cx="{x:.1f}" cy="{yy:.1f}" r="2.2" fill="{BLUE}"/>')
+        parts.append(_point(px, py, special.get(i)))
+    legend, legend_h = _legend(spec, left, width, bottom + 6 + size + 10, size)
+    parts += legend
+    height = round(bottom + 6 + size + 10 + legend_h + 4)
     return (f'<svg role="img" aria-label="{escape(label)}" width="100%" '
             f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" '
             f'style="max-width:{width}px"><title>{escape(label)}</title>{"".join(parts)}</svg>')
+
+
+def _text(x: float, y: float, text: str, size: float, anchor: str, colour: str = INK) -> str:
+    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" '
+            f'font-family="Arial, Helvetica, sans-serif" fill="{colour}">{escape(text)}</text>')
+
+
+def _point(x: float, y: float, kind: str | None) -> str:
+    if kind == "improvement":
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{IMPROVEMENT}" stroke="{INK}" stroke-width="0.8"/>'
+    if kind == "concern":
+        return (f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{CONCERN}" '
+                f'stroke="{INK}" stroke-width="0.8"/>')
+    if kind == "neutral":
+        return (f'<path d="M{x:.1f},{y - 5:.1f} L{x + 5:.1f},{y:.1f} L{x:.1f},{y + 5:.1f} '
+                f'L{x - 5:.1f},{y:.1f} Z" fill="{NEUTRAL}" stroke="{INK}" stroke-width="0.8"/>')
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.2" fill="{GREY}"/>'
+
+
+def _marker_rows(spec: chartspec.XmrSpec, left: float, plot_w: float, size: float):
+    """Each marker's label above the plot, right of its line (left of it near the right
+    edge), in the first row where it overlaps no other label."""
+    n = len(spec.x)
+    rows: list[list] = []
+    boxes: list[list[tuple[float, float]]] = []
+    for m in spec.markers:
+        at = left + (m.at * plot_w / (n - 1) if n > 1 else plot_w / 2)
+        w = chartspec.text_width(m.label, size)
+        if at + 3 + w <= left + plot_w + 10:
+            anchor, tx, box = "start", at + 3, (at + 3, at + 3 + w)
+        else:
+            anchor, tx, box = "end", at - 3, (at - 3 - w, at - 3)
+        for row, taken in enumerate(boxes):
+            if all(box[1] + 6 <= a or b + 6 <= box[0] for a, b in taken):
+                rows[row].append((m, anchor, tx))
+                taken.append(box)
+                break
+        else:
+            rows.append([(m, anchor, tx)])
+            boxes.append([box])
+    return rows
+
+
+def _legend(spec: chartspec.XmrSpec, left: float, width: float, top: float, size: float):
+    """What is drawn, each with its sample, flowed into rows that fit the width."""
+    items = [("line", GREY, "", "Value")]
+    if spec.has("mean"):
+        items.append(("line", INK, "", "Mean"))
+    if spec.has("upl") or spec.has("lpl"):
+        items.append(("line", INK, "5 3", "Process limits"))
+    if spec.target is not None:
+        items.append(("line", RED, "8 4", f"Target {fmt.number(spec.target, spec.unit)}"))
+    items += [("line", BENCH, "10 3 2 3", name) for name, _ in spec.benchmarks]
+    kinds = {k for _, k, _ in spec.signals}
+    items += [("point", k, "", words) for k, words in (
+        ("improvement", "Special cause: improvement"), ("concern", "Special cause: concern"),
+        ("neutral", "Special cause: neither better nor worse")) if k in kinds]
+    for kind, words in (("launch", "limits fixed on the months before"),
+                        ("rebase", "limits worked out again")):
+        if any(m.kind == kind for m in spec.markers):
+            items.append(("line", MARKER, "2 3" if kind == "launch" else "6 3 2 3",
+                          f"{'Launch' if kind == 'launch' else 'Rebase'}: {words}"))
+    parts, x, row = [], left, 0
+    line_h = size + 6
+    for shape, colour, dash, words in items:
+        w = 22 + chartspec.text_width(words, size)
+        if x > left and x + w > width - 4:
+            x, row = left, row + 1
+        cy = top + row * line_h + size * 0.5
+        if shape == "line":
+            parts.append(f'<line x1="{x:.1f}" x2="{x + 18:.1f}" y1="{cy:.1f}" y2="{cy:.1f}" '
+                         f'stroke="{colour}" stroke-width="2" stroke-dasharray="{dash}"/>')
+        else:
+            parts.append(_point(x + 9, cy, colour))
+        parts.append(_text(x + 22, cy + size * 0.35, words, size, "start"))
+        x += w + 14
+    return parts, (row + 1) * line_h
 
 
 def as_img(svg_text: str, label: str) -> str:

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import auth, data
 from dashboard import formatting as fmt
 from lscp_core import audit
+from lscp_core.viewer import Viewer
 
 REVISION_NOTE = ("The latest months may be revised: each refresh uses every record in the "
                  "extracts as they stand, including late-recorded ones.")
@@ -71,7 +72,11 @@ def stale_extract_banner() -> None:
 
 
 def role_note() -> None:
-    if data.unsuppressed(role()):
+    marking = Viewer.of(role()).marking
+    if marking:
+        st.sidebar.warning(f"**Board view**: every figure unsuppressed, read-only; every view "
+                           f"is recorded. **{marking}**.", icon=":material/lock_open:")
+    elif data.unsuppressed(role()):
         st.sidebar.warning("**Analyst view**: unsuppressed figures. Do not share outside the "
                            "partnership.", icon=":material/lock_open:")
     elif data.own_agency(role()):

@@ -137,9 +137,10 @@ def cmd_pack(args, settings: Settings) -> int:
         raise UserError(f"folder {args.out.parent} does not exist")
     from lscp_cli import pack
 
-    role = "analyst" if args.unsuppressed else "viewer"
+    role = "board" if getattr(args, "board", False) else \
+        "analyst" if args.unsuppressed else "viewer"
     who = _os_user()
-    if args.unsuppressed:  # recorded before the figures are written, like a page view
+    if role != "viewer":  # recorded before the figures are written, like a page view
         audit.record(audit.audit_path(db, settings), user=who, role="command line",
                      action="board_pack", page="lscp pack", indicator=args.strategy
                      or "all strategies", month=args.month.strftime("%Y-%m"))
@@ -173,6 +174,7 @@ def cmd_demo(args, settings: Settings) -> int:
               file=sys.stderr)
         print(generate(out=partnership, seed=args.seed, children=args.children, years=5,
                        faults=False, end_date=None))
+    _known_champion(getattr(args, "role", None), partnership / "seeds" / "agencies.csv")
     db = work / "lscp.duckdb"
     result = run_pipeline(inbox=partnership / "inbox", db=db, seeds=partnership / "seeds",
                           as_at=None, settings=settings, progress=sys.stderr)
@@ -181,7 +183,21 @@ def cmd_demo(args, settings: Settings) -> int:
         return 0
     from lscp_cli.serve import serve
 
-    return serve(db=db, port=args.port, host=args.host, config=settings.config_file)
+    return serve(db=db, port=args.port, host=args.host, config=settings.config_file,
+                 role=getattr(args, "role", None))
+
+
+def _known_champion(role: str | None, agencies: Path) -> None:
+    """``--role champion:AGENCY`` names one of the partnership's agencies (before the run)."""
+    if not role or not role.startswith("champion:") or not agencies.is_file():
+        return
+    import csv
+
+    with agencies.open(encoding="utf-8-sig", newline="") as f:
+        codes = [r.get("agency_code", "") for r in csv.DictReader(f)]
+    if role.split(":", 1)[1] not in codes:
+        raise UserError(f"--role {role}: no such agency in {agencies} (agencies: "
+                        f"{', '.join(codes)}); e.g. --role champion:{codes[0] if codes else 'POLICE'}")
 
 
 def cmd_schedule(args, settings: Settings) -> int:

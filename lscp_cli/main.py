@@ -39,6 +39,18 @@ def _month(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a month (use YYYY-MM)") from None
 
 
+def _role(text: str) -> str:
+    """A role the dashboard knows (lscp_core.viewer): viewer, analyst, board, champion:AGENCY."""
+    from lscp_core.viewer import Viewer
+
+    viewer = Viewer.parse(text)
+    if viewer is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a role (use viewer, analyst, board or champion:AGENCY, "
+            "e.g. champion:POL)")
+    return viewer.role
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -154,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the board pack for a month as PDF (or HTML by extension)",
         description="Write the board pack for a month from a published database: PDF when "
         "--out ends in .pdf, HTML when it ends in .html. Suppressed (as a restricted viewer "
-        "sees it) unless --unsuppressed. Every pack made is also kept beside the database "
+        "sees it) unless --unsuppressed or --board. Every pack made is also kept beside the database "
         "(<db>.packs/, with an index).",
     )
     p.add_argument("--db", type=Path, help="published DuckDB file (default: db in lscp.toml)")
@@ -163,6 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strategy", help="one strategy's measures only (default: all)")
     p.add_argument("--unsuppressed", action="store_true",
                    help="analysts' figures, small numbers shown (recorded in the audit log)")
+    p.add_argument("--board", action="store_true",
+                   help="the board's pack: every figure unsuppressed, marked "
+                        "OFFICIAL-SENSITIVE on every page (recorded in the audit log)")
 
     p = sub.add_parser(
         "serve",
@@ -183,6 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--children", type=_positive_int, default=60_000)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--no-serve", action="store_true", help="build only, do not serve")
+    p.add_argument("--role", type=_role, default=None,
+                   help="see the dashboard as viewer (the default: suppressed figures), "
+                        "analyst, board or champion:AGENCY (e.g. champion:POL)")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--host", default="localhost")
 

@@ -49,20 +49,27 @@ WITHHELD = ("LSCP_KEY", "LSCP_KEY_FILE")
 
 
 def streamlit_environment(db: Path, config: Path | None = None,
-                          environ: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment Streamlit runs in: the caller's, without the key."""
+                          environ: dict[str, str] | None = None,
+                          role: str | None = None) -> dict[str, str]:
+    """The environment Streamlit runs in: the caller's, without the key; ``role`` (the
+    demo's ``--role``) is everyone's role when no sign-in is configured."""
     source = os.environ if environ is None else environ
     env = {k: v for k, v in source.items() if k not in WITHHELD}
     env["LSCP_DB"] = str(Path(db).resolve())
+    if role:
+        env["LSCP_ROLE"] = role
     if config:
         env["LSCP_CONFIG"] = str(Path(config).resolve())
     return env
 
 
-def serve(db: Path, port: int = 8501, host: str = "localhost", config: Path | None = None) -> int:
+def serve(db: Path, port: int = 8501, host: str = "localhost", config: Path | None = None,
+          role: str | None = None) -> int:
     refuse_child_level(db)
-    env = streamlit_environment(db, config)
-    print(f"serving the dashboard on http://{host}:{port} (Ctrl+C to stop)", file=sys.stderr)
+    env = streamlit_environment(db, config, role=role)
+    seen_as = f" as {role}" if role else ""
+    print(f"serving the dashboard{seen_as} on http://{host}:{port} (Ctrl+C to stop)",
+          file=sys.stderr)
     cmd = streamlit_command(port, host)
     try:
         return subprocess.call(cmd, env=env, cwd=ROOT)

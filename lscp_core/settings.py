@@ -75,6 +75,8 @@ class Settings:
     # e-mail or OIDC group -> agency code, for champion:<AGENCY>
     champions: dict[str, str] = field(default_factory=dict)
     analyst_groups: list[str] = field(default_factory=list)
+    # e-mails or OIDC groups of board members: every figure unsuppressed, read-only
+    board: list[str] = field(default_factory=list)
     viewer_groups: list[str] = field(default_factory=list)
     # who saw unsuppressed figures (default: <db>.audit.jsonl beside the published database)
     audit_log: Path | None = None
@@ -171,6 +173,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         analysts=[str(a).lower() for a in dashboard.get("analysts", [])],
         champions={str(k).lower(): str(v).upper() for k, v in roles.get("champions", {}).items()},
         analyst_groups=[str(g) for g in roles.get("analyst_groups", [])],
+        board=[str(b).lower() for b in roles.get("board", [])],
         viewer_groups=[str(g) for g in roles.get("viewer_groups", [])],
         audit_log=_path(dashboard.get("audit_log")),
         commentary_db=_path(dashboard.get("commentary_db")),

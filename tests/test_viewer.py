@@ -11,15 +11,25 @@ from lscp_core.viewer import Viewer, figure_sql, figure_text_sql, hidden_sql
 
 
 @pytest.mark.parametrize("role, kind, agency", [
-    ("viewer", "viewer", None), ("analyst", "analyst", None),
+    ("viewer", "viewer", None), ("analyst", "analyst", None), ("board", "board", None),
     ("champion:POLICE", "champion", "POLICE"), ("champion:HEALTH_2", "champion", "HEALTH_2")])
 def test_a_role_parses_into_a_viewer_and_back(role, kind, agency):
     viewer = Viewer.parse(role)
     assert (viewer.kind, viewer.agency, viewer.role) == (kind, agency, role)
-    assert viewer.unsuppressed == (role == "analyst")
+    assert viewer.unsuppressed == (role in ("analyst", "board"))
+    assert viewer.writes == (role == "analyst")
 
 
-@pytest.mark.parametrize("role", [None, "", "Analyst", "admin", "champion:", "champion:police",
+def test_the_board_sees_every_cell_but_writes_nothing_and_its_packs_are_marked():
+    board = Viewer.of("board")
+    assert board.unsuppressed and not board.writes
+    assert board.shown_sql() == "true"
+    assert board.marking == "OFFICIAL-SENSITIVE — not for publication"
+    assert [Viewer.of(r).marking for r in ("viewer", "analyst", "champion:POLICE")] == [None] * 3
+
+
+@pytest.mark.parametrize("role", [None, "", "Analyst", "Board", "admin", "champion",
+                                  "champion:", "champion:police",
                                   "champion:AB\n", "champion:X') or true --",
                                   "champion:" + "A" * 41])
 def test_anything_else_is_the_restricted_view(role):

@@ -105,7 +105,9 @@ st.write(f"To protect children's privacy, counts from 1 to {threshold} are shown
          "so is any rate or percentage whose numerator or denominator is in that range. True "
          "zeros are shown as 0. The same applies to charts (a hidden point is a gap), tables, "
          "downloads and the board pack. Analysts with permission see the unsuppressed "
-         "figures. Symbols follow the Government Statistical Service convention: "
+         "figures; so does the partnership board, read-only, with its board pack marked "
+         "OFFICIAL-SENSITIVE — not for publication on every page. Every view of unsuppressed "
+         "figures is recorded. Symbols follow the Government Statistical Service convention: "
          "**c** confidential, **x** not available, **z** not applicable.")
 st.markdown("""
 Hiding the small figures is not enough on its own: a hidden figure could be worked out from

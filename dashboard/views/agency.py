@@ -106,62 +106,113 @@ ids_by_title = {t: i for i, t in titles.items()}
 
 st.header(f"{fmt.as_text(name)} in {fmt.month(latest)}"
           + ("" if level == data.ALL else f", {fmt.as_text(level)}"), divider="gray")
-now = vals[vals["period_end"] == latest]
-mine = now[now["agency"] == agency].set_index("indicator")
-everyone = now[now["agency"] == "All"].set_index("indicator")
-summary = []
-for indicator in [REFERRALS, *cat["title"]]:
-    if indicator not in units:
-        continue
-    unit = units[indicator]
-    m = mine.loc[indicator] if indicator in mine.index else None
-    p = everyone.loc[indicator] if indicator in everyone.index else None
-    share = ""
-    if unit == "count" and m is not None and p is not None and not m["hidden"] \
-            and not p["hidden"] and p["value"]:
-        share = f"{float(m['value']) / float(p['value']) * 100:.1f}%"
-    summary.append({
-        "Indicator": indicator,
-        name: fmt.number(None if m is None else m["value"], unit, bool(m is not None and
-                                                                      m["hidden"])),
-        whole: fmt.number(None if p is None else p["value"], unit,
-                          bool(p is not None and p["hidden"])),
-        ("Share of the partnership" if level == data.ALL else f"Share of {level}"):
-            share or fmt.NOT_APPLICABLE,
-        "Partnership target": (fmt.number(targets[ids_by_title[indicator]], unit)
-                               if ids_by_title.get(indicator) in targets else "no target")})
-summary = pd.DataFrame(summary)
+# like with like: an agency's counts (and rates per 10,000 children, whose numerators are
+# counts of the agency's own cases over the whole population) are a part of the whole, so
+# they are compared as the agency's share of the same count for the whole, now and a year
+# before; its percentages (its own re-referral rate, ...) beside the whole's percentage
+year_before = latest - pd.DateOffset(years=1) + pd.offsets.MonthEnd(0)
+parts = [REFERRALS, *[t for t in cat["title"] if units.get(t) in ("count", "rate")]]
+rates = [t for t in cat["title"] if units.get(t) == "percent"]
+
+
+def shares(frame: pd.DataFrame) -> pd.DataFrame:
+    """The agency's count as a share (%) of the whole's count, per indicator and month;
+    ``c`` (hidden) when either count is."""
+    mine_ = frame[frame["agency"] == agency]
+    all_ = frame[frame["agency"] == "All"][["indicator", "period_end", "numerator", "hidden"]]
+    both = mine_.merge(all_, on=["indicator", "period_end"], suffixes=("", "_all"))
+    hidden = both["hidden"].fillna(False).astype(bool) | both["hidden_all"].fillna(
+        False).astype(bool)
+    whole_count = pd.to_numeric(both["numerator_all"], errors="coerce")
+    share = pd.to_numeric(both["numerator"], errors="coerce") / whole_count.where(
+        whole_count > 0) * 100
+    return both.assign(denominator=whole_count.where(~hidden), value=share.where(~hidden),
+                       hidden=hidden)[["indicator", "indicator_id", "period_end", "agency",
+                                       "who", "numerator", "denominator", "value", "hidden"]
+                                      + (["council"] if "council" in both else [])]
+
+
+share_frame = shares(vals[vals["indicator"].isin(parts)])
+whole_word = "the partnership" if level == data.ALL else level
+share_col = "Share of the partnership" if level == data.ALL else f"Share of {level}"
+
+
+def _share(indicator, when) -> str:
+    row = share_frame[(share_frame["indicator"] == indicator) & (share_frame["period_end"] == when)]
+    if row.empty:
+        return fmt.NOT_AVAILABLE
+    return fmt.number(row["value"].iloc[0], "percent", bool(row["hidden"].iloc[0]))
+
+
+def _count(indicator, who, when) -> str:
+    row = vals[(vals["indicator"] == indicator) & (vals["agency"] == who)
+               & (vals["period_end"] == when)]
+    if row.empty:
+        return fmt.NOT_AVAILABLE
+    return fmt.count(row["numerator"].iloc[0], bool(row["hidden"].iloc[0]))
+
+
+def _value(indicator, who, when) -> str:
+    row = vals[(vals["indicator"] == indicator) & (vals["agency"] == who)
+               & (vals["period_end"] == when)]
+    if row.empty:
+        return fmt.NOT_AVAILABLE
+    return fmt.number(row["value"].iloc[0], "percent", bool(row["hidden"].iloc[0]))
+
+
+st.subheader(f"Its share of {whole_word}'s cases")
+share_table = pd.DataFrame([{
+    "Indicator": indicator, name: _count(indicator, agency, latest),
+    whole: _count(indicator, "All", latest), share_col: _share(indicator, latest),
+    f"Share, {fmt.month(year_before)}": _share(indicator, year_before)}
+    for indicator in parts if indicator in units])
+summary = pd.DataFrame([{
+    "Indicator": indicator, name: _value(indicator, agency, latest),
+    whole: _value(indicator, "All", latest),
+    f"{name}, {fmt.month(year_before)}": _value(indicator, agency, year_before),
+    "Partnership target": (fmt.number(targets[ids_by_title[indicator]], "percent")
+                           if ids_by_title.get(indicator) in targets else "no target")}
+    for indicator in rates])
 if council is not None:  # several councils: which level these figures are
+    share_table.insert(0, "Council", level)
     summary.insert(0, "Council", level)
 slug = ui.council_slug(council)
+st.dataframe(share_table, hide_index=True, key="table_agency_shares")
+ui.download_csv(share_table, f"{agency}{slug}-shares-{latest:%Y-%m}.csv", "agency_shares")
+st.caption(f"Counts of the 12 months to each month: {fmt.as_text(name)}'s own cases, and "
+           f"everyone's in {fmt.as_text(whole_word)}; its share now and a year before. A "
+           "rate per 10,000 children is not given for one agency: its cases over the whole "
+           "population would be a part set against the whole. c = confidential, "
+           "x = not available.")
+st.subheader("Its own percentages beside the same measure for " + whole_word)
 st.dataframe(summary, hide_index=True, key="table_agency_summary")
 ui.download_csv(summary, f"{agency}{slug}-summary-{latest:%Y-%m}.csv", "agency_summary")
-st.caption("Counts are the agency's own; percentages compare the agency's cases with all cases "
-           f"in the {'partnership' if level == data.ALL else 'council'}. c = confidential, "
-           "x = not available, z = not applicable.")
+st.caption("Each percentage is of the agency's own cases (for example, of the referrals it "
+           f"made, the share re-referred), beside the same percentage of all cases in "
+           f"{fmt.as_text(whole_word)}. c = confidential, x = not available.")
 
 st.header("Over time", divider="gray")
-# counts: the agency's own line (the partnership total is on another scale)
-shown = vals[(vals["agency"] == agency) | vals["indicator"].map(units).ne("count")]
+# shares: the agency's line alone; percentages: the agency's and the whole's
 order = {t: i for i, t in enumerate([REFERRALS, *cat["title"]])}
+share_frame["indicator"] = share_frame["indicator"] + ": share"
+units.update({f"{t}: share": "percent" for t in parts})
+order.update({f"{t}: share": order[t] for t in parts if t in order})
+shown = pd.concat([share_frame, vals[vals["indicator"].isin(rates)]], ignore_index=True)
 shown = shown.sort_values(["indicator", "period_end"], key=lambda s: s.map(order)
                           if s.name == "indicator" else s)
 fig = charts.small_multiples(
     shown, "indicator", "who", units,
     f"{name} (dashed) and the {'partnership' if level == data.ALL else 'council'} (solid)"
-    + ("" if level == data.ALL else f", {level}"),
+    + ("" if level == data.ALL else f", {level}") + f"; shares: {name}'s part of the whole",
     highlight_name="Partnership (All)" if level == data.ALL else f"{level} (All)")
 shown = shown.reset_index(drop=True)
-table = ui.disclosed_table(shown, "rate", {
+table = ui.disclosed_table(shown, "percent", {
     **({"council": "Council"} if council is not None else {}),
     "indicator": "Indicator", "period_end": "Month end", "who": "Agency",
     "numerator": "Numerator", "denominator": "Denominator", "value": "Value"})
-counts = shown["indicator"].map(units).eq("count").to_numpy()
-table.loc[counts, "Denominator"] = fmt.NOT_APPLICABLE
-table.loc[counts & (table["Value"] != fmt.CONFIDENTIAL).to_numpy(), "Value"] = table.loc[
-    counts & (table["Value"] != fmt.CONFIDENTIAL).to_numpy(), "Value"].map(
-    lambda v: v if v == fmt.NOT_AVAILABLE else str(round(float(v))))
-ui.chart_with_table(fig, table, f"{agency}{slug}-over-time.csv", "agency_over_time")
+ui.chart_with_table(fig, table, f"{agency}{slug}-over-time.csv", "agency_over_time",
+                    caption="Shares: the agency's count (numerator) of the whole's count "
+                            "(denominator), per cent.")
 
 tools_by_tool(latest)
 sector.render(role, agency, name, latest, level)  # catalogue agency_sectors: its own work

@@ -22,7 +22,7 @@ from lscp_core.errors import UserError
 ui.require_db()
 role = ui.role()
 commentary.reset_banner()
-can_edit = data.unsuppressed(role)  # analysts only
+can_edit = data.writes(role)  # analysts only (the board reads)
 st.title("Commentary and actions")
 st.write("The sub-group's commentary on each measure and month, and the actions the board "
          "agreed, with their owners. Commentary appears on the scorecard, the exception "
@@ -195,11 +195,12 @@ else:
     st.dataframe(pd.DataFrame({
         "Made (UTC)": [k["made_at"] for k in kept], "Month": [k["month"] for k in kept],
         "Strategy": [k["scope"] for k in kept], "Made by": [k["who"] for k in kept],
-        "Figures": ["unsuppressed (analyst)" if k["role"] == "analyst" else
+        "Figures": [f"unsuppressed ({k['role']})" if data.unsuppressed(k["role"]) else
                     f"suppressed ({k['role']})" for k in kept],
         "Format": [k["format"] for k in kept]}), hide_index=True, key="table_packs")
-    # an analyst's pack holds unsuppressed figures: only analysts may fetch it again
-    mine = [k for k in kept if can_edit or k["role"] == "viewer"]
+    # an analyst's or the board's pack holds unsuppressed figures: only those who see
+    # unsuppressed figures may fetch it again
+    mine = [k for k in kept if data.unsuppressed(role) or k["role"] == "viewer"]
     if mine:
         pick = st.selectbox("Pack", range(len(mine)), key="pk_pick",
                             format_func=lambda i: f"{mine[i]['made_at']} · {mine[i]['month']} · "

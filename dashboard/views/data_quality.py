@@ -83,7 +83,7 @@ else:
              "are not counted in any indicator. By extract and rule:")
     st.dataframe(pivot, hide_index=True, key="table_quarantine_summary")
     ui.download_csv(pivot, f"quarantine-summary-{run_id}.csv", "quarantine_summary")
-    if data.unsuppressed(role):
+    if data.writes(role):
         with st.expander("Quarantined rows (analysts only; child ids are pseudonymised)"):
             rows = data.quarantine_rows(run_id)
             st.dataframe(rows, hide_index=True, key="table_quarantine_rows")
@@ -134,7 +134,7 @@ else:
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key="manual_template", icon=":material/download:", on_click="ignore")
 
-if data.unsuppressed(role):
+if data.writes(role):
     st.header("Who saw unsuppressed figures", divider="gray")
     entries = pd.DataFrame(audit.read(ui._audit_file()), columns=list(audit.FIELDS))
     st.write("Every page view, CSV download and board pack by an analyst or a champion, and "

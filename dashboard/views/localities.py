@@ -10,9 +10,18 @@ from dashboard import charts, data, scorecard, ui
 from dashboard import formatting as fmt
 from metrics.funnel import Funnel, judged, overdispersion
 
-# a verdict's place on the colour scale: worse -1 ... better +1 (only 99.8% reaches the ends)
-SCORE = {"worse": -1.0, "possibly worse (outside 95% only)": -0.45, "as expected": 0.0,
-         "possibly better (outside 95% only)": 0.45, "better": 1.0}
+# a verdict (metrics.funnel.judged) in the one word used for its category everywhere on
+# this page: the cells, the legend, the table and the funnel plot
+WORDS = {"possibly worse (outside 95% only)": "possibly worse",
+         "possibly better (outside 95% only)": "possibly better",
+         "higher than expected": "higher", "lower than expected": "lower",
+         "higher (outside 95% only)": "possibly higher",
+         "lower (outside 95% only)": "possibly lower"}
+
+
+def word(verdict: str) -> str:
+    return WORDS.get(verdict, verdict)
+
 
 ui.require_db()
 role = ui.role()
@@ -20,8 +29,9 @@ st.title("Localities")
 st.write("Each locality's latest figure against the partnership's, judged with funnel-plot "
          "limits: a small locality varies more by chance than a large one, so a figure is "
          "called **worse** or **better** only when it lies outside the 99.8% limits for its "
-         "size (red or green); outside 95% only is 'possibly' (light shade); inside, 'as "
-         "expected'. Counts are not compared; context indicators say higher or lower only.")
+         "size (red or green); **possibly worse** or **possibly better** when outside the 95% "
+         "limits only (light shade); inside, **as expected**. Counts are not compared; "
+         "context indicators say higher or lower only.")
 months = data.periods("monthly") or data.periods()
 # several councils: the partnership's councils and localities, or one council's localities
 month_box, council_box = st.columns(2) if data.councils() else (st, None)
@@ -72,26 +82,27 @@ verdicts = pd.Series("", index=m.index)
 for key, part in m[comparable].groupby(["indicator_id", "level"]):  # one vectorised funnel each
     funnel = Funnel(part["unit"].iloc[0], part["base"].iloc[0], max(phis.get(key, 1.0), 1.0))
     verdicts.loc[part.index] = funnel.verdicts(part["value"], part["denominator"])
-m["word"] = [judged(v, p) for v, p in zip(verdicts, polarity, strict=True)]
-m["score"] = [SCORE.get(w, 0.0) if ok else np.nan
-              for w, ok in zip(m["word"], comparable, strict=True)]
+m["word"] = [word(judged(v, p)) for v, p in zip(verdicts, polarity, strict=True)]
+# the cell's colour: its category (a context measure's higher or lower: as expected's colour)
+m["category"] = [(w if w in charts.CATEGORY_WORDS else "as expected") if ok else None
+                 for w, ok in zip(m["word"], comparable, strict=True)]
 m["shown"] = [fmt.plain(v, u, h) for v, u, h in zip(m["value"], m["unit"], m["hidden"],
                                                       strict=True)]
-# short words in the cells (the table and the legend say them in full)
-SHORT = {"worse": "worse", "better": "better", "possibly worse (outside 95% only)": "watch",
-         "possibly better (outside 95% only)": "watch", "higher than expected": "higher",
-         "lower than expected": "lower"}
-m["label"] = (m["shown"] + " " + m["word"].map(SHORT).fillna("")).str.strip()
+# the cells say their category in the same words as the legend and the table ("as expected"
+# is the colour alone; not compared: the figure alone)
+m["label"] = [f"{shown} {w}" if ok and w != "as expected" else shown
+              for shown, w, ok in zip(m["shown"], m["word"], comparable, strict=True)]
 
 order = list(cat["title"])
-scores = m.pivot(index="title", columns="place", values="score").reindex(
+scores = m.pivot(index="title", columns="place", values="category").reindex(
     index=order, columns=places)
 text = m.pivot(index="title", columns="place", values="label").reindex(
     index=order, columns=places).fillna("")
 against = ("Localities against the partnership" if council is None else
            "Councils and localities against the partnership" if level == data.ALL else
            f"Localities of {level} against the council")
-fig = charts.heatmap(scores, text, f"{against}, {fmt.month(period)}")
+fig = charts.heatmap(scores, text, f"{against}, {fmt.month(period)}",
+                     "the partnership" if level == data.ALL else "the council")
 m = m.assign(order=m["title"].map({t: i for i, t in enumerate(order)}))
 m = m.sort_values(["order", "place_order"])
 compared = "Compared with the partnership" if level == data.ALL else "Compared with the council"
@@ -114,8 +125,12 @@ ui.chart_with_table(fig, table, f"localities{ui.council_slug(council)}-{period:%
                     caption="Counts are shown but not compared (localities differ in size); "
                             "rates per 10,000 (exact Poisson limits, the population as "
                             "exposure) and percentages (exact binomial limits) are; school attendance "
-                            "is not (its sessions cluster within children). A figure alone: as "
-                            "expected; watch: outside 95% only. c = confidential, not compared.")
+                            "is not (its sessions cluster within children). A figure alone on "
+                            "grey: as expected; possibly worse or better: outside the 95% limits "
+                            "only; a figure on white: not compared. c = confidential, not "
+                            "compared. Unknown (children with no postcode, or one that matches "
+                            "no locality) is not a place and has no population: it is not "
+                            "compared, and is in the explorer's table.")
 
 st.header("Funnel plot", divider="gray")
 st.write("Each locality as a point: its figure against its size (the denominator). The "
@@ -132,7 +147,9 @@ else:
     ind = cat.set_index("indicator_id").loc[chosen]
     units = (["Localities"] + (["Councils"] if level == data.ALL and council else [])
              + (["Agencies"] if ind["breakdown"] == "locality_agency" else []))
-    compare = right.radio("Compare", units, horizontal=True, key="loc_funnel_by")
+    # a choice only when there is one
+    compare = right.radio("Compare", units, horizontal=True, key="loc_funnel_by") \
+        if len(units) > 1 else units[0]
     if compare == "Agencies":
         names = data.agencies().set_index("agency_code")["agency_name"].to_dict()
         pts = data.values(role, indicator_ids=[chosen], localities=["All"], councils=[level])
@@ -145,13 +162,20 @@ else:
                 & (m["level"] == ("council" if compare == "Councils" else "locality"))]
         pts = pts.assign(name=pts["place"])
         base_row = cells[(cells["indicator_id"] == chosen) & is_base].iloc[0]
-    # suppressed places are not plotted for restricted viewers (their size would show)
-    pts = pts[~pts["hidden"] & pts["value"].notna() & (pts["denominator"].fillna(0) > 0)]
+    # suppressed places are not plotted for restricted viewers (their size would show); each
+    # place left out is named with the reason, never dropped without a word
+    plotted = ~pts["hidden"] & pts["value"].notna() & (pts["denominator"].fillna(0) > 0)
+    left_out = [f"{fmt.as_text(n)} ({why})" for n, why in zip(pts.loc[~plotted, "name"], [
+        "confidential: based on 1 to 5 children or records, or could reveal one" if h else
+        "no figure for this period" if pd.isna(v) else "no one counted (denominator 0)"
+        for h, v in zip(pts.loc[~plotted, "hidden"], pts.loc[~plotted, "value"],
+                        strict=True)], strict=True)]
+    pts = pts[plotted]
     unit, target = ind["unit"], float(base_row["value"])
     phi = max(overdispersion(unit, target, pts["value"], pts["denominator"]), 1.0) if adjust \
         else 1.0
     funnel = Funnel(unit, target, phi)
-    pts = pts.assign(verdict=[judged(v, str(ind["polarity"]).lower())
+    pts = pts.assign(verdict=[word(judged(v, str(ind["polarity"]).lower()))
                               for v in funnel.verdicts(pts["value"], pts["denominator"])])
     top = float(pts["denominator"].max()) * 1.15 if not pts.empty else 100.0
     bottom = max(1.0, float(pts["denominator"].min()) * 0.3) if not pts.empty else 1.0
@@ -174,3 +198,7 @@ else:
                                 "(dashed) and 99.8% (solid)"
                                 + (f", widened for overdispersion (phi {phi:.2f})"
                                    if phi > 1 else "") + ".")
+    what = {"Agencies": "agencies", "Councils": "councils"}.get(compare, "localities")
+    if left_out:
+        st.info(f"Not plotted ({len(left_out)} of {len(left_out) + len(pts)} {what}): "
+                + "; ".join(left_out) + ".", icon=":material/visibility_off:")

@@ -72,3 +72,39 @@ def test_no_legend_over_a_bar(app, use_db, fake_db_path):
         # a single-series bar chart has no legend; any legend sits outside the plot area
         assert len(shown) <= 1 or layout.get("showlegend") is False or not 0 <= legend_y <= 1
     assert bar_charts >= 1
+
+
+def test_like_with_like_shares_of_counts_and_percentages_beside_percentages(
+        app, use_db, fake_db_path):
+    """Never a part beside the whole: Police's neglect referrals are its share of the
+    partnership's (now and a year before), not its rate per 10,000 beside the partnership's;
+    its re-referral percentage sits beside the partnership's re-referral percentage."""
+    from dashboard import data
+
+    use_db(fake_db_path, "analyst")
+    at = open_page(app, "views/agency.py")
+    at.selectbox(key="ag_agency").set_value("POL").run()
+    at.selectbox(key="ag_month").set_value(pd.Timestamp("2025-09-30")).run()
+    cells = data.values("analyst", indicator_ids=["referrals_neglect", "rereferral"],
+                        localities=["All"], agencies=["POL", "All"])
+    cells = cells.set_index(["indicator_id", "agency", "period_end"])
+    now, before = pd.Timestamp("2025-09-30"), pd.Timestamp("2024-09-30")
+    shares = _table(at, "Share of the partnership").set_index("Indicator")
+    title = "Referrals where neglect is a factor"
+    for when, column in ((now, "Share of the partnership"), (before, "Share, September 2024")):
+        part = cells.loc[("referrals_neglect", "POL", when), "numerator"]
+        whole = cells.loc[("referrals_neglect", "All", when), "numerator"]
+        assert shares.loc[title, column] == f"{part / whole * 100:.1f}%"
+    assert shares.loc[title, "Police"] == f"{cells.loc[('referrals_neglect', 'POL', now), 'numerator']:,.0f}"
+    percentages = _table(at, "Partnership target").set_index("Indicator")
+    rereferral = "Re-referrals within 12 months"
+    assert percentages.loc[rereferral, "Police"] == \
+        f"{cells.loc[('rereferral', 'POL', now), 'value']:.1f}%"
+    assert percentages.loc[rereferral, "Partnership"] == \
+        f"{cells.loc[('rereferral', 'All', now), 'value']:.1f}%"
+    assert title not in set(percentages.index) and rereferral not in set(shares.index)
+    shown = " ".join(str(v) for t in (shares, percentages) for v in t.to_numpy().ravel())
+    assert "per 10,000" not in shown
+    over_time = _table(at, "Month end")
+    share_rows = over_time[over_time["Indicator"] == f"{title}: share"]
+    assert set(share_rows["Agency"]) == {"Police"}  # the agency's part alone, never the whole

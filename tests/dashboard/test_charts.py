@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dashboard import charts, svg
+from dashboard import charts, chartspec, svg
 
 
 def _series(n=14, hidden_at=5):
@@ -52,17 +52,60 @@ def test_bars_label_hidden_cells_c():
 
 
 def test_heatmap_shape():
-    scores = pd.DataFrame([[1.0, -1.0]], index=["Ind"], columns=["North", "South"])
-    text = pd.DataFrame([["10.0 better", "30.0 worse"]], index=["Ind"],
-                        columns=["North", "South"])
+    scores = pd.DataFrame([["better", "worse", None]], index=["Ind"],
+                          columns=["North", "South", "East"])
+    text = pd.DataFrame([["10.0 better", "30.0 worse", "c"]], index=["Ind"],
+                        columns=["North", "South", "East"])
     fig = charts.heatmap(scores, text, "T")
-    assert fig.data[0].text.tolist() == [["10.0 better", "30.0 worse"]]
+    assert fig.data[0].text.tolist() == [["10.0 better", "30.0 worse", "c"]]
+    assert fig.data[0].z.tolist()[0][:2] == [4.0, 0.0] and np.isnan(fig.data[0].z[0][2])
+
+
+def test_the_heatmap_legend_is_five_discrete_colours():
+    scores = pd.DataFrame([charts.CATEGORY_WORDS], index=["Ind"], columns=list("ABCDE"))
+    fig = charts.heatmap(scores, scores.fillna(""), "T")
+    heat = fig.data[0]
+    assert heat.showscale is False  # no continuous colour bar
+    # each category one flat colour: the scale steps, never blends
+    stops = [tuple(s) for s in heat.colorscale]
+    colours = [c for _, c in stops]
+    assert len(set(colours)) == 5 and all(colours[i] == colours[i + 1] for i in range(0, 10, 2))
+    at = {round(z): c for z, c in zip(heat.z[0], colours[::2], strict=True)}
+    assert at == {i: c for i, (_, c, _) in enumerate(charts.CATEGORIES)}
+    legend = [(t.name, t.marker.color) for t in fig.data[1:]]
+    assert legend == [(w, c) for w, c, _ in charts.CATEGORIES]
+
+
+def test_funnel_legend_names_each_category_never_other_places():
+    points = pd.DataFrame({"name": ["A", "B", "C", "D"], "denominator": [100, 200, 300, 400],
+                           "value": [5.0, 9.0, 7.0, 3.0],
+                           "verdict": ["worse", "as expected", "possibly better", "lower"]})
+    curves = pd.DataFrame({"denominator": [50, 500], "lower_95": [1, 2], "upper_95": [9, 8],
+                           "lower_99.8": [0, 1], "upper_99.8": [10, 9]})
+    fig = charts.funnel(points, curves, 6.0, "T", "percent")
+    names = [t.name for t in fig.data if t.mode == "markers+text"]
+    assert names == ["worse", "as expected", "possibly better", "lower"]
+    assert "Other places" not in [t.name for t in fig.data]
+
+
+def test_locality_lines_differ_in_colour_dash_and_marker():
+    """Every line apart also in greyscale: no two share a dash and a marker; no two colours
+    repeat (the old palette's red and orange were near-identical)."""
+    frame = pd.concat([_series().assign(locality=loc) for loc in
+                       ["All", *[f"Place {i}" for i in range(9)]]])
+    fig = charts.lines(frame, "locality", "T", "rate")
+    others = [t for t in fig.data if t.name != "Partnership (All)"]
+    styles = [(t.line.dash, t.marker.symbol) for t in others]
+    assert len(set(styles)) == len(others) == 9
+    assert len({t.line.dash for t in others}) >= 8 and len({t.marker.symbol for t in others}) == 9
+    assert len({t.line.color for t in others[:8]}) == 8
 
 
 def test_svg_sparkline_and_chart_break_at_gaps():
     spark = svg.sparkline([1.0, 2.0, None, 3.0, 4.0], "trend")
     assert spark.count("<polyline") == 2 and 'aria-label="trend"' in spark
     assert "alt=\"trend\"" in svg.as_img(spark, "trend")
-    chart = svg.line_chart(_series(), "chart", lambda v: f"{v:.1f}")
-    assert chart.count("<polyline") == 2 and "<title>chart</title>" in chart
+    chart = svg.xmr_chart(chartspec.xmr_spec(_series(), "T", "percent"), "chart")
+    value = [line for line in chart.split("<polyline")[1:] if 'stroke="#505a5f"' in line]
+    assert len(value) == 2 and "<title>chart</title>" in chart
     assert "<rect" in chart  # the concern point is a square

@@ -152,7 +152,7 @@ def test_one_council_shows_no_council_control(app, use_db, fake_db_path,
     assert not any("Council" in d.value.columns for d in at.dataframe)
     assert not any(h.value.startswith(("Councils", "Localities of")) for h in at.header)
     at = open_page(at, "views/localities.py")
-    assert council_boxes(at) == [] and "Councils" not in at.radio(key="loc_funnel_by").options
+    assert council_boxes(at) == [] and "Councils" not in [o for r in at.radio for o in r.options]
     assert "Compared with the partnership" in table(at, "Locality").columns
     at = open_page(at, "views/agency.py")
     at.selectbox(key="ag_agency").set_value("HLTH").run()
@@ -230,7 +230,7 @@ def test_localities_council_filter(app, use_db, two_councils):
     council = latest(data.values("viewer", indicator_ids=["cp_rate"], localities=["All"],
                                  agencies=["All"], councils=[ASHVALE])).iloc[0]
     assert row[ASHVALE] == f"{council['value']:,.1f}"
-    assert "Councils" not in at.radio(key="loc_funnel_by").options
+    assert "Councils" not in [o for r in at.radio for o in r.options]
     funnel = charts(at)[1]
     plotted = {x for t in funnel["data"] if t.get("mode") == "markers+text" for x in t["text"]}
     assert plotted and plotted <= {"North", "South", "East"}
@@ -250,9 +250,11 @@ def test_agency_council_filter(app, use_db, two_councils):
     assert set(summary["Council"]) == {CORRIE}
     cells = latest(data.values("viewer", indicator_ids=["referrals_neglect"], localities=["All"],
                                agencies=["POL", "All"], councils=[CORRIE])).set_index("agency")
-    title = "Referrals where neglect is a factor"
-    assert summary.loc[title, "Police"] == f"{cells.loc['POL', 'value']:,.1f} per 10,000"
-    assert summary.loc[title, CORRIE] == f"{cells.loc['All', 'value']:,.1f} per 10,000"
+    title = "Referrals where neglect is a factor"  # a part of the whole: as a share of it
+    assert summary.loc[title, "Police"] == f"{cells.loc['POL', 'numerator']:,.0f}"
+    assert summary.loc[title, CORRIE] == f"{cells.loc['All', 'numerator']:,.0f}"
+    share = cells.loc["POL", "numerator"] / cells.loc["All", "numerator"] * 100
+    assert summary.loc[title, f"Share of {CORRIE}"] == f"{share:.1f}%"
     over_time = table(at, "Agency")
     assert set(over_time["Council"]) == {CORRIE} and set(over_time["Agency"]) == {"Police", "All"}
 
@@ -343,10 +345,10 @@ def test_champion_page_shows_its_own_council_cell(app, use_db, two_councils_pois
     use_db(two_councils_poisoned, "champion:POL")
     at = open_page(app, "views/agency.py")
     at.selectbox(key="ag_council").set_value(ASHVALE).run()
-    summary = table(at, f"Share of {ASHVALE}").set_index("Indicator")
+    summary = table(at, "Partnership target").set_index("Indicator")  # its percentages
     assert summary.loc["Early help stepping up to social care", "Police"] != "c"
     at.selectbox(key="ag_agency").set_value("HLTH").run()
-    summary = table(at, f"Share of {ASHVALE}").set_index("Indicator")
+    summary = table(at, "Partnership target").set_index("Indicator")
     assert summary.loc["Early help stepping up to social care", "Health"] == "c"
 
 

@@ -186,3 +186,22 @@ def test_a_pack_over_a_corrupt_commentary_store_says_so_on_its_first_page(use_db
     cover = html.split("<nav", 1)[0]
     assert "Commentary and actions could not be read" in cover
     assert "Scorecard: partnership figures" in html  # the figures are still there
+
+
+def test_the_board_pack_is_marked_on_every_page_and_audited(tmp_path, monkeypatch):
+    """`lscp pack --board`: unsuppressed, "OFFICIAL-SENSITIVE — not for publication" at the
+    top of every page of the PDF, kept as the board's and recorded in the audit log."""
+    for name in ("LSCP_DB", "LSCP_CONFIG"):  # lscp pack sets them; put them back afterwards
+        monkeypatch.setenv(name, os.environ.get(name, ""))
+    db = fake_db.build(tmp_path / "lscp.duckdb", poison=True)
+    out = tmp_path / "board.pdf"
+    assert main(["pack", "--db", str(db), "--month", "2025-09", "--out", str(out),
+                 "--board"]) == 0
+    pages = [p.extract_text() for p in PdfReader(out).pages]
+    assert len(pages) > 5
+    marked = [_squash("OFFICIAL-SENSITIVE — not for publication") in _squash(p) for p in pages]
+    assert all(marked), [i + 1 for i, m in enumerate(marked) if not m]
+    assert re.search(r"42,?40[123]", _squash("".join(pages)))  # the poisoned cells' figures
+    assert [k["role"] for k in packs.index(db)] == ["board"]
+    log = [e for e in audit.read(audit.audit_path(db)) if e["action"] == "board_pack"]
+    assert len(log) == 1
