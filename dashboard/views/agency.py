@@ -109,7 +109,7 @@ st.header(f"{fmt.as_text(name)} in {fmt.month(latest)}"
 now = vals[vals["period_end"] == latest]
 mine = now[now["agency"] == agency].set_index("indicator")
 everyone = now[now["agency"] == "All"].set_index("indicator")
-summary = []
+summary, figures = [], []  # figures: the same as numbers, for the CSV
 for indicator in [REFERRALS, *cat["title"]]:
     if indicator not in units:
         continue
@@ -130,12 +130,22 @@ for indicator in [REFERRALS, *cat["title"]]:
             share or fmt.NOT_APPLICABLE,
         "Partnership target": (fmt.number(targets[ids_by_title[indicator]], unit)
                                if ids_by_title.get(indicator) in targets else "no target")})
+    figures.append({
+        "Agency value (number)": fmt.figure(None if m is None else m["value"], unit,
+                                            bool(m is not None and m["hidden"])),
+        f"{'Partnership' if level == data.ALL else 'Council'} value (number)": fmt.figure(
+            None if p is None else p["value"], unit, bool(p is not None and p["hidden"])),
+        "Share (number)": share[:-1] if share else fmt.NOT_APPLICABLE,
+        "Target (number)": (fmt.figure(targets[ids_by_title[indicator]], unit)
+                            if ids_by_title.get(indicator) in targets else fmt.NOT_AVAILABLE)})
 summary = pd.DataFrame(summary)
 if council is not None:  # several councils: which level these figures are
     summary.insert(0, "Council", level)
 slug = ui.council_slug(council)
 st.dataframe(summary, hide_index=True, key="table_agency_summary")
-ui.download_csv(summary, f"{agency}{slug}-summary-{latest:%Y-%m}.csv", "agency_summary")
+as_shown = {c: f"{c} as shown" for c in (name, whole) if c in summary.columns}
+ui.download_csv(pd.concat([summary.rename(columns=as_shown), pd.DataFrame(figures)], axis=1),
+                f"{agency}{slug}-summary-{latest:%Y-%m}.csv", "agency_summary")
 st.caption("Counts are the agency's own; percentages compare the agency's cases with all cases "
            f"in the {'partnership' if level == data.ALL else 'council'}. c = confidential, "
            "x = not available, z = not applicable.")
