@@ -177,12 +177,15 @@ def heatmap(scores: pd.DataFrame, text: pd.DataFrame, title: str) -> go.Figure:
         colorbar=dict(title="vs partnership", tickvals=[-1, 0, 1],
                       ticktext=["worse", "similar", "better"]),
         hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>", xgap=2, ygap=2))
-    fig.update_layout(title=dict(text=title, font=dict(size=16, color=INK)),
-                      height=max(360, 34 * len(scores) + 120),
-                      margin=dict(l=10, r=10, t=50, b=10), plot_bgcolor="#ffffff",
+    # the title keeps clear of the place names above the grid (slanted on a tablet): it
+    # pushes the margin rather than sitting over them
+    fig.update_layout(title=dict(text=title, font=dict(size=16, color=INK), yref="container",
+                                 y=1, yanchor="top", pad=dict(t=8)),
+                      height=max(360, 34 * len(scores) + 150),
+                      margin=dict(l=10, r=10, t=80, b=10), plot_bgcolor="#ffffff",
                       font=dict(family="Arial, Helvetica, sans-serif", color=INK, size=12))
     fig.update_yaxes(autorange="reversed", tickfont=dict(color=INK))
-    fig.update_xaxes(side="top", tickfont=dict(color=INK))
+    fig.update_xaxes(side="top", tickfont=dict(color=INK), automargin=True)
     return fig
 
 
