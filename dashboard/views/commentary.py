@@ -39,7 +39,8 @@ elif not problem and store.writable(where):
                icon=":material/edit_off:")
 
 if st.session_state.get("cm_flash"):  # what the last save did, shown after the rerun
-    st.success(st.session_state.pop("cm_flash"), icon=":material/check:")
+    st.session_state["cm_last_flash"] = st.session_state.pop("cm_flash")
+    st.success(st.session_state["cm_last_flash"], icon=":material/check:")
 
 cat = data.catalogue()
 titles = dict(zip(cat["indicator_id"], cat["title"], strict=True))
@@ -163,7 +164,13 @@ if can_edit and not problem and not store.writable(where):
         raised = st.selectbox("Raised at", raised_options,
                               index=raised_options.index(was.meeting) if was and
                               was.meeting in raised_options else len(raised_options) - 1)
-        if st.form_submit_button("Save action", type="primary"):
+        submitted = st.form_submit_button("Save action", type="primary")
+        if submitted and was is None and not what.strip() and \
+                st.session_state.get("cm_last_flash"):
+            # a further click that reached the new, empty form the save left: nothing to
+            # save, and no error; what was saved is said again
+            st.success(st.session_state["cm_last_flash"], icon=":material/check:")
+        elif submitted:
             try:
                 saved = store.save_action(
                     where, action=what, owner=owner, due_date=due, status=status,
