@@ -62,5 +62,6 @@ def test_the_strategies_page_offers_the_extract_as_csv(app, use_db, fake_db_path
     at = open_page(app, "views/strategies.py")
     assert at.selectbox(key="st_year").value == "2025-26"
     at.selectbox(key="st_year").set_value("2024-25").run()
-    assert any(d.value.columns.tolist() == annual.COLUMNS for d in at.dataframe)
+    assert any(d.value.columns.tolist() == annual.COLUMNS + annual.NUMBERS
+               for d in at.dataframe)
     assert [b for b in at.get("download_button") if "annual" in b.proto.label.lower()]

@@ -30,7 +30,10 @@ def site(use_db, fake_db_path, tmp_path):
 
 
 def _html(at) -> str:
-    return "\n".join(h.proto.body for h in at.get("html"))
+    """The pages' HTML, less the app's own sidebar script (ui.narrow_screens)."""
+    from dashboard import ui
+
+    return "\n".join(h.proto.body.replace(ui._SIDEBAR_SCRIPT, "") for h in at.get("html"))
 
 
 def _editor(at):
