@@ -19,6 +19,8 @@ from dashboard import formatting as fmt
 CHANGE_UNITS = {"percent": " percentage points", "rate": " per 10,000", "count": ""}
 COLUMNS = ["Strategy", "Success measure", "Indicator", "Start", "Start figure", "End",
            "End figure", "Change", "Direction", "SPC verdict", "Commentary"]
+# the figures as numbers beside the text (a spreadsheet can sum and chart them)
+NUMBERS = ["Start value", "End value", "Change (number)", "Numerator", "Denominator"]
 
 
 def years(months: list[pd.Timestamp]) -> list[str]:
@@ -67,7 +69,7 @@ def build(role: str, year: str) -> pd.DataFrame:
                              "not measurable from the extracts" if m.how_measured
                              == "not measurable" else "not computed yet",
                              "", fmt.NOT_AVAILABLE, "", fmt.NOT_AVAILABLE, fmt.NOT_AVAILABLE,
-                             "", "", ""])
+                             "", "", "", *[fmt.NOT_AVAILABLE] * len(NUMBERS)])
                 continue
             r = card.loc[iid]
             change = fmt.NOT_AVAILABLE
@@ -75,8 +77,9 @@ def build(role: str, year: str) -> pd.DataFrame:
                 ndigits = 0 if r["unit"] == "count" else 1
                 delta = round(float(r["value"]), ndigits) - round(float(r["compared_value"]),
                                                                    ndigits)
-                change = (("+" if delta > 0 else "") + fmt.plain(delta, r["unit"])
-                          + CHANGE_UNITS.get(r["unit"], ""))
+                # "up 2.4 percentage points": a leading + would be read as a formula
+                change = ("no change" if delta == 0 else ("up " if delta > 0 else "down ")
+                          + fmt.plain(abs(delta), r["unit"]) + CHANGE_UNITS.get(r["unit"], ""))
             elif r["hidden"] or r["direction"] == fmt.CONFIDENTIAL:
                 change = fmt.CONFIDENTIAL
             when = r["period_end"]
@@ -91,5 +94,12 @@ def build(role: str, year: str) -> pd.DataFrame:
                 scorecard.period_text(r, start_when) if start_when is not None else "",
                 r["last_year_text"], r["period_text"], r["value_text"], change,
                 (r["arrow"] + " " + r["direction"]).strip(), verdict,
-                comment.body if comment else ""])
-    return pd.DataFrame(rows, columns=COLUMNS)
+                comment.body if comment else "", *_numbers(r)])
+    return pd.DataFrame(rows, columns=COLUMNS + NUMBERS)
+
+
+def _numbers(r) -> list[str]:
+    """``NUMBERS`` of a scorecard row (scorecard.figure_cells)."""
+    cells = scorecard.figure_cells(r)
+    return [cells["Compared value (number)"], cells["Value (number)"], cells["Change (number)"],
+            cells["Numerator"], cells["Denominator"]]

@@ -24,9 +24,12 @@ close_new_files()  # the audit log, packs, commentary: 0600 even under a Streaml
 # the internet by the browser, and no page may ask another host for anything.
 st.set_page_config(page_title="Neglect strategy dashboard",
                    page_icon=str(Path(__file__).resolve().parent / "favicon.png"),
-                   layout="wide", initial_sidebar_state="expanded")
+                   layout="wide", initial_sidebar_state="auto")
 
 st.session_state["role"] = auth.resolve_role()
+# no table's own "Download as CSV" (it would bypass the audit log and the suppressed view's
+# own file): every table's CSV is the page's audited download button (ui.download_csv)
+st.set_option("client.disableDataExport", True)
 
 PAGES = [st.Page(p.path, title=p.title, icon=p.icon, default=not p.url_path,
                  **({"url_path": p.url_path} if p.url_path else {})) for p in pages.PAGES]
@@ -35,6 +38,7 @@ page = st.navigation(PAGES)
 # a meaningful browser-tab title for each page (WCAG 2.4.2)
 st.set_page_config(page_title=f"{page.title} · Neglect strategy dashboard")
 st.sidebar.markdown("**Neglect strategy dashboard**  \nLocal Safeguarding Children Partnership")
+ui.narrow_screens()
 ui.role_note()
 if auth.auth_configured() and st.user.get("is_logged_in", False):
     st.sidebar.button("Log out", on_click=st.logout)

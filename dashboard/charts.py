@@ -215,14 +215,17 @@ def heatmap(categories: pd.DataFrame, text: pd.DataFrame, title: str,
                                          "line": {"color": INK, "width": 1}},
                                  hoverinfo="skip", showlegend=True))
     fig = go.Figure(traces)
-    fig.update_layout(title=dict(text=title, font=dict(size=16, color=INK)),
-                      height=max(360, 34 * len(categories) + 160),
-                      margin=dict(l=10, r=10, t=50, b=10), plot_bgcolor="#ffffff",
+    # the title keeps clear of the place names above the grid (slanted on a tablet): it
+    # pushes the margin rather than sitting over them
+    fig.update_layout(title=dict(text=title, font=dict(size=16, color=INK), yref="container",
+                                 y=1, yanchor="top", pad=dict(t=8)),
+                      height=max(360, 34 * len(categories) + 180),
+                      margin=dict(l=10, r=10, t=80, b=10), plot_bgcolor="#ffffff",
                       font=dict(family="Arial, Helvetica, sans-serif", color=INK, size=12),
                       legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0,
                               "title": {"text": f"Against {against}: "}})
     fig.update_yaxes(autorange="reversed", tickfont=dict(color=INK), showgrid=False)
-    fig.update_xaxes(side="top", tickfont=dict(color=INK), showgrid=False)
+    fig.update_xaxes(side="top", tickfont=dict(color=INK), showgrid=False, automargin=True)
     return fig
 
 

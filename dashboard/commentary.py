@@ -48,6 +48,16 @@ def path() -> Path:
     return store.store_path(data.db_path(), auth.settings()[0])
 
 
+FROM_MEASURE = "cm_from_measure"  # the measure the commentary page was opened from
+
+
+def open_from_measure(indicator_id: str) -> None:
+    """Open the commentary page on this measure: its commentary, and a new action's measure
+    prefilled."""
+    st.session_state[FROM_MEASURE] = indicator_id
+    st.switch_page("views/commentary.py")
+
+
 def month_key(month) -> str:
     return pd.Timestamp(month).strftime("%Y-%m")
 

@@ -19,7 +19,10 @@ from dashboard import scorecard
 
 CHANGE_UNITS = {"percent": " percentage points", "rate": " per 10,000", "count": ""}
 COLUMNS = ["indicator_id", "title", "period_text", "value_text", "compared_text",
-           "compared_with", "reasons"]
+           "compared_with", "reasons",
+           # the figures as numbers, for the CSV (scorecard.figure_cells)
+           "unit", "period_end", "value", "hidden", "numerator", "denominator",
+           "compared_value", "direction", "target"]
 
 
 def worsening(row) -> float | None:
@@ -62,6 +65,14 @@ def build(role: str, period: pd.Timestamp) -> pd.DataFrame:
                        compared_text=card["last_year_text"])
     listed = card[card["reasons"].map(bool)]
     return listed[COLUMNS].reset_index(drop=True)
+
+
+def csv_table(listed: pd.DataFrame, comments: dict) -> pd.DataFrame:
+    """The CSV: the table's text, then the figures as numbers (scorecard.figure_cells)."""
+    text = table(listed, comments).reset_index(drop=True).rename(columns=scorecard.AS_SHOWN)
+    if listed.empty:
+        return pd.concat([text, pd.DataFrame(columns=scorecard.FIGURE_COLUMNS)], axis=1)
+    return pd.concat([text, scorecard.figure_columns(listed).reset_index(drop=True)], axis=1)
 
 
 def table(listed: pd.DataFrame, comments: dict) -> pd.DataFrame:

@@ -44,6 +44,29 @@ def plain(v, unit: str = "count", suppressed: bool = False) -> str:
     return f"{round(float(v)):,}" if unit == "count" else f"{float(v):,.1f}"
 
 
+def figure(v, unit: str = "count", suppressed: bool = False) -> str:
+    """A number for a CSV's numeric column, as a spreadsheet reads it: a count whole
+    (``2492``), any other figure to the one decimal place the pages show (``18.2``); no
+    thousands separator, unit or sign; ``c`` withheld, ``x`` not available."""
+    if suppressed:
+        return CONFIDENTIAL
+    if _missing(v):
+        return NOT_AVAILABLE
+    return str(round(float(v))) if unit == "count" else f"{round(float(v), 1):.1f}"
+
+
+def change(v, before, unit: str = "count", suppressed: bool = False) -> str:
+    """The change between two figures as shown (each rounded first, as the reader sees
+    them), for a CSV's numeric column: ``-2.4``, ``37``; ``c`` / ``x`` as ``figure``."""
+    if suppressed:
+        return CONFIDENTIAL
+    if _missing(v) or _missing(before):
+        return NOT_AVAILABLE
+    ndigits = 0 if unit == "count" else 1
+    delta = round(round(float(v), ndigits) - round(float(before), ndigits), ndigits)
+    return figure(delta + 0.0, unit)
+
+
 def count(v, suppressed: bool = False) -> str:
     return number(v, "count", suppressed)
 

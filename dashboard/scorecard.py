@@ -374,6 +374,49 @@ def _based_on(cur, unit: str, ind) -> str:
     return f"{fmt.count(cur['numerator'])} of {fmt.count(cur['denominator'])} {den_label}".strip()
 
 
+FIGURE_COLUMNS = ["Value (number)", "Numerator", "Denominator", "Compared value (number)",
+                  "Change (number)", "Target (number)"]
+
+
+def figure_cells(r) -> dict[str, str]:
+    """One scorecard row's figures as numbers for a CSV (beside the text a reader sees):
+    the value, its numerator and denominator, the figure compared with, the change and the
+    target; ``c`` where withheld, ``x`` not available, ``z`` no denominator (a count)."""
+    unit, shown = r["unit"], r.get("period_end") is not None and not pd.isna(r["period_end"])
+    hidden = bool(r["hidden"])
+    prev_hidden = r.get("direction") == fmt.CONFIDENTIAL and not hidden
+    target = r.get("target")
+    return {
+        "Value (number)": fmt.figure(r["value"] if shown else None, unit, hidden),
+        "Numerator": fmt.figure(r["numerator"] if shown else None, "count", hidden),
+        "Denominator": (fmt.NOT_APPLICABLE if unit == "count" else
+                        fmt.figure(r["denominator"] if shown else None, "count", hidden)),
+        "Compared value (number)": fmt.figure(r.get("compared_value"), unit, prev_hidden),
+        "Change (number)": fmt.change(r["value"], r.get("compared_value"), unit,
+                                      hidden or prev_hidden),
+        "Target (number)": fmt.figure(None if target is None or pd.isna(target) else target,
+                                      unit),
+    }
+
+
+def figure_columns(card: pd.DataFrame) -> pd.DataFrame:
+    """``figure_cells`` of every row, in the card's order."""
+    return pd.DataFrame([figure_cells(r) for _, r in card.iterrows()], columns=FIGURE_COLUMNS,
+                        index=card.index)
+
+
+AS_SHOWN = {"Value": "Value as shown"}  # a CSV's text figure, beside "Value (number)"
+
+
+def csv_table(card: pd.DataFrame, compare: str = "last_year") -> pd.DataFrame:
+    """The scorecard CSV: the board table's text, then its figures as numbers."""
+    table = board_table(card, compare).rename(columns=AS_SHOWN)
+    if card.empty:
+        return pd.concat([table, pd.DataFrame(columns=FIGURE_COLUMNS)], axis=1)
+    return pd.concat([table.reset_index(drop=True),
+                      figure_columns(card).reset_index(drop=True)], axis=1)
+
+
 def board_table(card: pd.DataFrame, compare: str = "last_year") -> pd.DataFrame:
     """The scorecard as text cells: what the table view, the CSV and the pack show."""
     if card.empty:

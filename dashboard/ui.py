@@ -18,6 +18,62 @@ def role() -> str:
     return st.session_state.get("role", "viewer")
 
 
+# Below 992 px (a tablet, a phone) the sidebar starts closed, so it covers no page: Streamlit's
+# own "auto" closes it only up to 768 px. Once per browser tab, before the reader has opened
+# or closed it themselves (Streamlit then remembers their choice). The script is ours and
+# runs in the page; nothing is fetched from anywhere.
+NARROW_PX = 992
+_SIDEBAR_SCRIPT = """<script>
+(function () {
+  var done = "lscp-sidebar-start";
+  if (window.innerWidth >= NARROW_PX || sessionStorage.getItem(done)) { return; }
+  sessionStorage.setItem(done, "1");
+  var tries = 0;
+  var timer = setInterval(function () {
+    var bar = document.querySelector('[data-testid="stSidebar"]');
+    var button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+    if (bar && button && bar.getAttribute("aria-expanded") === "true") {
+      button.click(); clearInterval(timer);
+    } else if (bar && bar.getAttribute("aria-expanded") === "false" || ++tries > 40) {
+      clearInterval(timer);
+    }
+  }, 50);
+})();
+</script>""".replace("NARROW_PX", str(NARROW_PX))
+# narrow screens: what replaces a wide chart (a list) and what is hidden; one style sheet
+NARROW_CSS = """<style>
+.lscp-narrow-only { display: none; }
+@media screen and (max-width: 767.98px) {
+  .lscp-narrow-only { display: block; }
+  .lscp-wide-only { display: none !important; }
+}
+</style>"""
+
+
+def narrow_screens() -> None:
+    """The sidebar closed below 992 px, and the narrow-screen style (``lscp-narrow-only``)."""
+    st.sidebar.html(_SIDEBAR_SCRIPT + NARROW_CSS, unsafe_allow_javascript=True)
+
+
+def narrow_list(cells: pd.DataFrame, chart_key: str, caption: str) -> None:
+    """On a narrow screen (below 768 px) a grid chart (the localities heat map) is a list
+    instead: each indicator, then each place's figure and verdict; the chart (its element
+    key ``chart_key``) is hidden there. ``cells``: title, place, shown, word, in order."""
+    from html import escape
+
+    blocks = []
+    for title, part in cells.groupby("title", sort=False):
+        items = "".join(
+            f"<li>{escape(str(p))}: <strong>{escape(str(v))}</strong>"
+            + (f" ({escape(str(w))})" if isinstance(w, str) and w else "") + "</li>"
+            for p, v, w in zip(part["place"], part["shown"], part["word"], strict=True))
+        blocks.append(f"<p><strong>{escape(str(title))}</strong></p><ul>{items}</ul>")
+    st.html(f"<style>@media screen and (max-width: 767.98px) {{ .st-key-{chart_key} "
+            "{ display: none !important; } }</style>"
+            f"<div class='lscp-narrow-only lscp-card'><p class='lscp-muted'>{escape(caption)}"
+            f"</p>{''.join(blocks)}</div>")
+
+
 def require_db() -> None:
     """Stop the page with a plain message when there is no database to read."""
     try:

@@ -27,6 +27,9 @@ def streamlit_command(port: int, host: str, cwd: Path | None = None) -> list[str
         "--server.port", str(port), "--server.address", host,
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
         "--client.toolbarMode", "viewer",
+        # no table's own "Download as CSV" (outside the audit log): every table's CSV is
+        # the page's audited download button
+        "--client.disableDataExport", "true",
     ]
     secrets = [Path(cwd or Path.cwd()) / ".streamlit" / "secrets.toml",
                ROOT / ".streamlit" / "secrets.toml"]

@@ -28,6 +28,9 @@ from lscp_core.stores import FILE_MODE
 
 ACTION_STATUSES = ("Open", "In progress", "Done", "Dropped")
 CLOSED_STATUSES = ("Done", "Dropped")
+# what the statuses mean on the form: an action is closed (done) or withdrawn (dropped)
+STATUS_LABELS = {"Open": "Open", "In progress": "In progress", "Done": "Done (closed)",
+                 "Dropped": "Dropped (withdrawn)"}
 BUSY_TIMEOUT_S = 5.0
 
 SCHEMA = """
@@ -52,6 +55,7 @@ create table if not exists actions (
   author text not null,
   saved_at text not null,
   save_key text,                    -- the form instance that saved it: a resubmit is a no-op
+  reason text,                      -- why it was closed or withdrawn (a closed status needs one)
   primary key (action_id, version)
 );
 create trigger if not exists commentary_no_update before update on commentary
@@ -91,6 +95,7 @@ class Action:
     meeting: str
     author: str
     saved_at: str
+    reason: str = ""  # why it was closed or withdrawn
 
     def overdue(self, today: dt.date) -> bool:
         return self.status not in CLOSED_STATUSES and dt.date.fromisoformat(self.due_date) < today
@@ -151,11 +156,12 @@ def _open_write(path: Path) -> sqlite3.Connection:
 
 
 def _migrate(con: sqlite3.Connection) -> None:
-    """Stores made before saves carried a key gain the (nullable) column: DDL, not an UPDATE,
-    so the append-only triggers are untouched and no row changes."""
+    """Stores made before saves carried a key (or a reason) gain the (nullable) column: DDL,
+    not an UPDATE, so the append-only triggers are untouched and no row changes."""
     columns = {r[1] for r in con.execute("pragma table_info(actions)")}
-    if "save_key" not in columns:
-        con.execute("alter table actions add column save_key text")
+    for column in ("save_key", "reason"):
+        if column not in columns:
+            con.execute(f"alter table actions add column {column} text")
     con.execute("create unique index if not exists actions_save_key on actions(save_key)")
 
 
@@ -261,7 +267,8 @@ def _action(row) -> Action:
     return Action(int(row["action_id"]), int(row["version"]), row["action"], row["owner"],
                   row["due_date"], row["status"],
                   tuple(i for i in row["indicators"].split(";") if i), row["meeting"],
-                  row["author"], row["saved_at"])
+                  row["author"], row["saved_at"],
+                  (row["reason"] or "") if "reason" in row.keys() else "")
 
 
 def actions(path: Path, indicator_id: str | None = None) -> list[Action]:
@@ -284,16 +291,20 @@ def action_history(path: Path, action_id: int) -> list[Action]:
 def save_action(path: Path, *, action: str, owner: str, due_date: dt.date, status: str,
                 indicators: list[str], meeting: str, author: str,
                 action_id: int | None = None, base_version: int = 0,
-                save_key: str | None = None) -> Action:
+                save_key: str | None = None, reason: str = "") -> Action:
     """A new action (``action_id`` None) or a new version of one; StaleEdit as for commentary.
 
     ``save_key`` names the form instance (one token per form shown): a save whose key is
     already stored is a resubmit (a second click, a double submit, a rerun) and returns the
-    version it saved the first time instead of adding a record."""
+    version it saved the first time instead of adding a record. Closing (Done) or
+    withdrawing (Dropped) an action needs its ``reason``; every version is kept."""
     if status not in ACTION_STATUSES:
         raise ValueError(f"status must be one of {', '.join(ACTION_STATUSES)}")
     if not action.strip() or not owner.strip():
         raise ValueError("an action needs its text and an owner agency")
+    if status in CLOSED_STATUSES and not reason.strip():
+        raise ValueError(f"say why the action is {STATUS_LABELS[status].split('(')[1][:-1]}: "
+                         "a closed or withdrawn action needs a reason")
     with closing(_open_write(path)) as con:
         try:
             con.execute("begin immediate")
@@ -317,13 +328,14 @@ def save_action(path: Path, *, action: str, owner: str, due_date: dt.date, statu
                     raise StaleEdit(_action(current))
             saved = Action(action_id, base_version + 1, action.strip(), owner.strip(),
                            due_date.isoformat(), status, tuple(indicators), meeting, author,
-                           _now())
+                           _now(), reason.strip())
             con.execute("insert into actions (action_id, version, action, owner, due_date, "
-                        "status, indicators, meeting, author, saved_at, save_key) "
-                        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "status, indicators, meeting, author, saved_at, save_key, reason) "
+                        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (saved.action_id, saved.version, saved.action, saved.owner,
                          saved.due_date, saved.status, ";".join(saved.indicators),
-                         saved.meeting, saved.author, saved.saved_at, save_key or None))
+                         saved.meeting, saved.author, saved.saved_at, save_key or None,
+                         saved.reason or None))
             con.execute("commit")
         except sqlite3.Error as exc:
             raise CommentaryUnavailable(

@@ -65,8 +65,8 @@ def test_actions_keep_versions_refuse_stale_saves_and_know_overdue(store):
     assert (a.action_id, b.action_id) == (1, 2)
     done = cs.save_action(store, action=a.action, owner="LA", due_date=dt.date(2025, 5, 1),
                           status="Done", indicators=list(a.indicators), meeting=a.meeting,
-                          author="bo", action_id=1, base_version=1)
-    assert done.version == 2
+                          author="bo", action_id=1, base_version=1, reason="Audit finished")
+    assert (done.version, done.reason) == (2, "Audit finished")
     with pytest.raises(cs.StaleEdit) as refused:
         cs.save_action(store, action="late edit", owner="LA", due_date=dt.date(2025, 5, 1),
                        status="Open", indicators=["cp_rate"], meeting=a.meeting, author="cy",
@@ -154,8 +154,9 @@ def test_a_resubmitted_form_saves_once(store):
 
 def test_an_older_store_gains_the_key_column_and_keeps_its_rows(store):
     con = sqlite3.connect(store)
-    old = cs.SCHEMA.replace("  save_key text,", "").replace("\n  save_key text", "")
-    assert "save_key" not in old
+    old = "\n".join(line for line in cs.SCHEMA.splitlines()
+                    if not line.lstrip().startswith(("save_key text", "reason text")))
+    assert "save_key" not in old and "reason text" not in old
     con.executescript(old)
     con.execute("insert into actions values (1, 1, 'Old action', 'LA', '2025-05-01', 'Open', "
                 "'cp_rate', '2025-04-10 Board', 'ana', '2025-04-10T10:00:00+00:00')")
@@ -174,3 +175,46 @@ def test_a_commentary_sent_twice_is_one_version_but_others_are_still_refused(sto
     with pytest.raises(cs.StaleEdit):  # the same text by someone else: still their save
         cs.save_comment(store, "cp_rate", "2025-03", "Rose after new plans", "bo", 0)
     assert [c.version for c in cs.history(store, "cp_rate", "2025-03")] == [1]
+
+
+def test_closing_or_withdrawing_an_action_needs_a_reason_and_keeps_every_version(store):
+    first = _new_action(store, "k1")
+    for status in ("Done", "Dropped"):
+        with pytest.raises(ValueError, match="needs a reason"):
+            cs.save_action(store, action=first.action, owner="LA", due_date=dt.date(2025, 5, 1),
+                           status=status, indicators=["cp_rate"], meeting=first.meeting,
+                           author="bo", action_id=1, base_version=1, reason="  ")
+    edited = cs.save_action(store, action="Audit neglect plans in two teams", owner="HLTH",
+                            due_date=dt.date(2025, 7, 1), status="In progress",
+                            indicators=["cp_rate"], meeting=first.meeting, author="bo",
+                            action_id=1, base_version=1)
+    withdrawn = cs.save_action(store, action=edited.action, owner="HLTH",
+                               due_date=dt.date(2025, 7, 1), status="Dropped",
+                               indicators=["cp_rate"], meeting=first.meeting, author="cy",
+                               action_id=1, base_version=2, reason="Covered by the new audit")
+    assert withdrawn.version == 3 and not withdrawn.overdue(dt.date(2026, 1, 1))
+    history = cs.action_history(store, 1)
+    assert [(h.version, h.status, h.owner, h.reason) for h in history] == [
+        (3, "Dropped", "HLTH", "Covered by the new audit"), (2, "In progress", "HLTH", ""),
+        (1, "Open", "LA", "")]
+    assert [a.reason for a in cs.actions(store)] == ["Covered by the new audit"]
+
+
+def test_a_store_from_before_reasons_gains_the_column_and_keeps_its_rows(tmp_path):
+    old = tmp_path / "old.sqlite"
+    con = sqlite3.connect(old)
+    con.executescript(cs.SCHEMA.replace("  reason text,                      -- why it was "
+                                        "closed or withdrawn (a closed status needs one)\n", ""))
+    assert "reason" not in {r[1] for r in con.execute("pragma table_info(actions)")}
+    con.execute("insert into actions (action_id, version, action, owner, due_date, status, "
+                "indicators, meeting, author, saved_at) values (1, 1, 'Old', 'LA', "
+                "'2025-05-01', 'Open', 'cp_rate', 'm', 'ana', '2025-01-01T00:00:00+00:00')")
+    con.commit()
+    con.close()
+    assert [a.reason for a in cs.actions(old)] == [""]
+    closed = cs.save_action(old, action="Old", owner="LA", due_date=dt.date(2025, 5, 1),
+                            status="Done", indicators=["cp_rate"], meeting="m", author="bo",
+                            action_id=1, base_version=1, reason="Done at the May board")
+    assert [(a.version, a.reason) for a in cs.action_history(old, 1)] == [
+        (2, "Done at the May board"), (1, "")]
+    assert closed.reason == "Done at the May board"

@@ -39,11 +39,18 @@ elif not problem and store.writable(where):
                icon=":material/edit_off:")
 
 if st.session_state.get("cm_flash"):  # what the last save did, shown after the rerun
-    st.success(st.session_state.pop("cm_flash"), icon=":material/check:")
+    st.session_state["cm_last_flash"] = st.session_state.pop("cm_flash")
+    st.success(st.session_state["cm_last_flash"], icon=":material/check:")
 
 cat = data.catalogue()
 titles = dict(zip(cat["indicator_id"], cat["title"], strict=True))
 months = data.periods("monthly") or data.periods()
+# opened from a measure (the explorer's link): that measure, in the commentary and a new action
+opened_from = st.session_state.pop(commentary.FROM_MEASURE, None)
+if opened_from in titles:
+    st.session_state["cm_indicator"] = opened_from
+    st.session_state["act_choice"] = "new"
+    st.session_state["act_prefill"] = opened_from
 left, right = st.columns(2)
 indicator = left.selectbox("Indicator", list(titles), format_func=lambda i: titles.get(i, i),
                            key="cm_indicator")
@@ -114,7 +121,10 @@ actions = commentary.all_actions()
 commentary.show_actions(actions, "Actions agreed by the board", "all")
 
 if can_edit and not problem and not store.writable(where):
-    agencies = list(data.agencies()["agency_code"])
+    agency_seed = data.agencies()
+    agencies = list(agency_seed["agency_code"])
+    agency_names = dict(zip(agency_seed["agency_code"], agency_seed["agency_name"],
+                            strict=True))
     meetings = data.meetings()
     meeting_names = [f"{m.meeting_date:%Y-%m-%d} {m.board}" for m in meetings.itertuples()]
     existing = {a.action_id: a for a in actions}
@@ -136,27 +146,39 @@ if can_edit and not problem and not store.writable(where):
         a, b, c = st.columns(3)
         owner = a.selectbox("Owner agency", agencies,
                             index=agencies.index(was.owner) if was and was.owner in agencies
-                            else 0)
+                            else 0, format_func=lambda code: agency_names.get(code, code))
         due = b.date_input("Due", value=dt.date.fromisoformat(was.due_date) if was
                            else commentary.today() + dt.timedelta(days=90), format="YYYY-MM-DD")
         status = c.selectbox("Status", store.ACTION_STATUSES,
-                             index=store.ACTION_STATUSES.index(was.status) if was else 0)
+                             index=store.ACTION_STATUSES.index(was.status) if was else 0,
+                             format_func=store.STATUS_LABELS.get)
+        reason = st.text_input("Why it is closed or withdrawn (needed for Done or Dropped)",
+                               value=was.reason if was else "")
+        prefill = st.session_state.get("act_prefill")
         linked = st.multiselect("Indicators it concerns", list(titles),
-                                default=[i for i in (was.indicators if was else ())
+                                default=[i for i in (was.indicators if was else
+                                                     (prefill,) if prefill else ())
                                          if i in titles],
                                 format_func=lambda i: titles.get(i, i))
         raised_options = meeting_names or ["(no meetings listed)"]
         raised = st.selectbox("Raised at", raised_options,
                               index=raised_options.index(was.meeting) if was and
                               was.meeting in raised_options else len(raised_options) - 1)
-        if st.form_submit_button("Save action", type="primary"):
+        submitted = st.form_submit_button("Save action", type="primary")
+        if submitted and was is None and not what.strip() and \
+                st.session_state.get("cm_last_flash"):
+            # a further click that reached the new, empty form the save left: nothing to
+            # save, and no error; what was saved is said again
+            st.success(st.session_state["cm_last_flash"], icon=":material/check:")
+        elif submitted:
             try:
                 saved = store.save_action(
                     where, action=what, owner=owner, due_date=due, status=status,
                     indicators=linked, meeting=raised, author=st.session_state.get("user",
                                                                                    "unknown"),
                     action_id=None if was is None else was.action_id,
-                    base_version=st.session_state.get(base_key, 0), save_key=token)
+                    base_version=st.session_state.get(base_key, 0), save_key=token,
+                    reason=reason if status in store.CLOSED_STATUSES else "")
             except store.StaleEdit as exc:
                 st.error(f"**Not saved**: {fmt.as_text(exc)}. Now: "
                          f"{fmt.as_text(exc.newer.action)} · {fmt.as_text(exc.newer.owner)} · "
@@ -167,17 +189,24 @@ if can_edit and not problem and not store.writable(where):
             else:
                 st.session_state.pop(base_key, None)
                 st.session_state.pop(token_key, None)
+                st.session_state.pop("act_prefill", None)
+                why = f" ({fmt.as_text(saved.reason)})" if saved.reason else ""
                 st.session_state["cm_flash"] = (
                     f"Action {saved.action_id} saved (version {saved.version}): "
-                    f"{fmt.as_text(saved.action)} · owner {fmt.as_text(saved.owner)} · due "
-                    f"{saved.due_date} · {fmt.as_text(saved.status)}.")
+                    f"{fmt.as_text(saved.action)} · owner "
+                    f"{fmt.as_text(agency_names.get(saved.owner, saved.owner))} · due "
+                    f"{saved.due_date} · {fmt.as_text(store.STATUS_LABELS[saved.status])}"
+                    f"{why}.")
                 st.rerun()
     if was is not None:
         with st.expander(f"History of action {was.action_id}"):
             past = commentary.read_or_banner(lambda: store.action_history(where, was.action_id), [])
             st.dataframe(pd.DataFrame({
                 "Version": [p.version for p in past], "Saved by": [p.author for p in past],
-                "Saved at": [p.saved_at for p in past], "Status": [p.status for p in past],
+                "Saved at": [p.saved_at for p in past],
+                "Status": [store.STATUS_LABELS.get(p.status, p.status) for p in past],
+                "Reason": [p.reason for p in past],
+                "Owner": [agency_names.get(p.owner, p.owner) for p in past],
                 "Due": [p.due_date for p in past], "Action": [p.action for p in past]}),
                 hide_index=True, key="table_action_history")
 

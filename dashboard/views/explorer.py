@@ -267,6 +267,9 @@ else:
     st.caption("No commentary has been written for this indicator.")
 commentary.show_actions(commentary.all_actions(indicator), "Actions on this indicator",
                         indicator)
+if st.button("Commentary and actions on this measure", key="to_commentary",
+             icon=":material/edit_note:"):
+    commentary.open_from_measure(indicator)
 
 st.header("Figures by period and locality", divider="gray")
 if council is None:

@@ -120,6 +120,7 @@ table = pd.DataFrame({
                 zip(m["base"], m["unit"], m["base_hidden"].fillna(False), strict=True)],
     compared: m["word"],
     "Unit": m["unit"].map(fmt.unit_label)})
+ui.narrow_list(m, "chart_localities", f"{against}, {fmt.month(period)}")
 ui.chart_with_table(fig, table, f"localities{ui.council_slug(council)}-{period:%Y-%m}.csv",
                     "localities",
                     caption="Counts are shown but not compared (localities differ in size); "
@@ -190,7 +191,7 @@ else:
            if council is not None else {}),
         {"Agencies": "Agency", "Councils": "Council"}.get(compare, "Locality"): pts["name"],
         "Value": [fmt.plain(v, unit) for v in pts["value"]],
-        "Denominator": [fmt.count(d) for d in pts["denominator"]],
+        "Denominator": [fmt.figure(d) for d in pts["denominator"]],
         "Verdict": pts["verdict"]})
     ui.chart_with_table(fig, funnel_table,
                         f"funnel-{chosen}{ui.council_slug(council)}-{period:%Y-%m}.csv", "funnel",

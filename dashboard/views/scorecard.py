@@ -81,7 +81,7 @@ slug = "all" if chosen is None else "".join(c if c.isalnum() else "-" for c in c
 stamp = pd.Timestamp(period).strftime("%Y-%m")
 # one below the other, not in columns: three columns of long button labels ran past the
 # edge of a 768 px tablet
-ui.download_csv(table, f"scorecard-{slug}-{stamp}.csv", "scorecard",
+ui.download_csv(scorecard.csv_table(card, compare), f"scorecard-{slug}-{stamp}.csv", "scorecard",
                 label="Download the scorecard (CSV)")
 who = st.session_state.get("user", "unknown")
 for kind, mime, label, icon in (

@@ -48,7 +48,8 @@ for strategy, group in measures.groupby("strategy", sort=False):
             rows_for_csv.append({"Strategy": strategy, "Success measure": measure,
                                  "Measured by": lead.lower(), "Kind": kind,
                                  "Caveat": why, "Value": fmt.NOT_AVAILABLE,
-                                 "Direction of travel": "", "RAG": "", "SPC variation": ""})
+                                 "Direction of travel": "", "RAG": "", "SPC variation": "",
+                                 **dict.fromkeys(scorecard.FIGURE_COLUMNS, fmt.NOT_AVAILABLE)})
             why = ""  # said in the row
         else:
             r = card.loc[iid]
@@ -70,7 +71,8 @@ for strategy, group in measures.groupby("strategy", sort=False):
                                  "Caveat": why, "Value": r["value_text"],
                                  "Direction of travel": r["direction"],
                                  "RAG": r["rag"] or "no target",
-                                 "SPC variation": r["variation_text"]})
+                                 "SPC variation": r["variation_text"],
+                                 **scorecard.figure_cells(r)})
         note = (f"<br><span class='lscp-muted'><strong>{escape(LEADS.get(how, 'Note'))}:"
                 f"</strong> {escape(why)}</span>" if why else "")
         body.append(f"<tr><th scope='row'>{escape(measure)}{note}</th>{status}</tr>")
@@ -85,8 +87,9 @@ for strategy, group in measures.groupby("strategy", sort=False):
 
 table = pd.DataFrame(rows_for_csv)
 with st.expander("View as table"):
-    st.dataframe(table, hide_index=True, key="table_strategies")
-ui.download_csv(table, "strategies.csv", "strategies")
+    st.dataframe(table.drop(columns=scorecard.FIGURE_COLUMNS), hide_index=True,
+                 key="table_strategies")
+ui.download_csv(table.rename(columns=scorecard.AS_SHOWN), "strategies.csv", "strategies")
 
 st.header("Annual report extract", divider="gray")
 st.write("For a financial year (April to March): each strategy measure's figure at the start "

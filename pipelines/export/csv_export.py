@@ -29,6 +29,16 @@ def _text(column: str) -> str:
             f"then '''' || {column} else {column} end as {column}")
 
 
+def _plain_number(column: str) -> str:
+    """A figure as the CSV writes it: a whole number without a decimal point ("2492", not
+    "2492.0": counts, populations, a count indicator's value), any other at full precision
+    (82.42375601926165); empty when NULL."""
+    return (f"case when {column} is null then null "
+            f"when isfinite({column}::DOUBLE) and {column} = trunc({column}) "
+            f"and abs({column}) < 9e15 then cast(cast({column} as HUGEINT) as varchar) "
+            f"else cast({column} as varchar) end")
+
+
 # The period in words, as the pages say it (lscp_core.periods.period_label, one function for
 # both): a rolling figure is "12 months to November 2026", never "November 2026". Worked
 # out once per distinct (period end, period kind, lag), joined in as ``LABELS``.
@@ -62,7 +72,8 @@ def export_query(unsuppressed: bool, with_labels: bool = True,
         _text("council") if with_council else "'All' as council",
         _text("locality"),
         _text("agency"),
-        *(f"{figure_text_sql(column, show)} as {column}" for column in HIDDEN_COLUMNS),
+        *(f"{figure_text_sql(_plain_number(column), show)} as {column}"
+          for column in HIDDEN_COLUMNS),
         "suppressed",
     ]
     source = ("indicator_values as v left join indicator_catalogue as c using (indicator_id) "

@@ -44,6 +44,7 @@ from pipelines.ingest.readers.parts import Source
 from pipelines.ingest.readers.tabular import (
     FileRejected,
     InboxFile,
+    check_csv,
     discover,
     read_file,
     scan_file,
@@ -87,6 +88,9 @@ class _Run:
     agencies: set[str] = field(default_factory=set)  # agency codes (seeds/agencies.csv)
     councils: council_rules.Councils = field(default_factory=council_rules.Councils)
     inbox: Path | None = None
+    # extracts that failed with no version in force: the cross-file checks against them
+    # cannot be made (their children's rows are not orphans), with why
+    unchecked: dict[str, str] = field(default_factory=dict)
 
 
 def _tables_of(con, catalog: str | None) -> set[str]:
@@ -135,7 +139,8 @@ def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
         _ingest_files(run, result, files, found, seeds_dir, progress, started)
         for extract in EXTRACTS:
             _ensure_land(con, extract, result.outcomes[extract])
-        _apply_cross_file(con)
+        run.unchecked = _failed_without_rows(result)
+        _apply_cross_file(con, run.unchecked)
         _report(run, result)
     except gx_worker.BrokenProcessPool:
         raise RunFailed("the Great Expectations worker process stopped unexpectedly "
@@ -160,6 +165,9 @@ def _ingest_files(run: _Run, result: IngestResult, files: dict[str, InboxFile],
             t0 = time.perf_counter()
             outcome = _deliver(run, extract_contracts()[extract], files.get(extract),
                                in_force.get(extract), found)
+            if outcome.status == "failed":
+                _check_passed_over(run, extract_contracts()[extract], files.get(extract),
+                                   outcome)
             result.outcomes[extract] = outcome
             if outcome.parsed is not None:
                 pending.append(outcome)
@@ -352,6 +360,54 @@ def _deliver(run: _Run, contract, inbox_file: InboxFile | None, force: InForce |
     return outcome
 
 
+def _check_passed_over(run: _Run, contract, inbox_file: InboxFile | None,
+                       outcome: ExtractOutcome) -> None:
+    """The extract's own newest file, passed over for a newer statutory file (census,
+    SSDA903, SSD) that failed: read it too, so a broken file dropped beside the broken one is
+    named as well. It is never loaded in the failed file's place (the newest-file rule); a
+    file loaded before is not read again."""
+    if inbox_file is None or contract.name == "children":
+        return
+    path = inbox_file.path
+    if any(f.file == path.name for f in outcome.failures):
+        return
+    scan = scan_file(path) if path.suffix.lower() == ".csv" else None
+    sha = scan.sha256 if scan else sha256_file(path)
+    seen = run.con.execute("select 1 from archive_files where extract = ? and sha256 = ? "
+                           "limit 1", [contract.name, sha]).fetchall()
+    if seen:
+        return
+    try:
+        if path.suffix.lower() == ".csv":
+            check_csv(path, contract, scan)  # its head: what fails a file before any row is read
+        else:  # an .xlsx: read whole, then dropped
+            read_file(run.con, path, contract, f"checked_{contract.name}", run.workdir)
+    except FileRejected as exc:
+        outcome.failures.append(FileFailure(path.name, sha, str(exc)))
+
+
+def _failed_without_rows(result: IngestResult) -> dict[str, str]:
+    """{extract: why} for the extracts whose delivery failed with no version in force."""
+    return {extract: "its file " + ", ".join(dict.fromkeys(f.file for f in o.failures))
+            + " failed and no earlier version is in force"
+            for extract, o in result.outcomes.items()
+            if o.status == "failed" and o.force is None and o.failures}
+
+
+def _parent(rule: dict) -> str | None:
+    """The extract a cross-file rule or warning looks up (None: a seed, or none)."""
+    ref = rule.get("references") or rule.get("same_as")
+    if not ref or ref.startswith("seed_"):
+        return None
+    return ref.split(".")[0]
+
+
+def _not_checked(rule: dict, unchecked: dict[str, str]) -> str | None:
+    """The extract a rule or warning would look up, when that extract is ``unchecked``."""
+    parent = _parent(rule)
+    return parent if parent in unchecked else None
+
+
 def _own_parts(run: _Run, contract, own_files: list[InboxFile], scans, shas,
                force: InForce | None):
     """Read the extract's own files (one per agency, plus one without an agency). A part
@@ -505,8 +561,11 @@ def _finish_seeds(con, jobs) -> None:
                             + (f" and {count - 1} more rows" if count > 1 else ""))
 
 
-def _apply_cross_file(con) -> None:
-    """src_<extract> = rows in force minus those failing a cross-file rule (in order)."""
+def _apply_cross_file(con, unchecked: dict[str, str] | None = None) -> None:
+    """src_<extract> = rows in force minus those failing a cross-file rule (in order). A rule
+    looking up an extract in ``unchecked`` (failed, nothing in force) is not applied: its
+    rows are not orphans of a file that could not be read."""
+    unchecked = unchecked or {}
     con.execute('create or replace temp table cross_fails (extract VARCHAR, file VARCHAR, '
                 '_line BIGINT, rule VARCHAR, "column" VARCHAR, value VARCHAR)')
     for extract, contract in extract_contracts().items():
@@ -514,7 +573,10 @@ def _apply_cross_file(con) -> None:
             continue  # settled straight into src_<extract>
         land = f"land_{extract}"
         sent = rules.sent_as_text(contract)
-        for rule_name, column, sql in rules.cross_file_failures(contract, land):
+        for rule, (rule_name, column, sql) in zip(
+                contract.cross_file, rules.cross_file_failures(contract, land), strict=True):
+            if _not_checked(rule, unchecked):
+                continue
             value = (f"coalesce(l.{q('_sent_' + column)}, l.{q(column)}::VARCHAR)"
                      if column in sent else f"l.{q(column)}::VARCHAR")
             con.execute(
@@ -530,22 +592,35 @@ def _apply_cross_file(con) -> None:
         )
 
 
-def _warnings(con, extract: str) -> str:
+def _warnings(con, extract: str, unchecked: dict[str, str] | None = None) -> str:
+    """The warnings' counts, and the cross-file checks that could not be made and why."""
+    unchecked = unchecked or {}
+    contract = extract_contracts()[extract]
+    skipped: dict[str, list[str]] = {}  # the extract looked up: the checks not made
+    for rule in contract.cross_file:
+        if (parent := _not_checked(rule, unchecked)):
+            skipped.setdefault(parent, []).append(rule["rule"])
     found = []
-    for message, sql in rules.warning_queries(extract_contracts()[extract], f"src_{extract}"):
+    for warning, (message, sql) in zip(
+            contract.warnings, rules.warning_queries(contract, f"src_{extract}"), strict=True):
+        if (parent := _not_checked(warning, unchecked)):
+            skipped.setdefault(parent, []).append(f"'{message}'")
+            continue
         n = con.execute(sql).fetchall()[0][0]
         if n:
             found.append(f"{n:,} rows: {message}")
-    return "; ".join(found)
+    return "; ".join([f"not checked against {parent} ({unchecked[parent]}): "
+                      + ", ".join(checks) for parent, checks in skipped.items()] + found)
 
 
 def _report(run: _Run, result: IngestResult) -> None:
     """This run's load_report and quarantine rows, describing the extracts in force."""
     con, run_id, now = run.con, run.run_id, run.now
+    failed: dict[tuple[str, str], list[str]] = {}  # one line per failed file, its extracts
     for extract in EXTRACTS:
         o = result.outcomes[extract]
         for f in o.failures:
-            result.file_failures.append(f"{extract}: {f.file}: {f.message}")
+            failed.setdefault((f.file, f.message), []).append(extract)
             if o.parts and o.force is not None:
                 continue  # an agency's part: listed with the other parts
             write_report_row(con, ReportRow(
@@ -575,7 +650,8 @@ def _report(run: _Run, result: IngestResult) -> None:
             message = f"{message}; {explained}"
             if loaded == 0 and account.rows:
                 result.explanations.append(explained)
-        warnings = "; ".join(filter(None, [o.read_warnings, _warnings(con, extract)])) or None
+        warnings = "; ".join(filter(None, [o.read_warnings,
+                                           _warnings(con, extract, run.unchecked)])) or None
         write_report_row(con, ReportRow(
             run_id=run_id, extract=extract, file=force.file, sha256=force.sha256,
             rows_read=read, rows_loaded=rows_loaded, rows_quarantined=quarantined, status=status,
@@ -584,6 +660,8 @@ def _report(run: _Run, result: IngestResult) -> None:
             iso_dates=account.iso_dates, null_cells=account.null_cells,
             # what is neither loaded nor quarantined was superseded by a newer copy
             rows_superseded=read - rows_loaded - quarantined))
+    result.file_failures = [f"{', '.join(extracts)}: {file}: {message}"
+                            for (file, message), extracts in failed.items()]
     for name, why in result.refused_files:  # named, never read nor hashed
         write_report_row(con, ReportRow(run_id=run_id, extract=REFUSED_EXTRACT, file=name,
                                         status="refused", message=why, reported_at=now))
@@ -603,7 +681,8 @@ def _report_parts(run: _Run, result: IngestResult, o: ExtractOutcome) -> None:
     status, rows and SHA-256 (a broken part beside the part kept in force for it)."""
     con, run_id, now, extract, force = run.con, run.run_id, run.now, o.extract, o.force
     _quarantine_in_force(con, run_id, extract)
-    warnings = "; ".join(filter(None, [o.read_warnings, _warnings(con, extract)])) or None
+    warnings = "; ".join(filter(None, [o.read_warnings,
+                                       _warnings(con, extract, run.unchecked)])) or None
     for part in o.parts:
         if part.status == "failed":
             write_report_row(con, ReportRow(

@@ -209,6 +209,11 @@ class ExtractOutcome:
                    parsed=parsed, delivery=delivery, read_warnings=read_warnings)
 
 
+def files_failed(n: int) -> str:
+    """"1 file failed", "2 files failed"."""
+    return f"{n} file{'' if n == 1 else 's'} failed"
+
+
 @dataclass
 class IngestResult:
     run_id: str
@@ -251,6 +256,8 @@ class IngestResult:
         if self.top_rules:
             top = ", ".join(f"{e}/{rule} {n:,}" for e, rule, n in self.top_rules[:6])
             lines.append(f"top quarantine rules: {top}")
+        if self.file_failures:  # one line per failed file, with the extracts it delivers
+            lines.append(f"{files_failed(len(self.file_failures))}:")
         for failure in self.file_failures:
             lines.append(f"FAILED {failure}")
         for r in self.reports:

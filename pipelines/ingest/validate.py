@@ -16,6 +16,7 @@ from pathlib import Path
 
 from data_contracts import extract_contracts
 from lscp_core.errors import RunFailed
+from pipelines.ingest.report import files_failed
 
 SHOW_ROWS = 20
 
@@ -79,5 +80,5 @@ def validate_command(inbox: Path, seeds: Path, fmt: str = "text", out=None,
                 what = f"{q['column']} {value}" if q["column"] else q["value"]
                 print(f"  {where}: {q['rule']}: {what}", file=out)
         print("OK: no file-level failures" if report["ok"] else
-              f"FAILED: {len(report['file_failures'])} file-level failure(s)", file=out)
+              f"FAILED: {files_failed(len(report['file_failures']))}", file=out)
     return 0 if report["ok"] else 1

@@ -84,7 +84,9 @@ class RunResult:
         if quarantined:
             parts.append(f"{quarantined:,} rows quarantined")
         if failures:
-            parts.append(f"{len(failures)} file(s) failed, previous version kept")
+            from pipelines.ingest.report import files_failed
+
+            parts.append(f"{files_failed(len(failures))}, previous version kept")
         return "; ".join(parts + self.notes)
 
     def summary(self) -> str:

@@ -46,11 +46,15 @@ def test_start_end_change_and_commentary_match_the_published_figures(extract, fa
     end = _published(fake_db_path, "cp_repeat_neglect", "2025-03-31")
     assert row["Start figure"] == f"{start:.1f}%" and row["End figure"] == f"{end:.1f}%"
     change = round(end, 1) - round(start, 1)
-    assert row["Change"] == f"{'+' if change > 0 else ''}{change:.1f} percentage points"
+    assert row["Change"] == (f"{'up' if change > 0 else 'down'} {abs(change):.1f} "
+                             "percentage points")
+    # the same figures as numbers beside the text
+    assert (row["Start value"], row["End value"], row["Change (number)"]) == (
+        f"{round(start, 1):.1f}", f"{round(end, 1):.1f}", f"{round(change, 1):.1f}")
     assert row["Start"].endswith("March 2024") and row["End"].endswith("March 2025")
     assert row["Commentary"] == "Year-end: repeat plans fell"
     assert "in the year" in row["SPC verdict"]
-    assert list(extract.columns) == annual.COLUMNS
+    assert list(extract.columns) == annual.COLUMNS + annual.NUMBERS
 
 
 def test_the_strategies_page_offers_the_extract_as_csv(app, use_db, fake_db_path):
@@ -58,5 +62,6 @@ def test_the_strategies_page_offers_the_extract_as_csv(app, use_db, fake_db_path
     at = open_page(app, "views/strategies.py")
     assert at.selectbox(key="st_year").value == "2025-26"
     at.selectbox(key="st_year").set_value("2024-25").run()
-    assert any(d.value.columns.tolist() == annual.COLUMNS for d in at.dataframe)
+    assert any(d.value.columns.tolist() == annual.COLUMNS + annual.NUMBERS
+               for d in at.dataframe)
     assert [b for b in at.get("download_button") if "annual" in b.proto.label.lower()]

@@ -30,7 +30,10 @@ def site(use_db, fake_db_path, tmp_path):
 
 
 def _html(at) -> str:
-    return "\n".join(h.proto.body for h in at.get("html"))
+    """The pages' HTML, less the app's own sidebar script (ui.narrow_screens)."""
+    from dashboard import ui
+
+    return "\n".join(h.proto.body.replace(ui._SIDEBAR_SCRIPT, "") for h in at.get("html"))
 
 
 def _editor(at):
@@ -232,3 +235,38 @@ def test_kept_packs_are_listed_and_a_viewer_cannot_fetch_an_analysts(app, use_db
     assert at.selectbox(key="pk_pick").options == [
         at.selectbox(key="pk_pick").format_func(0)]  # the viewer's own kind of pack only
     assert "all strategies" in at.selectbox(key="pk_pick").options[0]
+
+
+def test_an_action_is_edited_then_closed_with_a_reason_and_its_history_kept(app, site):
+    path = site("analyst")
+    at = open_page(app, "views/commentary.py")
+    from dashboard import data
+    names = dict(zip(data.agencies()["agency_code"], data.agencies()["agency_name"],
+                     strict=True))
+    owner_box = next(s for s in at.selectbox if s.label == "Owner agency")
+    # agency names, not codes, on the form (the code is what is stored)
+    assert owner_box.options == list(names.values()) != list(names)
+    assert owner_box.value == next(iter(names))
+    at.text_area[-1].set_value("Review step-down decisions")
+    at.button[-1].click().run()
+    at.selectbox(key="act_choice").set_value(1).run()
+    next(s for s in at.selectbox if s.label == "Status").set_value("Done")
+    at.button[-1].click().run()  # closed without a reason: refused, nothing saved
+    assert "needs a reason" in " ".join(e.value for e in at.error)
+    assert len(store.action_history(path, 1)) == 1
+    next(t for t in at.text_input if t.label.startswith("Why it is closed")).set_value(
+        "Decisions reviewed at the May board")
+    at.button[-1].click().run()
+    assert [(a.version, a.status, a.reason) for a in store.action_history(path, 1)] == [
+        (2, "Done", "Decisions reviewed at the May board"), (1, "Open", "")]
+    said = " ".join(s.value for s in at.success)
+    assert "Action 1 saved (version 2)" in said and r"Done \(closed\)" in said
+
+
+def test_opened_from_a_measure_the_page_and_a_new_action_start_on_it(app, site):
+    site("analyst")
+    ex = open_page(app, "views/explorer.py", indicator="cp_repeat")
+    ex.button(key="to_commentary").click().run()
+    assert ex.selectbox(key="cm_indicator").value == "cp_repeat"
+    linked = next(m for m in ex.multiselect if m.label == "Indicators it concerns")
+    assert linked.value == ["cp_repeat"]

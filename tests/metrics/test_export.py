@@ -148,3 +148,29 @@ def test_numbers_are_unquoted_and_dates_iso(db, tmp_path):
     numerator = fields[6]  # after period_label, council, locality, agency
     assert f",{numerator}," in row and '"' not in row  # numbers as bare digits
     assert numerator.isdigit()
+
+
+@pytest.mark.parametrize("unsuppressed", [True, False])
+def test_counts_are_whole_numbers_and_values_full_precision(db, tmp_path, unsuppressed):
+    out = tmp_path / "numbers.csv"
+    export_csv(db, out, unsuppressed=unsuppressed)
+    rows = read(out)
+    con = duckdb.connect(str(db), read_only=True)
+    fractional = con.execute(
+        "select indicator_id, period_end, locality, agency, value from indicator_values "
+        "where value <> trunc(value) and not suppressed and regexp_matches(locality, '^\\w') "
+        "order by all limit 1").fetchall()
+    whole_counts = con.execute(
+        "select count(*) from indicator_values where denominator is not null").fetchall()[0][0]
+    con.close()
+    assert fractional and whole_counts
+    for r in rows:
+        for column in ("numerator", "denominator"):  # counts: "2492", never "2492.0"
+            assert r[column] in ("", "c") or r[column].isdigit(), (column, r[column])
+        assert r["value"] in ("", "c") or "." not in r["value"] or \
+            not r["value"].endswith(".0"), r["value"]
+    iid, day, locality, agency, value = fractional[0]
+    row = next(r for r in rows if (r["indicator_id"], r["period_end"], r["locality"],
+                                   r["agency"]) == (iid, str(day), locality, agency))
+    assert row["value"] == repr(value)  # every digit Python prints for the double
+    assert float(row["value"]) == value

@@ -209,12 +209,38 @@ def _check_header(fields: list[str], contract) -> tuple[list[str], list[str]]:
             raise FileRejected(f"duplicated column: {n}")
         seen.add(n)
     missing = [c for c in contract.required_columns if c not in seen]
-    if missing:
-        label = "column" if len(missing) == 1 else "columns"
-        raise FileRejected(f"missing required {label}: {', '.join(missing)}")
     extra = [f.strip() or f"(unnamed column {i + 1})" for i, (f, n) in
              enumerate(zip(fields, names, strict=True)) if n not in known]
+    if missing:
+        label = "column" if len(missing) == 1 else "columns"
+        raise FileRejected(f"missing required {label}: {', '.join(missing)}"
+                           + _instead(missing, [n for n in names if n and n not in known]))
     return names, extra
+
+
+def _instead(missing: list[str], unknown: list[str]) -> str:
+    """What the header has instead of the missing columns: each unrecognised column near a
+    missing one ("`date_of_referral`: did you mean `referral_date`?"), else the unrecognised
+    columns found; "" when there is none."""
+    if not unknown:
+        return ""
+    import difflib
+
+    def nearness(a: str, b: str) -> float:  # spelling, or the same words in another order
+        words_a, words_b = set(a.split("_")), set(b.split("_"))
+        return max(difflib.SequenceMatcher(None, a, b).ratio(),
+                   len(words_a & words_b) / len(words_a | words_b))
+
+    guesses, left = [], list(unknown)
+    for want in missing:
+        scored = sorted(((nearness(want, u), u) for u in left), reverse=True)
+        if scored and scored[0][0] >= 0.5:
+            guesses.append(f"`{scored[0][1]}`: did you mean `{want}`?")
+            left.remove(scored[0][1])
+    if guesses:
+        return "; " + "; ".join(guesses)
+    shown = ", ".join(unknown[:8]) + (f" and {len(unknown) - 8} more" if len(unknown) > 8 else "")
+    return f"; the header has instead: {shown}"
 
 
 def _select_contract_columns(names: list[str], contract, source: dict[str, str],
@@ -265,7 +291,13 @@ def read_file(con, path: Path, contract, table: str, workdir: Path,
     return _read_csv(con, path, contract, table, workdir, scan or scan_file(path))
 
 
-def _read_csv(con, path: Path, contract, table: str, workdir: Path, scan: Scan) -> RawFile:
+def check_csv(path: Path, contract, scan: Scan | None = None) -> None:
+    """The file-level checks made before a CSV's rows are read (empty, binary, its header):
+    FileRejected when one fails; no row is read."""
+    _csv_header(scan or scan_file(path), contract)
+
+
+def _csv_header(scan: Scan, contract) -> tuple[list[str], list[str]]:
     if scan.size == 0 or not scan.head.strip():
         raise FileRejected("empty file")
     if scan.head.startswith(b"PK\x03\x04") or _looks_binary(scan.head):
@@ -274,7 +306,11 @@ def _read_csv(con, path: Path, contract, table: str, workdir: Path, scan: Scan) 
     first_line = re.split(rb"\r\n|\n|\r", body, maxsplit=1)[0]
     text = first_line.decode("utf-8" if scan.utf8 else "cp1252", errors="replace")
     fields = next(csv.reader([text]), [])
-    names, extra = _check_header(fields, contract)
+    return _check_header(fields, contract)
+
+
+def _read_csv(con, path: Path, contract, table: str, workdir: Path, scan: Scan) -> RawFile:
+    names, extra = _csv_header(scan, contract)
 
     source = path
     if not scan.utf8:  # transcode Windows-1252 to UTF-8 in chunks (a BOM before it dropped)
