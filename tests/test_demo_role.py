@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.cli import serve as serve_module
-from pipelines.cli.main import build_parser, main
-from pipelines.cli.serve import streamlit_environment
+from lscp_cli import serve as serve_module
+from lscp_cli.main import build_parser, main
+from lscp_cli.serve import streamlit_environment
 
 
 @pytest.mark.parametrize("role", ["viewer", "analyst", "board", "champion:POLICE"])

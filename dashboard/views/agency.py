@@ -160,6 +160,15 @@ def _value(indicator, who, when) -> str:
     return fmt.number(row["value"].iloc[0], "percent", bool(row["hidden"].iloc[0]))
 
 
+def _number(frame, indicator, who, when, column: str, unit: str) -> str:
+    """The same cell for a CSV's numeric column (``fmt.figure``: whole counts, no units)."""
+    row = frame[(frame["indicator"] == indicator) & (frame["agency"] == who)
+                & (frame["period_end"] == when)]
+    if row.empty:
+        return fmt.NOT_AVAILABLE
+    return fmt.figure(row[column].iloc[0], unit, bool(row["hidden"].iloc[0]))
+
+
 st.subheader(f"Its share of {whole_word}'s cases")
 share_table = pd.DataFrame([{
     "Indicator": indicator, name: _count(indicator, agency, latest),
@@ -173,12 +182,33 @@ summary = pd.DataFrame([{
     "Partnership target": (fmt.number(targets[ids_by_title[indicator]], "percent")
                            if ids_by_title.get(indicator) in targets else "no target")}
     for indicator in rates])
+# the same figures as numbers a spreadsheet reads, beside the text, for the downloads
+whole_label = "Partnership" if level == data.ALL else "Council"
+share_numbers = pd.DataFrame([{
+    "Agency count (number)": _number(vals, indicator, agency, latest, "numerator", "count"),
+    f"{whole_label} count (number)": _number(vals, indicator, "All", latest, "numerator",
+                                             "count"),
+    "Share (number)": _number(share_frame, indicator, agency, latest, "value", "percent"),
+    "Share a year before (number)": _number(share_frame, indicator, agency, year_before,
+                                            "value", "percent")}
+    for indicator in parts if indicator in units])
+summary_numbers = pd.DataFrame([{
+    "Agency value (number)": _number(vals, indicator, agency, latest, "value", "percent"),
+    f"{whole_label} value (number)": _number(vals, indicator, "All", latest, "value",
+                                             "percent"),
+    "Agency value a year before (number)": _number(vals, indicator, agency, year_before,
+                                                   "value", "percent"),
+    "Target (number)": (fmt.figure(targets[ids_by_title[indicator]], "percent")
+                        if ids_by_title.get(indicator) in targets else fmt.NOT_AVAILABLE)}
+    for indicator in rates])
 if council is not None:  # several councils: which level these figures are
     share_table.insert(0, "Council", level)
     summary.insert(0, "Council", level)
 slug = ui.council_slug(council)
 st.dataframe(share_table, hide_index=True, key="table_agency_shares")
-ui.download_csv(share_table, f"{agency}{slug}-shares-{latest:%Y-%m}.csv", "agency_shares")
+as_shown = {c: f"{c} as shown" for c in (name, whole)}  # the text; numbers beside it
+ui.download_csv(pd.concat([share_table.rename(columns=as_shown), share_numbers], axis=1),
+                f"{agency}{slug}-shares-{latest:%Y-%m}.csv", "agency_shares")
 st.caption(f"Counts of the 12 months to each month: {fmt.as_text(name)}'s own cases, and "
            f"everyone's in {fmt.as_text(whole_word)}; its share now and a year before. A "
            "rate per 10,000 children is not given for one agency: its cases over the whole "
@@ -186,7 +216,8 @@ st.caption(f"Counts of the 12 months to each month: {fmt.as_text(name)}'s own ca
            "x = not available.")
 st.subheader("Its own percentages beside the same measure for " + whole_word)
 st.dataframe(summary, hide_index=True, key="table_agency_summary")
-ui.download_csv(summary, f"{agency}{slug}-summary-{latest:%Y-%m}.csv", "agency_summary")
+ui.download_csv(pd.concat([summary.rename(columns=as_shown), summary_numbers], axis=1),
+                f"{agency}{slug}-summary-{latest:%Y-%m}.csv", "agency_summary")
 st.caption("Each percentage is of the agency's own cases (for example, of the referrals it "
            f"made, the share re-referred), beside the same percentage of all cases in "
            f"{fmt.as_text(whole_word)}. c = confidential, x = not available.")

@@ -108,7 +108,8 @@ def test_every_csv_the_app_offers_reads_as_numbers_in_a_spreadsheet(offered):
         for n in files:
             assert {"Value (number)", "Numerator", "Denominator"} <= set(viewer[n][0]) or \
                 {"Start value", "End value", "Change (number)"} <= set(viewer[n][0]) or \
-                {"Agency value (number)", "Share (number)"} <= set(viewer[n][0]), n
+                {"Agency value (number)"} <= set(viewer[n][0]) or \
+                {"Agency count (number)", "Share (number)"} <= set(viewer[n][0]), n
     problems = [p for role, found in (("viewer", viewer), ("analyst", analyst))
                 for name, rows in found.items() for p in _check(name, rows, role)]
     assert not problems, "\n".join(problems)
@@ -143,7 +144,7 @@ def test_the_rules_catch_what_excel_misreads():
 def test_tables_own_csv_download_is_off(app, use_db, fake_db_path):
     import streamlit as st
 
-    from pipelines.cli.serve import streamlit_command
+    from lscp_cli.serve import streamlit_command
 
     use_db(fake_db_path, "viewer")
     st.set_option("client.disableDataExport", False)
