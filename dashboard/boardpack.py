@@ -61,17 +61,18 @@ img, svg { max-width: 100%; }
   .lscp-cover { break-after: page; }
   .lscp-cover h1 { font-size: 16pt; margin: 0.2rem 0; }
   .lscp-cover h2 { font-size: 11pt; margin: 0.6rem 0 0.2rem; }
-  html .lscp-summary table { table-layout: fixed; width: 100%; font-size: 7pt;
-    margin: 0 0 0.2rem; line-height: 1.15; }
-  html .lscp-summary caption { font-size: 8.5pt; font-weight: bold; text-align: left;
-    padding: 0.1rem 0; }
-  html .lscp-summary th, html .lscp-summary td { padding: 0.05rem 0.25rem;
-    overflow-wrap: anywhere; }
-  html .lscp-summary th:nth-child(1) { width: 34%; }
-  html .lscp-summary th:nth-child(2) { width: 14%; }
-  html .lscp-summary th:nth-child(3) { width: 14%; }
-  html .lscp-summary th:nth-child(4) { width: 28%; }
-  html .lscp-summary th:nth-child(5) { width: 10%; }
+  .lscp-summary p { margin: 0.1rem 0; font-size: 7pt; }
+  html body .lscp-summary table { table-layout: fixed; width: 100%; font-size: 6.6pt;
+    margin: 0 0 0.15rem; line-height: 1.1; }
+  html body .lscp-summary caption { font-size: 8pt; font-weight: bold; text-align: left;
+    padding: 0.05rem 0; }
+  html body .lscp-summary th, html .lscp-summary td { padding: 0 0.2rem; overflow-wrap: anywhere; }
+  html body .lscp-summary th:nth-child(1) { width: 39%; }
+  html body .lscp-summary th:nth-child(2) { width: 13%; }
+  html body .lscp-summary th:nth-child(3) { width: 10%; }
+  html body .lscp-summary th:nth-child(4) { width: 30%; }
+  html body .lscp-summary th:nth-child(5) { width: 8%; }
+  html body .lscp-summary .lscp-badge { padding: 0 0.2rem; }
   .lscp-summary .lscp-why { display: block; color: #505a5f; }
   .lscp-contents h2 { display: inline; font-size: 8pt; }
   .lscp-contents ol { display: inline; margin: 0; padding: 0; font-size: 8pt; }
@@ -80,7 +81,7 @@ img, svg { max-width: 100%; }
   .lscp-contents a { color: #0b0c0c; text-decoration: none; }
   .lscp-part { break-before: page; margin-top: 0; }
   /* the details flow on: a strategy, the actions, data quality start where the last ended */
-  .lscp-part.lscp-strategy, #actions, #data-quality, #disclosure { break-before: auto;
+  .lscp-part.lscp-strategy, #actions, #annual, #data-quality, #disclosure { break-before: auto;
     margin-top: 0.8rem; }
   h2, h3 { break-after: avoid; }
   .lscp-indicator { break-inside: avoid; margin-top: 0.6rem; border-top: 1px solid #b1b4b6;
@@ -123,6 +124,18 @@ img, svg { max-width: 100%; }
   html .lscp-annual th:nth-child(8) { width: 8%; }
   html .lscp-annual th:nth-child(10) { width: 15%; }
   html .lscp-annual td, html .lscp-annual th { overflow-wrap: break-word; }
+  html .lscp-annual-pack { font-size: 6.5pt; }
+  html #data-quality table { font-size: 7pt; }
+  #data-quality p, #disclosure p { font-size: 7.5pt; margin: 0.2rem 0; }
+  html .lscp-annual-pack caption { font-weight: bold; text-align: left; }
+  html .lscp-annual-pack th:nth-child(1) { width: 27%; }
+  html .lscp-annual-pack th:nth-child(2) { width: 15%; }
+  html .lscp-annual-pack th:nth-child(3), html .lscp-annual-pack th:nth-child(4) { width: 12%; }
+  html .lscp-annual-pack th:nth-child(5) { width: 9%; }
+  html .lscp-annual-pack th:nth-child(6) { width: 7%; }
+  html .lscp-annual-pack th:nth-child(7) { width: 18%; }
+  html .lscp-annual-pack td, html .lscp-annual-pack th { padding: 0.05rem 0.2rem;
+    overflow-wrap: break-word; }
   tr, svg, img { page-break-inside: avoid; break-inside: avoid; }
   a { color: #0b0c0c; text-decoration: none; }
 }
@@ -366,12 +379,22 @@ def last_complete_year(period: pd.Timestamp) -> str:
 def _annual_section(role: str, period: pd.Timestamp) -> str:
     year = last_complete_year(period)
     table = annual.build(role, year).drop(columns=["Commentary"])
+    tables = []
+    for strategy, part in table.groupby("Strategy", sort=False):  # a table per strategy
+        shown = pd.DataFrame({
+            "Success measure": part["Success measure"], "Indicator": part["Indicator"],
+            "Start": [f"{f} ({w})" if w else f for f, w in
+                      zip(part["Start figure"], part["Start"], strict=True)],
+            "End": [f"{f} ({w})" if w else f for f, w in
+                    zip(part["End figure"], part["End"], strict=True)],
+            "Change": part["Change"], "Direction": part["Direction"],
+            "SPC verdict": part["SPC verdict"]})
+        tables.append(text_table(shown, f"{strategy}, {year}", "lscp-annual-pack"))
     return ("<section class='lscp-part' id='annual'><h2>Annual report extract: "
             f"{escape(year)}</h2><p>Each strategy measure at the start and the end of the "
             f"financial year {escape(year)} (April to March), the change and the SPC verdict, "
             "for the annual report's impact section. The year-end commentary is on the "
-            "dashboard's Strategies page and in its CSV.</p>"
-            + text_table(table, f"Strategy measures, {year}", "lscp-annual") + "</section>")
+            "dashboard's Strategies page and in its CSV.</p>" + "".join(tables) + "</section>")
 
 
 DISCLOSURE = (
@@ -387,6 +410,9 @@ CHART_KEY = ("<p class='lscp-muted lscp-key'>How to read each chart: line, the v
              "the target; blue circles, a special cause improvement; orange squares, a "
              "special cause concern; gaps, suppressed (c) or not available. Beside it, the "
              "latest periods' figures.</p>")
+SUMMARY_NOTE = ("Direction: against the same month last year, by each measure's polarity. "
+                "Verdict: the Making Data Count reading of the latest month. RAG: against the "
+                "target. Each measure's chart, figures, commentary and actions follow.")
 SUMMARY_HEAD = ("<thead><tr><th scope='col'>Measure</th><th scope='col'>Value</th>"
                 "<th scope='col'>Direction</th><th scope='col'>Verdict (SPC)</th>"
                 "<th scope='col'>RAG</th></tr></thead>")
@@ -425,11 +451,8 @@ def _summary_section(card: pd.DataFrame, listed: pd.DataFrame,
         f"<table><caption>{escape(name)}</caption>{SUMMARY_HEAD}<tbody>"
         + "".join(_summary_line(by_id[i]) for i in ids if i in by_id) + "</tbody></table>"
         for name, ids in groups)
-    return (f"<div class='lscp-summary'><h2>Summary</h2>{exceptions_part}{strategies}"
-            "<p class='lscp-muted'>Direction: against the same month last year, by each "
-            "measure's polarity. Verdict: the Making Data Count reading of the latest month. "
-            "RAG against the target. Each measure's chart, figures, commentary and actions "
-            "follow.</p></div>")
+    return (f"<div class='lscp-summary'><h2>Summary</h2><p class='lscp-muted'>{SUMMARY_NOTE}"
+            f"</p>{exceptions_part}{strategies}</div>")
 
 
 def _strategy_groups(card: pd.DataFrame, strategy: str | None) -> list[tuple[str, list[str]]]:
@@ -520,10 +543,9 @@ def build(role: str, strategy: str | None, period: pd.Timestamp, compare: str = 
 loaded on <strong>{escape(fmt.day(info.get('built_at')))}</strong> (figures to
 {escape(fmt.day(info.get('as_at')))}); pack made {made}.</p>
 {late_note}
-<p class="lscp-muted">{escape(role_note)} Symbols: c confidential, x not available,
-z not applicable.</p>
-{summary_html}
 <nav class="lscp-contents" aria-label="Contents"><h2>Contents</h2><ol>{toc}</ol></nav>
+{summary_html.replace(SUMMARY_NOTE, escape(role_note) + " Symbols: c confidential, "
+                      "x not available, z not applicable. " + SUMMARY_NOTE)}
 </section>
 {exceptions_html}
 {''.join(parts)}
