@@ -32,13 +32,12 @@ ALL_STRATEGIES_COMPARE = "last_year"  # what the pack button offers first
 
 
 def publish_roles() -> tuple[str, ...]:
-    """The packs a publish builds: the restricted (viewer) pack and the analyst's; the
-    board's too where lscp knows a ``board`` role (branch ``board`` adds it to
-    lscp_core.viewer with its own marking)."""
-    roles = ["viewer", "analyst"]
+    """The packs a publish builds: the restricted (viewer) pack and the board's, where lscp
+    knows a ``board`` role (branch ``board`` adds it to lscp_core.viewer with its marking);
+    without one, the analyst's (unsuppressed) pack in its place."""
     if Viewer.parse("board") is not None:  # the hook: a board role, when there is one
-        roles.insert(1, "board")
-    return tuple(roles)
+        return ("viewer", "board")
+    return ("viewer", "analyst")
 
 
 def folder(db: Path) -> Path:
@@ -132,11 +131,20 @@ def store(role: str, period: pd.Timestamp, kind: str, content: bytes, key: str) 
     return path
 
 
-def build_at_publish(say: Callable[[str], None] = lambda _t: None) -> list[Path]:
-    """Build and keep the newest month's packs (every strategy) for each publish role.
-    Returns the files written. Old months' files are removed (a new run revises them)."""
+def _build_role(role: str, period: pd.Timestamp) -> list[Path]:
+    """One role's pack of ``period`` (every strategy), as HTML and PDF, kept."""
     from dashboard import boardpack
 
+    key = inputs_key(role, None, period, ALL_STRATEGIES_COMPARE)
+    html = boardpack.build(role, None, period, ALL_STRATEGIES_COMPARE)
+    return [store(role, period, "html", html.encode("utf-8"), key),
+            store(role, period, "pdf", boardpack.to_pdf(html), key)]
+
+
+def build_at_publish(say: Callable[[str], None] = lambda _t: None) -> list[Path]:
+    """Build and keep the newest month's packs (every strategy) for each publish role,
+    a process per role when there are cores to spare (the run has finished with them).
+    Returns the files written. Other months' files are removed (a new run revises them)."""
     period = newest_month()
     if period is None:
         return []
@@ -146,11 +154,25 @@ def build_at_publish(say: Callable[[str], None] = lambda _t: None) -> list[Path]
         for old in where.iterdir():
             if not old.name.startswith(period.strftime("%Y-%m") + "-"):
                 old.unlink(missing_ok=True)
-    written = []
-    for role in publish_roles():
-        key = inputs_key(role, None, period, ALL_STRATEGIES_COMPARE)
-        html = boardpack.build(role, None, period, ALL_STRATEGIES_COMPARE)
-        written.append(store(role, period, "html", html.encode("utf-8"), key))
-        written.append(store(role, period, "pdf", boardpack.to_pdf(html), key))
-        say(f"{role} pack for {period:%B %Y}")
+    roles = publish_roles()
+    workers = min(len(roles), os.cpu_count() or 1)
+    if workers < 2:
+        written = []
+        for role in roles:
+            written += _build_role(role, period)
+            say(f"{role} pack for {period:%B %Y}")
+        return written
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # each process opens the published file itself: no DuckDB connection crosses a fork
+    data.live().close()
+    data._live.clear()
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        done = [pool.submit(_build_role, role, period) for role in roles]
+        written = []
+        for role, future in zip(roles, done, strict=True):
+            written += future.result()
+            say(f"{role} pack for {period:%B %Y}")
     return written

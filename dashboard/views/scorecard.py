@@ -117,7 +117,11 @@ else:
 
 def _served(kind: str, body) -> bytes:
     """The pack as downloaded, kept with an index line (every pack a board saw is kept)."""
-    content = body()
+    try:
+        content = body()
+    except OSError:  # a new publish replaced the kept pack since the page was drawn
+        html = boardpack.build(role, chosen, pd.Timestamp(period), compare)
+        content = boardpack.to_pdf(html) if kind == "pdf" else html.encode("utf-8")
     packs.keep(data.db_path(), content, kind=kind, month=stamp,
                scope=chosen or "all strategies", who=who, role=role)
     return content

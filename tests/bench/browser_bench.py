@@ -111,7 +111,14 @@ def start_server(db: Path, source: Path | None = None):
     if source is not None:
         os.environ["PYTHONPATH"] = str(source)
     try:
-        return Server(db, Path(tempfile.mkdtemp(prefix="lscp-browser-bench-")))
+        server = Server(db, Path(tempfile.mkdtemp(prefix="lscp-browser-bench-")))
+        deadline = time.monotonic() + 300  # a server that warms its pages: let it finish
+        while time.monotonic() < deadline and "warmed" not in server.log.read_text(
+                errors="replace") and "warm-up" not in server.log.read_text(errors="replace"):
+            if source is not None:  # an older tree may not warm up at all
+                break
+            time.sleep(0.5)
+        return server
     finally:
         if source is not None:
             if saved is None:

@@ -9,6 +9,7 @@ import io
 import os
 import re
 import stat
+from html import escape
 
 import pandas as pd
 import pytest
@@ -89,13 +90,15 @@ def test_the_pack_opens_with_a_two_page_summary_and_stays_under_30_pages(publish
     card = scorecard.build("viewer", None, pd.Timestamp(_newest(published)))
     by_id = card.set_index("indicator_id")
     for name, ids in boardpack._strategy_groups(card, None):
-        table = part.split(f"<caption>{name}</caption>", 1)[1].split("</table>", 1)[0]
+        table = part.split(f"<caption>{escape(name)}</caption>", 1)[1]
+        table = table.split("</table>", 1)[0]
         assert table.count("<tr><th scope='row'>") == len(ids), name
         for iid in ids:
             r = by_id.loc[iid]
-            line = table.split(f"<th scope='row'>{r['title']}", 1)[1].split("</tr>", 1)[0]
-            assert r["value_text"] in line and r["direction"] in line
-            assert r["variation_text"].replace("'", "&#x27;") in line
+            line = table.split(f"<th scope='row'>{escape(r['title'])}", 1)[1]
+            line = line.split("</tr>", 1)[0]
+            assert escape(r["value_text"]) in line and escape(r["direction"]) in line
+            assert escape(r["variation_text"]) in line
             assert (r["rag"] or "no target") in line or (r["hidden"] and ">c<" in line)
         assert name in summary
     listed = part.split("</caption>", 1)[0]
