@@ -254,20 +254,16 @@ def spc(role: str, indicator_id: str | None = None) -> pd.DataFrame:
 
     The published mean and limits include every month, so with one month hidden a
     viewer could work it out (mean × n − the others). For a restricted viewer a series
-    with hidden months is recomputed from the months they can see: once per published file
-    and role for every indicator (shared by every session), each indicator's rows cut from
-    that (a series is recomputed on its own rows only, so the cut is the same).
+    with hidden months is recomputed from the months they can see: once per published file,
+    role and indicator, shared by every session.
     """
     db = live()
-    frame = _spc_cached(str(db.path), db.current(), Viewer.of(role).role)
-    if indicator_id:
-        frame = frame[frame["indicator_id"] == indicator_id].reset_index(drop=True)
-    return frame.copy()
+    return _spc_cached(str(db.path), db.current(), Viewer.of(role).role, indicator_id).copy()
 
 
-@st.cache_data(ttl=3600, max_entries=100, show_spinner=False)
-def _spc_cached(path: str, sig: tuple, role: str) -> pd.DataFrame:
-    return _spc(role)
+@st.cache_data(ttl=3600, max_entries=2000, show_spinner=False)
+def _spc_cached(path: str, sig: tuple, role: str, indicator_id: str | None) -> pd.DataFrame:
+    return _spc(role, indicator_id)
 
 
 def _spc(role: str, indicator_id: str | None = None) -> pd.DataFrame:
