@@ -7,6 +7,7 @@ pack shows ``c`` where the pages do.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from html import escape
 
@@ -61,11 +62,43 @@ img, svg { max-width: 100%; }
   body { margin: 0; max-width: none; font-size: 9pt; }
   h1 { font-size: 20pt; } h2 { font-size: 15pt; } h3 { font-size: 12pt; }
   .lscp-cover { break-after: page; }
-  .lscp-contents { break-after: page; }
-  .lscp-contents a::after { content: leader(".") target-counter(attr(href), page); }
+  .lscp-cover h1 { font-size: 16pt; margin: 0.2rem 0; }
+  .lscp-cover h2 { font-size: 11pt; margin: 0.6rem 0 0.2rem; }
+  .lscp-summary p { margin: 0.1rem 0; font-size: 7pt; }
+  html body .lscp-summary table { table-layout: fixed; width: 100%; font-size: 6.6pt;
+    margin: 0 0 0.15rem; line-height: 1.1; }
+  html body .lscp-summary caption { font-size: 8pt; font-weight: bold; text-align: left;
+    padding: 0.05rem 0; }
+  html body .lscp-summary th, html .lscp-summary td { padding: 0 0.2rem; overflow-wrap: anywhere; }
+  html body .lscp-summary th:nth-child(1) { width: 39%; }
+  html body .lscp-summary th:nth-child(2) { width: 13%; }
+  html body .lscp-summary th:nth-child(3) { width: 10%; }
+  html body .lscp-summary th:nth-child(4) { width: 30%; }
+  html body .lscp-summary th:nth-child(5) { width: 8%; }
+  html body .lscp-summary .lscp-badge { padding: 0 0.2rem; }
+  .lscp-summary .lscp-why { display: block; color: #505a5f; }
+  .lscp-contents h2 { display: inline; font-size: 8pt; }
+  .lscp-contents ol { display: inline; margin: 0; padding: 0; font-size: 8pt; }
+  .lscp-contents li { display: inline; margin-right: 0.6rem; }
+  .lscp-contents a::after { content: " p. " target-counter(attr(href), page); }
   .lscp-contents a { color: #0b0c0c; text-decoration: none; }
   .lscp-part { break-before: page; margin-top: 0; }
-  .lscp-indicator { break-inside: avoid; margin-top: 1rem; }
+  /* the details flow on: a strategy, the actions, data quality start where the last ended */
+  .lscp-part.lscp-strategy, #actions, #annual, #data-quality, #disclosure { break-before: auto;
+    margin-top: 0.8rem; }
+  h2, h3 { break-after: avoid; }
+  .lscp-indicator { break-inside: avoid; margin-top: 0.6rem; border-top: 1px solid #b1b4b6;
+    padding-top: 0.2rem; }
+  .lscp-indicator h3 { margin: 0.2rem 0; }
+  .lscp-indicator p, .lscp-indicator dl { margin: 0.15rem 0; }
+  .lscp-indicator .lscp-chart { width: 60%; }
+  .lscp-indicator .lscp-chart svg { width: 100%; height: auto; }
+  .lscp-indicator .lscp-chart p { font-size: 7pt; }
+  .lscp-indicator .lscp-latest { float: right; width: 38%; }
+  html .lscp-indicator .lscp-latest table { font-size: 7.5pt; width: 100%; }
+  .lscp-indicator .lscp-latest th, .lscp-indicator .lscp-latest td { padding: 0.05rem 0.2rem; }
+  .lscp-indicator dl { clear: both; font-size: 7.5pt; }
+  .lscp-indicator h4 { margin: 0.2rem 0 0; clear: both; }
   .lscp-exception { break-inside: avoid; }
   /* every table fits A4 portrait: fixed layout across the page, long words wrap ('html'
      outranks the copy of CSS the scorecard table carries for the pages) */
@@ -94,6 +127,18 @@ img, svg { max-width: 100%; }
   html .lscp-annual th:nth-child(8) { width: 8%; }
   html .lscp-annual th:nth-child(10) { width: 15%; }
   html .lscp-annual td, html .lscp-annual th { overflow-wrap: break-word; }
+  html .lscp-annual-pack { font-size: 6.5pt; }
+  html #data-quality table { font-size: 7pt; }
+  #data-quality p, #disclosure p { font-size: 7.5pt; margin: 0.2rem 0; }
+  html .lscp-annual-pack caption { font-weight: bold; text-align: left; }
+  html .lscp-annual-pack th:nth-child(1) { width: 27%; }
+  html .lscp-annual-pack th:nth-child(2) { width: 15%; }
+  html .lscp-annual-pack th:nth-child(3), html .lscp-annual-pack th:nth-child(4) { width: 12%; }
+  html .lscp-annual-pack th:nth-child(5) { width: 9%; }
+  html .lscp-annual-pack th:nth-child(6) { width: 7%; }
+  html .lscp-annual-pack th:nth-child(7) { width: 18%; }
+  html .lscp-annual-pack td, html .lscp-annual-pack th { padding: 0.05rem 0.2rem;
+    overflow-wrap: break-word; }
   tr, svg, img { page-break-inside: avoid; break-inside: avoid; }
   a { color: #0b0c0c; text-decoration: none; }
 }
@@ -208,8 +253,11 @@ def _chart_series(role: str, row: pd.Series, headline: pd.DataFrame) -> pd.DataF
     return chart.sort_values("period_end")
 
 
+LATEST_PERIODS = 7  # the pack's table beside each chart: the latest periods, newest first
+
+
 def _table(series: pd.DataFrame, unit: str, row: pd.Series, title: str) -> str:
-    recent = series.tail(13).iloc[::-1]
+    recent = series.tail(LATEST_PERIODS).iloc[::-1]
     rows = "".join(
         f"<tr><th scope='row'>{escape(scorecard.period_text(row, r.period_end))}</th>"
         f"<td class='num'>{escape(fmt.count(r.numerator, r.hidden))}</td>"
@@ -267,7 +315,9 @@ def _indicator_section(role: str, row: pd.Series, comment, actions, titles, anch
     """One measure: headline, vector chart on the months its limits were worked out on, its
     table, commentary and actions, definition."""
     words = (f"<h4>Commentary</h4>{commentary.comment_html(comment)}"
-             + commentary.actions_html(actions, titles, "Actions on this measure"))
+             + commentary.actions_html(actions, titles, "Actions on this measure")
+             if comment is not None or actions else
+             "<p class='lscp-muted'>No commentary yet; no actions on this measure.</p>")
     if row["period_end"] is None or pd.isna(row["period_end"]):
         # said, not left out: a board member must see that a measure has no figures
         return (f"<section class='lscp-indicator' id='{anchor}'><h3>{escape(row['title'])}</h3>"
@@ -291,12 +341,11 @@ def _indicator_section(role: str, row: pd.Series, comment, actions, titles, anch
         f"{escape(fmt.during(row['period_text']))}"
         f" ({escape(scorecard.POLARITY_WORDS.get(row['polarity'], ''))}); "
         f"SPC verdict: {escape(row['variation_text'])} — "
-        f"{escape(row['assurance_text'])}.</p>{chart}"
-        f"<p class='lscp-muted'>The chart shows {escape(what)}; {escape(limits_words(row))} "
-        "Line: value. Solid black line: mean. Dashed grey lines: "
-        "process limits. Red dashed line: target. Blue circles: special cause improvement; "
-        "orange squares: special cause concern. Gaps: suppressed (c) or not available.</p>"
-        f"{_council_table(role, row)}{_table(series, unit, row, row['title'])}{words}"
+        f"{escape(row['assurance_text'])}.</p>"
+        f"<div class='lscp-latest'>{_table(series, unit, row, row['title'])}</div>"
+        f"<div class='lscp-chart'>{chart}"
+        f"<p class='lscp-muted'>The chart shows {escape(what)}; {escape(limits_words(row))}</p>"
+        f"</div>{_council_table(role, row)}{words}"
         f"<dl><dt>Definition</dt><dd>{escape(str(row['definition'] or ''))}</dd>"
         f"<dt>Benchmark</dt><dd>{escape(row['benchmark_text'])}"
         f"{(' — ' + escape(row['benchmark_source'])) if row['benchmark_source'] else ''}</dd>"
@@ -377,12 +426,22 @@ def last_complete_year(period: pd.Timestamp) -> str:
 def _annual_section(role: str, period: pd.Timestamp) -> str:
     year = last_complete_year(period)
     table = annual.build(role, year).drop(columns=["Commentary"])
+    tables = []
+    for strategy, part in table.groupby("Strategy", sort=False):  # a table per strategy
+        shown = pd.DataFrame({
+            "Success measure": part["Success measure"], "Indicator": part["Indicator"],
+            "Start": [f"{f} ({w})" if w else f for f, w in
+                      zip(part["Start figure"], part["Start"], strict=True)],
+            "End": [f"{f} ({w})" if w else f for f, w in
+                    zip(part["End figure"], part["End"], strict=True)],
+            "Change": part["Change"], "Direction": part["Direction"],
+            "SPC verdict": part["SPC verdict"]})
+        tables.append(text_table(shown, f"{strategy}, {year}", "lscp-annual-pack"))
     return ("<section class='lscp-part' id='annual'><h2>Annual report extract: "
             f"{escape(year)}</h2><p>Each strategy measure at the start and the end of the "
             f"financial year {escape(year)} (April to March), the change and the SPC verdict, "
             "for the annual report's impact section. The year-end commentary is on the "
-            "dashboard's Strategies page and in its CSV.</p>"
-            + text_table(table, f"Strategy measures, {year}", "lscp-annual") + "</section>")
+            "dashboard's Strategies page and in its CSV.</p>" + "".join(tables) + "</section>")
 
 
 DISCLOSURE = (
@@ -391,6 +450,56 @@ DISCLOSURE = (
     "worked out, are shown as c (confidential) for readers outside the analyst team. The "
     "latest months may be revised when later records arrive. Symbols: c confidential, "
     "x not available, z not applicable.")
+
+
+CHART_KEY = ("<p class='lscp-muted lscp-key'>How to read each chart: line, the value; solid "
+             "black line, the mean; dashed grey lines, the process limits; red dashed line, "
+             "the target; blue circles, a special cause improvement; orange squares, a "
+             "special cause concern; gaps, suppressed (c) or not available. Beside it, the "
+             "latest periods' figures.</p>")
+SUMMARY_NOTE = ("Direction: against the same month last year, by each measure's polarity. "
+                "Verdict: the Making Data Count reading of the latest month. RAG: against the "
+                "target. Each measure's chart, figures, commentary and actions follow.")
+SUMMARY_HEAD = ("<thead><tr><th scope='col'>Measure</th><th scope='col'>Value</th>"
+                "<th scope='col'>Direction</th><th scope='col'>Verdict (SPC)</th>"
+                "<th scope='col'>RAG</th></tr></thead>")
+
+
+def _summary_line(r, why: str = "") -> str:
+    """One measure on one line: value, direction of travel, SPC verdict, RAG."""
+    rag = r["rag"]
+    rag_cell = (fmt.CONFIDENTIAL if r["hidden"] and r["target_text"] != "no target"
+                else _badge(rag, RAG_STYLE[rag]) if rag else "no target")
+    word = r["direction"]
+    return (f"<tr><th scope='row'>{escape(r['title'])}"
+            + (f"<span class='lscp-why'>{escape(why)}</span>" if why else "") + "</th>"
+            f"<td class='num'>{escape(r['value_text'])}</td>"
+            f"<td><span class='{DIRECTION_STYLE.get(word, '')}'>"
+            f"{escape((r['arrow'] + ' ' + word).strip())}</span></td>"
+            f"<td>{escape(r['variation_text'])}</td><td>{rag_cell}</td></tr>")
+
+
+def _summary_section(card: pd.DataFrame, listed: pd.DataFrame,
+                     groups: list[tuple[str, list[str]]]) -> str:
+    """The pack's first two pages: the exceptions, then each strategy's measures, one line
+    each (value, direction of travel, SPC verdict, RAG); the details follow."""
+    by_id = {r["indicator_id"]: r for _, r in card.iterrows()}
+    if listed.empty:
+        exceptions_part = "<p><strong>Exceptions:</strong> none this month.</p>"
+    else:
+        lines = "".join(
+            _summary_line(by_id[r.indicator_id], r.reasons[0] + (
+                f" (and {len(r.reasons) - 1} more)" if len(r.reasons) > 1 else ""))
+            for r in listed.itertuples() if r.indicator_id in by_id)
+        exceptions_part = (f"<table><caption>Exceptions: measures that need the board "
+                           f"({len(listed)})</caption>{SUMMARY_HEAD}<tbody>{lines}</tbody>"
+                           "</table>")
+    strategies = "".join(
+        f"<table><caption>{escape(name)}</caption>{SUMMARY_HEAD}<tbody>"
+        + "".join(_summary_line(by_id[i]) for i in ids if i in by_id) + "</tbody></table>"
+        for name, ids in groups)
+    return (f"<div class='lscp-summary'><h2>Summary</h2><p class='lscp-muted'>{SUMMARY_NOTE}"
+            f"</p>{exceptions_part}{strategies}</div>")
 
 
 def _strategy_groups(card: pd.DataFrame, strategy: str | None) -> list[tuple[str, list[str]]]:
@@ -446,9 +555,13 @@ def measures_html(name: str) -> str:
 
 
 def build(role: str, strategy: str | None, period: pd.Timestamp, compare: str = "last_year",
-          partnership: str | None = None) -> str:
-    """The whole pack as one HTML document (the PDF is printed from this same HTML)."""
+          partnership: str | None = None, step: Callable[[str], None] | None = None) -> str:
+    """The whole pack as one HTML document (the PDF is printed from this same HTML): a
+    two-page summary first (the exceptions, then each strategy's measures, one line each),
+    the details after it. ``step`` is told each part as it is built (a progress bar)."""
+    step = step or (lambda _what: None)
     period = pd.Timestamp(period)
+    step("the scorecard")
     card = scorecard.build(role, strategy, period, compare)
     info = data.meta()
     partnership = partnership or auth.settings()[0].partnership
@@ -457,11 +570,15 @@ def build(role: str, strategy: str | None, period: pd.Timestamp, compare: str = 
     titles = dict(zip(data.catalogue()["indicator_id"], data.catalogue()["title"], strict=True))
     comments = commentary.for_month(period)
     actions = commentary.all_actions()
+    step("the exception report")
     exceptions_html, listed = _exceptions_section(role, period, comments, actions, titles)
     by_id = {r["indicator_id"]: r for _, r in card.iterrows()}
-    parts, contents = [], [("exceptions", "Exception report"), ("scorecard", "Scorecard")]
+    groups = _strategy_groups(card, strategy)
+    summary_html = _summary_section(card, listed, groups)
+    parts, contents = [], [("summary", "Summary"), ("exceptions", "Exception report")]
     detailed: dict[str, str] = {}  # a measure's chart and table once, under its first strategy
-    for n, (name, ids) in enumerate(_strategy_groups(card, strategy)):
+    for n, (name, ids) in enumerate(groups):
+        step(name)
         anchor = f"strategy-{n + 1}"
         contents.append((anchor, name))
         rows = card[card["indicator_id"].isin(ids)]
@@ -477,10 +594,11 @@ def build(role: str, strategy: str | None, period: pd.Timestamp, compare: str = 
                     role, by_id[i], comments.get(i), [a for a in actions if i in a.indicators],
                     titles, f"{anchor}-{i}"))
         parts.append(
-            f"<section class='lscp-part' id='{anchor}'><h2>{escape(name)}</h2>"
-            + scorecard_html(rows, link=False, caption=f"{name}: partnership figures",
-                             compare=compare) + measures_html(name) + see
-            + "".join(sections) + "</section>")
+            f"<section class='lscp-part lscp-strategy' id='{anchor}'><h2>{escape(name)}</h2>"
+            + (CHART_KEY if n == 0 else "") +
+            f"<p class='lscp-muted'>{len(rows)} measure(s); each on one line in the summary."
+            "</p>" + measures_html(name) + see + "".join(sections) + "</section>")
+    step("actions, the annual report extract and data quality")
     contents += [("actions", "Actions"), ("annual", "Annual report extract"),
                  ("data-quality", "Data quality summary"),
                  ("disclosure", "About these figures")]
@@ -498,12 +616,6 @@ def build(role: str, strategy: str | None, period: pd.Timestamp, compare: str = 
                  if not data.unsuppressed(role) else
                  f"UNSUPPRESSED figures for the board: {marked}." if marked else
                  "UNSUPPRESSED figures for analysts: do not share outside the partnership.")
-    first_exceptions = ("<p><strong>Exceptions:</strong> none this month.</p>" if listed.empty
-                        else "<p><strong>Exceptions</strong> (measures that need the board):"
-                        "</p><ul>" + "".join(f"<li>{escape(r.title)}: {escape(r.reasons[0])}"
-                                             + (f" (and {len(r.reasons) - 1} more)"
-                                                if len(r.reasons) > 1 else "") + "</li>"
-                                             for r in listed.itertuples()) + "</ul>")
     toc = "".join(f"<li><a href='#{a}'>{escape(t)}</a></li>" for a, t in contents)
     return f"""<!DOCTYPE html>
 <html lang="en-GB"><head><meta charset="utf-8">
@@ -512,22 +624,18 @@ def build(role: str, strategy: str | None, period: pd.Timestamp, compare: str = 
 <style>{CSS}{PRINT_CSS}{mark_css}</style></head>
 <body class="lscp-card">
 {mark_banner}
-<section class="lscp-cover">
+<section class="lscp-cover" id="summary">
 <p class="lscp-partnership">{escape(partnership)}</p>
 <h1>{escape(title)}</h1>
-<p class="lscp-month">Figures for <strong>{escape(fmt.month(period))}</strong></p>
-<p>Data last loaded on <strong>{escape(fmt.day(info.get('built_at')))}</strong> (figures to
+<p class="lscp-month">Figures for <strong>{escape(fmt.month(period))}</strong>. Data last
+loaded on <strong>{escape(fmt.day(info.get('built_at')))}</strong> (figures to
 {escape(fmt.day(info.get('as_at')))}); pack made {made}.</p>
 {late_note}
-{first_exceptions}
-<p class="lscp-muted">{escape(role_note)} Symbols: c confidential, x not available,
-z not applicable.</p>
-</section>
 <nav class="lscp-contents" aria-label="Contents"><h2>Contents</h2><ol>{toc}</ol></nav>
-{exceptions_html}
-<section class="lscp-part" id="scorecard"><h2>Scorecard</h2>
-{_grouped_scorecard(card, compare)}
+{summary_html.replace(SUMMARY_NOTE, escape(role_note) + " Symbols: c confidential, "
+                      "x not available, z not applicable. " + SUMMARY_NOTE)}
 </section>
+{exceptions_html}
 {''.join(parts)}
 <section class="lscp-part" id="actions"><h2>Actions</h2>
 {commentary.actions_html(actions, titles, "Every action the board has agreed")}</section>
@@ -544,7 +652,12 @@ def make(role: str, strategy: str | None, period: pd.Timestamp, *, kind: str, wh
     """The pack as ``kind`` (pdf or html), kept with an index line (lscp_core.packs) so what the
     board saw stays available after later runs revise the figures."""
     html = build(role, strategy, period, compare)
-    content = pdf.html_to_pdf(html) if kind == "pdf" else html.encode("utf-8")
+    content = to_pdf(html) if kind == "pdf" else html.encode("utf-8")
     packs.keep(data.db_path(), content, kind=kind, month=pd.Timestamp(period).strftime("%Y-%m"),
                scope=strategy or "all strategies", who=who, role=role)
     return content
+
+
+def to_pdf(html: str, step: Callable[[str], None] | None = None) -> bytes:
+    """The pack's HTML printed to PDF (``step``: told when pages are laid out and written)."""
+    return pdf.html_to_pdf(html, step)

@@ -187,8 +187,16 @@ def _structure() -> pd.DataFrame:
 
 
 def _columns(table: str) -> set[str]:
+    db = live()
+    return _columns_cached(str(db.path), db.current())[1].get(table, frozenset())
+
+
+@st.cache_data(ttl=3600, max_entries=20, show_spinner=False)
+def _columns_cached(path: str, sig: tuple) -> tuple[frozenset, dict[str, frozenset]]:
+    """(tables, table -> its columns) of one published file, read once."""
     shape = _structure()
-    return set(shape.loc[shape["table_name"] == table, "column_name"].dropna())
+    return (frozenset(shape["table_name"]),
+            {t: frozenset(g["column_name"].dropna()) for t, g in shape.groupby("table_name")})
 
 
 def _council(table: str) -> str:
@@ -209,7 +217,8 @@ def _disclosed(show: str) -> str:
 
 
 def _has_table(name: str) -> bool:
-    return bool((_structure()["table_name"] == name).any())
+    db = live()
+    return name in _columns_cached(str(db.path), db.current())[0]
 
 
 def values(role: str, indicator_ids=None, localities=None, agencies=None,
@@ -259,8 +268,19 @@ def spc(role: str, indicator_id: str | None = None) -> pd.DataFrame:
 
     The published mean and limits include every month, so with one month hidden a
     viewer could work it out (mean × n − the others). For a restricted viewer a series
-    with hidden months is recomputed from the months they can see.
+    with hidden months is recomputed from the months they can see: once per published file,
+    role and indicator, shared by every session.
     """
+    db = live()
+    return _spc_cached(str(db.path), db.current(), Viewer.of(role).role, indicator_id).copy()
+
+
+@st.cache_data(ttl=3600, max_entries=2000, show_spinner=False)
+def _spc_cached(path: str, sig: tuple, role: str, indicator_id: str | None) -> pd.DataFrame:
+    return _spc(role, indicator_id)
+
+
+def _spc(role: str, indicator_id: str | None = None) -> pd.DataFrame:
     cols = _columns("spc")
     where = " and ".join(["true", *(["s.indicator_id = ?"] if indicator_id else []),
                           *(f"coalesce(s.{c}, 'All') = 'All'" for c in ("council", "locality",

@@ -8,10 +8,16 @@ pack is inline (``data:`` URLs) and the fetcher is allowed no other protocol.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 
-def html_to_pdf(html: str) -> bytes:
+
+def html_to_pdf(html: str, step: Callable[[str], None] | None = None) -> bytes:
     from weasyprint import HTML  # imported on use: Pango loads only when a PDF is made
     from weasyprint.urls import URLFetcher
 
+    step = step or (lambda _what: None)
     fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
-    return HTML(string=html, url_fetcher=fetcher, media_type="print").write_pdf()
+    step("laying out the pages")
+    document = HTML(string=html, url_fetcher=fetcher, media_type="print").render()
+    step(f"writing {len(document.pages)} pages")
+    return document.write_pdf()

@@ -63,6 +63,10 @@ def cmd_run(args, settings: Settings) -> int:
         progress=None if args.quiet else sys.stderr,
     )
     print(result.summary())
+    from lscp_cli.pack import build_published_packs
+
+    build_published_packs(db, getattr(args, "config", None),
+                          progress=None if args.quiet else sys.stderr)
     return 0
 
 
@@ -179,6 +183,9 @@ def cmd_demo(args, settings: Settings) -> int:
     result = run_pipeline(inbox=partnership / "inbox", db=db, seeds=partnership / "seeds",
                           as_at=None, settings=settings, progress=sys.stderr)
     print(result.summary())
+    from lscp_cli.pack import build_published_packs
+
+    build_published_packs(db, getattr(args, "config", None), progress=sys.stderr)
     if args.no_serve:
         return 0
     from lscp_cli.serve import serve

@@ -68,3 +68,34 @@ def _write_pack(db: Path, month: dt.date, out: Path, *, role: str, who: str,
         raise UserError(f"cannot write {out}: {exc.strerror or exc}") from None
     kept = packs.packs_dir(db) / packs.index(db)[0]["file"]
     return kept
+
+
+def build_published_packs(db: Path, config: Path | None = None, progress=None) -> list[Path]:
+    """After ``lscp run`` publishes: the newest month's packs (dashboard.published_pack),
+    kept beside ``db`` so the dashboard's pack button serves a file. Reported as its own
+    ``[pack]`` line; a pack that cannot be built never fails the published run (the button
+    then builds it on request)."""
+    import time
+
+    started = time.perf_counter()
+
+    def say(text: str) -> None:
+        if progress is not None:
+            try:
+                print(text, file=progress, flush=True)
+            except (OSError, ValueError):  # a closed pipe must not fail a published run
+                pass
+
+    try:
+        with dashboard_over(db, config):
+            from dashboard import published_pack
+
+            written = published_pack.build_at_publish()
+    except Exception as exc:  # noqa: BLE001 - the run is published; the pack can wait
+        say(f"[pack] not built ({type(exc).__name__}: {exc}); the dashboard builds it when "
+            f"asked ({time.perf_counter() - started:.1f}s)")
+        return []
+    roles = ", ".join(dict.fromkeys(p.stem.rsplit("-", 1)[-1] for p in written))
+    say(f"[pack] the newest month's packs ({roles}; PDF and HTML) kept in "
+        f"{written[0].parent if written else 'no folder'} ({time.perf_counter() - started:.1f}s)")
+    return written

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from dashboard.pages import PAGES
 from lscp_core.errors import UserError
 from pipelines.run import publish
 
@@ -66,6 +67,70 @@ def streamlit_environment(db: Path, config: Path | None = None,
     return env
 
 
+# Every page, in the order a warm-up runs them (the dashboard's one list of pages).
+WARM_PAGES = tuple(page.url_path for page in PAGES)
+
+
+def warm_up(port: int, pages=WARM_PAGES, timeout: float = 120.0) -> int:
+    """Run each page once in a session of its own, as a browser would, so that the first
+    person to open the dashboard after a start does not wait for its imports and for the
+    caches every session shares (read once per published file). Returns the pages run."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from websockets.sync.client import connect
+
+    ran = 0
+    for name in pages:
+        with connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"],
+                     open_timeout=timeout, max_size=None) as ws:
+            msg = BackMsg()
+            msg.rerun_script.query_string = ""
+            msg.rerun_script.page_name = name
+            ws.send(msg.SerializeToString())
+            while True:
+                fwd = ForwardMsg()
+                fwd.ParseFromString(ws.recv(timeout=timeout))
+                if fwd.WhichOneof("type") == "script_finished":
+                    ran += 1
+                    break
+    return ran
+
+
+def _warm_when_up(port: int, proc: subprocess.Popen) -> None:
+    """Wait for the server, then warm it up (best effort: a failure only says so)."""
+    import time
+    import urllib.request
+
+    started = time.perf_counter()
+    while proc.poll() is None and time.perf_counter() - started < 120:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
+                                        timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        return
+    try:
+        ran = warm_up(port)
+        print(f"warmed {ran} pages in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    except Exception as exc:  # noqa: BLE001 - the dashboard works cold all the same
+        print(f"warm-up skipped ({type(exc).__name__}: {exc})", file=sys.stderr)
+
+
+def warm_up_allowed(config: Path | None, role: str | None = None) -> bool:
+    """A warm-up session has the served role (``--role``, else the default role): never
+    when that role's page views are audited (the log would show views nobody made)."""
+    from lscp_core.audit import audited
+    from lscp_core.settings import load_settings
+
+    try:
+        return not audited(role or load_settings(config).default_role)
+    except Exception:  # noqa: BLE001 - unreadable settings: the app says why; no warm-up
+        return False
+
+
 def serve(db: Path, port: int = 8501, host: str = "localhost", config: Path | None = None,
           role: str | None = None) -> int:
     refuse_child_level(db)
@@ -74,7 +139,16 @@ def serve(db: Path, port: int = 8501, host: str = "localhost", config: Path | No
     print(f"serving the dashboard{seen_as} on http://{host}:{port} (Ctrl+C to stop)",
           file=sys.stderr)
     cmd = streamlit_command(port, host)
+    proc = None
     try:
-        return subprocess.call(cmd, env=env, cwd=ROOT)
+        proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
+        if host in ("localhost", "127.0.0.1", "0.0.0.0", "::") and warm_up_allowed(config, role):
+            import threading
+
+            threading.Thread(target=_warm_when_up, args=(port, proc), daemon=True).start()
+        return proc.wait()
     except KeyboardInterrupt:
+        if proc is not None:
+            proc.terminate()
+            proc.wait()
         return 0

@@ -139,9 +139,9 @@ def test_a_second_run_is_refused_then_a_waiting_run_goes_after_the_first(tmp_pat
         assert waiting.poll() is None  # waiting for the lock, not refused
     finally:
         release.touch()
-    assert first.wait(60) == 0
+    assert first.wait(240) == 0  # the run, then the newest month's packs built
     first.stderr.close()
-    _out, err = waiting.communicate(timeout=120)
+    _out, err = waiting.communicate(timeout=240)
     assert waiting.returncode == 0, err
     published = [r for r in history.read(db) if r["status"] == "published"]
     a, b = published[-2], published[-1]  # both published, one after the other

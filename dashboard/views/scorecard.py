@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import boardpack, commentary, data, scorecard, ui
+from dashboard import boardpack, commentary, data, published_pack, scorecard, ui
 from dashboard import formatting as fmt
+from lscp_core import packs
 
 ALL_STRATEGIES = "All strategies"
 
@@ -84,13 +85,64 @@ stamp = pd.Timestamp(period).strftime("%Y-%m")
 ui.download_csv(scorecard.csv_table(card, compare), f"scorecard-{slug}-{stamp}.csv", "scorecard",
                 label="Download the scorecard (CSV)")
 who = st.session_state.get("user", "unknown")
-for kind, mime, label, icon in (
-        ("pdf", "application/pdf", "Download the board pack (PDF)", ":material/picture_as_pdf:"),
-        ("html", "text/html", "Download the board pack (HTML)", ":material/print:")):
-    st.download_button(
-        label, data=ui.audited_data(
-            lambda k=kind: boardpack.make(role, chosen, pd.Timestamp(period), kind=k,
-                                          who=who, compare=compare),
-            "board_pack", chosen or "all strategies"),
-        file_name=f"board-pack-{slug}-{stamp}.{kind}", mime=mime, key=f"board_pack_{kind}",
-        icon=icon, on_click="ignore")
+# The board pack. The newest month's (every strategy, against last year) is built when the
+# data are published and served as kept; any other is built here, with a progress bar.
+request = (role, chosen, stamp, compare)
+kept = {kind: published_pack.kept(role, chosen, pd.Timestamp(period), compare, kind)
+        for kind in published_pack.KINDS}
+made = st.session_state.get("lscp_pack_made")
+if all(kept.values()):
+    ready = {kind: kept[kind].read for kind in published_pack.KINDS}
+elif made and made["request"] == request:
+    ready = {kind: (lambda body=made[kind]: body) for kind in published_pack.KINDS}
+else:
+    ready = None
+    st.caption(f"The board pack for {fmt.month(period)} is built when you ask for it "
+               "(a few seconds); the latest month's is ready as soon as the data are "
+               "published.")
+    if st.button("Prepare the board pack", key="board_pack_prepare",
+                 icon=":material/picture_as_pdf:"):
+        parts = 6 + data.strategies()["strategy"].nunique()
+        bar = st.progress(0.0, text="Building the board pack")
+        done = [0]
+
+        def advance(what: str) -> None:
+            done[0] += 1
+            bar.progress(min(done[0] / parts, 1.0), text=f"Building the board pack: {what}")
+
+        html = boardpack.build(role, chosen, pd.Timestamp(period), compare, step=advance)
+        pdf = boardpack.to_pdf(html, advance)
+        made = {"request": request, "pdf": pdf, "html": html.encode("utf-8")}
+        st.session_state["lscp_pack_made"] = made
+        if chosen is None and compare == published_pack.ALL_STRATEGIES_COMPARE and \
+                pd.Timestamp(period) == published_pack.newest_month():
+            # the newest month's pack was out of date (commentary saved since): kept again
+            key = published_pack.inputs_key(role, None, pd.Timestamp(period), compare)
+            for kind in published_pack.KINDS:
+                published_pack.store(role, pd.Timestamp(period), kind, made[kind], key)
+        bar.empty()
+        ready = {kind: (lambda body=made[kind]: body) for kind in published_pack.KINDS}
+
+
+def _served(kind: str, body) -> bytes:
+    """The pack as downloaded, kept with an index line (every pack a board saw is kept)."""
+    try:
+        content = body()
+    except OSError:  # a new publish replaced the kept pack since the page was drawn
+        html = boardpack.build(role, chosen, pd.Timestamp(period), compare)
+        content = boardpack.to_pdf(html) if kind == "pdf" else html.encode("utf-8")
+    packs.keep(data.db_path(), content, kind=kind, month=stamp,
+               scope=chosen or "all strategies", who=who, role=role)
+    return content
+
+
+if ready:
+    for kind, mime, label, icon in (
+            ("pdf", "application/pdf", "Download the board pack (PDF)",
+             ":material/picture_as_pdf:"),
+            ("html", "text/html", "Download the board pack (HTML)", ":material/print:")):
+        st.download_button(
+            label, data=ui.audited_data(lambda k=kind: _served(k, ready[k]), "board_pack",
+                                        chosen or "all strategies"),
+            file_name=f"board-pack-{slug}-{stamp}.{kind}", mime=mime, key=f"board_pack_{kind}",
+            icon=icon, on_click="ignore")

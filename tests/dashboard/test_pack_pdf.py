@@ -83,15 +83,17 @@ def test_first_page_names_partnership_month_load_date_and_exceptions(made):
     assert built not in first  # a date in words, not a timestamp
 
 
-def test_contents_then_the_exception_report_first(made):
-    contents = made["pages"][1]
-    assert contents.startswith("Contents")
-    order = [line.split(" .")[0] for line in contents.splitlines()[1:] if " ." in line]
-    assert order[:2] == ["Exception report", "Scorecard"]
-    assert made["pages"][2].startswith("Exception report")
-    third = " ".join(made["pages"][2].split())
-    assert "Why it is listed" in third and "Audit found late reviews" in third
-    assert "alert(1)" in third  # the script tag shown as text, never run
+def test_summary_and_contents_first_then_the_exception_report(made):
+    first = " ".join(made["pages"][0].split())
+    assert "Contents" in first and "Summary" in first
+    contents = first.split("Contents", 1)[1]
+    order = re.findall(r"([A-Z][A-Za-z ]+?) p\. \d+", contents)
+    assert order[:2] == ["Summary", "Exception report"]
+    starts = [n for n, page in enumerate(made["pages"]) if page.startswith("Exception report")]
+    assert starts and starts[0] <= 2  # the summary's two pages at most, then the exceptions
+    report = " ".join(made["pages"][starts[0]].split())
+    assert "Why it is listed" in report and "Audit found late reviews" in report
+    assert "alert(1)" in report  # the script tag shown as text, never run
 
 
 def test_every_table_column_is_in_the_pdf(made):
@@ -115,8 +117,8 @@ def test_every_table_column_is_in_the_pdf(made):
 
     parser = Headers()
     parser.feed(made["html"])
-    assert {"Indicator", "Trend", "Benchmark", "Numerator", "Denominator", "Owner", "Due",
-            "Last file loaded"} <= parser.found
+    assert {"Measure", "Value", "Direction", "Verdict (SPC)", "RAG", "Numerator",
+            "Denominator", "Owner", "Due", "Last file loaded"} <= parser.found
     text = _squash("".join(made["pages"]))
     assert [h for h in parser.found if _squash(h) not in text] == []
 
@@ -185,7 +187,7 @@ def test_a_pack_over_a_corrupt_commentary_store_says_so_on_its_first_page(use_db
     html = boardpack.build("viewer", "Brackenfold", fake_db.pd.Timestamp("2025-09-30"))
     cover = html.split("<nav", 1)[0]
     assert "Commentary and actions could not be read" in cover
-    assert "Scorecard: partnership figures" in html  # the figures are still there
+    assert "<caption>Brackenfold</caption>" in html  # the figures are still there
 
 
 def test_the_board_pack_is_marked_on_every_page_and_audited(tmp_path, monkeypatch):

@@ -110,8 +110,13 @@ def test_board_pack_and_csv_buttons(app, use_db, fake_db_path):
     use_db(fake_db_path)
     at = app.run()
     labels = [b.label for b in at.get("download_button")]
-    assert any("board pack" in lbl for lbl in labels)
     assert any("scorecard (CSV)" in lbl for lbl in labels)
+    # no pack kept for this database (made by hand, not by `lscp run`): built on request
+    assert not any("board pack" in lbl for lbl in labels)
+    at.button(key="board_pack_prepare").click().run(timeout=600)
+    assert not at.exception
+    labels = [b.label for b in at.get("download_button")]
+    assert "Download the board pack (PDF)" in labels and "Download the board pack (HTML)" in labels
 
 
 def test_explorer_opens_the_indicator_in_the_query(app, use_db, fake_db_path):

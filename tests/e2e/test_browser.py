@@ -90,6 +90,9 @@ def test_axe_no_serious_or_critical_violations(page, viewer_server, path, headin
 
 def test_board_pack_download_is_self_contained(page, viewer_server):
     open_app(page, viewer_server.url + "/", "Board scorecard")
+    # no pack kept for this database (not published by `lscp run`): built with a progress bar
+    page.get_by_role("button", name="Prepare the board pack").click()
+    page.get_by_role("button", name="Download the board pack (HTML)").wait_for(timeout=180_000)
     with page.expect_download() as info:
         page.get_by_role("button", name="Download the board pack (HTML)").click()
     download = info.value

@@ -1,0 +1,41 @@
+"""A smoke test of the page-timing harness (the bench itself is not part of `make test`)."""
+
+from __future__ import annotations
+
+import io
+
+from tests.bench import browser_bench, pack_bench
+
+
+def test_percentile_is_the_nearest_rank():
+    values = [0.1 * n for n in range(1, 21)]
+    assert browser_bench.percentile(values, 50) == values[10]
+    assert browser_bench.percentile(values, 95) == values[18]
+    assert browser_bench.percentile([3.0], 95) == 3.0
+
+
+def test_report_names_a_page_over_either_target():
+    fast, out = {"start": 2.0, "first": {"": [0.9, 1.0, 1.1]}, "change": {"": [0.2, 0.3]}}, \
+        io.StringIO()
+    assert browser_bench.report(fast, out)
+    assert "met on every page" in out.getvalue()
+    slow_change = {"start": 2.0, "first": {"about": [0.9]}, "change": {"about": [0.2, 0.7]}}
+    out = io.StringIO()
+    assert not browser_bench.report(slow_change, out)
+    assert "/about" in out.getvalue() and "OVER TARGET" in out.getvalue()
+
+
+def test_every_page_is_timed_to_its_own_heading_and_content():
+    assert set(browser_bench.PAGES) == {"", "explorer", "localities", "data-quality",
+                                        "commentary", "exceptions", "agency", "strategies",
+                                        "about"}
+    assert all(len(v) == 3 and all(v) for v in browser_bench.PAGES.values())
+    assert "notRunning" in browser_bench.LOADED_JS  # loaded means the script has finished
+
+
+def test_pack_report_fails_when_nothing_was_kept(capsys):
+    figures = {"served": None, "served_pages": 0, "newest": "November 2026",
+               "other": "October 2026", "built": 4.0, "built_pages": 28, "steps": []}
+    assert not pack_bench.report(figures)
+    assert "NOT KEPT" in capsys.readouterr().out
+    assert pack_bench.report(figures | {"served": 0.01, "served_pages": 28})
