@@ -46,6 +46,7 @@ IN_MONTH = "in_month"  # the same counts over the period's own month
 # window counts once), and its one-month twin
 ROLLING_CHILDREN = "rolling_12_months_children"
 IN_MONTH_CHILDREN = "in_month_children"
+SWAP = {ROLLING: IN_MONTH, ROLLING_CHILDREN: IN_MONTH_CHILDREN}
 
 UNITS = {"percent", "rate", "count"}
 POLARITIES = {"higher", "lower", "context"}
@@ -177,9 +178,8 @@ def _in_month_cells(models: dict[str, Model], ids: list[str]) -> str:
         if len(calls) != 1:
             raise ValueError(f"{ident}.sql: a rolling indicator calls {ROLLING} exactly once")
         name = f"ind_{ident}__{IN_MONTH}"
-        swap = {ROLLING: IN_MONTH, ROLLING_CHILDREN: IN_MONTH_CHILDREN}
         models[name] = Model(name=name, sql=re.sub(
-            rf"\b({ROLLING}|{ROLLING_CHILDREN})\s*\(", lambda m: f"{swap[m.group(1)]}(", source))
+            rf"\b({ROLLING}|{ROLLING_CHILDREN})\s*\(", lambda m: f"{SWAP[m.group(1)]}(", source))
         parts.append(
             f"select '{ident}' as indicator_id, period_end::date as period_end, "
             f"locality::varchar as locality, agency::varchar as agency, "
