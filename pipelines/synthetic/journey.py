@@ -93,8 +93,8 @@ def s47_enquiries(rng, window: Window, csc: Csc, ids: pa.Array,
     cp, a, r = csc.cp, csc.assessments, csc.referrals
     n = len(cp.person)
     icpc = cp.start - np.where(rng.random(n) < 0.85, 0, rng.integers(1, 8, n))
-    icpc = np.busday_offset(icpc.astype("datetime64[D]"), 0, roll="backward",
-                            holidays=holidays).astype(np.int64)
+    icpc = np.minimum(np.busday_offset(icpc.astype("datetime64[D]"), 0, roll="forward",
+                                       holidays=holidays).astype(np.int64), cp.start)
     timely = rng.random(n) < 0.8
     wd = np.where(timely, rng.integers(4, 16, n), rng.integers(16, 30, n))
     start = np.busday_offset(icpc.astype("datetime64[D]"), -wd, roll="backward",
