@@ -78,6 +78,18 @@ def test_a_plans_reviews_are_its_own(p):
     assert (cell.numerator, cell.denominator) == (0, 1)
 
 
+def test_the_last_review_exactly_six_months_before_the_month_end(p):
+    p.anchor()
+    p.child("c1")
+    p.cp_plan("P", "c1", "2024-05-31")
+    _reviews(p, "P", "2024-08-31")  # exactly 3 months on; the next due 2025-02-28
+    p.build(as_at="2025-06-30")
+    february = p.cell("cp_reviews_timely", date(2025, 2, 28))
+    assert (february.numerator, february.denominator) == (1, 1)  # due on E: not overdue
+    march = p.cell("cp_reviews_timely", date(2025, 3, 31))
+    assert (march.numerator, march.denominator) == (0, 1)
+
+
 def test_not_computed_without_reviews(p):
     p.anchor()
     p.child("c1").cp_plan("cp1", "c1", "2024-01-01")
