@@ -196,3 +196,36 @@ def test_health_and_police_parts_per_agency(folders):
     assert con.execute("select line, rule, \"column\" from quarantine "
                        "where extract = 'police_notifications'").fetchall() == [
         (3, "end_before_start", "school_notified_date")]
+
+
+def test_a_conference_with_no_section47_is_quarantined_not_dropped(folders):
+    inbox, seeds = folders
+    body = "        <DateOfInitialCPC>2024-06-07</DateOfInitialCPC>\n"
+    text = message(child("C3", episode("2024-05-15", body)), year="2025",
+                   reference_date="2025-03-31")
+    write(inbox, "census.xml", text)
+    con, result = run(inbox, seeds)
+    assert con.execute("select count(*) from src_s47_enquiries").fetchall() == [(0,)]
+    assert con.execute("select line, rule, \"column\" from quarantine "
+                       "where extract = 's47_enquiries'").fetchall() == [
+        (line_of(text, "<DateOfInitialCPC>"), "required", "start_date")]
+    assert "no Section47 holds" in report(result, "s47_enquiries")["warnings"]
+
+
+def test_an_episode_conference_another_than_its_enquirys_is_quarantined_too(folders):
+    inbox, seeds = folders
+    body = (SECTION47.format(start="2024-05-20", target="2024-06-10",
+                             icpc="<DateOfInitialCPC>2024-06-07</DateOfInitialCPC>", nr="false")
+            + "        <DateOfInitialCPC>2024-12-06</DateOfInitialCPC>\n")
+    same = (SECTION47.format(start="2024-05-20", target="2024-06-10",
+                             icpc="<DateOfInitialCPC>2024-06-07</DateOfInitialCPC>", nr="false")
+            + "        <DateOfInitialCPC>2024-06-07</DateOfInitialCPC>\n")
+    text = message(child("C4", episode("2024-05-15", body), episode("2024-05-16", same)),
+                   year="2025", reference_date="2025-03-31")
+    write(inbox, "census.xml", text)
+    con, _ = run(inbox, seeds)
+    # the same date as the enquiry's is that conference; another date is another one
+    assert sorted(r[0] for r in con.execute("select s47_id from src_s47_enquiries").fetchall()
+                  ) == sorted([pid("C4-2024-05-15-S1"), pid("C4-2024-05-16-S1")])
+    assert con.execute("select line, rule from quarantine where extract = 's47_enquiries'"
+                       ).fetchall() == [(line_of(text, "<DateOfInitialCPC>2024-12-06"), "required")]

@@ -351,4 +351,12 @@ class _ChildReader:
         if enquiries and episode_icpc is not None and enquiries[-1][6] is None:
             enquiries[-1][6] = episode_icpc
             self._warn("DateOfInitialCPC of the episode filled the last enquiry's conference")
+        elif episode_icpc is not None and episode_icpc not in {e[6] for e in enquiries}:
+            # a conference no Section47 holds (an older or partial return, or a second
+            # conference): nothing silently dropped, so an enquiry of its own with no start
+            # date, which the contract quarantines (required)
+            enquiries.append([found["DateOfInitialCPC"][0].sourceline,
+                              f"{referral_id}-S{len(enquiries) + 1}", referral_id,
+                              child_id or None, None, None, episode_icpc, None])
+            self._warn("DateOfInitialCPC that no Section47 holds: an enquiry with no start date")
         self.rows["s47_enquiries"].extend(tuple(e) for e in enquiries)
