@@ -23,7 +23,9 @@ HERE = Path(__file__).resolve().parent
 # under extracts/ or seeds/, the single statement of its columns, types and rules.
 EXTRACTS: tuple[str, ...] = ("children", "referrals", "assessments", "cin_plans", "cp_plans",
                              "looked_after", "early_help", "neglect_tools", "two_year_olds",
-                             "attendance", "manual_measures")
+                             "attendance", "contacts", "s47_enquiries", "cp_reviews",
+                             "health_appointments", "police_notifications", "missing_episodes",
+                             "manual_measures")
 SEEDS: tuple[str, ...] = ("localities", "postcode_localities", "population", "agencies",
                           "benchmarks", "targets", "manual_measures", "strategies",
                           "bank_holidays", "spc_baselines", "meetings", "councils")

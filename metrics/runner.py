@@ -26,6 +26,7 @@ from pathlib import Path
 
 import yaml
 
+from data_contracts import EXTRACTS
 from lscp_core.errors import UserError
 from lscp_core.settings import Settings
 from metrics.disclosure import protect, protect_breakdowns
@@ -44,6 +45,11 @@ AFTER_DISCLOSURE = ("indicator_breakdowns",)
 MONTH_CELLS = "indicator_month_cells"  # the in-month counts of the rolling indicators
 ROLLING = "rolling_12_months"  # the window macro a rolling indicator ends with
 IN_MONTH = "in_month"  # the same counts over the period's own month
+# the window macro of a rolling count of distinct children (a child in two months of one
+# window counts once), and its one-month twin
+ROLLING_CHILDREN = "rolling_12_months_children"
+IN_MONTH_CHILDREN = "in_month_children"
+SWAP = {ROLLING: IN_MONTH, ROLLING_CHILDREN: IN_MONTH_CHILDREN}
 
 UNITS = {"percent", "rate", "count"}
 POLARITIES = {"higher", "lower", "context"}
@@ -122,6 +128,9 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> list[dict]:
         sectors = entry.get("agency_sectors") or []
         if not (isinstance(sectors, list) and all(isinstance(x, str) and x for x in sectors)):
             raise ValueError(f"catalogue {ident}: agency_sectors is a list of sectors")
+        needs = entry.get("extracts") or []
+        if not isinstance(needs, list) or set(needs) - set(EXTRACTS):
+            raise ValueError(f"catalogue {ident}: extracts must be a list of {list(EXTRACTS)}")
         if ident in seen:
             raise ValueError(f"catalogue {ident}: duplicate id")
         seen.add(ident)
@@ -175,7 +184,7 @@ def discover_models(catalogue: list[dict], *, selected: bool = False) -> dict[st
 
 def rolling_ids(models: dict[str, Model], ids: list[str]) -> list[str]:
     """The indicators whose figure is a rolling 12-month window (their file calls the macro)."""
-    return [i for i in ids if ROLLING in _names(models[f"ind_{i}"].sql)]
+    return [i for i in ids if {ROLLING, ROLLING_CHILDREN} & _names(models[f"ind_{i}"].sql)]
 
 
 def _in_month_cells(models: dict[str, Model], ids: list[str]) -> str:
@@ -185,11 +194,12 @@ def _in_month_cells(models: dict[str, Model], ids: list[str]) -> str:
     parts = []
     for ident in rolling_ids(models, ids):
         source = models[f"ind_{ident}"].sql
-        calls = re.findall(rf"\b{ROLLING}\s*\(", source)
+        calls = re.findall(rf"\b({ROLLING}|{ROLLING_CHILDREN})\s*\(", source)
         if len(calls) != 1:
             raise ValueError(f"{ident}.sql: a rolling indicator calls {ROLLING} exactly once")
         name = f"ind_{ident}__{IN_MONTH}"
-        models[name] = Model(name=name, sql=re.sub(rf"\b{ROLLING}\s*\(", f"{IN_MONTH}(", source))
+        models[name] = Model(name=name, sql=re.sub(
+            rf"\b({ROLLING}|{ROLLING_CHILDREN})\s*\(", lambda m: f"{SWAP[m.group(1)]}(", source))
         parts.append(
             f"select '{ident}' as indicator_id, period_end::date as period_end, "
             f"locality::varchar as locality, agency::varchar as agency, "
@@ -323,6 +333,15 @@ def _create_inputs(con, catalogue: list[dict], as_at: date | None, settings: Set
           " ".join(str(e.get("comparator_note") or "").split()) or None,
           e.get("group"), ";".join(e.get("agency_sectors") or []) or None]
          for e in catalogue])
+    # the extracts each indicator needs, and whether each was delivered (has rows): an
+    # indicator one of whose extracts is missing is not computed (no rows), never zero
+    delivered = {x: bool(con.execute(f'select exists (select 1 from "src_{x}")').fetchall()[0][0])
+                 for x in sorted({x for e in catalogue for x in e.get("extracts") or []})}
+    con.execute("create or replace table indicator_extracts (indicator_id varchar, "
+                "extract varchar, delivered boolean)")
+    rows = [[e["id"], x, delivered[x]] for e in catalogue for x in e.get("extracts") or []]
+    if rows:
+        con.executemany("insert into indicator_extracts values (?, ?, ?)", rows)
 
 
 def _periods_of(entry: dict, rolling: set[str]) -> tuple[str, int, str | None]:

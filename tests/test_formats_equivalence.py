@@ -30,6 +30,12 @@ NEEDS_SSD_LACKS = NEEDS_NEGLECT_FLAG | {"cp_repeat", "cp_repeat_2y", "cp_repeat_
                                        "eh_assessments", "eh_neglect_starts",
                                        "eh_neglect_outcomes_met"}
 CENSUS_LACKS = {"referrals": ("neglect_flag",)}
+# every format carries the child's journey (contacts, health and police stay CSV beside the
+# census; the SSD's enquiries have no icpc_not_required, which only enquiries with no
+# conference carry, so no figure depends on it)
+JOURNEY = {"contacts_rate", "contact_to_referral", "s47_rate", "icpc_timely", "icpc_to_plan",
+           "cp_reviews_timely", "was_not_brought", "da_notifications_rate", "encompass_timely",
+           "cla_missing"}
 SSD_LACKS = {"referrals": ("neglect_flag",), "cp_plans": ("previous_cp_plans",),
              "early_help": ("family_id", "assessment_date", "neglect_identified", "source")}
 
@@ -89,6 +95,8 @@ def test_census_gives_the_csv_figures_but_for_the_neglect_flag(published):
     # the figures the census carries fully, checked to be there at all
     ids = {row[0] for row in census}
     assert {"rereferral", "referral_nfa", "cp_repeat", "cp_rate"} <= ids
+    # the child's journey: Section47 and Reviews in the census, the 903 missing table
+    assert JOURNEY <= ids
 
 
 def test_census_gives_the_csv_figures_exactly_when_the_csv_lacks_the_flag_too(published):
@@ -101,6 +109,7 @@ def test_ssd_gives_the_csv_figures_but_for_the_columns_it_lacks(published):
     assert _differing(csv_values, ssd) <= NEEDS_SSD_LACKS
     ids = {row[0] for row in ssd}
     assert {"rereferral", "referral_nfa", "cp_rate", "eh_step_up"} <= ids
+    assert JOURNEY <= ids  # ssd_contacts, ssd_s47_enquiry, ssd_cp_reviews, ssd_missing
 
 
 def test_ssd_gives_the_csv_figures_exactly_when_the_csv_lacks_them_too(published):

@@ -502,6 +502,9 @@ def test_progress_prints_one_line_per_extract_and_a_summary(folders):
                                                    "cin_plans", "cp_plans", "looked_after",
                                                    "early_help", "neglect_tools",
                                                    "two_year_olds", "attendance",
+                                                   "contacts", "s47_enquiries", "cp_reviews",
+                                                   "health_appointments",
+                                                   "police_notifications", "missing_episodes",
                                                    "manual_measures")]
     summary = "\n".join(result.summary_lines())
     assert "children/duplicate 1" in summary and "rows loaded 1, quarantined 1" in summary

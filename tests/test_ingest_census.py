@@ -108,11 +108,18 @@ def test_2021_22_census_maps_every_column(folders):
         r = report(result, extract)
         assert (r["status"], r["file"], r["rows_quarantined"]) == \
             ("loaded", "cin_census_2022.xml", 0)
+    # Section47 (the episode's DateOfInitialCPC filling its blank conference) and Reviews
+    assert con.execute("select * from src_s47_enquiries").fetchall() == [
+        (pid("DfEX01-2021-05-10-S1"), ref, c, dt.date(2021, 5, 12), None,
+         dt.date(2021, 6, 1), None)]
+    assert con.execute("select * from src_cp_reviews").fetchall() == [
+        (pid("DfEX01-2021-05-10-CP1"), dt.date(2021, 8, 1))]
     # known but not mapped: listed, not fatal
     unused = report(result, "referrals")["extra_columns"]
-    for name in ("FormerUPN", "PersonDeathDate", "DateOfInitialCPC", "Section47",
-                 "AssessmentInternalReviewDate", "Reviews"):
+    for name in ("FormerUPN", "PersonDeathDate", "AssessmentInternalReviewDate"):
         assert name in unused
+    for name in ("DateOfInitialCPC", "Section47", "Reviews"):
+        assert name not in unused
 
 
 def test_no_raw_child_id_anywhere_in_the_database(folders):

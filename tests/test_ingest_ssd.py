@@ -114,10 +114,10 @@ def test_every_mapped_table(folders):
 def test_an_unknown_table_is_reported_not_loaded(folders):
     inbox, seeds = folders
     write(inbox, "ssd_person.csv", TABLES["ssd_person.csv"])
-    write(inbox, "ssd_contacts.csv", "cont_contact_id,cont_person_id\nK1,P1\n")
+    write(inbox, "ssd_cin_visits.csv", "cinv_cin_visit_id,cinv_person_id\nK1,P1\n")
     _con, result = run(inbox, seeds)
-    assert "ssd_contacts.csv" in result.ignored_files
-    assert "SSD tables not used: ssd_contacts" in report(result, "children")["extra_columns"]
+    assert "ssd_cin_visits.csv" in result.ignored_files
+    assert "SSD tables not used: ssd_cin_visits" in report(result, "children")["extra_columns"]
 
 
 def test_a_missing_required_column_fails_that_table_only(folders):

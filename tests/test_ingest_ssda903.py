@@ -179,8 +179,11 @@ def test_every_table_by_its_whole_header_uasc_is_not_the_header(folders):
     assert con.execute("select child_id from src_children").fetchall() == [(pid("H1"),)]
     assert report(result, "children")["file"] == "header.csv"
     listed = report(result, "looked_after")["extra_columns"]
-    assert listed.endswith("; SSDA903 table, not used: missing.csv (missing), oc2.csv (oc2), "
+    assert listed.endswith("; SSDA903 table, not used: oc2.csv (oc2), "
                            "reviews.csv (reviews), uasc.csv (uasc)")
+    # the missing table is the missing_episodes extract (its DOB not used)
+    assert report(result, "missing_episodes")["file"] == "missing.csv"
+    assert con.execute("select kind from src_missing_episodes").fetchall() == [("A",)]
     assert result.ignored_files == ["notes.csv"]
     assert not result.file_failures
 

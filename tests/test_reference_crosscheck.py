@@ -88,6 +88,54 @@ def test_random_partnership_matches_at_other_dates(as_at):
     _assert_same(*_product_and_reference(edge_cases.fuzz(7), as_at))
 
 
+JOURNEY = {"contacts_rate", "contact_to_referral", "s47_rate", "icpc_timely", "icpc_to_plan",
+           "cp_reviews_timely", "was_not_brought", "da_notifications_rate", "encompass_timely",
+           "cla_missing"}
+
+
+@pytest.mark.parametrize("seed, as_at", [(1, D(2025, 6, 30)), (2, D(2025, 1, 31)),
+                                         (3, D(2024, 12, 31))])
+def test_random_journeys_match(seed, as_at):
+    product, reference = _product_and_reference(edge_cases.journey(seed), as_at)
+    assert JOURNEY <= set(reference["indicator_id"])
+    # the edges are there to be judged: some conferences late, some plans overdue, ...
+    for indicator in ("icpc_timely", "cp_reviews_timely", "was_not_brought", "cla_missing"):
+        rows = reference[(reference["indicator_id"] == indicator)
+                         & (reference["locality"] == "All") & (reference["agency"] == "All")]
+        assert 0 < rows["numerator"].sum() < rows["denominator"].sum(), indicator
+    _assert_same(product, reference)
+
+
+def test_journey_in_month_series_match():
+    """The monthly series the SPC charts use: the same definitions over one month."""
+    con = duckdb.connect(":memory:")
+    try:
+        handmade.load_into(con, handmade.frames(**edge_cases.journey(4)))
+        build_metrics(con, as_at=D(2025, 6, 30), settings=Settings())
+        monthly = con.execute(
+            "select indicator_id, period_end, numerator, denominator from indicator_monthly "
+            "where indicator_id in ? and series = 'in_month'", [sorted(JOURNEY)]).df()
+        frames = frames_from_duckdb(con)
+    finally:
+        con.close()
+    reference = compute_all(frames, D(2025, 6, 30), window_months=1)
+    reference = reference[(reference["locality"] == "All") & (reference["agency"] == "All")
+                          & reference["indicator_id"].isin(JOURNEY - {"cp_reviews_timely"})]
+    got = {(r.indicator_id, pd.Timestamp(r.period_end).date()): r.numerator
+           for r in monthly.itertuples()}
+    want = {(r.indicator_id, pd.Timestamp(r.period_end).date()): r.numerator
+            for r in reference.itertuples()}
+    assert len(want) > 100
+    assert got == want
+
+
+def test_journey_not_delivered_gives_no_rows_in_either():
+    src = edge_cases.fuzz(5)
+    product, reference = _product_and_reference(src, D(2025, 6, 30))
+    assert not JOURNEY & set(reference["indicator_id"])
+    assert not JOURNEY & set(product["indicator_id"])
+
+
 def _read_back(db):
     """(the working store's child-level frames, the published indicator_values, the published
     as-at date): the reference reads the former, the product publishes the latter."""

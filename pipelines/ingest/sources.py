@@ -184,6 +184,12 @@ def read_composite(con, contract, table: str, own: list[Part], others: list[Part
         selects.append(f"select ({i}::BIGINT << {LINE_BITS}) + _line as _line, "
                        f"{group} as _group, {cols} from {part.table}")
     ident = f"nullif(trim({q(key)}), '')" if key else "NULL"
+    if len(contract.key) > 1:
+        # a record named by several columns (a plan's review date, a child's missing
+        # episode) is superseded when all of them match; one blank: never superseded
+        ident = "case when " + " and ".join(
+            f"nullif(trim({q(k)}), '') is not null" for k in contract.key) + \
+            " then concat_ws('|', " + ", ".join(f"trim({q(k)})" for k in contract.key) + ") end"
     con.execute(
         f"create or replace temp table {table} as select _line, "
         + ", ".join(q(c) for c in columns)

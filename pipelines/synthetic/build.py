@@ -14,7 +14,7 @@ from data_contracts.schema import SEED_TABLES
 from lscp_core.settings import DEFAULT_SEEDS
 from pipelines.synthetic import csc as csc_model
 from pipelines.synthetic import early_help as eh_model
-from pipelines.synthetic import education, faults, manual, reference, tables, writers
+from pipelines.synthetic import education, faults, journey, manual, reference, tables, writers
 from pipelines.synthetic.population import make_persons
 from pipelines.synthetic.timeline import Window, day, terms
 
@@ -92,11 +92,22 @@ def model(seed: int, children: int, window: Window, say) -> dict[str, pa.Table]:
         "two_year_olds": tables.two_year_olds(t, tyo, persons, ids),
         "attendance": tables.attendance(att, ids),
     }
+    # the child's journey (contacts, enquiries and conferences, reviews, health, police,
+    # missing) from its own stream, so the extracts above are drawn exactly as before
+    out.update(journey.make_journey(streams(seed, 12)[11], persons, window, csc, episodes, ids,
+                                    holidays))
     say("tables built")
     return out
 
 
 LA_CODE = "800"  # the fictional Northshire's local-authority code (census Header/Source/LEA)
+
+
+def agency_part_names(stamp: str) -> dict[str, str]:
+    """The extracts an agency sends as its own part (``<extract>_<AGENCY>_<anything>``):
+    the health provider's appointments and the police's notifications."""
+    return {"health_appointments": f"health_appointments_{journey.HEALTH_AGENCY}_{stamp}.csv",
+            "police_notifications": f"police_notifications_POLICE_{stamp}.csv"}
 
 
 def write_partnership(seed: int, out: Path, children: int, window: Window, with_faults: bool,
@@ -119,11 +130,13 @@ def write_partnership(seed: int, out: Path, children: int, window: Window, with_
     else:
         extracts_csv = extracts
     if fmt != "csv":
+        parts = agency_part_names(stamp)
         for extract, table in extracts_csv.items():
-            writers.write_csv(table, inbox / f"{extract}_{stamp}.csv")
+            writers.write_csv(table, inbox / parts.get(extract, f"{extract}_{stamp}.csv"))
         write_seeds(out / "seeds", children, window)
         return {e: len(t) for e, t in extracts.items()}
     names = {e: f"{e}_{stamp}.csv" for e in extracts}
+    names.update(agency_part_names(stamp))
     manifest: list[dict] = []
     if with_faults:
         fault_rng = streams(seed, 10)[8]

@@ -1,5 +1,6 @@
 """The generated partnership as partnerships hold it: DfE CIN census XML (one file per
-collection year) and the SSDA903 ``header`` and ``episodes`` return (``--format census``).
+collection year, with each referral's section 47 enquiries and each CP plan's reviews) and
+the SSDA903 ``header``, ``episodes`` and ``missing`` return (``--format census``).
 
 The census files are written from the same extract tables as the CSV inbox, so the same
 partnership can be run through both readers (the equivalence test). What the census cannot
@@ -20,7 +21,8 @@ from xml.sax.saxutils import escape
 
 import pyarrow as pa
 
-CENSUS_EXTRACTS = ("referrals", "assessments", "cin_plans", "cp_plans", "looked_after")
+CENSUS_EXTRACTS = ("referrals", "assessments", "cin_plans", "cp_plans", "looked_after",
+                   "s47_enquiries", "cp_reviews", "missing_episodes")
 SEX_DIGIT = {"M": "1", "F": "2", "U": "0", "1": "1", "2": "2", "0": "0", "9": "9"}
 SEX_LETTER = {"1": "M", "2": "F", "0": "U", "9": "U", "M": "M", "F": "F", "U": "U"}
 YES = {"y", "yes", "true", "1"}
@@ -61,9 +63,16 @@ def write_census(extracts: dict[str, pa.Table], inbox: Path, la_code: str,
     """Write the census years and (``ssda903``) the SSDA903 files; returns the names
     written."""
     by_referral: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
-    for extract in ("assessments", "cin_plans", "cp_plans"):
-        for row in _rows(extracts[extract]):
+    for extract in ("assessments", "cin_plans", "cp_plans", "s47_enquiries"):
+        for row in _rows(extracts.get(extract, pa.table({}))):
             by_referral[row["referral_id"]][extract].append(row)
+    reviews: dict[str, list[str]] = defaultdict(list)
+    for row in _rows(extracts.get("cp_reviews", pa.table({}))):
+        reviews[row["cp_plan_id"]].append(_iso(row["review_date"]))
+    for plans in by_referral.values():
+        for p in plans.get("cp_plans", []):
+            p["_reviews"] = sorted(reviews.get(p["cp_plan_id"], []))
+        plans.get("s47_enquiries", []).sort(key=lambda e: (_date(e["start_date"]), e["s47_id"]))
     children = {r["child_id"]: r for r in _rows(extracts["children"])}
     referrals = _rows(extracts["referrals"])
     for r in referrals:
@@ -153,13 +162,24 @@ def _episode(r: dict, under: dict[str, list[dict]]) -> str:
             + "<FactorsIdentifiedAtAssessment>"
             + "".join(_el("AssessmentFactors", c) for c in factors)
             + "</FactorsIdentifiedAtAssessment></Assessments>")
+    for e in under.get("s47_enquiries", []):
+        parts.append(
+            "<Section47>" + _el("S47ActualStartDate", _iso(e["start_date"]))
+            + _el("InitialCPCtarget", _iso(e["icpc_target_date"]))
+            + _el("DateOfInitialCPC", _iso(e["icpc_date"]))
+            + _el("ICPCnotRequired", _yes_no(e["icpc_not_required"]))
+            + "</Section47>")
     for p in under.get("cp_plans", []):
+        dates = p.get("_reviews") or []
         parts.append(
             "<ChildProtectionPlans>" + _el("CPPstartDate", _iso(p["start_date"]))
             + _el("CPPendDate", _iso(p["end_date"]))
             + _el("InitialCategoryOfAbuse", p["initial_category"])
             + _el("LatestCategoryOfAbuse", p["latest_category"])
-            + _el("NumberOfPreviousCPP", p["previous_cp_plans"]) + "</ChildProtectionPlans>")
+            + _el("NumberOfPreviousCPP", p["previous_cp_plans"])
+            + ("<Reviews>" + "".join(_el("CPPreviewDate", d) for d in dates) + "</Reviews>"
+               if dates else "")
+            + "</ChildProtectionPlans>")
     parts.append("</CINdetails>\n")
     return "".join(parts)
 
@@ -186,7 +206,8 @@ def _write_ssda903(extracts, children, inbox: Path, stamp: str) -> list[str]:
 
     columns = ["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
                "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"]
-    names = [f"ssda903_episodes_{stamp}.csv", f"ssda903_header_{stamp}.csv"]
+    names = [f"ssda903_episodes_{stamp}.csv", f"ssda903_header_{stamp}.csv",
+             f"ssda903_missing_{stamp}.csv"]
     episodes = care_episodes(extracts["looked_after"])
     with open(inbox / names[0], "w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
@@ -203,4 +224,11 @@ def _write_ssda903(extracts, children, inbox: Path, stamp: str) -> list[str]:
             writer.writerow([child_id, sex if sex in ("1", "2") else "",
                              _uk(_date(c.get("date_of_birth"))), c.get("ethnicity") or "",
                              "", "", ""])
+    with open(inbox / names[2], "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"])
+        for m in _rows(extracts.get("missing_episodes", pa.table({}))):
+            c = children.get(m["child_id"], {})
+            writer.writerow([m["child_id"], _uk(_date(c.get("date_of_birth"))), m["kind"],
+                             _uk(_date(m["start_date"])), _uk(_date(m["end_date"]))])
     return names

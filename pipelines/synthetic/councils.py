@@ -107,7 +107,7 @@ def write_partnership(seed: int, out: Path, children: int, window: Window, say,
                                  f"{council.la_code}_{stamp}", ssda903=False):
             say(f"wrote {name}")
         for extract, table in extracts.items():
-            if extract not in CENSUS_EXTRACTS or extract == "looked_after":
+            if extract not in CENSUS_EXTRACTS or extract in ("looked_after", "missing_episodes"):
                 writers.write_csv(table, inbox / f"{extract}_{council.la_code}_{stamp}.csv")
             written[extract] = written.get(extract, 0) + len(table)
     build.write_seeds(out / "seeds", children, window)

@@ -18,7 +18,21 @@ import pyarrow as pa
 from pipelines.synthetic.census import YES, _date, _rows, care_episodes
 
 SSD_EXTRACTS = ("children", "referrals", "assessments", "cin_plans", "cp_plans",
-                "looked_after", "early_help")
+                "looked_after", "early_help", "contacts", "s47_enquiries", "cp_reviews",
+                "missing_episodes")
+# a contact's outcome as the flags of ssd_contacts.cont_contact_outcome_json
+OUTCOME_FLAG = {"REFERRAL": "NEW_REFERRAL_FLAG", "NFA": "NFA_FLAG",
+                "INFO_ADVICE": "ADVICE_FLAG"}
+FLAGS = ("NEW_REFERRAL_FLAG", "EXISTING_REFERRAL_FLAG", "CP_ENQUIRY_FLAG", "NFA_FLAG",
+         "NON_AGENCY_ADOPTION_FLAG", "PRIVATE_FOSTERING_FLAG", "ADVICE_FLAG", "MISSING_FLAG",
+         "OLA_CP_FLAG", "OTHER_OUTCOMES_EXIST_FLAG")
+
+
+def _outcome_json(outcome: str | None) -> str:
+    if not outcome:
+        return ""
+    flag = OUTCOME_FLAG.get(outcome, "OTHER_OUTCOMES_EXIST_FLAG")
+    return json.dumps({f: "Y" if f == flag else "N" for f in FLAGS})
 
 
 def _dt(text) -> str:
@@ -93,4 +107,32 @@ def write_ssd(extracts: dict[str, pa.Table], inbox: Path, stamp: str) -> list[st
           ([e["episode_id"], e["child_id"], _dt(e["start_date"]), _dt(e["end_date"]),
             e["end_reason"] or "", e["lead_agency"] or ""]
            for e in _rows(extracts["early_help"])))
+    if "contacts" in extracts:
+        _write_journey(extracts, table)
     return list(files.values())
+
+
+def _write_journey(extracts: dict[str, pa.Table], table) -> None:
+    """ssd_contacts, ssd_s47_enquiry with ssd_initial_cp_conference, ssd_cp_reviews and
+    ssd_missing (icpc_not_required is not in the SSD: left out)."""
+    table("ssd_contacts", ["cont_contact_id", "cont_person_id", "cont_contact_date",
+                           "cont_contact_source_code", "cont_contact_outcome_json"],
+          ([c["contact_id"], c["child_id"], _dt(c["contact_date"]), c["contact_source"] or "",
+            _outcome_json(c["outcome"])] for c in _rows(extracts["contacts"])))
+    enquiries = _rows(extracts["s47_enquiries"])
+    table("ssd_s47_enquiry", ["s47e_s47_enquiry_id", "s47e_referral_id", "s47e_person_id",
+                              "s47e_s47_start_date"],
+          ([e["s47_id"], e["referral_id"] or "", e["child_id"], _dt(e["start_date"])]
+           for e in enquiries))
+    table("ssd_initial_cp_conference", ["icpc_icpc_id", "icpc_s47_enquiry_id", "icpc_person_id",
+                                        "icpc_icpc_target_date", "icpc_icpc_date"],
+          ([f"IC{i}", e["s47_id"], e["child_id"], _dt(e["icpc_target_date"]),
+            _dt(e["icpc_date"])]
+           for i, e in enumerate((e for e in enquiries if e["icpc_date"]), start=1)))
+    table("ssd_cp_reviews", ["cppr_cp_review_id", "cppr_cp_plan_id", "cppr_cp_review_date"],
+          ([f"V{i}", r["cp_plan_id"], _dt(r["review_date"])]
+           for i, r in enumerate(_rows(extracts["cp_reviews"]), start=1)))
+    table("ssd_missing", ["miss_table_id", "miss_la_person_id", "miss_mis_epi_start",
+                          "miss_mis_epi_type", "miss_mis_epi_end"],
+          ([f"M{i}", m["child_id"], _dt(m["start_date"]), m["kind"], _dt(m["end_date"])]
+           for i, m in enumerate(_rows(extracts["missing_episodes"]), start=1)))

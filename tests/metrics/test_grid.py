@@ -120,7 +120,7 @@ def test_no_data_builds_an_empty_table(p):
     result = p.build()
     assert result.rows == 0
     assert result.first_period is None
-    assert p.rows("select count(*) from indicator_catalogue") == [(32,)]
+    assert p.rows("select count(*) from indicator_catalogue") == [(42,)]
 
 
 def test_rates_divide_by_the_population_of_the_year_or_the_nearest_earlier(p):
@@ -193,7 +193,7 @@ def test_catalogue_table_matches_the_yaml(p):
     assert by_id["cp_neglect_rate"][5] == "Eastmoor; Northshire"
     assert by_id["cp_rate"][5] is None
     units = dict(p.rows("select unit, count(*) from indicator_catalogue group by 1"))
-    assert units == {"percent": 21, "rate": 5, "count": 6}
+    assert units == {"percent": 28, "rate": 8, "count": 6}
 
 
 def test_rebuilding_into_the_same_connection_replaces_the_models(p):

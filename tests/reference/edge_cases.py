@@ -369,3 +369,107 @@ def _episode(rng, episode_id: str, kid: str, start: dt.date) -> dict:
             "end_date": end, "neglect_identified": _maybe(rng, rng.random() < 0.5, 0.85),
             "source": rng.choice(["CSC_STEP_DOWN", "PARTNER", "SELF", None]),
             "end_reason": rng.choice(END_REASONS) if end else None}
+
+
+def journey(seed: int, children: int = 80) -> dict[str, list[dict]]:
+    """``fuzz(seed)`` with the child's journey extracts added (from their own random stream,
+    so the rest is ``fuzz``'s partnership unchanged): contacts, section 47 enquiries with
+    conferences on and around their targets and bank holidays, CP reviews on, before and
+    after their due dates, appointments around early help and plan ends, notifications on
+    the day and the day after, missing episodes on the first and last days of care."""
+    out = fuzz(seed, children)
+    rng = random.Random(seed + 7919)
+    start, span = D(2023, 1, 1), 912
+    kids = [c["child_id"] for c in out["children"]] + ["x0", "x1"]
+    out["contacts"] = [{
+        "contact_id": f"k{i}", "child_id": rng.choice(kids), "contact_date": _day(rng, start, span),
+        "contact_source": rng.choice(SOURCES),
+        "outcome": rng.choice(["REFERRAL", "REFERRAL", "EARLY_HELP", "INFO_ADVICE", "NFA", "OTHER"]),
+    } for i in range(children * 3)]
+    out["s47_enquiries"] = []
+    for i in range(children * 2):
+        s_start = _day(rng, start, span)
+        icpc = _maybe(rng, s_start + dt.timedelta(days=rng.choice([0, 10, 18, 19, 20, 21, 22, 25, 30])), 0.6)
+        target = _maybe(rng, s_start + dt.timedelta(days=rng.choice([19, 20, 21, 21])), 0.5)
+        out["s47_enquiries"].append({
+            "s47_id": f"s47-{i}", "child_id": rng.choice(kids), "start_date": s_start,
+            "icpc_target_date": target, "icpc_date": icpc,
+            "icpc_not_required": _maybe(rng, rng.random() < 0.2, 0.7)})
+    # Christmas: 15 working days over the bank holidays
+    for i, day in enumerate((D(2023, 12, 4), D(2023, 12, 8), D(2024, 12, 6), D(2024, 12, 13))):
+        for extra in (24, 25, 26, 27, 28):
+            out["s47_enquiries"].append({
+                "s47_id": f"xmas-{i}-{extra}", "child_id": rng.choice(kids), "start_date": day,
+                "icpc_date": day + dt.timedelta(days=extra)})
+    # plans starting on and around conference days
+    for enquiry in rng.sample(out["s47_enquiries"], 40):
+        if enquiry["icpc_date"] is not None:
+            out["cp_plans"].append({
+                "cp_plan_id": f"icpc-plan-{enquiry['s47_id']}", "child_id": enquiry["child_id"],
+                "start_date": enquiry["icpc_date"] + dt.timedelta(days=rng.choice([-1, 0, 3, 7, 8])),
+                "initial_category": rng.choice(CATEGORIES)})
+    # plans starting on month ends, reviewed exactly when due: a review's due date then
+    # falls on month ends (2024-08-31 + 6 months = 2025-02-28)
+    for i, day in enumerate((D(2023, 11, 30), D(2024, 2, 29), D(2024, 5, 31), D(2024, 8, 31),
+                             D(2024, 3, 31), D(2023, 12, 31))):
+        kid = rng.choice(kids)
+        out["cp_plans"].append({"cp_plan_id": f"month-end-{i}", "child_id": kid,
+                                "start_date": day, "initial_category": "NEG"})
+    out["cp_reviews"] = []
+    for plan in out["cp_plans"]:
+        if plan["cp_plan_id"].startswith("month-end-"):
+            due = _add_months(plan["start_date"], 3)
+            out["cp_reviews"].append({"cp_plan_id": plan["cp_plan_id"], "review_date": due})
+            continue
+        review = plan["start_date"]
+        for k in range(rng.choice([0, 1, 2, 3, 5])):
+            months = 3 if k == 0 else 6
+            due = _add_months(review, months)
+            review = due + dt.timedelta(days=rng.choice([-20, -1, 0, 0, 1, 9]))
+            out["cp_reviews"].append({"cp_plan_id": plan["cp_plan_id"], "review_date": review})
+    out["cp_reviews"] = list({(r["cp_plan_id"], r["review_date"]): r
+                              for r in out["cp_reviews"]}.values())
+    spans = [(e["child_id"], e["start_date"], e.get("end_date"))
+             for x in ("early_help", "cin_plans", "cp_plans") for e in out[x]]
+    out["health_appointments"] = []
+    for i in range(children * 4):
+        kid, s, e = rng.choice(spans)
+        day = rng.choice([s, s - dt.timedelta(days=1), e or s, (e or s) + dt.timedelta(days=1),
+                          _day(rng, start, span)])
+        out["health_appointments"].append({
+            "appointment_id": f"h{i}", "child_id": kid,
+            "agency": rng.choice(AGENCIES), "appointment_date": day,
+            "service": rng.choice(["HEALTH_VISITING", "DENTAL", "CAMHS"]),
+            "outcome": rng.choice(["ATTENDED", "ATTENDED", "WAS_NOT_BROUGHT",
+                                   "CANCELLED_BY_FAMILY", "CANCELLED_BY_SERVICE"])})
+    out["police_notifications"] = []
+    for i in range(children * 2):
+        day = _day(rng, start, span)
+        out["police_notifications"].append({
+            "notification_id": f"n{i}", "child_id": rng.choice(kids), "incident_date": day,
+            "kind": rng.choice(["DOMESTIC_ABUSE", "DOMESTIC_ABUSE", "MISSING", "OTHER"]),
+            "school_notified_date": _maybe(rng, day + dt.timedelta(days=rng.choice([0, 1, 1, 2, 5])))})
+    out["missing_episodes"] = []
+    seen = set()
+    for period in out["looked_after"]:
+        for _ in range(rng.choice([0, 0, 1, 2, 3])):
+            end = period["end_date"]
+            day = rng.choice([period["start_date"], period["start_date"] - dt.timedelta(days=1),
+                              end or period["start_date"],
+                              (end or period["start_date"]) + dt.timedelta(days=1),
+                              _day(rng, start, span)])
+            kind = rng.choice(["M", "M", "A"])
+            if (period["child_id"], day, kind) in seen:
+                continue
+            seen.add((period["child_id"], day, kind))
+            out["missing_episodes"].append({
+                "child_id": period["child_id"], "kind": kind, "start_date": day,
+                "end_date": _maybe(rng, day + dt.timedelta(days=rng.choice([0, 1, 4])))})
+    return out
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = (dt.date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month + 1, min(day.day, last))

@@ -72,6 +72,28 @@ CATALOGUE: dict[str, Spec] = {
     "attendance_eh": Spec("percent", termly=True),
     "persistent_absence_cin_cp": Spec("percent", termly=True),
     "tool_before_neglect_referral": Spec("percent", by_agency=True),
+    # the child's journey
+    "contacts_rate": Spec("rate", by_agency=True),
+    "contact_to_referral": Spec("percent", by_agency=True),
+    "s47_rate": Spec("rate"),
+    "icpc_timely": Spec("percent"),
+    "icpc_to_plan": Spec("percent"),
+    "cp_reviews_timely": Spec("percent"),
+    "was_not_brought": Spec("percent", by_agency=True),
+    "da_notifications_rate": Spec("rate"),
+    "encompass_timely": Spec("percent"),
+    "cla_missing": Spec("percent"),
+}
+# "a missing extract means the indicator is not computed (no rows), never zero": the
+# extracts each journey indicator reads (an extract with no rows was not delivered)
+NEEDS = {
+    "contacts_rate": ("contacts",), "contact_to_referral": ("contacts",),
+    "s47_rate": ("s47_enquiries",), "icpc_timely": ("s47_enquiries",),
+    "icpc_to_plan": ("s47_enquiries",), "cp_reviews_timely": ("cp_reviews", "cp_plans"),
+    "was_not_brought": ("health_appointments",),
+    "da_notifications_rate": ("police_notifications",),
+    "encompass_timely": ("police_notifications",),
+    "cla_missing": ("missing_episodes", "looked_after"),
 }
 
 
@@ -622,6 +644,158 @@ def _neglect_tool_indicators(m: Model) -> list[pd.DataFrame]:
     ]
 
 
+def _nth_working_day_after(start: dt.date, n: int, holidays: set) -> dt.date:
+    """The n-th weekday that is not a bank holiday after ``start`` (the start not counted)."""
+    day, counted = start, 0
+    while counted < n:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5 and day not in holidays:
+            counted += 1
+    return day
+
+
+def _in_windows_open(records: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
+    """Records open on some day of the window: start_date <= window end and (end_date blank
+    or end_date >= window start)."""
+    pairs = records.merge(periods, how="cross")
+    keep = (pairs["start_date"] <= pairs["win_end"]) & (
+        pairs["end_date"].isna() | (pairs["end_date"] >= pairs["win_start"]))
+    return pairs[keep]
+
+
+def _journey(m: Model) -> list[pd.DataFrame]:
+    """The child's journey: front door, conferences, reviews, health, police, missing."""
+    t, p = m.t, m.period_list
+    out = []
+    delivered = {name: not t[f"src_{name}"].empty for names in NEEDS.values() for name in names}
+
+    def wanted(indicator: str) -> bool:
+        return all(delivered[name] for name in NEEDS[indicator])
+
+    # contacts: the agency listing the contact's source code
+    contacts = t["src_contacts"].copy()
+    contacts["locality"] = m.locality(contacts["child_id"])
+    contacts["agency"] = contacts["contact_source"].map(m.places.agency_of_source).astype(object)
+    contacts["referral"] = (_code(contacts["outcome"]) == "REFERRAL").astype(bool)
+    in_window = _in_windows(contacts, "contact_date", m.periods)
+    if wanted("contacts_rate"):
+        out.append(_tabulate("contacts_rate", _recs(in_window), p, m.places))
+        out.append(_tabulate("contact_to_referral", _recs(in_window, num="referral"), p,
+                             m.places))
+
+    # section 47 enquiries and their initial conferences
+    s47 = t["src_s47_enquiries"].copy()
+    s47["locality"] = m.locality(s47["child_id"])
+    s47["agency"] = None
+    if wanted("s47_rate"):
+        started = _in_windows(s47, "start_date", m.periods)
+        out.append(_tabulate("s47_rate", _recs(started), p, m.places))
+        holidays = {d.date() for d in t["seed_bank_holidays"]["date"].dropna()}
+        held = s47[s47["icpc_date"].notna() & ~_yes(s47["icpc_not_required"])].copy()
+        held["target"] = [
+            target.date() if not pd.isna(target) else
+            _nth_working_day_after(start.date(), 15, holidays)
+            for start, target in zip(held["start_date"], held["icpc_target_date"], strict=True)]
+        held["on_time"] = [icpc.date() <= target
+                           for icpc, target in zip(held["icpc_date"], held["target"], strict=True)]
+        plans = t["src_cp_plans"][["child_id", "start_date"]]
+        pairs = held[["s47_id", "child_id", "icpc_date"]].merge(plans, on="child_id")
+        soon = ((pairs["start_date"] >= pairs["icpc_date"])
+                & (pairs["start_date"] <= pairs["icpc_date"] + pd.Timedelta(days=7)))
+        held["to_plan"] = held["s47_id"].isin(pairs.loc[soon, "s47_id"])
+        conferences = _in_windows(held, "icpc_date", m.periods)
+        out.append(_tabulate("icpc_timely", _recs(conferences, num="on_time"), p, m.places))
+        out.append(_tabulate("icpc_to_plan", _recs(conferences, num="to_plan"), p, m.places))
+
+    # CP plans reviewed on time, judged at each month end (a snapshot, whatever the window)
+    if wanted("cp_reviews_timely"):
+        cp = t["src_cp_plans"].copy()
+        cp["locality"] = m.locality(cp["child_id"])
+        cp["agency"] = None
+        reviews = t["src_cp_reviews"].drop_duplicates()
+        by_plan = {plan: sorted(d.date() for d in days)
+                   for plan, days in reviews.groupby("cp_plan_id")["review_date"]}
+        month_ends = m.periods[["period_end"]]
+        opened = _open_at(cp, month_ends).copy()
+        eligible = [s.date() <= add_months(e.date(), -3)
+                    for s, e in zip(opened["start_date"], opened["period_end"], strict=True)]
+        opened = opened[pd.Series(eligible, index=opened.index, dtype=bool)].copy()
+
+        def reviewed_on_time(plan, start: dt.date, end: dt.date) -> bool:
+            due = add_months(start, 3)  # the first review
+            for review in by_plan.get(plan, []):
+                if review > end:
+                    break
+                if review > due:
+                    return False
+                due = add_months(review, 6)
+            return due >= end  # not overdue at the month end
+
+        opened["plan_on_time"] = [
+            reviewed_on_time(plan, s.date(), e.date()) for plan, s, e in
+            zip(opened["cp_plan_id"], opened["start_date"], opened["period_end"], strict=True)]
+        # a child counts once, on time only if every such plan is
+        opened["on_time"] = opened.groupby(["period_end", "child_id"])["plan_on_time"
+                                                                         ].transform("all")
+        out.append(_tabulate("cp_reviews_timely", _recs(opened, "child_id", num="on_time"), p,
+                             m.places))
+
+    # health appointments of children known to services on the day (the end day counts)
+    if wanted("was_not_brought"):
+        appts = t["src_health_appointments"].copy()
+        appts["locality"] = m.locality(appts["child_id"])
+        appts["agency"] = appts["agency"].map(m.places.agency_of_code).astype(object)
+        outcome = _code(appts["outcome"])
+        appts = appts[(outcome != "CANCELLED_BY_SERVICE").astype(bool)].copy()
+        appts["wnb"] = (_code(appts["outcome"]) == "WAS_NOT_BROUGHT").astype(bool)
+        spans = pd.concat([t[f"src_{x}"][["child_id", "start_date", "end_date"]]
+                           for x in ("early_help", "cin_plans", "cp_plans")])
+        pairs = appts[["appointment_id", "child_id", "appointment_date"]].merge(spans,
+                                                                                 on="child_id")
+        known = ((pairs["start_date"] <= pairs["appointment_date"])
+                 & (pairs["end_date"].isna() | (pairs["end_date"] >= pairs["appointment_date"])))
+        appts = appts[appts["appointment_id"].isin(pairs.loc[known, "appointment_id"])]
+        booked = _in_windows(appts, "appointment_date", m.periods)
+        out.append(_tabulate("was_not_brought", _recs(booked, num="wnb"), p, m.places))
+
+    # police domestic abuse notifications
+    if wanted("da_notifications_rate"):
+        police = t["src_police_notifications"].copy()
+        police = police[(_code(police["kind"]) == "DOMESTIC_ABUSE").astype(bool)].copy()
+        police["locality"] = m.locality(police["child_id"])
+        police["agency"] = None
+        police["shared"] = (police["school_notified_date"].notna() & (
+            police["school_notified_date"] <= police["incident_date"] + pd.Timedelta(days=1))
+                            ).astype(bool)
+        incidents = _in_windows(police, "incident_date", m.periods)
+        out.append(_tabulate("da_notifications_rate", _recs(incidents, "child_id"), p,
+                             m.places))
+        out.append(_tabulate("encompass_timely", _recs(incidents, num="shared"), p, m.places))
+
+    # looked-after children who went missing while looked after
+    if wanted("cla_missing"):
+        la = t["src_looked_after"].copy()
+        la["locality"] = m.locality(la["child_id"])
+        la["agency"] = None
+        missing = t["src_missing_episodes"]
+        missing = missing[(_code(missing["kind"]) == "M").astype(bool)]
+        pairs = missing[["child_id", "start_date"]].rename(columns={"start_date": "went"}).merge(
+            la[["child_id", "start_date", "end_date"]], on="child_id")
+        in_care = ((pairs["start_date"] <= pairs["went"])
+                   & (pairs["end_date"].isna() | (pairs["end_date"] >= pairs["went"])))
+        went = pairs.loc[in_care, ["child_id", "went"]].drop_duplicates()
+        went_in_window = _in_windows(went, "went", m.periods)
+        missing_keys = set(zip(went_in_window["child_id"], went_in_window["period_end"],
+                               strict=True))
+        looked_after = _in_windows_open(la, m.periods).copy()
+        looked_after["went_missing"] = [
+            (c, e) in missing_keys for c, e in
+            zip(looked_after["child_id"], looked_after["period_end"], strict=True)]
+        out.append(_tabulate("cla_missing", _recs(looked_after, "child_id", num="went_missing"),
+                             p, m.places))
+    return out
+
+
 def _withhold(table: pd.DataFrame, frames, repeat_window_months: int) -> pd.DataFrame:
     """Spec "Month end": an indicator that looks back before its window has no row for the
     month ends whose look-back reaches before the earliest date (referral, plan, care or
@@ -664,6 +838,7 @@ def compute_all(frames: dict[str, pd.DataFrame], as_at: dt.date | None = None,
         _persistent_absence_eh(m),
         *_neglect_tool_indicators(m),
         *_further_measures(m),
+        *_journey(m),
     ]
     parts = [_withhold(part, frames, repeat_window_months) for part in parts]
     parts = [part for part in parts if not part.empty]

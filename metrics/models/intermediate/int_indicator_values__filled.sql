@@ -22,6 +22,7 @@ periods as (
     -- months, cp_repeat_2y the repeat-plan window, step_down_sustained a window six months
     -- earlier) has no row for the month ends whose look-back reaches before the earliest
     -- data: those months are "not computed", not zero
+    -- (and an indicator one of whose extracts was not delivered has no row at all)
     select catalogue.indicator_id, month_ends.period_end
     from catalogue
     cross join int_month_ends as month_ends
@@ -29,6 +30,9 @@ periods as (
     where catalogue.frequency = 'monthly'
         and month_ends.window_start - to_months(catalogue.look_back_months)
             >= run_dates.first_window_start
+        and catalogue.indicator_id not in (
+            select indicator_id from indicator_extracts where not delivered
+        )
     union all
     select catalogue.indicator_id, terms.term_end
     from catalogue

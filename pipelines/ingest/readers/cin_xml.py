@@ -1,11 +1,12 @@
-"""The DfE Children in Need census XML (root ``Message``) -> rows of five extracts.
+"""The DfE Children in Need census XML (root ``Message``) -> rows of seven extracts.
 
     census = read_census(path)   # streams the file; FileRejected when it is not usable
 
 One ``<Child>`` at a time is read with lxml's ``iterparse`` and then cleared (with the
 siblings before it), so a 100 MB census never sits in memory. The mapping is
 spec/inputs.md's: every record becomes a row of ``children``, ``referrals``,
-``assessments``, ``cin_plans`` or ``cp_plans`` as text, with the XML line of its element,
+``assessments``, ``cin_plans``, ``cp_plans``, ``s47_enquiries`` (``Section47``) or
+``cp_reviews`` (``Reviews/CPPreviewDate``) as text, with the XML line of its element,
 and goes through the extract's contract like a CSV row: nothing is corrected here except
 what inputs.md says to read (``true``/``false``, a time-zone suffix on a date, a legacy
 ``Sex`` digit), and each such reading is counted as a warning. Unknown elements and stray
@@ -23,7 +24,8 @@ from pathlib import Path
 from pipelines.ingest.readers.tabular import FileRejected
 
 FORMAT = "cin_xml"
-EXTRACTS = ("children", "referrals", "assessments", "cin_plans", "cp_plans")
+EXTRACTS = ("children", "referrals", "assessments", "cin_plans", "cp_plans", "s47_enquiries",
+            "cp_reviews")
 
 # the extract columns each record fills, in the contracts' order (blank: not in the census)
 COLUMNS = {
@@ -37,6 +39,9 @@ COLUMNS = {
     "cin_plans": ("cin_plan_id", "referral_id", "child_id", "start_date", "end_date"),
     "cp_plans": ("cp_plan_id", "referral_id", "child_id", "start_date", "end_date",
                  "initial_category", "latest_category", "previous_cp_plans"),
+    "s47_enquiries": ("s47_id", "referral_id", "child_id", "start_date", "icpc_target_date",
+                      "icpc_date", "icpc_not_required"),
+    "cp_reviews": ("cp_plan_id", "review_date"),
 }
 GENDER = {"1": "M", "2": "F", "0": "U", "9": "U"}
 YES_NO = {"true": "Y", "1": "Y", "false": "N", "0": "N"}
@@ -51,19 +56,21 @@ _USED = {
     "Disabilities": {"Disability"},
     "CINdetails": {"CINreferralDate", "ReferralSource", "PrimaryNeedCode", "ReferralNFA",
                    "CINclosureDate", "ReasonForClosure", "Assessments", "CINPlanDates",
-                   "ChildProtectionPlans"},
+                   "ChildProtectionPlans", "Section47", "DateOfInitialCPC"},
+    "Section47": {"S47ActualStartDate", "InitialCPCtarget", "DateOfInitialCPC",
+                  "ICPCnotRequired"},
     "Assessments": {"AssessmentActualStartDate", "AssessmentAuthorisationDate",
                     "FactorsIdentifiedAtAssessment"},
     "FactorsIdentifiedAtAssessment": {"AssessmentFactors"},
     "CINPlanDates": {"CINPlanStartDate", "CINPlanEndDate"},
     "ChildProtectionPlans": {"CPPstartDate", "CPPendDate", "InitialCategoryOfAbuse",
-                             "LatestCategoryOfAbuse", "NumberOfPreviousCPP"},
+                             "LatestCategoryOfAbuse", "NumberOfPreviousCPP", "Reviews"},
+    "Reviews": {"CPPreviewDate"},
 }
 _KNOWN_UNMAPPED = {
     "ChildIdentifiers": {"FormerUPN", "UPNunknown", "PersonDeathDate"},
-    "CINdetails": {"DateOfInitialCPC", "Section47", "PreProceedingsandFGDM"},
+    "CINdetails": {"PreProceedingsandFGDM"},
     "Assessments": {"AssessmentInternalReviewDate"},
-    "ChildProtectionPlans": {"Reviews"},
 }
 
 
@@ -316,9 +323,40 @@ class _ChildReader:
         for k, sub in enumerate(found.get("ChildProtectionPlans", []), start=1):
             self.extract = "cp_plans"
             p = self._fields(sub)
+            plan_id = f"{referral_id}-CP{k}"
             self.rows["cp_plans"].append((
-                sub.sourceline, f"{referral_id}-CP{k}", referral_id, child_id or None,
+                sub.sourceline, plan_id, referral_id, child_id or None,
                 self._date(p, "CPPstartDate"), self._date(p, "CPPendDate"),
                 self._value(p, "InitialCategoryOfAbuse"), self._value(p, "LatestCategoryOfAbuse"),
                 self._value(p, "NumberOfPreviousCPP"),
             ))
+            # Reviews/CPPreviewDate: one cp_reviews row per review date of this plan
+            self.extract = "cp_reviews"
+            for reviews in p.get("Reviews", []):
+                for review in self._fields(reviews).get("CPPreviewDate", []):
+                    self.rows["cp_reviews"].append((
+                        review.sourceline, plan_id, self._date({"d": [review]}, "d")))
+        # Section47: an enquiry each (<referral_id>-S<k>); the episode's own DateOfInitialCPC
+        # fills the conference date of the last enquiry when that one's is blank
+        self.extract = "s47_enquiries"
+        enquiries = []
+        for k, sub in enumerate(found.get("Section47", []), start=1):
+            s = self._fields(sub)
+            enquiries.append([
+                sub.sourceline, f"{referral_id}-S{k}", referral_id, child_id or None,
+                self._date(s, "S47ActualStartDate"), self._date(s, "InitialCPCtarget"),
+                self._date(s, "DateOfInitialCPC"), self._yes_no(s, "ICPCnotRequired"),
+            ])
+        episode_icpc = self._date(found, "DateOfInitialCPC")
+        if enquiries and episode_icpc is not None and enquiries[-1][6] is None:
+            enquiries[-1][6] = episode_icpc
+            self._warn("DateOfInitialCPC of the episode filled the last enquiry's conference")
+        elif episode_icpc is not None and episode_icpc not in {e[6] for e in enquiries}:
+            # a conference no Section47 holds (an older or partial return, or a second
+            # conference): nothing silently dropped, so an enquiry of its own with no start
+            # date, which the contract quarantines (required)
+            enquiries.append([found["DateOfInitialCPC"][0].sourceline,
+                              f"{referral_id}-S{len(enquiries) + 1}", referral_id,
+                              child_id or None, None, None, episode_icpc, None])
+            self._warn("DateOfInitialCPC that no Section47 holds: an enquiry with no start date")
+        self.rows["s47_enquiries"].extend(tuple(e) for e in enquiries)

@@ -42,6 +42,14 @@ TABLES = {
                                                  "clae_cla_episode_start_reason")),
     "ssd_early_help_episodes": ("earl_episode_id", ("earl_episode_id", "earl_person_id",
                                                     "earl_episode_start_date")),
+    "ssd_contacts": ("cont_contact_id", ("cont_contact_id", "cont_person_id",
+                                         "cont_contact_date")),
+    "ssd_s47_enquiry": ("s47e_s47_enquiry_id", ("s47e_s47_enquiry_id", "s47e_person_id",
+                                                "s47e_s47_start_date")),
+    "ssd_initial_cp_conference": ("icpc_icpc_id", ("icpc_s47_enquiry_id", "icpc_icpc_date")),
+    "ssd_cp_reviews": ("cppr_cp_review_id", ("cppr_cp_plan_id", "cppr_cp_review_date")),
+    "ssd_missing": ("miss_table_id", ("miss_la_person_id", "miss_mis_epi_start",
+                                      "miss_mis_epi_type")),
 }
 # the other columns read (absent ones are blank)
 OPTIONAL = {
@@ -57,6 +65,10 @@ OPTIONAL = {
                          "clae_cla_episode_ceased_reason"),
     "ssd_early_help_episodes": ("earl_episode_end_date", "earl_episode_end_reason",
                                 "earl_episode_organisation"),
+    "ssd_contacts": ("cont_contact_source_code", "cont_contact_outcome_json"),
+    "ssd_s47_enquiry": ("s47e_referral_id",),
+    "ssd_initial_cp_conference": ("icpc_icpc_target_date",),
+    "ssd_missing": ("miss_mis_epi_end",),
 }
 # extract -> the tables it is made from (the first is its main table: its file and lines)
 EXTRACT_TABLES = {
@@ -67,6 +79,10 @@ EXTRACT_TABLES = {
     "cp_plans": ("ssd_cp_plans",),
     "looked_after": ("ssd_cla_episodes",),
     "early_help": ("ssd_early_help_episodes",),
+    "contacts": ("ssd_contacts",),
+    "s47_enquiries": ("ssd_s47_enquiry", "ssd_initial_cp_conference"),
+    "cp_reviews": ("ssd_cp_reviews",),
+    "missing_episodes": ("ssd_missing",),
 }
 SSD_NAMES = {"decom": "clae_cla_episode_start_date", "dec": "clae_cla_episode_ceased_date",
              "rne": "clae_cla_episode_start_reason", "rec": "clae_cla_episode_ceased_reason"}
@@ -140,6 +156,47 @@ SELECTS = {
                {_date('earl_episode_start_date')} as start_date,
                {_date('earl_episode_end_date')} as end_date, earl_episode_end_reason as end_reason
         from t_ssd_early_help_episodes""",
+    # the contact's outcome from cont_contact_outcome_json's flags: a referral (new or
+    # existing, or a CP enquiry) -> REFERRAL, else NFA -> NFA, else advice -> INFO_ADVICE,
+    # else OTHER; a value that is not such JSON passes through for the contract to judge
+    "contacts": f"""
+        select _line, cont_contact_id as contact_id, cont_person_id as child_id,
+               {_date('cont_contact_date')} as contact_date,
+               cont_contact_source_code as contact_source,
+               case
+                   when cont_contact_outcome_json is null then NULL
+                   when not starts_with(trim(cont_contact_outcome_json), '{{')
+                       then upper(trim(cont_contact_outcome_json))
+                   when ssd_flag(cont_contact_outcome_json, 'NEW_REFERRAL_FLAG')
+                       or ssd_flag(cont_contact_outcome_json, 'EXISTING_REFERRAL_FLAG')
+                       or ssd_flag(cont_contact_outcome_json, 'CP_ENQUIRY_FLAG') then 'REFERRAL'
+                   when ssd_flag(cont_contact_outcome_json, 'NFA_FLAG') then 'NFA'
+                   when ssd_flag(cont_contact_outcome_json, 'ADVICE_FLAG') then 'INFO_ADVICE'
+                   else 'OTHER'
+               end as outcome
+        from t_ssd_contacts""",
+    # an enquiry with its initial conference (the earliest, by icpc_s47_enquiry_id);
+    # icpc_not_required blank: the SSD does not record it
+    "s47_enquiries": f"""
+        select s._line, s.s47e_s47_enquiry_id as s47_id, s.s47e_referral_id as referral_id,
+               s.s47e_person_id as child_id, {_date('s.s47e_s47_start_date')} as start_date,
+               c.icpc_target_date, c.icpc_date
+        from t_ssd_s47_enquiry s
+        left join (select icpc_s47_enquiry_id as id,
+                          arg_min({_date('icpc_icpc_target_date')}, {_date('icpc_icpc_date')})
+                              as icpc_target_date,
+                          min({_date('icpc_icpc_date')}) as icpc_date
+                   from t_ssd_initial_cp_conference where icpc_s47_enquiry_id is not null
+                   group by 1) c on c.id = s.s47e_s47_enquiry_id""",
+    "cp_reviews": f"""
+        select _line, cppr_cp_plan_id as cp_plan_id,
+               {_date('cppr_cp_review_date')} as review_date
+        from t_ssd_cp_reviews""",
+    "missing_episodes": f"""
+        select _line, miss_la_person_id as child_id, upper(miss_mis_epi_type) as kind,
+               {_date('miss_mis_epi_start')} as start_date,
+               {_date('miss_mis_epi_end')} as end_date
+        from t_ssd_missing""",
 }
 
 
@@ -268,6 +325,11 @@ class Ssd(Source):
 
 
 def _install_macros(con) -> None:
+    # a yes flag of an SSD outcome JSON ({"NFA_FLAG": "Y", ...}), any case, Y/Yes/true/1
+    con.execute(r"""
+        create or replace temp macro ssd_flag(x, k) as
+            coalesce(regexp_matches(x, '"?' || k || '"?\s*:\s*"?(y|yes|true|1)\b', 'i'),
+                     false)""")
     # factors as a JSON array ["1A","2B"], key-value pairs {"1A": "Yes", ...} (the keys with
     # a yes), or a plain list separated by ; or , (both shapes are in the data model's notes)
     con.execute(r"""

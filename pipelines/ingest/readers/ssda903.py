@@ -4,8 +4,9 @@ Every table of the return is recognised by its WHOLE header row (spec/inputs.md)
 (CHILD, SEX, DOB, DUC) shares three columns with ``header`` and is not taken for it.
 lscp reads ``header`` (``children`` rows: SEX 1 -> M, 2 -> F; DOB; ETHNIC; UPN; the postcode
 sector of the child's latest episode's HOME_POST when no other source gives a postcode)
-and ``episodes``, which collapse into periods of care (``looked_after``) in DuckDB; the
-other tables are listed in the load report as "SSDA903 table, not used".
+``episodes``, which collapse into periods of care (``looked_after``) in DuckDB, and
+``missing`` (``missing_episodes``: CHILD, MISSING -> kind, MIS_START, MIS_END); the other
+tables are listed in the load report as "SSDA903 table, not used".
 
 Several years' returns are in force together (separate files, or one cleaned file with a
 ``YEAR`` column): ``choose`` is the one place that picks the files in force. An episode
@@ -48,14 +49,17 @@ TABLES: dict[str, tuple[str, ...]] = {
     "sw_episodes": ("child", "dob", "sw_id", "sw_decom", "sw_dec", "sw_reason"),
     "dolo": ("child", "dob", "dolo_start", "dolo_end"),
 }
-USED = ("header", "episodes")
+USED = ("header", "episodes", "missing")
 # the columns lscp reads (YEAR: which year's copy of a row wins)
 READ = {"header": ("child", "sex", "dob", "ethnic", "upn", "year"),
-        "episodes": ("child", "decom", "rne", "cin", "dec", "rec", "home_post", "year")}
+        "episodes": ("child", "decom", "rne", "cin", "dec", "rec", "home_post", "year"),
+        "missing": ("child", "missing", "mis_start", "mis_end", "year")}
 CLEANED = ("la", "year")
 EPISODES = TABLES["episodes"]
 HEADER = TABLES["header"]
-DATES = {"episodes": ("decom", "dec"), "header": ("dob", "mc_dob")}
+DATES = {"episodes": ("decom", "dec"), "header": ("dob", "mc_dob"),
+         "missing": ("mis_start", "mis_end")}
+MISSING_COLUMNS = ("child_id", "kind", "start_date", "end_date")
 # the rules of an episode that cannot be part of a period (data_contracts/README.md)
 EPISODE_RULES = ("bad_date", "end_before_start", "episode_overlap", "no_open_period",
                  "episode_gap", "open_period_restarted", "no_next_episode",
@@ -188,8 +192,9 @@ class Ssda903(Source):
     format = FORMAT
 
     def __init__(self, header: list[ReturnFile], episodes: list[ReturnFile],
-                 not_used: list[ReturnFile]):
+                 not_used: list[ReturnFile], missing: list[ReturnFile] | None = None):
         self.header, self.episodes, self.not_used = header, episodes, not_used
+        self.missing = missing or []
         self._parts: dict[str, list[Part]] | None = None
         self.accounts: dict[str, Account] = {}
         # extract -> (TEMP table of the episodes of each period formed, file names)
@@ -201,14 +206,17 @@ class Ssda903(Source):
             return [f.file for f in self.header]
         if extract == "looked_after":
             return [f.file for f in self.episodes]
+        if extract == "missing_episodes":
+            return [f.file for f in self.missing]
         return []
 
     def unused(self, extract: str) -> str:
         """The columns of its files lscp does not use; and the tables lscp does not use, on
         the report's row of the episodes (or of the header)."""
         files = self.episodes if extract == "looked_after" else \
-            self.header if extract == "children" else []
-        table = "episodes" if extract == "looked_after" else "header"
+            self.header if extract == "children" else \
+            self.missing if extract == "missing_episodes" else []
+        table = {"looked_after": "episodes", "missing_episodes": "missing"}.get(extract, "header")
         columns = dict.fromkeys(c.strip() for f in files for c in f.columns
                                 if normalise_header(c) not in READ[table])
         out = [", ".join(columns)] if columns else []
@@ -226,6 +234,8 @@ class Ssda903(Source):
             self._read_episodes(con)
             if self.header:
                 self._read_header(con)
+            if self.missing:
+                self._read_missing(con)
         return self._parts.get(extract, [])
 
     # one table of the return: every chosen file as text, with file, line and year
@@ -315,6 +325,31 @@ class Ssda903(Source):
         # the newest year first: a row the newer part holds supersedes nothing (done above)
         self._parts["children"] = parts[::-1]
         self.accounts["children"] = account
+
+
+    def _read_missing(self, con) -> None:
+        """The ``missing`` table -> ``missing_episodes`` rows (kind: the MISSING code, M or
+        A). An episode (CHILD, MIS_START, MISSING) in several years' files is taken from the
+        newest year; the older copies are superseded (counted). One part per file, the
+        newest year first."""
+        account = self._load(con, self.missing, "missing", "s903_missing")
+        con.execute(
+            "create or replace temp table s903_missing_newest as select * from s903_missing "
+            "qualify child is null or mis_start is null or _rank = max(_rank) over "
+            "(partition by child, mis_start, upper(coalesce(missing, '')))")
+        account.superseded = con.execute(
+            "select (select count(*) from s903_missing) - "
+            "(select count(*) from s903_missing_newest)").fetchall()[0][0]
+        parts = []
+        for i, rf in enumerate(self.missing):
+            table = f"s903_missing_{i}"
+            con.execute(f"create or replace temp table {table} as select _line, "
+                        "child as child_id, upper(missing) as kind, mis_start as start_date, "
+                        f"mis_end as end_date from s903_missing_newest where _file = {i} "
+                        "order by _line")
+            parts.append(Part(table, MISSING_COLUMNS, rf.name, FORMAT))
+        self._parts["missing_episodes"] = parts[::-1]
+        self.accounts["missing_episodes"] = account
 
 
 SSDA903_NAMES = {"decom": "DECOM", "dec": "DEC", "rne": "RNE", "rec": "REC"}
@@ -496,4 +531,4 @@ def discover(inbox: Path, names: list[str]) -> tuple[Ssda903 | None, list[str]]:
         rest += [f.name for f in older]
     not_used = sorted((f for t, files in found.items() if t not in USED for f in files),
                       key=lambda f: f.name)
-    return Ssda903(chosen["header"], chosen["episodes"], not_used), rest
+    return Ssda903(chosen["header"], chosen["episodes"], not_used, chosen["missing"]), rest
