@@ -8,7 +8,10 @@ See ``lscp.example.toml`` for every setting, documented.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
+import re
 import secrets
 import tomllib
 from dataclasses import dataclass, field
@@ -17,8 +20,15 @@ from pathlib import Path
 from lscp_core.errors import UserError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-# HMAC-SHA256's own strength: a shorter key is easier to guess than the hash is to break
-MIN_KEY_BYTES = 32
+# At least 128 bits of key material after decoding: 32 hex characters, 24 base64 characters
+# or 16 raw bytes in a key file. Text that is neither (a passphrase) is refused: with a
+# published file hash it would be an offline guessing oracle.
+MIN_KEY_BYTES = 16
+MIN_HEX_CHARS = 2 * MIN_KEY_BYTES
+MIN_BASE64_CHARS = 24
+_HEX = re.compile(r"[0-9A-Fa-f]+")
+_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]+|[A-Za-z0-9_-]+)={0,2}")
+MAKE_KEY = "make one with: openssl rand -hex 32"
 DEFAULT_SEEDS = PROJECT_ROOT / "seeds"
 
 
@@ -110,17 +120,62 @@ class Settings:
             data = path.read_bytes().strip()
             if not data:
                 raise UserError(f"key file {path} is empty")
-            return _long_enough(data, f"key file {path}")
+            return _long_enough(data, f"key file {path}", raw_allowed=True)
         raise UserError(
             "no pseudonymisation key: set LSCP_KEY, LSCP_KEY_FILE, or key_file in lscp.toml"
         )
 
 
-def _long_enough(key: bytes, where: str) -> bytes:
-    if len(key) < MIN_KEY_BYTES:
-        raise UserError(f"the pseudonymisation key in {where} is {len(key)} bytes; it must be at "
-                        f"least {MIN_KEY_BYTES} (make one with: openssl rand -hex 32)")
-    return key
+def _long_enough(key: bytes, where: str, *, raw_allowed: bool = False) -> bytes:
+    """``key`` unchanged (the HMAC key is the text as given, so pseudonyms never change with
+    this check) once it holds at least 128 bits of key material: hex of 32 characters or
+    more, base64 of 24 or more, or (in a key file) 16 raw bytes or more. One line otherwise,
+    never echoing the key."""
+    try:
+        text = key.decode("ascii")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or not text.isprintable():  # bytes, not text: random bytes in a key file
+        if not raw_allowed:
+            raise UserError(f"the pseudonymisation key in {where} is not hex or base64 text "
+                            f"({MAKE_KEY})")
+        if len(key) < MIN_KEY_BYTES:
+            raise UserError(f"the pseudonymisation key in {where} is {len(key)} raw bytes; it "
+                            f"must be at least {MIN_KEY_BYTES} (128 bits; {MAKE_KEY})")
+        return key
+    if _HEX.fullmatch(text):
+        if len(text) < MIN_HEX_CHARS:
+            raise UserError(f"the pseudonymisation key in {where} is {len(text)} hex characters "
+                            f"({4 * len(text)} bits); it must be at least {MIN_HEX_CHARS} "
+                            f"(128 bits; {MAKE_KEY})")
+        return key
+    decoded = _base64_bytes(text)
+    if decoded is not None:
+        if len(text) < MIN_BASE64_CHARS or decoded < MIN_KEY_BYTES:
+            raise UserError(f"the pseudonymisation key in {where} is {len(text)} base64 "
+                            f"characters ({8 * decoded} bits); it must be at least "
+                            f"{MIN_BASE64_CHARS} (128 bits; {MAKE_KEY})")
+        return key
+    raise UserError(f"the pseudonymisation key in {where} is neither hex (at least "
+                    f"{MIN_HEX_CHARS} characters) nor base64 (at least {MIN_BASE64_CHARS}): a "
+                    f"passphrase is refused ({MAKE_KEY})")
+
+
+def _base64_bytes(text: str) -> int | None:
+    """How many bytes ``text`` decodes to as base64 (standard or URL-safe, padding optional),
+    or None when it is not base64 from random bytes. Random base64 of 24 characters or more
+    has both cases all but always (a lower-case passphrase such as "thisismysecretkey..." is
+    base64 by its letters alone); one case only is taken for a passphrase."""
+    if not _BASE64.fullmatch(text) or len(text.rstrip("=")) % 4 == 1:
+        return None
+    if text.lower() == text or text.upper() == text:
+        return None
+    body = text.rstrip("=")
+    try:
+        return len(base64.b64decode(body.translate(str.maketrans("-_", "+/"))
+                                    + "=" * (-len(body) % 4), validate=True))
+    except (binascii.Error, ValueError):
+        return None
 
 
 def load_settings(path: str | Path | None = None) -> Settings:

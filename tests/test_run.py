@@ -68,7 +68,7 @@ def fakes(monkeypatch):
                         types.SimpleNamespace(build_spc_table=_fake_spc))
     monkeypatch.setitem(sys.modules, "pipelines.ingest",
                         types.SimpleNamespace(ingest=_fake_ingest))
-    monkeypatch.setenv("LSCP_KEY", "test-key-of-thirty-two-bytes-or-more")
+    monkeypatch.setenv("LSCP_KEY", "746573742d6b65792d6f662d3132382d62697473")
     monkeypatch.delenv("LSCP_LOCK_WAIT", raising=False)
     monkeypatch.delenv("LSCP_TEST_PAUSE_AT", raising=False)
 
