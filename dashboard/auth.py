@@ -24,7 +24,7 @@ import streamlit as st
 
 from dashboard.formatting import as_text
 from lscp_core.errors import UserError
-from lscp_core.settings import Settings, load_settings
+from lscp_core.settings import Settings, load_settings, role_entry
 from lscp_core.viewer import ANALYST, CHAMPION, VIEWER, Viewer
 
 
@@ -48,18 +48,38 @@ def valid_role(role: str | None) -> bool:
 
 
 def role_for(email: str | None, groups, conf: Settings, *, verified: bool = True) -> str:
-    """The role of a signed-in user: analyst before champion before viewer."""
-    names = {g.strip().lower() for g in (groups or []) if isinstance(g, str)}
-    if email and verified:
-        names.add(email.strip().lower())
-    if names & {a.strip().lower() for a in conf.analysts} or \
-            names & {g.strip().lower() for g in conf.analyst_groups}:
+    """The role of a signed-in user: analyst before champion before viewer. E-mail addresses
+    and groups are two namespaces: a verified e-mail matches only e-mail entries, a group of
+    the ``groups`` claim only group entries (``analyst_groups``, ``group:NAME``), so a group
+    named like an analyst's address makes no one an analyst (``lscp_core.settings.role_entry``)."""
+    mine = {g.strip().lower() for g in (groups or []) if isinstance(g, str)}
+    address = email.strip().lower() if email and verified else None
+    emails, named_groups = _entries(conf.analysts)
+    named_groups |= {role_entry(g, group_list=True)[1] for g in conf.analyst_groups}
+    if address in emails or mine & named_groups:
         return ANALYST
     for who, agency in conf.champions.items():
         champion = Viewer.parse(f"{CHAMPION}:{agency}")
-        if who.strip().lower() in names and champion is not None:
+        kind, name = role_entry(who)
+        if champion is not None and (address == name if kind == "email" else name in mine):
             return champion.role
     return VIEWER
+
+
+def _entries(values) -> tuple[set[str], set[str]]:
+    emails, groups = set(), set()
+    for value in values:
+        kind, name = role_entry(value)
+        (emails if kind == "email" else groups).add(name)
+    return emails, groups
+
+
+def listed_as_email(groups, conf: Settings) -> list[str]:
+    """The user's groups that lscp.toml lists as e-mail addresses (an older file, where the
+    two shared one namespace): they count for nothing now; the page says how to write them."""
+    mine = {g.strip().lower() for g in (groups or []) if isinstance(g, str)}
+    emails = _entries(conf.analysts)[0] | _entries(conf.champions)[0]
+    return sorted(mine & emails)
 
 
 def role_for_email(email: str | None, analysts: list[str]) -> str:
@@ -115,6 +135,11 @@ def resolve_role() -> str:
         if st.user.get("email") and not verified:
             st.warning("Your e-mail address is not verified by your sign-in provider: showing "
                        "the restricted view.")
+        stale = listed_as_email(st.user.get("groups"), conf)
+        if stale:
+            st.warning("lscp.toml lists your group " + ", ".join(f"`{as_text(g)}`" for g in stale)
+                       + " as an e-mail address, so it gives no role: write it as "
+                       "`group:NAME` (tell your administrator).")
         return role_for(st.user.get("email"), st.user.get("groups"), conf, verified=verified)
     st.session_state["user"] = f"local ({local_role(conf.default_role)} by default_role)"
     return local_role(conf.default_role)

@@ -178,6 +178,38 @@ def _base64_bytes(text: str) -> int | None:
         return None
 
 
+GROUP_PREFIX = "group:"
+
+
+def role_entry(value: str, *, group_list: bool = False) -> tuple[str, str]:
+    """``("email", address)`` or ``("group", name)`` for an entry of the role lists, lower
+    case. ``group:NAME`` is always a group; otherwise an entry with an ``@`` is an e-mail
+    address, and one without is a group (as older files wrote champions' groups). In
+    ``analyst_groups`` (``group_list``) every entry is a group."""
+    text = str(value).strip().lower()
+    if text.startswith(GROUP_PREFIX):
+        return "group", text[len(GROUP_PREFIX):].strip()
+    if group_list or "@" not in text:
+        return "group", text
+    return "email", text
+
+
+def _analysts(values) -> list[str]:
+    """``[dashboard] analysts``: e-mail addresses, or groups written ``group:NAME``."""
+    if not isinstance(values, list):
+        raise UserError("[dashboard] analysts must be a list of e-mail addresses, not "
+                        f"{values!r}")
+    out = []
+    for value in values:
+        text = str(value).strip().lower()
+        if not text.startswith(GROUP_PREFIX) and "@" not in text:
+            raise UserError(f"[dashboard] analysts lists e-mail addresses: {value!r} is not one "
+                            f"(for a group, write \"{GROUP_PREFIX}{value}\" or put it in "
+                            "[dashboard.roles] analyst_groups)")
+        out.append(text)
+    return out
+
+
 def load_settings(path: str | Path | None = None) -> Settings:
     """Read settings; a missing default file is fine, a missing named file is an error."""
     explicit = path or os.environ.get("LSCP_CONFIG")
@@ -223,7 +255,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         default_role=str(dashboard.get("default_role", "viewer")),
         partnership=str(dashboard.get("partnership",
                                       "Local Safeguarding Children Partnership")),
-        analysts=[str(a).lower() for a in dashboard.get("analysts", [])],
+        analysts=_analysts(dashboard.get("analysts", [])),
         champions={str(k).lower(): str(v).upper() for k, v in roles.get("champions", {}).items()},
         analyst_groups=[str(g) for g in roles.get("analyst_groups", [])],
         viewer_groups=[str(g) for g in roles.get("viewer_groups", [])],
