@@ -309,7 +309,8 @@ def _positive(value, name: str) -> float:
 def create_key_file(path: Path) -> Path:
     """Write a fresh random key (used by ``lscp demo`` for its own work folder)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
-        path.chmod(0o600)
+    if not path.exists():  # born 0600, never readable by others for a moment
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(secrets.token_hex(32) + "\n")
     return path
