@@ -37,6 +37,24 @@ PAGES = [st.Page(p.path, title=p.title, icon=p.icon, default=not p.url_path,
 page = st.navigation(PAGES)
 # a meaningful browser-tab title for each page (WCAG 2.4.2)
 st.set_page_config(page_title=f"{page.title} · Neglect strategy dashboard")
+
+
+def shown(title: str, before: bool = False) -> dict:
+    """The indicator and month a page shows, for the audit trail (from its widgets' state;
+    before the page runs, the explorer's indicator may still be only in the address)."""
+    state = st.session_state
+    indicator = None
+    if title == "Indicator explorer":
+        indicator = (st.query_params.get("indicator") if before else None) \
+            or state.get("ex_indicator")
+    key = {"Board scorecard": "sc_period", "Localities": "loc_period",
+           "Exception report": "exc_period"}.get(title)
+    return {"indicator": indicator, "month": state.get(key) if key else None}
+
+
+# The audit trail fails closed: what an analyst or champion is about to see is recorded
+# before anything is drawn; when the log cannot be written, this run is the restricted view.
+ui.audit_view(page.title, **shown(page.title, before=True))
 st.sidebar.markdown("**Neglect strategy dashboard**  \nLocal Safeguarding Children Partnership")
 ui.narrow_screens()
 ui.role_note()
@@ -44,10 +62,5 @@ if auth.auth_configured() and st.user.get("is_logged_in", False):
     st.sidebar.button("Log out", on_click=st.logout)
 st.session_state["lscp_page"] = page.title
 page.run()
-# what was shown, for the audit trail (analysts and champions; nothing for a viewer)
-ui.audit_view(page.title, indicator=st.session_state.get("ex_indicator")
-              if page.title == "Indicator explorer" else None,
-              month=st.session_state.get("sc_period") if page.title == "Board scorecard"
-              else st.session_state.get("loc_period") if page.title == "Localities"
-              else st.session_state.get("exc_period") if page.title == "Exception report"
-              else None)
+# a default the page chose (the first visit's month or indicator): recorded too
+ui.audit_view(page.title, **shown(page.title))

@@ -314,7 +314,7 @@ def limits_words(row: pd.Series) -> str:
 def _indicator_section(role: str, row: pd.Series, comment, actions, titles, anchor: str) -> str:
     """One measure: headline, vector chart on the months its limits were worked out on, its
     table, commentary and actions, definition."""
-    words = (f"<h4>Commentary</h4>{commentary.comment_html(comment)}"
+    words = (f"<h4>Commentary</h4>{commentary.comment_html(comment, reader=role)}"
              + commentary.actions_html(actions, titles, "Actions on this measure")
              if comment is not None or actions else
              "<p class='lscp-muted'>No commentary yet; no actions on this measure.</p>")
@@ -370,7 +370,7 @@ def _exceptions_section(role: str, period: pd.Timestamp, comments, actions, titl
                 f"{escape(fmt.during(r.period_text))}; at the "
                 f"last meeting {escape(r.compared_text)}.</p><p>Why it is listed:</p>"
                 f"<ul>{why}</ul><h4>Commentary</h4>"
-                f"{commentary.comment_html(comments.get(r.indicator_id))}"
+                f"{commentary.comment_html(comments.get(r.indicator_id), reader=role)}"
                 + (commentary.actions_html(mine, titles, "Actions") if mine else "")
                 + "</div>")
         body = "".join(items)

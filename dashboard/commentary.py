@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 from dashboard import auth, data, styles
 from dashboard import formatting as fmt
 from lscp_core import commentary as store
+from lscp_core.viewer import ANALYST, Viewer
 
 # CommonMark with raw HTML off (``<script>`` stays text) and images off (an image would make
 # the reader's browser fetch from another host); nh3 then keeps only the tags below, so even
@@ -98,17 +99,37 @@ def today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
-def comment_html(comment: store.Comment | None, empty: str = "No commentary yet.") -> str:
+def comment_html(comment: store.Comment | None, empty: str = "No commentary yet.",
+                 reader: str | None = None) -> str:
     if comment is None:
         return f"<p class='lscp-muted'>{escape(empty)}</p>"
     return (f"<div class='lscp-commentary'>{render(comment.body)}</div>"
-            f"<p class='lscp-muted'>{escape(byline(comment))}</p>")
+            f"<p class='lscp-muted'>{escape(byline(comment, reader))}</p>")
 
 
-def byline(item) -> str:
+def byline(item, reader: str | None = None) -> str:
+    """Who saved it and when; the author as ``reader`` (a role: the session's unless given)
+    may see them (``person``)."""
     when = pd.Timestamp(item.saved_at)
-    return (f"{item.author}, {fmt.day(when)} {when:%H:%M} UTC"
+    return (f"{person(item.author, reader)}, {fmt.day(when)} {when:%H:%M} UTC"
             + (f" (version {item.version})" if item.version > 1 else ""))
+
+
+def person(name: str | None, reader: str | None = None, made_as: str = ANALYST) -> str:
+    """Who wrote or made something, as ``reader`` (a role; the session's unless given) may
+    see them: analysts see the name (an e-mail address); everyone else sees only the role it
+    was done in ("Analyst", "Viewer", "Champion (POLICE)"), never an e-mail address."""
+    if reader is None:
+        try:
+            reader = st.session_state.get("role")
+        except Exception:  # outside a running app (lscp pack): the restricted reader
+            reader = None
+    if Viewer.of(reader).unsuppressed:
+        return str(name or "unknown")
+    made = Viewer.parse(made_as)
+    if made is None:
+        return "The command line" if made_as == "command line" else "Someone"
+    return (f"Champion ({made.agency})" if made.agency else made.kind.capitalize())
 
 
 def actions_table(actions: list[store.Action], titles: dict[str, str]) -> pd.DataFrame:

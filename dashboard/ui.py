@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import auth, data
 from dashboard import formatting as fmt
 from lscp_core import audit
-from lscp_core.viewer import Viewer
+from lscp_core.viewer import VIEWER, Viewer
 
 REVISION_NOTE = ("The latest months may be revised: each refresh uses every record in the "
                  "extracts as they stand, including late-recorded ones.")
@@ -231,27 +231,44 @@ def _audit_file():
 
 
 def audit_event(action: str, page: str, indicator: str | None = None,
-                month: str | None = None) -> None:
-    """Record what a non-restricted user was shown; never stops the page (a log that cannot
-    be written is reported on the page instead)."""
+                month: str | None = None) -> bool:
+    """Record what a non-restricted user is shown. Fails closed: True once the entry is
+    written (or when nothing needs recording, a viewer); when the log cannot be written the
+    page says so and this run falls back to the restricted view (``restrict_after_audit_failure``),
+    and False is returned. Call it before drawing what it records."""
     if not audit.audited(role()):
-        return
+        return True
     try:
         audit.record(_audit_file(), user=st.session_state.get("user", "unknown"), role=role(),
                      action=action, page=page, indicator=indicator, month=month)
     except (OSError, data.DatabaseUnavailable) as exc:
-        st.error(f"The audit log could not be written ({fmt.as_text(exc)}); tell your "
-                 "administrator.")
+        restrict_after_audit_failure(exc)
+        return False
+    return True
 
 
-def audit_view(page: str, indicator: str | None = None, month=None) -> None:
-    """A page view, recorded once per page, indicator and month a session looks at."""
+def restrict_after_audit_failure(exc: BaseException) -> None:
+    """No unsuppressed figure without its audit entry: this run shows the restricted view."""
+    st.session_state["role"] = VIEWER
+    st.error(f"**The audit log could not be written** ({fmt.as_text(exc)}), so this page shows "
+             "the restricted view: figures based on 1 to 5 children or records are shown as "
+             "**c**. Tell your administrator (the `audit_log` setting must name a file the "
+             "dashboard can write).", icon=":material/lock:")
+
+
+def audit_view(page: str, indicator: str | None = None, month=None) -> bool:
+    """A page view, recorded once per page, indicator and month a session looks at; False
+    when it could not be recorded (then the restricted view, see ``audit_event``). The app
+    calls it before the page runs and again after, when the page chose a default."""
     month = None if month is None else str(pd.Timestamp(month).date())
     seen = (page, indicator, month)
     if st.session_state.get("lscp_audit_last") == seen:
-        return
-    st.session_state["lscp_audit_last"] = seen
-    audit_event("page_view", page, indicator, month)
+        return True
+    if not audit_event("page_view", page, indicator, month):
+        return False
+    if audit.audited(role()):
+        st.session_state["lscp_audit_last"] = seen
+    return True
 
 
 def audited_data(build, action: str, what: str):

@@ -17,15 +17,22 @@ def close_new_files() -> None:
     os.umask(UMASK)
 
 
+def narrow(fd: int) -> None:
+    """A file an older lscp left open to others (0644) is made 0600 on its descriptor; a file
+    born 0600 is left alone (never chmod-ed after its creation)."""
+    if os.fstat(fd).st_mode & 0o077:
+        os.fchmod(fd, FILE_MODE)
+
+
 def open_private(path: Path | str, mode: str = "wb", **kwargs):
-    """``open(path, mode)`` for writing, the file created 0600; a file already there is made
-    0600 (on the open descriptor, once emptied) before anything is written to it."""
+    """``open(path, mode)`` for writing, the file created 0600; a file already there that is
+    open to others is made 0600 (on the open descriptor) before anything is written to it."""
     if mode[0] not in "wa":
         raise ValueError(f"open_private writes: mode {mode!r}")
     flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if mode[0] == "a" else os.O_TRUNC)
     fd = os.open(path, flags, FILE_MODE)
     try:
-        os.fchmod(fd, FILE_MODE)
+        narrow(fd)
     except OSError:
         os.close(fd)
         raise

@@ -8,7 +8,10 @@ See ``lscp.example.toml`` for every setting, documented.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
+import re
 import secrets
 import tomllib
 from dataclasses import dataclass, field
@@ -17,8 +20,15 @@ from pathlib import Path
 from lscp_core.errors import UserError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-# HMAC-SHA256's own strength: a shorter key is easier to guess than the hash is to break
-MIN_KEY_BYTES = 32
+# At least 128 bits of key material after decoding: 32 hex characters, 24 base64 characters
+# or 16 raw bytes in a key file. Text that is neither (a passphrase) is refused: with a
+# published file hash it would be an offline guessing oracle.
+MIN_KEY_BYTES = 16
+MIN_HEX_CHARS = 2 * MIN_KEY_BYTES
+MIN_BASE64_CHARS = 24
+_HEX = re.compile(r"[0-9A-Fa-f]+")
+_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]+|[A-Za-z0-9_-]+)={0,2}")
+MAKE_KEY = "make one with: openssl rand -hex 32"
 DEFAULT_SEEDS = PROJECT_ROOT / "seeds"
 
 
@@ -112,17 +122,94 @@ class Settings:
             data = path.read_bytes().strip()
             if not data:
                 raise UserError(f"key file {path} is empty")
-            return _long_enough(data, f"key file {path}")
+            return _long_enough(data, f"key file {path}", raw_allowed=True)
         raise UserError(
             "no pseudonymisation key: set LSCP_KEY, LSCP_KEY_FILE, or key_file in lscp.toml"
         )
 
 
-def _long_enough(key: bytes, where: str) -> bytes:
-    if len(key) < MIN_KEY_BYTES:
-        raise UserError(f"the pseudonymisation key in {where} is {len(key)} bytes; it must be at "
-                        f"least {MIN_KEY_BYTES} (make one with: openssl rand -hex 32)")
-    return key
+def _long_enough(key: bytes, where: str, *, raw_allowed: bool = False) -> bytes:
+    """``key`` unchanged (the HMAC key is the text as given, so pseudonyms never change with
+    this check) once it holds at least 128 bits of key material: hex of 32 characters or
+    more, base64 of 24 or more, or (in a key file) 16 raw bytes or more. One line otherwise,
+    never echoing the key."""
+    try:
+        text = key.decode("ascii")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or not text.isprintable():  # bytes, not text: random bytes in a key file
+        if not raw_allowed:
+            raise UserError(f"the pseudonymisation key in {where} is not hex or base64 text "
+                            f"({MAKE_KEY})")
+        if len(key) < MIN_KEY_BYTES:
+            raise UserError(f"the pseudonymisation key in {where} is {len(key)} raw bytes; it "
+                            f"must be at least {MIN_KEY_BYTES} (128 bits; {MAKE_KEY})")
+        return key
+    if _HEX.fullmatch(text):
+        if len(text) < MIN_HEX_CHARS:
+            raise UserError(f"the pseudonymisation key in {where} is {len(text)} hex characters "
+                            f"({4 * len(text)} bits); it must be at least {MIN_HEX_CHARS} "
+                            f"(128 bits; {MAKE_KEY})")
+        return key
+    decoded = _base64_bytes(text)
+    if decoded is not None:
+        if len(text) < MIN_BASE64_CHARS or decoded < MIN_KEY_BYTES:
+            raise UserError(f"the pseudonymisation key in {where} is {len(text)} base64 "
+                            f"characters ({8 * decoded} bits); it must be at least "
+                            f"{MIN_BASE64_CHARS} (128 bits; {MAKE_KEY})")
+        return key
+    raise UserError(f"the pseudonymisation key in {where} is neither hex (at least "
+                    f"{MIN_HEX_CHARS} characters) nor base64 (at least {MIN_BASE64_CHARS}): a "
+                    f"passphrase is refused ({MAKE_KEY})")
+
+
+def _base64_bytes(text: str) -> int | None:
+    """How many bytes ``text`` decodes to as base64 (standard or URL-safe, padding optional),
+    or None when it is not base64 from random bytes. Random base64 of 24 characters or more
+    has both cases all but always (a lower-case passphrase such as "thisismysecretkey..." is
+    base64 by its letters alone); one case only is taken for a passphrase."""
+    if not _BASE64.fullmatch(text) or len(text.rstrip("=")) % 4 == 1:
+        return None
+    if text.lower() == text or text.upper() == text:
+        return None
+    body = text.rstrip("=")
+    try:
+        return len(base64.b64decode(body.translate(str.maketrans("-_", "+/"))
+                                    + "=" * (-len(body) % 4), validate=True))
+    except (binascii.Error, ValueError):
+        return None
+
+
+GROUP_PREFIX = "group:"
+
+
+def role_entry(value: str, *, group_list: bool = False) -> tuple[str, str]:
+    """``("email", address)`` or ``("group", name)`` for an entry of the role lists, lower
+    case. ``group:NAME`` is always a group; otherwise an entry with an ``@`` is an e-mail
+    address, and one without is a group (as older files wrote champions' groups). In
+    ``analyst_groups`` (``group_list``) every entry is a group."""
+    text = str(value).strip().lower()
+    if text.startswith(GROUP_PREFIX):
+        return "group", text[len(GROUP_PREFIX):].strip()
+    if group_list or "@" not in text:
+        return "group", text
+    return "email", text
+
+
+def _analysts(values) -> list[str]:
+    """``[dashboard] analysts``: e-mail addresses, or groups written ``group:NAME``."""
+    if not isinstance(values, list):
+        raise UserError("[dashboard] analysts must be a list of e-mail addresses, not "
+                        f"{values!r}")
+    out = []
+    for value in values:
+        text = str(value).strip().lower()
+        if not text.startswith(GROUP_PREFIX) and "@" not in text:
+            raise UserError(f"[dashboard] analysts lists e-mail addresses: {value!r} is not one "
+                            f"(for a group, write \"{GROUP_PREFIX}{value}\" or put it in "
+                            "[dashboard.roles] analyst_groups)")
+        out.append(text)
+    return out
 
 
 def load_settings(path: str | Path | None = None) -> Settings:
@@ -170,7 +257,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         default_role=str(dashboard.get("default_role", "viewer")),
         partnership=str(dashboard.get("partnership",
                                       "Local Safeguarding Children Partnership")),
-        analysts=[str(a).lower() for a in dashboard.get("analysts", [])],
+        analysts=_analysts(dashboard.get("analysts", [])),
         champions={str(k).lower(): str(v).upper() for k, v in roles.get("champions", {}).items()},
         analyst_groups=[str(g) for g in roles.get("analyst_groups", [])],
         board=[str(b).lower() for b in roles.get("board", [])],
@@ -225,9 +312,10 @@ def _positive(value, name: str) -> float:
 def create_key_file(path: Path) -> Path:
     """Write a fresh random key (used by ``lscp demo`` for its own work folder)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
-        path.chmod(0o600)
+    if not path.exists():  # born 0600, never readable by others for a moment
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(secrets.token_hex(32) + "\n")
     return path
 
 

@@ -35,7 +35,7 @@ RECENT_MONTHS = 6
 def published(tmp_path_factory):
     folder = tmp_path_factory.mktemp("disclosure")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("LSCP_KEY", "disclosure-attack-test-key-not-secret-00")
+        patch.setenv("LSCP_KEY", "646973636c6f737572652d61747461636b2d6b6579")
         generate(folder, seed=5, children=2_000, years=4, end_date=dt.date(2026, 10, 31),
                  progress=None)
         db = folder / "lscp.duckdb"

@@ -4,11 +4,12 @@ step must exist and must not be left out by .dockerignore."""
 
 from __future__ import annotations
 
-import fnmatch
 import re
 import shlex
 import tomllib
 from pathlib import Path
+
+from tests.support.dockerignore import excluded, read_patterns
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,12 +26,8 @@ def _instructions() -> list[tuple[str, str]]:
 
 
 def _ignored(rel: str) -> bool:
-    patterns = [p.strip() for p in (ROOT / ".dockerignore").read_text().splitlines()
-                if p.strip() and not p.startswith("#")]
-    parts = rel.split("/")
-    prefixes = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
-    return any(fnmatch.fnmatch(prefix, pat.removeprefix("**/")) if pat.startswith("**/")
-               else fnmatch.fnmatch(prefix, pat) for pat in patterns for prefix in prefixes)
+    """Left out of the context by .dockerignore, with Docker's rules (``!`` included)."""
+    return excluded(rel, read_patterns((ROOT / ".dockerignore").read_text(encoding="utf-8")))
 
 
 def _context_sources() -> list[str]:

@@ -7,12 +7,14 @@ mode would be world-readable here."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pwd
 import signal
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -22,6 +24,7 @@ from lscp_cli import commands
 from lscp_cli.serve import streamlit_environment
 from lscp_core.private import open_private
 from pipelines.ingest.readers.tabular import inbox_entries
+from tests.support.births import LAUNCHER, Births
 
 KEY = "0123456789abcdef0123456789abcdef"
 SECRET = b"a secret outside the inbox\n"
@@ -103,24 +106,107 @@ def test_a_run_under_umask_000_leaves_nothing_open_to_others(partnership, tmp_pa
 
 @pytest.mark.parametrize("stage", ["[ingest]", "[metrics]", "[spc]", "[check]"])
 def test_a_run_killed_mid_build_leaves_its_files_owner_only(partnership, tmp_path, stage):
-    db = tmp_path / "lscp.duckdb"
-    env = dict(os.environ, LSCP_KEY=KEY)
-    child = subprocess.Popen(
-        [sys.executable, "-m", "lscp_cli", "run", "--inbox", str(partnership / "inbox"),
-         "--seeds", str(partnership / "seeds"), "--db", str(db)],
-        env=env, preexec_fn=lambda: os.umask(0), stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE, text=True)
-    try:
-        for line in child.stderr:
-            if line.startswith(stage):
-                child.send_signal(signal.SIGKILL)
-                break
-    finally:
-        child.kill()
-        child.wait()
-    left = {p.name for p in tmp_path.iterdir()}
+    site = tmp_path / "site"
+    site.mkdir()
+    os.chmod(site, 0o755)
+    db = site / "lscp.duckdb"
+    env = dict(os.environ, LSCP_KEY=KEY, TMPDIR=str(site), LSCP_TEST_CHMOD_LOG=str(
+        tmp_path / "chmod.log"))
+    with Births(site) as births:
+        child = subprocess.Popen(
+            [sys.executable, "-c", LAUNCHER, "run", "--inbox", str(partnership / "inbox"),
+             "--seeds", str(partnership / "seeds"), "--db", str(db)],
+            env=env, preexec_fn=lambda: os.umask(0), stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE, text=True)
+        try:
+            for line in child.stderr:
+                if line.startswith(stage):
+                    child.send_signal(signal.SIGKILL)
+                    break
+        finally:
+            child.kill()
+            child.wait()
+    left = {p.name for p in site.iterdir()}
     assert any(n.endswith(".building") for n in left), left  # killed while building
-    assert open_to_others(tmp_path) == []
+    assert open_to_others(site) == []  # what is left after the kill
+    assert not births.overflowed
+    assert "lscp.duckdb.work.building" in births.modes  # each file as it was born
+    assert births.open_to_others() == []
+    assert _chmods(tmp_path) == []
+
+
+def _chmods(tmp_path) -> list:
+    log = tmp_path / "chmod.log"
+    return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+
+
+def _lscp_watched(tmp_path, site, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, LSCP_KEY=KEY, TMPDIR=str(site),
+               LSCP_TEST_CHMOD_LOG=str(tmp_path / "chmod.log"))
+    env.pop("LSCP_KEY_FILE", None)
+    return subprocess.run([sys.executable, "-c", LAUNCHER, *args], env=env,
+                          preexec_fn=lambda: os.umask(0), capture_output=True, text=True)
+
+
+STORES = r"""
+import datetime as dt, os, sys
+from pathlib import Path
+from lscp_core import audit, commentary, packs
+db = Path(sys.argv[1])
+store = commentary.store_path(db)
+commentary.save_comment(store, "cp_neglect_rate", "2025-09", "Steady", "ana@example.org", 0)
+commentary.save_action(store, action="Audit plans", owner="LA", due_date=dt.date(2026, 1, 31),
+                       status="Open", indicators=["cp_neglect_rate"], meeting="2025-10-01 Board",
+                       author="ana@example.org")
+audit.record(audit.audit_path(db), user="ana@example.org", role="analyst", action="page_view",
+             page="Localities")
+packs.keep(db, b"<html></html>", kind="html", month="2025-09", scope="all", who="ana",
+           role="analyst")
+"""
+
+
+def test_every_file_lscp_writes_is_born_owner_only(partnership, tmp_path):
+    """Under umask 000: two runs (the second keeps a backup and copies the commentary store),
+    the dashboard's stores (commentary, actions, audit log, packs: written by code that sets no
+    umask), exports, packs and the template. Each file's mode as it was born, and no chmod."""
+    site = tmp_path / "site"
+    site.mkdir()
+    os.chmod(site, 0o755)
+    db = site / "lscp.duckdb"
+    run = ("run", "--inbox", str(partnership / "inbox"), "--seeds", str(partnership / "seeds"),
+           "--db", str(db))
+    with Births(site) as births:
+        done = _lscp_watched(tmp_path, site, *run)
+        assert done.returncode == 0, done.stderr
+        stores = subprocess.run([sys.executable, "-c", STORES, str(db)], env=dict(
+            os.environ, TMPDIR=str(site)), preexec_fn=lambda: os.umask(0), capture_output=True,
+            text=True)  # not through lscp: no umask of ours, the stores' own modes only
+        assert stores.returncode == 0, stores.stderr
+        done = _lscp_watched(tmp_path, site, *run)
+        assert done.returncode == 0, done.stderr
+        month = duckdb.connect(str(db), read_only=True).execute(
+            "select strftime(max(period_end), '%Y-%m') from indicator_values").fetchall()[0][0]
+        for args in (("export", "--db", str(db), "--out", str(site / "all.csv"),
+                      "--unsuppressed"),
+                     ("export", "--db", str(db), "--out", str(site / "suppressed.csv")),
+                     ("pack", "--db", str(db), "--month", month, "--out", str(site / "a.html"),
+                      "--unsuppressed"),
+                     ("pack", "--db", str(db), "--month", month, "--out", str(site / "v.html")),
+                     ("template", "--out", str(site / "template.xlsx"),
+                      "--seeds", str(partnership / "seeds"))):
+            done = _lscp_watched(tmp_path, site, *args)
+            assert done.returncode == 0, (args, done.stderr)
+    born = set(births.modes)
+    assert not births.overflowed
+    assert {"lscp.duckdb.work.building", "lscp.duckdb.building", "lscp.duckdb.history.jsonl",
+            "lscp.duckdb.lock", "lscp.duckdb.commentary.sqlite",
+            "lscp.duckdb.bak.commentary.sqlite.tmp", "lscp.duckdb.audit.jsonl",
+            "lscp.duckdb.packs", "lscp.duckdb.packs/index.jsonl", "all.csv", "suppressed.csv",
+            "a.html", "v.html", "template.xlsx"} <= born, sorted(born)
+    assert any(n.endswith(".wal") for n in born) and any(n.endswith("-journal") for n in born)
+    assert births.open_to_others() == []
+    assert _chmods(tmp_path) == []
+    assert open_to_others(site) == []
 
 
 def test_open_private_makes_an_existing_file_owner_only(tmp_path):
@@ -229,3 +315,32 @@ def test_hashing_refuses_a_link_put_in_after_the_listing(tmp_path):
         with pytest.raises(OSError):
             read(tmp_path / "children_1.csv")
     assert sha256_file(secret) == hashlib.sha256(SECRET).hexdigest()
+
+
+def test_the_watch_and_the_chmod_record_do_see_what_they_look_for(partnership, tmp_path):
+    """The checks can fail: a file born 0644 is seen as born so, and a narrowing fchmod (an
+    export over a file an older tool left 0644) is recorded."""
+    site = tmp_path / "site"
+    site.mkdir()
+    with Births(site) as births:
+        fd = os.open(site / "open.txt", os.O_WRONLY | os.O_CREAT, 0o644)
+        os.close(fd)
+        (site / "sub").mkdir(mode=0o755)
+        (site / "sub" / "deeper.txt").write_text("x")
+        os.chmod(site / "sub" / "deeper.txt", 0o644)
+        time.sleep(0.3)
+        (site / "sub" / "later.txt").touch(mode=0o640)
+        time.sleep(0.3)
+    assert "open.txt -rw-r--r--" in births.open_to_others()
+    assert any(e.startswith("sub/later.txt -rw-r-") for e in births.open_to_others())
+    db = tmp_path / "lscp.duckdb"
+    assert lscp("run", "--inbox", str(partnership / "inbox"), "--seeds",
+                str(partnership / "seeds"), "--db", str(db)).returncode == 0
+    old = site / "old.csv"
+    old.write_text("x")
+    os.chmod(old, 0o644)
+    done = _lscp_watched(tmp_path, site, "export", "--db", str(db), "--out", str(old),
+                         "--unsuppressed")
+    assert done.returncode == 0, done.stderr
+    assert [(c[0], Path(c[1]).name, c[2]) for c in _chmods(tmp_path)] == [
+        ("fchmod", "old.csv", "0o600")]

@@ -163,7 +163,7 @@ def _read_back(db):
     (5, True, None),               # with bad rows: the metrics see only what ingest let through
 ])
 def test_generated_partnership_matches(tmp_path, monkeypatch, seed, faults, as_at):
-    monkeypatch.setenv("LSCP_KEY", "reference-crosscheck-key-32-bytes-long")
+    monkeypatch.setenv("LSCP_KEY", "7265666572656e63652d63726f7373636865636b")
     generate(tmp_path / "partnership", seed=seed, children=4000, years=3, faults=faults,
              end_date=D(2025, 9, 30), progress=None)
     db = tmp_path / "lscp.duckdb"
@@ -203,7 +203,7 @@ def twenty_years(tmp_path_factory):
 @pytest.mark.slow
 @pytest.mark.parametrize("history_months", [120, 0])
 def test_twenty_years_of_history_match(twenty_years, monkeypatch, history_months):
-    monkeypatch.setenv("LSCP_KEY", "reference-crosscheck-key-32-bytes-long")
+    monkeypatch.setenv("LSCP_KEY", "7265666572656e63652d63726f7373636865636b")
     db = twenty_years / f"lscp-{history_months}.duckdb"
     partnership = twenty_years / "partnership"
     run_pipeline(partnership / "inbox", db, partnership / "seeds", None,

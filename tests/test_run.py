@@ -70,7 +70,7 @@ def fakes(monkeypatch):
                         types.SimpleNamespace(build_quarterly_tables=lambda con: None))
     monkeypatch.setitem(sys.modules, "pipelines.ingest",
                         types.SimpleNamespace(ingest=_fake_ingest))
-    monkeypatch.setenv("LSCP_KEY", "test-key-of-thirty-two-bytes-or-more")
+    monkeypatch.setenv("LSCP_KEY", "746573742d6b65792d6f662d3132382d62697473")
     monkeypatch.delenv("LSCP_LOCK_WAIT", raising=False)
     monkeypatch.delenv("LSCP_TEST_PAUSE_AT", raising=False)
 

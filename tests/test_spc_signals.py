@@ -36,7 +36,7 @@ def _published(tmp_path_factory, _key, name: str, **options) -> duckdb.DuckDBPyC
 @pytest.fixture(scope="module")
 def key():
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("LSCP_KEY", "spc-signals-test-key-not-secret-0000000")
+        patch.setenv("LSCP_KEY", "7370632d7369676e616c732d746573742d6b6579")
         yield
 
 

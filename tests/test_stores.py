@@ -24,7 +24,7 @@ from lscp_core.settings import Settings
 from lscp_core.stores import PUBLISHED_TABLES
 from pipelines.run import publish, run_pipeline
 
-KEY = "stores-test-key-of-at-least-32-bytes"
+KEY = "73746f7265732d746573742d6b65792d6865782d3332"
 END = dt.date(2025, 3, 31)
 IDENTIFYING_COLUMN = re.compile(r"birth|dob|postcode|upn|name$", re.IGNORECASE)
 

@@ -223,7 +223,8 @@ if not kept:
 else:
     st.dataframe(pd.DataFrame({
         "Made (UTC)": [k["made_at"] for k in kept], "Month": [k["month"] for k in kept],
-        "Strategy": [k["scope"] for k in kept], "Made by": [k["who"] for k in kept],
+        "Strategy": [k["scope"] for k in kept],
+        "Made by": [commentary.person(k["who"], role, k["role"]) for k in kept],
         "Figures": [f"unsuppressed ({k['role']})" if data.unsuppressed(k["role"]) else
                     f"suppressed ({k['role']})" for k in kept],
         "Format": [k["format"] for k in kept]}), hide_index=True, key="table_packs")

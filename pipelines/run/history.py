@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from lscp_core.private import narrow
 from lscp_core.run_log import history_path, read_lines
 
 __all__ = ["history_path", "read", "append", "settle_interrupted", "write_runs_table"]
@@ -51,7 +52,7 @@ def append(db: Path, record: dict) -> None:
     line = json.dumps({k: record.get(k) for k in FIELDS}, default=str) + "\n"
     fd = os.open(history_path(db), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
-        os.fchmod(fd, 0o600)  # a history an older lscp left 0644 is narrowed before it grows
+        narrow(fd)  # a history an older lscp left 0644 is narrowed before it grows
         os.write(fd, line.encode("utf-8"))
         os.fsync(fd)
     finally:

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from lscp_core.errors import LockBusy
+from lscp_core.private import narrow
 
 
 def lock_path(db: Path) -> Path:
@@ -50,7 +51,7 @@ def run_lock(db: Path, *, wait: float = 0.0, poll: float = 0.2):
     path = lock_path(db)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        os.fchmod(fd, 0o600)  # a lock file an older lscp left 0644 is narrowed (new ones are born 0600)
+        narrow(fd)  # a lock file an older lscp left 0644 is narrowed (new ones are born 0600)
         deadline = time.monotonic() + max(wait, 0.0)
         while True:
             try:

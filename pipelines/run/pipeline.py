@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from lscp_core.errors import RunFailed, UserError
-from lscp_core.private import open_private
+from lscp_core.private import close_new_files, open_private
 from lscp_core.settings import Settings
 from pipelines.run import history, publish, retention
 from pipelines.run.lock import run_lock
@@ -208,6 +208,10 @@ def _stop_signal_interrupts():
 def run_pipeline(inbox: Path, db: Path, seeds: Path, as_at: dt.date | None, settings: Settings,
                  progress=None, on_stage: Callable[[str], None] | None = None) -> RunResult:
     """``on_stage(name)`` is called as the run reaches each of ``STAGES``."""
+    # Every file of the run (working and published builds, their WALs, history, lock, log)
+    # is born owner-only: DuckDB creates its files with the process umask, so it is set
+    # here too, not only at the command's entry (a run started from Python).
+    close_new_files()
     db = Path(db).absolute()
     if not db.parent.is_dir():
         raise UserError(f"folder {db.parent} for the database does not exist")

@@ -23,7 +23,7 @@ import yaml
 
 from lscp_core import commentary
 from lscp_core.errors import RunFailed
-from lscp_core.stores import FILE_MODE, PUBLISHED_TABLES, REQUIRED_TABLES, unpublishable
+from lscp_core.stores import PUBLISHED_TABLES, REQUIRED_TABLES, unpublishable
 from lscp_core.stores import work_path as work_path
 
 CATALOGUE_YAML = Path(__file__).resolve().parents[2] / "metrics" / "catalogue.yaml"
@@ -115,7 +115,6 @@ def write_published(work_building: Path, db: Path) -> dict[str, int]:
         con.execute("checkpoint")
     finally:
         con.close()
-    os.chmod(target, FILE_MODE)
     return counts
 
 
@@ -204,7 +203,6 @@ def swap_in(db: Path) -> float:
     building = building_path(db)
     if Path(str(building) + ".wal").exists():
         raise RunFailed(f"{building}.wal still exists after CHECKPOINT; nothing published")
-    os.chmod(building, FILE_MODE)
     _fsync_file(building)
     t0 = time.perf_counter()
     os.replace(building, db)

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 ROOT = Path(__file__).resolve().parents[2]
-KEY = "process-test-key-not-secret-32-bytes-long"
+KEY = "70726f636573732d746573742d6b65792d6e6f742d736563726574"
 GROUP = "lscp_process"
 _memo: dict[str, object] = {}
 
