@@ -111,7 +111,36 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> list[dict]:
             raise ValueError(f"catalogue {ident}: duplicate id")
         seen.add(ident)
         entry["sort_order"] = order
+    ids = {entry["id"] for entry in entries}
+    for entry in entries:
+        for relation in entry.get("relations") or []:
+            _check_relation(entry["id"], relation, ids)
     return entries
+
+
+COUNT_ROLES = ("numerator", "denominator")
+
+
+def _check_relation(ident: str, relation, ids: set[str]) -> None:
+    """A ``relations:`` entry (the disclosure audit's declarations) is well formed."""
+    problem = None
+    if not isinstance(relation, dict) or relation.get("count") not in COUNT_ROLES:
+        problem = "each names its count: numerator or denominator"
+    elif ("within" in relation) == ("equals" in relation):
+        problem = "each says 'within' or 'equals' another count"
+    else:
+        other = str(relation.get("within") or relation.get("equals"))
+        target, _, role = other.partition(".")
+        if target not in ids or role not in COUNT_ROLES:
+            problem = f"{other!r} is not <indicator id>.numerator or .denominator"
+        elif set(relation) - {"count", "within", "equals", "months_earlier", "cells"}:
+            problem = f"unknown keys {sorted(set(relation) - {'count', 'within', 'equals'})}"
+        elif relation.get("cells", "agencies") != "agencies":
+            problem = "cells can only be 'agencies'"
+        elif not isinstance(relation.get("months_earlier", 0), int):
+            problem = "months_earlier is a whole number of months"
+    if problem:
+        raise ValueError(f"catalogue {ident}: relations: {problem}")
 
 
 def _read_model(path: Path, name: str) -> Model:
