@@ -46,14 +46,17 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from metrics.disclosure import MARGIN_COST, TOTAL_COST, ZERO_COST, count_families
 
+CATALOGUE = Path(__file__).resolve().parent / "catalogue.yaml"
 MONTH = "@month"  # a rolling count's own-month series: family + MONTH
 # published series of a rolling count, as sums of its months: the indicator_values figure is
 # 12 months; a quarterly series would be {"quarter": 3} read from its table (one line here)
@@ -430,8 +433,9 @@ class Published:
 
 
 def _catalogue(con) -> list[dict]:
-    from metrics.runner import load_catalogue  # the catalogue file is the one statement
-    return load_catalogue()
+    """The catalogue file, the one statement of units and relations (metrics/runner.py
+    checks it on every build)."""
+    return yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))
 
 
 # --- the interval problem ----------------------------------------------------------------
@@ -732,3 +736,19 @@ def write_back(con, p: Published, before: np.ndarray) -> int:
         finally:
             con.unregister("audit_hide")
     return len(new)
+
+
+def run(con, threshold: int, families: dict[str, str] | None = None,
+        catalogue: list[dict] | None = None, pooled: bool = False) -> AuditResult:
+    """The audit in a build: read what is published, add complements until no audience has
+    an exposed cell (or nothing more can be hidden), write the flags back. The result's
+    ``exposed`` is what is left (a run publishes nothing unless it is 0)."""
+    started = time.perf_counter()
+    p = Published(con, threshold, families, catalogue)
+    before = p.rows["suppressed"].to_numpy().copy()
+    result, _added = complete(p)
+    write_back(con, p, before)
+    if pooled:
+        result.pooled = pool_champions(p, Solver(p))
+    result.seconds = time.perf_counter() - started
+    return result

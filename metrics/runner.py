@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from lscp_core.errors import UserError
+from lscp_core.errors import RunFailed, UserError
 from lscp_core.settings import Settings
 from metrics.disclosure import protect, protect_breakdowns
 
@@ -79,6 +79,8 @@ class MetricsResult:
     rows_suppressed: int
     models: list[str]
     seconds: float
+    # the disclosure audit's record (None: not run; ``[disclosure] audit``)
+    disclosure_audit: dict | None = None
 
     def summary(self) -> str:
         return (f"indicators as at {self.as_at}: {self.rows:,} values "
@@ -397,8 +399,20 @@ def build_metrics(con, *, as_at: date | None = None, settings: Settings | None =
                     f'{models[name].sql}')
     # and the breakdowns' complements per count (a count two indicators share hidden alike)
     protect_breakdowns(con, settings.suppression_threshold, disclosure.families)
+    audited = None
+    if settings.disclosure_audit:  # the attacker, then complements; exposed: no publishing
+        from metrics.disclosure_audit import run as run_audit  # scipy: only when asked
+
+        audited = run_audit(con, settings.suppression_threshold, disclosure.families,
+                            catalogue)
+        if progress is not None:
+            print(f"  {'disclosure audit':<40} {audited.seconds:6.2f} s", file=progress)
+        if audited.exposed:
+            raise RunFailed(f"{audited.summary()}: not published, the last good database "
+                            "stays in force")
     rows, suppressed = con.execute(
         "select count(*), count(*) filter (where suppressed) from indicator_values").fetchall()[0]
     return MetricsResult(as_at=as_at_used, first_period=first, last_period=last, rows=rows,
                          rows_suppressed=suppressed, models=order,
-                         seconds=time.perf_counter() - started)
+                         seconds=time.perf_counter() - started,
+                         disclosure_audit=audited.as_record() if audited else None)

@@ -162,7 +162,7 @@ def publications(draw):
     """A random percentage over localities x agencies, numerator within denominator, with its
     count published on its own too; small cells hidden (primary) plus random others."""
     localities = ["A", "B", "C"][: draw(st.integers(2, 3))]
-    agencies = ["X", "Y"][: draw(st.integers(1, 2))]
+    agencies = ["X", "Y"]  # (one agency: its champion sees every cell, nothing to protect)
     d = {(loc, ag): draw(st.integers(0, 12)) for loc in localities for ag in agencies}
     n = {k: draw(st.integers(0, v)) for k, v in d.items()}
     extra = draw(st.sets(st.sampled_from(sorted(d)), max_size=2))
@@ -278,3 +278,36 @@ def test_a_badly_declared_relation_is_refused(tmp_path, bad):
     path.write_text(yaml.safe_dump([entry]), encoding="utf-8")
     with pytest.raises(ValueError, match="relations"):
         load_catalogue(path)
+
+
+def _small_partnership(p):
+    p.anchor()
+    for i in range(8):
+        p.child(f"c{i}").referral(f"r{i}", f"c{i}", f"2023-0{1 + i % 6}-1{i}")
+    p.cp_plan("p1", "c1", "2023-02-01").cp_plan("p2", "c2", "2023-03-01", category="PHY")
+    return p
+
+
+def test_a_build_with_the_audit_records_it_and_leaves_nothing_exposed(p):
+    from lscp_core.settings import Settings
+    from metrics.runner import build_metrics
+    _small_partnership(p)
+    result = build_metrics(p.con, as_at=dt.date(2023, 12, 31),
+                           settings=Settings(disclosure_audit=True))
+    audited = result.disclosure_audit
+    assert audited["exposed"] == 0 and audited["relations"] > 0 and audited["audiences"] > 1
+    # and a second look, from the tables as written, agrees
+    assert audit(Published(p.con, T)).exposed == 0
+
+
+def test_a_build_whose_audit_still_finds_an_exposed_cell_does_not_publish(p, monkeypatch):
+    from lscp_core.errors import RunFailed
+    from lscp_core.settings import Settings
+    from metrics import disclosure_audit
+    from metrics.disclosure_audit import AudienceResult, AuditResult
+    from metrics.runner import build_metrics
+    _small_partnership(p)
+    stuck = AuditResult([AudienceResult("viewer", 3, [{"cid": 0}], 1, 2)], 10, {}, [])
+    monkeypatch.setattr(disclosure_audit, "run", lambda *a, **k: stuck)
+    with pytest.raises(RunFailed, match="1 cells exposed"):
+        build_metrics(p.con, as_at=dt.date(2023, 12, 31), settings=Settings(disclosure_audit=True))
