@@ -182,7 +182,7 @@ def _rows(ident, table, localities, agencies, hidden_of, d=None):
     return rows
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(publications())
 def test_after_complements_no_random_publication_has_an_exposed_cell(case):
     localities, agencies, n, d, _extra = case
