@@ -293,7 +293,7 @@ def test_a_build_with_the_audit_records_it_and_leaves_nothing_exposed(p):
     from metrics.runner import build_metrics
     _small_partnership(p)
     result = build_metrics(p.con, as_at=dt.date(2023, 12, 31),
-                           settings=Settings(disclosure_audit=True))
+                           settings=Settings(disclosure_audit=True, history_months=3))
     audited = result.disclosure_audit
     assert audited["exposed"] == 0 and audited["relations"] > 0 and audited["audiences"] > 1
     # and a second look, from the tables as written, agrees
@@ -310,4 +310,4 @@ def test_a_build_whose_audit_still_finds_an_exposed_cell_does_not_publish(p, mon
     stuck = AuditResult([AudienceResult("viewer", 3, [{"cid": 0}], 1, 2)], 10, {}, [])
     monkeypatch.setattr(disclosure_audit, "run", lambda *a, **k: stuck)
     with pytest.raises(RunFailed, match="1 cells exposed"):
-        build_metrics(p.con, as_at=dt.date(2023, 12, 31), settings=Settings(disclosure_audit=True))
+        build_metrics(p.con, as_at=dt.date(2023, 12, 31), settings=Settings(disclosure_audit=True, history_months=3))
