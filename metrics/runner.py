@@ -27,7 +27,7 @@ from pathlib import Path
 import yaml
 
 from data_contracts import EXTRACTS
-from lscp_core.errors import UserError
+from lscp_core.errors import RunFailed, UserError
 from lscp_core.settings import Settings
 from metrics.disclosure import protect, protect_breakdowns
 
@@ -88,6 +88,8 @@ class MetricsResult:
     rows_suppressed: int
     models: list[str]
     seconds: float
+    # the disclosure audit's record (None: not run; ``[disclosure] audit``)
+    disclosure_audit: dict | None = None
 
     def summary(self) -> str:
         return (f"indicators as at {self.as_at}: {self.rows:,} values "
@@ -135,7 +137,36 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> list[dict]:
             raise ValueError(f"catalogue {ident}: duplicate id")
         seen.add(ident)
         entry["sort_order"] = order
+    ids = {entry["id"] for entry in entries}
+    for entry in entries:
+        for relation in entry.get("relations") or []:
+            _check_relation(entry["id"], relation, ids)
     return entries
+
+
+COUNT_ROLES = ("numerator", "denominator")
+
+
+def _check_relation(ident: str, relation, ids: set[str]) -> None:
+    """A ``relations:`` entry (the disclosure audit's declarations) is well formed."""
+    problem = None
+    if not isinstance(relation, dict) or relation.get("count") not in COUNT_ROLES:
+        problem = "each names its count: numerator or denominator"
+    elif ("within" in relation) == ("equals" in relation):
+        problem = "each says 'within' or 'equals' another count"
+    else:
+        other = str(relation.get("within") or relation.get("equals"))
+        target, _, role = other.partition(".")
+        if target not in ids or role not in COUNT_ROLES:
+            problem = f"{other!r} is not <indicator id>.numerator or .denominator"
+        elif set(relation) - {"count", "within", "equals", "months_earlier", "cells"}:
+            problem = f"unknown keys {sorted(set(relation) - {'count', 'within', 'equals'})}"
+        elif relation.get("cells", "agencies") != "agencies":
+            problem = "cells can only be 'agencies'"
+        elif not isinstance(relation.get("months_earlier", 0), int):
+            problem = "months_earlier is a whole number of months"
+    if problem:
+        raise ValueError(f"catalogue {ident}: relations: {problem}")
 
 
 def _read_model(path: Path, name: str) -> Model:
@@ -419,8 +450,20 @@ def build_metrics(con, *, as_at: date | None = None, settings: Settings | None =
                     f'{models[name].sql}')
     # and the breakdowns' complements per count (a count two indicators share hidden alike)
     protect_breakdowns(con, settings.suppression_threshold, disclosure.families)
+    audited = None
+    if settings.disclosure_audit:  # the attacker, then complements; exposed: no publishing
+        from metrics.disclosure_audit import run as run_audit  # scipy: only when asked
+
+        audited = run_audit(con, settings.suppression_threshold, disclosure.families,
+                            catalogue)
+        if progress is not None:
+            print(f"  {'disclosure audit':<40} {audited.seconds:6.2f} s", file=progress)
+        if audited.exposed:
+            raise RunFailed(f"{audited.summary()}: not published, the last good database "
+                            "stays in force")
     rows, suppressed = con.execute(
         "select count(*), count(*) filter (where suppressed) from indicator_values").fetchall()[0]
     return MetricsResult(as_at=as_at_used, first_period=first, last_period=last, rows=rows,
                          rows_suppressed=suppressed, models=order,
-                         seconds=time.perf_counter() - started)
+                         seconds=time.perf_counter() - started,
+                         disclosure_audit=audited.as_record() if audited else None)

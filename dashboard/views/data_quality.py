@@ -36,6 +36,9 @@ if failed:
                           "Message": [f.message for f in failed]})
     runs_table = pd.concat([extra, runs_table], ignore_index=True)
 st.dataframe(runs_table, hide_index=True, key="table_runs")
+audit_line = data.meta().get("disclosure_audit")
+if audit_line:  # the attacker's check of the published figures (metrics/disclosure_audit.py)
+    st.write(f"Small numbers cannot be worked out from what is shown: {audit_line}.")
 ui.download_csv(runs_table, "refreshes.csv", "runs")
 
 st.header("Load report", divider="gray")

@@ -380,12 +380,19 @@ def _build_and_publish(job: _Job, progress: _Progress, result: RunResult, record
             record.update(finished_at=history.iso(finished), status="published",
                           as_at=str(result.as_at) if result.as_at else None,
                           message=result.message)
+            audited = getattr(metrics, "disclosure_audit", None)
+            if audited:
+                record["disclosure_audit"] = audited
             _write_meta(con, {
                 "run_id": result.run_id, "as_at": result.as_at,
                 "built_at": history.iso(finished), "lscp_version": lscp_version(),
                 "suppression_threshold": settings.suppression_threshold,
                 "key_id": settings.key_id,
                 "inbox": inbox, "seeds": seeds,
+                **({"disclosure_audit": (
+                    f"disclosure audit: {audited['exposed']} cells exposed, "
+                    f"{audited['relations']:,} relations, {audited['audiences']} audiences")}
+                   if audited else {}),
             })
             n_runs = history.write_runs_table(con, db, record, prev_runs)
             try:

@@ -1,0 +1,754 @@
+"""The disclosure audit: the attacker, run after suppression (spec: indicators.md, "Disclosure
+control"; issue 25).
+
+``metrics/disclosure.py`` chooses complements rule by rule (tables, shared counts, monthly
+series). This module checks the result as an attacker would: for each restricted audience
+(the viewer, and each agency's champion, who sees their own agency's cells unsuppressed) it
+solves the *interval problem* over everything that audience sees at once — the smallest and
+largest value each hidden cell can take, counts non-negative, given every published figure
+and every relation between them:
+
+- **sums**: localities (``Unknown`` included) add up to their council and the partnership,
+  councils to the partnership; agencies add up to (or, where a referral's source is no
+  agency's, to at most) their ``All``; the categories of a breakdown add up to (or at most to)
+  the published figure;
+- **between counts**: a percentage's numerator is within its denominator, cell by cell; the
+  catalogue's ``relations:`` (one count within another, equal to another, ``months_earlier``,
+  ``cells: agencies``);
+- **time**: a rolling 12-month figure is the sum of twelve months of its monthly series
+  (the months not published are unknowns too); a published series of any other width is
+  one entry of ``WINDOWS`` away.
+
+Every relation is derived, never listed cell by cell: counts are the ``count_families`` of
+``metrics/disclosure.py`` (series equal in every cell are one count), their pairings come
+from the catalogue (unit, ``relations:``) and their cells from the published tables. Each
+relation is checked against the true figures before it is used; one that does not hold is
+left out and named in the result (a wrong declaration must not make the problem infeasible).
+
+A hidden cell is **exposed** when its interval (the LP relaxation's bounds, rounded inwards
+to whole numbers) is one value, or lies within 1..T. ``complete`` adds complements until no
+cell is exposed for any audience: the cheapest visible cell in a relation with an exposed
+one (its count; a margin after any inner cell; a true zero only where nothing else will do;
+the partnership's own figure last).
+
+Speed: the unknowns are the hidden cells only (visible cells are constants), so the problem
+splits into independent components (union-find over the relations' hidden cells: by count
+and period unless a relation joins them). All components are solved as one block LP with
+HiGHS (``scipy.optimize.linprog``): two rounds (every hidden cell pushed down, then up) prove
+most cells safe at once, as any feasible point bounds each cell's interval; the rest get
+one LP per cell, one cell of each component per round. A component's result depends only
+on its set of hidden cells, so it is cached: a champion's components that no own cell
+touches, and components a new complement did not touch, are never solved twice.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+
+from metrics.disclosure import MARGIN_COST, TOTAL_COST, ZERO_COST, count_families
+
+CATALOGUE = Path(__file__).resolve().parent / "catalogue.yaml"
+MONTH = "@month"  # a rolling count's own-month series: family + MONTH
+# published series of a rolling count, as sums of its months: the indicator_values figure is
+# 12 months; a quarterly series would be {"quarter": 3} read from its table (one line here)
+ROLLING_MONTHS = 12
+EPS = 1e-6
+
+
+@dataclass
+class AudienceResult:
+    audience: str
+    hidden: int            # cells this audience cannot see (count cells)
+    exposed: list[dict]    # each exposed cell: family, space, period, keys, truth, lo, hi
+    components: int
+    lps: int
+
+
+@dataclass
+class AuditResult:
+    audiences: list[AudienceResult]
+    relations: int
+    relation_kinds: dict[str, int]
+    dropped: list[str]          # declared or derived relations the figures contradict
+    complements: int = 0        # cells hidden by ``complete``
+    pooled: dict[str, int] = field(default_factory=dict)  # two champions pooling, measured
+    seconds: float = 0.0
+
+    @property
+    def exposed(self) -> int:
+        return sum(len(a.exposed) for a in self.audiences)
+
+    def summary(self) -> str:
+        return (f"disclosure audit: {self.exposed} cells exposed, {self.relations:,} relations, "
+                f"{len(self.audiences)} audiences")
+
+    def as_record(self) -> dict:
+        return {"exposed": self.exposed, "relations": self.relations,
+                "audiences": len(self.audiences), "complements": self.complements,
+                "relation_kinds": self.relation_kinds, "dropped": self.dropped,
+                "pooled": self.pooled, "seconds": round(self.seconds, 2),
+                "exposed_cells": [dict(c, audience=a.audience) for a in self.audiences
+                                  for c in a.exposed][:50]}
+
+
+# --- what is published, as cells, publishing rows and relations ---------------------------
+
+KEYS = ["family", "space", "period", "council", "locality", "agency"]
+
+
+def _tables(con) -> set[str]:
+    return {r[0] for r in con.execute(
+        "select table_name from duckdb_tables() where database_name = current_database()"
+    ).fetchall()}
+
+
+def _council(con, table: str) -> str:
+    has = con.execute("select count(*) from duckdb_columns() where table_name = ? and "
+                      "column_name = 'council' and database_name = current_database()",
+                      [table]).fetchall()[0][0]
+    return "council" if has else "'All'"
+
+
+class Published:
+    """Everything a restricted audience may see: ``cells`` (one per count and cell, the true
+    value in ``truth``), the publishing ``rows`` (a table row and the cells it shows,
+    ``row_cells``) and the relations (``terms``: rel, cid, coef; ``sense``: 0 '=', 1 '<=',
+    each ``sum(coef * x) (sense) 0``)."""
+
+    def __init__(self, con, threshold: int, families: dict[str, str] | None = None,
+                 catalogue: list[dict] | None = None):
+        self.threshold = threshold
+        self.families = families if families is not None else count_families(con)
+        self.catalogue = catalogue if catalogue is not None else _catalogue(con)
+        self.dropped: list[str] = []
+        self.kinds: Counter = Counter()
+        self._read(con)
+        self._relations()
+
+    # cells and rows ---------------------------------------------------------------------
+    def _read(self, con) -> None:
+        tables = _tables(con)
+        units = {e["id"]: e["unit"] for e in self.catalogue}
+        fam = self.families
+        parts, rows = [], []
+
+        def family(series: pd.Series) -> pd.Series:
+            return series.map(fam).fillna(series)
+
+        values = con.execute(f"""
+            select rowid as rid, indicator_id, period_end, {_council(con, 'indicator_values')}
+                   as council, locality, agency, numerator::double as n,
+                   denominator::double as d, suppressed
+            from indicator_values""").df()
+        values["table"] = "indicator_values"
+        values["space"] = "v"
+        rows.append(values)
+        if "indicator_breakdowns" in tables:
+            b = con.execute(f"""
+                select rowid as rid, indicator_id, period_end, dimension, category,
+                       numerator::double as n, denominator::double as d, suppressed
+                from indicator_breakdowns
+                where {_council(con, 'indicator_breakdowns')} = 'All'""").df()
+            b["table"] = "indicator_breakdowns"
+            total = b["category"] == "All"  # the published figure itself
+            b["space"] = np.where(total, "v", b["dimension"])
+            b["council"], b["locality"] = "All", "All"
+            b["agency"] = np.where(total, "All", b["category"])
+            b["row_agency"] = None
+            rows.append(b.drop(columns=["dimension", "category"]))
+        if "indicator_monthly" in tables:
+            m = con.execute("""
+                select rowid as rid, indicator_id, period_end, series, numerator::double as n,
+                       denominator::double as d, suppressed
+                from indicator_monthly where council = 'All'""").df()
+            m["table"] = "indicator_monthly"
+            m["space"], m["council"], m["locality"], m["agency"] = "v", "All", "All", "All"
+            m["row_agency"] = None
+            m["month"] = m["series"] == "in_month"
+            rows.append(m.drop(columns=["series"]))
+        if "manual_values" in tables and "seed_manual_measures" in tables:
+            mv = con.execute(f"""
+                select v.rowid as rid, 'manual:' || v.measure_id as indicator_id, v.period_end,
+                       {_council(con, 'manual_values').replace('council', 'v.council')}
+                       as council, v.locality, v.agency, v.numerator::double as n,
+                       v.denominator::double as d, v.suppressed, lower(s.unit) as unit
+                from manual_values as v join seed_manual_measures as s on s.id = v.measure_id
+            """).df()
+            mv["table"] = "manual_values"
+            mv["space"] = "v"
+            for ident, unit in zip(mv["indicator_id"], mv["unit"], strict=True):
+                units[ident] = unit
+            rows.append(mv.drop(columns=["unit"]))
+        self.units = units
+        rows = pd.concat(rows, ignore_index=True)
+        if "row_agency" not in rows:
+            rows["row_agency"] = None
+        rows["row_agency"] = rows["row_agency"].where(
+            rows["table"].isin(["indicator_breakdowns", "indicator_monthly"]), rows["agency"])
+        rows["month"] = rows.get("month", pd.Series(False, index=rows.index)).fillna(False)
+        rows["month"] = rows["month"].astype(bool)
+        rows["period"] = pd.to_datetime(rows["period_end"])
+        rows["pid"] = np.arange(len(rows))
+        unit = rows["indicator_id"].map(units)
+        for role, column in (("n", "n"), ("d", "d")):
+            part = rows[rows[column].notna()] if role == "d" else rows
+            series = part["indicator_id"] + ":" + role
+            f = family(series)
+            f = f.where(~part["month"], f + MONTH)
+            # a rate's denominator is a population (public); a manual count is no count of
+            # children (shown as entered): neither is protected nor an unknown
+            public = (unit.loc[part.index] == "rate") & (role == "d")
+            public |= unit.loc[part.index] == "count"
+            public &= part["indicator_id"].str.startswith("manual:") | (role == "d")
+            parts.append(pd.DataFrame({
+                "pid": part["pid"], "family": f, "space": part["space"],
+                "period": part["period"], "council": part["council"],
+                "locality": part["locality"], "agency": part["agency"],
+                "truth": part[column].astype(float), "public": public}))
+        long = pd.concat(parts, ignore_index=True)
+        cells = (long.groupby(KEYS, sort=True, dropna=False)
+                 .agg(truth=("truth", "min"), public=("public", "all")).reset_index())
+        cells["latent"] = False
+        self.cells = cells
+        self._index()
+        self.row_cells = long[["pid"]].assign(cid=self._cid(long))
+        self.rows = rows[["pid", "table", "rid", "suppressed", "row_agency", "indicator_id",
+                          "period", "space", "month"]].copy()
+        self.rows["suppressed"] = self.rows["suppressed"].astype(bool)
+
+    def _index(self) -> None:
+        self.cells["cid"] = np.arange(len(self.cells))
+        self._lookup = pd.Series(self.cells["cid"].to_numpy(),
+                                 index=pd.MultiIndex.from_frame(self.cells[KEYS]))
+
+    def _cid(self, frame: pd.DataFrame) -> np.ndarray:
+        index = pd.MultiIndex.from_frame(frame[KEYS])
+        return self._lookup.reindex(index).to_numpy()
+
+    def _add_latent(self, frame: pd.DataFrame) -> None:
+        """Unknowns no one publishes (the months before a monthly series begins)."""
+        frame = frame[KEYS].drop_duplicates()
+        known = self._lookup.reindex(pd.MultiIndex.from_frame(frame)).notna().to_numpy()
+        new = frame[~known].assign(truth=np.nan, public=False, latent=True)
+        if len(new):
+            self.cells = pd.concat([self.cells.drop(columns=["cid"]), new], ignore_index=True)
+            self._index()
+
+    # relations ----------------------------------------------------------------------------
+    def _relations(self) -> None:
+        self._terms: list[pd.DataFrame] = []
+        self._senses: list[np.ndarray] = []
+        self._n_rel = 0
+        c = self.cells
+        self.months = c["family"].str.endswith(MONTH)
+        self._windows()
+        c = self.cells[~self.cells["public"]]  # a public figure (a population) is a constant
+        plain = c[c["space"] == "v"]
+        # localities into their council (one council: into the partnership), councils into
+        # the partnership
+        inner = plain[plain["locality"] != "All"]
+        self._sums(inner, ["family", "space", "period", "council", "agency"],
+                   dict(locality="All"), "localities", exact=True)
+        councils = plain[(plain["council"] != "All") & (plain["locality"] == "All")]
+        self._sums(councils, ["family", "space", "period", "agency"],
+                   dict(council="All"), "councils", exact=True)
+        agencies = plain[plain["agency"] != "All"]
+        self._sums(agencies, ["family", "space", "period", "council", "locality"],
+                   dict(agency="All"), "agencies", exact=None)
+        lines = c[c["space"] != "v"]
+        self._sums(lines, ["family", "space", "period"],
+                   dict(space="v", council="All", locality="All", agency="All"),
+                   "breakdowns", exact=None, by_family=["family", "space"])
+        for a, b, kind, shift, agencies_only in self._pairs():
+            self._pair(a, b, kind, shift, agencies_only)
+        self.terms = (pd.concat(self._terms, ignore_index=True) if self._terms else
+                      pd.DataFrame({"rel": [], "cid": [], "coef": []}))
+        self.sense = np.concatenate(self._senses) if self._senses else np.zeros(0, int)
+
+    def _emit(self, rel_terms: pd.DataFrame, sense: np.ndarray, kind: str) -> None:
+        """Add relations: ``rel_terms`` (rel 0..k-1 local, cid, coef), ``sense`` per rel."""
+        if not len(sense):
+            return
+        self._terms.append(rel_terms.assign(rel=rel_terms["rel"] + self._n_rel))
+        self._senses.append(sense)
+        self._n_rel += len(sense)
+        self.kinds[kind] += len(sense)
+
+    def _sums(self, parts: pd.DataFrame, by: list[str], total: dict, kind: str,
+              exact: bool | None, by_family: list[str] | None = None) -> None:
+        """sum(parts in each group) = (or <=) the group's total cell. ``exact``: True always
+        '=', None: '=' for a count (``by_family``) whose every group is equal, else '<='."""
+        if parts.empty:
+            return
+        groups = parts.groupby(by, sort=False, dropna=False)
+        sums = groups["truth"].sum().reset_index()
+        members = parts.assign(g=groups.ngroup())
+        key = sums.assign(**total)
+        tcid = self._cid(key)
+        ok = ~np.isnan(tcid)
+        sums = sums[ok].assign(tcid=tcid[ok].astype(int), g=np.nonzero(ok)[0])
+        sums["total"] = self.cells["truth"].to_numpy()[sums["tcid"]]
+        sums["eq"] = np.isclose(sums["truth"], sums["total"])
+        sums["le"] = sums["truth"] <= sums["total"] + EPS
+        if exact is None:
+            group_by = by_family or ["family"]
+            sums["eq_all"] = sums.groupby(group_by)["eq"].transform("all")
+            sums["le_all"] = sums.groupby(group_by)["le"].transform("all")
+            keep = sums["le"]
+            sense = np.where(sums["eq_all"], 0, 1)
+        else:
+            keep = sums["eq"]
+            sense = np.zeros(len(sums), int)
+        bad = sums[~keep]
+        if len(bad):
+            self.dropped.append(f"{kind}: {len(bad)} sums do not hold "
+                                f"({', '.join(sorted(bad['family'].unique())[:5])})")
+        sense = sense[keep.to_numpy()]
+        sums = sums[keep]
+        rel = pd.Series(np.arange(len(sums)), index=sums["g"].to_numpy())
+        m = members[members["g"].isin(rel.index)]
+        terms = pd.concat([
+            pd.DataFrame({"rel": rel.loc[m["g"]].to_numpy(), "cid": m["cid"].to_numpy(),
+                          "coef": 1.0}),
+            pd.DataFrame({"rel": np.arange(len(sums)), "cid": sums["tcid"].to_numpy(),
+                          "coef": -1.0})], ignore_index=True)
+        self._emit(terms, sense, kind)
+
+    def _pairs(self):
+        """(count a, count b, 'within'/'equals', months b is earlier, agencies only) from the
+        catalogue: a percentage's numerator within its denominator, and ``relations:``."""
+        fam = self.families
+        out = []
+        for ident, unit in self.units.items():
+            if unit == "percent":
+                n, d = fam.get(f"{ident}:n", f"{ident}:n"), fam.get(f"{ident}:d", f"{ident}:d")
+                if n != d:
+                    out.append((n, d, "within", 0, False))
+        for entry in self.catalogue:
+            for r in entry.get("relations") or []:
+                role = {"numerator": "n", "denominator": "d"}
+                a = f"{entry['id']}:{role[r['count']]}"
+                other = r.get("within") or r.get("equals")
+                target, _, other_role = other.partition(".")
+                b = f"{target}:{role[other_role]}"
+                out.append((fam.get(a, a), fam.get(b, b), "within" if "within" in r else
+                            "equals", int(r.get("months_earlier", 0)),
+                            r.get("cells") == "agencies"))
+        return sorted(set(out))
+
+    def _pair(self, a: str, b: str, kind: str, shift: int, agencies_only: bool) -> None:
+        c = self.cells
+        for suffix in ("", MONTH):
+            left = c[(c["family"] == a + suffix) & ~c["latent"] & ~c["public"]]
+            right = c[(c["family"] == b + suffix) & ~c["latent"] & ~c["public"]]
+            if left.empty or right.empty:
+                continue
+            if agencies_only:
+                left = left[left["agency"] != "All"]
+            left = left.assign(period=left["period"] - pd.offsets.MonthEnd(shift)
+                               if shift else left["period"])
+            j = left.merge(right, on=KEYS[1:], suffixes=("", "_b"))
+            if j.empty:
+                continue
+            holds = (np.isclose(j["truth"], j["truth_b"]) if kind == "equals"
+                     else j["truth"] <= j["truth_b"] + EPS)
+            if not holds.all():
+                self.dropped.append(f"{a}{suffix} {kind} {b}{suffix}"
+                                    f"{f' {shift} months earlier' if shift else ''}: "
+                                    f"{int((~holds).sum())} of {len(j)} cells disagree")
+                continue
+            k = len(j)
+            terms = pd.DataFrame({"rel": np.tile(np.arange(k), 2),
+                                  "cid": np.concatenate([j["cid"], j["cid_b"]]),
+                                  "coef": np.repeat([1.0, -1.0], k)})
+            self._emit(terms, np.full(k, 0 if kind == "equals" else 1),
+                       "equal counts" if kind == "equals" else "within")
+
+    def _windows(self) -> None:
+        """A rolling figure (the partnership's) = the sum of its count's last 12 months."""
+        c = self.cells
+        months = c[c["family"].str.endswith(MONTH) & ~c["public"]]
+        if months.empty:
+            return
+        base = {f[: -len(MONTH)] for f in months["family"].unique()}
+        rolling = c[c["family"].isin(base) & (c["space"] == "v") & (c["council"] == "All")
+                    & (c["locality"] == "All") & (c["agency"] == "All")
+                    & c["period"].isin(set(months["period"]))]
+        if rolling.empty:
+            return
+        k = np.arange(ROLLING_MONTHS)
+        expanded = rolling.loc[rolling.index.repeat(ROLLING_MONTHS),
+                               ["family", "period", "cid"]].reset_index(drop=True)
+        offsets = np.tile(k, len(rolling))
+        expanded["period"] = [p - pd.offsets.MonthEnd(int(o)) if o else p for p, o in
+                              zip(expanded["period"], offsets, strict=True)]
+        expanded["family"] = expanded["family"] + MONTH
+        expanded["space"], expanded["council"] = "v", "All"
+        expanded["locality"], expanded["agency"] = "All", "All"
+        self._add_latent(expanded)
+        rolling_cid = rolling["cid"].to_numpy()
+        expanded["mcid"] = self._cid(expanded).astype(int)
+        truth = self.cells["truth"].to_numpy()
+        expanded["rel"] = np.repeat(np.arange(len(rolling)), ROLLING_MONTHS)
+        mt = pd.Series(truth[expanded["mcid"]]).groupby(expanded["rel"])
+        complete = mt.count().to_numpy() == ROLLING_MONTHS
+        holds = np.isclose(mt.sum().to_numpy(), truth[rolling_cid]) | ~complete
+        fam = rolling["family"].to_numpy()
+        bad_families = set(fam[~holds])
+        for f in sorted(bad_families):
+            self.dropped.append(f"{f}: rolling 12 months is not the sum of its months")
+        keep = ~np.isin(fam, list(bad_families))
+        rel_new = np.cumsum(keep) - 1
+        e = expanded[keep[expanded["rel"]]]
+        terms = pd.concat([
+            pd.DataFrame({"rel": rel_new[e["rel"]], "cid": e["mcid"], "coef": 1.0}),
+            pd.DataFrame({"rel": np.arange(int(keep.sum())), "cid": rolling_cid[keep],
+                          "coef": -1.0})], ignore_index=True)
+        self._emit(terms, np.zeros(int(keep.sum()), int), "rolling windows")
+
+    # what an audience sees --------------------------------------------------------------
+    def visible(self, agencies: tuple[str, ...] = ()) -> np.ndarray:
+        """Per cell: seen by a viewer who also sees ``agencies``' own cells."""
+        shown = ~self.rows["suppressed"].to_numpy()
+        if agencies:
+            shown = shown | self.rows["row_agency"].isin(agencies).to_numpy()
+        seen_rows = self.rows["pid"].to_numpy()[shown]
+        rc = self.row_cells
+        seen = np.zeros(len(self.cells), bool)
+        seen[rc["cid"].to_numpy()[np.isin(rc["pid"].to_numpy(), seen_rows)]] = True
+        return seen | self.cells["public"].to_numpy()
+
+    def audiences(self) -> list[tuple[str, tuple[str, ...]]]:
+        agencies = sorted({a for a in self.rows["row_agency"].dropna().unique() if a != "All"})
+        return [("viewer", ())] + [(f"champion:{a}", (a,)) for a in agencies]
+
+
+def _catalogue(con) -> list[dict]:
+    """The catalogue file, the one statement of units and relations (metrics/runner.py
+    checks it on every build)."""
+    return yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))
+
+
+# --- the interval problem ----------------------------------------------------------------
+
+class Solver:
+    """Bounds of each hidden cell over the relations, per component, cached by the set of
+    hidden cells a component holds."""
+
+    def __init__(self, published: Published):
+        self.p = published
+        self.cache: dict[frozenset, dict[int, tuple[float, float]]] = {}
+        self.lps = 0
+        terms = published.terms
+        self.t_rel = terms["rel"].to_numpy(int)
+        self.t_cid = terms["cid"].to_numpy(int)
+        self.t_coef = terms["coef"].to_numpy(float)
+        truth = published.cells["truth"].to_numpy(float)
+        self.truth = truth
+        finite = truth[np.isfinite(truth)]
+        self.cap = float(max(finite.max() if len(finite) else 0, 1) * 4 + 100)
+
+    def audit(self, hidden_mask: np.ndarray) -> tuple[dict[int, tuple[float, float]], int]:
+        """cid -> (lo, hi) of every hidden target cell in a relation; and the components."""
+        p = self.p
+        latent = p.cells["latent"].to_numpy()
+        var = hidden_mask | latent
+        is_var = var[self.t_cid]
+        n_rel = len(p.sense)
+        const = np.bincount(self.t_rel[~is_var], weights=self.t_coef[~is_var] *
+                            self.truth[self.t_cid[~is_var]], minlength=n_rel)
+        rel_v, cid_v, coef_v = self.t_rel[is_var], self.t_cid[is_var], self.t_coef[is_var]
+        if not len(rel_v):
+            return {}, 0
+        rels, rel_i = np.unique(rel_v, return_inverse=True)
+        cids, col_i = np.unique(cid_v, return_inverse=True)
+        # components: rows and variables, joined by each term
+        n_r, n_c = len(rels), len(cids)
+        graph = sparse.coo_matrix((np.ones(len(rel_i)), (rel_i, n_r + col_i)),
+                                  shape=(n_r + n_c, n_r + n_c))
+        ncomp, label = connected_components(graph, directed=False)
+        var_label = label[n_r:]
+        out: dict[int, tuple[float, float]] = {}
+        todo = []
+        order = np.argsort(var_label, kind="stable")
+        bounds = np.flatnonzero(np.diff(var_label[order])) + 1
+        for group in np.split(order, bounds):
+            key = frozenset(cids[group].tolist())
+            hit = self.cache.get(key)
+            if hit is None:
+                todo.append(var_label[group[0]])
+            else:
+                out.update(hit)
+        if todo:
+            keep_var = np.isin(var_label, todo)
+            keep_rel = np.isin(label[:n_r], todo)
+            A = sparse.csr_matrix((coef_v, (rel_i, col_i)), shape=(n_r, n_c))
+            A = A[keep_rel][:, keep_var]
+            b = -const[rels[keep_rel]]
+            sense = p.sense[rels[keep_rel]]
+            sub_cids = cids[keep_var]
+            sub_label = var_label[keep_var]
+            found = self._solve(A, b, sense, sub_cids, sub_label)
+            for comp in todo:
+                members = sub_cids[sub_label == comp]
+                result = {c: found[c] for c in members.tolist() if c in found}
+                self.cache[frozenset(members.tolist())] = result
+                out.update(result)
+        return out, ncomp
+
+    def _solve(self, A, b, sense, cids, label) -> dict[int, tuple[float, float]]:
+        """Every component of the block (A x (sense) b, 0 <= x <= cap) in turn."""
+        out: dict[int, tuple[float, float]] = {}
+        A = A.tocsc()
+        order = np.argsort(label, kind="stable")
+        cut = np.flatnonzero(np.diff(label[order])) + 1
+        rows_of = A.tocsr()
+        for cols in np.split(order, cut):
+            sub = A[:, cols]
+            rows = np.unique(sub.indices)
+            sub = rows_of[rows][:, cols].tocsc()
+            out.update(self._component(sub, b[rows], sense[rows], cids[cols]))
+        return out
+
+    def _component(self, A, b, sense, cids) -> dict[int, tuple[float, float]]:
+        """One component's exposed cells (cid -> (lo, hi)), from as few LPs as it takes: any
+        feasible point bounds every cell's interval from inside, so LPs pushing many cells
+        at once prove most of them safe; the rest are minimised and maximised one by one,
+        each LP starting from the last one's basis (HiGHS's warm start)."""
+        T = self.p.threshold
+        truth = self.truth[cids]
+        target = ~self.p.cells["latent"].to_numpy()[cids] & ~np.isnan(truth)
+        if not target.any():
+            return {}
+        small = target & (truth >= 1) & (truth <= T)
+        lo = np.full(len(cids), np.inf)
+        hi = np.full(len(cids), -np.inf)
+        model = _Model(A, b, sense, self.cap)
+
+        def run(cost):
+            self.lps += 1
+            x = model.solve(cost)
+            np.minimum(lo, x, out=lo)
+            np.maximum(hi, x, out=hi)
+
+        def open_cells():
+            ilo, ihi = np.ceil(lo - EPS), np.floor(hi + EPS)
+            safe = np.where(small, (ilo <= 0) | (ihi >= T + 1),
+                            (ihi >= truth + 1) | (ilo <= truth - 1))
+            return target & ~safe
+
+        run(target.astype(float))
+        run(-target.astype(float))
+        # push the cells still open together, down (small ones) and up (the others), while
+        # that proves any more of them safe
+        for direction, which in ((1.0, small), (-1.0, ~small)):
+            while True:
+                left = open_cells() & which
+                if not left.any():
+                    break
+                run(direction * left.astype(float))
+                if (open_cells() & which).sum() == left.sum():
+                    break
+        for i in np.flatnonzero(open_cells()):
+            order = (1.0, -1.0) if small[i] else (-1.0, 1.0)
+            for direction in order:
+                if not open_cells()[i]:
+                    break
+                cost = np.zeros(len(cids))
+                cost[i] = direction
+                run(cost)
+        exposed = open_cells()
+        return {int(c): (float(lo[i]), float(hi[i])) for i, c in enumerate(cids) if exposed[i]}
+
+
+class _Model:
+    """One component's LP in HiGHS (scipy's build of it), kept between solves so that each
+    new objective starts from the last basis."""
+
+    def __init__(self, A, b, sense, cap: float):
+        from scipy.optimize._highspy import _core as hc
+        self._hc = hc
+        A = A.tocsc()
+        m, n = A.shape
+        lp = hc.HighsLp()
+        lp.num_col_, lp.num_row_ = n, m
+        lp.col_cost_ = np.zeros(n)
+        lp.col_lower_ = np.zeros(n)
+        lp.col_upper_ = np.full(n, cap)
+        inf = hc.kHighsInf
+        lp.row_lower_ = np.where(sense == 0, b, -inf)
+        lp.row_upper_ = b.astype(float)
+        lp.a_matrix_.format_ = hc.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = A.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = A.indices.astype(np.int32)
+        lp.a_matrix_.value_ = A.data.astype(float)
+        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, m
+        self.h = hc._Highs()
+        self.h.setOptionValue("output_flag", False)
+        self.h.setOptionValue("threads", 1)
+        self.h.setOptionValue("presolve", "off")  # keep the basis between solves
+        self.h.passModel(lp)
+        self.n = n
+        self.cols = np.arange(n, dtype=np.int32)
+
+    def solve(self, cost: np.ndarray) -> np.ndarray:
+        self.h.changeColsCost(self.n, self.cols, cost.astype(float))
+        self.h.run()
+        status = self.h.getModelStatus()
+        if status != self._hc.HighsModelStatus.kOptimal:
+            raise RuntimeError("disclosure audit: the linear program failed "
+                               f"({self.h.modelStatusToString(status)})")
+        return np.asarray(self.h.getSolution().col_value)
+
+
+# --- the audit and the complements -------------------------------------------------------
+
+def _exposed_rows(p: Published, found: dict[int, tuple[float, float]]) -> list[dict]:
+    out = []
+    cells = p.cells
+    for cid, (lo, hi) in sorted(found.items()):
+        row = cells.iloc[cid]
+        out.append({"family": row["family"], "space": row["space"],
+                    "period": str(row["period"].date()), "council": row["council"],
+                    "locality": row["locality"], "agency": row["agency"],
+                    "truth": float(row["truth"]), "lo": float(np.ceil(lo - EPS)),
+                    "hi": float(np.floor(hi + EPS)), "cid": int(cid)})
+    return out
+
+
+def audit(p: Published, solver: Solver | None = None, pooled: bool = False) -> AuditResult:
+    started = time.perf_counter()
+    solver = solver or Solver(p)
+    results = []
+    for name, agencies in p.audiences():
+        hidden = ~p.visible(agencies)
+        found, ncomp = solver.audit(hidden)
+        results.append(AudienceResult(name, int((hidden & ~p.cells["latent"]).sum()),
+                                      _exposed_rows(p, found), ncomp, solver.lps))
+    out = AuditResult(results, len(p.sense), dict(p.kinds), list(p.dropped),
+                      seconds=time.perf_counter() - started)
+    if pooled:
+        out.pooled = pool_champions(p, solver)
+    return out
+
+
+def pool_champions(p: Published, solver: Solver) -> dict[str, int]:
+    """Two champions pooling their views: exposed cells of each pair (measured, reported)."""
+    agencies = [a for _, a in p.audiences() if a]
+    out = {}
+    for i, a in enumerate(agencies):
+        for b in agencies[i + 1:]:
+            found, _ = solver.audit(~p.visible(a + b))
+            out[f"{a[0]}+{b[0]}"] = len(found)
+    return out
+
+
+def _cost(p: Published) -> np.ndarray:
+    c = p.cells
+    truth = c["truth"].fillna(0).to_numpy(float)
+    cost = np.maximum(truth, 1.0)
+    margin = ((c["locality"] == "All") | (c["agency"] == "All")).to_numpy()
+    cost = cost + np.where(margin & (c["space"] == "v").to_numpy(), MARGIN_COST, 0)
+    cost = np.where(truth <= 0, ZERO_COST, cost)
+    top = ((c["space"] == "v") & (c["council"] == "All") & (c["locality"] == "All")
+           & (c["agency"] == "All") & ~c["family"].str.endswith(MONTH)).to_numpy()
+    return np.where(top, TOTAL_COST, cost)
+
+
+def complete(p: Published, max_rounds: int = 200) -> tuple[AuditResult, int]:
+    """Hide complements until no audience has an exposed cell; returns the final audit and
+    the publishing rows newly suppressed (``p.rows.suppressed`` is updated)."""
+    solver = Solver(p)
+    cost = _cost(p)
+    public = p.cells["public"].to_numpy() | p.cells["latent"].to_numpy()
+    rc_pid, rc_cid = p.row_cells["pid"].to_numpy(), p.row_cells["cid"].to_numpy()
+    suppressed_before = p.rows["suppressed"].to_numpy().copy()
+    by_cid = pd.Series(np.arange(len(p.terms)))
+    rel_of = p.terms.groupby("cid")["rel"].apply(np.asarray)
+    cids_of_rel = p.terms.groupby("rel")["cid"].apply(np.asarray)
+    del by_cid
+    for _ in range(max_rounds):
+        result = audit(p, solver)
+        if result.exposed == 0:
+            break
+        hide = set()
+        for a in result.audiences:
+            seen = p.visible(dict(p.audiences())[a.audience])
+            taken_rels = set()
+            for cell in a.exposed:
+                rels = rel_of.get(cell["cid"], np.zeros(0, int))
+                if taken_rels & set(rels.tolist()):
+                    continue  # one complement per relation per round
+                neighbours = np.unique(np.concatenate(
+                    [cids_of_rel[r] for r in rels])) if len(rels) else np.zeros(0, int)
+                own = dict(p.audiences())[a.audience]
+                allowed = seen & ~public & ~p.cells["agency"].isin(own).to_numpy()
+                candidates = neighbours[allowed[neighbours]]
+                hops = 0
+                while not len(candidates) and len(neighbours) and hops < 3:
+                    # nothing visible beside it: look one relation further, through the
+                    # hidden cells it shares a relation with
+                    hops += 1
+                    rels = np.unique(np.concatenate([rel_of.get(c, np.zeros(0, int))
+                                                     for c in neighbours.tolist()]))
+                    neighbours = np.unique(np.concatenate([cids_of_rel[r] for r in rels]))
+                    candidates = neighbours[allowed[neighbours]]
+                if not len(candidates):
+                    continue
+                # a cell in every relation of the exposed one first (it opens them all at
+                # once), then the cheapest
+                mine = set(rels.tolist())
+                shared = np.array([len(mine.intersection(rel_of.get(c, ()).tolist()))
+                                   for c in candidates.tolist()])
+                best = int(candidates[np.lexsort((cost[candidates], -shared))[0]])
+                hide.add(best)
+                taken_rels |= set(rels.tolist())
+        if not hide:
+            break
+        pids = np.unique(rc_pid[np.isin(rc_cid, list(hide))])
+        p.rows.loc[p.rows["pid"].isin(pids), "suppressed"] = True
+    else:
+        result = audit(p, solver)
+    added = int((p.rows["suppressed"].to_numpy() & ~suppressed_before).sum())
+    result.complements = added
+    return result, added
+
+
+def write_back(con, p: Published, before: np.ndarray) -> int:
+    """Suppress, in their tables, the publishing rows ``complete`` hid (``before``: the
+    flags as read). A hidden partnership figure hides its snapshot point and breakdown
+    ``All`` too (the same cell)."""
+    new = p.rows[p.rows["suppressed"].to_numpy() & ~before]
+    for table, group in new.groupby("table"):
+        con.register("audit_hide", group[["rid"]].astype({"rid": "int64"}))
+        try:
+            con.execute(f"update {table} set suppressed = true where rowid in "
+                        "(select rid from audit_hide)")
+        finally:
+            con.unregister("audit_hide")
+    return len(new)
+
+
+def run(con, threshold: int, families: dict[str, str] | None = None,
+        catalogue: list[dict] | None = None, pooled: bool = False) -> AuditResult:
+    """The audit in a build: read what is published, add complements until no audience has
+    an exposed cell (or nothing more can be hidden), write the flags back. The result's
+    ``exposed`` is what is left (a run publishes nothing unless it is 0)."""
+    started = time.perf_counter()
+    p = Published(con, threshold, families, catalogue)
+    before = p.rows["suppressed"].to_numpy().copy()
+    result, _added = complete(p)
+    write_back(con, p, before)
+    if pooled:
+        result.pooled = pool_champions(p, Solver(p))
+    result.seconds = time.perf_counter() - started
+    return result
