@@ -458,11 +458,23 @@ CHART_KEY = ("<p class='lscp-muted lscp-key'>How to read each chart: line, the v
              "special cause concern; gaps, suppressed (c) or not available. Beside it, the "
              "latest periods' figures.</p>")
 SUMMARY_NOTE = ("Direction: against the same month last year, by each measure's polarity. "
-                "Verdict: the Making Data Count reading of the latest month. RAG: against the "
-                "target. Each measure's chart, figures, commentary and actions follow.")
+                "Verdict: the Making Data Count reading of the latest month, in short (its "
+                "whole sentence, with the rule and the baseline, is in the measure's section). "
+                "RAG: against the target. Each measure's chart, figures, commentary and "
+                "actions follow.")
 SUMMARY_HEAD = ("<thead><tr><th scope='col'>Measure</th><th scope='col'>Value</th>"
                 "<th scope='col'>Direction</th><th scope='col'>Verdict (SPC)</th>"
                 "<th scope='col'>RAG</th></tr></thead>")
+
+
+def short_verdict(sentence: str) -> str:
+    """The verdict's first words, for a line of the summary ("Special cause of concern
+    (higher)", "Common cause variation", "No verdict"): the whole sentence is in the
+    measure's own section, word for word as on every other surface."""
+    text = str(sentence or "")
+    if text.startswith("No verdict"):
+        return "No verdict"
+    return text.split(" in ", 1)[0].split(":", 1)[0].rstrip(".") or text
 
 
 def _summary_line(r, why: str = "") -> str:
@@ -476,7 +488,7 @@ def _summary_line(r, why: str = "") -> str:
             f"<td class='num'>{escape(r['value_text'])}</td>"
             f"<td><span class='{DIRECTION_STYLE.get(word, '')}'>"
             f"{escape((r['arrow'] + ' ' + word).strip())}</span></td>"
-            f"<td>{escape(r['variation_text'])}</td><td>{rag_cell}</td></tr>")
+            f"<td>{escape(short_verdict(r['variation_text']))}</td><td>{rag_cell}</td></tr>")
 
 
 def _summary_section(card: pd.DataFrame, listed: pd.DataFrame,

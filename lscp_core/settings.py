@@ -41,7 +41,8 @@ QUARTERLY_FRESHNESS_DAYS = 100  # the manual measures: quarterly figures, and a 
 DEFAULT_FRESHNESS_DAYS: dict[str, int] = {
     **{e: MONTHLY_FRESHNESS_DAYS for e in (
         "children", "referrals", "assessments", "cin_plans", "cp_plans", "looked_after",
-        "early_help", "neglect_tools")},
+        "early_help", "neglect_tools", "contacts", "s47_enquiries", "cp_reviews",
+        "health_appointments", "police_notifications", "missing_episodes")},
     **{e: TERMLY_FRESHNESS_DAYS for e in ("two_year_olds", "attendance")},
     "manual_measures": QUARTERLY_FRESHNESS_DAYS,
 }

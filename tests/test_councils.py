@@ -285,7 +285,7 @@ def partnership(tmp_path_factory):
     config.write_text('[pipeline]\nla_code = ["991", "992"]\n')
     settings = load_settings(config)
     key = folder / "key"
-    key.write_text("k" * 64)
+    key.write_text("0123456789abcdef" * 4)
     settings.key_file = key
     db = folder / "lscp.duckdb"
     run_pipeline(inbox=folder / "gen" / "inbox", db=db, seeds=folder / "gen" / "seeds",

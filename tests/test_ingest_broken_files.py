@@ -40,7 +40,8 @@ def test_two_broken_files_dropped_together_are_both_named_once(folders):
     _con, result = run(inbox, seeds)
     assert len(result.file_failures) == 2, result.file_failures
     census, csv = result.file_failures
-    assert census.startswith("children, referrals, assessments, cin_plans, cp_plans: "
+    assert census.startswith("children, referrals, assessments, cin_plans, cp_plans, "
+                             "s47_enquiries, cp_reviews: "
                              "cin_census.xml: not well-formed XML")
     assert csv == ("referrals: referrals_extract.csv: missing required column: referral_date; "
                    "`date_of_referral`: did you mean `referral_date`?")
@@ -49,7 +50,8 @@ def test_two_broken_files_dropped_together_are_both_named_once(folders):
     assert sum(line.startswith("FAILED ") for line in lines) == 2
     # the load report keeps a row per extract the census delivers, and the CSV's own
     failed = [(r["extract"], r["file"]) for r in result.reports if r["status"] == "failed"]
-    assert ("referrals", "referrals_extract.csv") in failed and len(failed) == 6
+    # the census delivers seven extracts (five, and section 47 and reviews), the CSV one
+    assert ("referrals", "referrals_extract.csv") in failed and len(failed) == 8
     # the history counts files, not extracts
     assert "2 files failed, previous version kept" in RunResult(
         run_id="r", db=None, ingest=result).message

@@ -29,7 +29,7 @@ def published(tmp_path_factory):
 
     work = tmp_path_factory.mktemp("published")
     saved = {k: os.environ.get(k) for k in ("LSCP_KEY", "LSCP_DB", "LSCP_CONFIG")}
-    os.environ["LSCP_KEY"] = "pack-test-key-thirty-two-bytes-long!!"
+    os.environ["LSCP_KEY"] = "5ac4c0ffee0ddba11deadbeef0123456789abcdef0123456789abcdef0123456"
     config = work / "lscp.toml"
     config.write_text("", encoding="utf-8")
     try:

@@ -42,7 +42,7 @@ def _partnership(tmp_path_factory, name: str, children: int):
 
     folder = tmp_path_factory.mktemp(name)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("LSCP_KEY", "verdict-test-key-not-secret-000000000000")
+        patch.setenv("LSCP_KEY", "0e7d1c7a11ab1e5ba5eba11feedc0de0123456789abcdef0123456789abcdef")
         generate(folder, seed=1, children=children, years=5, end_date=END, progress=None)
         db = folder / "lscp.duckdb"
         run_pipeline(folder / "inbox", db, folder / "seeds", None, Settings())

@@ -143,6 +143,8 @@ class Partnership:
         return Cell(*rows[0])
 
     def periods(self, indicator: str) -> list[date]:
+        assert self.select is None or indicator in self.select, (
+            f"{indicator} was not built: add it to the test module's INDICATORS")
         return [r[0] for r in self.con.execute(
             "select distinct period_end from indicator_values where indicator_id = ? "
             "order by 1", [indicator]).fetchall()]

@@ -8,6 +8,8 @@ from datetime import date
 
 import pytest
 
+INDICATORS = ['cin_to_cp_neglect', 'referrals_neglect']  # the ones this module reads (conftest builds only these)
+
 E = date(2024, 12, 31)
 
 

@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 
+INDICATORS = ['cla_missing', 'cla_rate']  # the ones this module reads (conftest builds only these)
+
 E = date(2025, 3, 31)  # window 2024-04-01 .. 2025-03-31
 
 

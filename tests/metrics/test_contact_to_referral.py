@@ -5,6 +5,8 @@ from datetime import date
 
 import pytest
 
+INDICATORS = ['contact_to_referral', 'contacts_rate']  # the ones this module reads (conftest builds only these)
+
 E = date(2025, 3, 31)
 
 

@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 
+INDICATORS = ['contacts_rate', 'contact_to_referral', 'rereferral']  # the ones this module reads (conftest builds only these)
+
 E = date(2025, 3, 31)
 
 

@@ -7,6 +7,8 @@ from datetime import date
 
 import pytest
 
+INDICATORS = ['cp_reviews_timely', 'cp_rate']  # the ones this module reads (conftest builds only these)
+
 E = date(2025, 3, 31)  # E - 3 months = 2024-12-31
 
 

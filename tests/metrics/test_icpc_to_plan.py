@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 
+INDICATORS = ['icpc_to_plan', 'icpc_timely']  # the ones this module reads (conftest builds only these)
+
 E = date(2025, 3, 31)
 
 

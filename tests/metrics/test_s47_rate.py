@@ -5,6 +5,8 @@ from datetime import date
 
 import pytest
 
+INDICATORS = ['s47_rate', 'cp_rate']  # the ones this module reads (conftest builds only these)
+
 E = date(2025, 3, 31)
 
 

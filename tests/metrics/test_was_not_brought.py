@@ -7,6 +7,8 @@ from datetime import date
 
 import pytest
 
+INDICATORS = ['was_not_brought', 'eh_assessments']  # the ones this module reads (conftest builds only these)
+
 E = date(2025, 3, 31)
 
 
