@@ -91,10 +91,10 @@ img, svg { max-width: 100%; }
     padding-top: 0.2rem; }
   .lscp-indicator h3 { margin: 0.2rem 0; }
   .lscp-indicator p, .lscp-indicator dl { margin: 0.15rem 0; }
-  .lscp-indicator .lscp-chart { width: 60%; }
+  .lscp-indicator .lscp-chart { width: 50%; }
   .lscp-indicator .lscp-chart svg { width: 100%; height: auto; }
   .lscp-indicator .lscp-chart p { font-size: 7pt; }
-  .lscp-indicator .lscp-latest { float: right; width: 38%; }
+  .lscp-indicator .lscp-latest { float: right; width: 47%; }
   html .lscp-indicator .lscp-latest table { font-size: 7.5pt; width: 100%; }
   .lscp-indicator .lscp-latest th, .lscp-indicator .lscp-latest td { padding: 0.05rem 0.2rem; }
   .lscp-indicator dl { clear: both; font-size: 7.5pt; }
@@ -253,7 +253,7 @@ def _chart_series(role: str, row: pd.Series, headline: pd.DataFrame) -> pd.DataF
     return chart.sort_values("period_end")
 
 
-LATEST_PERIODS = 7  # the pack's table beside each chart: the latest periods, newest first
+LATEST_PERIODS = 6  # the pack's table beside each chart: the latest periods, newest first
 
 
 def _table(series: pd.DataFrame, unit: str, row: pd.Series, title: str) -> str:
@@ -477,6 +477,9 @@ def short_verdict(sentence: str) -> str:
     return text.split(" in ", 1)[0].split(":", 1)[0].rstrip(".") or text
 
 
+CONTEXT_GROUP = "Context"  # seeds/strategies.csv: the indicators no strategy names
+
+
 def _summary_line(r, why: str = "") -> str:
     """One measure on one line: value, direction of travel, SPC verdict, RAG."""
     rag = r["rag"]
@@ -547,10 +550,11 @@ HOW_WORDS = {"indicator": "Measured by the indicator", "proxy": "Measured by pro
 
 
 def measures_html(name: str) -> str:
-    """How each success measure of strategy ``name`` is measured (seeds/strategies.csv): by
-    its indicator, by proxy (what differs, in words), by hand, or not (why); '' if none."""
+    """How the success measures of strategy ``name`` that are not measured exactly are
+    measured (seeds/strategies.csv): by proxy (what differs, in words), by hand, or not
+    (why); '' if every one is measured by its indicator (the summary lists those)."""
     rows = data.strategies()
-    rows = rows[rows["strategy"] == name]
+    rows = rows[(rows["strategy"] == name) & (rows["how_measured"] != "indicator")]
     if rows.empty:
         return ""
     known = data.measures()
@@ -561,7 +565,8 @@ def measures_html(name: str) -> str:
         f"<td><strong>{escape(HOW_WORDS.get(r.how_measured, r.how_measured))}</strong>"
         + (f": {escape(r.reason)}" if r.reason else "") + "</td></tr>"
         for r in rows.itertuples())
-    return (f"<table><caption>{escape(name)}: how each success measure is measured</caption>"
+    return (f"<table><caption>{escape(name)}: how each success measure is measured, where "
+            "not exactly by its indicator</caption>"
             "<thead><tr><th scope='col'>Success measure</th><th scope='col'>Measured by</th>"
             f"<th scope='col'>How</th></tr></thead><tbody>{body}</tbody></table>")
 
@@ -599,6 +604,13 @@ def build(role: str, strategy: str | None, period: pd.Timestamp, compare: str = 
             f"{escape(titles.get(i, i))} (under {escape(detailed[i])})" for i in shown_before)
             + " are in the earlier strategy's section.</p>") if shown_before else ""
         sections = []
+        if name == CONTEXT_GROUP:  # not what the board judges: one line each in the summary
+            parts.append(
+                f"<section class='lscp-part lscp-strategy' id='{anchor}'><h2>{escape(name)}</h2>"
+                f"<p class='lscp-muted'>{len(rows)} measure(s) no strategy names, published as "
+                "context: each on one line in the summary, with its chart and figures on the "
+                "dashboard's indicator explorer.</p>" + measures_html(name) + "</section>")
+            continue
         for i in ids:
             if i not in detailed:
                 detailed[i] = name

@@ -25,19 +25,15 @@ import pandas as pd
 from dashboard import commentary, data
 from lscp_core import packs
 from lscp_core.private import open_private
-from lscp_core.viewer import Viewer
 
 KINDS = ("pdf", "html")
 ALL_STRATEGIES_COMPARE = "last_year"  # what the pack button offers first
 
 
 def publish_roles() -> tuple[str, ...]:
-    """The packs a publish builds: the restricted (viewer) pack and the board's, where lscp
-    knows a ``board`` role (branch ``board`` adds it to lscp_core.viewer with its marking);
-    without one, the analyst's (unsuppressed) pack in its place."""
-    if Viewer.parse("board") is not None:  # the hook: a board role, when there is one
-        return ("viewer", "board")
-    return ("viewer", "analyst")
+    """The packs a publish builds: the restricted (viewer) pack and the board's
+    (unsuppressed, marked OFFICIAL-SENSITIVE on every page)."""
+    return ("viewer", "board")
 
 
 def folder(db: Path) -> Path:

@@ -322,15 +322,19 @@ def test_the_watch_and_the_chmod_record_do_see_what_they_look_for(partnership, t
     export over a file an older tool left 0644) is recorded."""
     site = tmp_path / "site"
     site.mkdir()
-    with Births(site) as births:
-        fd = os.open(site / "open.txt", os.O_WRONLY | os.O_CREAT, 0o644)
-        os.close(fd)
-        (site / "sub").mkdir(mode=0o755)
-        (site / "sub" / "deeper.txt").write_text("x")
-        os.chmod(site / "sub" / "deeper.txt", 0o644)
-        time.sleep(0.3)
-        (site / "sub" / "later.txt").touch(mode=0o640)
-        time.sleep(0.3)
+    mask = os.umask(0)  # this process may have run lscp's entry (umask 077) in another test
+    try:
+        with Births(site) as births:
+            fd = os.open(site / "open.txt", os.O_WRONLY | os.O_CREAT, 0o644)
+            os.close(fd)
+            (site / "sub").mkdir(mode=0o755)
+            (site / "sub" / "deeper.txt").write_text("x")
+            os.chmod(site / "sub" / "deeper.txt", 0o644)
+            time.sleep(0.3)
+            (site / "sub" / "later.txt").touch(mode=0o640)
+            time.sleep(0.3)
+    finally:
+        os.umask(mask)
     assert "open.txt -rw-r--r--" in births.open_to_others()
     assert any(e.startswith("sub/later.txt -rw-r-") for e in births.open_to_others())
     db = tmp_path / "lscp.duckdb"

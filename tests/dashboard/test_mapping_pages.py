@@ -104,7 +104,7 @@ def test_the_pack_says_how_each_measure_is_measured(use_db, fake_db_path):
     seeds = pd.read_csv(fake_db.SEEDS / "strategies.csv", keep_default_na=False)
     for r in seeds[seeds["how_measured"] == "proxy"].itertuples():
         assert f"Measured by proxy</strong>: {escape(r.reason)}" in pack, r.success_measure
-    assert "Ashmere: how each success measure is measured" in pack
+    assert "Ashmere: how each success measure is measured, where not exactly" in pack
     assert f"<strong>Not measurable</strong>: {escape('a way of measuring, not a measure')}" \
         in pack
 
