@@ -480,6 +480,15 @@ def short_verdict(sentence: str) -> str:
 CONTEXT_GROUP = "Context"  # seeds/strategies.csv: the indicators no strategy names
 
 
+def context_only(strategies: pd.DataFrame | None = None) -> set[str]:
+    """The indicators listed only under Context: a line each in the pack's summary, and no
+    section of their own (``strategies``: rows of seeds/strategies.csv, else the database's)."""
+    rows = data.strategies() if strategies is None else strategies
+    linked = rows[rows["indicator_id"].fillna("").astype(str) != ""]
+    named = set(linked.loc[linked["strategy"] != CONTEXT_GROUP, "indicator_id"])
+    return set(linked.loc[linked["strategy"] == CONTEXT_GROUP, "indicator_id"]) - named
+
+
 def _summary_line(r, why: str = "") -> str:
     """One measure on one line: value, direction of travel, SPC verdict, RAG."""
     rag = r["rag"]

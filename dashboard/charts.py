@@ -122,10 +122,16 @@ def xmr_figure(spec: chartspec.XmrSpec) -> go.Figure:
     layout["yaxis"] = {**layout["yaxis"], "title": {"text": spec.axis_title},
                        "tickmode": "array", "tickvals": spec.y_ticks,
                        "ticktext": spec.y_tick_text, "range": list(spec.y_range)}
+    # a page's chart may be as narrow as a phone's (390 px, about 280 px of plot): its month
+    # labels are spaced for that, so they never overlap however wide the page is
+    narrow = chartspec.month_ticks(spec.x, WEB_NARROWEST_PLOT)
     layout["xaxis"] = {**layout["xaxis"], "tickmode": "array",
-                       "tickvals": [spec.x[i] for i in spec.x_ticks],
-                       "ticktext": spec.x_tick_text}
+                       "tickvals": [spec.x[i] for i in narrow],
+                       "ticktext": [chartspec.month_label(spec.x[i]) for i in narrow]}
     return go.Figure(data=traces, layout=layout)
+
+
+WEB_NARROWEST_PLOT = 260  # px: the plot area of a chart on a 390 px phone screen
 
 
 def _baseline_lines(spec: chartspec.XmrSpec) -> list[dict]:

@@ -40,6 +40,7 @@ elif not problem and store.writable(where):
 
 if st.session_state.get("cm_flash"):  # what the last save did, shown after the rerun
     st.session_state["cm_last_flash"] = st.session_state.pop("cm_flash")
+if st.session_state.get("cm_last_flash"):  # and kept in view until the next save says more
     st.success(st.session_state["cm_last_flash"], icon=":material/check:")
 
 cat = data.catalogue()
@@ -168,8 +169,8 @@ if can_edit and not problem and not store.writable(where):
         if submitted and was is None and not what.strip() and \
                 st.session_state.get("cm_last_flash"):
             # a further click that reached the new, empty form the save left: nothing to
-            # save, and no error; what was saved is said again
-            st.success(st.session_state["cm_last_flash"], icon=":material/check:")
+            # save, and no error; what was saved stays said at the top of the page
+            pass
         elif submitted:
             try:
                 saved = store.save_action(

@@ -398,3 +398,12 @@ if __name__ == "__main__":  # python -m tests.dashboard.fake_db OUT.duckdb
     import sys
 
     print(build(Path(sys.argv[1]), poison="--poison" in sys.argv))
+
+
+def context_only() -> set[str]:
+    """The catalogue's indicators listed only under Context in the seeds' strategies (the
+    pack gives them a summary line and no section)."""
+    from dashboard.boardpack import context_only as only
+
+    rows = pd.read_csv(SEEDS / "strategies.csv", keep_default_na=False)
+    return only(rows) & {row[0] for row in CATALOGUE}

@@ -101,7 +101,8 @@ def test_board_pack_download_is_self_contained(page, viewer_server):
     assert html.startswith("<!DOCTYPE html>") and "@media print" in html
     assert "<script" not in html.lower() and "<link" not in html.lower()
     manual = (fake_db.SEEDS / "manual_measures.csv").read_text().strip().count("\n")
-    assert html.count("<section class='lscp-indicator' ") == len(fake_db.CATALOGUE) + manual
+    assert html.count("<section class='lscp-indicator' ") == (
+        len(fake_db.CATALOGUE) - len(fake_db.context_only()) + manual)
     assert ">c<" in html and "42403" not in html and "42,403" not in html
     with page.expect_download(timeout=180_000) as info:
         page.get_by_role("button", name="Download the board pack (PDF)").click()
