@@ -137,36 +137,36 @@ whole_word = "the partnership" if level == data.ALL else level
 share_col = "Share of the partnership" if level == data.ALL else f"Share of {level}"
 
 
-def _share(indicator, when) -> str:
-    row = share_frame[(share_frame["indicator"] == indicator) & (share_frame["period_end"] == when)]
-    if row.empty:
-        return fmt.NOT_AVAILABLE
-    return fmt.number(row["value"].iloc[0], "percent", bool(row["hidden"].iloc[0]))
-
-
-def _count(indicator, who, when) -> str:
-    row = vals[(vals["indicator"] == indicator) & (vals["agency"] == who)
-               & (vals["period_end"] == when)]
-    if row.empty:
-        return fmt.NOT_AVAILABLE
-    return fmt.count(row["numerator"].iloc[0], bool(row["hidden"].iloc[0]))
-
-
-def _value(indicator, who, when) -> str:
-    row = vals[(vals["indicator"] == indicator) & (vals["agency"] == who)
-               & (vals["period_end"] == when)]
-    if row.empty:
-        return fmt.NOT_AVAILABLE
-    return fmt.number(row["value"].iloc[0], "percent", bool(row["hidden"].iloc[0]))
-
-
-def _number(frame, indicator, who, when, column: str, unit: str) -> str:
-    """The same cell for a CSV's numeric column (``fmt.figure``: whole counts, no units)."""
+def _cell(frame, indicator, who, when, column: str, write) -> str:
+    """One figure of ``frame`` (an indicator, an agency, a month) as ``write(value, hidden)``
+    writes it; x when there is none."""
     row = frame[(frame["indicator"] == indicator) & (frame["agency"] == who)
                 & (frame["period_end"] == when)]
     if row.empty:
         return fmt.NOT_AVAILABLE
-    return fmt.figure(row[column].iloc[0], unit, bool(row["hidden"].iloc[0]))
+    return write(row[column].iloc[0], bool(row["hidden"].iloc[0]))
+
+
+def _percent(value, hidden) -> str:
+    return fmt.number(value, "percent", hidden)
+
+
+def _share(indicator, when) -> str:
+    return _cell(share_frame, indicator, agency, when, "value", _percent)
+
+
+def _count(indicator, who, when) -> str:
+    return _cell(vals, indicator, who, when, "numerator", fmt.count)
+
+
+def _value(indicator, who, when) -> str:
+    return _cell(vals, indicator, who, when, "value", _percent)
+
+
+def _number(frame, indicator, who, when, column: str, unit: str) -> str:
+    """The same cell for a CSV's numeric column (``fmt.figure``: whole counts, no units)."""
+    return _cell(frame, indicator, who, when, column,
+                 lambda value, hidden: fmt.figure(value, unit, hidden))
 
 
 st.subheader(f"Its share of {whole_word}'s cases")
