@@ -5,11 +5,7 @@ tools as (select * from src_neglect_tools),
 children as (select * from stg_children),
 
 -- the seed agency a code names (case and spaces ignored); unlisted codes stay as sent
-agency_codes as (
-    select agency_key, arg_min(agency_code, agency_order) as agency_code
-    from stg_agencies
-    group by agency_key
-),
+agency_codes as (select * from stg_agency_codes),
 
 final as (
     select
