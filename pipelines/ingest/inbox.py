@@ -37,7 +37,7 @@ from lscp_core.errors import RunFailed, UserError
 from pipelines.ingest import accounting, gx_worker, sources
 from pipelines.ingest import councils as council_rules
 from pipelines.ingest import report as ingest_report
-from pipelines.ingest.extract import ID_MAP, parse, settle
+from pipelines.ingest.extract import ID_MAP, Target, parse, settle
 from pipelines.ingest.pseudonymise import install_hmac_macro, key_fingerprint
 from pipelines.ingest.readers import registry, ssda903
 from pipelines.ingest.readers.parts import Source
@@ -480,7 +480,7 @@ def _settle(run: _Run, outcome: ExtractOutcome) -> None:
     parsed, outcome.parsed = outcome.parsed, None
     extract = parsed.contract.name
     settle(run.con, parsed, PSEUDONYM,
-           f"land_{extract}" if _has_cross_file(extract) else f"src_{extract}")
+           Target.land(extract) if _has_cross_file(extract) else Target.source(extract))
     for table, names in outcome.members:
         _quarantine_members(run.con, extract, table, names)
     _archive(run, outcome)
@@ -540,7 +540,7 @@ def _start_seeds(run: _Run, seeds_dir: Path) -> list:
 def _finish_seeds(con, jobs) -> None:
     """Settle the seeds; any rejected row stops the run with a one-line reason."""
     for label, parsed in jobs:
-        settle(con, parsed, PSEUDONYM, f"seed_{parsed.contract.name}")
+        settle(con, parsed, PSEUDONYM, Target.seed(parsed.contract.name))
         checks = zip(parsed.contract.cross_file,
                      rules.cross_file_failures(parsed.contract, f"seed_{parsed.contract.name}"),
                      strict=True)
