@@ -45,7 +45,6 @@ from pipelines.ingest.readers.tabular import (
     FileRejected,
     InboxFile,
     check_csv,
-    discover,
     read_file,
     scan_file,
     sha256_file,
@@ -111,10 +110,13 @@ def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
     councils = council_rules.of_partnership(la_code, Path(seeds_dir))
     single = councils.codes[0] if len(council_rules.configured(la_code)) == 1 else None
     gx = gx_worker.executor()  # imports GX (seconds) while DuckDB reads the files
-    files, ignored, result.refused_files = discover(Path(inbox), EXTRACTS)
-    # the census, SSDA903 and SSD files in force: per council in a partnership of several
-    found, result.ignored_files = registry.discover(Path(inbox), ignored, single, councils,
-                                                    council_rules.by_council)
+    # what each registered reader finds in force: the extracts' own files, the census,
+    # SSDA903 and SSD files (per council in a partnership of several)
+    inboxed = registry.discover(Path(inbox), EXTRACTS, single, councils,
+                                council_rules.by_council)
+    files, found = inboxed.own, inboxed.sources
+    result.refused_files, result.ignored_files = inboxed.refused, inboxed.ignored
+    result.recognised = registry.recognised()
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
         raise UserError(f"seeds folder {seeds_dir} does not exist")

@@ -229,6 +229,8 @@ class IngestResult:
     # ..."): said again when the run publishes nothing
     explanations: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    # what the registered readers take, in words (readers/registry.recognised)
+    recognised: str = ""
     outcomes: dict[str, ExtractOutcome] = field(default_factory=dict, repr=False)
 
     def summary_lines(self, dry_run: bool = False) -> list[str]:
@@ -277,6 +279,6 @@ class IngestResult:
         for name, why in self.refused_files:
             lines.append(f"refused {name}: {why}")
         if self.ignored_files:
-            lines.append("ignored (not <extract>_*.csv|.xlsx, CIN census XML, SSDA903 or SSD "
-                         "tables, or an older file): " + ", ".join(self.ignored_files[:10]))
+            lines.append(f"ignored (not {self.recognised}, or an older file): "
+                         + ", ".join(self.ignored_files[:10]))
         return lines

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from data_contracts.rules import lit, q
 from pipelines.ingest.readers.parts import Part, Source, SourceFile
-from pipelines.ingest.readers.tabular import InboxFile, RawFile, sha256_file
+from pipelines.ingest.readers.tabular import InboxFile, RawFile, format_of, sha256_file
 
 LINE_BITS = 32
 LINE_MASK = (1 << LINE_BITS) - 1
@@ -149,8 +149,8 @@ def previous_part(force, failed: InboxFile, agencies: set[str]) -> SourceFile | 
 
 def own_part(raw: RawFile, contract, path: Path) -> Part:
     """An extract's own file (or one agency's part) as a part of a delivery."""
-    fmt = "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
-    return Part(raw.table, tuple(contract.column_names), path.name, fmt, list(raw.rejects),
+    return Part(raw.table, tuple(contract.column_names), path.name, format_of(path),
+                list(raw.rejects),
                 raw=raw)
 
 
