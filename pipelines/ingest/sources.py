@@ -111,7 +111,7 @@ def agency_parts(newest: InboxFile, agencies: set[str], councils=None) -> list[I
     return [InboxFile(newest.extract, p, p.stat().st_mtime) for p in chosen]
 
 
-@dataclass
+@dataclass(kw_only=True)
 class PartReport:
     """One agency's part as the load report shows it."""
 
@@ -127,7 +127,8 @@ def parts_in_force(force, status: str) -> list[PartReport]:
     names = file_names(force.file)
     shas = force.part_sha256s.split(SEPARATOR) if force.part_sha256s else [force.sha256]
     rows = force.part_rows.split(SEPARATOR) if force.part_rows else ["0"] * len(names)
-    return [PartReport(n, h, status, int(r), "already loaded, not loaded again")
+    return [PartReport(file=n, sha256=h, status=status, rows=int(r),
+                       message="already loaded, not loaded again")
             for n, h, r in zip(names, shas, rows, strict=False)]
 
 
