@@ -37,6 +37,9 @@ def test_every_reader_module_is_registered_once_and_declares_itself():
     for reader in registry.READERS:
         assert reader.recognises and reader.how and callable(reader.discover), reader
         assert reader.supplies and set(reader.supplies) <= set(EXTRACTS), reader
+        assert reader.extensions and all(e.startswith(".") for e in reader.extensions), reader
+    # what the scheduler watches for: every registered reader's files
+    assert registry.extensions() == (".csv", ".xlsx", ".xml")
 
 
 def test_the_ignored_line_names_what_the_registered_readers_take():
@@ -79,7 +82,8 @@ def discover(inbox: Path, names: list[str]) -> tuple[ContactsJson | None, list[s
 
 
 TOY = Reader(format="toy_json", recognises="contacts as JSON",
-             how="*.contacts.json: a list of objects", supplies=("contacts",),
+             how="*.contacts.json: a list of objects", extensions=(".json",),
+             supplies=("contacts",),
              scope=COUNCIL, discover=discover)
 
 

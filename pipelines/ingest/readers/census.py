@@ -164,4 +164,5 @@ def _append(con, table: str, extract: str, rows: list[tuple]) -> None:
 READER = Reader(
     format=cin_xml.FORMAT, recognises="CIN census XML",
     how="*.xml; its Header names the collection year and the council (LEA)",
+    extensions=(".xml",),
     supplies=cin_xml.EXTRACTS, scope=INBOX, discover=discover)

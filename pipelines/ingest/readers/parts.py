@@ -33,6 +33,7 @@ class Reader:
     format: str  # archive_files.source_format of what it reads (Part.format)
     recognises: str  # the files it claims, in the words of the "ignored (not ...)" line
     how: str  # how it tells its files: their names, extensions, what it sniffs in them
+    extensions: tuple[str, ...]  # of the files it may take (the scheduler watches these)
     supplies: tuple[str, ...]  # the extracts its files can deliver
     scope: str  # NAMED | INBOX | COUNCIL
     discover: Callable = field(repr=False)

@@ -67,6 +67,11 @@ def discover(inbox: Path, extracts, la_code: str | None, councils,
     return Found(own, found, ignored, refused)
 
 
+def extensions() -> tuple[str, ...]:
+    """The file extensions any registered reader may take (lower case, each once)."""
+    return tuple(dict.fromkeys(e.lower() for r in READERS for e in r.extensions))
+
+
 def recognised() -> str:
     """What the readers take, in words: "a, b, c or d"."""
     said = [r.recognises for r in READERS]

@@ -367,4 +367,5 @@ def discover(inbox: Path, ignored: list[str]) -> tuple[Ssd | None, list[str]]:
 READER = Reader(
     format=FORMAT, recognises="SSD tables",
     how="*.csv whose header is a Standard Safeguarding Dataset table's (table_of)",
+    extensions=(".csv",),
     supplies=tuple(EXTRACT_TABLES), scope=COUNCIL, discover=discover)

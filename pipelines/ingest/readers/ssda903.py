@@ -537,5 +537,6 @@ def discover(inbox: Path, names: list[str]) -> tuple[Ssda903 | None, list[str]]:
 READER = Reader(
     format=FORMAT, recognises="SSDA903",
     how="*.csv whose header holds every column of an SSDA903 table (kind_of)",
+    extensions=(".csv",),
     supplies=("children", "looked_after", "missing_episodes"), scope=COUNCIL,
     discover=discover)

@@ -581,4 +581,5 @@ def check_head(con, path: Path, contract, workdir: Path, scan: Scan | None = Non
 READER = Reader(
     format="csv, xlsx", recognises="<extract>_*.csv|.xlsx",
     how="the file name: <extract>_<anything>.csv or .xlsx, the longest extract name first",
+    extensions=EXTENSIONS,
     supplies=EXTRACTS, scope=NAMED, discover=discover)
