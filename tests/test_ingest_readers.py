@@ -15,7 +15,8 @@ import pyarrow as pa
 from data_contracts.schema import EXTRACTS
 from pipelines.ingest import readers
 from pipelines.ingest.readers import registry
-from pipelines.ingest.readers.parts import COUNCIL, NAMED, Part, Reader, Source, SourceFile
+from pipelines.ingest.readers.parts import Part, Source, SourceFile
+from pipelines.ingest.readers.reader import COUNCIL, NAMED, Reader
 from pipelines.ingest.readers.tabular import sha256_file
 from tests.support.census import write
 from tests.support.ingesting import Ingesting, report

@@ -54,9 +54,8 @@ def failed_without_rows(result: IngestResult) -> dict[str, str]:
 def _parent(rule: dict) -> str | None:
     """The extract a cross-file rule or warning looks up (None: a seed, or none)."""
     ref = rule.get("references") or rule.get("same_as")
-    if not ref or ref.startswith("seed_"):
-        return None
-    return ref.split(".")[0]
+    parent = ref.split(".")[0] if ref else None
+    return parent if parent in extract_contracts() else None
 
 
 def not_checked(rule: dict, unchecked: dict[str, str]) -> str | None:

@@ -16,7 +16,8 @@ import pyarrow as pa
 
 from data_contracts.rules import q
 from pipelines.ingest.readers import cin_xml
-from pipelines.ingest.readers.parts import INBOX, Part, Reader, Source, SourceFile
+from pipelines.ingest.readers.parts import Part, Source, SourceFile
+from pipelines.ingest.readers.reader import INBOX, Reader
 from pipelines.ingest.readers.tabular import FileRejected, sha256_file
 
 

@@ -1,7 +1,7 @@
 """The readers, registered in one place: the inbox asks this registry what is in force.
 
 Each reader module declares what it recognises and which extracts it supplies, as its
-``READER`` (readers/parts.Reader); ``READERS`` lists them, in the order they claim files:
+``READER`` (readers/reader.Reader); ``READERS`` lists them, in the order they claim files:
 
 - NAMED first: the extracts' own files, by name (``<extract>_*.csv|.xlsx``:
   readers/tabular.py), the newest of each extract; the rest are left to the others;
@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines.ingest.readers import census, ssd, ssda903, tabular
-from pipelines.ingest.readers.parts import COUNCIL, INBOX, NAMED, Reader, Source
+from pipelines.ingest.readers.parts import Source
+from pipelines.ingest.readers.reader import COUNCIL, INBOX, NAMED, Reader
 from pipelines.ingest.readers.tabular import InboxFile
 
 READERS: tuple[Reader, ...] = (

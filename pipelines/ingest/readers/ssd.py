@@ -16,14 +16,8 @@ from pathlib import Path
 
 from data_contracts.rules import ISO_CELL, is_null_word, q
 from pipelines.ingest.readers import ssda903
-from pipelines.ingest.readers.parts import (
-    COUNCIL,
-    Part,
-    Reader,
-    Source,
-    SourceFile,
-    newest_by_kind,
-)
+from pipelines.ingest.readers.parts import Part, Source, SourceFile, newest_by_kind
+from pipelines.ingest.readers.reader import COUNCIL, Reader
 from pipelines.ingest.readers.tabular import FileRejected, normalise_header
 
 FORMAT = "ssd"

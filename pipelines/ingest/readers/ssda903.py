@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from data_contracts.rules import ISO_CELL, date_expr, is_null_word, lit, q
-from pipelines.ingest.readers.parts import COUNCIL, Part, Reader, Source, SourceFile, by_kind
+from pipelines.ingest.readers.parts import Part, Source, SourceFile, by_kind
+from pipelines.ingest.readers.reader import COUNCIL, Reader
 from pipelines.ingest.readers.tabular import FileRejected, normalise_header
 
 FORMAT = "ssda903"

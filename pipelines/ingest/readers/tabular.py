@@ -22,7 +22,7 @@ from pathlib import Path
 from data_contracts.rules import is_null_word
 from data_contracts.schema import EXTRACTS
 from lscp_core.errors import UserError
-from pipelines.ingest.readers.parts import NAMED, Reader
+from pipelines.ingest.readers.reader import NAMED, Reader
 
 CHUNK = 1 << 20
 EXTENSIONS = (".csv", ".xlsx")
