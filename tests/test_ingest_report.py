@@ -46,16 +46,19 @@ def test_a_report_row_lands_in_its_columns():
 
 
 def test_outcome_constructors_say_what_the_exits_said():
-    force = InForce("old.csv", "s", None)
-    one = [FileFailure("new.csv", "t", "empty file")]
-    two = one + [FileFailure("b.csv", "u", "empty file")]
-    failed = ExtractOutcome.failed("children", one, note="FAILED new.csv: empty file",
+    force = InForce(file="old.csv", sha256="s", loaded_at=None)
+    one = [FileFailure(file="new.csv", sha256="t", message="empty file")]
+    two = one + [FileFailure(file="b.csv", sha256="u", message="empty file")]
+    failed = ExtractOutcome.failed(extract="children", failures=one,
+                                   note="FAILED new.csv: empty file",
                                    force=force)
     assert (failed.status, failed.message, failed.force, failed.failures) == \
         ("failed", "kept in force: the newer file new.csv failed", force, one)
-    assert ExtractOutcome.failed("children", two, note="n", force=None).message == \
+    assert ExtractOutcome.failed(extract="children", failures=two, note="n",
+                                 force=None).message == \
         "kept in force: the newer files new.csv, b.csv failed"
-    assert ExtractOutcome.missing("children", None).message == "no file in the inbox"
-    kept = ExtractOutcome.missing("children", force)
+    assert ExtractOutcome.missing(extract="children", force=None).message == \
+        "no file in the inbox"
+    kept = ExtractOutcome.missing(extract="children", force=force)
     assert (kept.status, kept.note, kept.message) == \
         ("missing", "no file", "no file in the inbox; old.csv stays in force")

@@ -246,7 +246,7 @@ def read_parts(con, others: list, extract: str, councils: Councils) -> list:
                 copy = f"{COPY_PREFIX}{extract}_{n}_{i}"
                 con.execute(f"create or replace temp table {copy} as "
                             f"select * from {part.table}")
-                part = dataclasses.replace(part, table=copy)
+                part = dataclasses.replace(part, table=copy, copied=True)
             parts.append(part)
     return parts
 
@@ -254,7 +254,7 @@ def read_parts(con, others: list, extract: str, councils: Councils) -> list:
 def drop_copies(con, parts: list) -> None:
     """Drop the councils' copies of the parts (read_parts), merged by now."""
     for part in parts:
-        if part.table.startswith(COPY_PREFIX):
+        if part.copied:
             con.execute(f"drop table if exists {part.table}")
 
 

@@ -96,12 +96,36 @@ def _stored(col, prefix: str = "") -> str:
     return f"NULL::{col.duckdb_type} as {q(col.name)}"
 
 
-def settle(con, parsed: Parsed, pseudonym: str, target: str) -> None:
+@dataclass(frozen=True)
+class Target:
+    """Where a file's surviving rows go, and how: said by name, not read from the table's."""
+
+    table: str
+    with_lines: bool = False  # kept with _file, _line (and the text sent) for cross-file rules
+    in_file_order: bool = False  # written in the file's order
+
+    @classmethod
+    def land(cls, extract: str) -> Target:
+        """land_<extract>: an extract with cross-file rules (re-checked every run)."""
+        return cls(f"land_{extract}", with_lines=True)
+
+    @classmethod
+    def source(cls, extract: str) -> Target:
+        """src_<extract>: an extract without cross-file rules, settled straight in."""
+        return cls(f"src_{extract}")
+
+    @classmethod
+    def seed(cls, name: str) -> Target:
+        """seed_<name>: a seeds file, in its file's order."""
+        return cls(f"seed_{name}", in_file_order=True)
+
+
+def settle(con, parsed: Parsed, pseudonym: str, target: Target) -> None:
     """Merge every failure, keep each row's first, write rejects and the surviving rows.
 
-    ``target`` is the table of surviving rows: land_<extract> (with _file, _line) for an
-    extract with cross-file rules, else src_<extract> or seed_<name>. Rejects go to
-    land_rejects.
+    ``target`` is the table of surviving rows (``Target``): land_<extract> (with _file,
+    _line) for an extract with cross-file rules, else src_<extract> or seed_<name>. Rejects
+    go to land_rejects.
     """
     c, typed, raw = parsed.contract, parsed.typed, parsed.raw
     fails = f"{raw.table}_fails"
@@ -159,16 +183,16 @@ def settle(con, parsed: Parsed, pseudonym: str, target: str) -> None:
         )
         con.unregister(f"{fails}_rows")
     cols = ", ".join(_stored(col) for col in c.columns)
-    if target.startswith("land_"):  # kept with file and line for the cross-file rules
+    if target.with_lines:  # kept with file and line for the cross-file rules
         sent = "".join(f", r.{q(col)} as {q('_sent_' + col)}" for col in rules.sent_as_text(c))
         typed_cols = ", ".join(_stored(col, "s.") for col in c.columns)
-        con.execute(f"create or replace table {target} as select {typed_cols}, "
+        con.execute(f"create or replace table {target.table} as select {typed_cols}, "
                     f"{parsed.file_sql('s._line')} as _file, "
                     f"s._line{sent} from (select * from {survivors}) s "
                     f"join {raw.table} r on r._line = s._line order by s._line")
     else:  # straight into src_<extract> / seed_<name> (seeds keep the file's order)
-        order = " order by _line" if target.startswith("seed_") else ""
-        con.execute(f"insert into {target} select {cols} from {survivors}{order}")
+        order = " order by _line" if target.in_file_order else ""
+        con.execute(f"insert into {target.table} select {cols} from {survivors}{order}")
     con.execute(f"drop table if exists {typed}")
     for t in (fails, first, parsed.profiles):
         con.execute(f"drop table if exists {t}")

@@ -119,7 +119,7 @@ def write_report_row(con, row: ReportRow) -> None:
                 [getattr(row, c) for c in columns])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FileFailure:
     """A file that failed as a whole (the version before it stays in force)."""
 
@@ -128,7 +128,7 @@ class FileFailure:
     message: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class InForce:
     """The version of an extract whose rows are in force."""
 
@@ -143,7 +143,7 @@ class InForce:
     account: str | None = None  # JSON of readers.ssda903.Account
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Delivery:
     """A file being loaded now: what the archive and the report record of it."""
 
@@ -176,7 +176,7 @@ class ExtractOutcome:
     members: list = field(default_factory=list)
 
     @classmethod
-    def missing(cls, extract: str, force: InForce | None) -> ExtractOutcome:
+    def missing(cls, *, extract: str, force: InForce | None) -> ExtractOutcome:
         """No file in the inbox; ``force``: the version kept in force, if any."""
         message = "no file in the inbox"
         if force is not None:
@@ -185,14 +185,14 @@ class ExtractOutcome:
                    force=force)
 
     @classmethod
-    def unchanged(cls, extract: str, message: str, note: str, force: InForce,
+    def unchanged(cls, *, extract: str, message: str, note: str, force: InForce,
                   parts: list) -> ExtractOutcome:
         """The delivery's content is already loaded: the version in force stays."""
         return cls(extract=extract, status="unchanged", message=message, note=note,
                    force=force, parts=parts)
 
     @classmethod
-    def failed(cls, extract: str, failures: list[FileFailure], note: str,
+    def failed(cls, *, extract: str, failures: list[FileFailure], note: str,
                force: InForce | None) -> ExtractOutcome:
         """The newer delivery failed as a whole; ``force``: the version kept, if any."""
         files = [f.file for f in failures]
@@ -202,7 +202,7 @@ class ExtractOutcome:
                    force=force, failures=failures)
 
     @classmethod
-    def loaded(cls, extract: str, message: str, note: str, parsed, delivery: Delivery,
+    def loaded(cls, *, extract: str, message: str, note: str, parsed, delivery: Delivery,
                read_warnings: str) -> ExtractOutcome:
         """A delivery read now, parsed (GX checks it) and to be put in force."""
         return cls(extract=extract, status="loaded", message=message, note=note,
@@ -229,6 +229,8 @@ class IngestResult:
     # ..."): said again when the run publishes nothing
     explanations: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    # what the registered readers take, in words (readers/registry.recognised)
+    recognised: str = ""
     outcomes: dict[str, ExtractOutcome] = field(default_factory=dict, repr=False)
 
     def summary_lines(self, dry_run: bool = False) -> list[str]:
@@ -277,6 +279,6 @@ class IngestResult:
         for name, why in self.refused_files:
             lines.append(f"refused {name}: {why}")
         if self.ignored_files:
-            lines.append("ignored (not <extract>_*.csv|.xlsx, CIN census XML, SSDA903 or SSD "
-                         "tables, or an older file): " + ", ".join(self.ignored_files[:10]))
+            lines.append(f"ignored (not {self.recognised}, or an older file): "
+                         + ", ".join(self.ignored_files[:10]))
         return lines

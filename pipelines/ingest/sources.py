@@ -24,7 +24,7 @@ from pathlib import Path
 
 from data_contracts.rules import lit, q
 from pipelines.ingest.readers.parts import Part, Source, SourceFile
-from pipelines.ingest.readers.tabular import InboxFile, RawFile, sha256_file
+from pipelines.ingest.readers.tabular import InboxFile, RawFile, format_of, sha256_file
 
 LINE_BITS = 32
 LINE_MASK = (1 << LINE_BITS) - 1
@@ -111,7 +111,7 @@ def agency_parts(newest: InboxFile, agencies: set[str], councils=None) -> list[I
     return [InboxFile(newest.extract, p, p.stat().st_mtime) for p in chosen]
 
 
-@dataclass
+@dataclass(kw_only=True)
 class PartReport:
     """One agency's part as the load report shows it."""
 
@@ -127,7 +127,8 @@ def parts_in_force(force, status: str) -> list[PartReport]:
     names = file_names(force.file)
     shas = force.part_sha256s.split(SEPARATOR) if force.part_sha256s else [force.sha256]
     rows = force.part_rows.split(SEPARATOR) if force.part_rows else ["0"] * len(names)
-    return [PartReport(n, h, status, int(r), "already loaded, not loaded again")
+    return [PartReport(file=n, sha256=h, status=status, rows=int(r),
+                       message="already loaded, not loaded again")
             for n, h, r in zip(names, shas, rows, strict=False)]
 
 
@@ -149,8 +150,8 @@ def previous_part(force, failed: InboxFile, agencies: set[str]) -> SourceFile | 
 
 def own_part(raw: RawFile, contract, path: Path) -> Part:
     """An extract's own file (or one agency's part) as a part of a delivery."""
-    fmt = "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
-    return Part(raw.table, tuple(contract.column_names), path.name, fmt, list(raw.rejects),
+    return Part(raw.table, tuple(contract.column_names), path.name, format_of(path),
+                list(raw.rejects),
                 raw=raw)
 
 

@@ -41,10 +41,10 @@ from lscp_core.private import open_private
 from lscp_core.run_log import read_lines
 from lscp_core.settings import DEFAULT_SEEDS, load_settings
 from lscp_core.stores import work_path
+from pipelines.ingest.readers import registry
 from pipelines.ingest.readers.tabular import sha256_file
 from pipelines.run import history
 
-EXTENSIONS = (".csv", ".xlsx", ".xml")  # extracts, SSDA903, SSD (CSV) and the CIN census
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -82,9 +82,10 @@ class InboxWatcher:
 
     def _files(self) -> dict[str, tuple[int, int]]:
         out = {}
+        wanted = registry.extensions()  # what any registered reader may take
         try:
             for entry in os.scandir(self.inbox):
-                if entry.name.startswith(".") or not entry.name.lower().endswith(EXTENSIONS):
+                if entry.name.startswith(".") or not entry.name.lower().endswith(wanted):
                     continue
                 if entry.is_file(follow_symlinks=False):  # a link is refused, never read
                     st = entry.stat()

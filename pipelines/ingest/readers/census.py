@@ -17,6 +17,7 @@ import pyarrow as pa
 from data_contracts.rules import q
 from pipelines.ingest.readers import cin_xml
 from pipelines.ingest.readers.parts import Part, Source, SourceFile
+from pipelines.ingest.readers.reader import INBOX, Reader
 from pipelines.ingest.readers.tabular import FileRejected, sha256_file
 
 
@@ -159,3 +160,10 @@ def _append(con, table: str, extract: str, rows: list[tuple]) -> None:
     con.register("_census_batch", arrow)
     con.execute(f"insert into {table} select * from _census_batch")
     con.unregister("_census_batch")
+
+
+READER = Reader(
+    format=cin_xml.FORMAT, recognises="CIN census XML",
+    how="*.xml; its Header names the collection year and the council (LEA)",
+    extensions=(".xml",),
+    supplies=cin_xml.EXTRACTS, scope=INBOX, discover=discover)

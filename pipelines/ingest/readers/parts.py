@@ -41,6 +41,7 @@ class Part:
     raw: object = None  # the tabular RawFile of an extract's own file (dropped when merged)
     # the council the file belongs to (pipelines/ingest/councils.py); None: not yet told
     council: str | None = None
+    copied: bool = False  # a copy taken for its council (councils.read_parts): dropped once merged
 
 
 class Source:

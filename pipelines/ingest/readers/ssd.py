@@ -17,6 +17,7 @@ from pathlib import Path
 from data_contracts.rules import ISO_CELL, is_null_word, q
 from pipelines.ingest.readers import ssda903
 from pipelines.ingest.readers.parts import Part, Source, SourceFile, newest_by_kind
+from pipelines.ingest.readers.reader import COUNCIL, Reader
 from pipelines.ingest.readers.tabular import FileRejected, normalise_header
 
 FORMAT = "ssd"
@@ -355,3 +356,10 @@ def discover(inbox: Path, ignored: list[str]) -> tuple[Ssd | None, list[str]]:
     if not newest:
         return None, rest
     return Ssd(newest, unknown), rest
+
+
+READER = Reader(
+    format=FORMAT, recognises="SSD tables",
+    how="*.csv whose header is a Standard Safeguarding Dataset table's (table_of)",
+    extensions=(".csv",),
+    supplies=tuple(EXTRACT_TABLES), scope=COUNCIL, discover=discover)

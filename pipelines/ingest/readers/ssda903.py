@@ -25,6 +25,7 @@ from pathlib import Path
 
 from data_contracts.rules import ISO_CELL, date_expr, is_null_word, lit, q
 from pipelines.ingest.readers.parts import Part, Source, SourceFile, by_kind
+from pipelines.ingest.readers.reader import COUNCIL, Reader
 from pipelines.ingest.readers.tabular import FileRejected, normalise_header
 
 FORMAT = "ssda903"
@@ -532,3 +533,11 @@ def discover(inbox: Path, names: list[str]) -> tuple[Ssda903 | None, list[str]]:
     not_used = sorted((f for t, files in found.items() if t not in USED for f in files),
                       key=lambda f: f.name)
     return Ssda903(chosen["header"], chosen["episodes"], not_used, chosen["missing"]), rest
+
+
+READER = Reader(
+    format=FORMAT, recognises="SSDA903",
+    how="*.csv whose header holds every column of an SSDA903 table (kind_of)",
+    extensions=(".csv",),
+    supplies=("children", "looked_after", "missing_episodes"), scope=COUNCIL,
+    discover=discover)

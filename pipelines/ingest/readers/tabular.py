@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from data_contracts.rules import is_null_word
+from data_contracts.schema import EXTRACTS
 from lscp_core.errors import UserError
+from pipelines.ingest.readers.reader import NAMED, Reader
 
 CHUNK = 1 << 20
 EXTENSIONS = (".csv", ".xlsx")
@@ -554,3 +556,30 @@ def _read_xlsx(con, path: Path, contract, table: str) -> RawFile:
     con.execute(f"create or replace temp table {table} as select _line, {select} from {table}_arrow")
     con.unregister(f"{table}_arrow")
     return RawFile(table, arrow.num_rows, extra, [], "xlsx", [("table", table)], iso, null)
+
+
+def format_of(path: Path) -> str:
+    """csv | xlsx: the format of an extract's own file."""
+    return "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
+
+
+def fingerprint(path: Path) -> tuple[Scan | None, str]:
+    """A CSV file's scan (its SHA-256, encoding and lines, read once), and the file's SHA-256."""
+    scan = scan_file(path) if path.suffix.lower() == ".csv" else None
+    return scan, (scan.sha256 if scan else sha256_file(path))
+
+
+def check_head(con, path: Path, contract, workdir: Path, scan: Scan | None = None) -> None:
+    """FileRejected when the file fails as a whole (nothing is loaded): a CSV's head, what
+    fails a file before any row is read; an .xlsx read whole."""
+    if path.suffix.lower() == ".csv":
+        check_csv(path, contract, scan)
+    else:
+        read_file(con, path, contract, f"checked_{contract.name}", workdir)
+
+
+READER = Reader(
+    format="csv, xlsx", recognises="<extract>_*.csv|.xlsx",
+    how="the file name: <extract>_<anything>.csv or .xlsx, the longest extract name first",
+    extensions=EXTENSIONS,
+    supplies=EXTRACTS, scope=NAMED, discover=discover)
