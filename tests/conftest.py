@@ -29,19 +29,23 @@ def folders(tmp_path):
 # The longest units are handed out first (seconds on a quiet two-core machine, roughly), so
 # no long one starts near the end while the other worker sits idle.
 LONGEST_FIRST = [
-    "lscp_process",  # test_publish_process, test_concurrency, test_schedule: real lscp runs
     "browser",  # tests/e2e: one Streamlit server and one Chromium at a time
+    "lscp_process",  # test_publish_process, test_concurrency, test_schedule: real lscp runs
+    "pack_published",  # a generated partnership published with its packs, then packs again
+    "pack_pdf",
     "tests/test_files_private.py",
+    "real_db",
     "tests/test_reference_crosscheck.py",
     "tests/test_formats_equivalence.py",
-    "pack_pdf",
+    "tests/dashboard/test_pages.py",
+    "tests/dashboard/test_councils.py",
     "disclosure_export",
-    "real_db",
     "spc_signals",
-    "pack_published",
     "verdict",
     "tests/test_councils.py",
-    "tests/dashboard/test_councils.py",
+    "tests/dashboard/test_data.py",
+    "tests/dashboard/test_names_and_roles.py",
+    "tests/dashboard/test_mapping_pages.py",
     "tests/test_ingest_faults.py",
     "tests/test_stores.py",
     "serve_warmup",
