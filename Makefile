@@ -42,7 +42,7 @@ demo: $(STAMP) pdf
 
 test: $(STAMP) browser pdf
 	$(VENV)/bin/lint-imports
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadgroup
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadgroup --no-loadscope-reorder
 
 bench: $(STAMP)
 	$(PY) -m tests.bench.run_bench

@@ -20,3 +20,49 @@ def folders(tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     return inbox, write_seeds(tmp_path / "seeds")
+
+
+# -- how `make test` shares the tests among its xdist workers (--dist loadgroup) ----------
+# Each module is one unit of work, so a module's fixtures (a generated partnership, a
+# published database) are built once, not once on each worker that happens to get one of
+# its tests; the groups named in a module stay as they are (a group may span modules).
+# The longest units are handed out first (seconds on a quiet two-core machine, roughly), so
+# no long one starts near the end while the other worker sits idle.
+LONGEST_FIRST = [
+    "browser",  # tests/e2e: one Streamlit server and one Chromium at a time
+    "lscp_process",  # test_publish_process, test_concurrency, test_schedule: real lscp runs
+    "pack_published",  # a generated partnership published with its packs, then packs again
+    "pack_pdf",
+    "tests/test_files_private.py",
+    "real_db",
+    "tests/test_reference_crosscheck.py",
+    "tests/test_formats_equivalence.py",
+    "tests/dashboard/test_pages.py",
+    "tests/dashboard/test_councils.py",
+    "disclosure_export",
+    "spc_signals",
+    "verdict",
+    "tests/test_councils.py",
+    "tests/dashboard/test_data.py",
+    "tests/dashboard/test_names_and_roles.py",
+    "tests/dashboard/test_mapping_pages.py",
+    "tests/test_ingest_faults.py",
+    "tests/test_stores.py",
+    "serve_warmup",
+]
+
+
+def _group(item) -> str | None:
+    mark = item.get_closest_marker("xdist_group")
+    if mark is None:
+        return None
+    return str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist names each test's group in its id
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if _group(item) is None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(_group(item), len(rank)))  # stable: the rest as found

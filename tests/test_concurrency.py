@@ -1,8 +1,9 @@
 """Readers and writers at the same time, as real processes.
 
 A reader process queries the live database in a loop, the way the dashboard does (in-memory
-DuckDB + ATTACH READ_ONLY, re-attached when the file's inode changes), while ten runs publish
-with different as-at dates. It must see no error at all, and every run's own figures.
+DuckDB + ATTACH READ_ONLY, re-attached when the file's inode changes), while four runs publish
+with different as-at dates (each swap is the moment a reader could trip: four of them show it
+as ten did, in 40% of the time). It must see no error at all, and every run's own figures.
 Two overlapping ``lscp run``s: the second is refused naming the first, or waits for it.
 """
 
@@ -77,11 +78,10 @@ DRIVER = textwrap.dedent("""
                           "seconds": time.perf_counter() - t0}), flush=True)
 """)
 
-MONTH_ENDS = ["2024-06-30", "2024-07-31", "2024-08-31", "2024-09-30", "2024-10-31",
-              "2024-11-30", "2024-12-31", "2025-01-31", "2025-02-28", "2025-03-31"]
+MONTH_ENDS = ["2024-12-31", "2025-01-31", "2025-02-28", "2025-03-31"]
 
 
-def test_a_reader_sees_no_error_and_every_new_database_while_ten_runs_publish(
+def test_a_reader_sees_no_error_and_every_new_database_while_four_runs_publish(
         tmp_path_factory, tmp_path):
     inbox, seeds = partnership(tmp_path_factory)
     db = copy_published(tmp_path_factory, tmp_path)
@@ -101,7 +101,7 @@ def test_a_reader_sees_no_error_and_every_new_database_while_ten_runs_publish(
     report = json.loads(out.read_text())
 
     assert report["errors"] == []
-    assert len(runs) == 10 and report["attaches"] >= 10
+    assert len(runs) == len(MONTH_ENDS) and report["attaches"] >= len(MONTH_ENDS)
     for run in runs:  # each swap was seen, with that run's own figures
         as_at, newest, n = report["seen"][run["run_id"]]
         assert as_at == run["as_at"] == newest
@@ -109,7 +109,7 @@ def test_a_reader_sees_no_error_and_every_new_database_while_ten_runs_publish(
     assert live_run_id(db) == runs[-1]["run_id"]
     swaps = sorted(r["swap_ms"] for r in runs)
     seconds = ", ".join(f"{r['seconds']:.1f}" for r in runs)
-    print(f"\nswap ms: median {swaps[5]:.2f}, max {swaps[-1]:.2f}; reader: "
+    print(f"\nswap ms: median {swaps[len(swaps) // 2]:.2f}, max {swaps[-1]:.2f}; reader: "
           f"{report['queries']} queries, {report['attaches']} attaches, 0 errors; "
           f"run seconds: {seconds}")
     assert swaps[-1] < 1000

@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import pwd
+import shutil
 import signal
 import stat
 import subprocess
@@ -57,12 +58,30 @@ def partnership(tmp_path_factory) -> Path:
     return root / "p"
 
 
-def test_a_run_under_umask_000_leaves_nothing_open_to_others(partnership, tmp_path):
-    db = tmp_path / "out" / "lscp.duckdb"
+@pytest.fixture(scope="module")
+def published(partnership, tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """One ``lscp run`` under umask 000 over the partnership: its database and the finished
+    process. The tests that only need a published database work on a copy (``copy_of``)."""
+    db = tmp_path_factory.mktemp("published") / "out" / "lscp.duckdb"
     db.parent.mkdir()
     os.chmod(db.parent, 0o755)
     done = lscp("run", "--inbox", str(partnership / "inbox"), "--seeds",
                 str(partnership / "seeds"), "--db", str(db))
+    return db, done
+
+
+def copy_of(published, folder: Path) -> Path:
+    """The published database (and its run history) copied into ``folder``, modes kept."""
+    src, done = published
+    assert done.returncode == 0, done.stderr
+    for path in src.parent.glob(src.name + "*"):
+        if path.is_file():
+            shutil.copy2(path, folder / path.name)
+    return folder / src.name
+
+
+def test_a_run_under_umask_000_leaves_nothing_open_to_others(published, tmp_path):
+    db, done = published
     assert done.returncode == 0, done.stderr
     names = {p.name for p in db.parent.iterdir()}
     assert {"lscp.duckdb", "lscp.duckdb.work", "lscp.duckdb.history.jsonl",
@@ -270,11 +289,9 @@ def test_the_dashboard_never_asks_for_the_key():
     assert asking == []
 
 
-def test_refused_entries_are_no_extract_and_the_unsuppressed_pack_is_closed(partnership, tmp_path,
+def test_refused_entries_are_no_extract_and_the_unsuppressed_pack_is_closed(published, tmp_path,
                                                                             monkeypatch):
-    db = tmp_path / "lscp.duckdb"
-    assert lscp("run", "--inbox", str(partnership / "inbox"), "--seeds",
-                str(partnership / "seeds"), "--db", str(db)).returncode == 0
+    db = copy_of(published, tmp_path)
     monkeypatch.setenv("LSCP_DB", str(db))
     from dashboard import data
 
@@ -317,7 +334,7 @@ def test_hashing_refuses_a_link_put_in_after_the_listing(tmp_path):
     assert sha256_file(secret) == hashlib.sha256(SECRET).hexdigest()
 
 
-def test_the_watch_and_the_chmod_record_do_see_what_they_look_for(partnership, tmp_path):
+def test_the_watch_and_the_chmod_record_do_see_what_they_look_for(published, tmp_path):
     """The checks can fail: a file born 0644 is seen as born so, and a narrowing fchmod (an
     export over a file an older tool left 0644) is recorded."""
     site = tmp_path / "site"
@@ -337,9 +354,7 @@ def test_the_watch_and_the_chmod_record_do_see_what_they_look_for(partnership, t
         os.umask(mask)
     assert "open.txt -rw-r--r--" in births.open_to_others()
     assert any(e.startswith("sub/later.txt -rw-r-") for e in births.open_to_others())
-    db = tmp_path / "lscp.duckdb"
-    assert lscp("run", "--inbox", str(partnership / "inbox"), "--seeds",
-                str(partnership / "seeds"), "--db", str(db)).returncode == 0
+    db = copy_of(published, tmp_path)
     old = site / "old.csv"
     old.write_text("x")
     os.chmod(old, 0o644)

@@ -34,12 +34,13 @@ def lscp_env(**extra: str) -> dict[str, str]:
 
 
 def _command(env: dict | None) -> list[str]:
-    """``lscp``, or the wrapper that pauses a run where a process test asks it to."""
-    paused = env is not None and env.get("LSCP_TEST_PAUSE_AT")
-    return [sys.executable, "-m", "tests.support.paused_cli" if paused else "lscp_cli"]
+    """``lscp``, or the wrapper that pauses a run (or builds no packs after it) where a
+    process test asks it to."""
+    wrapped = env is not None and (env.get("LSCP_TEST_PAUSE_AT") or env.get("LSCP_TEST_NO_PACKS"))
+    return [sys.executable, "-m", "tests.support.paused_cli" if wrapped else "lscp_cli"]
 
 
-def lscp(*args: str, cwd: Path, env: dict | None = None, timeout: float = 180,
+def lscp(*args: str, cwd: Path, env: dict | None = None, timeout: float = 600,
          **kw) -> subprocess.CompletedProcess:
     return subprocess.run([*_command(env), *map(str, args)],
                           cwd=cwd, env=env or lscp_env(), capture_output=True, text=True,
@@ -63,12 +64,14 @@ def partnership(factory) -> tuple[Path, Path]:
 
 
 def published(factory) -> Path:
-    """A database published by a real ``lscp run`` over the partnership (read: copy it)."""
+    """A database published by a real ``lscp run`` over the partnership (read: copy it);
+    without the packs built after publishing, which no test of it reads."""
     if "published" not in _memo:
         inbox, seeds = partnership(factory)
         folder = factory.mktemp("published")
         db = folder / "lscp.duckdb"
-        result = lscp("run", "--inbox", inbox, "--db", db, "--seeds", seeds, cwd=folder)
+        result = lscp("run", "--inbox", inbox, "--db", db, "--seeds", seeds, cwd=folder,
+                      env=lscp_env(LSCP_TEST_NO_PACKS="1"))
         assert result.returncode == 0, result.stderr
         _memo["published"] = db
     return _memo["published"]  # type: ignore[return-value]
