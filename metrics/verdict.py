@@ -34,9 +34,13 @@ EACH_QUARTER = "each quarter's own figure"
 _STEP = {"month": ("month", "months"), "quarter": ("quarter", "quarters")}
 
 
+NO_VERDICT = "No verdict"
+
+
 @dataclass(frozen=True)
 class Verdict:
-    """What a surface shows: the icon (None: no verdict) and the one sentence."""
+    """What a surface shows: the icon (None: no verdict) and the one sentence, which starts
+    with the verdict's ``kind`` (the words a short summary shows)."""
 
     icon: str | None  # the MDC variation icon (common_cause, concern_high, ...), or None
     sentence: str
@@ -44,6 +48,12 @@ class Verdict:
     points: int  # visible points of the series judged
     trial: bool
     period_end: pd.Timestamp | None  # the point judged
+
+    @property
+    def kind(self) -> str:
+        """The verdict in short: "Common cause", "Special cause of concern (higher)", ...,
+        or "No verdict"."""
+        return _KIND.get(self.icon, self.icon) if self.icon else NO_VERDICT
 
 
 def _month(when) -> str:
@@ -199,8 +209,8 @@ def verdict(chart: pd.DataFrame | None, when, improvement: str, step: str = "mon
     """
     one, many = _STEP[step]
     if chart is None or chart.empty:
-        sentence = (f"No verdict: {too_few} (0 {many} can be shown; 15 are needed)."
-                    if too_few else f"No verdict: no {many} to chart yet.")
+        sentence = (f"{NO_VERDICT}: {too_few} (0 {many} can be shown; 15 are needed)."
+                    if too_few else f"{NO_VERDICT}: no {many} to chart yet.")
         return Verdict(None, sentence, None, 0, False, None)
     chart = chart.sort_values("period_end").reset_index(drop=True)
     if when is not None and not pd.isna(when):
@@ -209,22 +219,23 @@ def verdict(chart: pd.DataFrame | None, when, improvement: str, step: str = "mon
     n = sum(shown)
     if n < MIN_POINTS:
         counted = f"{n} {one if n == 1 else many}"
-        sentence = (f"No verdict: {too_few} ({counted} can be shown; 15 are needed)."
-                    if too_few else f"No verdict: only {counted} so far (15 are needed to "
+        sentence = (f"{NO_VERDICT}: {too_few} ({counted} can be shown; 15 are needed)."
+                    if too_few else f"{NO_VERDICT}: only {counted} so far (15 are needed to "
                     "judge).")
         return Verdict(None, sentence, None, n, False, None)
     at = max(i for i, flag in enumerate(shown) if flag)
     row = chart.iloc[at]
     icon = icon_of(row.get("point_type"), improvement)
     if icon is None or pd.isna(row.get("upl")):
-        return Verdict(None, "No verdict: the process limits could not be worked out "
+        return Verdict(None, f"{NO_VERDICT}: the process limits could not be worked out "
                              "(every value is the same, or too few values).", None, n,
                        False, None)
     baseline = _baseline_words(chart, at, step)
     fixed = "before the" in baseline
     words = _rule_words(chart, at, step, baseline)
     trial = n < TRIAL_BELOW
-    sentence = (f"{_KIND.get(icon, icon)} in {_when(step, row['period_end'])}, on "
+    kind = Verdict(icon, "", step, n, trial, None).kind
+    sentence = (f"{kind} in {_when(step, row['period_end'])}, on "
                 f"{series_words}: {words}"
                 f"{_disagreement(icon, headline, fixed)}"
                 f"{f'; trial limits, only {n} {many} charted (20 give stable limits)' if trial else ''}.")

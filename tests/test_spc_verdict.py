@@ -48,6 +48,10 @@ def test_thresholds_of_what_is_shown(n, shown, trial):
     assert ("trial limits" in result.sentence) is trial
     if not shown:
         assert result.sentence == f"No verdict: only {n} months so far (15 are needed to judge)."
+        assert result.kind == "No verdict"
+    else:
+        assert result.kind == "Common cause"
+        assert result.sentence.startswith("Common cause in ")
     assert "no signal" not in result.sentence.lower()
 
 
@@ -56,6 +60,7 @@ def test_a_shift_after_the_launch_names_the_rule_and_the_baseline():
     kinds = [None] * 12 + ["fix"] + [None] * 7
     result = v.verdict(_chart(values, kinds=kinds), None, "decrease")
     assert result.icon == "concern_high"
+    assert result.kind == "Special cause of concern (higher)"  # handed over, not parsed back
     assert result.sentence.startswith("Special cause of concern (higher) in August 2024, on "
                                       "each month's own figure: ")
     assert ("8 months in a row above the average of the 12 months before the Ashmere "
