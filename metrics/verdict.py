@@ -96,6 +96,11 @@ def _baseline_words(chart: pd.DataFrame, at: int, step: str) -> str:
         fix = fixes[0]
         n = sum(shown[start:fix])
         label = labels[fix].split(";")[0].strip() or "a fixed baseline"
+        if step == "quarter":
+            # the first quarter that starts in or after the change's month: the quarters
+            # judged on run to the month before it starts (not the launch month itself)
+            last = pd.Timestamp(ends[fix]) - pd.offsets.MonthEnd(3)
+            return f"the {n} {many if n != 1 else one} to {_month(last)}, before the {label}"
         launch = pd.Timestamp(ends[fix]) - pd.offsets.MonthBegin(1)
         return f"the {n} {many if n != 1 else one} before the {label} ({_month(launch)})"
     n = sum(shown[start:stop])

@@ -238,3 +238,40 @@ def test_the_differencing_attack_finds_a_month_a_quarter_gives_away_and_not_once
     assert found == {("x", "n", ends[1], "month", "All")}
     hide = _protect_count(_months([False, True, False]), None, _quarters(1))
     assert attacks.across_time(cells, monthly, 5, quarter.assign(seen=[0 not in hide])) == set()
+
+
+def _quarterly_chart(values, launch: str):
+    """The chart spc_quarterly publishes (spc._chart_rows on quarters) with a strategy
+    launched in ``launch``'s month."""
+    from metrics.spc import Baseline, _chart_rows
+
+    ends = pd.date_range("2020-03-31", periods=len(values), freq="QE")
+    series = pd.DataFrame({"period_end": ends, "period_start": ends - pd.offsets.MonthBegin(3),
+                           "value": values, "polarity": "lower", "target": None,
+                           "series": "quarter", "suppressed": [v is None for v in values]})
+    fix = Baseline("fix", pd.Timestamp(launch) + pd.offsets.MonthEnd(0),
+                   "Ashmere strategy launch", None)
+    rows = _chart_rows("x", series, [fix], None, fix_needs=8)
+    return rows.assign(hidden=rows["suppressed"])
+
+
+@pytest.mark.parametrize(("launch", "before", "to"), [("2024-04-01", 17, "March 2024"),
+                                                      ("2024-05-15", 18, "June 2024")])
+def test_quarters_judged_against_a_launch_name_the_quarters_before_it(launch, before, to):
+    values = [float(x) for x in (STEADY * 2)[:20]]
+    chart = _quarterly_chart(values, launch)
+    # the fix sits on the first quarter that starts in or after the launch's month
+    assert chart["baseline_kind"].tolist().index("fix") == before
+    result = v.verdict(chart, None, "decrease", "quarter", v.EACH_QUARTER)
+    assert result.kind == "Common cause"
+    assert (f"within the limits worked out on the {before} quarters to {to}, before the "
+            "Ashmere strategy launch") in result.sentence
+
+
+def test_a_launch_with_fewer_than_eight_visible_quarters_before_it_is_not_fixed_on():
+    values = [None] * 10 + [float(x) for x in STEADY[:7] + STEADY[:8]]  # 7 shown before
+    chart = _quarterly_chart(values, "2024-04-01")
+    assert chart["baseline_kind"].isna().all()
+    result = v.verdict(chart, None, "decrease", "quarter", v.EACH_QUARTER)
+    assert "worked out on the 15 quarters shown" in result.sentence
+    assert "trial limits, only 15 quarters" in result.sentence
