@@ -70,6 +70,11 @@ def _when(step: str, when) -> str:
     return _quarter(when) if step == "quarter" else _month(when)
 
 
+def period_words(step: str, when) -> str:
+    """A point of the series in words: "April to June 2026" (a quarter) or "June 2026"."""
+    return _when(step, when)
+
+
 def _shown_flags(chart: pd.DataFrame) -> list[bool]:
     shown = chart["value"].notna()
     if "hidden" in chart.columns:
