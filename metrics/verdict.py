@@ -20,7 +20,7 @@ baseline_kind, baseline_label, and ``hidden`` (a point the role may not see).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -44,7 +44,8 @@ class Verdict:
 
     icon: str | None  # the MDC variation icon (common_cause, concern_high, ...), or None
     sentence: str
-    step: str | None  # "month" or "quarter": the series judged; None without a verdict
+    step: str | None  # "month" or "quarter": the series judged (or, with no verdict for
+    # too few children, "quarter": the series looked at); None without a verdict otherwise
     points: int  # visible points of the series judged
     trial: bool
     period_end: pd.Timestamp | None  # the point judged
@@ -270,7 +271,10 @@ def judge(monthly: pd.DataFrame | None, quarterly: pd.DataFrame | None, when,
     "too few children each month to judge safely here" when the quarters too have fewer
     than 15 visible points)."""
     if uses_quarters(monthly, restricted):
-        return verdict(quarterly, when, improvement, "quarter", EACH_QUARTER, headline,
-                       too_few=TOO_FEW)
+        judged = verdict(quarterly, when, improvement, "quarter", EACH_QUARTER, headline,
+                         too_few=TOO_FEW)
+        # with no verdict the surfaces still chart the quarters (no point marked), as the
+        # explorer does: the pack and the explorer show the same series
+        return judged if judged.step else replace(judged, step="quarter")
     return verdict(monthly, when, improvement, "month",
                    SERIES_WORDS.get(series_kind or "in_month", EACH_MONTH), headline)

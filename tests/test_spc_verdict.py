@@ -120,6 +120,8 @@ def test_too_few_quarters_say_so_and_give_no_icon():
     assert result.icon is None
     assert result.sentence == ("No verdict: too few children each month to judge safely here "
                                "(4 quarters can be shown; 15 are needed).")
+    assert result.kind == "No verdict"
+    assert result.step == "quarter"  # the series looked at: the pack charts the quarters too
 
 
 # --- which quarters can be shown -----------------------------------------------------

@@ -113,7 +113,7 @@ def _check(db, use_db, name: str) -> float:
     share = card["variation"].notna().mean()
     analyst = _card("analyst")["variation"].notna().mean()
     print(f"{name}: viewer {card['variation'].notna().sum()} of {len(card)} SPC rows with a "
-          f"verdict ({share:.0%}: {int((card['verdict_step'] == 'quarter').sum())} on "
+          f"verdict ({share:.0%}: {int(((card['verdict_step'] == 'quarter') & card['variation'].notna()).sum())} on "
           f"quarters, {int(too_few.sum())} too few children); analyst {analyst:.0%}")
     return share
 
