@@ -467,14 +467,12 @@ SUMMARY_HEAD = ("<thead><tr><th scope='col'>Measure</th><th scope='col'>Value</t
                 "<th scope='col'>RAG</th></tr></thead>")
 
 
-def short_verdict(sentence: str) -> str:
-    """The verdict's first words, for a line of the summary ("Special cause of concern
-    (higher)", "Common cause variation", "No verdict"): the whole sentence is in the
-    measure's own section, word for word as on every other surface."""
-    text = str(sentence or "")
-    if text.startswith("No verdict"):
-        return "No verdict"
-    return text.split(" in ", 1)[0].split(":", 1)[0].rstrip(".") or text
+def short_verdict(row) -> str:
+    """The verdict in short, for a line of the summary ("Special cause of concern (higher)",
+    "Common cause", "No verdict"): the kind ``metrics.verdict`` handed over with the
+    sentence (the scorecard's ``verdict_kind``); the whole sentence is in the measure's own
+    section, word for word as on every other surface."""
+    return str(row["verdict_kind"])
 
 
 CONTEXT_GROUP = "Context"  # seeds/strategies.csv: the indicators no strategy names
@@ -500,7 +498,7 @@ def _summary_line(r, why: str = "") -> str:
             f"<td class='num'>{escape(r['value_text'])}</td>"
             f"<td><span class='{DIRECTION_STYLE.get(word, '')}'>"
             f"{escape((r['arrow'] + ' ' + word).strip())}</span></td>"
-            f"<td>{escape(short_verdict(r['variation_text']))}</td><td>{rag_cell}</td></tr>")
+            f"<td>{escape(short_verdict(r))}</td><td>{rag_cell}</td></tr>")
 
 
 def _summary_section(card: pd.DataFrame, listed: pd.DataFrame,

@@ -326,6 +326,9 @@ def _build(role: str, strategy: str | None, period: pd.Timestamp,
             "variation_text": (judged.sentence if judged is not None else
                                no_spc_text(ind) if ind["frequency"] != "monthly"
                                or is_manual(ind) else fmt.NOT_AVAILABLE),
+            "verdict_kind": (judged.kind if judged is not None else fmt.NOT_APPLICABLE
+                             if ind["frequency"] != "monthly" or is_manual(ind)
+                             else fmt.NOT_AVAILABLE),
             "verdict_step": judged.step if judged is not None else None,
             "trial_limits": bool(judged.trial) if judged is not None else False,
             "assurance": assurance if isinstance(assurance, str) else None,

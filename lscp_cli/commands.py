@@ -10,6 +10,11 @@ from lscp_core import audit
 from lscp_core.errors import UserError
 from lscp_core.settings import DEFAULT_SEEDS, Settings, create_key_file
 
+# The demo partnership's history: seven years, so that a restricted viewer's quarterly
+# series has more than the 15 quarters a verdict needs (five years publish 49 month ends,
+# 15 complete quarters: one confidential quarter and a measure judged on quarters had none).
+DEMO_YEARS = 7
+
 
 def _need(value, flag: str, setting: str):
     if value is None:
@@ -176,7 +181,7 @@ def cmd_demo(args, settings: Settings) -> int:
     if not (partnership / "inbox").is_dir():
         print(f"generating the demo partnership ({args.children:,} children) in {partnership}",
               file=sys.stderr)
-        print(generate(out=partnership, seed=args.seed, children=args.children, years=5,
+        print(generate(out=partnership, seed=args.seed, children=args.children, years=DEMO_YEARS,
                        faults=False, end_date=None))
     _known_champion(getattr(args, "role", None), partnership / "seeds" / "agencies.csv")
     db = work / "lscp.duckdb"

@@ -47,12 +47,7 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics.disclosure import _Chains, _month_index, count_families
-from metrics.spc import (
-    POLARITY_TO_IMPROVEMENT,
-    SPC_TABLE_COLUMNS,
-    read_baselines,
-    xmr_with_baselines,
-)
+from metrics.spc import SPC_TABLE_COLUMNS, _chart_rows, read_baselines
 
 QUARTER_BASELINE = 8  # visible quarters before a fixed baseline (two years) to fix on it
 
@@ -261,6 +256,9 @@ def _write(con, name: str, frame: pd.DataFrame, columns: list[tuple[str, str]]) 
 
 
 def _charts(con, quarters: pd.DataFrame) -> pd.DataFrame:
+    """Each indicator's XmR chart of its visible quarters: ``spc._chart_rows`` (the chart
+    ``spc`` is built with) on every quarter, a suppressed one without its value, baselines
+    starting at the first quarter that starts in or after their month."""
     if quarters.empty:
         return pd.DataFrame()
     catalogue = con.execute("select indicator_id, polarity from indicator_catalogue").df()
@@ -272,41 +270,17 @@ def _charts(con, quarters: pd.DataFrame) -> pd.DataFrame:
     baselines = read_baselines(con)
     frames = []
     for iid, series in quarters.groupby("indicator_id", sort=True):
-        series = series.sort_values("period_end").reset_index(drop=True)
-        improvement = POLARITY_TO_IMPROVEMENT.get(str(polarity.get(iid)).lower(), "neutral")
-        target = targets.get(iid)
-        values = [None if s else v for v, s in zip(series["value"], series["suppressed"],
-                                                     strict=True)]
-        starts = pd.to_datetime(series["quarter_start"])
-        kinds: list[str | None] = [None] * len(series)
-        marks: list[tuple[int, object]] = []
-        for b in baselines.get(iid, []):
-            at = int((starts < b.month.to_period("M").to_timestamp()).sum())
-            if not 0 < at < len(series):
-                continue
-            if b.kind == "fix" and sum(v is not None for v in values[:at]) < QUARTER_BASELINE:
-                continue
-            kinds[at] = b.kind if not kinds[at] else f"{kinds[at]}; {b.kind}"
-            marks.append((at, b))
-        result = xmr_with_baselines(values, kinds, improvement, target)
-        rows = result.points[["value", "mean", "lpl", "upl", "lower_2s", "upper_2s",
-                              "point_label", "point_type"]].copy()
-        rows.insert(0, "period_end", series["period_end"].to_numpy())
-        rows.insert(0, "indicator_id", iid)
-        rows["variation"] = result.variation
-        rows["assurance"] = result.assurance
-        rows["trial_limits"] = result.trial_limits
-        rows["note"] = result.note
-        rows["improvement"] = improvement
-        rows["target"] = target
-        rows["series"] = "quarter"
-        rows["suppressed"] = series["suppressed"].to_numpy()
-        for col in ("baseline_kind", "baseline_label", "baseline_reason"):
-            rows[col] = None
-        for at, b in marks:
-            for col, text in (("baseline_kind", b.kind), ("baseline_label", b.label),
-                              ("baseline_reason", b.reason)):
-                before = rows.at[at, col]
-                rows.at[at, col] = text if not before else f"{before}; {text}"
-        frames.append(rows)
+        series = series.sort_values("period_end")
+        suppressed = series["suppressed"].astype(bool)
+        chart = pd.DataFrame({
+            "period_end": series["period_end"].to_numpy(),
+            "period_start": series["quarter_start"].to_numpy(),
+            "value": series["value"].astype("float64").where(~suppressed).to_numpy(),
+            "polarity": polarity.get(iid),
+            "target": targets.get(iid),
+            "series": "quarter",
+            "suppressed": series["suppressed"].to_numpy(),
+        })
+        frames.append(_chart_rows(iid, chart, baselines.get(iid, []), None,
+                                  fix_needs=QUARTER_BASELINE))
     return pd.concat(frames, ignore_index=True)

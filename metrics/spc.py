@@ -529,16 +529,32 @@ def _window(series: pd.DataFrame, baselines: list[Baseline], months: int) -> pd.
 
 
 def _chart_rows(indicator_id: str, series: pd.DataFrame, baselines: list[Baseline],
-                months: int) -> pd.DataFrame:
-    series = _window(series.reset_index(drop=True), baselines, months)
+                months: int | None, fix_needs: int = 0) -> pd.DataFrame:
+    """One indicator's published chart rows (``spc`` or ``spc_quarterly``).
+
+    ``series``: period_end, value (NULL: left out of the limits), polarity, target, series,
+    suppressed, and optionally ``period_start`` (a quarter's first day; else each row is a
+    month). ``months``: chart the latest ``months`` rows (None: every row). A baseline
+    starts at the first row that starts in or after its month; a fix is dropped when fewer
+    than ``fix_needs`` values come before it (the limits then use every row)."""
+    series = series.reset_index(drop=True)
+    if months is not None:
+        series = _window(series, baselines, months)
     polarity = series["polarity"].iloc[0]
     improvement = POLARITY_TO_IMPROVEMENT.get(str(polarity).lower(), "neutral")
     target = series["target"].iloc[0]
     target = None if pd.isna(target) else float(target)
-    ends = pd.to_datetime(series["period_end"])
-    position = {b: int((ends < b.month).sum()) for b in baselines}
+    if "period_start" in series:
+        starts = pd.to_datetime(series["period_start"])
+        position = {b: int((starts < b.month.to_period("M").to_timestamp()).sum())
+                    for b in baselines}
+    else:
+        ends = pd.to_datetime(series["period_end"])
+        position = {b: int((ends < b.month).sum()) for b in baselines}
     # a change before the charted months or after the last one changes nothing drawn
-    shown = [b for b in baselines if 0 < position[b] < len(series)]
+    shown = [b for b in baselines if 0 < position[b] < len(series)
+             and not (b.kind == "fix" and fix_needs
+                      and int(series["value"].iloc[:position[b]].notna().sum()) < fix_needs)]
     kinds: list[str | None] = [None] * len(series)
     for b in shown:
         at = position[b]

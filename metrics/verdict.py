@@ -20,7 +20,7 @@ baseline_kind, baseline_label, and ``hidden`` (a point the role may not see).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -34,16 +34,27 @@ EACH_QUARTER = "each quarter's own figure"
 _STEP = {"month": ("month", "months"), "quarter": ("quarter", "quarters")}
 
 
+NO_VERDICT = "No verdict"
+
+
 @dataclass(frozen=True)
 class Verdict:
-    """What a surface shows: the icon (None: no verdict) and the one sentence."""
+    """What a surface shows: the icon (None: no verdict) and the one sentence, which starts
+    with the verdict's ``kind`` (the words a short summary shows)."""
 
     icon: str | None  # the MDC variation icon (common_cause, concern_high, ...), or None
     sentence: str
-    step: str | None  # "month" or "quarter": the series judged; None without a verdict
+    step: str | None  # "month" or "quarter": the series judged (or, with no verdict for
+    # too few children, "quarter": the series looked at); None without a verdict otherwise
     points: int  # visible points of the series judged
     trial: bool
     period_end: pd.Timestamp | None  # the point judged
+
+    @property
+    def kind(self) -> str:
+        """The verdict in short: "Common cause", "Special cause of concern (higher)", ...,
+        or "No verdict"."""
+        return _KIND.get(self.icon, self.icon) if self.icon else NO_VERDICT
 
 
 def _month(when) -> str:
@@ -58,6 +69,11 @@ def _quarter(when) -> str:
 
 def _when(step: str, when) -> str:
     return _quarter(when) if step == "quarter" else _month(when)
+
+
+def period_words(step: str, when) -> str:
+    """A point of the series in words: "April to June 2026" (a quarter) or "June 2026"."""
+    return _when(step, when)
 
 
 def _shown_flags(chart: pd.DataFrame) -> list[bool]:
@@ -86,6 +102,11 @@ def _baseline_words(chart: pd.DataFrame, at: int, step: str) -> str:
         fix = fixes[0]
         n = sum(shown[start:fix])
         label = labels[fix].split(";")[0].strip() or "a fixed baseline"
+        if step == "quarter":
+            # the first quarter that starts in or after the change's month: the quarters
+            # judged on run to the month before it starts (not the launch month itself)
+            last = pd.Timestamp(ends[fix]) - pd.offsets.MonthEnd(3)
+            return f"the {n} {many if n != 1 else one} to {_month(last)}, before the {label}"
         launch = pd.Timestamp(ends[fix]) - pd.offsets.MonthBegin(1)
         return f"the {n} {many if n != 1 else one} before the {label} ({_month(launch)})"
     n = sum(shown[start:stop])
@@ -199,8 +220,8 @@ def verdict(chart: pd.DataFrame | None, when, improvement: str, step: str = "mon
     """
     one, many = _STEP[step]
     if chart is None or chart.empty:
-        sentence = (f"No verdict: {too_few} (0 {many} can be shown; 15 are needed)."
-                    if too_few else f"No verdict: no {many} to chart yet.")
+        sentence = (f"{NO_VERDICT}: {too_few} (0 {many} can be shown; 15 are needed)."
+                    if too_few else f"{NO_VERDICT}: no {many} to chart yet.")
         return Verdict(None, sentence, None, 0, False, None)
     chart = chart.sort_values("period_end").reset_index(drop=True)
     if when is not None and not pd.isna(when):
@@ -209,22 +230,23 @@ def verdict(chart: pd.DataFrame | None, when, improvement: str, step: str = "mon
     n = sum(shown)
     if n < MIN_POINTS:
         counted = f"{n} {one if n == 1 else many}"
-        sentence = (f"No verdict: {too_few} ({counted} can be shown; 15 are needed)."
-                    if too_few else f"No verdict: only {counted} so far (15 are needed to "
+        sentence = (f"{NO_VERDICT}: {too_few} ({counted} can be shown; 15 are needed)."
+                    if too_few else f"{NO_VERDICT}: only {counted} so far (15 are needed to "
                     "judge).")
         return Verdict(None, sentence, None, n, False, None)
     at = max(i for i, flag in enumerate(shown) if flag)
     row = chart.iloc[at]
     icon = icon_of(row.get("point_type"), improvement)
     if icon is None or pd.isna(row.get("upl")):
-        return Verdict(None, "No verdict: the process limits could not be worked out "
+        return Verdict(None, f"{NO_VERDICT}: the process limits could not be worked out "
                              "(every value is the same, or too few values).", None, n,
                        False, None)
     baseline = _baseline_words(chart, at, step)
     fixed = "before the" in baseline
     words = _rule_words(chart, at, step, baseline)
     trial = n < TRIAL_BELOW
-    sentence = (f"{_KIND.get(icon, icon)} in {_when(step, row['period_end'])}, on "
+    kind = Verdict(icon, "", step, n, trial, None).kind
+    sentence = (f"{kind} in {_when(step, row['period_end'])}, on "
                 f"{series_words}: {words}"
                 f"{_disagreement(icon, headline, fixed)}"
                 f"{f'; trial limits, only {n} {many} charted (20 give stable limits)' if trial else ''}.")
@@ -249,7 +271,10 @@ def judge(monthly: pd.DataFrame | None, quarterly: pd.DataFrame | None, when,
     "too few children each month to judge safely here" when the quarters too have fewer
     than 15 visible points)."""
     if uses_quarters(monthly, restricted):
-        return verdict(quarterly, when, improvement, "quarter", EACH_QUARTER, headline,
-                       too_few=TOO_FEW)
+        judged = verdict(quarterly, when, improvement, "quarter", EACH_QUARTER, headline,
+                         too_few=TOO_FEW)
+        # with no verdict the surfaces still chart the quarters (no point marked), as the
+        # explorer does: the pack and the explorer show the same series
+        return judged if judged.step else replace(judged, step="quarter")
     return verdict(monthly, when, improvement, "month",
                    SERIES_WORDS.get(series_kind or "in_month", EACH_MONTH), headline)

@@ -48,6 +48,10 @@ def test_thresholds_of_what_is_shown(n, shown, trial):
     assert ("trial limits" in result.sentence) is trial
     if not shown:
         assert result.sentence == f"No verdict: only {n} months so far (15 are needed to judge)."
+        assert result.kind == "No verdict"
+    else:
+        assert result.kind == "Common cause"
+        assert result.sentence.startswith("Common cause in ")
     assert "no signal" not in result.sentence.lower()
 
 
@@ -56,6 +60,7 @@ def test_a_shift_after_the_launch_names_the_rule_and_the_baseline():
     kinds = [None] * 12 + ["fix"] + [None] * 7
     result = v.verdict(_chart(values, kinds=kinds), None, "decrease")
     assert result.icon == "concern_high"
+    assert result.kind == "Special cause of concern (higher)"  # handed over, not parsed back
     assert result.sentence.startswith("Special cause of concern (higher) in August 2024, on "
                                       "each month's own figure: ")
     assert ("8 months in a row above the average of the 12 months before the Ashmere "
@@ -115,6 +120,8 @@ def test_too_few_quarters_say_so_and_give_no_icon():
     assert result.icon is None
     assert result.sentence == ("No verdict: too few children each month to judge safely here "
                                "(4 quarters can be shown; 15 are needed).")
+    assert result.kind == "No verdict"
+    assert result.step == "quarter"  # the series looked at: the pack charts the quarters too
 
 
 # --- which quarters can be shown -----------------------------------------------------
@@ -233,3 +240,40 @@ def test_the_differencing_attack_finds_a_month_a_quarter_gives_away_and_not_once
     assert found == {("x", "n", ends[1], "month", "All")}
     hide = _protect_count(_months([False, True, False]), None, _quarters(1))
     assert attacks.across_time(cells, monthly, 5, quarter.assign(seen=[0 not in hide])) == set()
+
+
+def _quarterly_chart(values, launch: str):
+    """The chart spc_quarterly publishes (spc._chart_rows on quarters) with a strategy
+    launched in ``launch``'s month."""
+    from metrics.spc import Baseline, _chart_rows
+
+    ends = pd.date_range("2020-03-31", periods=len(values), freq="QE")
+    series = pd.DataFrame({"period_end": ends, "period_start": ends - pd.offsets.MonthBegin(3),
+                           "value": values, "polarity": "lower", "target": None,
+                           "series": "quarter", "suppressed": [v is None for v in values]})
+    fix = Baseline("fix", pd.Timestamp(launch) + pd.offsets.MonthEnd(0),
+                   "Ashmere strategy launch", None)
+    rows = _chart_rows("x", series, [fix], None, fix_needs=8)
+    return rows.assign(hidden=rows["suppressed"])
+
+
+@pytest.mark.parametrize(("launch", "before", "to"), [("2024-04-01", 17, "March 2024"),
+                                                      ("2024-05-15", 18, "June 2024")])
+def test_quarters_judged_against_a_launch_name_the_quarters_before_it(launch, before, to):
+    values = [float(x) for x in (STEADY * 2)[:20]]
+    chart = _quarterly_chart(values, launch)
+    # the fix sits on the first quarter that starts in or after the launch's month
+    assert chart["baseline_kind"].tolist().index("fix") == before
+    result = v.verdict(chart, None, "decrease", "quarter", v.EACH_QUARTER)
+    assert result.kind == "Common cause"
+    assert (f"within the limits worked out on the {before} quarters to {to}, before the "
+            "Ashmere strategy launch") in result.sentence
+
+
+def test_a_launch_with_fewer_than_eight_visible_quarters_before_it_is_not_fixed_on():
+    values = [None] * 10 + [float(x) for x in STEADY[:7] + STEADY[:8]]  # 7 shown before
+    chart = _quarterly_chart(values, "2024-04-01")
+    assert chart["baseline_kind"].isna().all()
+    result = v.verdict(chart, None, "decrease", "quarter", v.EACH_QUARTER)
+    assert "worked out on the 15 quarters shown" in result.sentence
+    assert "trial limits, only 15 quarters" in result.sentence

@@ -157,6 +157,7 @@ with over_time:
         st.markdown(f"**Verdict:** {fmt.as_text(judged.sentence)}")
         step = ("each quarter" if quarterly else "each month" if series_kind == "in_month"
                 else "month ends")
+        judged_step = "quarter" if quarterly else "month"  # how a point's date is said
         if judged.icon is None:  # no verdict: no point is marked as a signal either
             series = series.assign(point_type=None, point_label=None)
         fig = charts.xmr(series, f"{title}: partnership, {step}, XmR", unit, target, bench)
@@ -180,7 +181,8 @@ with over_time:
         if "baseline_label" in series.columns and series["baseline_label"].notna().any():
             # seed text: shown as text, never as Markdown
             st.text("\n".join(
-                f"{fmt.month(r.period_end)}: {r.baseline_label} — {r.baseline_reason or ''}"
+                f"{spc_verdict.period_words(judged_step, r.period_end)}: {r.baseline_label} — "
+                f"{r.baseline_reason or ''}"
                 for r in series[series["baseline_label"].notna()].itertuples()))
         if judged.icon is not None:
             icons = series.dropna(subset=["variation"]).tail(1)
@@ -201,7 +203,8 @@ with over_time:
                 kind_word = ("an improvement" if "improvement" in r.point_type else
                              "a concern" if "concern" in r.point_type else
                              "neither better nor worse")
-                lines.append(f"- {fmt.month(r.period_end)}: {fmt.number(r.value, unit)}, "
+                lines.append(f"- {spc_verdict.period_words(judged_step, r.period_end)}: "
+                             f"{fmt.number(r.value, unit)}, "
                              f"{scorecard.rule_text(r.point_label)}, which is "
                              f"**{kind_word}** for this indicator")
             st.markdown("\n".join(lines))

@@ -100,7 +100,9 @@ def test_the_pack_opens_with_a_two_page_summary_and_stays_under_30_pages(publish
             assert escape(r["value_text"]) in line and escape(r["direction"]) in line
             # the verdict in short on its line; its whole sentence in the measure's section
             # (context measures have no section: their line is all the pack says of them)
-            assert escape(boardpack.short_verdict(r["variation_text"])) in line
+            # (the kind metrics.verdict handed over with the sentence, which starts with it)
+            assert escape(boardpack.short_verdict(r)) in line
+            assert r["variation_text"].startswith(r["verdict_kind"])
             assert (escape(r["variation_text"]) in html) or name == boardpack.CONTEXT_GROUP
             assert (r["rag"] or "no target") in line or (r["hidden"] and ">c<" in line)
         assert name in summary
