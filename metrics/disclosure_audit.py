@@ -613,16 +613,18 @@ class _Model:
 # --- the audit and the complements -------------------------------------------------------
 
 def _exposed_rows(p: Published, found: dict[int, tuple[float, float]]) -> list[dict]:
-    out = []
-    cells = p.cells
-    for cid, (lo, hi) in sorted(found.items()):
-        row = cells.iloc[cid]
-        out.append({"family": row["family"], "space": row["space"],
-                    "period": str(row["period"].date()), "council": row["council"],
-                    "locality": row["locality"], "agency": row["agency"],
-                    "truth": float(row["truth"]), "lo": float(np.ceil(lo - EPS)),
-                    "hi": float(np.floor(hi + EPS)), "cid": int(cid)})
-    return out
+    if not found:
+        return []
+    cids = np.array(sorted(found), dtype=int)
+    bounds = np.array([found[c] for c in cids.tolist()], dtype=float).reshape(-1, 2)
+    rows = p.cells.iloc[cids]
+    frame = pd.DataFrame({
+        "family": rows["family"].to_numpy(), "space": rows["space"].to_numpy(),
+        "period": rows["period"].dt.strftime("%Y-%m-%d").to_numpy(),
+        "council": rows["council"].to_numpy(), "locality": rows["locality"].to_numpy(),
+        "agency": rows["agency"].to_numpy(), "truth": rows["truth"].to_numpy(float),
+        "lo": np.ceil(bounds[:, 0] - EPS), "hi": np.floor(bounds[:, 1] + EPS), "cid": cids})
+    return frame.to_dict("records")
 
 
 def audit(p: Published, solver: Solver | None = None, pooled: bool = False) -> AuditResult:
