@@ -62,6 +62,8 @@ MONTH = "@month"  # a rolling count's own-month series: family + MONTH
 # 12 months; a quarterly series would be {"quarter": 3} read from its table (one line here)
 ROLLING_MONTHS = 12
 EPS = 1e-6
+# cells per LP: components are solved side by side in blocks of about this many unknowns
+CHUNK = 100
 
 
 @dataclass
@@ -506,39 +508,57 @@ class Solver:
         return out, ncomp
 
     def _solve(self, A, b, sense, cids, label) -> dict[int, tuple[float, float]]:
-        """Every component of the block (A x (sense) b, 0 <= x <= cap) in turn."""
+        """The components in blocks of about ``CHUNK`` cells each (a block of every
+        component is one slow LP; one LP per component is thousands of small calls)."""
         out: dict[int, tuple[float, float]] = {}
         A = A.tocsc()
-        order = np.argsort(label, kind="stable")
-        cut = np.flatnonzero(np.diff(label[order])) + 1
         rows_of = A.tocsr()
-        for cols in np.split(order, cut):
-            sub = A[:, cols]
-            rows = np.unique(sub.indices)
-            sub = rows_of[rows][:, cols].tocsc()
-            out.update(self._component(sub, b[rows], sense[rows], cids[cols]))
+        order = np.argsort(label, kind="stable")
+        starts = np.flatnonzero(np.r_[True, np.diff(label[order]) != 0])
+        sizes = np.diff(np.r_[starts, len(order)])
+        # cut after the component that takes a block past CHUNK cells
+        block = np.r_[0, np.cumsum(sizes)[:-1]] // CHUNK
+        cuts = starts[np.flatnonzero(np.diff(block)) + 1]
+        for cols in np.split(order, cuts):
+            rows = np.unique(A[:, cols].indices)
+            sub = rows_of[rows][:, cols]
+            out.update(self._block(sub, b[rows], sense[rows], cids[cols], label[cols]))
         return out
 
-    def _component(self, A, b, sense, cids) -> dict[int, tuple[float, float]]:
-        """One component's exposed cells (cid -> (lo, hi)), from as few LPs as it takes: any
-        feasible point bounds every cell's interval from inside, so LPs pushing many cells
-        at once prove most of them safe; the rest are minimised and maximised one by one,
-        each LP starting from the last one's basis (HiGHS's warm start)."""
+    def _block(self, A, b, sense, cids, label) -> dict[int, tuple[float, float]]:
+        """Every component of the block (A x (sense) b, 0 <= x <= cap) at once, as one LP:
+        the components share no row, so the block's optimum is each component's optimum
+        side by side (one objective per component in each solve). Any feasible point bounds
+        every cell's interval from inside, so LPs pushing many cells at once prove most of
+        them safe; the rest are minimised and maximised one by one — one cell of each
+        component per solve, each solve starting from the last one's basis (HiGHS's warm
+        start, only the objective changes). Returns the exposed cells (cid -> (lo, hi))."""
         T = self.p.threshold
         truth = self.truth[cids]
         target = ~self.p.cells["latent"].to_numpy()[cids] & ~np.isnan(truth)
         if not target.any():
             return {}
+        _, comp = np.unique(label, return_inverse=True)
+        k = int(comp.max()) + 1
         small = target & (truth >= 1) & (truth <= T)
+        zero = target & (truth == 0)
         lo = np.full(len(cids), np.inf)
         hi = np.full(len(cids), -np.inf)
         model = _Model(A, b, sense, self.cap)
 
-        def run(cost):
+        def run(cost, on=None):
             self.lps += 1
-            x = model.solve(cost)
+            if on is None:
+                x = model.solve(cost)
+            else:  # the model of some components only: its columns are ``on``
+                x = np.zeros(len(cids))
+                x[on] = model.solve(cost[on])
+                lo[on] = np.minimum(lo[on], x[on])
+                hi[on] = np.maximum(hi[on], x[on])
+                return x
             np.minimum(lo, x, out=lo)
             np.maximum(hi, x, out=hi)
+            return x
 
         def open_cells():
             ilo, ihi = np.ceil(lo - EPS), np.floor(hi + EPS)
@@ -550,7 +570,7 @@ class Solver:
         run(-target.astype(float))
         # push the cells still open together, down (small ones) and up (the others), while
         # that proves any more of them safe
-        for direction, which in ((1.0, small), (-1.0, ~small)):
+        for direction, which in ((1.0, small), (-1.0, ~small & ~zero)):
             while True:
                 left = open_cells() & which
                 if not left.any():
@@ -558,14 +578,37 @@ class Solver:
                 run(direction * left.astype(float))
                 if (open_cells() & which).sum() == left.sum():
                     break
-        for i in np.flatnonzero(open_cells()):
-            order = (1.0, -1.0) if small[i] else (-1.0, 1.0)
-            for direction in order:
-                if not open_cells()[i]:
+        # a true zero's least value is 0 (counts are non-negative); the most a component's
+        # open zeros can take together proves them all pinned at once when it is 0
+        pinned = np.zeros(len(cids), bool)
+        while True:
+            left = open_cells() & zero & ~pinned
+            if not left.any():
+                break
+            x = run(-left.astype(float))
+            most = np.bincount(comp[left], weights=x[left], minlength=k)
+            pinned |= left & (most[comp] < EPS)
+            if (open_cells() & zero & ~pinned).sum() == left.sum():
+                break
+        # the rest one by one: a small cell down then up, another up then down, a zero up;
+        # one cell of each component per solve, over the components with cells left only
+        first_dir = np.where(small, 1.0, -1.0)
+        tries = np.where(zero, 1, 2)
+        step = np.zeros(len(cids), int)
+        rest = open_cells() & ~pinned
+        if rest.any():
+            on = np.flatnonzero(np.isin(comp, np.unique(comp[rest])))
+            rows = np.unique(A[:, on].tocsc().indices) if len(on) else np.zeros(0, int)
+            model = _Model(A.tocsr()[rows][:, on], b[rows], sense[rows], self.cap)
+            while True:
+                todo = np.flatnonzero(open_cells() & ~pinned & (step < tries))
+                if not len(todo):
                     break
+                first = todo[np.unique(comp[todo], return_index=True)[1]]
                 cost = np.zeros(len(cids))
-                cost[i] = direction
-                run(cost)
+                cost[first] = np.where(step[first] == 0, first_dir[first], -first_dir[first])
+                step[first] += 1
+                run(cost, on)
         exposed = open_cells()
         return {int(c): (float(lo[i]), float(hi[i])) for i, c in enumerate(cids) if exposed[i]}
 
@@ -596,6 +639,7 @@ class _Model:
         self.h.setOptionValue("output_flag", False)
         self.h.setOptionValue("threads", 1)
         self.h.setOptionValue("presolve", "off")  # keep the basis between solves
+        self.h.setOptionValue("simplex_strategy", 4)  # primal: a new objective keeps the basis feasible
         self.h.passModel(lp)
         self.n = n
         self.cols = np.arange(n, dtype=np.int32)
