@@ -710,54 +710,132 @@ def _cost(p: Published) -> np.ndarray:
     return np.where(top, TOTAL_COST, cost)
 
 
-def complete(p: Published, max_rounds: int = 200) -> tuple[AuditResult, int]:
+class _Releaser:
+    """The cheapest complements that unpin one exposed cell: a small LP over the cells near
+    it (two relations away), each visible cell free to move from its true value at a price
+    (its hiding cost per unit), the exposed cell pushed out of its interval (a zero, or a
+    pinned figure, up by one; a small one to 0 or above T). The visible cells it moves are
+    the complements: hidden, they let the cell take that value. The cells further away are
+    constants, so the point it finds satisfies every relation."""
+
+    def __init__(self, p: Published, cost: np.ndarray):
+        self.p = p
+        n_cells, n_rel = len(p.cells), len(p.sense)
+        t = p.terms
+        inc = sparse.csr_matrix((t["coef"].to_numpy(float),
+                                 (t["rel"].to_numpy(int), t["cid"].to_numpy(int))),
+                                shape=(n_rel, n_cells))
+        self.by_rel = inc
+        self.by_cell = inc.tocsc()
+        self.truth = p.cells["truth"].to_numpy(float)
+        self.latent = p.cells["latent"].to_numpy()
+        self.public = p.cells["public"].to_numpy()
+        # per unit moved; scaled so that HiGHS sees no 1e12 (the order is what matters)
+        self.price = np.where(cost >= TOTAL_COST, 1e6, np.where(
+            cost >= ZERO_COST, 1e4, np.where(cost >= MARGIN_COST, 1e3 + np.minimum(
+                cost - MARGIN_COST, 999), np.minimum(cost, 999))))
+
+    def _rels(self, cells: np.ndarray) -> np.ndarray:
+        m = self.by_cell
+        parts = [m.indices[m.indptr[c]:m.indptr[c + 1]] for c in cells.tolist()]
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, int)
+
+    def _cells(self, rels: np.ndarray) -> np.ndarray:
+        m = self.by_rel
+        parts = [m.indices[m.indptr[r]:m.indptr[r + 1]] for r in rels.tolist()]
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, int)
+
+    def release(self, cid: int, hidden: np.ndarray, fixed: np.ndarray,
+                threshold: int, hops: int = 2) -> np.ndarray:
+        """The visible cells to hide (none: none found)."""
+        from scipy.optimize import linprog
+
+        near = np.array([cid])
+        for _ in range(hops):
+            near = self._cells(self._rels(near))
+        var = near[~self.public[near] & ~fixed[near]]
+        rels = self._rels(var)
+        sub = self.by_rel[rels].tocsc()
+        truth = np.nan_to_num(self.truth)
+        is_var = np.zeros(self.by_rel.shape[1], bool)
+        is_var[var] = True
+        cols_all = np.flatnonzero(np.diff(sub.indptr))  # every cell in these relations
+        const_cells = cols_all[~is_var[cols_all]]
+        rhs = -(sub[:, const_cells] @ truth[const_cells])
+        a_var = sub[:, var]
+        free = hidden[var] | self.latent[var]
+        vis = ~free
+        # columns: x of free cells, then up and down of visible cells
+        a = sparse.hstack([a_var[:, free], a_var[:, vis], -a_var[:, vis]]).tocsr()
+        rhs = rhs - a_var[:, vis] @ truth[var[vis]]
+        nf, nv = int(free.sum()), int(vis.sum())
+        c = np.r_[np.zeros(nf), self.price[var[vis]], self.price[var[vis]]]
+        cap = float(max(np.nanmax(self.truth), 1) * 4 + 100)
+        lo = np.zeros(nf + 2 * nv)
+        hi = np.r_[np.full(nf, cap), np.full(nv, cap), truth[var[vis]]]
+        i = int(np.flatnonzero(var[free] == cid)[0])
+        t = truth[cid]
+        eq = self.p.sense[rels] == 0
+        # where the cell must go: a small one to 0 or above T (the nearer first), any
+        # other up by one (a zero cannot go down; a larger figure up as readily as down)
+        if 1 <= t <= threshold:
+            goals = [(None, 0.0), (threshold + 1, None)]
+            if threshold + 1 - t < t:
+                goals.reverse()
+        else:
+            goals = [(t + 1, None)]
+        for low, high in goals:
+            bounds = np.c_[lo, hi]
+            if low is not None:
+                bounds[i, 0] = low
+            if high is not None:
+                bounds[i, 1] = high
+            res = linprog(c, A_ub=a[~eq] if (~eq).any() else None,
+                          b_ub=rhs[~eq] if (~eq).any() else None,
+                          A_eq=a[eq] if eq.any() else None,
+                          b_eq=rhs[eq] if eq.any() else None, bounds=bounds, method="highs")
+            if res.status == 0:
+                break
+        else:
+            return np.zeros(0, int)
+        moved = (res.x[nf:nf + nv] + res.x[nf + nv:]) > EPS
+        return var[vis][moved]
+
+
+def complete(p: Published, max_rounds: int = 60) -> tuple[AuditResult, int]:
     """Hide complements until no audience has an exposed cell; returns the final audit and
-    the publishing rows newly suppressed (``p.rows.suppressed`` is updated)."""
+    the publishing rows newly suppressed (``p.rows.suppressed`` is updated). Each round:
+    for each audience's exposed cells (one per neighbourhood a round), the cheapest visible
+    cells that unpin it (``_Releaser``); then the audit again."""
     solver = Solver(p)
-    cost = _cost(p)
-    public = p.cells["public"].to_numpy() | p.cells["latent"].to_numpy()
+    releaser = _Releaser(p, _cost(p))
     rc_pid, rc_cid = p.row_cells["pid"].to_numpy(), p.row_cells["cid"].to_numpy()
     suppressed_before = p.rows["suppressed"].to_numpy().copy()
-    by_cid = pd.Series(np.arange(len(p.terms)))
-    rel_of = p.terms.groupby("cid")["rel"].apply(np.asarray)
-    cids_of_rel = p.terms.groupby("rel")["cid"].apply(np.asarray)
-    del by_cid
+    audiences = dict(p.audiences())
+    agency = p.cells["agency"].to_numpy()
     for _ in range(max_rounds):
         result = audit(p, solver)
         if result.exposed == 0:
             break
-        hide = set()
+        hide: set[int] = set()
+        # one complement per neighbourhood a round, whichever audience needs it first (the
+        # viewer's usually serve the champions, who see more)
+        taken = np.zeros(len(p.sense), bool)
         for a in result.audiences:
-            seen = p.visible(dict(p.audiences())[a.audience])
-            taken_rels = set()
+            if not a.exposed:
+                continue
+            own = audiences[a.audience]
+            seen = p.visible(own)
+            fixed = np.isin(agency, own) if own else np.zeros(len(agency), bool)
             for cell in a.exposed:
-                rels = rel_of.get(cell["cid"], np.zeros(0, int))
-                if taken_rels & set(rels.tolist()):
-                    continue  # one complement per relation per round
-                neighbours = np.unique(np.concatenate(
-                    [cids_of_rel[r] for r in rels])) if len(rels) else np.zeros(0, int)
-                own = dict(p.audiences())[a.audience]
-                allowed = seen & ~public & ~p.cells["agency"].isin(own).to_numpy()
-                candidates = neighbours[allowed[neighbours]]
-                hops = 0
-                while not len(candidates) and len(neighbours) and hops < 3:
-                    # nothing visible beside it: look one relation further, through the
-                    # hidden cells it shares a relation with
-                    hops += 1
-                    rels = np.unique(np.concatenate([rel_of.get(c, np.zeros(0, int))
-                                                     for c in neighbours.tolist()]))
-                    neighbours = np.unique(np.concatenate([cids_of_rel[r] for r in rels]))
-                    candidates = neighbours[allowed[neighbours]]
-                if not len(candidates):
-                    continue
-                # a cell in every relation of the exposed one first (it opens them all at
-                # once), then the cheapest
-                mine = set(rels.tolist())
-                shared = np.array([len(mine.intersection(rel_of.get(c, ()).tolist()))
-                                   for c in candidates.tolist()])
-                best = int(candidates[np.lexsort((cost[candidates], -shared))[0]])
-                hide.add(best)
-                taken_rels |= set(rels.tolist())
+                cid = cell["cid"]
+                if taken[releaser._rels(np.array([cid]))].any():
+                    continue  # a neighbour's complement may have freed it: next round
+                cells = releaser.release(cid, ~seen, fixed, p.threshold)
+                if not len(cells):
+                    cells = releaser.release(cid, ~seen, fixed, p.threshold, hops=4)
+                taken[releaser._rels(np.r_[cid, cells].astype(int))] = True
+                hide.update(cells.tolist())
         if not hide:
             break
         pids = np.unique(rc_pid[np.isin(rc_cid, list(hide))])
