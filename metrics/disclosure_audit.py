@@ -459,8 +459,11 @@ class Solver:
         finite = truth[np.isfinite(truth)]
         self.cap = float(max(finite.max() if len(finite) else 0, 1) * 4 + 100)
 
-    def audit(self, hidden_mask: np.ndarray) -> tuple[dict[int, tuple[float, float]], int]:
-        """cid -> (lo, hi) of every hidden target cell in a relation; and the components."""
+    def audit(self, hidden_mask: np.ndarray, safe: np.ndarray | None = None
+              ) -> tuple[dict[int, tuple[float, float]], int]:
+        """cid -> (lo, hi) of every exposed hidden cell; and the components. ``safe``: cells
+        already proved safe with fewer cells hidden (hiding more only widens an interval),
+        not proved again; a component with nothing else to prove is not solved."""
         p = self.p
         latent = p.cells["latent"].to_numpy()
         var = hidden_mask | latent
@@ -483,7 +486,12 @@ class Solver:
         todo = []
         order = np.argsort(var_label, kind="stable")
         bounds = np.flatnonzero(np.diff(var_label[order])) + 1
+        unproved = ~self.p.cells["latent"].to_numpy() & np.isfinite(self.truth)
+        if safe is not None:
+            unproved &= ~safe
         for group in np.split(order, bounds):
+            if not unproved[cids[group]].any():
+                continue
             key = frozenset(cids[group].tolist())
             hit = self.cache.get(key)
             if hit is None:
@@ -499,6 +507,7 @@ class Solver:
             sense = p.sense[rels[keep_rel]]
             sub_cids = cids[keep_var]
             sub_label = var_label[keep_var]
+            self.need = unproved
             found = self._solve(A, b, sense, sub_cids, sub_label)
             for comp in todo:
                 members = sub_cids[sub_label == comp]
@@ -535,7 +544,7 @@ class Solver:
         start, only the objective changes). Returns the exposed cells (cid -> (lo, hi))."""
         T = self.p.threshold
         truth = self.truth[cids]
-        target = ~self.p.cells["latent"].to_numpy()[cids] & ~np.isnan(truth)
+        target = self.need[cids]
         if not target.any():
             return {}
         _, comp = np.unique(label, return_inverse=True)
@@ -671,13 +680,22 @@ def _exposed_rows(p: Published, found: dict[int, tuple[float, float]]) -> list[d
     return frame.to_dict("records")
 
 
-def audit(p: Published, solver: Solver | None = None, pooled: bool = False) -> AuditResult:
+def audit(p: Published, solver: Solver | None = None, pooled: bool = False,
+          safe: dict[str, np.ndarray] | None = None) -> AuditResult:
+    """Every audience's exposed cells. ``safe`` (audience -> cells), when given, holds the
+    cells proved safe by an earlier audit of fewer hidden cells (not proved again), and is
+    brought up to date."""
     started = time.perf_counter()
     solver = solver or Solver(p)
     results = []
     for name, agencies in p.audiences():
         hidden = ~p.visible(agencies)
-        found, ncomp = solver.audit(hidden)
+        known = None if safe is None else safe.get(name)
+        found, ncomp = solver.audit(hidden, known)
+        if safe is not None:
+            proved = hidden.copy()
+            proved[list(found)] = False
+            safe[name] = proved
         results.append(AudienceResult(name, int((hidden & ~p.cells["latent"]).sum()),
                                       _exposed_rows(p, found), ncomp, solver.lps))
     out = AuditResult(results, len(p.sense), dict(p.kinds), list(p.dropped),
@@ -728,6 +746,8 @@ class _Releaser:
         self.by_rel = inc
         self.by_cell = inc.tocsc()
         self.truth = p.cells["truth"].to_numpy(float)
+        self.truth0 = np.nan_to_num(self.truth)
+        self.cap = float(max(np.nanmax(self.truth), 1) * 4 + 100)
         self.latent = p.cells["latent"].to_numpy()
         self.public = p.cells["public"].to_numpy()
         # per unit moved; scaled so that HiGHS sees no 1e12 (the order is what matters)
@@ -755,26 +775,28 @@ class _Releaser:
             near = self._cells(self._rels(near))
         var = near[~self.public[near] & ~fixed[near]]
         rels = self._rels(var)
-        sub = self.by_rel[rels].tocsc()
-        truth = np.nan_to_num(self.truth)
-        is_var = np.zeros(self.by_rel.shape[1], bool)
-        is_var[var] = True
-        cols_all = np.flatnonzero(np.diff(sub.indptr))  # every cell in these relations
-        const_cells = cols_all[~is_var[cols_all]]
-        rhs = -(sub[:, const_cells] @ truth[const_cells])
-        a_var = sub[:, var]
+        sub = self.by_rel[rels]
+        cols = np.unique(sub.indices)  # every cell in these relations, compactly numbered
+        sub = sparse.csr_matrix((sub.data, np.searchsorted(cols, sub.indices), sub.indptr),
+                                shape=(len(rels), len(cols))).tocsc()
+        truth = self.truth0[cols]
+        is_var = np.isin(cols, var)
+        rhs = -(sub[:, ~is_var] @ truth[~is_var])
+        var = cols[is_var]
+        a_var = sub[:, is_var]
         free = hidden[var] | self.latent[var]
         vis = ~free
         # columns: x of free cells, then up and down of visible cells
         a = sparse.hstack([a_var[:, free], a_var[:, vis], -a_var[:, vis]]).tocsr()
-        rhs = rhs - a_var[:, vis] @ truth[var[vis]]
+        tv = truth[is_var][vis]
+        rhs = rhs - a_var[:, vis] @ tv
         nf, nv = int(free.sum()), int(vis.sum())
         c = np.r_[np.zeros(nf), self.price[var[vis]], self.price[var[vis]]]
-        cap = float(max(np.nanmax(self.truth), 1) * 4 + 100)
+        cap = self.cap
         lo = np.zeros(nf + 2 * nv)
-        hi = np.r_[np.full(nf, cap), np.full(nv, cap), truth[var[vis]]]
+        hi = np.r_[np.full(nf, cap), np.full(nv, cap), tv]
         i = int(np.flatnonzero(var[free] == cid)[0])
-        t = truth[cid]
+        t = self.truth0[cid]
         eq = self.p.sense[rels] == 0
         # where the cell must go: a small one to 0 or above T (the nearer first), any
         # other up by one (a zero cannot go down; a larger figure up as readily as down)
@@ -813,8 +835,9 @@ def complete(p: Published, max_rounds: int = 60) -> tuple[AuditResult, int]:
     suppressed_before = p.rows["suppressed"].to_numpy().copy()
     audiences = dict(p.audiences())
     agency = p.cells["agency"].to_numpy()
+    safe: dict[str, np.ndarray] = {}  # hiding more only widens intervals: proved once
     for _ in range(max_rounds):
-        result = audit(p, solver)
+        result = audit(p, solver, safe=safe)
         if result.exposed == 0:
             break
         hide: set[int] = set()
