@@ -681,14 +681,17 @@ def _exposed_rows(p: Published, found: dict[int, tuple[float, float]]) -> list[d
 
 
 def audit(p: Published, solver: Solver | None = None, pooled: bool = False,
-          safe: dict[str, np.ndarray] | None = None) -> AuditResult:
+          safe: dict[str, np.ndarray] | None = None,
+          only: set[str] | None = None) -> AuditResult:
     """Every audience's exposed cells. ``safe`` (audience -> cells), when given, holds the
     cells proved safe by an earlier audit of fewer hidden cells (not proved again), and is
-    brought up to date."""
+    brought up to date. ``only``: these audiences alone."""
     started = time.perf_counter()
     solver = solver or Solver(p)
     results = []
     for name, agencies in p.audiences():
+        if only is not None and name not in only:
+            continue
         hidden = ~p.visible(agencies)
         known = None if safe is None else safe.get(name)
         found, ncomp = solver.audit(hidden, known)
@@ -836,8 +839,14 @@ def complete(p: Published, max_rounds: int = 60) -> tuple[AuditResult, int]:
     audiences = dict(p.audiences())
     agency = p.cells["agency"].to_numpy()
     safe: dict[str, np.ndarray] = {}  # hiding more only widens intervals: proved once
+    # the viewer first: the complements that protect the viewer protect most of what a
+    # champion could work out too, so the champions are audited once the viewer is safe
+    only: set[str] | None = {"viewer"}
     for _ in range(max_rounds):
-        result = audit(p, solver, safe=safe)
+        result = audit(p, solver, safe=safe, only=only)
+        if result.exposed == 0 and only is not None:
+            only = None
+            result = audit(p, solver, safe=safe)
         if result.exposed == 0:
             break
         hide: set[int] = set()
@@ -859,12 +868,14 @@ def complete(p: Published, max_rounds: int = 60) -> tuple[AuditResult, int]:
                     cells = releaser.release(cid, ~seen, fixed, p.threshold, hops=4)
                 taken[releaser._rels(np.r_[cid, cells].astype(int))] = True
                 hide.update(cells.tolist())
-        if not hide:
+        if not hide:  # nothing more can be hidden: the last word is every audience's
+            if only is not None:
+                result = audit(p, solver, safe=safe)
             break
         pids = np.unique(rc_pid[np.isin(rc_cid, list(hide))])
         p.rows.loc[p.rows["pid"].isin(pids), "suppressed"] = True
     else:
-        result = audit(p, solver)
+        result = audit(p, solver, safe=safe)
     added = int((p.rows["suppressed"].to_numpy() & ~suppressed_before).sum())
     result.complements = added
     return result, added
