@@ -626,7 +626,7 @@ class _Model:
     """One component's LP in HiGHS (scipy's build of it), kept between solves so that each
     new objective starts from the last basis."""
 
-    def __init__(self, A, b, sense, cap: float):
+    def __init__(self, A, b, sense, cap: float, lower=None, upper=None):
         from scipy.optimize._highspy import _core as hc
         self._hc = hc
         A = A.tocsc()
@@ -634,8 +634,8 @@ class _Model:
         lp = hc.HighsLp()
         lp.num_col_, lp.num_row_ = n, m
         lp.col_cost_ = np.zeros(n)
-        lp.col_lower_ = np.zeros(n)
-        lp.col_upper_ = np.full(n, cap)
+        lp.col_lower_ = np.zeros(n) if lower is None else np.asarray(lower, float)
+        lp.col_upper_ = np.full(n, cap) if upper is None else np.asarray(upper, float)
         inf = hc.kHighsInf
         lp.row_lower_ = np.where(sense == 0, b, -inf)
         lp.row_upper_ = b.astype(float)
@@ -653,11 +653,14 @@ class _Model:
         self.n = n
         self.cols = np.arange(n, dtype=np.int32)
 
-    def solve(self, cost: np.ndarray) -> np.ndarray:
+    def solve(self, cost: np.ndarray, strict: bool = True) -> np.ndarray | None:
+        """The optimum for ``cost``; None when there is none and not ``strict``."""
         self.h.changeColsCost(self.n, self.cols, cost.astype(float))
         self.h.run()
         status = self.h.getModelStatus()
         if status != self._hc.HighsModelStatus.kOptimal:
+            if not strict:
+                return None
             raise RuntimeError("disclosure audit: the linear program failed "
                                f"({self.h.modelStatusToString(status)})")
         return np.asarray(self.h.getSolution().col_value)
@@ -771,8 +774,6 @@ class _Releaser:
     def release(self, cid: int, hidden: np.ndarray, fixed: np.ndarray,
                 threshold: int, hops: int = 2) -> np.ndarray:
         """The visible cells to hide (none: none found)."""
-        from scipy.optimize import linprog
-
         near = np.array([cid])
         for _ in range(hops):
             near = self._cells(self._rels(near))
@@ -800,7 +801,6 @@ class _Releaser:
         hi = np.r_[np.full(nf, cap), np.full(nv, cap), tv]
         i = int(np.flatnonzero(var[free] == cid)[0])
         t = self.truth0[cid]
-        eq = self.p.sense[rels] == 0
         # where the cell must go: a small one to 0 or above T (the nearer first), any
         # other up by one (a zero cannot go down; a larger figure up as readily as down)
         if 1 <= t <= threshold:
@@ -809,21 +809,19 @@ class _Releaser:
                 goals.reverse()
         else:
             goals = [(t + 1, None)]
+        sense = self.p.sense[rels]
         for low, high in goals:
-            bounds = np.c_[lo, hi]
+            lower, upper = lo.copy(), hi.copy()
             if low is not None:
-                bounds[i, 0] = low
+                lower[i] = low
             if high is not None:
-                bounds[i, 1] = high
-            res = linprog(c, A_ub=a[~eq] if (~eq).any() else None,
-                          b_ub=rhs[~eq] if (~eq).any() else None,
-                          A_eq=a[eq] if eq.any() else None,
-                          b_eq=rhs[eq] if eq.any() else None, bounds=bounds, method="highs")
-            if res.status == 0:
+                upper[i] = high
+            x = _Model(a, rhs, sense, cap, lower, upper).solve(c, strict=False)
+            if x is not None:
                 break
         else:
             return np.zeros(0, int)
-        moved = (res.x[nf:nf + nv] + res.x[nf + nv:]) > EPS
+        moved = (x[nf:nf + nv] + x[nf + nv:]) > EPS
         return var[vis][moved]
 
 
