@@ -62,6 +62,8 @@ MONTH = "@month"  # a rolling count's own-month series: family + MONTH
 # 12 months; a quarterly series would be {"quarter": 3} read from its table (one line here)
 ROLLING_MONTHS = 12
 EPS = 1e-6
+# cells per LP: components are solved side by side in blocks of about this many unknowns
+CHUNK = 100
 
 
 @dataclass
@@ -457,8 +459,11 @@ class Solver:
         finite = truth[np.isfinite(truth)]
         self.cap = float(max(finite.max() if len(finite) else 0, 1) * 4 + 100)
 
-    def audit(self, hidden_mask: np.ndarray) -> tuple[dict[int, tuple[float, float]], int]:
-        """cid -> (lo, hi) of every hidden target cell in a relation; and the components."""
+    def audit(self, hidden_mask: np.ndarray, safe: np.ndarray | None = None
+              ) -> tuple[dict[int, tuple[float, float]], int]:
+        """cid -> (lo, hi) of every exposed hidden cell; and the components. ``safe``: cells
+        already proved safe with fewer cells hidden (hiding more only widens an interval),
+        not proved again; a component with nothing else to prove is not solved."""
         p = self.p
         latent = p.cells["latent"].to_numpy()
         var = hidden_mask | latent
@@ -481,7 +486,12 @@ class Solver:
         todo = []
         order = np.argsort(var_label, kind="stable")
         bounds = np.flatnonzero(np.diff(var_label[order])) + 1
+        unproved = ~self.p.cells["latent"].to_numpy() & np.isfinite(self.truth)
+        if safe is not None:
+            unproved &= ~safe
         for group in np.split(order, bounds):
+            if not unproved[cids[group]].any():
+                continue
             key = frozenset(cids[group].tolist())
             hit = self.cache.get(key)
             if hit is None:
@@ -497,6 +507,7 @@ class Solver:
             sense = p.sense[rels[keep_rel]]
             sub_cids = cids[keep_var]
             sub_label = var_label[keep_var]
+            self.need = unproved
             found = self._solve(A, b, sense, sub_cids, sub_label)
             for comp in todo:
                 members = sub_cids[sub_label == comp]
@@ -506,39 +517,57 @@ class Solver:
         return out, ncomp
 
     def _solve(self, A, b, sense, cids, label) -> dict[int, tuple[float, float]]:
-        """Every component of the block (A x (sense) b, 0 <= x <= cap) in turn."""
+        """The components in blocks of about ``CHUNK`` cells each (a block of every
+        component is one slow LP; one LP per component is thousands of small calls)."""
         out: dict[int, tuple[float, float]] = {}
         A = A.tocsc()
-        order = np.argsort(label, kind="stable")
-        cut = np.flatnonzero(np.diff(label[order])) + 1
         rows_of = A.tocsr()
-        for cols in np.split(order, cut):
-            sub = A[:, cols]
-            rows = np.unique(sub.indices)
-            sub = rows_of[rows][:, cols].tocsc()
-            out.update(self._component(sub, b[rows], sense[rows], cids[cols]))
+        order = np.argsort(label, kind="stable")
+        starts = np.flatnonzero(np.r_[True, np.diff(label[order]) != 0])
+        sizes = np.diff(np.r_[starts, len(order)])
+        # cut after the component that takes a block past CHUNK cells
+        block = np.r_[0, np.cumsum(sizes)[:-1]] // CHUNK
+        cuts = starts[np.flatnonzero(np.diff(block)) + 1]
+        for cols in np.split(order, cuts):
+            rows = np.unique(A[:, cols].indices)
+            sub = rows_of[rows][:, cols]
+            out.update(self._block(sub, b[rows], sense[rows], cids[cols], label[cols]))
         return out
 
-    def _component(self, A, b, sense, cids) -> dict[int, tuple[float, float]]:
-        """One component's exposed cells (cid -> (lo, hi)), from as few LPs as it takes: any
-        feasible point bounds every cell's interval from inside, so LPs pushing many cells
-        at once prove most of them safe; the rest are minimised and maximised one by one,
-        each LP starting from the last one's basis (HiGHS's warm start)."""
+    def _block(self, A, b, sense, cids, label) -> dict[int, tuple[float, float]]:
+        """Every component of the block (A x (sense) b, 0 <= x <= cap) at once, as one LP:
+        the components share no row, so the block's optimum is each component's optimum
+        side by side (one objective per component in each solve). Any feasible point bounds
+        every cell's interval from inside, so LPs pushing many cells at once prove most of
+        them safe; the rest are minimised and maximised one by one — one cell of each
+        component per solve, each solve starting from the last one's basis (HiGHS's warm
+        start, only the objective changes). Returns the exposed cells (cid -> (lo, hi))."""
         T = self.p.threshold
         truth = self.truth[cids]
-        target = ~self.p.cells["latent"].to_numpy()[cids] & ~np.isnan(truth)
+        target = self.need[cids]
         if not target.any():
             return {}
+        _, comp = np.unique(label, return_inverse=True)
+        k = int(comp.max()) + 1
         small = target & (truth >= 1) & (truth <= T)
+        zero = target & (truth == 0)
         lo = np.full(len(cids), np.inf)
         hi = np.full(len(cids), -np.inf)
         model = _Model(A, b, sense, self.cap)
 
-        def run(cost):
+        def run(cost, on=None):
             self.lps += 1
-            x = model.solve(cost)
+            if on is None:
+                x = model.solve(cost)
+            else:  # the model of some components only: its columns are ``on``
+                x = np.zeros(len(cids))
+                x[on] = model.solve(cost[on])
+                lo[on] = np.minimum(lo[on], x[on])
+                hi[on] = np.maximum(hi[on], x[on])
+                return x
             np.minimum(lo, x, out=lo)
             np.maximum(hi, x, out=hi)
+            return x
 
         def open_cells():
             ilo, ihi = np.ceil(lo - EPS), np.floor(hi + EPS)
@@ -550,7 +579,7 @@ class Solver:
         run(-target.astype(float))
         # push the cells still open together, down (small ones) and up (the others), while
         # that proves any more of them safe
-        for direction, which in ((1.0, small), (-1.0, ~small)):
+        for direction, which in ((1.0, small), (-1.0, ~small & ~zero)):
             while True:
                 left = open_cells() & which
                 if not left.any():
@@ -558,14 +587,37 @@ class Solver:
                 run(direction * left.astype(float))
                 if (open_cells() & which).sum() == left.sum():
                     break
-        for i in np.flatnonzero(open_cells()):
-            order = (1.0, -1.0) if small[i] else (-1.0, 1.0)
-            for direction in order:
-                if not open_cells()[i]:
+        # a true zero's least value is 0 (counts are non-negative); the most a component's
+        # open zeros can take together proves them all pinned at once when it is 0
+        pinned = np.zeros(len(cids), bool)
+        while True:
+            left = open_cells() & zero & ~pinned
+            if not left.any():
+                break
+            x = run(-left.astype(float))
+            most = np.bincount(comp[left], weights=x[left], minlength=k)
+            pinned |= left & (most[comp] < EPS)
+            if (open_cells() & zero & ~pinned).sum() == left.sum():
+                break
+        # the rest one by one: a small cell down then up, another up then down, a zero up;
+        # one cell of each component per solve, over the components with cells left only
+        first_dir = np.where(small, 1.0, -1.0)
+        tries = np.where(zero, 1, 2)
+        step = np.zeros(len(cids), int)
+        rest = open_cells() & ~pinned
+        if rest.any():
+            on = np.flatnonzero(np.isin(comp, np.unique(comp[rest])))
+            rows = np.unique(A[:, on].tocsc().indices) if len(on) else np.zeros(0, int)
+            model = _Model(A.tocsr()[rows][:, on], b[rows], sense[rows], self.cap)
+            while True:
+                todo = np.flatnonzero(open_cells() & ~pinned & (step < tries))
+                if not len(todo):
                     break
+                first = todo[np.unique(comp[todo], return_index=True)[1]]
                 cost = np.zeros(len(cids))
-                cost[i] = direction
-                run(cost)
+                cost[first] = np.where(step[first] == 0, first_dir[first], -first_dir[first])
+                step[first] += 1
+                run(cost, on)
         exposed = open_cells()
         return {int(c): (float(lo[i]), float(hi[i])) for i, c in enumerate(cids) if exposed[i]}
 
@@ -574,7 +626,7 @@ class _Model:
     """One component's LP in HiGHS (scipy's build of it), kept between solves so that each
     new objective starts from the last basis."""
 
-    def __init__(self, A, b, sense, cap: float):
+    def __init__(self, A, b, sense, cap: float, lower=None, upper=None):
         from scipy.optimize._highspy import _core as hc
         self._hc = hc
         A = A.tocsc()
@@ -582,8 +634,8 @@ class _Model:
         lp = hc.HighsLp()
         lp.num_col_, lp.num_row_ = n, m
         lp.col_cost_ = np.zeros(n)
-        lp.col_lower_ = np.zeros(n)
-        lp.col_upper_ = np.full(n, cap)
+        lp.col_lower_ = np.zeros(n) if lower is None else np.asarray(lower, float)
+        lp.col_upper_ = np.full(n, cap) if upper is None else np.asarray(upper, float)
         inf = hc.kHighsInf
         lp.row_lower_ = np.where(sense == 0, b, -inf)
         lp.row_upper_ = b.astype(float)
@@ -596,15 +648,19 @@ class _Model:
         self.h.setOptionValue("output_flag", False)
         self.h.setOptionValue("threads", 1)
         self.h.setOptionValue("presolve", "off")  # keep the basis between solves
+        self.h.setOptionValue("simplex_strategy", 4)  # primal: a new objective keeps the basis feasible
         self.h.passModel(lp)
         self.n = n
         self.cols = np.arange(n, dtype=np.int32)
 
-    def solve(self, cost: np.ndarray) -> np.ndarray:
+    def solve(self, cost: np.ndarray, strict: bool = True) -> np.ndarray | None:
+        """The optimum for ``cost``; None when there is none and not ``strict``."""
         self.h.changeColsCost(self.n, self.cols, cost.astype(float))
         self.h.run()
         status = self.h.getModelStatus()
         if status != self._hc.HighsModelStatus.kOptimal:
+            if not strict:
+                return None
             raise RuntimeError("disclosure audit: the linear program failed "
                                f"({self.h.modelStatusToString(status)})")
         return np.asarray(self.h.getSolution().col_value)
@@ -613,25 +669,39 @@ class _Model:
 # --- the audit and the complements -------------------------------------------------------
 
 def _exposed_rows(p: Published, found: dict[int, tuple[float, float]]) -> list[dict]:
-    out = []
-    cells = p.cells
-    for cid, (lo, hi) in sorted(found.items()):
-        row = cells.iloc[cid]
-        out.append({"family": row["family"], "space": row["space"],
-                    "period": str(row["period"].date()), "council": row["council"],
-                    "locality": row["locality"], "agency": row["agency"],
-                    "truth": float(row["truth"]), "lo": float(np.ceil(lo - EPS)),
-                    "hi": float(np.floor(hi + EPS)), "cid": int(cid)})
-    return out
+    if not found:
+        return []
+    cids = np.array(sorted(found), dtype=int)
+    bounds = np.array([found[c] for c in cids.tolist()], dtype=float).reshape(-1, 2)
+    rows = p.cells.iloc[cids]
+    frame = pd.DataFrame({
+        "family": rows["family"].to_numpy(), "space": rows["space"].to_numpy(),
+        "period": rows["period"].dt.strftime("%Y-%m-%d").to_numpy(),
+        "council": rows["council"].to_numpy(), "locality": rows["locality"].to_numpy(),
+        "agency": rows["agency"].to_numpy(), "truth": rows["truth"].to_numpy(float),
+        "lo": np.ceil(bounds[:, 0] - EPS), "hi": np.floor(bounds[:, 1] + EPS), "cid": cids})
+    return frame.to_dict("records")
 
 
-def audit(p: Published, solver: Solver | None = None, pooled: bool = False) -> AuditResult:
+def audit(p: Published, solver: Solver | None = None, pooled: bool = False,
+          safe: dict[str, np.ndarray] | None = None,
+          only: set[str] | None = None) -> AuditResult:
+    """Every audience's exposed cells. ``safe`` (audience -> cells), when given, holds the
+    cells proved safe by an earlier audit of fewer hidden cells (not proved again), and is
+    brought up to date. ``only``: these audiences alone."""
     started = time.perf_counter()
     solver = solver or Solver(p)
     results = []
     for name, agencies in p.audiences():
+        if only is not None and name not in only:
+            continue
         hidden = ~p.visible(agencies)
-        found, ncomp = solver.audit(hidden)
+        known = None if safe is None else safe.get(name)
+        found, ncomp = solver.audit(hidden, known)
+        if safe is not None:
+            proved = hidden.copy()
+            proved[list(found)] = False
+            safe[name] = proved
         results.append(AudienceResult(name, int((hidden & ~p.cells["latent"]).sum()),
                                       _exposed_rows(p, found), ncomp, solver.lps))
     out = AuditResult(results, len(p.sense), dict(p.kinds), list(p.dropped),
@@ -664,60 +734,146 @@ def _cost(p: Published) -> np.ndarray:
     return np.where(top, TOTAL_COST, cost)
 
 
-def complete(p: Published, max_rounds: int = 200) -> tuple[AuditResult, int]:
+class _Releaser:
+    """The cheapest complements that unpin one exposed cell: a small LP over the cells near
+    it (two relations away), each visible cell free to move from its true value at a price
+    (its hiding cost per unit), the exposed cell pushed out of its interval (a zero, or a
+    pinned figure, up by one; a small one to 0 or above T). The visible cells it moves are
+    the complements: hidden, they let the cell take that value. The cells further away are
+    constants, so the point it finds satisfies every relation."""
+
+    def __init__(self, p: Published, cost: np.ndarray):
+        self.p = p
+        n_cells, n_rel = len(p.cells), len(p.sense)
+        t = p.terms
+        inc = sparse.csr_matrix((t["coef"].to_numpy(float),
+                                 (t["rel"].to_numpy(int), t["cid"].to_numpy(int))),
+                                shape=(n_rel, n_cells))
+        self.by_rel = inc
+        self.by_cell = inc.tocsc()
+        self.truth = p.cells["truth"].to_numpy(float)
+        self.truth0 = np.nan_to_num(self.truth)
+        self.cap = float(max(np.nanmax(self.truth), 1) * 4 + 100)
+        self.latent = p.cells["latent"].to_numpy()
+        self.public = p.cells["public"].to_numpy()
+        # per unit moved; scaled so that HiGHS sees no 1e12 (the order is what matters)
+        self.price = np.where(cost >= TOTAL_COST, 1e6, np.where(
+            cost >= ZERO_COST, 1e4, np.where(cost >= MARGIN_COST, 1e3 + np.minimum(
+                cost - MARGIN_COST, 999), np.minimum(cost, 999))))
+
+    def _rels(self, cells: np.ndarray) -> np.ndarray:
+        m = self.by_cell
+        parts = [m.indices[m.indptr[c]:m.indptr[c + 1]] for c in cells.tolist()]
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, int)
+
+    def _cells(self, rels: np.ndarray) -> np.ndarray:
+        m = self.by_rel
+        parts = [m.indices[m.indptr[r]:m.indptr[r + 1]] for r in rels.tolist()]
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, int)
+
+    def release(self, cid: int, hidden: np.ndarray, fixed: np.ndarray,
+                threshold: int, hops: int = 2) -> np.ndarray:
+        """The visible cells to hide (none: none found)."""
+        near = np.array([cid])
+        for _ in range(hops):
+            near = self._cells(self._rels(near))
+        var = near[~self.public[near] & ~fixed[near]]
+        rels = self._rels(var)
+        sub = self.by_rel[rels]
+        cols = np.unique(sub.indices)  # every cell in these relations, compactly numbered
+        sub = sparse.csr_matrix((sub.data, np.searchsorted(cols, sub.indices), sub.indptr),
+                                shape=(len(rels), len(cols))).tocsc()
+        truth = self.truth0[cols]
+        is_var = np.isin(cols, var)
+        rhs = -(sub[:, ~is_var] @ truth[~is_var])
+        var = cols[is_var]
+        a_var = sub[:, is_var]
+        free = hidden[var] | self.latent[var]
+        vis = ~free
+        # columns: x of free cells, then up and down of visible cells
+        a = sparse.hstack([a_var[:, free], a_var[:, vis], -a_var[:, vis]]).tocsr()
+        tv = truth[is_var][vis]
+        rhs = rhs - a_var[:, vis] @ tv
+        nf, nv = int(free.sum()), int(vis.sum())
+        c = np.r_[np.zeros(nf), self.price[var[vis]], self.price[var[vis]]]
+        cap = self.cap
+        lo = np.zeros(nf + 2 * nv)
+        hi = np.r_[np.full(nf, cap), np.full(nv, cap), tv]
+        i = int(np.flatnonzero(var[free] == cid)[0])
+        t = self.truth0[cid]
+        # where the cell must go: a small one to 0 or above T (the nearer first), any
+        # other up by one (a zero cannot go down; a larger figure up as readily as down)
+        if 1 <= t <= threshold:
+            goals = [(None, 0.0), (threshold + 1, None)]
+            if threshold + 1 - t < t:
+                goals.reverse()
+        else:
+            goals = [(t + 1, None)]
+        sense = self.p.sense[rels]
+        for low, high in goals:
+            lower, upper = lo.copy(), hi.copy()
+            if low is not None:
+                lower[i] = low
+            if high is not None:
+                upper[i] = high
+            x = _Model(a, rhs, sense, cap, lower, upper).solve(c, strict=False)
+            if x is not None:
+                break
+        else:
+            return np.zeros(0, int)
+        moved = (x[nf:nf + nv] + x[nf + nv:]) > EPS
+        return var[vis][moved]
+
+
+def complete(p: Published, max_rounds: int = 60) -> tuple[AuditResult, int]:
     """Hide complements until no audience has an exposed cell; returns the final audit and
-    the publishing rows newly suppressed (``p.rows.suppressed`` is updated)."""
+    the publishing rows newly suppressed (``p.rows.suppressed`` is updated). Each round:
+    for each audience's exposed cells (one per neighbourhood a round), the cheapest visible
+    cells that unpin it (``_Releaser``); then the audit again."""
     solver = Solver(p)
-    cost = _cost(p)
-    public = p.cells["public"].to_numpy() | p.cells["latent"].to_numpy()
+    releaser = _Releaser(p, _cost(p))
     rc_pid, rc_cid = p.row_cells["pid"].to_numpy(), p.row_cells["cid"].to_numpy()
     suppressed_before = p.rows["suppressed"].to_numpy().copy()
-    by_cid = pd.Series(np.arange(len(p.terms)))
-    rel_of = p.terms.groupby("cid")["rel"].apply(np.asarray)
-    cids_of_rel = p.terms.groupby("rel")["cid"].apply(np.asarray)
-    del by_cid
+    audiences = dict(p.audiences())
+    agency = p.cells["agency"].to_numpy()
+    safe: dict[str, np.ndarray] = {}  # hiding more only widens intervals: proved once
+    # the viewer first: the complements that protect the viewer protect most of what a
+    # champion could work out too, so the champions are audited once the viewer is safe
+    only: set[str] | None = {"viewer"}
     for _ in range(max_rounds):
-        result = audit(p, solver)
+        result = audit(p, solver, safe=safe, only=only)
+        if result.exposed == 0 and only is not None:
+            only = None
+            result = audit(p, solver, safe=safe)
         if result.exposed == 0:
             break
-        hide = set()
+        hide: set[int] = set()
+        # one complement per neighbourhood a round, whichever audience needs it first (the
+        # viewer's usually serve the champions, who see more)
+        taken = np.zeros(len(p.sense), bool)
         for a in result.audiences:
-            seen = p.visible(dict(p.audiences())[a.audience])
-            taken_rels = set()
+            if not a.exposed:
+                continue
+            own = audiences[a.audience]
+            seen = p.visible(own)
+            fixed = np.isin(agency, own) if own else np.zeros(len(agency), bool)
             for cell in a.exposed:
-                rels = rel_of.get(cell["cid"], np.zeros(0, int))
-                if taken_rels & set(rels.tolist()):
-                    continue  # one complement per relation per round
-                neighbours = np.unique(np.concatenate(
-                    [cids_of_rel[r] for r in rels])) if len(rels) else np.zeros(0, int)
-                own = dict(p.audiences())[a.audience]
-                allowed = seen & ~public & ~p.cells["agency"].isin(own).to_numpy()
-                candidates = neighbours[allowed[neighbours]]
-                hops = 0
-                while not len(candidates) and len(neighbours) and hops < 3:
-                    # nothing visible beside it: look one relation further, through the
-                    # hidden cells it shares a relation with
-                    hops += 1
-                    rels = np.unique(np.concatenate([rel_of.get(c, np.zeros(0, int))
-                                                     for c in neighbours.tolist()]))
-                    neighbours = np.unique(np.concatenate([cids_of_rel[r] for r in rels]))
-                    candidates = neighbours[allowed[neighbours]]
-                if not len(candidates):
-                    continue
-                # a cell in every relation of the exposed one first (it opens them all at
-                # once), then the cheapest
-                mine = set(rels.tolist())
-                shared = np.array([len(mine.intersection(rel_of.get(c, ()).tolist()))
-                                   for c in candidates.tolist()])
-                best = int(candidates[np.lexsort((cost[candidates], -shared))[0]])
-                hide.add(best)
-                taken_rels |= set(rels.tolist())
-        if not hide:
+                cid = cell["cid"]
+                if taken[releaser._rels(np.array([cid]))].any():
+                    continue  # a neighbour's complement may have freed it: next round
+                cells = releaser.release(cid, ~seen, fixed, p.threshold)
+                if not len(cells):
+                    cells = releaser.release(cid, ~seen, fixed, p.threshold, hops=4)
+                taken[releaser._rels(np.r_[cid, cells].astype(int))] = True
+                hide.update(cells.tolist())
+        if not hide:  # nothing more can be hidden: the last word is every audience's
+            if only is not None:
+                result = audit(p, solver, safe=safe)
             break
         pids = np.unique(rc_pid[np.isin(rc_cid, list(hide))])
         p.rows.loc[p.rows["pid"].isin(pids), "suppressed"] = True
     else:
-        result = audit(p, solver)
+        result = audit(p, solver, safe=safe)
     added = int((p.rows["suppressed"].to_numpy() & ~suppressed_before).sum())
     result.complements = added
     return result, added

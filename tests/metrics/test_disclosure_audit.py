@@ -311,3 +311,48 @@ def test_a_build_whose_audit_still_finds_an_exposed_cell_does_not_publish(p, mon
     monkeypatch.setattr(disclosure_audit, "run", lambda *a, **k: stuck)
     with pytest.raises(RunFailed, match="1 cells exposed"):
         build_metrics(p.con, as_at=dt.date(2023, 12, 31), settings=Settings(disclosure_audit=True, history_months=3))
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(0, 9), min_size=14, max_size=20), st.integers(1, 4))
+def test_after_complements_no_random_series_gives_a_month_away(months, published):
+    """A random monthly series (small months hidden) and the last ``published`` rolling
+    12-month totals (hidden when small): after complements, an independent LP over the
+    months and the windows finds no hidden month pinned or small one bounded in 1..T."""
+    from scipy.optimize import linprog
+    n = len(months)
+    periods = [month(k - n + 1) for k in range(n)]
+    ends = list(range(max(11, n - published), n))
+    values = [("count", periods[e], "All", "All", sum(months[e - 11:e + 1]), None,
+               1 <= sum(months[e - 11:e + 1]) <= T) for e in ends]
+    monthly = [("count", p, v, None, 1 <= v <= T) for p, v in zip(periods, months, strict=True)]
+    con = database(values, monthly)
+    p = Published(con, T, catalogue=[{"id": "count", "unit": "count"}])
+    before = p.rows["suppressed"].to_numpy().copy()
+    result, _ = complete(p)
+    assert result.exposed == 0
+    write_back(con, p, before)
+    shown_months = con.execute("select suppressed from indicator_monthly order by period_end"
+                               ).df()["suppressed"].to_numpy()
+    shown_totals = con.execute("select suppressed from indicator_values order by period_end"
+                               ).df()["suppressed"].to_numpy()
+    # unknowns: the months; a shown month is fixed; a shown total is an equation
+    bounds = [(0, None) if hidden else (v, v) for v, hidden in zip(months, shown_months,
+                                                                   strict=True)]
+    rows = []
+    for e, hidden in zip(ends, shown_totals, strict=True):
+        if not hidden:
+            row = np.zeros(n)
+            row[e - 11:e + 1] = 1
+            rows.append((row, sum(months[e - 11:e + 1])))
+    a_eq = np.array([r for r, _ in rows]) if rows else None
+    b_eq = np.array([b for _, b in rows]) if rows else None
+    for i in np.flatnonzero(shown_months):
+        c = np.zeros(n)
+        c[i] = 1
+        lo = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        hi = linprog(-c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        lo = np.ceil(lo.fun - 1e-6)
+        hi = np.inf if hi.status == 3 else np.floor(-hi.fun + 1e-6)
+        assert lo != hi, (i, months)
+        assert not (1 <= months[i] <= T and lo >= 1 and hi <= T), (i, months, lo, hi)

@@ -364,3 +364,33 @@ def breakdown_cells(breakdowns: pd.DataFrame, hidden_column: str = "hidden") -> 
     breakdowns of two indicators that publish one count."""
     return series_cells(breakdowns.rename(columns={"dimension": "locality",
                                                    "category": "agency"}), hidden_column)
+
+
+def joint_lp(con, threshold: int = 5) -> dict[str, dict[str, int]]:
+    """The joint LP over everything each audience sees (issue 25), on a published database:
+    per audience, its hidden cells, the relations used, the hidden cells recovered exactly
+    (the interval is one value) and the hidden small cells bounded within 1..threshold.
+    The relations are derived from the tables and the catalogue as they stand, and the
+    flags are the ones written (not the build's); each hidden cell's interval comes from
+    HiGHS (metrics.disclosure_audit's solver: a feasible point bounds many cells at once,
+    the rest are minimised and maximised one by one)."""
+    from metrics.disclosure_audit import Published, Solver
+
+    p = Published(con, threshold)
+    solver = Solver(p)
+    out = {}
+    for name, agencies in p.audiences():
+        hidden = ~p.visible(agencies)
+        found, _ = solver.audit(hidden)
+        truth = p.cells["truth"].to_numpy()
+        recovered = bounded = 0
+        for cid, (lo, hi) in found.items():
+            lo, hi = np.ceil(lo - 1e-6), np.floor(hi + 1e-6)
+            if lo == hi:
+                recovered += 1
+            elif 1 <= truth[cid] <= threshold and 1 <= lo and hi <= threshold:
+                bounded += 1
+        out[name] = {"hidden": int((hidden & ~p.cells["latent"].to_numpy()).sum()),
+                     "relations": len(p.sense), "recovered": recovered,
+                     "bounded_small": bounded}
+    return out

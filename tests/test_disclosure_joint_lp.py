@@ -1,0 +1,59 @@
+"""The joint LP attack (issue 25) on a generated 3,000-children partnership, as published.
+
+The attacker solves, for each hidden cell, its smallest and largest possible value over
+everything an audience sees at once — every published cell, counts non-negative, the
+locality, agency and breakdown sums, numerator within denominator, counts within or equal
+to others (months apart too), rolling windows against the monthly series — with HiGHS. It
+reads the published database as the dashboard does (the flags as written, every table),
+not the build's own state, for the viewer and each agency's champion: no hidden cell may
+come out as one value, and no hidden small cell (1..T) may be bounded within 1..T.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from lscp_core.settings import Settings
+from pipelines.run import run_pipeline
+from pipelines.synthetic import generate
+from tests.support import disclosure_attacks as attacks
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("disclosure_joint_lp")]
+T = Settings().suppression_threshold
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("joint_lp")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LSCP_KEY", "6a6f696e742d6c702d61747461636b2d6b65792d3235")
+        generate(folder, seed=25, children=3_000, years=3, end_date=dt.date(2026, 10, 31),
+                 progress=None)
+        db = folder / "lscp.duckdb"
+        result = run_pipeline(folder / "inbox", db, folder / "seeds", None, Settings())
+    return db, result
+
+
+def test_the_audit_is_on_by_default_and_recorded(published):
+    db, _ = published
+    with duckdb.connect(str(db), read_only=True) as con:
+        line = dict(con.execute("select key, value from meta").fetchall()
+                    ).get("disclosure_audit")
+    assert line is not None and line.startswith("disclosure audit: 0 cells exposed, ")
+    assert line.endswith(" audiences")
+
+
+def test_the_joint_lp_recovers_no_hidden_cell_for_any_audience(published):
+    db, _ = published
+    with duckdb.connect(str(db), read_only=True) as con:
+        found = attacks.joint_lp(con, T)
+    assert set(found) >= {"viewer"} and len(found) > 2  # the viewer and every champion
+    recovered = {a: r["recovered"] for a, r in found.items()}
+    bounded = {a: r["bounded_small"] for a, r in found.items()}
+    assert recovered == dict.fromkeys(found, 0)
+    assert bounded == dict.fromkeys(found, 0)
+    # the attack had something to work on: hidden cells, relations between them
+    assert all(r["hidden"] > 100 and r["relations"] > 1000 for r in found.values())
