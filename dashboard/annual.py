@@ -60,8 +60,11 @@ def build(role: str, year: str) -> pd.DataFrame:
     comments = commentary.for_month(end)
     measures = data.strategies()
     rows = []
+    # compared with the same month last year a row does not depend on the strategy asking
+    # (scorecard._compared_row), so one scorecard of every measure serves each strategy (and
+    # is the pack's own when the year is under way: built once, cached)
+    card = scorecard.build(role, None, end, "last_year").set_index("indicator_id")
     for strategy, group in measures.groupby("strategy", sort=False):
-        card = scorecard.build(role, strategy, end, "last_year").set_index("indicator_id")
         for m in group.itertuples():
             iid = m.indicator_id
             if not iid or iid not in card.index:
