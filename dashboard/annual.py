@@ -38,7 +38,8 @@ def year_end(year: str, months: list[pd.Timestamp]) -> pd.Timestamp:
 
 
 def _signals(role: str, iid: str, first: pd.Timestamp, last: pd.Timestamp) -> str:
-    spc = data.spc(role, iid)
+    spc = data.spc(role)  # every measure's, read once (the scorecard's), cut to this one
+    spc = spc[spc["indicator_id"] == iid]
     if spc.empty:
         return ""
     year = spc[(spc["period_end"] >= first) & (spc["period_end"] <= last)]
