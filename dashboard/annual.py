@@ -38,7 +38,8 @@ def year_end(year: str, months: list[pd.Timestamp]) -> pd.Timestamp:
 
 
 def _signals(role: str, iid: str, first: pd.Timestamp, last: pd.Timestamp) -> str:
-    spc = data.spc(role, iid)
+    spc = data.spc(role)  # every measure's, read once (the scorecard's), cut to this one
+    spc = spc[spc["indicator_id"] == iid]
     if spc.empty:
         return ""
     year = spc[(spc["period_end"] >= first) & (spc["period_end"] <= last)]
@@ -60,8 +61,11 @@ def build(role: str, year: str) -> pd.DataFrame:
     comments = commentary.for_month(end)
     measures = data.strategies()
     rows = []
+    # compared with the same month last year a row does not depend on the strategy asking
+    # (scorecard._compared_row), so one scorecard of every measure serves each strategy (and
+    # is the pack's own when the year is under way: built once, cached)
+    card = scorecard.build(role, None, end, "last_year").set_index("indicator_id")
     for strategy, group in measures.groupby("strategy", sort=False):
-        card = scorecard.build(role, strategy, end, "last_year").set_index("indicator_id")
         for m in group.itertuples():
             iid = m.indicator_id
             if not iid or iid not in card.index:

@@ -127,14 +127,25 @@ def store(role: str, period: pd.Timestamp, kind: str, content: bytes, key: str) 
     return path
 
 
-def _build_role(role: str, period: pd.Timestamp) -> list[Path]:
-    """One role's pack of ``period`` (every strategy), as HTML and PDF, kept."""
+def _build_role(role: str, period: pd.Timestamp) -> tuple[list[Path], str]:
+    """One role's pack of ``period`` (every strategy), as HTML and PDF, kept; with where the
+    time went (its figures and HTML, then the PDF), in words."""
+    import time
+
     from dashboard import boardpack
 
+    started = time.perf_counter()
     key = inputs_key(role, None, period, ALL_STRATEGIES_COMPARE)
     html = boardpack.build(role, None, period, ALL_STRATEGIES_COMPARE)
-    return [store(role, period, "html", html.encode("utf-8"), key),
-            store(role, period, "pdf", boardpack.to_pdf(html), key)]
+    built = time.perf_counter()
+    pages: list[str] = []
+    pdf = boardpack.to_pdf(html, lambda what: pages.append(what))
+    printed = time.perf_counter()
+    written = [store(role, period, "html", html.encode("utf-8"), key),
+               store(role, period, "pdf", pdf, key)]
+    count = next((w.split()[1] for w in pages if w.startswith("writing ")), "?")
+    return written, (f"{role} pack for {period:%B %Y}: figures and HTML {built - started:.1f} s, "
+                     f"PDF {printed - built:.1f} s, {count} pages")
 
 
 def build_at_publish(say: Callable[[str], None] = lambda _t: None) -> list[Path]:
@@ -155,8 +166,9 @@ def build_at_publish(say: Callable[[str], None] = lambda _t: None) -> list[Path]
     if workers < 2:
         written = []
         for role in roles:
-            written += _build_role(role, period)
-            say(f"{role} pack for {period:%B %Y}")
+            files, words = _build_role(role, period)
+            written += files
+            say(words)
         return written
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -168,7 +180,8 @@ def build_at_publish(say: Callable[[str], None] = lambda _t: None) -> list[Path]
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         done = [pool.submit(_build_role, role, period) for role in roles]
         written = []
-        for role, future in zip(roles, done, strict=True):
-            written += future.result()
-            say(f"{role} pack for {period:%B %Y}")
+        for future in done:
+            files, words = future.result()
+            written += files
+            say(words)
     return written

@@ -140,10 +140,14 @@ def xmr_chart(spec: chartspec.XmrSpec, label: str, plot_height: int = 200) -> st
         parts.append(f'<polyline points="{_path(run)}" fill="none" stroke="{GREY}" '
                      'stroke-width="2"/>')
     special = {i: kind for i, kind, _ in spec.signals}
+    # the common-cause points as one path of dots (one node, not one per month: the PDF
+    # pack draws dozens of charts), then each special-cause point in its own shape
+    dots = [(px, py) for i, (px, py) in enumerate(pts) if py is not None and i not in special]
+    if dots:
+        parts.append(_dots(dots))
     for i, (px, py) in enumerate(pts):
-        if py is None:
-            continue
-        parts.append(_point(px, py, special.get(i)))
+        if py is not None and i in special:
+            parts.append(_point(px, py, special[i]))
     legend, legend_h = _legend(spec, left, width, bottom + 6 + size + 10, size)
     parts += legend
     height = round(bottom + 6 + size + 10 + legend_h + 4)
@@ -155,6 +159,13 @@ def xmr_chart(spec: chartspec.XmrSpec, label: str, plot_height: int = 200) -> st
 def _text(x: float, y: float, text: str, size: float, anchor: str, colour: str = INK) -> str:
     return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" '
             f'font-family="Arial, Helvetica, sans-serif" fill="{colour}">{escape(text)}</text>')
+
+
+def _dots(points: list[tuple[float, float]], r: float = 2.2) -> str:
+    """Filled circles of radius ``r`` at ``points``, drawn as one path (two arcs each)."""
+    d = "".join(f"M{x - r:.1f},{y:.1f}a{r},{r} 0 1,0 {2 * r:.1f},0a{r},{r} 0 1,0 "
+                f"{-2 * r:.1f},0" for x, y in points)
+    return f'<path d="{d}" fill="{GREY}"/>'
 
 
 def _point(x: float, y: float, kind: str | None) -> str:

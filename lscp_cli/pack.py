@@ -90,7 +90,7 @@ def build_published_packs(db: Path, config: Path | None = None, progress=None) -
         with dashboard_over(db, config):
             from dashboard import published_pack
 
-            written = published_pack.build_at_publish()
+            written = published_pack.build_at_publish(lambda words: say(f"[pack] {words}"))
     except Exception as exc:  # noqa: BLE001 - the run is published; the pack can wait
         say(f"[pack] not built ({type(exc).__name__}: {exc}); the dashboard builds it when "
             f"asked ({time.perf_counter() - started:.1f}s)")

@@ -109,3 +109,19 @@ def test_svg_sparkline_and_chart_break_at_gaps():
     value = [line for line in chart.split("<polyline")[1:] if 'stroke="#505a5f"' in line]
     assert len(value) == 2 and "<title>chart</title>" in chart
     assert "<rect" in chart  # the concern point is a square
+
+
+def test_svg_chart_draws_common_points_as_one_path_and_signals_in_their_shapes():
+    """The print chart's common-cause points are one path of dots (the PDF pack draws dozens
+    of charts), one dot per shown month; hidden months are no dot; signals keep their shape."""
+    import re
+
+    chart = svg.xmr_chart(chartspec.xmr_spec(_series(), "T", "percent"), "chart")
+    dots = re.findall(r'<path d="(M[^"]*)" fill="#505a5f"/>', chart)
+    assert len(dots) == 1
+    centres = [(round(float(x) + 2.2, 1), float(y))
+               for x, y in re.findall(r"M([\d.]+),([\d.]+)a2\.2", dots[0])]
+    assert len(centres) == 14 - 1 - 2  # 14 months, one hidden, two special causes
+    assert len(set(centres)) == len(centres)
+    assert 'r="2.2"' not in chart  # no circle per common point
+    assert 'r="4.5"' in chart and 'height="8"' in chart  # improvement circle, concern square
