@@ -43,6 +43,17 @@ def test_report_takes_each_pages_best_rounds_p95():
     assert "OVER TARGET" in out.getvalue()
 
 
+def test_report_breaks_a_first_load_down():
+    figures = {"start": 2.0, "first": {"explorer": [[1.0, 1.2]]},
+               "change": {"explorer": [[0.3]]},
+               "parts": {"explorer": [(0.3, 0.1, 0.2, 0.4), (0.5, 0.1, 0.2, 0.6)]}}
+    out = io.StringIO()
+    browser_bench.report(figures, out)
+    row = [ln for ln in out.getvalue().splitlines()[-3:] if ln.startswith("/explorer")][0]
+    assert row.split()[1:] == ["0.40", "0.10", "0.20", "0.50"]
+    assert "server runs the page" in out.getvalue()
+
+
 def test_every_page_is_timed_to_its_own_heading_and_content():
     assert set(browser_bench.PAGES) == {"", "explorer", "localities", "data-quality",
                                         "commentary", "exceptions", "agency", "strategies",

@@ -83,15 +83,51 @@ def wait_loaded(page, heading: str, main: str, timeout: float = 60_000) -> None:
     page.wait_for_function(LOADED_JS, arg=[heading, main], timeout=timeout, polling=25)
 
 
-def first_load(browser, url: str, heading: str, main: str) -> float:
-    """Seconds from opening ``url`` in a new browser context to the page loaded."""
+# Where a first load's time goes, from the page's own clock: the HTML and Streamlit's
+# JavaScript (to DOMContentLoaded), the wait for the server's first message, the server
+# running the page (its first to its last message) and the drawing after the last message
+# (a chart page's Plotly code is fetched and run then).
+TIMING_JS = """(() => {
+  window.__lscpWs = {first: null, last: null};
+  const Socket = window.WebSocket;
+  window.WebSocket = class extends Socket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', () => {
+        const t = performance.now();
+        if (window.__lscpWs.first === null) { window.__lscpWs.first = t; }
+        window.__lscpWs.last = t;
+      });
+    }
+  };
+})();"""
+PARTS_JS = """() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const ws = window.__lscpWs || {};
+  return [nav ? nav.domContentLoadedEventEnd : null, ws.first, ws.last, performance.now()];
+}"""
+PARTS = ("HTML + Streamlit's JS", "wait for server", "server runs the page",
+         "drawing after it")
+
+
+def first_load(browser, url: str, heading: str, main: str, parts: list | None = None) -> float:
+    """Seconds from opening ``url`` in a new browser context to the page loaded; with
+    ``parts``, the load's breakdown (``PARTS``, seconds) is appended to it."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         page = context.new_page()
+        if parts is not None:
+            page.add_init_script(TIMING_JS)
         start = time.perf_counter()
         page.goto(url, wait_until="commit")
         wait_loaded(page, heading, main)
-        return time.perf_counter() - start
+        seconds = time.perf_counter() - start
+        if parts is not None:
+            dcl, first, last, now = page.evaluate(PARTS_JS)
+            if None not in (dcl, first, last):
+                parts.append((dcl / 1000, (first - dcl) / 1000, (last - first) / 1000,
+                              (now - last) / 1000))
+        return seconds
     finally:
         context.close()
 
@@ -143,7 +179,8 @@ def bench(db: Path, samples: int, changes: int, pages: dict | None = None,
     sources = sources or {"": None}
     servers = {}
     figures = {label: {"start": 0.0, "first": {p: [] for p in pages},
-                       "change": {p: [] for p in pages}} for label in sources}
+                       "change": {p: [] for p in pages}, "parts": {p: [] for p in pages}}
+               for label in sources}
     try:
         for label, source in sources.items():
             servers[label] = start_server(db, source)
@@ -163,7 +200,8 @@ def bench(db: Path, samples: int, changes: int, pages: dict | None = None,
                     for path, (_, heading, main) in pages.items():
                         for label, server in servers.items():
                             figures[label]["first"][path][-1].append(
-                                first_load(browser, f"{server.url}/{path}", heading, main))
+                                first_load(browser, f"{server.url}/{path}", heading, main,
+                                           figures[label]["parts"][path]))
                 for label, server in servers.items():
                     context = browser.new_context(viewport={"width": 1400, "height": 1000})
                     tab = context.new_page()
@@ -224,6 +262,16 @@ def report(figures: dict, out=sys.stdout, label: str = "") -> bool:
     print(f"first load (fresh tab) p95 < {FIRST_LOAD_TARGET} s and page change p95 < "
           f"{CHANGE_TARGET} s: {'met on every page' if ok else 'NOT met on every page'}",
           file=out, flush=True)
+    if any(figures.get("parts", {}).values()):
+        print("where a first load's time goes (medians, seconds):", file=out)
+        print(f"{'page':<16}" + "".join(f"{p:>23}" for p in PARTS), file=out)
+        for path, rows in figures["parts"].items():
+            if rows:
+                print(f"{'/' + path:<16}" + "".join(
+                    f"{statistics.median(r[i] for r in rows):>23.2f}"
+                    for i in range(len(PARTS))), file=out)
+        print("(drawing after it: the browser drawing the page once the server has sent it; "
+              "on a chart page, Plotly's code fetched and run)", file=out, flush=True)
     return ok
 
 
