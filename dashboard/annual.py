@@ -12,6 +12,7 @@ term ending by each month.
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 
 from dashboard import commentary, data, scorecard
 from dashboard import formatting as fmt
@@ -55,10 +56,28 @@ def _signals(role: str, iid: str, first: pd.Timestamp, last: pd.Timestamp) -> st
 
 
 def build(role: str, year: str) -> pd.DataFrame:
+    """The extract of ``year`` as ``role`` sees it: the figures (worked out once per published
+    file, role and year, shared by every session), then the year-end commentary as it stands
+    now (it is written between publishes)."""
+    db = data.live()
+    frame = _figures_cached(str(db.path), db.current(), role, year).copy()
+    months = data.periods("monthly") or data.periods()
+    comments = commentary.for_month(year_end(year, months))
+    ids = frame.pop("indicator_id")
+    frame["Commentary"] = [comments[i].body if i in comments else "" for i in ids]
+    return frame
+
+
+@st.cache_resource(ttl=3600, max_entries=200, show_spinner=False)  # shared; build() copies
+def _figures_cached(path: str, sig: tuple, role: str, year: str) -> pd.DataFrame:
+    return _figures(role, year)
+
+
+def _figures(role: str, year: str) -> pd.DataFrame:
+    """The extract's rows without their commentary; ``indicator_id`` says whose it would be."""
     months = data.periods("monthly") or data.periods()
     end = year_end(year, months)
     first = pd.Timestamp(f"{year[:4]}-04-30")
-    comments = commentary.for_month(end)
     measures = data.strategies()
     rows = []
     # compared with the same month last year a row does not depend on the strategy asking
@@ -73,7 +92,7 @@ def build(role: str, year: str) -> pd.DataFrame:
                              "not measurable from the extracts" if m.how_measured
                              == "not measurable" else "not computed yet",
                              "", fmt.NOT_AVAILABLE, "", fmt.NOT_AVAILABLE, fmt.NOT_AVAILABLE,
-                             "", "", "", *[fmt.NOT_AVAILABLE] * len(NUMBERS)])
+                             "", "", "", *[fmt.NOT_AVAILABLE] * len(NUMBERS), ""])
                 continue
             r = card.loc[iid]
             change = fmt.NOT_AVAILABLE
@@ -92,14 +111,13 @@ def build(role: str, year: str) -> pd.DataFrame:
             verdict = r["variation_text"]
             if r["frequency"] == "monthly" and when is not None and not pd.isna(when):
                 verdict += _signals(role, iid, first, when)
-            comment = comments.get(iid)
             rows.append([
                 strategy, m.success_measure, r["title"],
                 scorecard.period_text(r, start_when) if start_when is not None else "",
                 r["last_year_text"], r["period_text"], r["value_text"], change,
                 (r["arrow"] + " " + r["direction"]).strip(), verdict,
-                comment.body if comment else "", *_numbers(r)])
-    return pd.DataFrame(rows, columns=COLUMNS + NUMBERS)
+                "", *_numbers(r), iid])
+    return pd.DataFrame(rows, columns=COLUMNS + NUMBERS + ["indicator_id"])
 
 
 def _numbers(r) -> list[str]:

@@ -131,13 +131,18 @@ def live() -> LiveDatabase:
     return _live(str(db_path()))
 
 
-@st.cache_data(ttl=3600, max_entries=2000, show_spinner=False)
+# Results are shared by every session of the process, per published file (its signature is
+# in the key), and kept as they are: ``st.cache_data`` would pickle and unpickle each frame on
+# every read (most of a page's reading time), so the readers (``query``, ``spc``) hand out a
+# copy instead and nothing cached is ever changed in place.
+@st.cache_resource(ttl=3600, max_entries=2000, show_spinner=False)
 def _cached(path: str, sig: tuple, sql: str, params: tuple) -> pd.DataFrame:
     return _live(path).query(sql, params)
 
 
 def query(sql: str, params: tuple = ()) -> pd.DataFrame:
-    """Run a read-only query, cached for the file currently published."""
+    """Run a read-only query, cached for the file currently published (a copy of the
+    shared result: change it freely)."""
     db = live()
     sig = db.current()
     return _cached(str(db.path), sig, sql, tuple(params)).copy()
@@ -275,7 +280,7 @@ def spc(role: str, indicator_id: str | None = None) -> pd.DataFrame:
     return _spc_cached(str(db.path), db.current(), Viewer.of(role).role, indicator_id).copy()
 
 
-@st.cache_data(ttl=3600, max_entries=2000, show_spinner=False)
+@st.cache_resource(ttl=3600, max_entries=2000, show_spinner=False)  # shared; spc() copies
 def _spc_cached(path: str, sig: tuple, role: str, indicator_id: str | None) -> pd.DataFrame:
     return _spc(role, indicator_id)
 

@@ -17,6 +17,7 @@ class Page:
     heading: str  # the page's own title (h1)
     url_path: str  # "" for the default page
     icon: str
+    charts: bool = False  # draws Plotly charts on opening (the app loads their code early)
 
     @property
     def path(self) -> Path:
@@ -37,9 +38,10 @@ PAGES: tuple[Page, ...] = (
     Page("exceptions.py", "Exception report", "Exception report", "exceptions",
          ":material/priority_high:"),
     Page("explorer.py", "Indicator explorer", "Indicator explorer", "explorer",
-         ":material/query_stats:"),
-    Page("localities.py", "Localities", "Localities", "localities", ":material/map:"),
-    Page("agency.py", "Agency view", "Agency view", "agency", ":material/groups:"),
+         ":material/query_stats:", charts=True),
+    Page("localities.py", "Localities", "Localities", "localities", ":material/map:",
+         charts=True),
+    Page("agency.py", "Agency view", "Agency view", "agency", ":material/groups:", charts=True),
     Page("strategies.py", "Strategies", "Strategies", "strategies", ":material/flag:"),
     Page("commentary.py", "Commentary and actions", "Commentary and actions", "commentary",
          ":material/edit_note:"),

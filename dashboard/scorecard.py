@@ -243,7 +243,7 @@ def build(role: str, strategy: str | None, period: pd.Timestamp,
                          pd.Timestamp(period), compare).copy()
 
 
-@st.cache_data(max_entries=500, show_spinner=False)
+@st.cache_resource(ttl=3600, max_entries=500, show_spinner=False)  # shared; build() copies
 def _build_cached(path: str, sig: tuple, role: str, strategy: str | None,
                   period: pd.Timestamp, compare: str) -> pd.DataFrame:
     return _build(role, strategy, period, compare)

@@ -175,7 +175,10 @@ def main(argv=None) -> int:
     parser.add_argument("--work", type=Path, default=ROOT / "bench-work")
     parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--browser-samples", type=int, default=7,
-                        help="fresh-tab first loads per page (default 7)")
+                        help="fresh-tab first loads per page and round (default 7)")
+    parser.add_argument("--browser-rounds", type=int, default=3,
+                        help="rounds of fresh-tab loads and page changes; each page's p95 is "
+                             "its best round's (default 3)")
     parser.add_argument("--formats-only", action="store_true",
                         help="only the CSV ingest and the other formats' (census, SSD)")
     parser.add_argument("--skip-formats", action="store_true",
@@ -222,7 +225,8 @@ def main(argv=None) -> int:
         # where users feel it: each page's first load in a fresh browser context, and page
         # changes (medians and p95 of several samples; the machine may be shared)
         result = subprocess.run([sys.executable, "-m", "tests.bench.browser_bench", "--db",
-                                 str(db), "--samples", str(args.browser_samples)],
+                                 str(db), "--samples", str(args.browser_samples),
+                                 "--rounds", str(args.browser_rounds)],
                                 cwd=ROOT, env=env, capture_output=True, text=True)
         print((result.stdout or result.stderr).rstrip(), flush=True)
 

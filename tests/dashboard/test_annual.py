@@ -65,3 +65,20 @@ def test_the_strategies_page_offers_the_extract_as_csv(app, use_db, fake_db_path
     assert any(d.value.columns.tolist() == annual.COLUMNS + annual.NUMBERS
                for d in at.dataframe)
     assert [b for b in at.get("download_button") if "annual" in b.proto.label.lower()]
+
+
+def test_commentary_written_after_the_figures_were_worked_out_is_in_the_extract(
+        use_db, fake_db_path, tmp_path):
+    # the figures are worked out once per published file and shared; the commentary is
+    # written between publishes and read as it stands each time
+    notes = tmp_path / "notes.sqlite"
+    use_db(fake_db_path, "analyst", extra=f'commentary_db = "{notes}"\n')
+    before = annual.build("analyst", "2024-25")
+    assert set(before["Commentary"]) == {""}
+    store.save_comment(notes, "cp_repeat_neglect", "2025-03", "Written later", "ana", 0)
+    after = annual.build("analyst", "2024-25")
+    said = after.loc[after["Commentary"] != "", "Indicator"].tolist()
+    assert said == ["Children on a neglect plan for a second time or more"] * len(said) and said
+    assert after.drop(columns="Commentary").equals(before.drop(columns="Commentary"))
+    after.loc[:, "Start figure"] = "changed by a reader"  # a copy: the shared rows keep theirs
+    assert annual.build("analyst", "2024-25")["Start figure"].equals(before["Start figure"])
