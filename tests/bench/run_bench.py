@@ -5,7 +5,9 @@
 
 1. `lscp generate` of the partnership (target: 300,000 children in < 120 s);
 2. ingest + validate alone (target < 12 s, peak < 2 GB);
-3. a full `lscp run` (target < 20 s, peak < 3 GB), with the time and rows of each stage;
+3. a full `lscp run` with the newest month's packs it builds at publish (target < 20 s in
+   all, peak < 3 GB), with the time and rows of each stage and each role's pack (figures and
+   HTML, then PDF); `--repeat 3` reports the best of three, `--run-only` this and 5 alone;
 4. a second `lscp run` on the same inbox (nothing new is loaded);
 5. the board pack: the newest month's, kept by the run, served (target < 1 s); another
    month's built on request (target < 10 s), with its page count;
@@ -30,6 +32,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -136,12 +139,40 @@ def format_rows(work: Path, children: int, env: dict, csv_seconds: float) -> Non
               f"(target <= 2x)   " + json.dumps(figures.get("stages", {})), flush=True)
 
 
-def full_run(out: Path, db: Path, env: dict, label: str, target_s: float, target_mb: float):
-    result = measure([*LSCP, "run", "--inbox", str(out / "inbox"), "--seeds", str(out / "seeds"),
-                      "--db", str(db)], env)
-    line(label, result["seconds"], result["peak_mb"], target_s, target_mb)
+RUN_TARGET = 20.0  # the whole run, the newest month's packs (viewer and board) included
+
+
+def full_run(out: Path, db: Path, env: dict, label: str, target_s: float, target_mb: float,
+             repeat: int = 1):
+    """``lscp run`` (best of ``repeat``, each from an empty database when repeated), with its
+    stages, the packs built at publish (each role's figures and HTML, then its PDF) and the
+    whole run against the target."""
+    results = []
+    for _ in range(max(repeat, 1)):
+        if repeat > 1:
+            for stale in db.parent.glob(db.name + "*"):
+                if stale.is_dir():
+                    shutil.rmtree(stale)
+                else:
+                    stale.unlink()
+        results.append(measure([*LSCP, "run", "--inbox", str(out / "inbox"), "--seeds",
+                                str(out / "seeds"), "--db", str(db)], env))
+    result = min(results, key=lambda r: r["seconds"])
+    tried = ", ".join(f"{r['seconds']:.1f}" for r in results)
+    line(label + (f", best of {len(results)} ({tried} s)" if len(results) > 1 else ""),
+         result["seconds"], result["peak_mb"], target_s, target_mb)
     for stage in stage_lines(result["output"]):
         print(f"    {stage}")
+    for role_line in (ln for ln in result["output"].splitlines()
+                      if ln.startswith("[pack]") and ln.rstrip().endswith("pages")):
+        print(f"    {role_line}")
+    seconds = stage_seconds(result["output"])
+    packs = seconds.get("pack", 0.0)
+    published = sum(v for k, v in seconds.items() if k != "pack")
+    print(f"    published in {published:.1f} s (the stages above), then the packs in {packs:.1f} s:"
+          f" the whole run with packs {published + packs:.1f} s of stages, "
+          f"{result['seconds']:.1f} s with the process (target < {RUN_TARGET:g} s: "
+          f"{verdict(result['seconds'], RUN_TARGET)})", flush=True)
     return result
 
 
@@ -186,19 +217,30 @@ def main(argv=None) -> int:
     parser.add_argument("--long-years", type=int, default=20,
                         help="also the same children over this many years, every month end "
                              "published (0: not)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="the first full run this many times from an empty database, "
+                             "best reported (the machine may be shared)")
+    parser.add_argument("--run-only", action="store_true",
+                        help="only the full run (and the pack timings): no ingest alone, "
+                             "other formats, long run or pages")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, LSCP_KEY="62656e63682d6f6e6c792d6b65792d6e6f742d736563726574", PYTHONUNBUFFERED="1")
     print(f"lscp benchmark on {os.cpu_count()} cores; work folder {args.work}\n", flush=True)
 
     out = partnership(args.work, args.children, env, 120)
+    if args.run_only:
+        args.skip_formats, args.skip_pages, args.long_years = True, True, 0
 
     from tests.bench.ingest_bench import bench_ingest
 
-    figures = bench_ingest(inbox=out / "inbox", seeds=out / "seeds", work=args.work / "ingest")
-    line(f"ingest + validate ({figures['rows_read']:,} rows, {figures['inbox_mb']} MB)",
-         figures["seconds"], figures["peak_rss_mb"], 12, 2048)
-    print("    " + json.dumps(figures.get("stages", {})))
+    figures = {"seconds": 1.0}
+    if not args.run_only:
+        figures = bench_ingest(inbox=out / "inbox", seeds=out / "seeds",
+                               work=args.work / "ingest")
+        line(f"ingest + validate ({figures['rows_read']:,} rows, {figures['inbox_mb']} MB)",
+             figures["seconds"], figures["peak_rss_mb"], 12, 2048)
+        print("    " + json.dumps(figures.get("stages", {})))
     if not args.skip_formats:
         format_rows(args.work, args.children, env, figures["seconds"])
     if args.formats_only:
@@ -207,8 +249,10 @@ def main(argv=None) -> int:
     db = args.work / "lscp.duckdb"
     for stale in args.work.glob("lscp.duckdb*"):
         stale.unlink()
-    first = full_run(out, db, env, "full lscp run (first)", 20, 3072)
-    full_run(out, db, env, "full lscp run (same inbox again)", 20, 3072)
+    first = full_run(out, db, env, "full lscp run with the packs (first)", RUN_TARGET, 3072,
+                     repeat=args.repeat)
+    if not args.run_only:
+        full_run(out, db, env, "full lscp run (same inbox again)", RUN_TARGET, 3072)
     if args.long_years:
         long_run(args, env, first, published_months(db))
 
