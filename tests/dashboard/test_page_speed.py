@@ -42,3 +42,19 @@ def test_a_shared_result_is_not_changed_by_the_page_that_read_it(use_db, fake_db
     spc = data.spc("analyst")
     spc.loc[:, "value"] = -1.0
     assert (data.spc("analyst")["value"].dropna() != -1.0).any()
+
+
+def test_the_localities_grid_is_worked_out_without_streamlit_and_shared_as_a_copy(
+        use_db, fake_db_path):
+    from dashboard import locality_grid
+
+    use_db(fake_db_path, "analyst")
+    month = data.periods("monthly")[0]
+    g = locality_grid.grid("analyst", month, None, False)
+    assert not g.m.empty and not g.m["place"].map(data.is_unknown).any()
+    base = g.cells[g.is_base].set_index("indicator_id")["value"]
+    assert (g.m["base"] == g.m["indicator_id"].map(base)).all()  # each against the partnership
+    assert set(g.m.loc[~g.comparable, "category"].dropna()) == set()  # not judged: no colour
+    g.m.loc[:, "word"] = "changed by a reader"
+    assert "changed by a reader" not in set(locality_grid.grid("analyst", month, None,
+                                                               False).m["word"])
