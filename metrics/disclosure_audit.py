@@ -459,11 +459,14 @@ class Solver:
         finite = truth[np.isfinite(truth)]
         self.cap = float(max(finite.max() if len(finite) else 0, 1) * 4 + 100)
 
-    def audit(self, hidden_mask: np.ndarray, safe: np.ndarray | None = None
+    def audit(self, hidden_mask: np.ndarray, safe: np.ndarray | None = None,
+              base: tuple[np.ndarray, np.ndarray] | None = None
               ) -> tuple[dict[int, tuple[float, float]], int]:
         """cid -> (lo, hi) of every exposed hidden cell; and the components. ``safe``: cells
         already proved safe with fewer cells hidden (hiding more only widens an interval),
-        not proved again; a component with nothing else to prove is not solved."""
+        not proved again; a component with nothing else to prove is not solved. ``base``:
+        (cells proved safe for another audience, cells it sees otherwise): a component no
+        relation joins to those cells is that audience's own, so its proofs stand."""
         p = self.p
         latent = p.cells["latent"].to_numpy()
         var = hidden_mask | latent
@@ -482,6 +485,13 @@ class Solver:
                                   shape=(n_r + n_c, n_r + n_c))
         ncomp, label = connected_components(graph, directed=False)
         var_label = label[n_r:]
+        if base is not None:
+            base_safe, changed = base
+            touched = np.unique(self.t_rel[changed[self.t_cid]])
+            comps = np.unique(label[:n_r][np.isin(rels, touched)])
+            inherit = np.zeros(len(self.truth), bool)
+            inherit[cids[~np.isin(var_label, comps)]] = True
+            safe = inherit & base_safe if safe is None else safe | (inherit & base_safe)
         out: dict[int, tuple[float, float]] = {}
         todo = []
         order = np.argsort(var_label, kind="stable")
@@ -692,12 +702,18 @@ def audit(p: Published, solver: Solver | None = None, pooled: bool = False,
     started = time.perf_counter()
     solver = solver or Solver(p)
     results = []
+    viewer_hidden = ~p.visible(())
     for name, agencies in p.audiences():
         if only is not None and name not in only:
             continue
         hidden = ~p.visible(agencies)
         known = None if safe is None else safe.get(name)
-        found, ncomp = solver.audit(hidden, known)
+        base = None
+        if safe is not None and known is None and agencies and "viewer" in safe:
+            base = (safe["viewer"], hidden != viewer_hidden)
+        found, ncomp = solver.audit(hidden, known, base)
+        if name == "viewer":
+            viewer_hidden = hidden
         if safe is not None:
             proved = hidden.copy()
             proved[list(found)] = False
@@ -714,10 +730,15 @@ def audit(p: Published, solver: Solver | None = None, pooled: bool = False,
 def pool_champions(p: Published, solver: Solver) -> dict[str, int]:
     """Two champions pooling their views: exposed cells of each pair (measured, reported)."""
     agencies = [a for _, a in p.audiences() if a]
+    viewer_hidden = ~p.visible(())
+    found, _ = solver.audit(viewer_hidden)
+    viewer_safe = viewer_hidden.copy()
+    viewer_safe[list(found)] = False
     out = {}
     for i, a in enumerate(agencies):
         for b in agencies[i + 1:]:
-            found, _ = solver.audit(~p.visible(a + b))
+            hidden = ~p.visible(a + b)
+            found, _ = solver.audit(hidden, base=(viewer_safe, hidden != viewer_hidden))
             out[f"{a[0]}+{b[0]}"] = len(found)
     return out
 
