@@ -116,3 +116,9 @@ analyst_groups = ["lscp-analysts"]
 def test_session_times_must_be_positive(tmp_path, line):
     with pytest.raises(UserError, match="must be a number > 0"):
         load_settings(_conf(tmp_path, f"[dashboard]\n{line}\n"))
+
+
+def test_the_disclosure_audit_is_on_unless_switched_off(tmp_path):
+    assert load_settings(_conf(tmp_path, "[disclosure]\nthreshold = 5\n")).disclosure_audit
+    off = load_settings(_conf(tmp_path, "[disclosure]\naudit = false\n"))
+    assert off.disclosure_audit is False
