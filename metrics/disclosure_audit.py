@@ -32,13 +32,23 @@ one (its count; a margin after any inner cell; a true zero only where nothing el
 the partnership's own figure last).
 
 Speed: the unknowns are the hidden cells only (visible cells are constants), so the problem
-splits into independent components (union-find over the relations' hidden cells: by count
-and period unless a relation joins them). All components are solved as one block LP with
-HiGHS (``scipy.optimize.linprog``): two rounds (every hidden cell pushed down, then up) prove
-most cells safe at once, as any feasible point bounds each cell's interval; the rest get
-one LP per cell, one cell of each component per round. A component's result depends only
-on its set of hidden cells, so it is cached: a champion's components that no own cell
-touches, and components a new complement did not touch, are never solved twice.
+splits into independent components (connected components of the relations' hidden cells: by
+count and period unless a relation joins them). Components are solved side by side in blocks
+of about ``CHUNK`` unknowns, one HiGHS model a block (scipy's build of HiGHS, kept between
+solves: only the objective changes, so each LP starts from the last basis). Any feasible
+point bounds every cell's interval from inside, so a few LPs pushing every open cell at once
+prove most cells safe; a component's open true zeros are proved pinned together when the most
+they can take together is 0; the rest get one LP per cell and direction, one cell of each
+component per solve. A cell proved safe is not proved again after more cells are hidden
+(hiding only widens intervals), a champion inherits the viewer's proofs on every component
+no relation joins to the cells they see beyond the viewer, and a component's result is
+cached by its set of hidden cells.
+
+Complements (``complete``): the viewer first, the champions once the viewer is safe. For an
+exposed cell, a small LP over the cells two relations around it lets each visible cell move
+from its true value at its hiding cost per unit and pushes the exposed cell out of its
+interval; the visible cells that move are hidden (the cheapest first: small counts, then
+margins, then true zeros, the partnership's own figure last).
 """
 
 from __future__ import annotations
