@@ -94,6 +94,8 @@ class AuditResult:
     complements: int = 0        # cells hidden by ``complete``
     pooled: dict[str, int] = field(default_factory=dict)  # two champions pooling, measured
     seconds: float = 0.0
+    rounds: int = 0             # audits ``complete`` ran
+    stopped: str = ""           # why ``complete`` stopped with a cell still exposed
 
     @property
     def exposed(self) -> int:
@@ -101,13 +103,15 @@ class AuditResult:
 
     def summary(self) -> str:
         return (f"disclosure audit: {self.exposed} cells exposed, {self.relations:,} relations, "
-                f"{len(self.audiences)} audiences")
+                f"{len(self.audiences)} audiences"
+                + (f" ({self.stopped} after {self.rounds} rounds)" if self.stopped else ""))
 
     def as_record(self) -> dict:
         return {"exposed": self.exposed, "relations": self.relations,
                 "audiences": len(self.audiences), "complements": self.complements,
                 "relation_kinds": self.relation_kinds, "dropped": self.dropped,
                 "pooled": self.pooled, "seconds": round(self.seconds, 2),
+                "rounds": self.rounds, "stopped": self.stopped,
                 "exposed_cells": [dict(c, audience=a.audience) for a in self.audiences
                                   for c in a.exposed][:50]}
 
@@ -810,6 +814,15 @@ class _Releaser:
             near = self._cells(self._rels(near))
         var = near[~self.public[near] & ~fixed[near]]
         rels = self._rels(var)
+        # a month no one publishes (latent) has no true value to hold: in any relation the
+        # LP takes, it is an unknown, and its own relations come too (closed over them)
+        while True:
+            cells = self._cells(rels)
+            more = cells[self.latent[cells] & ~np.isin(cells, var)]
+            if not len(more):
+                break
+            var = np.union1d(var, more)
+            rels = self._rels(var)
         sub = self.by_rel[rels]
         cols = np.unique(sub.indices)  # every cell in these relations, compactly numbered
         sub = sparse.csr_matrix((sub.data, np.searchsorted(cols, sub.indices), sub.indptr),
@@ -871,7 +884,9 @@ def complete(p: Published, max_rounds: int = 60) -> tuple[AuditResult, int]:
     # the viewer first: the complements that protect the viewer protect most of what a
     # champion could work out too, so the champions are audited once the viewer is safe
     only: set[str] | None = {"viewer"}
+    rounds, stopped = 0, ""
     for _ in range(max_rounds):
+        rounds += 1
         result = audit(p, solver, safe=safe, only=only)
         if result.exposed == 0 and only is not None:
             only = None
@@ -898,13 +913,16 @@ def complete(p: Published, max_rounds: int = 60) -> tuple[AuditResult, int]:
                 taken[releaser._rels(np.r_[cid, cells].astype(int))] = True
                 hide.update(cells.tolist())
         if not hide:  # nothing more can be hidden: the last word is every audience's
+            stopped = "no complement found"
             if only is not None:
                 result = audit(p, solver, safe=safe)
             break
         pids = np.unique(rc_pid[np.isin(rc_cid, list(hide))])
         p.rows.loc[p.rows["pid"].isin(pids), "suppressed"] = True
     else:
+        stopped = "round limit"
         result = audit(p, solver, safe=safe)
+    result.rounds, result.stopped = rounds, stopped if result.exposed else ""
     added = int((p.rows["suppressed"].to_numpy() & ~suppressed_before).sum())
     result.complements = added
     return result, added
