@@ -908,8 +908,10 @@ def complete(p: Published, max_rounds: int = 60) -> tuple[AuditResult, int]:
                 if taken[releaser._rels(np.array([cid]))].any():
                     continue  # a neighbour's complement may have freed it: next round
                 cells = releaser.release(cid, ~seen, fixed, p.threshold)
-                if not len(cells):
-                    cells = releaser.release(cid, ~seen, fixed, p.threshold, hops=4)
+                for hops in (4, 8):  # a line of zeros: the way out runs further
+                    if len(cells):
+                        break
+                    cells = releaser.release(cid, ~seen, fixed, p.threshold, hops=hops)
                 taken[releaser._rels(np.r_[cid, cells].astype(int))] = True
                 hide.update(cells.tolist())
         if not hide:  # nothing more can be hidden: the last word is every audience's
