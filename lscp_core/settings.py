@@ -77,7 +77,8 @@ class Settings:
     suppression_threshold: int = 5
     # [disclosure] audit = true: the run solves the attacker's interval problem for every
     # audience after suppression, adds complements, and publishes nothing while any cell is
-    # exposed (metrics/disclosure_audit.py)
+    # exposed (metrics/disclosure_audit.py). Off by default until it runs in seconds: at
+    # 3,000 children it takes about a minute of CPU (issue 25)
     disclosure_audit: bool = False
     repeat_plan_window_months: int = 24
     # month ends published: the last this many up to the as-at date (0: every one the data

@@ -32,13 +32,23 @@ one (its count; a margin after any inner cell; a true zero only where nothing el
 the partnership's own figure last).
 
 Speed: the unknowns are the hidden cells only (visible cells are constants), so the problem
-splits into independent components (union-find over the relations' hidden cells: by count
-and period unless a relation joins them). All components are solved as one block LP with
-HiGHS (``scipy.optimize.linprog``): two rounds (every hidden cell pushed down, then up) prove
-most cells safe at once, as any feasible point bounds each cell's interval; the rest get
-one LP per cell, one cell of each component per round. A component's result depends only
-on its set of hidden cells, so it is cached: a champion's components that no own cell
-touches, and components a new complement did not touch, are never solved twice.
+splits into independent components (connected components of the relations' hidden cells: by
+count and period unless a relation joins them). Components are solved side by side in blocks
+of about ``CHUNK`` unknowns, one HiGHS model a block (scipy's build of HiGHS, kept between
+solves: only the objective changes, so each LP starts from the last basis). Any feasible
+point bounds every cell's interval from inside, so a few LPs pushing every open cell at once
+prove most cells safe; a component's open true zeros are proved pinned together when the most
+they can take together is 0; the rest get one LP per cell and direction, one cell of each
+component per solve. A cell proved safe is not proved again after more cells are hidden
+(hiding only widens intervals), a champion inherits the viewer's proofs on every component
+no relation joins to the cells they see beyond the viewer, and a component's result is
+cached by its set of hidden cells.
+
+Complements (``complete``): the viewer first, the champions once the viewer is safe. For an
+exposed cell, a small LP over the cells two relations around it lets each visible cell move
+from its true value at its hiding cost per unit and pushes the exposed cell out of its
+interval; the visible cells that move are hidden (the cheapest first: small counts, then
+margins, then true zeros, the partnership's own figure last).
 """
 
 from __future__ import annotations
@@ -84,6 +94,8 @@ class AuditResult:
     complements: int = 0        # cells hidden by ``complete``
     pooled: dict[str, int] = field(default_factory=dict)  # two champions pooling, measured
     seconds: float = 0.0
+    rounds: int = 0             # audits ``complete`` ran
+    stopped: str = ""           # why ``complete`` stopped with a cell still exposed
 
     @property
     def exposed(self) -> int:
@@ -91,13 +103,15 @@ class AuditResult:
 
     def summary(self) -> str:
         return (f"disclosure audit: {self.exposed} cells exposed, {self.relations:,} relations, "
-                f"{len(self.audiences)} audiences")
+                f"{len(self.audiences)} audiences"
+                + (f" ({self.stopped} after {self.rounds} rounds)" if self.stopped else ""))
 
     def as_record(self) -> dict:
         return {"exposed": self.exposed, "relations": self.relations,
                 "audiences": len(self.audiences), "complements": self.complements,
                 "relation_kinds": self.relation_kinds, "dropped": self.dropped,
                 "pooled": self.pooled, "seconds": round(self.seconds, 2),
+                "rounds": self.rounds, "stopped": self.stopped,
                 "exposed_cells": [dict(c, audience=a.audience) for a in self.audiences
                                   for c in a.exposed][:50]}
 
@@ -459,11 +473,14 @@ class Solver:
         finite = truth[np.isfinite(truth)]
         self.cap = float(max(finite.max() if len(finite) else 0, 1) * 4 + 100)
 
-    def audit(self, hidden_mask: np.ndarray, safe: np.ndarray | None = None
+    def audit(self, hidden_mask: np.ndarray, safe: np.ndarray | None = None,
+              base: tuple[np.ndarray, np.ndarray] | None = None
               ) -> tuple[dict[int, tuple[float, float]], int]:
         """cid -> (lo, hi) of every exposed hidden cell; and the components. ``safe``: cells
         already proved safe with fewer cells hidden (hiding more only widens an interval),
-        not proved again; a component with nothing else to prove is not solved."""
+        not proved again; a component with nothing else to prove is not solved. ``base``:
+        (cells proved safe for another audience, cells it sees otherwise): a component no
+        relation joins to those cells is that audience's own, so its proofs stand."""
         p = self.p
         latent = p.cells["latent"].to_numpy()
         var = hidden_mask | latent
@@ -482,6 +499,13 @@ class Solver:
                                   shape=(n_r + n_c, n_r + n_c))
         ncomp, label = connected_components(graph, directed=False)
         var_label = label[n_r:]
+        if base is not None:
+            base_safe, changed = base
+            touched = np.unique(self.t_rel[changed[self.t_cid]])
+            comps = np.unique(label[:n_r][np.isin(rels, touched)])
+            inherit = np.zeros(len(self.truth), bool)
+            inherit[cids[~np.isin(var_label, comps)]] = True
+            safe = inherit & base_safe if safe is None else safe | (inherit & base_safe)
         out: dict[int, tuple[float, float]] = {}
         todo = []
         order = np.argsort(var_label, kind="stable")
@@ -692,12 +716,18 @@ def audit(p: Published, solver: Solver | None = None, pooled: bool = False,
     started = time.perf_counter()
     solver = solver or Solver(p)
     results = []
+    viewer_hidden = ~p.visible(())
     for name, agencies in p.audiences():
         if only is not None and name not in only:
             continue
         hidden = ~p.visible(agencies)
         known = None if safe is None else safe.get(name)
-        found, ncomp = solver.audit(hidden, known)
+        base = None
+        if safe is not None and known is None and agencies and "viewer" in safe:
+            base = (safe["viewer"], hidden != viewer_hidden)
+        found, ncomp = solver.audit(hidden, known, base)
+        if name == "viewer":
+            viewer_hidden = hidden
         if safe is not None:
             proved = hidden.copy()
             proved[list(found)] = False
@@ -714,10 +744,15 @@ def audit(p: Published, solver: Solver | None = None, pooled: bool = False,
 def pool_champions(p: Published, solver: Solver) -> dict[str, int]:
     """Two champions pooling their views: exposed cells of each pair (measured, reported)."""
     agencies = [a for _, a in p.audiences() if a]
+    viewer_hidden = ~p.visible(())
+    found, _ = solver.audit(viewer_hidden)
+    viewer_safe = viewer_hidden.copy()
+    viewer_safe[list(found)] = False
     out = {}
     for i, a in enumerate(agencies):
         for b in agencies[i + 1:]:
-            found, _ = solver.audit(~p.visible(a + b))
+            hidden = ~p.visible(a + b)
+            found, _ = solver.audit(hidden, base=(viewer_safe, hidden != viewer_hidden))
             out[f"{a[0]}+{b[0]}"] = len(found)
     return out
 
@@ -779,6 +814,15 @@ class _Releaser:
             near = self._cells(self._rels(near))
         var = near[~self.public[near] & ~fixed[near]]
         rels = self._rels(var)
+        # a month no one publishes (latent) has no true value to hold: in any relation the
+        # LP takes, it is an unknown, and its own relations come too (closed over them)
+        while True:
+            cells = self._cells(rels)
+            more = cells[self.latent[cells] & ~np.isin(cells, var)]
+            if not len(more):
+                break
+            var = np.union1d(var, more)
+            rels = self._rels(var)
         sub = self.by_rel[rels]
         cols = np.unique(sub.indices)  # every cell in these relations, compactly numbered
         sub = sparse.csr_matrix((sub.data, np.searchsorted(cols, sub.indices), sub.indptr),
@@ -840,7 +884,9 @@ def complete(p: Published, max_rounds: int = 60) -> tuple[AuditResult, int]:
     # the viewer first: the complements that protect the viewer protect most of what a
     # champion could work out too, so the champions are audited once the viewer is safe
     only: set[str] | None = {"viewer"}
+    rounds, stopped = 0, ""
     for _ in range(max_rounds):
+        rounds += 1
         result = audit(p, solver, safe=safe, only=only)
         if result.exposed == 0 and only is not None:
             only = None
@@ -862,18 +908,23 @@ def complete(p: Published, max_rounds: int = 60) -> tuple[AuditResult, int]:
                 if taken[releaser._rels(np.array([cid]))].any():
                     continue  # a neighbour's complement may have freed it: next round
                 cells = releaser.release(cid, ~seen, fixed, p.threshold)
-                if not len(cells):
-                    cells = releaser.release(cid, ~seen, fixed, p.threshold, hops=4)
+                for hops in (4, 8):  # a line of zeros: the way out runs further
+                    if len(cells):
+                        break
+                    cells = releaser.release(cid, ~seen, fixed, p.threshold, hops=hops)
                 taken[releaser._rels(np.r_[cid, cells].astype(int))] = True
                 hide.update(cells.tolist())
         if not hide:  # nothing more can be hidden: the last word is every audience's
+            stopped = "no complement found"
             if only is not None:
                 result = audit(p, solver, safe=safe)
             break
         pids = np.unique(rc_pid[np.isin(rc_cid, list(hide))])
         p.rows.loc[p.rows["pid"].isin(pids), "suppressed"] = True
     else:
+        stopped = "round limit"
         result = audit(p, solver, safe=safe)
+    result.rounds, result.stopped = rounds, stopped if result.exposed else ""
     added = int((p.rows["suppressed"].to_numpy() & ~suppressed_before).sum())
     result.complements = added
     return result, added

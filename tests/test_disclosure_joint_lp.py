@@ -33,11 +33,12 @@ def published(tmp_path_factory):
         generate(folder, seed=25, children=3_000, years=3, end_date=dt.date(2026, 10, 31),
                  progress=None)
         db = folder / "lscp.duckdb"
-        result = run_pipeline(folder / "inbox", db, folder / "seeds", None, Settings())
+        result = run_pipeline(folder / "inbox", db, folder / "seeds", None,
+                              Settings(disclosure_audit=True))
     return db, result
 
 
-def test_the_audit_is_on_by_default_and_recorded(published):
+def test_the_audit_is_recorded_with_the_published_database(published):
     db, _ = published
     with duckdb.connect(str(db), read_only=True) as con:
         line = dict(con.execute("select key, value from meta").fetchall()

@@ -116,3 +116,9 @@ analyst_groups = ["lscp-analysts"]
 def test_session_times_must_be_positive(tmp_path, line):
     with pytest.raises(UserError, match="must be a number > 0"):
         load_settings(_conf(tmp_path, f"[dashboard]\n{line}\n"))
+
+
+def test_the_disclosure_audit_is_switched_on_in_lscp_toml(tmp_path):
+    assert not load_settings(_conf(tmp_path, "[disclosure]\nthreshold = 5\n")).disclosure_audit
+    on = load_settings(_conf(tmp_path, "[disclosure]\naudit = true\n"))
+    assert on.disclosure_audit is True
