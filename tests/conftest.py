@@ -66,7 +66,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(_group(item), len(rank)))  # stable: the rest as found
-    if config.getvalue("loadgroup"):  # an xdist worker under --dist loadgroup
+    if getattr(config.option, "loadgroup", False):  # an xdist worker under --dist loadgroup
         _name_groups_in_ids(items)
 
 
