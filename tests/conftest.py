@@ -59,10 +59,25 @@ def _group(item) -> str | None:
     return str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist names each test's group in its id
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if _group(item) is None:
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(_group(item), len(rank)))  # stable: the rest as found
+    if getattr(config.option, "loadgroup", False):  # an xdist worker under --dist loadgroup
+        _name_groups_in_ids(items)
+
+
+def _name_groups_in_ids(items) -> None:
+    """Put each test's group in its id (``...::test_x@group``), which is how xdist's
+    loadgroup scheduler tells the groups apart. xdist 3.8 does it by setting ``item._nodeid``,
+    which pytest 9.2 no longer reads (a node's id is ``item._id``): without this, no group is
+    kept together and every module's fixtures are built on both workers."""
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        suffix = "@" + _group(item).replace("/", ".").replace("::", ".")
+        if not item.nodeid.endswith(suffix):
+            item._id = coerce_node_id(item.nodeid + suffix)

@@ -92,7 +92,7 @@ def test_a_reader_sees_no_error_and_every_new_database_while_four_runs_publish(
     time.sleep(0.5)
     driver = subprocess.run([sys.executable, tmp_path / "driver.py", inbox, seeds, db,
                              *MONTH_ENDS], cwd=ROOT, env=lscp_env(), capture_output=True,
-                            text=True, timeout=300)
+                            text=True, timeout=900)
     time.sleep(0.3)
     stop.touch()
     reader.wait(30)
@@ -122,9 +122,9 @@ def test_a_second_run_is_refused_then_a_waiting_run_goes_after_the_first(tmp_pat
     release = tmp_path / "release"
     args = ("run", "--inbox", inbox, "--db", db, "--seeds", seeds, "--quiet")
     first = start_lscp(*args, cwd=tmp_path, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                       env=lscp_env(LSCP_TEST_PAUSE_AT="metrics", LSCP_TEST_PAUSE_SECONDS="120",
+                       env=lscp_env(LSCP_TEST_PAUSE_AT="metrics", LSCP_TEST_PAUSE_SECONDS="600",
                                     LSCP_TEST_RELEASE_FILE=str(release)))
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 600
     while time.monotonic() < deadline and "paused at metrics" not in first.stderr.readline():
         pass
     try:
@@ -134,14 +134,14 @@ def test_a_second_run_is_refused_then_a_waiting_run_goes_after_the_first(tmp_pat
         assert len(refused.stderr.strip().splitlines()) == 1
 
         waiting = start_lscp(*args, cwd=tmp_path, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, env=lscp_env(LSCP_LOCK_WAIT="120"))
+                             stderr=subprocess.PIPE, env=lscp_env(LSCP_LOCK_WAIT="600"))
         time.sleep(1.5)
         assert waiting.poll() is None  # waiting for the lock, not refused
     finally:
         release.touch()
-    assert first.wait(240) == 0  # the run, then the newest month's packs built
+    assert first.wait(600) == 0  # the run, then the newest month's packs built
     first.stderr.close()
-    _out, err = waiting.communicate(timeout=240)
+    _out, err = waiting.communicate(timeout=600)
     assert waiting.returncode == 0, err
     published = [r for r in history.read(db) if r["status"] == "published"]
     a, b = published[-2], published[-1]  # both published, one after the other

@@ -33,7 +33,7 @@ def _figures(db: Path) -> list[tuple]:
                          "from indicator_values order by all")
 
 
-def _wait_for(proc: subprocess.Popen, marker: str, timeout: float = 120) -> None:
+def _wait_for(proc: subprocess.Popen, marker: str, timeout: float = 600) -> None:
     """Read the child's stderr until ``marker`` shows up (it then sleeps there)."""
     deadline = time.monotonic() + timeout
     seen = []

@@ -73,7 +73,7 @@ def test_every_2s_runs_the_pipeline_a_few_times(tmp_path_factory, tmp_path):
     db = copy_published(tmp_path_factory, tmp_path)
     before = live_run_id(db)
     result = lscp("schedule", "--inbox", inbox, "--db", db, "--seeds", seeds, "--every", "2s",
-                  "--max-runs", "2", cwd=tmp_path, timeout=240)
+                  "--max-runs", "2", cwd=tmp_path, timeout=600)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert all(LINE.match(x) for x in lines), lines
@@ -104,7 +104,7 @@ def test_on_new_files_picks_up_a_dropped_extract(tmp_path_factory, tmp_path):
         data = children.read_bytes()
         # a new delivery: other bytes (a trailing blank line is ignored by ingest)
         dropped.write_bytes(data + (b"\r\n" if b"\r\n" in data else b"\n"))
-        out, err = proc.communicate(timeout=180)
+        out, err = proc.communicate(timeout=600)
     finally:
         if proc.poll() is None:
             proc.kill()
