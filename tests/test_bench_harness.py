@@ -64,7 +64,7 @@ def test_every_page_is_timed_to_its_own_heading_and_content():
 
 def test_pack_report_fails_when_nothing_was_kept(capsys):
     figures = {"served": None, "served_pages": 0, "newest": "November 2026",
-               "other": "October 2026", "built": 4.0, "built_pages": 28, "steps": []}
+               "other": "October 2026", "built": 4.0, "html": 1.5, "pdf": 2.5, "built_pages": 28, "steps": []}
     assert not pack_bench.report(figures)
     assert "NOT KEPT" in capsys.readouterr().out
     assert pack_bench.report(figures | {"served": 0.01, "served_pages": 28})
