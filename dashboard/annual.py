@@ -38,9 +38,9 @@ def year_end(year: str, months: list[pd.Timestamp]) -> pd.Timestamp:
     return max(within) if within else end
 
 
-def _signals(role: str, iid: str, first: pd.Timestamp, last: pd.Timestamp) -> str:
-    spc = data.spc(role)  # every measure's, read once (the scorecard's), cut to this one
-    spc = spc[spc["indicator_id"] == iid]
+def _signals(every_spc: pd.DataFrame, iid: str, first: pd.Timestamp,
+             last: pd.Timestamp) -> str:
+    spc = every_spc[every_spc["indicator_id"] == iid]  # every measure's SPC rows, cut to this one
     if spc.empty:
         return ""
     year = spc[(spc["period_end"] >= first) & (spc["period_end"] <= last)]
@@ -84,6 +84,7 @@ def _figures(role: str, year: str) -> pd.DataFrame:
     # (scorecard._compared_row), so one scorecard of every measure serves each strategy (and
     # is the pack's own when the year is under way: built once, cached)
     card = scorecard.build(role, None, end, "last_year").set_index("indicator_id")
+    every_spc = data.spc(role)  # read (and copied) once for every measure, not once each
     for strategy, group in measures.groupby("strategy", sort=False):
         for m in group.itertuples():
             iid = m.indicator_id
@@ -110,7 +111,7 @@ def _figures(role: str, year: str) -> pd.DataFrame:
                           when - pd.DateOffset(years=1) + pd.offsets.MonthEnd(0))
             verdict = r["variation_text"]
             if r["frequency"] == "monthly" and when is not None and not pd.isna(when):
-                verdict += _signals(role, iid, first, when)
+                verdict += _signals(every_spc, iid, first, when)
             rows.append([
                 strategy, m.success_measure, r["title"],
                 scorecard.period_text(r, start_when) if start_when is not None else "",

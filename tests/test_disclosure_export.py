@@ -19,9 +19,8 @@ import pytest
 
 from lscp_core.settings import Settings
 from pipelines.export.csv_export import export_csv
-from pipelines.run import run_pipeline
-from pipelines.synthetic import generate
 from tests.support import disclosure_attacks as attacks
+from tests.support import generated
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("disclosure_export")]
 T = Settings().suppression_threshold
@@ -34,12 +33,9 @@ RECENT_MONTHS = 6
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
     folder = tmp_path_factory.mktemp("disclosure")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("LSCP_KEY", "646973636c6f737572652d61747461636b2d6b6579")
-        generate(folder, seed=5, children=2_000, years=4, end_date=dt.date(2026, 10, 31),
-                 progress=None)
-        db = folder / "lscp.duckdb"
-        run_pipeline(folder / "inbox", db, folder / "seeds", None, Settings())
+    db, _ = generated.published(folder, "646973636c6f737572652d61747461636b2d6b6579",
+                                seed=5, children=2_000, years=4,
+                                end_date=dt.date(2026, 10, 31))
     export_csv(db, folder / "viewer.csv")
     export_csv(db, folder / "truth.csv", unsuppressed=True)
     return folder, db

@@ -17,9 +17,8 @@ import duckdb
 import pytest
 
 from lscp_core.settings import Settings
-from pipelines.run import run_pipeline
-from pipelines.synthetic import generate
 from tests.support import disclosure_attacks as attacks
+from tests.support import generated
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("disclosure_joint_lp")]
 T = Settings().suppression_threshold
@@ -27,15 +26,10 @@ T = Settings().suppression_threshold
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("joint_lp")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("LSCP_KEY", "6a6f696e742d6c702d61747461636b2d6b65792d3235")
-        generate(folder, seed=25, children=3_000, years=3, end_date=dt.date(2026, 10, 31),
-                 progress=None)
-        db = folder / "lscp.duckdb"
-        result = run_pipeline(folder / "inbox", db, folder / "seeds", None,
-                              Settings(disclosure_audit=True))
-    return db, result
+    return generated.published(
+        tmp_path_factory.mktemp("joint_lp"), "6a6f696e742d6c702d61747461636b2d6b65792d3235",
+        Settings(disclosure_audit=True),
+        seed=25, children=3_000, years=3, end_date=dt.date(2026, 10, 31))
 
 
 def test_the_audit_is_recorded_with_the_published_database(published):

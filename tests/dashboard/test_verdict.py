@@ -29,7 +29,6 @@ import pytest
 
 from dashboard import boardpack, data, exceptions, scorecard
 from lscp_cli.commands import DEMO_YEARS
-from lscp_core.settings import Settings
 from metrics import verdict as spc_verdict
 from tests.dashboard.conftest import open_page
 
@@ -38,16 +37,12 @@ END = dt.date(2026, 11, 30)
 
 
 def _partnership(tmp_path_factory, name: str, children: int):
-    from pipelines.run import run_pipeline
-    from pipelines.synthetic import generate
+    from tests.support import generated
 
-    folder = tmp_path_factory.mktemp(name)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("LSCP_KEY", "0e7d1c7a11ab1e5ba5eba11feedc0de0123456789abcdef0123456789abcdef")
-        generate(folder, seed=1, children=children, years=DEMO_YEARS, end_date=END,
-                 progress=None)
-        db = folder / "lscp.duckdb"
-        run_pipeline(folder / "inbox", db, folder / "seeds", None, Settings())
+    db, _ = generated.published(
+        tmp_path_factory.mktemp(name),
+        "0e7d1c7a11ab1e5ba5eba11feedc0de0123456789abcdef0123456789abcdef",
+        seed=1, children=children, years=DEMO_YEARS, end_date=END)
     return db
 
 
