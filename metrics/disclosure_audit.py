@@ -83,6 +83,7 @@ class AudienceResult:
     exposed: list[dict]    # each exposed cell: family, space, period, keys, truth, lo, hi
     components: int
     lps: int
+    seconds: float = 0.0   # CPU time spent on this audience (every round of ``complete``)
 
 
 @dataclass
@@ -112,6 +113,7 @@ class AuditResult:
                 "relation_kinds": self.relation_kinds, "dropped": self.dropped,
                 "pooled": self.pooled, "seconds": round(self.seconds, 2),
                 "rounds": self.rounds, "stopped": self.stopped,
+                "audience_seconds": {a.audience: round(a.seconds, 2) for a in self.audiences},
                 "exposed_cells": [dict(c, audience=a.audience) for a in self.audiences
                                   for c in a.exposed][:50]}
 
@@ -720,6 +722,7 @@ def audit(p: Published, solver: Solver | None = None, pooled: bool = False,
     for name, agencies in p.audiences():
         if only is not None and name not in only:
             continue
+        clock = time.process_time()
         hidden = ~p.visible(agencies)
         known = None if safe is None else safe.get(name)
         base = None
@@ -733,7 +736,8 @@ def audit(p: Published, solver: Solver | None = None, pooled: bool = False,
             proved[list(found)] = False
             safe[name] = proved
         results.append(AudienceResult(name, int((hidden & ~p.cells["latent"]).sum()),
-                                      _exposed_rows(p, found), ncomp, solver.lps))
+                                      _exposed_rows(p, found), ncomp, solver.lps,
+                                      time.process_time() - clock))
     out = AuditResult(results, len(p.sense), dict(p.kinds), list(p.dropped),
                       seconds=time.perf_counter() - started)
     if pooled:
@@ -885,12 +889,21 @@ def complete(p: Published, max_rounds: int = 60) -> tuple[AuditResult, int]:
     # champion could work out too, so the champions are audited once the viewer is safe
     only: set[str] | None = {"viewer"}
     rounds, stopped = 0, ""
+    spent: Counter = Counter()  # CPU seconds per audience over every round
+
+    def audited(only=None) -> AuditResult:
+        out = audit(p, solver, safe=safe, only=only)
+        for a in out.audiences:
+            spent[a.audience] += a.seconds
+            a.seconds = spent[a.audience]
+        return out
+
     for _ in range(max_rounds):
         rounds += 1
-        result = audit(p, solver, safe=safe, only=only)
+        result = audited(only)
         if result.exposed == 0 and only is not None:
             only = None
-            result = audit(p, solver, safe=safe)
+            result = audited()
         if result.exposed == 0:
             break
         hide: set[int] = set()
@@ -917,13 +930,13 @@ def complete(p: Published, max_rounds: int = 60) -> tuple[AuditResult, int]:
         if not hide:  # nothing more can be hidden: the last word is every audience's
             stopped = "no complement found"
             if only is not None:
-                result = audit(p, solver, safe=safe)
+                result = audited()
             break
         pids = np.unique(rc_pid[np.isin(rc_cid, list(hide))])
         p.rows.loc[p.rows["pid"].isin(pids), "suppressed"] = True
     else:
         stopped = "round limit"
-        result = audit(p, solver, safe=safe)
+        result = audited()
     result.rounds, result.stopped = rounds, stopped if result.exposed else ""
     added = int((p.rows["suppressed"].to_numpy() & ~suppressed_before).sum())
     result.complements = added
