@@ -75,11 +75,11 @@ class Settings:
     # delivered inbox files no longer in force are deleted after this many months (0: never)
     retention_months: int = 13
     suppression_threshold: int = 5
-    # [disclosure] audit = true: the run solves the attacker's interval problem for every
-    # audience after suppression, adds complements, and publishes nothing while any cell is
-    # exposed (metrics/disclosure_audit.py). Off by default until it runs in seconds: at
-    # 3,000 children it takes about a minute of CPU (issue 25)
-    disclosure_audit: bool = False
+    # [disclosure] audit (on by default): the run solves the attacker's interval problem for
+    # every audience after suppression, adds complements, and publishes nothing while any
+    # cell is exposed (metrics/disclosure_audit.py). ``audit = false`` is an escape hatch:
+    # the run history then says "disclosure audit: off"
+    disclosure_audit: bool = True
     repeat_plan_window_months: int = 24
     # month ends published: the last this many up to the as-at date (0: every one the data
     # covers); older rows still load and feed every look-back rule
@@ -258,7 +258,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         work_db=_path(pipeline.get("work_db")),
         retention_months=_whole(pipeline.get("retention_months", 13), "[pipeline] retention_months"),
         suppression_threshold=threshold,
-        disclosure_audit=bool(disclosure.get("audit", False)),
+        disclosure_audit=bool(disclosure.get("audit", True)),
         repeat_plan_window_months=int(indicators.get("repeat_plan_window_months", 24)),
         history_months=_whole(metrics.get("history_months", 120), "[metrics] history_months"),
         default_role=str(dashboard.get("default_role", "viewer")),

@@ -74,6 +74,10 @@ ROLLING_MONTHS = 12
 EPS = 1e-6
 # cells per LP: components are solved side by side in blocks of about this many unknowns
 CHUNK = 100
+# a complement LP's price of leaving its exposed cell where it is (above any real way out)
+SLACK_PRICE = 1e9
+# complement LPs stacked into one model (a simplex's work grows faster than its size)
+STACK = 8
 
 
 @dataclass
@@ -108,7 +112,7 @@ class AuditResult:
                 + (f" ({self.stopped} after {self.rounds} rounds)" if self.stopped else ""))
 
     def as_record(self) -> dict:
-        return {"exposed": self.exposed, "relations": self.relations,
+        return {"summary": self.summary(), "exposed": self.exposed, "relations": self.relations,
                 "audiences": len(self.audiences), "complements": self.complements,
                 "relation_kinds": self.relation_kinds, "dropped": self.dropped,
                 "pooled": self.pooled, "seconds": round(self.seconds, 2),
@@ -652,7 +656,7 @@ class _Model:
     """One component's LP in HiGHS (scipy's build of it), kept between solves so that each
     new objective starts from the last basis."""
 
-    def __init__(self, A, b, sense, cap: float, lower=None, upper=None):
+    def __init__(self, A, b, sense, cap: float, lower=None, upper=None, warm: bool = True):
         from scipy.optimize._highspy import _core as hc
         self._hc = hc
         A = A.tocsc()
@@ -673,8 +677,9 @@ class _Model:
         self.h = hc._Highs()
         self.h.setOptionValue("output_flag", False)
         self.h.setOptionValue("threads", 1)
-        self.h.setOptionValue("presolve", "off")  # keep the basis between solves
-        self.h.setOptionValue("simplex_strategy", 4)  # primal: a new objective keeps the basis feasible
+        if warm:  # solved again and again with new objectives
+            self.h.setOptionValue("presolve", "off")  # keep the basis between solves
+            self.h.setOptionValue("simplex_strategy", 4)  # primal: a new objective keeps the basis feasible
         self.h.passModel(lp)
         self.n = n
         self.cols = np.arange(n, dtype=np.int32)
@@ -802,17 +807,15 @@ class _Releaser:
 
     def _rels(self, cells: np.ndarray) -> np.ndarray:
         m = self.by_cell
-        parts = [m.indices[m.indptr[c]:m.indptr[c + 1]] for c in cells.tolist()]
-        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, int)
+        return np.unique(_gather(m.indptr, m.indices, np.asarray(cells, int)))
 
     def _cells(self, rels: np.ndarray) -> np.ndarray:
         m = self.by_rel
-        parts = [m.indices[m.indptr[r]:m.indptr[r + 1]] for r in rels.tolist()]
-        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, int)
+        return np.unique(_gather(m.indptr, m.indices, np.asarray(rels, int)))
 
-    def release(self, cid: int, hidden: np.ndarray, fixed: np.ndarray,
-                threshold: int, hops: int = 2) -> np.ndarray:
-        """The visible cells to hide (none: none found)."""
+    def _problem(self, cid: int, hidden: np.ndarray, fixed: np.ndarray, hops: int):
+        """The LP around ``cid``: (matrix, rhs, sense, cost, lower, upper, the exposed cell's
+        column, the visible cells' ids, the first visible column)."""
         near = np.array([cid])
         for _ in range(hops):
             near = self._cells(self._rels(near))
@@ -844,33 +847,94 @@ class _Releaser:
         rhs = rhs - a_var[:, vis] @ tv
         nf, nv = int(free.sum()), int(vis.sum())
         c = np.r_[np.zeros(nf), self.price[var[vis]], self.price[var[vis]]]
-        cap = self.cap
         lo = np.zeros(nf + 2 * nv)
-        hi = np.r_[np.full(nf, cap), np.full(nv, cap), tv]
+        hi = np.r_[np.full(nf, self.cap), np.full(nv, self.cap), tv]
         i = int(np.flatnonzero(var[free] == cid)[0])
+        return a, rhs, self.p.sense[rels], c, lo, hi, i, var[vis], nf
+
+    def _goals(self, cid: int, threshold: int) -> list[tuple[float | None, float | None]]:
+        """Where the cell must go: a small one to 0 or above T (the nearer first), any other
+        up by one (a zero cannot go down; a larger figure up as readily as down)."""
         t = self.truth0[cid]
-        # where the cell must go: a small one to 0 or above T (the nearer first), any
-        # other up by one (a zero cannot go down; a larger figure up as readily as down)
         if 1 <= t <= threshold:
             goals = [(None, 0.0), (threshold + 1, None)]
             if threshold + 1 - t < t:
                 goals.reverse()
-        else:
-            goals = [(t + 1, None)]
-        sense = self.p.sense[rels]
-        for low, high in goals:
-            lower, upper = lo.copy(), hi.copy()
-            if low is not None:
-                lower[i] = low
-            if high is not None:
-                upper[i] = high
-            x = _Model(a, rhs, sense, cap, lower, upper).solve(c, strict=False)
-            if x is not None:
+            return goals
+        return [(t + 1, None)]
+
+    def release_many(self, cids: list[int], hidden: np.ndarray, fixed: np.ndarray,
+                     threshold: int, hops: int = 2) -> dict[int, np.ndarray]:
+        """The visible cells to hide for each of ``cids`` (absent: none found). The cells'
+        LPs are independent: they are stacked side by side into one HiGHS model, each
+        exposed cell's goal a row with a slack at a prohibitive price, so one model solves
+        them all and a cell whose slack is used has no way out at these hops (its next goal,
+        if any, is tried in the next stacked solve)."""
+        out: dict[int, np.ndarray] = {}
+        for first in range(0, len(cids), STACK):
+            out.update(self._stacked(cids[first:first + STACK], hidden, fixed, threshold, hops))
+        return out
+
+    def _stacked(self, cids: list[int], hidden: np.ndarray, fixed: np.ndarray,
+                 threshold: int, hops: int) -> dict[int, np.ndarray]:
+        problems = {cid: self._problem(cid, hidden, fixed, hops) for cid in cids}
+        goals = {cid: self._goals(cid, threshold) for cid in cids}
+        out: dict[int, np.ndarray] = {}
+        for step in range(2):
+            todo = [cid for cid in cids if cid not in out and step < len(goals[cid])]
+            if not todo:
                 break
-        else:
-            return np.zeros(0, int)
-        moved = (x[nf:nf + nv] + x[nf + nv:]) > EPS
-        return var[vis][moved]
+            blocks, rhs, sense, cost, lower, upper = [], [], [], [], [], []
+            offsets, col = [], 0
+            for cid in todo:
+                a, b, sn, c, lo, hi, i, _, _ = problems[cid]
+                low, high = goals[cid][step]
+                n = a.shape[1]
+                goal = sparse.csr_matrix(([-1.0 if low is not None else 1.0, -1.0],
+                                          ([0, 0], [i, n])), shape=(1, n + 1))
+                blocks.append(sparse.vstack([sparse.hstack([a, sparse.csr_matrix(
+                    (a.shape[0], 1))]), goal]))
+                rhs.append(np.r_[b, -low if low is not None else high])
+                sense.append(np.r_[sn, 1])
+                cost.append(np.r_[c, SLACK_PRICE])
+                lower.append(np.r_[lo, 0.0])
+                upper.append(np.r_[hi, self.cap])
+                offsets.append(col)
+                col += n + 1
+            x = _Model(sparse.block_diag(blocks, format="csc"), np.concatenate(rhs),
+                       np.concatenate(sense), self.cap, np.concatenate(lower),
+                       np.concatenate(upper), warm=False).solve(np.concatenate(cost),
+                                                                strict=False)
+            if x is None:  # not expected (the slacks make every block feasible)
+                break
+            for cid, at in zip(todo, offsets, strict=True):
+                a, _, _, _, _, _, _, visible, nf = problems[cid]
+                n = a.shape[1]
+                if x[at + n] > 0.5:  # the slack: no way out this way
+                    continue
+                nv = len(visible)
+                moved = (x[at + nf:at + nf + nv] + x[at + nf + nv:at + n]) > EPS
+                out[cid] = visible[moved]
+        return out
+
+    def release(self, cid: int, hidden: np.ndarray, fixed: np.ndarray,
+                threshold: int, hops: int = 2) -> np.ndarray:
+        """The visible cells to hide (none: none found)."""
+        return self.release_many([cid], hidden, fixed, threshold, hops).get(
+            cid, np.zeros(0, int))
+
+
+def _gather(indptr: np.ndarray, indices: np.ndarray, sel: np.ndarray) -> np.ndarray:
+    """The entries of the compressed rows (or columns) ``sel``, one array (no Python loop)."""
+    if not len(sel):
+        return np.zeros(0, indices.dtype)
+    starts, ends = indptr[sel], indptr[sel + 1]
+    lens = ends - starts
+    total = int(lens.sum())
+    if not total:
+        return np.zeros(0, indices.dtype)
+    shift = np.repeat(starts - np.r_[0, np.cumsum(lens)[:-1]], lens)
+    return indices[shift + np.arange(total)]
 
 
 def complete(p: Published, max_rounds: int = 60) -> tuple[AuditResult, int]:
@@ -916,16 +980,24 @@ def complete(p: Published, max_rounds: int = 60) -> tuple[AuditResult, int]:
             own = audiences[a.audience]
             seen = p.visible(own)
             fixed = np.isin(agency, own) if own else np.zeros(len(agency), bool)
+            chosen = []
             for cell in a.exposed:
                 cid = cell["cid"]
-                if taken[releaser._rels(np.array([cid]))].any():
+                near = releaser._rels(np.array([cid]))
+                if taken[near].any():
                     continue  # a neighbour's complement may have freed it: next round
-                cells = releaser.release(cid, ~seen, fixed, p.threshold)
-                for hops in (4, 8):  # a line of zeros: the way out runs further
-                    if len(cells):
-                        break
-                    cells = releaser.release(cid, ~seen, fixed, p.threshold, hops=hops)
-                taken[releaser._rels(np.r_[cid, cells].astype(int))] = True
+                taken[near] = True
+                chosen.append(cid)
+            # the chosen cells' LPs side by side, one model; further out for those with no
+            # way out near them (a line of zeros: the way out runs further)
+            left, freed = chosen, {}
+            for hops in (2, 4, 8):
+                if not left:
+                    break
+                freed.update(releaser.release_many(left, ~seen, fixed, p.threshold, hops))
+                left = [cid for cid in left if cid not in freed]
+            for cells in freed.values():
+                taken[releaser._rels(cells)] = True
                 hide.update(cells.tolist())
         if not hide:  # nothing more can be hidden: the last word is every audience's
             stopped = "no complement found"

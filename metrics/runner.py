@@ -458,9 +458,13 @@ def build_metrics(con, *, as_at: date | None = None, settings: Settings | None =
                             catalogue)
         if progress is not None:
             print(f"  {'disclosure audit':<40} {audited.seconds:6.2f} s", file=progress)
+            for a in audited.audiences:  # CPU time per audience, every round of complements
+                print(f"    {a.audience:<38} {a.seconds:6.2f} s", file=progress)
         if audited.exposed:
             raise RunFailed(f"{audited.summary()}: not published, the last good database "
                             "stays in force")
+    elif progress is not None:
+        print(f"  {'disclosure audit':<40} off", file=progress)
     rows, suppressed = con.execute(
         "select count(*), count(*) filter (where suppressed) from indicator_values").fetchall()[0]
     return MetricsResult(as_at=as_at_used, first_period=first, last_period=last, rows=rows,

@@ -381,8 +381,9 @@ def _build_and_publish(job: _Job, progress: _Progress, result: RunResult, record
                           as_at=str(result.as_at) if result.as_at else None,
                           message=result.message)
             audited = getattr(metrics, "disclosure_audit", None)
-            if audited:
-                record["disclosure_audit"] = audited
+            # the attacker's check (on by default; ``[disclosure] audit = false`` turns it off,
+            # and the history says so)
+            record["disclosure_audit"] = audited if audited else "disclosure audit: off"
             _write_meta(con, {
                 "run_id": result.run_id, "as_at": result.as_at,
                 "built_at": history.iso(finished), "lscp_version": lscp_version(),
