@@ -34,9 +34,8 @@ def lscp_env(**extra: str) -> dict[str, str]:
 
 
 def _command(env: dict | None) -> list[str]:
-    """``lscp``, or the wrapper that pauses a run (or builds no packs after it) where a
-    process test asks it to."""
-    wrapped = env is not None and (env.get("LSCP_TEST_PAUSE_AT") or env.get("LSCP_TEST_NO_PACKS"))
+    """``lscp``, or the wrapper that pauses a run where a process test asks it to."""
+    wrapped = env is not None and env.get("LSCP_TEST_PAUSE_AT")
     return [sys.executable, "-m", "tests.support.paused_cli" if wrapped else "lscp_cli"]
 
 
@@ -71,7 +70,7 @@ def published(factory) -> Path:
         folder = factory.mktemp("published")
         db = folder / "lscp.duckdb"
         result = lscp("run", "--inbox", inbox, "--db", db, "--seeds", seeds, cwd=folder,
-                      env=lscp_env(LSCP_TEST_NO_PACKS="1"))
+                      env=lscp_env(LSCP_PACKS_AT_PUBLISH="0"))
         assert result.returncode == 0, result.stderr
         _memo["published"] = db
     return _memo["published"]  # type: ignore[return-value]
