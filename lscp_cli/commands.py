@@ -8,7 +8,7 @@ from pathlib import Path
 
 from lscp_core import audit
 from lscp_core.errors import UserError
-from lscp_core.settings import DEFAULT_SEEDS, Settings, create_key_file
+from lscp_core.settings import DEFAULT_SEEDS, Settings, create_key_file, packs_at_publish
 
 # The demo partnership's history: seven years, so that a restricted viewer's quarterly
 # series has more than the 15 quarters a verdict needs (five years publish 49 month ends,
@@ -61,6 +61,7 @@ def cmd_run(args, settings: Settings) -> int:
     inbox = Path(_need(args.inbox or settings.inbox, "--inbox", "inbox"))
     db = Path(_need(args.db or settings.db, "--db", "db"))
     seeds = Path(args.seeds or settings.seeds or DEFAULT_SEEDS)
+    packs = packs_at_publish(settings)  # a wrong $LSCP_PACKS_AT_PUBLISH stops before the run
     from pipelines.run import run_pipeline
 
     result = run_pipeline(
@@ -68,11 +69,21 @@ def cmd_run(args, settings: Settings) -> int:
         progress=None if args.quiet else sys.stderr,
     )
     print(result.summary())
+    _packs_at_publish(db, args, packs, progress=None if args.quiet else sys.stderr)
+    return 0
+
+
+def _packs_at_publish(db: Path, args, wanted: bool, progress) -> None:
+    """The newest month's board packs after a publish, unless ``[packs] at_publish`` (or
+    $LSCP_PACKS_AT_PUBLISH) turns them off."""
+    if not wanted:
+        if progress is not None:
+            print("[pack] not built after publishing ([packs] at_publish is off); the "
+                  "dashboard builds a pack when asked", file=progress, flush=True)
+        return
     from lscp_cli.pack import build_published_packs
 
-    build_published_packs(db, getattr(args, "config", None),
-                          progress=None if args.quiet else sys.stderr)
-    return 0
+    build_published_packs(db, getattr(args, "config", None), progress=progress)
 
 
 def cmd_validate(args, settings: Settings) -> int:
@@ -185,12 +196,11 @@ def cmd_demo(args, settings: Settings) -> int:
                        faults=False, end_date=None))
     _known_champion(getattr(args, "role", None), partnership / "seeds" / "agencies.csv")
     db = work / "lscp.duckdb"
+    packs = packs_at_publish(settings)
     result = run_pipeline(inbox=partnership / "inbox", db=db, seeds=partnership / "seeds",
                           as_at=None, settings=settings, progress=sys.stderr)
     print(result.summary())
-    from lscp_cli.pack import build_published_packs
-
-    build_published_packs(db, getattr(args, "config", None), progress=sys.stderr)
+    _packs_at_publish(db, args, packs, progress=sys.stderr)
     if args.no_serve:
         return 0
     from lscp_cli.serve import serve

@@ -108,6 +108,10 @@ class Settings:
     schedule_on_new_files: bool = False
     # seconds a run waits for another run on the same database before giving up (0: at once)
     lock_wait: float = 0.0
+    # [packs] at_publish: ``lscp run`` builds the newest month's board packs after it
+    # publishes (false: the dashboard's pack button builds one when asked);
+    # $LSCP_PACKS_AT_PUBLISH (1/0, true/false) overrides it
+    packs_at_publish: bool = True
 
     @property
     def councils(self) -> list[str] | str | None:
@@ -241,6 +245,10 @@ def load_settings(path: str | Path | None = None) -> Settings:
     metrics = data.get("metrics", {})
     dashboard = data.get("dashboard", {})
     schedule = data.get("schedule", {})
+    packs = data.get("packs", {})
+    at_publish = packs.get("at_publish", True)
+    if not isinstance(at_publish, bool):
+        raise UserError(f"[packs] at_publish must be true or false, not {at_publish!r}")
     threshold = disclosure.get("threshold", 5)
     if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
         raise UserError(f"[disclosure] threshold must be a whole number >= 1, not {threshold!r}")
@@ -279,7 +287,23 @@ def load_settings(path: str | Path | None = None) -> Settings:
         schedule_every=schedule.get("every"),
         schedule_on_new_files=bool(schedule.get("on_new_files", False)),
         lock_wait=_seconds(pipeline.get("lock_wait", 0), "[pipeline] lock_wait"),
+        packs_at_publish=at_publish,
     )
+
+
+PACKS_AT_PUBLISH_ENV = "LSCP_PACKS_AT_PUBLISH"
+_YES_NO = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+
+
+def packs_at_publish(settings: Settings) -> bool:
+    """Whether ``lscp run`` builds the newest month's board packs after it publishes:
+    ``$LSCP_PACKS_AT_PUBLISH`` if set, else ``[packs] at_publish`` (default true)."""
+    raw = os.environ.get(PACKS_AT_PUBLISH_ENV, "").strip()
+    if not raw:
+        return settings.packs_at_publish
+    if raw.lower() not in _YES_NO:
+        raise UserError(f"{PACKS_AT_PUBLISH_ENV}={raw!r} must be 1 or 0 (true or false)")
+    return _YES_NO[raw.lower()]
 
 
 def _la_codes(value) -> tuple[str, ...]:

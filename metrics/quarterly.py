@@ -118,7 +118,8 @@ def _protect_count(months: pd.DataFrame, rolling: pd.DataFrame | None,
     targets: list[tuple[int, int]] = []
 
     def edge(end: pd.Timestamp, span: int) -> tuple[int, int]:
-        c = int(_month_index(pd.Series([end]))[0]) - first
+        end = pd.Timestamp(end)  # as _month_index, without a Series for each figure
+        c = end.year * 12 + end.month - first
         return c - span + 1, c + 1
 
     for period, hidden in zip(months["period_end"], months["hidden"], strict=True):

@@ -139,7 +139,7 @@ def test_a_second_run_is_refused_then_a_waiting_run_goes_after_the_first(tmp_pat
         assert waiting.poll() is None  # waiting for the lock, not refused
     finally:
         release.touch()
-    assert first.wait(600) == 0  # the run, then the newest month's packs built
+    assert first.wait(600) == 0
     first.stderr.close()
     _out, err = waiting.communicate(timeout=600)
     assert waiting.returncode == 0, err

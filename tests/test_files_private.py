@@ -31,8 +31,10 @@ KEY = "0123456789abcdef0123456789abcdef"
 SECRET = b"a secret outside the inbox\n"
 
 
-def lscp(*args: str, **kwargs) -> subprocess.CompletedProcess:
-    env = dict(os.environ, LSCP_KEY=KEY)
+def lscp(*args: str, packs: str = "0", **kwargs) -> subprocess.CompletedProcess:
+    """``lscp`` under umask 000; a run builds no packs after publishing unless ``packs="1"``
+    (test_every_file_lscp_writes_is_born_owner_only watches the packs' files being born)."""
+    env = dict(os.environ, LSCP_KEY=KEY, LSCP_PACKS_AT_PUBLISH=packs)
     env.pop("LSCP_KEY_FILE", None)
     return subprocess.run([sys.executable, "-m", "lscp_cli", *args], env=env,
                           preexec_fn=lambda: os.umask(0), capture_output=True, text=True,
@@ -159,8 +161,8 @@ def _chmods(tmp_path) -> list:
     return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
 
 
-def _lscp_watched(tmp_path, site, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, LSCP_KEY=KEY, TMPDIR=str(site),
+def _lscp_watched(tmp_path, site, *args: str, packs: str = "0") -> subprocess.CompletedProcess:
+    env = dict(os.environ, LSCP_KEY=KEY, TMPDIR=str(site), LSCP_PACKS_AT_PUBLISH=packs,
                LSCP_TEST_CHMOD_LOG=str(tmp_path / "chmod.log"))
     env.pop("LSCP_KEY_FILE", None)
     return subprocess.run([sys.executable, "-c", LAUNCHER, *args], env=env,
@@ -195,8 +197,9 @@ def test_every_file_lscp_writes_is_born_owner_only(partnership, tmp_path):
     run = ("run", "--inbox", str(partnership / "inbox"), "--seeds", str(partnership / "seeds"),
            "--db", str(db))
     with Births(site) as births:
-        done = _lscp_watched(tmp_path, site, *run)
+        done = _lscp_watched(tmp_path, site, *run, packs="1")  # and the packs after it
         assert done.returncode == 0, done.stderr
+        assert "[pack] the newest month's packs" in done.stderr
         stores = subprocess.run([sys.executable, "-c", STORES, str(db)], env=dict(
             os.environ, TMPDIR=str(site)), preexec_fn=lambda: os.umask(0), capture_output=True,
             text=True)  # not through lscp: no umask of ours, the stores' own modes only
@@ -225,6 +228,8 @@ def test_every_file_lscp_writes_is_born_owner_only(partnership, tmp_path):
             "lscp.duckdb.packs", "lscp.duckdb.packs/index.jsonl", "all.csv", "suppressed.csv",
             "a.html", "v.html", "template.xlsx"} <= born, sorted(born)
     assert any(n.endswith(".wal") for n in born) and any(n.endswith("-journal") for n in born)
+    published_packs = {n for n in born if n.startswith("lscp.duckdb.packs/published/")}
+    assert {n.rsplit(".", 1)[-1] for n in published_packs} >= {"pdf", "html"}, sorted(born)
     assert births.open_to_others() == []
     assert _chmods(tmp_path) == []
     assert open_to_others(site) == []

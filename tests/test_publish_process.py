@@ -78,7 +78,7 @@ def test_kill_9_mid_run_leaves_the_previous_database_in_force(tmp_path_factory, 
         killed.append(last["run_id"])
 
     result = lscp("run", "--inbox", inbox, "--db", db, "--seeds", seeds, "--quiet",
-                  cwd=tmp_path, env=lscp_env(LSCP_TEST_NO_PACKS="1"))
+                  cwd=tmp_path, env=lscp_env())
     assert result.returncode == 0, result.stderr
     assert not _builds(db)
     runs = dict(read_live(db, "select run_id, status from runs"))

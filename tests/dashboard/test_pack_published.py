@@ -28,8 +28,10 @@ def published(tmp_path_factory):
     from pipelines.synthetic import generate
 
     work = tmp_path_factory.mktemp("published")
-    saved = {k: os.environ.get(k) for k in ("LSCP_KEY", "LSCP_DB", "LSCP_CONFIG")}
+    saved = {k: os.environ.get(k) for k in ("LSCP_KEY", "LSCP_DB", "LSCP_CONFIG",
+                                             "LSCP_PACKS_AT_PUBLISH")}
     os.environ["LSCP_KEY"] = "5ac4c0ffee0ddba11deadbeef0123456789abcdef0123456789abcdef0123456"
+    os.environ.pop("LSCP_PACKS_AT_PUBLISH", None)  # the default: packs built at publish
     config = work / "lscp.toml"
     config.write_text("", encoding="utf-8")
     try:

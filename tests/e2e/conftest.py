@@ -81,17 +81,20 @@ def _serve(tmp_path_factory, name: str, role: str, db: Path | None = None):
     server.stop()
 
 
-@pytest.fixture(scope="module")
+# One viewer server, one analyst server and one Chromium for every browser test module (they
+# all run on one xdist worker, group "browser"): each start costs seconds of CPU. The tests
+# that write (an action, an audited download) count what they add, or own what they check.
+@pytest.fixture(scope="session")
 def viewer_server(tmp_path_factory):
     yield from _serve(tmp_path_factory, "viewer", "viewer")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def analyst_server(tmp_path_factory):
     yield from _serve(tmp_path_factory, "analyst", "analyst")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 

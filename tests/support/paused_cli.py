@@ -1,5 +1,4 @@
-"""``python -m tests.support.paused_cli ARGS``: the ``lscp`` command, pausing a run at a stage
-(or leaving out the packs ``lscp run`` builds after it publishes).
+"""``python -m tests.support.paused_cli ARGS``: the ``lscp`` command, pausing a run at a stage.
 
 The kill -9 process tests need a run that stands still at a known moment. The product offers
 that moment as ``run_pipeline(on_stage=...)``; this wrapper injects a callback that sleeps
@@ -8,9 +7,9 @@ there, so no test hook lives in the product:
     LSCP_TEST_PAUSE_AT      ingest | metrics | publish (see pipelines.run.pipeline.STAGES)
     LSCP_TEST_PAUSE_SECONDS how long to sleep at most (default 60)
     LSCP_TEST_RELEASE_FILE  stop sleeping as soon as this file exists
-    LSCP_TEST_NO_PACKS      1: the run publishes and builds no packs after (two thirds of a
-                            small run's time, and of no interest to a test that only needs a
-                            published database; the packs' own tests build them)
+
+(A run that should build no packs after it publishes sets the product's own
+``LSCP_PACKS_AT_PUBLISH=0``.)
 """
 
 from __future__ import annotations
@@ -42,8 +41,4 @@ if __name__ == "__main__":
     if wanted:
         pipelines.run.run_pipeline = functools.partial(
             pipelines.run.run_pipeline, on_stage=functools.partial(pause_at, wanted))
-    if os.environ.get("LSCP_TEST_NO_PACKS") == "1":
-        import lscp_cli.pack
-
-        lscp_cli.pack.build_published_packs = lambda *_a, **_k: []
     sys.exit(main())

@@ -27,16 +27,18 @@ _memo: dict[str, object] = {}
 def lscp_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("LSCP_") and k != "PYTEST_XDIST_WORKER"}
-    env.update(LSCP_KEY=KEY, PYTHONUNBUFFERED="1", **extra)
+    # no board packs after a publish unless a test asks (LSCP_PACKS_AT_PUBLISH="1"): these
+    # tests read the published database, the run history and the lock, never the packs
+    env.update(LSCP_KEY=KEY, PYTHONUNBUFFERED="1", LSCP_PACKS_AT_PUBLISH="0")
+    env.update(extra)
     # tests.support.paused_cli must be importable from any working folder
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return env
 
 
 def _command(env: dict | None) -> list[str]:
-    """``lscp``, or the wrapper that pauses a run (or builds no packs after it) where a
-    process test asks it to."""
-    wrapped = env is not None and (env.get("LSCP_TEST_PAUSE_AT") or env.get("LSCP_TEST_NO_PACKS"))
+    """``lscp``, or the wrapper that pauses a run where a process test asks it to."""
+    wrapped = env is not None and env.get("LSCP_TEST_PAUSE_AT")
     return [sys.executable, "-m", "tests.support.paused_cli" if wrapped else "lscp_cli"]
 
 
@@ -71,7 +73,7 @@ def published(factory) -> Path:
         folder = factory.mktemp("published")
         db = folder / "lscp.duckdb"
         result = lscp("run", "--inbox", inbox, "--db", db, "--seeds", seeds, cwd=folder,
-                      env=lscp_env(LSCP_TEST_NO_PACKS="1"))
+                      env=lscp_env())
         assert result.returncode == 0, result.stderr
         _memo["published"] = db
     return _memo["published"]  # type: ignore[return-value]
