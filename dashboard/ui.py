@@ -232,10 +232,17 @@ def _plain(v, unit: str) -> str:
     return f"{round(float(v))}" if unit == "count" else f"{float(v):.1f}"
 
 
-def chart_with_table(fig, table: pd.DataFrame, filename: str, key: str,
+def chart(figure: str, key: str) -> None:
+    """A chart drawn on the server (``dashboard.charts``: SVG, no chart code in the
+    browser), in an element keyed ``chart_<key>`` (class ``st-key-chart_<key>``)."""
+    with st.container(key=f"chart_{key}"):
+        st.html(figure)
+
+
+def chart_with_table(fig: str, table: pd.DataFrame, filename: str, key: str,
                      caption: str | None = None) -> None:
     """A chart, its table alternative and a CSV download of that table."""
-    st.plotly_chart(fig, key=f"chart_{key}", config={"displaylogo": False})
+    chart(fig, key)
     if caption:
         st.caption(caption)
     with st.expander("View as table"):

@@ -237,7 +237,7 @@ with over_time:
             what = f"{council} and its localities"
         fig = charts.lines(shown.sort_values(["place_order", "period_end"]), "place",
                            f"{title}: {what}", unit)
-    st.plotly_chart(fig, key="chart_localities", config={"displaylogo": False})
+    ui.chart(fig, "localities")
     st.caption("The figures behind this chart are in the table at the foot of the page.")
 
     if ind["breakdown"] == "locality_agency":
