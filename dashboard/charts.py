@@ -135,7 +135,7 @@ def _legend(items: list[tuple], left: float, width: float, top: float) -> tuple[
                                 open_=str(kind).endswith("open")))
         parts.append(_text(x + 24, cy + FONT * 0.35, words))
         x += w + 14
-    return parts, (row + 1) * line_h if items else 0
+    return ['<g class="lscp-legend">', *parts, "</g>"], (row + 1) * line_h if items else 0
 
 
 class _Axes:
@@ -350,7 +350,7 @@ def _legend_lines(items, left, width, top):
         parts.append(_shape(kind.split("+", 1)[1], x + 12, cy, 3.6, colour))
         parts.append(_text(x + 30, cy + FONT * 0.35, words))
         x += w + 14
-    return parts, (row + 1) * line_h
+    return ['<g class="lscp-legend">', *parts, "</g>"], (row + 1) * line_h
 
 
 def bars(frame: pd.DataFrame, label: str, title: str, unit: str) -> str:
