@@ -234,9 +234,11 @@ def _plain(v, unit: str) -> str:
 
 def chart(figure: str, key: str) -> None:
     """A chart drawn on the server (``dashboard.charts``: SVG, no chart code in the
-    browser), in an element keyed ``chart_<key>`` (class ``st-key-chart_<key>``)."""
+    browser), in an element keyed ``chart_<key>`` (class ``st-key-chart_<key>``). As
+    Markdown's HTML: ``st.html`` keeps only HTML (its sanitiser drops inline SVG), and an
+    ``<img>`` would lose the tooltips and the text a reader can select."""
     with st.container(key=f"chart_{key}"):
-        st.html(figure)
+        st.markdown(figure, unsafe_allow_html=True)
 
 
 def chart_with_table(fig: str, table: pd.DataFrame, filename: str, key: str,

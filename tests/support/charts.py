@@ -73,8 +73,8 @@ def parse(html: str) -> list[dict]:
 
 
 def page_charts(at) -> list[dict]:
-    """Every chart an AppTest run drew, in page order."""
-    return [c for h in at.get("html") for c in parse(h.proto.body)]
+    """Every chart an AppTest run drew (``ui.chart``: Markdown with HTML), in page order."""
+    return [c for m in at.markdown if "lscp-chart" in m.value for c in parse(m.value)]
 
 
 def heatmap_places(chart: dict) -> list[str]:
