@@ -8,10 +8,11 @@ import pandas as pd
 
 from tests.dashboard.conftest import open_page
 from tests.support.charts import page_charts
+from tests.support.tables import page_tables
 
 
 def _table(at, column):
-    return next(d.value for d in at.dataframe if column in d.value.columns)
+    return next(d for d in page_tables(at) if column in d.columns)
 
 
 def test_a_viewer_is_asked_which_agency(app, use_db, fake_db_path):
@@ -19,7 +20,7 @@ def test_a_viewer_is_asked_which_agency(app, use_db, fake_db_path):
     at = open_page(app, "views/agency.py")
     assert at.selectbox(key="ag_agency").value is None
     assert any("Choose your agency" in i.value for i in at.info)
-    assert not [d for d in at.dataframe if "Share of the partnership" in d.value.columns]
+    assert not [d for d in page_tables(at) if "Share of the partnership" in d.columns]
     assert _table(at, "Tool") is not None  # the partnership's tools, whoever asks
 
 

@@ -13,6 +13,7 @@ from tests.dashboard import fake_db
 from tests.dashboard.conftest import PAGES, TITLES, open_page
 from tests.dashboard.test_disclosure import SENTINEL, Scanner, _decode_images
 from tests.support.charts import funnel_places, heatmap_places, lines_and_legend, page_charts
+from tests.support.tables import page_tables
 
 ASHVALE, CORRIE = "Ashvale", "Corrie Bay"
 PAGES_WITH_COUNCILS = ("views/explorer.py", "views/localities.py", "views/agency.py")
@@ -55,9 +56,9 @@ def downloads(monkeypatch):
 
 
 def table(at, column: str) -> pd.DataFrame:
-    for d in at.dataframe:
-        if column in d.value.columns:
-            return d.value
+    for d in page_tables(at):
+        if column in d.columns:
+            return d
     raise AssertionError(f"no table with a {column!r} column")
 
 
@@ -148,7 +149,7 @@ def test_one_council_shows_no_council_control(app, use_db, fake_db_path,
     use_db(one_council_with_column if column else fake_db_path)
     at = open_page(app, "views/explorer.py", indicator="eh_step_up")
     assert council_boxes(at) == []
-    assert not any("Council" in d.value.columns for d in at.dataframe)
+    assert not any("Council" in d.columns for d in page_tables(at))
     assert not any(h.value.startswith(("Councils", "Localities of")) for h in at.header)
     at = open_page(at, "views/localities.py")
     assert council_boxes(at) == [] and "Councils" not in [o for r in at.radio for o in r.options]
@@ -156,7 +157,7 @@ def test_one_council_shows_no_council_control(app, use_db, fake_db_path,
     at = open_page(at, "views/agency.py")
     at.selectbox(key="ag_agency").set_value("HLTH").run()
     assert council_boxes(at) == []
-    assert not any("Council" in d.value.columns for d in at.dataframe)
+    assert not any("Council" in d.columns for d in page_tables(at))
     header = [text.splitlines()[0] for name, text in downloads.items() if name.endswith(".csv")]
     assert header and not any("Council" in h for h in header)
 

@@ -8,6 +8,7 @@ from dashboard import charts
 from tests.dashboard.conftest import open_page
 from tests.support.charts import funnel_places as _plotted
 from tests.support.charts import page_charts
+from tests.support.tables import page_tables
 
 
 def _heatmap(at) -> dict:
@@ -21,8 +22,8 @@ def _funnel(at) -> dict:
 def _words(at) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + \
         [i.value for i in at.info]
-    for d in at.dataframe:
-        parts += [str(v) for v in d.value.to_numpy().ravel()]
+    for d in page_tables(at):
+        parts += [str(v) for v in d.to_numpy().ravel()]
     return " ".join(parts)
 
 
@@ -36,7 +37,7 @@ def test_the_heat_map_legend_is_the_five_categories_in_one_word_each(app, use_db
                               "better"]
     shown = _words(at) + " ".join(str(v) for row in cells for v in row)
     assert "watch" not in shown and "outside 95% only)" not in shown
-    table = next(d.value for d in at.dataframe if "Compared with the partnership" in d.value)
+    table = next(d for d in page_tables(at) if "Compared with the partnership" in d)
     used = set(table["Compared with the partnership"]) - {"not compared"}
     in_cells = {str(v).split(" ", 1)[1] for row in cells for v in row
                 if " " in str(v)}  # "12.3 possibly worse": the figure, then its category

@@ -12,13 +12,14 @@ from dashboard import formatting as fmt
 from tests.dashboard import fake_db
 from tests.dashboard.conftest import PAGES, TITLES, open_page
 from tests.support.charts import funnel_places, page_charts
+from tests.support.tables import page_tables
 
 
 def table(at, column: str) -> pd.DataFrame:
     """The first table on the page with ``column`` (st.dataframe keys are not exposed)."""
-    for d in at.dataframe:
-        if column in d.value.columns:
-            return d.value
+    for d in page_tables(at):
+        if column in d.columns:
+            return d
     raise AssertionError(f"no table with a {column!r} column")
 
 
@@ -233,7 +234,7 @@ def test_data_quality_without_and_with_a_failed_run(app, use_db, tmp_path, fake_
 def test_quarantined_rows_only_for_analysts(app, use_db, fake_db_path):
     use_db(fake_db_path, "viewer")
     at = open_page(app, "views/data_quality.py")
-    assert all("rule" not in d.value.columns for d in at.dataframe)
+    assert all("rule" not in d.columns for d in page_tables(at))
     use_db(fake_db_path, "analyst")
     at.run()
     rows = table(at, "rule")
