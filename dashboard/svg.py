@@ -16,7 +16,7 @@ from dashboard import chartspec
 from dashboard import formatting as fmt
 
 BLUE, GREY, RED, INK = "#1d70b8", "#505a5f", "#d4351c", "#0b0c0c"
-# as on the pages' plotly charts (dashboard/charts.py)
+# as on the pages' charts (dashboard/charts.py)
 IMPROVEMENT, CONCERN, NEUTRAL = "#1d70b8", "#f47738", "#4c2c92"
 BENCH, MARKER = "#28a197", "#6f72af"
 _CLIPS = itertools.count(1)  # a clip path's id, unique in a pack of many charts
@@ -69,7 +69,7 @@ def sparkline(values: list, label: str, width: int = 120, height: int = 28) -> s
 
 def xmr_chart(spec: chartspec.XmrSpec, label: str, plot_height: int = 200,
               tips: bool = False) -> str:
-    """The XmR chart for print, drawn from the spec the pages' plotly chart is drawn from:
+    """The XmR chart, for print and on the pages (``charts.xmr``), drawn from the one spec:
     value, mean and process limits (broken at a rebase), target, benchmarks, special-cause
     points (shape as well as colour), launch and rebase markers, the unit on the y axis, and
     a legend. Every label's box is kept apart from every other's. With ``tips`` (on a page)

@@ -12,7 +12,7 @@ from dashboard import boardpack, data
 from tests.dashboard import fake_db
 from tests.dashboard.conftest import PAGES, TITLES, open_page
 from tests.dashboard.test_disclosure import SENTINEL, Scanner, _decode_images
-from tests.support.charts import funnel_places, heatmap_places, lines_and_legend, page_charts
+from tests.support.charts import funnel_places, heatmap_places, page_charts
 from tests.support.tables import page_tables
 
 ASHVALE, CORRIE = "Ashvale", "Corrie Bay"
@@ -67,7 +67,7 @@ def charts(at) -> list[dict]:
 
 
 def trace_names(chart: dict) -> list[str]:
-    return lines_and_legend(chart)
+    return chart["names"]
 
 
 def council_boxes(at) -> list:
