@@ -6,8 +6,8 @@ the centre line and limits (broken where they are worked out again), the special
 points, target and benchmark lines, the launch and rebase markers, the y-axis unit, "nice"
 y ticks (1, 2, 2.5 or 5 × a power of ten) and the months labelled on the x axis (every
 ``step`` months back from the latest, far enough apart that no two labels touch).
-``charts.xmr`` draws it with plotly on the pages; ``svg.xmr_chart`` draws it as SVG in the
-board pack. Nothing here knows Streamlit, plotly or SVG.
+``svg.xmr_chart`` draws it as SVG in the board pack and, through ``charts.xmr``, on the
+pages. Nothing here knows Streamlit or SVG.
 """
 
 from __future__ import annotations

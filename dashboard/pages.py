@@ -17,7 +17,9 @@ class Page:
     heading: str  # the page's own title (h1)
     url_path: str  # "" for the default page
     icon: str
-    charts: bool = False  # draws Plotly charts on opening (the app loads their code early)
+    # draws Plotly charts on opening (the app loads their code early); none does: the pages'
+    # charts are SVG drawn on the server (dashboard/charts.py)
+    charts: bool = False
 
     @property
     def path(self) -> Path:
@@ -38,10 +40,9 @@ PAGES: tuple[Page, ...] = (
     Page("exceptions.py", "Exception report", "Exception report", "exceptions",
          ":material/priority_high:"),
     Page("explorer.py", "Indicator explorer", "Indicator explorer", "explorer",
-         ":material/query_stats:", charts=True),
-    Page("localities.py", "Localities", "Localities", "localities", ":material/map:",
-         charts=True),
-    Page("agency.py", "Agency view", "Agency view", "agency", ":material/groups:", charts=True),
+         ":material/query_stats:"),
+    Page("localities.py", "Localities", "Localities", "localities", ":material/map:"),
+    Page("agency.py", "Agency view", "Agency view", "agency", ":material/groups:"),
     Page("strategies.py", "Strategies", "Strategies", "strategies", ":material/flag:"),
     Page("commentary.py", "Commentary and actions", "Commentary and actions", "commentary",
          ":material/edit_note:"),

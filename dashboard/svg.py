@@ -16,7 +16,7 @@ from dashboard import chartspec
 from dashboard import formatting as fmt
 
 BLUE, GREY, RED, INK = "#1d70b8", "#505a5f", "#d4351c", "#0b0c0c"
-# as on the pages' plotly charts (dashboard/charts.py)
+# as on the pages' charts (dashboard/charts.py)
 IMPROVEMENT, CONCERN, NEUTRAL = "#1d70b8", "#f47738", "#4c2c92"
 BENCH, MARKER = "#28a197", "#6f72af"
 _CLIPS = itertools.count(1)  # a clip path's id, unique in a pack of many charts
@@ -67,11 +67,13 @@ def sparkline(values: list, label: str, width: int = 120, height: int = 28) -> s
             f'<title>{escape(label)}</title>{lines}{dot}</svg>')
 
 
-def xmr_chart(spec: chartspec.XmrSpec, label: str, plot_height: int = 200) -> str:
-    """The XmR chart for print, drawn from the spec the pages' plotly chart is drawn from:
+def xmr_chart(spec: chartspec.XmrSpec, label: str, plot_height: int = 200,
+              tips: bool = False) -> str:
+    """The XmR chart, for print and on the pages (``charts.xmr``), drawn from the one spec:
     value, mean and process limits (broken at a rebase), target, benchmarks, special-cause
     points (shape as well as colour), launch and rebase markers, the unit on the y axis, and
-    a legend. Every label's box is kept apart from every other's."""
+    a legend. Every label's box is kept apart from every other's. With ``tips`` (on a page)
+    each point's month and value is its tooltip."""
     if not any(v is not None for v in spec.y):
         return f'<p class="lscp-muted">{escape(label)}: no values to chart.</p>'
     size = chartspec.FONT_PX
@@ -148,6 +150,12 @@ def xmr_chart(spec: chartspec.XmrSpec, label: str, plot_height: int = 200) -> st
     for i, (px, py) in enumerate(pts):
         if py is not None and i in special:
             parts.append(_point(px, py, special[i]))
+    if tips:  # an invisible target over each point, its month and value as the tooltip
+        parts.append("".join(
+            f'<circle cx="{px:.1f}" cy="{py:.1f}" r="6" fill="#ffffff" fill-opacity="0">'
+            f'<title>{escape(chartspec.month_label(spec.x[i]))}: '
+            f'{escape(fmt.number(spec.y[i], spec.unit))}</title></circle>'
+            for i, (px, py) in enumerate(pts) if py is not None))
     legend, legend_h = _legend(spec, left, width, bottom + 6 + size + 10, size)
     parts += legend
     height = round(bottom + 6 + size + 10 + legend_h + 4)

@@ -232,15 +232,51 @@ def _plain(v, unit: str) -> str:
     return f"{round(float(v))}" if unit == "count" else f"{float(v):.1f}"
 
 
-def chart_with_table(fig, table: pd.DataFrame, filename: str, key: str,
+def chart(figure: str, key: str) -> None:
+    """A chart drawn on the server (``dashboard.charts``: SVG, no chart code in the
+    browser), in an element keyed ``chart_<key>`` (class ``st-key-chart_<key>``). As
+    Markdown's HTML: ``st.html`` keeps only HTML (its sanitiser drops inline SVG), and an
+    ``<img>`` would lose the tooltips and the text a reader can select."""
+    with st.container(key=f"chart_{key}"):
+        st.markdown(figure, unsafe_allow_html=True)
+
+
+def chart_with_table(fig: str, table: pd.DataFrame, filename: str, key: str,
                      caption: str | None = None) -> None:
     """A chart, its table alternative and a CSV download of that table."""
-    st.plotly_chart(fig, key=f"chart_{key}", config={"displaylogo": False})
+    chart(fig, key)
     if caption:
         st.caption(caption)
     with st.expander("View as table"):
-        st.dataframe(table, hide_index=True, key=f"table_{key}")
+        static_table(table, key)
     download_csv(table, filename, key)
+
+
+def static_table(table: pd.DataFrame, key: str, caption: str | None = None,
+                 max_height: int | None = None) -> None:
+    """A table as plain HTML, in an element keyed ``table_<key>``: no grid code in the
+    browser (``st.dataframe`` fetches 1.7 MB of it, ``st.table`` 1.0 MB, even in a closed
+    expander), for the tables a reader reads rather than sorts. Cells as given (text), a
+    blank for a missing one; column headings and a caption for a screen reader. Scrolls
+    sideways when wider than the page, and down past ``max_height`` px when given."""
+    from html import escape
+
+    from dashboard import styles
+
+    def cell(v) -> str:
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            return ""
+        return escape(str(v)).replace("\n", "<br>")
+
+    head = "".join(f'<th scope="col">{cell(c)}</th>' for c in table.columns)
+    rows = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
+                   for row in table.itertuples(index=False, name=None))
+    title = f"<caption>{cell(caption)}</caption>" if caption else ""
+    with st.container(key=f"table_{key}"):
+        tall = f"max-height:{max_height}px;overflow-y:auto;" if max_height else ""
+        st.markdown(f'<div class="lscp-card lscp-static-table" style="overflow-x:auto;{tall}">'
+                    f"<style>{styles.CSS}</style><table>{title}<thead><tr>{head}</tr></thead><tbody>{rows}"
+                    "</tbody></table></div>", unsafe_allow_html=True)
 
 
 def download_csv(table: pd.DataFrame, filename: str, key: str,

@@ -30,7 +30,7 @@ definitions = pd.DataFrame({
     "First published month": pd.to_datetime(cat.get("first_period")).map(
         lambda d: "" if pd.isna(d) else f"{d:%B %Y}") if "first_period" in cat else "",
     "Strategies": cat["strategies"].fillna("")})
-st.dataframe(definitions, hide_index=True, key="table_definitions")
+ui.static_table(definitions, "definitions")
 ui.download_csv(definitions, "definitions.csv", "definitions")
 st.write("Most indicators cover the rolling 12 months to each month end; rates are per 10,000 "
          "children aged 0 to 17; percentages and rates are shown to one decimal place.")
@@ -49,7 +49,7 @@ if not manual.empty:
         "Better when": manual["polarity"].map(scorecard.POLARITY_WORDS),
         "Frequency": manual["frequency"], "Source": manual["source"].fillna(""),
         "Owner": manual["owner"].fillna(""), "Strategies": manual["strategies"].fillna("")})
-    st.dataframe(manual_table, hide_index=True, key="table_manual_definitions")
+    ui.static_table(manual_table, "manual_definitions")
     ui.download_csv(manual_table, "manual-measures.csv", "manual_definitions")
 
 st.header("Benchmarks and their sources", divider="gray")
@@ -58,7 +58,7 @@ bench_table = pd.DataFrame({"Indicator": bench["title"].fillna(bench["indicator_
                             "Area": bench["geography"], "Year": bench["period_label"],
                             "Value": bench["value"].map(lambda v: f"{v:.1f}"),
                             "Source": bench["source"]})
-st.dataframe(bench_table, hide_index=True, key="table_benchmarks")
+ui.static_table(bench_table, "benchmarks")
 ui.download_csv(bench_table, "benchmarks.csv", "benchmarks")
 
 st.header("Statistical process control: how to read the charts and icons", divider="gray",

@@ -205,7 +205,7 @@ if council is not None:  # several councils: which level these figures are
     share_table.insert(0, "Council", level)
     summary.insert(0, "Council", level)
 slug = ui.council_slug(council)
-st.dataframe(share_table, hide_index=True, key="table_agency_shares")
+ui.static_table(share_table, "agency_shares")
 as_shown = {c: f"{c} as shown" for c in (name, whole)}  # the text; numbers beside it
 ui.download_csv(pd.concat([share_table.rename(columns=as_shown), share_numbers], axis=1),
                 f"{agency}{slug}-shares-{latest:%Y-%m}.csv", "agency_shares")
@@ -215,7 +215,7 @@ st.caption(f"Counts of the 12 months to each month: {fmt.as_text(name)}'s own ca
            "population would be a part set against the whole. c = confidential, "
            "x = not available.")
 st.subheader("Its own percentages beside the same measure for " + whole_word)
-st.dataframe(summary, hide_index=True, key="table_agency_summary")
+ui.static_table(summary, "agency_summary")
 ui.download_csv(pd.concat([summary.rename(columns=as_shown), summary_numbers], axis=1),
                 f"{agency}{slug}-summary-{latest:%Y-%m}.csv", "agency_summary")
 st.caption("Each percentage is of the agency's own cases (for example, of the referrals it "
@@ -273,7 +273,7 @@ else:
         "numerator": "Numerator", "denominator": "Denominator", "value": "Value",
         "source": "Source", "owner": "Owner"}) for i, part in entered.groupby("indicator_id")]
     manual_table = pd.concat(parts, ignore_index=True)
-    st.dataframe(manual_table, hide_index=True, key="table_agency_manual")
+    ui.static_table(manual_table, "agency_manual")
     ui.download_csv(manual_table, f"{agency}-entered-{latest:%Y-%m}.csv", "agency_manual")
     st.caption("Entered by their owner, not computed from the extracts; the partnership's own "
                "figure (All) is entered separately, never added up from the agencies'.")

@@ -35,7 +35,7 @@ if failed:
                           "Data as at": "", "Status": "failed (not published)",
                           "Message": [f.message for f in failed]})
     runs_table = pd.concat([extra, runs_table], ignore_index=True)
-st.dataframe(runs_table, hide_index=True, key="table_runs")
+ui.static_table(runs_table, "runs")
 audit_line = data.meta().get("disclosure_audit")
 if audit_line:  # the attacker's check of the published figures (metrics/disclosure_audit.py)
     st.write(f"Small numbers cannot be worked out from what is shown: {audit_line}.")
@@ -65,8 +65,7 @@ report_table = pd.DataFrame({
     "NULL cells": report["null_cells"] if "null_cells" in report else None,
     "Message": report["message"].fillna(""),
     "SHA-256": report["sha256"]})
-st.dataframe(report_table, hide_index=True, key="table_load_report",
-             column_config={"SHA-256": st.column_config.TextColumn(width="small")})
+ui.static_table(report_table, "load_report")
 ui.download_csv(report_table, f"load-report-{run_id}.csv", "load_report")
 bad = report[report["status"].astype(str).str.lower() == "failed"]
 for r in bad.itertuples():
@@ -84,7 +83,7 @@ else:
     pivot = pivot.reset_index().rename(columns={"extract": "Extract"})
     st.write("Rows that broke a rule in the data contracts were set aside (quarantined) and "
              "are not counted in any indicator. By extract and rule:")
-    st.dataframe(pivot, hide_index=True, key="table_quarantine_summary")
+    ui.static_table(pivot, "quarantine_summary")
     ui.download_csv(pivot, f"quarantine-summary-{run_id}.csv", "quarantine_summary")
     if data.writes(role):
         with st.expander("Quarantined rows (analysts only; child ids are pseudonymised)"):
@@ -112,7 +111,7 @@ stale = [f.extract for f in checked if not f.current]
 if stale:
     st.warning("Extracts not current: " + fmt.as_text(", ".join(stale)) + ".",
                icon=":material/schedule:")
-st.dataframe(fresh_table, hide_index=True, key="table_freshness")
+ui.static_table(fresh_table, "freshness")
 ui.download_csv(fresh_table, "freshness.csv", "freshness")
 st.caption("Age counted to the latest refresh; each extract's expected rhythm is lscp's "
            f"default (monthly extracts {MONTHLY_FRESHNESS_DAYS} days, termly "

@@ -47,7 +47,7 @@ for r in listed.itertuples():
 
 table = exceptions.table(listed, comments)
 with st.expander("View as table"):
-    st.dataframe(table, hide_index=True, key="table_exceptions")
+    ui.static_table(table, "exceptions")
 ui.download_csv(exceptions.csv_table(listed, comments),
                 f"exceptions-{pd.Timestamp(period):%Y-%m}.csv", "exceptions",
                 label="Download the exception report (CSV)")

@@ -237,7 +237,7 @@ with over_time:
             what = f"{council} and its localities"
         fig = charts.lines(shown.sort_values(["place_order", "period_end"]), "place",
                            f"{title}: {what}", unit)
-    st.plotly_chart(fig, key="chart_localities", config={"displaylogo": False})
+    ui.chart(fig, "localities")
     st.caption("The figures behind this chart are in the table at the foot of the page.")
 
     if ind["breakdown"] == "locality_agency":
@@ -287,7 +287,7 @@ figures_table = ui.disclosed_table(figures, unit, {
     "period_end": "Period end", **({"council": "Council"} if council is not None else {}),
     "locality": "Locality", "numerator": "Numerator", "denominator": "Denominator",
     "value": "Value"})
-st.dataframe(figures_table, hide_index=True, key="table_figures")
+ui.static_table(figures_table, "figures", max_height=480)
 ui.download_csv(figures_table, f"{indicator}-by-locality{ui.council_slug(council)}.csv", "figures",
                 label="Download the figures (CSV)")
 st.caption(f"Value: {fmt.unit_label(unit)}. c = confidential (1 to 5 children or records, or "

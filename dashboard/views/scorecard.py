@@ -77,7 +77,7 @@ commentary.show_actions([a for a in commentary.all_actions() if on_card & set(a.
 
 table = scorecard.board_table(card, compare)
 with st.expander("View as table"):
-    st.dataframe(table, hide_index=True, key="table_scorecard")
+    ui.static_table(table, "scorecard")
 slug = "all" if chosen is None else "".join(c if c.isalnum() else "-" for c in chosen.lower())
 stamp = pd.Timestamp(period).strftime("%Y-%m")
 # one below the other, not in columns: three columns of long button labels ran past the

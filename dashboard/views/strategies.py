@@ -87,8 +87,7 @@ for strategy, group in measures.groupby("strategy", sort=False):
 
 table = pd.DataFrame(rows_for_csv)
 with st.expander("View as table"):
-    st.dataframe(table.drop(columns=scorecard.FIGURE_COLUMNS), hide_index=True,
-                 key="table_strategies")
+    ui.static_table(table.drop(columns=scorecard.FIGURE_COLUMNS), "strategies")
 ui.download_csv(table.rename(columns=scorecard.AS_SHOWN), "strategies.csv", "strategies")
 
 st.header("Annual report extract", divider="gray")
@@ -100,6 +99,6 @@ st.write("For a financial year (April to March): each strategy measure's figure 
 commentary.reset_banner()
 year = st.selectbox("Financial year", annual.years(months), key="st_year")
 extract = annual.build(role, year)
-st.dataframe(extract, hide_index=True, key="table_annual")
+ui.static_table(extract, "annual")
 ui.download_csv(extract, f"annual-report-extract-{year}.csv", "annual",
                 label="Download the annual report extract (CSV)")

@@ -4,15 +4,15 @@ agency entered by hand; no legend sits over a bar."""
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 
 from tests.dashboard.conftest import open_page
+from tests.support.charts import page_charts
+from tests.support.tables import page_tables
 
 
 def _table(at, column):
-    return next(d.value for d in at.dataframe if column in d.value.columns)
+    return next(d for d in page_tables(at) if column in d.columns)
 
 
 def test_a_viewer_is_asked_which_agency(app, use_db, fake_db_path):
@@ -20,7 +20,7 @@ def test_a_viewer_is_asked_which_agency(app, use_db, fake_db_path):
     at = open_page(app, "views/agency.py")
     assert at.selectbox(key="ag_agency").value is None
     assert any("Choose your agency" in i.value for i in at.info)
-    assert not [d for d in at.dataframe if "Share of the partnership" in d.value.columns]
+    assert not [d for d in page_tables(at) if "Share of the partnership" in d.columns]
     assert _table(at, "Tool") is not None  # the partnership's tools, whoever asks
 
 
@@ -60,18 +60,15 @@ def test_no_legend_over_a_bar(app, use_db, fake_db_path):
     use_db(fake_db_path, "analyst")
     at = open_page(app, "views/agency.py")
     at.selectbox(key="ag_agency").set_value("HLTH").run()
-    bar_charts = 0
-    for chart in at.get("plotly_chart"):
-        spec = json.loads(chart.proto.spec)
-        if not any(t.get("type") == "bar" for t in spec["data"]):
-            continue
-        bar_charts += 1
-        layout = spec.get("layout", {})
-        shown = [t for t in spec["data"] if t.get("showlegend", True)]
-        legend_y = layout.get("legend", {}).get("y", 1.02)
-        # a single-series bar chart has no legend; any legend sits outside the plot area
-        assert len(shown) <= 1 or layout.get("showlegend") is False or not 0 <= legend_y <= 1
-    assert bar_charts >= 1
+    bar_charts = [c for c in page_charts(at) if c["kind"] == "bars"]
+    assert bar_charts
+    for chart in bar_charts:
+        # one series of bars: no legend to print over them, the title above the drawing
+        assert chart["legend"] == [] and chart["svgs"] == 1
+        assert chart["title"] and chart["title"] not in chart["texts"]
+    # the small multiples' legend is one line of words above the panels, outside them
+    over_time = next(c for c in page_charts(at) if c["kind"] == "small_multiples")
+    assert over_time["svgs"] >= 2 and over_time["legend"] == []
 
 
 def test_like_with_like_shares_of_counts_and_percentages_beside_percentages(

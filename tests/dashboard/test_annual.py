@@ -10,6 +10,7 @@ import pytest
 from dashboard import annual, boardpack
 from lscp_core import commentary as store
 from tests.dashboard.conftest import open_page
+from tests.support.tables import page_tables
 
 
 def test_financial_years_run_april_to_march():
@@ -62,8 +63,8 @@ def test_the_strategies_page_offers_the_extract_as_csv(app, use_db, fake_db_path
     at = open_page(app, "views/strategies.py")
     assert at.selectbox(key="st_year").value == "2025-26"
     at.selectbox(key="st_year").set_value("2024-25").run()
-    assert any(d.value.columns.tolist() == annual.COLUMNS + annual.NUMBERS
-               for d in at.dataframe)
+    assert any(d.columns.tolist() == annual.COLUMNS + annual.NUMBERS
+               for d in page_tables(at))
     assert [b for b in at.get("download_button") if "annual" in b.proto.label.lower()]
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from lscp_core import audit
 from tests.dashboard.conftest import open_page
+from tests.support.tables import page_tables
 
 
 @pytest.fixture
@@ -41,9 +42,9 @@ def test_analysts_see_the_log_on_the_data_quality_page(app, use_db, private_db):
                  action="csv_download", page="Agency view")
     use_db(private_db, "analyst")
     at = open_page(app, "views/data_quality.py")
-    tables = [d.value for d in at.dataframe]
+    tables = [d for d in page_tables(at)]
     log = next(t for t in tables if "User" in t.columns)
     assert "pc@police.example" in set(log["User"])
     use_db(private_db, "viewer")
     at = open_page(at, "views/data_quality.py")
-    assert not [d.value for d in at.dataframe if "User" in d.value.columns]
+    assert not [d for d in page_tables(at) if "User" in d.columns]

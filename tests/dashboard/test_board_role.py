@@ -14,6 +14,7 @@ from lscp_core.settings import Settings
 from tests.dashboard import fake_db
 from tests.dashboard.conftest import open_page
 from tests.dashboard.test_disclosure import SENTINEL
+from tests.support.tables import page_tables
 
 MARKING = "OFFICIAL-SENSITIVE — not for publication"
 
@@ -28,8 +29,8 @@ def private_poisoned(tmp_path, poisoned_db_path):
 def _figures(at) -> pd.DataFrame:
     return next(d.value for d in at.dataframe if d.key == "table_figures") \
         if any(getattr(d, "key", None) == "table_figures" for d in at.dataframe) else \
-        next(d.value for d in at.dataframe if "Locality" in d.value.columns
-             and "Numerator" in d.value.columns)
+        next(d for d in page_tables(at) if "Locality" in d.columns
+             and "Numerator" in d.columns)
 
 
 def test_a_board_member_sees_unsuppressed_figures_and_the_view_is_audited(
@@ -65,7 +66,7 @@ def test_the_board_reads_commentary_but_writes_nothing(app, use_db, fake_db_path
     assert "Only analysts" in " ".join(i.value for i in at.info)
     # row-level details and the audit log stay with the analysts
     at = open_page(at, "views/data_quality.py")
-    assert not [d for d in at.dataframe if "User" in d.value.columns]
+    assert not [d for d in page_tables(at) if "User" in d.columns]
     assert not [e for e in at.expander if "Quarantined rows" in e.label]
 
 

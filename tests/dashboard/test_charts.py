@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from dashboard import charts, chartspec, svg
+from tests.support.charts import parse
 
 
 def _series(n=14, hidden_at=5):
@@ -25,30 +28,56 @@ def _series(n=14, hidden_at=5):
 def test_xmr_gaps_limits_signals_target_benchmark():
     bench = pd.DataFrame({"geography": ["England"], "period_label": ["2024-25"],
                           "value": [17.0], "source": ["DfE"]})
-    fig = charts.xmr(_series(), "T", "percent", target=12.0, benchmarks=bench)
-    names = [t.name for t in fig.data]
-    assert names[:4] == ["Value", "Mean", "Upper process limit", "Lower process limit"]
-    value = fig.data[0]
-    assert np.isnan(value.y[5]) and value.connectgaps is False
-    concern = next(t for t in fig.data if t.name == "Special cause: concern")
-    improvement = next(t for t in fig.data if t.name == "Special cause: improvement")
-    assert concern.marker.symbol != improvement.marker.symbol  # shape, not colour alone
-    assert "Target 12.0%" in names and "England 17.0% (2024-25)" in names
-    target = fig.data[names.index("Target 12.0%")]
-    assert list(target.y) == [12.0, 12.0]
+    html = charts.xmr(_series(), "T", "percent", target=12.0, benchmarks=bench)
+    chart = parse(html)[0]
+    assert chart["kind"] == "xmr" and chart["title"] == "T" and chart["svgs"] == 1
+    legend = chart["texts"]
+    assert legend.index("Value") < legend.index("Mean") < legend.index("Process limits")
+    assert "Target 12.0%" in legend and "England 17.0% (2024-25)" in legend
+    assert {"Special cause: improvement", "Special cause: concern"} <= set(legend)
+    # the hidden month is a gap (two runs of the value line) and has no tooltip
+    value = [line for line in html.split("<polyline")[1:] if 'stroke="#505a5f"' in line]
+    assert len(value) == 2
+    months = [t.split(":")[0] for t in chart["tips"][1:]]
+    assert "Jun 2024" not in months and len(months) == 13
+    assert "Jan 2024: 10.0%" in chart["tips"]
+    # concern a square, improvement a circle: shape, not colour alone
+    assert 'fill="#f47738"' in html and "<rect" in html.split('fill="#f47738"')[0][-120:]
+    assert "XmR chart of 14 points, 2 special-cause points" in chart["labels"][0]
+
+
+def test_charts_load_no_plotly():
+    """The pages' charts are SVG: drawing them imports no plotly (4.7 MB in the browser)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, pandas as pd; from dashboard import charts; "
+            "print('plotly' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_lines_put_the_partnership_last_and_thick():
     frame = pd.concat([_series().assign(locality=loc) for loc in ("All", "North", "South")])
-    fig = charts.lines(frame, "locality", "T", "rate")
-    assert fig.data[-1].name == "Partnership (All)" and fig.data[-1].line.width > 3
+    html = charts.lines(frame, "locality", "T", "rate")
+    chart = parse(html)[0]
+    assert chart["names"] == ["North", "South", "Partnership (All)"]
+    last = html.split('data-name="Partnership (All)"')[1]
+    assert 'stroke-width="3.5"' in last.split("</g>")[0]
+    assert "North, Jan 2024: 10.0 per 10,000" in chart["tips"]
 
 
 def test_bars_label_hidden_cells_c():
     frame = pd.DataFrame({"agency_name": ["A", "B"], "value": [10.0, np.nan],
                           "hidden": [False, True]})
-    fig = charts.bars(frame, "agency_name", "T", "percent")
-    assert list(fig.data[0].text) == ["10.0%", "c"]
+    html = charts.bars(frame, "agency_name", "T", "percent")
+    chart = parse(html)[0]
+    assert chart["names"] == ["A", "B"]
+    assert "10.0%" in chart["texts"] and "c" in chart["texts"]
+    b = html.split('data-name="B"')[1].split("</g>")[0]
+    assert "<rect" not in b  # a hidden cell is no bar
+    assert "<rect" in html.split('data-name="A"')[1].split("</g>")[0]
 
 
 def test_heatmap_shape():
@@ -56,24 +85,26 @@ def test_heatmap_shape():
                           columns=["North", "South", "East"])
     text = pd.DataFrame([["10.0 better", "30.0 worse", "c"]], index=["Ind"],
                         columns=["North", "South", "East"])
-    fig = charts.heatmap(scores, text, "T")
-    assert fig.data[0].text.tolist() == [["10.0 better", "30.0 worse", "c"]]
-    assert fig.data[0].z.tolist()[0][:2] == [4.0, 0.0] and np.isnan(fig.data[0].z[0][2])
+    html = charts.heatmap(scores, text, "T")
+    chart = parse(html)[0]
+    assert chart["names"] == ["Ind"]
+    cells = [t for t in chart["texts"] if t in ("10.0 better", "30.0 worse", "c")]
+    assert cells == ["10.0 better", "30.0 worse", "c"]
+    row = html.split('data-name="Ind"')[1].split("</g>")[0]
+    fills = re.findall(r'<rect [^>]*fill="(#[0-9a-f]{6})"', row)
+    assert fills == ["#3fa66b", "#d4351c", "#ffffff"]  # better, worse, not compared
 
 
 def test_the_heatmap_legend_is_five_discrete_colours():
     scores = pd.DataFrame([charts.CATEGORY_WORDS], index=["Ind"], columns=list("ABCDE"))
-    fig = charts.heatmap(scores, scores.fillna(""), "T")
-    heat = fig.data[0]
-    assert heat.showscale is False  # no continuous colour bar
-    # each category one flat colour: the scale steps, never blends
-    stops = [tuple(s) for s in heat.colorscale]
-    colours = [c for _, c in stops]
-    assert len(set(colours)) == 5 and all(colours[i] == colours[i + 1] for i in range(0, 10, 2))
-    at = {round(z): c for z, c in zip(heat.z[0], colours[::2], strict=True)}
-    assert at == {i: c for i, (_, c, _) in enumerate(charts.CATEGORIES)}
-    legend = [(t.name, t.marker.color) for t in fig.data[1:]]
-    assert legend == [(w, c) for w, c, _ in charts.CATEGORIES]
+    html = charts.heatmap(scores, scores.fillna(""), "T")
+    row = html.split('data-name="Ind"')[1].split("</g>")[0]
+    fills = re.findall(r'<rect [^>]*fill="(#[0-9a-f]{6})"', row)
+    assert fills == [c for _, c, _ in charts.CATEGORIES]  # each category one flat colour
+    legend = html.split('<g class="lscp-legend">')[1].split("</g>")[0]
+    swatches = re.findall(r'<rect [^>]*fill="(#[0-9a-f]{6})"', legend)
+    words = parse(html)[0]["legend"]
+    assert list(zip(words, swatches, strict=True)) == [(w, c) for w, c, _ in charts.CATEGORIES]
 
 
 def test_funnel_legend_names_each_category_never_other_places():
@@ -82,10 +113,31 @@ def test_funnel_legend_names_each_category_never_other_places():
                            "verdict": ["worse", "as expected", "possibly better", "lower"]})
     curves = pd.DataFrame({"denominator": [50, 500], "lower_95": [1, 2], "upper_95": [9, 8],
                            "lower_99.8": [0, 1], "upper_99.8": [10, 9]})
-    fig = charts.funnel(points, curves, 6.0, "T", "percent")
-    names = [t.name for t in fig.data if t.mode == "markers+text"]
-    assert names == ["worse", "as expected", "possibly better", "lower"]
-    assert "Other places" not in [t.name for t in fig.data]
+    chart = parse(charts.funnel(points, curves, 6.0, "T", "percent"))[0]
+    assert chart["names"] == ["worse", "as expected", "possibly better", "lower"]
+    assert "Other places" not in chart["texts"]
+    assert "A: 5.0% of 100 (worse)" in chart["tips"]
+
+
+def test_funnel_names_never_overlap():
+    """Crowded places keep their names in tooltips rather than print over each other."""
+    points = pd.DataFrame({"name": [f"Place number {i}" for i in range(12)],
+                           "denominator": [1000 + i for i in range(12)],
+                           "value": [5.0 + i * 0.01 for i in range(12)],
+                           "verdict": ["as expected"] * 12})
+    curves = pd.DataFrame({"denominator": [50, 2000], "lower_95": [1, 4], "upper_95": [9, 6],
+                           "lower_99.8": [0, 3], "upper_99.8": [10, 7]})
+    html = charts.funnel(points, curves, 5.0, "T", "percent")
+    boxes = []
+    for x, y, text in re.findall(r'<text x="([\d.]+)" y="([\d.]+)" text-anchor="start"[^>]*>'
+                                 r"(Place number \d+)</text>", html):
+        w = chartspec.text_width(text)
+        boxes.append((float(x), float(y) - 11, float(x) + w, float(y)))
+    assert 1 <= len(boxes) < 12
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+    assert len([t for t in parse(html)[0]["tips"] if t.startswith("Place number")]) == 12
 
 
 def test_locality_lines_differ_in_colour_dash_and_marker():
@@ -93,12 +145,24 @@ def test_locality_lines_differ_in_colour_dash_and_marker():
     repeat (the old palette's red and orange were near-identical)."""
     frame = pd.concat([_series().assign(locality=loc) for loc in
                        ["All", *[f"Place {i}" for i in range(9)]]])
-    fig = charts.lines(frame, "locality", "T", "rate")
-    others = [t for t in fig.data if t.name != "Partnership (All)"]
-    styles = [(t.line.dash, t.marker.symbol) for t in others]
-    assert len(set(styles)) == len(others) == 9
-    assert len({t.line.dash for t in others}) >= 8 and len({t.marker.symbol for t in others}) == 9
-    assert len({t.line.color for t in others[:8]}) == 8
+    html = charts.lines(frame, "locality", "T", "rate")
+    styles = []
+    for part in html.split('<g class="lscp-series"')[1:]:
+        if 'data-name="Partnership (All)"' in part:
+            continue
+        body = part.split("</g>")[0]
+        colour = re.search(r'<polyline [^>]*stroke="(#[0-9a-f]{6})"', body).group(1)
+        dash = re.search(r'<polyline [^>]*stroke-dasharray="([^"]*)"', body).group(1)
+        marker = re.search(r'data-marker="([^"]+)"', body).group(1)
+        # the marker drawn: its element and the commands of its path
+        drawn = re.search(r'<(circle|rect|path)( d="([^"]*)")?[^>]*><title>', body)
+        shape = drawn.group(1) + re.sub(r"[-\d.,]", "", drawn.group(3) or "")
+        styles.append((colour, dash, marker, shape))
+    assert len(styles) == 9
+    assert len({(d, m) for _, d, m, _ in styles}) == 9
+    assert len({d for _, d, _, _ in styles}) >= 8 and len({m for _, _, m, _ in styles}) == 9
+    assert len({s for *_, s in styles}) >= 6  # circle, square, paths of 3, 4, 5, 6 sides...
+    assert len({c for c, *_ in styles[:8]}) == 8
 
 
 def test_svg_sparkline_and_chart_break_at_gaps():

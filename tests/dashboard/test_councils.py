@@ -4,8 +4,6 @@ A partnership of one council shows nothing council-related."""
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import pytest
 import streamlit as st
@@ -14,6 +12,8 @@ from dashboard import boardpack, data
 from tests.dashboard import fake_db
 from tests.dashboard.conftest import PAGES, TITLES, open_page
 from tests.dashboard.test_disclosure import SENTINEL, Scanner, _decode_images
+from tests.support.charts import funnel_places, heatmap_places, page_charts
+from tests.support.tables import page_tables
 
 ASHVALE, CORRIE = "Ashvale", "Corrie Bay"
 PAGES_WITH_COUNCILS = ("views/explorer.py", "views/localities.py", "views/agency.py")
@@ -56,18 +56,18 @@ def downloads(monkeypatch):
 
 
 def table(at, column: str) -> pd.DataFrame:
-    for d in at.dataframe:
-        if column in d.value.columns:
-            return d.value
+    for d in page_tables(at):
+        if column in d.columns:
+            return d
     raise AssertionError(f"no table with a {column!r} column")
 
 
 def charts(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return page_charts(at)
 
 
 def trace_names(chart: dict) -> list[str]:
-    return [t.get("name") for t in chart["data"]]
+    return chart["names"]
 
 
 def council_boxes(at) -> list:
@@ -149,7 +149,7 @@ def test_one_council_shows_no_council_control(app, use_db, fake_db_path,
     use_db(one_council_with_column if column else fake_db_path)
     at = open_page(app, "views/explorer.py", indicator="eh_step_up")
     assert council_boxes(at) == []
-    assert not any("Council" in d.value.columns for d in at.dataframe)
+    assert not any("Council" in d.columns for d in page_tables(at))
     assert not any(h.value.startswith(("Councils", "Localities of")) for h in at.header)
     at = open_page(at, "views/localities.py")
     assert council_boxes(at) == [] and "Councils" not in [o for r in at.radio for o in r.options]
@@ -157,7 +157,7 @@ def test_one_council_shows_no_council_control(app, use_db, fake_db_path,
     at = open_page(at, "views/agency.py")
     at.selectbox(key="ag_agency").set_value("HLTH").run()
     assert council_boxes(at) == []
-    assert not any("Council" in d.value.columns for d in at.dataframe)
+    assert not any("Council" in d.columns for d in page_tables(at))
     header = [text.splitlines()[0] for name, text in downloads.items() if name.endswith(".csv")]
     assert header and not any("Council" in h for h in header)
 
@@ -172,7 +172,7 @@ def test_explorer_council_filter(app, use_db, two_councils, downloads):
     assert box.options == ["Partnership (every council)", ASHVALE, CORRIE]
     assert box.value == "All"
     assert any(h.value == "Councils compared" for h in at.header)
-    by_council = next(c for c in charts(at) if "by council" in c["layout"]["title"]["text"])
+    by_council = next(c for c in charts(at) if "by council" in c["title"])
     assert sorted(trace_names(by_council)) == sorted(["Partnership (All)", ASHVALE, CORRIE])
     figures = table(at, "Period end")
     assert set(figures["Council"]) == {"All", ASHVALE, CORRIE}
@@ -184,7 +184,7 @@ def test_explorer_council_filter(app, use_db, two_councils, downloads):
     at.selectbox(key="ex_council").set_value(CORRIE).run()
     assert not at.exception
     assert any(h.value == "Localities of Corrie Bay" for h in at.header)
-    mine = next(c for c in charts(at) if "its localities" in c["layout"]["title"]["text"])
+    mine = next(c for c in charts(at) if "its localities" in c["title"])
     assert trace_names(mine)[-1] == "Partnership (All)"  # drawn last, on top
     assert set(trace_names(mine)) == {"Partnership (All)", CORRIE, "West", "Central",
                                       "Unknown (Corrie Bay)"}
@@ -206,7 +206,7 @@ def test_localities_council_filter(app, use_db, two_councils):
     at = open_page(app, "views/localities.py")
     assert at.selectbox(key="loc_council").value == "All"
     heat = charts(at)[0]
-    assert heat["data"][0]["x"] == [ASHVALE, "North", "South", "East", CORRIE, "West",
+    assert heatmap_places(heat) == [ASHVALE, "North", "South", "East", CORRIE, "West",
                                     "Central"]  # councils and their localities, no Unknown
     compared = table(at, "Compared with the partnership")
     assert list(compared.columns[:4]) == ["Indicator", "Period", "Council", "Locality"]
@@ -215,14 +215,14 @@ def test_localities_council_filter(app, use_db, two_councils):
     assert "Councils" in at.radio(key="loc_funnel_by").options
     at.radio(key="loc_funnel_by").set_value("Councils").run()
     funnel = charts(at)[1]
-    plotted = {x for t in funnel["data"] if t.get("mode") == "markers+text" for x in t["text"]}
+    plotted = funnel_places(funnel)
     assert plotted and plotted <= {ASHVALE, CORRIE}
 
     at.selectbox(key="loc_council").set_value(ASHVALE).run()
     assert not at.exception
     heat = charts(at)[0]
-    assert heat["data"][0]["x"] == ["North", "South", "East"]
-    assert "against the council" in heat["layout"]["title"]["text"]
+    assert heatmap_places(heat) == ["North", "South", "East"]
+    assert "against the council" in heat["title"]
     compared = table(at, "Compared with the council")
     assert set(compared["Council"]) == {ASHVALE} and ASHVALE in compared.columns
     # each locality set against its council's own figure
@@ -232,9 +232,9 @@ def test_localities_council_filter(app, use_db, two_councils):
     assert row[ASHVALE] == f"{council['value']:,.1f}"
     assert "Councils" not in [o for r in at.radio for o in r.options]
     funnel = charts(at)[1]
-    plotted = {x for t in funnel["data"] if t.get("mode") == "markers+text" for x in t["text"]}
+    plotted = funnel_places(funnel)
     assert plotted and plotted <= {"North", "South", "East"}
-    assert any("Ashvale" in (t.get("name") or "") for t in funnel["data"])  # the council's line
+    assert any("Ashvale" in name for name in funnel["legend"])  # the council's line
 
 
 def test_agency_council_filter(app, use_db, two_councils):

@@ -3,7 +3,8 @@
 The poisoned fake database gives every suppressed cell sentinel figures (42401,
 42402, 42403.xx) that occur nowhere else; we visit every page and widget path
 as a viewer and scan everything Streamlit would send to the browser: element
-protos, tables, plotly specs (decoded), HTML (with embedded images decoded) and
+protos, tables, plotly specs (decoded), HTML (with embedded images decoded; the pages'
+SVG charts: texts, tooltips and labels) and
 every download's bytes. The same scan as an analyst must find them, so the scan
 itself is shown to work.
 """
@@ -80,6 +81,9 @@ class Scanner:
                 self.text(f"{where} table", el.value.to_csv(index=False))
             elif el.type == "plotly_chart":
                 self.figure(where, el.proto.spec)
+            elif el.type == "markdown" and "lscp-chart" in el.proto.body:
+                # a server-drawn SVG chart: its texts, tooltips and labels
+                self.text(f"{where} (svg chart)", el.proto.body)
             else:
                 self.text(f"{where} {el.type}", str(el.proto))
         for label, payload in self.payloads:

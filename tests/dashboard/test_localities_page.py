@@ -4,32 +4,26 @@ named with the reason, and "Compare" only when there is a choice."""
 
 from __future__ import annotations
 
-import json
-
 from dashboard import charts
 from tests.dashboard.conftest import open_page
-
-
-def _charts(at) -> dict[str, dict]:
-    return {c.proto.id or str(i): json.loads(c.proto.spec)
-            for i, c in enumerate(at.get("plotly_chart"))}
+from tests.support.charts import funnel_places as _plotted
+from tests.support.charts import page_charts
+from tests.support.tables import page_tables
 
 
 def _heatmap(at) -> dict:
-    return next(s for s in _charts(at).values()
-                if any(t.get("type") == "heatmap" for t in s["data"]))
+    return next(c for c in page_charts(at) if c["kind"] == "heatmap")
 
 
 def _funnel(at) -> dict:
-    return next(s for s in _charts(at).values()
-                if any(t.get("mode") == "markers+text" for t in s["data"]))
+    return next(c for c in page_charts(at) if c["kind"] == "funnel")
 
 
 def _words(at) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + \
         [i.value for i in at.info]
-    for d in at.dataframe:
-        parts += [str(v) for v in d.value.to_numpy().ravel()]
+    for d in page_tables(at):
+        parts += [str(v) for v in d.to_numpy().ravel()]
     return " ".join(parts)
 
 
@@ -38,15 +32,14 @@ def test_the_heat_map_legend_is_the_five_categories_in_one_word_each(app, use_db
     use_db(fake_db_path, "analyst")
     at = open_page(app, "views/localities.py")
     heat = _heatmap(at)
-    cells = next(t for t in heat["data"] if t["type"] == "heatmap")
-    assert cells.get("showscale") is False
-    legend = [t["name"] for t in heat["data"] if t.get("showlegend")]
-    assert legend == ["worse", "possibly worse", "as expected", "possibly better", "better"]
-    shown = _words(at) + " ".join(str(v) for row in cells["text"] for v in row)
+    cells = [heat["series"][row]["texts"] for row in heat["names"]]  # each row's cells
+    assert heat["legend"] == ["worse", "possibly worse", "as expected", "possibly better",
+                              "better"]
+    shown = _words(at) + " ".join(str(v) for row in cells for v in row)
     assert "watch" not in shown and "outside 95% only)" not in shown
-    table = next(d.value for d in at.dataframe if "Compared with the partnership" in d.value)
+    table = next(d for d in page_tables(at) if "Compared with the partnership" in d)
     used = set(table["Compared with the partnership"]) - {"not compared"}
-    in_cells = {str(v).split(" ", 1)[1] for row in cells["text"] for v in row
+    in_cells = {str(v).split(" ", 1)[1] for row in cells for v in row
                 if " " in str(v)}  # "12.3 possibly worse": the figure, then its category
     assert in_cells and in_cells <= used  # a cell's word is the table's word
 
@@ -58,9 +51,9 @@ def test_a_confidential_locality_is_named_not_dropped_and_compare_needs_a_choice
     at.selectbox(key="loc_funnel").set_value("cp_repeat_neglect").run()  # East is c
     assert not at.radio  # localities only: nothing to choose between
     funnel = _funnel(at)
-    plotted = {n for t in funnel["data"] if t.get("mode") == "markers+text" for n in t["text"]}
+    plotted = _plotted(funnel)
     assert "East" not in plotted and len(plotted) == 4
-    names = [t.get("name") for t in funnel["data"]]
+    names = funnel["names"] + funnel["legend"]
     assert "Other places" not in names
     assert set(names) & set(charts.CATEGORY_WORDS)
     said = " ".join(i.value for i in at.info)
@@ -74,7 +67,6 @@ def test_an_analyst_sees_every_locality_plotted_and_nothing_left_out(app, use_db
     use_db(fake_db_path, "analyst")
     at = open_page(app, "views/localities.py")
     at.selectbox(key="loc_funnel").set_value("cp_repeat_neglect").run()
-    plotted = {n for t in _funnel(at)["data"] if t.get("mode") == "markers+text"
-               for n in t["text"]}
+    plotted = _plotted(_funnel(at))
     assert "East" in plotted and len(plotted) == 5
     assert not [i for i in at.info if "Not plotted" in i.value]

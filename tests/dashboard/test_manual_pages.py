@@ -4,6 +4,7 @@ direction of travel and RAG as computed measures, explorable as entered."""
 from __future__ import annotations
 
 from tests.dashboard.conftest import open_page
+from tests.support.tables import page_tables
 
 
 def test_scorecard_badges_a_manual_measure_with_source_and_owner(app, use_db, fake_db_path):
@@ -38,6 +39,6 @@ def test_data_quality_offers_the_excel_template(app, use_db, fake_db_path):
 def test_about_lists_the_manual_measures(app, use_db, fake_db_path):
     use_db(fake_db_path)
     at = open_page(app, "views/about.py")
-    table = next(d.value for d in at.dataframe if "Owner" in d.value.columns)
+    table = next(d for d in page_tables(at) if "Owner" in d.columns)
     assert "audit_voice_of_child" in set(table["Id"])
     assert (table["Owner"] == "Quality assurance lead (test)").all()

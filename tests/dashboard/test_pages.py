@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import re
 
 import pandas as pd
 import pytest
@@ -11,13 +11,15 @@ from dashboard import data
 from dashboard import formatting as fmt
 from tests.dashboard import fake_db
 from tests.dashboard.conftest import PAGES, TITLES, open_page
+from tests.support.charts import funnel_places, page_charts
+from tests.support.tables import page_tables
 
 
 def table(at, column: str) -> pd.DataFrame:
     """The first table on the page with ``column`` (st.dataframe keys are not exposed)."""
-    for d in at.dataframe:
-        if column in d.value.columns:
-            return d.value
+    for d in page_tables(at):
+        if column in d.columns:
+            return d
     raise AssertionError(f"no table with a {column!r} column")
 
 
@@ -144,13 +146,16 @@ def test_explorer_switching_indicator(app, use_db, fake_db_path):
 def test_explorer_xmr_chart_has_limits_and_signals(app, use_db, fake_db_path):
     use_db(fake_db_path)
     at = open_page(app, "views/explorer.py", indicator="cp_neglect_starts")
-    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    charts = page_charts(at)
     # first the rolling 12-month trend, then the XmR chart of each month's own figure
-    assert {t.get("name") for t in charts[0]["data"]} == {"Partnership"}
-    assert "rolling 12 months" in charts[0]["layout"]["title"]["text"]
-    names = {t.get("name") for t in charts[1]["data"]}
-    assert "each month" in charts[1]["layout"]["title"]["text"]
-    assert {"Value", "Mean", "Upper process limit", "Lower process limit"} <= names
+    assert charts[0]["kind"] == "lines" and charts[0]["names"] == ["Partnership"]
+    assert "rolling 12 months" in charts[0]["title"]
+    names = set(charts[1]["legend"] or charts[1]["texts"])
+    assert charts[1]["kind"] == "xmr" and "each month" in charts[1]["title"]
+    assert {"Value", "Mean", "Process limits"} <= names
+    # each point's month and value is its tooltip, the chart's words its label
+    assert any(re.fullmatch(r"[A-Z][a-z]{2} \d{4}: .+", t) for t in charts[1]["tips"])
+    assert charts[1]["labels"][0].startswith(charts[1]["title"] + ": XmR chart of")
     assert "own figure (not the rolling 12 months" in texts(at)
     assert "**Variation:**" in texts(at) and "no assurance icon (no target" in texts(at)
     spc = data.spc("analyst", "cp_neglect_starts")
@@ -229,7 +234,7 @@ def test_data_quality_without_and_with_a_failed_run(app, use_db, tmp_path, fake_
 def test_quarantined_rows_only_for_analysts(app, use_db, fake_db_path):
     use_db(fake_db_path, "viewer")
     at = open_page(app, "views/data_quality.py")
-    assert all("rule" not in d.value.columns for d in at.dataframe)
+    assert all("rule" not in d.columns for d in page_tables(at))
     use_db(fake_db_path, "analyst")
     at.run()
     rows = table(at, "rule")
@@ -296,11 +301,10 @@ def test_localities_red_only_outside_the_99_8_funnel_limit(app, use_db, fake_db_
 def test_localities_funnel_plot_has_limits_and_no_suppressed_place(app, use_db, fake_db_path):
     use_db(fake_db_path)
     at = open_page(app, "views/localities.py")
-    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    funnel = charts[1]
-    names = {t.get("name") for t in funnel["data"]}
-    assert {"99.8% limits", "95% limits"} <= names
-    plotted = [x for t in funnel["data"] if t.get("mode") == "markers+text" for x in t["text"]]
+    funnel = page_charts(at)[1]
+    assert funnel["kind"] == "funnel"
+    assert {"99.8% limits", "95% limits"} <= set(funnel["legend"])
+    plotted = funnel_places(funnel)
     chosen = at.selectbox(key="loc_funnel").value
     shown = data.values("viewer", indicator_ids=[chosen], agencies=["All"])
     latest = shown[shown["period_end"] == shown["period_end"].max()]

@@ -8,6 +8,7 @@ import pytest
 
 from dashboard import boardpack, data, scorecard
 from tests.dashboard.conftest import PAGES, TITLES, open_page
+from tests.support.tables import page_tables
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("real_db")]
 
@@ -58,7 +59,7 @@ def test_viewer_tables_show_c_exactly_where_suppressed(app, use_db, real_db):
     indicator = (truth[truth["suppressed"]].groupby("indicator_id").size()
                  .sort_values().index[-1])
     at = open_page(app, "views/explorer.py", indicator=indicator)
-    shown = next(d.value for d in at.dataframe if "Locality" in d.value.columns)
+    shown = next(d for d in page_tables(at) if "Locality" in d.columns)
     shown["period_end"] = pd.to_datetime(shown["Period end"])
     want = truth[truth["indicator_id"] == indicator].copy()
     want["period_end"] = pd.to_datetime(want["period_end"])

@@ -6,10 +6,11 @@ from __future__ import annotations
 import duckdb
 
 from tests.dashboard.conftest import open_page
+from tests.support.tables import page_tables
 
 
 def _who_table(at, heading: str):
-    return next(d.value for d in at.dataframe if heading in d.value.columns)
+    return next(d for d in page_tables(at) if heading in d.columns)
 
 
 def test_age_bands_in_order_with_all_first_and_shares(app, use_db, fake_db_path):

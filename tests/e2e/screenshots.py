@@ -27,8 +27,8 @@ def main(argv=None) -> None:
             page = browser.new_page(viewport={"width": 1440, "height": 1100})
             for path, heading, name in SHOTS:
                 open_app(page, server.url + path, heading)
-                if "explorer" in path:  # plotly draws after the page settles
-                    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+                if "explorer" in path:  # its charts (SVG drawn on the server)
+                    page.locator(".lscp-chart svg").first.wait_for(timeout=30_000)
                 page.wait_for_timeout(2000)
                 page.screenshot(path=str(args.out / name))
                 print(args.out / name)

@@ -52,9 +52,9 @@ def test_download_the_figures_csv(page, viewer_server):
 
 def _heatmap_c_cells(page, url: str) -> int:
     open_app(page, url + "/localities", "Localities")
-    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
-    page.wait_for_timeout(500)
-    return page.locator(".js-plotly-plot text").filter(has_text=re.compile(r"^c$")).count()
+    page.locator(".lscp-chart svg").first.wait_for(timeout=30_000)
+    return page.locator(".lscp-chart[data-kind=heatmap] svg text").filter(
+        has_text=re.compile(r"^c$")).count()
 
 
 def test_viewer_sees_c_and_analyst_sees_figures(page, viewer_server, analyst_server):

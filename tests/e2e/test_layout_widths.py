@@ -102,10 +102,10 @@ def _problems(boxes: list[dict]) -> list[str]:
 
 
 def _settle(page) -> None:
-    page.wait_for_timeout(400)  # charts draw after the script run ends
-    if page.locator(".js-plotly-plot").count():
-        page.locator(".js-plotly-plot .main-svg").first.wait_for(state="attached", timeout=30_000)
-        page.wait_for_timeout(300)
+    page.wait_for_timeout(400)  # the last elements arrive after the script run ends
+    if page.locator(".lscp-chart").count():
+        page.locator(".lscp-chart svg").first.wait_for(state="attached", timeout=30_000)
+        page.wait_for_timeout(200)
 
 
 def _text_boxes(page, width: int) -> list[dict]:

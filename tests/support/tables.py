@@ -1,0 +1,61 @@
+"""Read the pages' tables back for tests: the grids (``st.dataframe``) and the plain HTML
+tables (``ui.static_table``, Markdown's HTML: cells as the reader sees them, text)."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pandas as pd
+
+
+class _Tables(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tables: list[pd.DataFrame] = []
+        self.inside = False
+        self.head: list[str] = []
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+        self.row: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.inside, self.head, self.rows = True, [], []
+        elif self.inside and tag == "tr":
+            self.row = []
+        elif self.inside and tag in ("td", "th"):
+            self.cell = []
+        elif self.cell is not None and tag == "br":
+            self.cell.append("\n")
+
+    def handle_endtag(self, tag):
+        if not self.inside:
+            return
+        if tag in ("td", "th") and self.cell is not None and self.row is not None:
+            self.row.append("".join(self.cell))
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            if not self.head:
+                self.head = self.row
+            else:
+                self.rows.append(self.row)
+            self.row = None
+        elif tag == "table":
+            self.tables.append(pd.DataFrame(self.rows, columns=self.head, dtype=object))
+            self.inside = False
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def html_tables(html: str) -> list[pd.DataFrame]:
+    reader = _Tables()
+    reader.feed(html)
+    return reader.tables
+
+
+def page_tables(at) -> list[pd.DataFrame]:
+    """Every table an AppTest run shows: the grids, then the plain HTML tables."""
+    return [d.value for d in at.dataframe] + [
+        t for m in at.markdown if "lscp-static-table" in m.value for t in html_tables(m.value)]
