@@ -124,10 +124,14 @@ def xmr_figure(spec: chartspec.XmrSpec) -> go.Figure:
                        "ticktext": spec.y_tick_text, "range": list(spec.y_range)}
     # a page's chart may be as narrow as a phone's (390 px, about 280 px of plot): its month
     # labels are spaced for that, so they never overlap however wide the page is
-    narrow = chartspec.month_ticks(spec.x, WEB_NARROWEST_PLOT)
+    narrow = chartspec.month_ticks(spec.x, WEB_NARROWEST_PLOT, step=spec.step)
     layout["xaxis"] = {**layout["xaxis"], "tickmode": "array",
                        "tickvals": [spec.x[i] for i in narrow],
-                       "ticktext": [chartspec.month_label(spec.x[i]) for i in narrow]}
+                       "ticktext": [spec.label(i) for i in narrow]}
+    if spec.step == "quarter":  # a quarter is its months, never its last day's date
+        layout["hovermode"] = "closest"
+        traces[0]["customdata"] = [spec.label(i) for i in range(len(spec.x))]
+        traces[0]["hovertemplate"] = "%{customdata}: %{y:,.1f}<extra>Value</extra>"
     return go.Figure(data=traces, layout=layout)
 
 
