@@ -232,13 +232,38 @@ def build_quarterly_tables(con, threshold: int | None = None) -> None:
 def hide_months_consistently(con) -> None:
     """A flow (``in_month``) with a hidden month on its published chart is judged on quarters
     for a restricted viewer (metrics.verdict): none of its months is shown to them, so no
-    quarter can be a published month's complement."""
+    quarter can be a published month's complement. ``indicator_monthly`` (not published)
+    then says what a viewer sees of each month, for the disclosure audit: a month hidden on
+    the chart, or not on it, is hidden."""
     con.execute("""
         update spc set suppressed = true
         where series = 'in_month' and not coalesce(suppressed, false)
             and indicator_id in (select indicator_id from spc
                                  where series = 'in_month' and suppressed)
     """)
+    con.execute("""
+        update indicator_monthly as m set suppressed = true
+        where m.series = 'in_month' and not m.suppressed and not exists (
+            select 1 from spc as s where s.indicator_id = m.indicator_id
+                and s.period_end = m.period_end and not coalesce(s.suppressed, false))
+    """)
+
+
+def refresh_charts(con) -> None:
+    """After the disclosure audit's complements (metrics/disclosure_audit.py): a month it hid
+    is hidden on ``spc`` (and a flow's other months with it), and each indicator's quarterly
+    chart is worked out again on the quarters still shown."""
+    con.execute("""
+        update spc as s set suppressed = true
+        from indicator_monthly as m
+        where m.indicator_id = s.indicator_id and m.period_end = s.period_end
+            and m.suppressed and not coalesce(s.suppressed, false)
+    """)
+    hide_months_consistently(con)
+    quarters = con.execute("select * from indicator_quarterly").df()
+    if not quarters.empty:
+        quarters["suppressed"] = quarters["suppressed"].astype(bool)
+    _write(con, "spc_quarterly", _charts(con, quarters), SPC_TABLE_COLUMNS)
 
 
 def _write(con, name: str, frame: pd.DataFrame, columns: list[tuple[str, str]]) -> None:
