@@ -196,8 +196,8 @@ class Published:
             rows.append(m.drop(columns=["series"]))
         if "indicator_quarterly" in tables:  # each quarter's own figure (metrics/quarterly.py)
             q = con.execute("""
-                select rowid as rid, indicator_id, period_end, numerator::double as n,
-                       denominator::double as d, suppressed
+                select rowid as rid, indicator_id, period_end, series as qseries,
+                       numerator::double as n, denominator::double as d, suppressed
                 from indicator_quarterly""").df()
             q["table"] = "indicator_quarterly"
             q["space"], q["council"], q["locality"], q["agency"] = "v", "All", "All", "All"
@@ -231,12 +231,17 @@ class Published:
         rows["period"] = pd.to_datetime(rows["period_end"])
         rows["pid"] = np.arange(len(rows))
         unit = rows["indicator_id"].map(units)
+        # each quarter's count: the sum of a flow's own months, or of a snapshot's month ends
+        self.quarter_series: dict[str, str] = {}
         for role, column in (("n", "n"), ("d", "d")):
             part = rows[rows[column].notna()] if role == "d" else rows
             series = part["indicator_id"] + ":" + role
             f = family(series)
             f = f.where(~part["month"], f + MONTH)
             f = f.where(~part["quarter"], f + QUARTER)
+            if part["quarter"].any():
+                self.quarter_series.update(zip(f[part["quarter"]],
+                                               part.loc[part["quarter"], "qseries"], strict=True))
             # a rate's denominator is a population (public); a manual count is no count of
             # children (shown as entered): neither is protected nor an unknown
             public = (unit.loc[part.index] == "rate") & (role == "d")
@@ -456,9 +461,9 @@ class Published:
         quarters = c[c["family"].str.endswith(QUARTER) & ~c["public"] & ~c["latent"]]
         if quarters.empty:
             return
-        families = set(c["family"].unique())
         base = quarters["family"].str[: -len(QUARTER)]
-        months_of = np.where((base + MONTH).isin(families), base + MONTH, base)
+        flow = quarters["family"].map(self.quarter_series).eq("in_month")
+        months_of = np.where(flow, base + MONTH, base)
         k = QUARTER_MONTHS
         expanded = pd.DataFrame({
             "family": np.repeat(months_of, k),

@@ -86,3 +86,17 @@ def test_a_quarter_that_is_not_the_sum_of_its_months_is_left_out_and_said():
     p = Published(con, T, catalogue=[{"id": "flow", "unit": "count"}])
     assert any("quarter is not the sum" in d for d in p.dropped)
     assert audit(p).exposed == 0
+
+
+def test_a_flows_quarter_sums_its_own_months_never_its_rolling_totals():
+    # no monthly series published: the flow's months are unknowns, not the 12-month totals
+    # at the quarter's month ends (whose sum is no quarter)
+    values = [("flow", m, "All", "All", v, None, False)
+              for m, v in ((APR, 40), (MAY, 41), (JUN, 40))]
+    con = database(values)
+    _quarters(con, [("flow", JUN, "in_month", 19, None, False)])
+    p = Published(con, T, catalogue=[{"id": "flow", "unit": "count"}])
+    assert not p.dropped
+    result = audit(p)
+    assert result.relation_kinds.get("quarters") == 1 and result.exposed == 0
+    assert p.cells["latent"].sum() == 3  # April, May and June's own figures
