@@ -134,9 +134,13 @@ def _charts_without_enough_points_show_no_verdict(db, use_db, role: str = "viewe
 
 def test_demo_sized_partnership_every_viewer_row_has_a_verdict_or_says_why(demo, use_db):
     share = _check(demo, use_db, "60,000 children")
-    # seven years: 34 of the 38 measures with an SPC chart; the other four count 1-10
-    # children a quarter (five years gave 33: a snapshot had 12 of its 15 quarters shown)
-    assert share >= 0.89
+    # seven years: 35 of the 38 measures with an SPC chart (issue 22: at least 90%). The
+    # other three count 1-13 children a quarter: tool_before_neglect_referral has no quarter
+    # above 5; cp_repeat_neglect and cp_repeat_2y have a quarter of 1-5 in each of the four
+    # seasons, and the rolling 12-month figures (published every month) differ by a quarter
+    # less the same quarter a year before, so every quarter of a season with a hidden one
+    # would give it away (14 and 8 quarters at most could be shown even so)
+    assert share >= 0.90
     _charts_without_enough_points_show_no_verdict(demo, use_db)
     # a champion reads the partnership's series as a viewer does (their own agency's cells
     # apart): the same rules, the same share
