@@ -143,10 +143,11 @@ class Marker:
     label: str
     kind: str  # "launch" or "rebase"
     reason: str = ""
+    step: str = "month"  # the series' points: "month" or "quarter"
 
     @property
     def words(self) -> str:
-        return ("limits fixed on the months before" if self.kind == "launch"
+        return (f"limits fixed on the {self.step}s before" if self.kind == "launch"
                 else "limits worked out again from here")
 
 
@@ -229,7 +230,8 @@ def xmr_spec(spc: pd.DataFrame, title: str, unit: str, target: float | None = No
                                   str(row["baseline_label"]),
                                   "launch" if "fix" in str(row.get("baseline_kind") or "")
                                   else "rebase",
-                                  "" if reason is None or pd.isna(reason) else str(reason)))
+                                  "" if reason is None or pd.isna(reason) else str(reason),
+                                  series_step(spc)))
     bench = []
     if benchmarks is not None and not benchmarks.empty:
         latest = benchmarks.sort_values("period_label").groupby("geography").tail(1)

@@ -218,7 +218,7 @@ def _legend(spec: chartspec.XmrSpec, left: float, width: float, top: float, size
     items += [("point", k, "", words) for k, words in (
         ("improvement", "Special cause: improvement"), ("concern", "Special cause: concern"),
         ("neutral", "Special cause: neither better nor worse")) if k in kinds]
-    for kind, words in (("launch", "limits fixed on the months before"),
+    for kind, words in (("launch", f"limits fixed on the {spec.step}s before"),
                         ("rebase", "limits worked out again")):
         if any(m.kind == kind for m in spec.markers):
             items.append(("line", MARKER, "2 3" if kind == "launch" else "6 3 2 3",

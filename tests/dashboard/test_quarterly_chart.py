@@ -55,6 +55,15 @@ def test_the_quarterly_chart_labels_quarters_on_the_web_and_in_the_pack(n):
     texts = [b[0] for b in _boxes(drawn)]
     assert [t for t in texts if QUARTER.match(t)] == spec.x_tick_text
     assert not _overlaps(_boxes(drawn))
+    # a launch marked on quarters fixes the limits on the quarters before it
+    launch = chartspec.xmr_spec(frame.assign(
+        baseline_kind=["fix" if i == n // 2 else None for i in range(n)],
+        baseline_label=["Launch" if i == n // 2 else None for i in range(n)]), "T", "percent")
+    if n > 1:
+        assert launch.markers[0].words == "limits fixed on the quarters before"
+        assert "Launch: limits fixed on the quarters before" in svg.xmr_chart(launch, "c")
+        assert "Launch (limits fixed on the quarters before)" in [
+            t.name for t in charts.xmr_figure(launch).data]
     # a monthly series keeps its months
     monthly = frame.assign(series="in_month", period_end=pd.date_range(
         end="2026-09-30", periods=n, freq="ME"))
