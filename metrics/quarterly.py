@@ -140,6 +140,10 @@ def _protect_count(months: pd.DataFrame, rolling: pd.DataFrame | None,
     for _label, row in order.iterrows():
         if row["hidden"]:
             targets.append(edge(row["period_end"], 3))
+    # a figure the shown months and rolling totals give away already (a month before the
+    # chart begins, with the months a year later shown) is no quarter's to protect: hiding
+    # quarters would not hide it, and would hide every quarter of a series judged on months
+    targets = [(x, y) for x, y in targets if graph.find(x) != graph.find(y)]
     hide = set()
     for label, row in order.iterrows():
         if row["hidden"]:

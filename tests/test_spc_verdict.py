@@ -158,6 +158,21 @@ def test_rolling_totals_and_quarters_together():
     assert len(hidden) == 1  # one of the three others goes too
 
 
+def test_a_month_the_shown_months_give_away_already_hides_no_quarter():
+    # the first three months are not on the chart (hidden), the next twelve are shown, with
+    # every rolling 12-month total: January is February of next year's month less the
+    # totals' difference -- given away already, so no quarter is hidden for it
+    months = _months([True] * 3 + [False] * 13, start="2024-01-31")
+    rolling = pd.DataFrame({"period_end": pd.date_range("2024-12-31", periods=4, freq="ME"),
+                            "hidden": False})
+    assert _protect_count(months, rolling, _quarters(5)) == set()
+    # a month no shown figure gives away is still protected: April hidden on the chart too,
+    # and no 12-month total to March 2025 -- the April to June quarter would give it, and
+    # so would January to March (with the total to December 2024 and the shown months)
+    months.loc[3, "hidden"] = True
+    assert _protect_count(months, rolling.iloc[:3], _quarters(5)) == {0, 1}
+
+
 def _database(months: list[tuple[str, int, int | None]], unit="percent", series="in_month"):
     con = duckdb.connect()
     con.execute("create table run_parameters as select 5 as suppression_threshold")
