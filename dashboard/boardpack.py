@@ -249,7 +249,7 @@ def _chart_series(role: str, row: pd.Series, headline: pd.DataFrame) -> pd.DataF
             chart = spc[spc["period_end"] <= row["period_end"]][
                 ["period_end", "value", "mean", "lpl", "upl", "point_type",
                  *[c for c in ("point_label", "hidden", "baseline_kind", "baseline_label",
-                               "baseline_reason") if c in spc.columns]]]
+                               "baseline_reason", "series") if c in spc.columns]]]
             if row.get("variation") is None:  # no verdict: no point marked as a signal
                 chart = chart.assign(point_type=None)
     chart = chart.copy()
@@ -336,9 +336,12 @@ def _indicator_section(role: str, row: pd.Series, comment, actions, titles, anch
             scorecard.SERIES_WORDS.get(row.get("spc_series"), "each term's figure"))
     label = f"{row['title']}, partnership: {what}"
     chart_rows = _chart_series(role, row, series)
-    chart = svg.xmr_chart(chartspec.xmr_spec(  # the spec the explorer's chart is drawn from
+    spec = chartspec.xmr_spec(  # the spec the explorer's chart is drawn from
         chart_rows, label, unit, chart_rows["target"].iloc[0] if "target" in chart_rows
-        and len(chart_rows) else None), label)
+        and len(chart_rows) else None)
+    chart = (svg.xmr_chart(spec, label) if spec.visible else  # nothing to draw: said
+             f"<p><strong>{escape(chartspec.no_chart_sentence(len(spec.x), spec.step))}"
+             "</strong></p>")
     return (
         f"<section class='lscp-indicator' id='{anchor}'><h3>{escape(row['title'])}"
         f"{manual_badge(row)}</h3>"

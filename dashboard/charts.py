@@ -264,7 +264,8 @@ def xmr(spc: pd.DataFrame, title: str, unit: str, target: float | None = None,
 def xmr_figure(spec: chartspec.XmrSpec) -> str:
     """The page's rendering of an XmR chart spec."""
     signals = sum(1 for _ in spec.signals)
-    label = (f"{spec.title}: XmR chart of {len(spec.x)} points"
+    points = "quarters" if spec.step == "quarter" else "months"
+    label = (f"{spec.title}: XmR chart of {len(spec.x)} {points}"
              + (f", {signals} special-cause point{'s' if signals != 1 else ''}"
                 if signals else ", no special-cause point")
              + ". The figures are in the table below.")

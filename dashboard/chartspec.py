@@ -37,6 +37,30 @@ def month_label(when) -> str:
     return pd.Timestamp(when).strftime("%b %Y")
 
 
+def quarter_label(when) -> str:
+    """A calendar quarter by its months, from its last day: "Jan-Mar 2026" (never the
+    quarter's end month alone, which reads as a month). The one label of a quarter on the
+    chart, its table, the pack and the CSV."""
+    end = pd.Timestamp(when)
+    start = end - pd.offsets.MonthBegin(3)
+    return f"{start:%b}-{end:%b %Y}"
+
+
+def point_label(when, step: str = "month") -> str:
+    """A point of an XmR series on an axis or in a table: a month, or a quarter's months."""
+    return quarter_label(when) if step == "quarter" else month_label(when)
+
+
+def series_step(frame: pd.DataFrame) -> str:
+    """"quarter" for a quarterly series (``spc_quarterly``'s rows: series "quarter"), else
+    "month"."""
+    if "series" in frame.columns and len(frame):
+        kinds = set(frame["series"].dropna().astype(str))
+        if kinds == {"quarter"}:
+            return "quarter"
+    return "month"
+
+
 def nice_ticks(lo: float, hi: float, most: int = 6) -> list[float]:
     """Round ticks covering [lo, hi]: a step of 1, 2, 2.5 or 5 × 10^k, at most ``most``."""
     if not (math.isfinite(lo) and math.isfinite(hi)):
@@ -75,18 +99,39 @@ def tick_text(v: float, unit: str, decimals: int) -> str:
     return text + "%" if unit == "percent" else text
 
 
-def month_ticks(ends: list, plot_width: float = PLOT_WIDTH, size: float = FONT_PX) -> list[int]:
-    """The positions of the months labelled: the latest, and every ``step`` months before it,
-    the smallest step at which neighbouring labels leave ``LABEL_GAP`` px between them."""
+def month_ticks(ends: list, plot_width: float = PLOT_WIDTH, size: float = FONT_PX,
+                step: str = "month") -> list[int]:
+    """The positions of the points labelled: the latest, and every ``step`` points before it,
+    the smallest step at which neighbouring labels leave ``LABEL_GAP`` px between them
+    (``step``: "month" or "quarter", how each point is labelled)."""
     n = len(ends)
     if n == 0:
         return []
     if n == 1:
         return [0]
     per_month = plot_width / (n - 1)
-    widest = max(text_width(month_label(e), size) for e in ends)
-    step = next((s for s in MONTH_STEPS if s * per_month >= widest + LABEL_GAP), n)
-    return sorted(range(n - 1, -1, -step))
+    widest = max(text_width(point_label(e, step), size) for e in ends)
+    every = next((s for s in MONTH_STEPS if s * per_month >= widest + LABEL_GAP), n)
+    return sorted(range(n - 1, -1, -every))
+
+
+def visible_points(frame: pd.DataFrame) -> int:
+    """Points of an SPC series a reader can see: a value, not hidden."""
+    if frame is None or frame.empty or "value" not in frame.columns:
+        return 0
+    shown = pd.to_numeric(frame["value"], errors="coerce").notna()
+    if "hidden" in frame.columns:
+        shown &= ~frame["hidden"].fillna(False).astype(bool)
+    return int(shown.sum())
+
+
+def no_chart_sentence(points: int, step: str = "month") -> str:
+    """Said instead of a chart with nothing to draw (no axes round an empty plot)."""
+    many = f"{step}s" if points != 1 else step
+    if not points:
+        return f"No chart: there are no {step}s to show yet."
+    return (f"No chart: none of the {points} {many} can be shown, because each has too few "
+            "children to publish (c).")
 
 
 @dataclass
@@ -98,10 +143,11 @@ class Marker:
     label: str
     kind: str  # "launch" or "rebase"
     reason: str = ""
+    step: str = "month"  # the series' points: "month" or "quarter"
 
     @property
     def words(self) -> str:
-        return ("limits fixed on the months before" if self.kind == "launch"
+        return (f"limits fixed on the {self.step}s before" if self.kind == "launch"
                 else "limits worked out again from here")
 
 
@@ -123,6 +169,7 @@ class XmrSpec:
     y_ticks: list[float] = field(default_factory=list)
     y_tick_text: list[str] = field(default_factory=list)
     x_ticks: list[int] = field(default_factory=list)
+    step: str = "month"  # "quarter": each point is a calendar quarter, labelled "Jan-Mar 2026"
 
     @property
     def y_range(self) -> tuple[float, float]:
@@ -130,7 +177,16 @@ class XmrSpec:
 
     @property
     def x_tick_text(self) -> list[str]:
-        return [month_label(self.x[i]) for i in self.x_ticks]
+        return [self.label(i) for i in self.x_ticks]
+
+    def label(self, i: int) -> str:
+        """Point ``i`` as the axis and the table say it (a month, or a quarter's months)."""
+        return point_label(self.x[i], self.step)
+
+    @property
+    def visible(self) -> int:
+        """Points with a value to draw (hidden and missing ones are gaps)."""
+        return sum(v is not None for v in self.y)
 
     def has(self, line: str) -> bool:
         return any(v is not None for v in getattr(self, line))
@@ -174,7 +230,8 @@ def xmr_spec(spc: pd.DataFrame, title: str, unit: str, target: float | None = No
                                   str(row["baseline_label"]),
                                   "launch" if "fix" in str(row.get("baseline_kind") or "")
                                   else "rebase",
-                                  "" if reason is None or pd.isna(reason) else str(reason)))
+                                  "" if reason is None or pd.isna(reason) else str(reason),
+                                  series_step(spc)))
     bench = []
     if benchmarks is not None and not benchmarks.empty:
         latest = benchmarks.sort_values("period_label").groupby("geography").tail(1)
@@ -185,7 +242,7 @@ def xmr_spec(spc: pd.DataFrame, title: str, unit: str, target: float | None = No
                    x=[pd.Timestamp(t) for t in spc["period_end"]], y=y,
                    mean=_numbers(spc, "mean"), upl=_numbers(spc, "upl"),
                    lpl=_numbers(spc, "lpl"), groups=groups, signals=signals, target=target,
-                   benchmarks=bench, markers=markers)
+                   benchmarks=bench, markers=markers, step=series_step(spc))
     drawn = [v for col in ("y", "mean", "upl", "lpl") for v in getattr(spec, col)
              if v is not None]
     drawn += [v for _, v in bench] + ([target] if target is not None else [])
@@ -197,5 +254,5 @@ def xmr_spec(spc: pd.DataFrame, title: str, unit: str, target: float | None = No
     spec.y_ticks = nice_ticks(lo, hi)
     decimals = tick_decimals(spec.y_ticks)
     spec.y_tick_text = [tick_text(t, unit, decimals) for t in spec.y_ticks]
-    spec.x_ticks = month_ticks(spec.x, plot_width)
+    spec.x_ticks = month_ticks(spec.x, plot_width, step=spec.step)
     return spec

@@ -60,11 +60,16 @@ BOARD_COLUMNS = ["Indicator", "Period", "Value", "Based on", "Same period last y
                  "SPC assurance"]
 
 
-def rule_text(label) -> str:
-    """A point rule label (``2 in 3 Below CL``) in words, abbreviations explained."""
+def rule_text(label, step: str | None = None) -> str:
+    """A point rule label (``2 in 3 Below CL``) in words, abbreviations explained; with
+    ``step`` ("month" or "quarter") the points are named as what they are ("7 quarters in a
+    row above the average")."""
     if not isinstance(label, str) or not label:
         return ""
-    return RULE_WORDS.get(label, label)
+    words = RULE_WORDS.get(label, label)
+    if step in ("month", "quarter"):
+        words = words.replace("7 points", f"7 {step}s").replace("3 points", f"3 {step}s")
+    return words
 
 
 def assurance_text(icon: str | None) -> str:

@@ -153,7 +153,7 @@ def xmr_chart(spec: chartspec.XmrSpec, label: str, plot_height: int = 200,
     if tips:  # an invisible target over each point, its month and value as the tooltip
         parts.append("".join(
             f'<circle cx="{px:.1f}" cy="{py:.1f}" r="6" fill="#ffffff" fill-opacity="0">'
-            f'<title>{escape(chartspec.month_label(spec.x[i]))}: '
+            f'<title>{escape(spec.label(i))}: '
             f'{escape(fmt.number(spec.y[i], spec.unit))}</title></circle>'
             for i, (px, py) in enumerate(pts) if py is not None))
     legend, legend_h = _legend(spec, left, width, bottom + 6 + size + 10, size)
@@ -226,7 +226,7 @@ def _legend(spec: chartspec.XmrSpec, left: float, width: float, top: float, size
     items += [("point", k, "", words) for k, words in (
         ("improvement", "Special cause: improvement"), ("concern", "Special cause: concern"),
         ("neutral", "Special cause: neither better nor worse")) if k in kinds]
-    for kind, words in (("launch", "limits fixed on the months before"),
+    for kind, words in (("launch", f"limits fixed on the {spec.step}s before"),
                         ("rebase", "limits worked out again")):
         if any(m.kind == kind for m in spec.markers):
             items.append(("line", MARKER, "2 3" if kind == "launch" else "6 3 2 3",

@@ -16,8 +16,9 @@ and every relation between them:
   catalogue's ``relations:`` (one count within another, equal to another, ``months_earlier``,
   ``cells: agencies``);
 - **time**: a rolling 12-month figure is the sum of twelve months of its monthly series
-  (the months not published are unknowns too); a published series of any other width is
-  one entry of ``WINDOWS`` away.
+  (the months not published are unknowns too); each quarter's own figure
+  (``indicator_quarterly``, the series a viewer's verdict is judged on) is the sum of its
+  three months: a flow's own months, a snapshot's three month-end figures.
 
 Every relation is derived, never listed cell by cell: counts are the ``count_families`` of
 ``metrics/disclosure.py`` (series equal in every cell are one count), their pairings come
@@ -68,9 +69,11 @@ from metrics.disclosure import MARGIN_COST, TOTAL_COST, ZERO_COST, count_familie
 
 CATALOGUE = Path(__file__).resolve().parent / "catalogue.yaml"
 MONTH = "@month"  # a rolling count's own-month series: family + MONTH
+QUARTER = "@quarter"  # each quarter's own figure (indicator_quarterly): family + QUARTER
 # published series of a rolling count, as sums of its months: the indicator_values figure is
-# 12 months; a quarterly series would be {"quarter": 3} read from its table (one line here)
+# 12 months, a quarter's own figure 3
 ROLLING_MONTHS = 12
+QUARTER_MONTHS = 3
 EPS = 1e-6
 # cells per LP: components are solved side by side in blocks of about this many unknowns
 CHUNK = 100
@@ -197,6 +200,16 @@ class Published:
             m["row_agency"] = None
             m["month"] = m["series"] == "in_month"
             rows.append(m.drop(columns=["series"]))
+        if "indicator_quarterly" in tables:  # each quarter's own figure (metrics/quarterly.py)
+            q = con.execute("""
+                select rowid as rid, indicator_id, period_end, series as qseries,
+                       numerator::double as n, denominator::double as d, suppressed
+                from indicator_quarterly""").df()
+            q["table"] = "indicator_quarterly"
+            q["space"], q["council"], q["locality"], q["agency"] = "v", "All", "All", "All"
+            q["row_agency"] = None
+            q["quarter"] = True
+            rows.append(q)
         if "manual_values" in tables and "seed_manual_measures" in tables:
             mv = con.execute(f"""
                 select v.rowid as rid, 'manual:' || v.measure_id as indicator_id, v.period_end,
@@ -215,17 +228,26 @@ class Published:
         if "row_agency" not in rows:
             rows["row_agency"] = None
         rows["row_agency"] = rows["row_agency"].where(
-            rows["table"].isin(["indicator_breakdowns", "indicator_monthly"]), rows["agency"])
+            rows["table"].isin(["indicator_breakdowns", "indicator_monthly",
+                                "indicator_quarterly"]), rows["agency"])
         rows["month"] = rows.get("month", pd.Series(False, index=rows.index)).fillna(False)
         rows["month"] = rows["month"].astype(bool)
+        rows["quarter"] = rows.get("quarter", pd.Series(False, index=rows.index)).fillna(
+            False).astype(bool)
         rows["period"] = pd.to_datetime(rows["period_end"])
         rows["pid"] = np.arange(len(rows))
         unit = rows["indicator_id"].map(units)
+        # each quarter's count: the sum of a flow's own months, or of a snapshot's month ends
+        self.quarter_series: dict[str, str] = {}
         for role, column in (("n", "n"), ("d", "d")):
             part = rows[rows[column].notna()] if role == "d" else rows
             series = part["indicator_id"] + ":" + role
             f = family(series)
             f = f.where(~part["month"], f + MONTH)
+            f = f.where(~part["quarter"], f + QUARTER)
+            if part["quarter"].any():
+                self.quarter_series.update(zip(f[part["quarter"]],
+                                               part.loc[part["quarter"], "qseries"], strict=True))
             # a rate's denominator is a population (public); a manual count is no count of
             # children (shown as entered): neither is protected nor an unknown
             public = (unit.loc[part.index] == "rate") & (role == "d")
@@ -273,6 +295,7 @@ class Published:
         c = self.cells
         self.months = c["family"].str.endswith(MONTH)
         self._windows()
+        self._quarters()
         c = self.cells[~self.cells["public"]]  # a public figure (a population) is a constant
         plain = c[c["space"] == "v"]
         # localities into their council (one council: into the partnership), councils into
@@ -369,7 +392,7 @@ class Published:
 
     def _pair(self, a: str, b: str, kind: str, shift: int, agencies_only: bool) -> None:
         c = self.cells
-        for suffix in ("", MONTH):
+        for suffix in ("", MONTH, QUARTER):
             left = c[(c["family"] == a + suffix) & ~c["latent"] & ~c["public"]]
             right = c[(c["family"] == b + suffix) & ~c["latent"] & ~c["public"]]
             if left.empty or right.empty:
@@ -436,6 +459,43 @@ class Published:
             pd.DataFrame({"rel": np.arange(int(keep.sum())), "cid": rolling_cid[keep],
                           "coef": -1.0})], ignore_index=True)
         self._emit(terms, np.zeros(int(keep.sum()), int), "rolling windows")
+
+    def _quarters(self) -> None:
+        """Each quarter's own figure = the sum of its three months: a flow's own months
+        (its ``@month`` cells), a snapshot's month-end figures (the published cells)."""
+        c = self.cells
+        quarters = c[c["family"].str.endswith(QUARTER) & ~c["public"] & ~c["latent"]]
+        if quarters.empty:
+            return
+        base = quarters["family"].str[: -len(QUARTER)]
+        flow = quarters["family"].map(self.quarter_series).eq("in_month")
+        months_of = np.where(flow, base + MONTH, base)
+        k = QUARTER_MONTHS
+        expanded = pd.DataFrame({
+            "family": np.repeat(months_of, k),
+            "period": [p - pd.offsets.MonthEnd(int(o)) if o else p
+                       for p in quarters["period"] for o in range(k)],
+            "space": "v", "council": "All", "locality": "All", "agency": "All"})
+        self._add_latent(expanded)
+        quarter_cid = quarters["cid"].to_numpy()
+        expanded["mcid"] = self._cid(expanded).astype(int)
+        truth = self.cells["truth"].to_numpy()
+        expanded["rel"] = np.repeat(np.arange(len(quarters)), k)
+        mt = pd.Series(truth[expanded["mcid"]]).groupby(expanded["rel"])
+        complete = mt.count().to_numpy() == k
+        holds = np.isclose(mt.sum().to_numpy(), truth[quarter_cid]) | ~complete
+        fam = quarters["family"].to_numpy()
+        bad_families = set(fam[~holds])
+        for f in sorted(bad_families):
+            self.dropped.append(f"{f}: a quarter is not the sum of its three months")
+        keep = ~np.isin(fam, list(bad_families))
+        rel_new = np.cumsum(keep) - 1
+        e = expanded[keep[expanded["rel"]]]
+        terms = pd.concat([
+            pd.DataFrame({"rel": rel_new[e["rel"]], "cid": e["mcid"], "coef": 1.0}),
+            pd.DataFrame({"rel": np.arange(int(keep.sum())), "cid": quarter_cid[keep],
+                          "coef": -1.0})], ignore_index=True)
+        self._emit(terms, np.zeros(int(keep.sum()), int), "quarters")
 
     # what an audience sees --------------------------------------------------------------
     def visible(self, agencies: tuple[str, ...] = ()) -> np.ndarray:

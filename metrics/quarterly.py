@@ -141,6 +141,10 @@ def _protect_count(months: pd.DataFrame, rolling: pd.DataFrame | None,
     for _label, row in order.iterrows():
         if row["hidden"]:
             targets.append(edge(row["period_end"], 3))
+    # a figure the shown months and rolling totals give away already (a month before the
+    # chart begins, with the months a year later shown) is no quarter's to protect: hiding
+    # quarters would not hide it, and would hide every quarter of a series judged on months
+    targets = [(x, y) for x, y in targets if graph.find(x) != graph.find(y)]
     hide = set()
     for label, row in order.iterrows():
         if row["hidden"]:
@@ -183,18 +187,26 @@ def _secondary(con, quarters: pd.DataFrame) -> set:
     # every (count, series kind) with the indicators publishing it; a rate's denominator is
     # a population, not a count: only its numerator is a count series here
     groups: dict[tuple[str, str], list[str]] = {}
+    summed: dict[tuple[str, str], bool] = {}
+    sums = rolling_sums(con)
     for iid in sorted(quarters["indicator_id"].unique()):
         for role in ("n", "d"):
             if role == "d" and units.get(iid) != "percent":
                 continue
             count = families.get(f"{iid}:{role}", f"{iid}:{role}")
             groups.setdefault((count, kinds.get(iid)), []).append(iid)
+            key = (count, kinds.get(iid))
+            summed[key] = summed.get(key, True) and sums.get((iid, role), True)
     hide: set = set()
-    for (_count, kind), ids in groups.items():
+    for (count, kind), ids in groups.items():
         m = months[months["indicator_id"].isin(ids)].groupby("period_end", as_index=False)[
             "suppressed"].any().rename(columns={"suppressed": "hidden"})
         r = None
-        if kind == "in_month":
+        # a rolling 12-month figure that is not the sum of its 12 own months (children
+        # counted once however many months they appear in) gives no month away by
+        # differencing: it is no edge of the graph (the disclosure audit drops that
+        # relation too, and judges what is published with the quarters among it)
+        if kind == "in_month" and summed.get((count, kind), True):
             r = rolling[rolling["indicator_id"].isin(ids)].groupby(
                 "period_end", as_index=False)["suppressed"].any().rename(
                 columns={"suppressed": "hidden"})
@@ -208,6 +220,48 @@ def _secondary(con, quarters: pd.DataFrame) -> set:
         ends = set(edges.loc[list(hidden_edges), "period_end"])
         hide |= set(q.index[q["period_end"].isin(ends)])
     return hide
+
+
+def rolling_sums(con) -> dict[tuple[str, str], bool]:
+    """(indicator, "n" or "d") -> whether each of its partnership's rolling 12-month figures
+    is the sum of the 12 months of its own-month series (a flow's ``in_month`` rows), as
+    the true figures show: a count of events is, a count of children each counted once in
+    the 12 months is not. Windows with fewer than 12 months of the series are not checked."""
+    council = ("coalesce(v.council, 'All') = 'All' and " if con.execute(
+        "select count(*) from duckdb_columns() where table_name = 'indicator_values' "
+        "and column_name = 'council' and database_name = current_database()"
+    ).fetchall()[0][0] else "")
+    rows = con.execute(f"""
+        with
+        months as (
+            select indicator_id, period_end, numerator::double as n,
+                   denominator::double as d
+            from indicator_monthly where series = 'in_month'
+        ),
+        windows as (
+            select a.indicator_id, a.period_end, sum(b.n) as n, sum(b.d) as d,
+                   count(*) as months
+            from months as a join months as b
+                on b.indicator_id = a.indicator_id
+                and b.period_end > a.period_end - interval 12 month
+                and b.period_end <= a.period_end
+            group by a.indicator_id, a.period_end
+        ),
+        final as (
+            select w.indicator_id,
+                   bool_and(coalesce(abs(v.numerator - w.n) < 1e-6, true)) as n_sum,
+                   bool_and(coalesce(abs(v.denominator - w.d) < 1e-6, true)) as d_sum
+            from windows as w join indicator_values as v
+                on v.indicator_id = w.indicator_id and v.period_end = w.period_end
+            where {council} v.locality = 'All' and v.agency = 'All' and w.months = 12
+            group by w.indicator_id
+        )
+        select * from final
+    """).fetchall()
+    out: dict[tuple[str, str], bool] = {}
+    for iid, n_sum, d_sum in rows:
+        out[(iid, "n")], out[(iid, "d")] = bool(n_sum), bool(d_sum)
+    return out
 
 
 def quarters_sql(threshold: int | None = None) -> str:
@@ -233,13 +287,39 @@ def build_quarterly_tables(con, threshold: int | None = None) -> None:
 def hide_months_consistently(con) -> None:
     """A flow (``in_month``) with a hidden month on its published chart is judged on quarters
     for a restricted viewer (metrics.verdict): none of its months is shown to them, so no
-    quarter can be a published month's complement."""
+    quarter can be a published month's complement. ``indicator_monthly`` (not published)
+    then says so too, for the disclosure audit: a month hidden on the chart is hidden (a
+    month the chart does not reach stays as it was: the audit takes it as seen, which only
+    ever gives the attacker more)."""
     con.execute("""
         update spc set suppressed = true
         where series = 'in_month' and not coalesce(suppressed, false)
             and indicator_id in (select indicator_id from spc
                                  where series = 'in_month' and suppressed)
     """)
+    con.execute("""
+        update indicator_monthly as m set suppressed = true
+        from spc as s
+        where s.indicator_id = m.indicator_id and s.period_end = m.period_end
+            and m.series = 'in_month' and s.suppressed and not m.suppressed
+    """)
+
+
+def refresh_charts(con) -> None:
+    """After the disclosure audit's complements (metrics/disclosure_audit.py): a month it hid
+    is hidden on ``spc`` (and a flow's other months with it), and each indicator's quarterly
+    chart is worked out again on the quarters still shown."""
+    con.execute("""
+        update spc as s set suppressed = true
+        from indicator_monthly as m
+        where m.indicator_id = s.indicator_id and m.period_end = s.period_end
+            and m.suppressed and not coalesce(s.suppressed, false)
+    """)
+    hide_months_consistently(con)
+    quarters = con.execute("select * from indicator_quarterly").df()
+    if not quarters.empty:
+        quarters["suppressed"] = quarters["suppressed"].astype(bool)
+    _write(con, "spc_quarterly", _charts(con, quarters), SPC_TABLE_COLUMNS)
 
 
 def _write(con, name: str, frame: pd.DataFrame, columns: list[tuple[str, str]]) -> None:

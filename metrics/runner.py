@@ -90,6 +90,9 @@ class MetricsResult:
     seconds: float
     # the disclosure audit's record (None: not run; ``[disclosure] audit``)
     disclosure_audit: dict | None = None
+    # ``spc`` and each quarter's own figure built here (before the audit, which judges them
+    # too): a run does not build them again
+    charts_built: bool = False
 
     def summary(self) -> str:
         return (f"indicators as at {self.as_at}: {self.rows:,} values "
@@ -453,9 +456,16 @@ def build_metrics(con, *, as_at: date | None = None, settings: Settings | None =
     audited = None
     if settings.disclosure_audit:  # the attacker, then complements; exposed: no publishing
         from metrics.disclosure_audit import run as run_audit  # scipy: only when asked
+        from metrics.quarterly import build_quarterly_tables, refresh_charts
+        from metrics.spc import build_spc_table
 
+        # the audit judges everything published: the charts' series too (each quarter's own
+        # figure is what a viewer's verdict is judged on when months are hidden)
+        build_spc_table(con)
+        build_quarterly_tables(con, settings.suppression_threshold)
         audited = run_audit(con, settings.suppression_threshold, disclosure.families,
                             catalogue)
+        refresh_charts(con)  # the complements it added, onto the charts
         if progress is not None:
             print(f"  {'disclosure audit':<40} {audited.seconds:6.2f} s", file=progress)
             for a in audited.audiences:  # CPU time per audience, every round of complements
@@ -470,4 +480,5 @@ def build_metrics(con, *, as_at: date | None = None, settings: Settings | None =
     return MetricsResult(as_at=as_at_used, first_period=first, last_period=last, rows=rows,
                          rows_suppressed=suppressed, models=order,
                          seconds=time.perf_counter() - started,
-                         disclosure_audit=audited.as_record() if audited else None)
+                         disclosure_audit=audited.as_record() if audited else None,
+                         charts_built=audited is not None)

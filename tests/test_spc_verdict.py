@@ -158,6 +158,21 @@ def test_rolling_totals_and_quarters_together():
     assert len(hidden) == 1  # one of the three others goes too
 
 
+def test_a_month_the_shown_months_give_away_already_hides_no_quarter():
+    # the first three months are not on the chart (hidden), the next twelve are shown, with
+    # every rolling 12-month total: January is February of next year's month less the
+    # totals' difference -- given away already, so no quarter is hidden for it
+    months = _months([True] * 3 + [False] * 13, start="2024-01-31")
+    rolling = pd.DataFrame({"period_end": pd.date_range("2024-12-31", periods=4, freq="ME"),
+                            "hidden": False})
+    assert _protect_count(months, rolling, _quarters(5)) == set()
+    # a month no shown figure gives away is still protected: April hidden on the chart too,
+    # and no 12-month total to March 2025 -- the April to June quarter would give it, and
+    # so would January to March (with the total to December 2024 and the shown months)
+    months.loc[3, "hidden"] = True
+    assert _protect_count(months, rolling.iloc[:3], _quarters(5)) == {0, 1}
+
+
 def _database(months: list[tuple[str, int, int | None]], unit="percent", series="in_month"):
     con = duckdb.connect()
     con.execute("create table run_parameters as select 5 as suppression_threshold")
@@ -277,3 +292,47 @@ def test_a_launch_with_fewer_than_eight_visible_quarters_before_it_is_not_fixed_
     result = v.verdict(chart, None, "decrease", "quarter", v.EACH_QUARTER)
     assert "worked out on the 15 quarters shown" in result.sentence
     assert "trial limits, only 15 quarters" in result.sentence
+
+
+def _rolling_case(n_off: int, d_off: int):
+    """Two years of a flow (a percentage) with one small quarter (January to March 2023: 1
+    a month), every month hidden on the chart, and the partnership's rolling 12-month
+    figures: the sum of their months less ``n_off`` (numerator) and ``d_off`` (denominator)
+    -- 0: a count of events; more: children counted once however many months they are in."""
+    ends = pd.date_range("2023-01-31", periods=24, freq="ME")
+    rows = [(str(e.date()), 1 if i < 3 else 10, 100) for i, e in enumerate(ends)]
+    con = _database(rows)
+    con.execute("delete from indicator_values")
+    con.execute(f"""insert into indicator_values
+        select 'x', a.period_end, 'All', 'All', 'All', sum(b.numerator) - {n_off},
+               sum(b.denominator) - {d_off}, 0.0, false
+        from indicator_monthly as a join indicator_monthly as b
+            on b.period_end > a.period_end - interval 12 month
+            and b.period_end <= a.period_end
+        group by a.period_end having count(*) = 12""")
+    build_quarterly_tables(con)
+    return dict(con.execute("select strftime(period_end, '%Y-%m'), suppressed "
+                            "from indicator_quarterly").fetchall())
+
+
+def test_a_rolling_figure_that_is_no_sum_of_its_months_gives_no_quarter_away():
+    from metrics.quarterly import rolling_sums
+
+    # events: the 12-month totals' differences give each quarter less the same quarter a
+    # year before, so January to March 2024 would give 2023's (3) away: hidden too (and
+    # others, where the first 12-month total less three derived quarters would give it)
+    events = _rolling_case(0, 0)
+    assert events["2023-03"] and events["2024-03"]
+    assert not events["2024-12"] and sum(events.values()) >= 3
+    # children counted once in the 12 months: no difference of two windows is a quarter's,
+    # so only the small quarter itself is hidden
+    children = _rolling_case(2, 7)
+    assert [q for q, hidden in children.items() if hidden] == ["2023-03"]
+    # only the numerator counted once: the denominators' differences still give 2023's
+    # first quarter (hidden with its numerator) away, so 2024's stays hidden
+    assert _rolling_case(2, 0)["2024-03"]
+    con = _database([(str(e.date()), 10 + i, 100)
+                     for i, e in enumerate(pd.date_range("2023-01-31", periods=14, freq="ME"))])
+    # (_database's "rolling" figure is 12 x the month: a sum of 12 months only when they
+    # are all equal, as the denominators are)
+    assert rolling_sums(con) == {("x", "n"): False, ("x", "d"): True}

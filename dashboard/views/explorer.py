@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, commentary, data, scorecard, ui, who
+from dashboard import charts, chartspec, commentary, data, scorecard, ui, who
 from dashboard import formatting as fmt
 from metrics import verdict as spc_verdict
 
@@ -160,9 +160,8 @@ with over_time:
         judged_step = "quarter" if quarterly else "month"  # how a point's date is said
         if judged.icon is None:  # no verdict: no point is marked as a signal either
             series = series.assign(point_type=None, point_label=None)
-        fig = charts.xmr(series, f"{title}: partnership, {step}, XmR", unit, target, bench)
         signals = series[series["point_type"].fillna("common_cause") != "common_cause"]
-        columns = {"period_end": "Quarter to" if quarterly else "Month", "value": "Value",
+        columns = {"period_end": "Quarter" if quarterly else "Month", "value": "Value",
                    "mean": "Mean (centre line)",
                    "lpl": "Lower process limit", "upl": "Upper process limit",
                    "point_label": "Rule", "point_type": "Signal"}
@@ -172,12 +171,18 @@ with over_time:
                                    columns)
         for col in ("Mean (centre line)", "Lower process limit", "Upper process limit"):
             table[col] = table[col].map(lambda v: fmt.plain(v, unit))
-        table["Rule"] = table["Rule"].map(scorecard.rule_text)
+        table["Rule"] = table["Rule"].map(lambda r: scorecard.rule_text(r, judged_step))
         table["Signal"] = table["Signal"].fillna("").str.replace("_", " ")
+        if quarterly:  # a quarter by its months ("Jan-Mar 2026"), as the chart's axis says
+            table["Quarter"] = [chartspec.quarter_label(p) for p in series["period_end"]]
         for col in ("Baseline", "Why"):
             if col in table.columns:
                 table[col] = table[col].fillna("")
-        ui.chart_with_table(fig, table, f"{indicator}-xmr.csv", "xmr")
+        if chartspec.visible_points(series):
+            fig = charts.xmr(series, f"{title}: partnership, {step}, XmR", unit, target, bench)
+            ui.chart_with_table(fig, table, f"{indicator}-xmr.csv", "xmr")
+        else:  # nothing to draw: said in words, no empty axes
+            st.info(chartspec.no_chart_sentence(len(series), judged_step))
         if "baseline_label" in series.columns and series["baseline_label"].notna().any():
             # seed text: shown as text, never as Markdown
             st.text("\n".join(
@@ -205,7 +210,7 @@ with over_time:
                              "neither better nor worse")
                 lines.append(f"- {spc_verdict.period_words(judged_step, r.period_end)}: "
                              f"{fmt.number(r.value, unit)}, "
-                             f"{scorecard.rule_text(r.point_label)}, which is "
+                             f"{scorecard.rule_text(r.point_label, judged_step)}, which is "
                              f"**{kind_word}** for this indicator")
             st.markdown("\n".join(lines))
     else:

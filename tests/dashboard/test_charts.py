@@ -43,7 +43,7 @@ def test_xmr_gaps_limits_signals_target_benchmark():
     assert "Jan 2024: 10.0%" in chart["tips"]
     # concern a square, improvement a circle: shape, not colour alone
     assert 'fill="#f47738"' in html and "<rect" in html.split('fill="#f47738"')[0][-120:]
-    assert "XmR chart of 14 points, 2 special-cause points" in chart["labels"][0]
+    assert "XmR chart of 14 months, 2 special-cause points" in chart["labels"][0]
 
 
 def test_charts_load_no_plotly():
