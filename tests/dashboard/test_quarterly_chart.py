@@ -7,7 +7,6 @@ not empty axes (explorer and pack)."""
 from __future__ import annotations
 
 import io
-import json
 import re
 import shutil
 
@@ -20,6 +19,8 @@ import streamlit as st
 from dashboard import boardpack, charts, chartspec, data, scorecard, svg
 from tests.dashboard.conftest import open_page
 from tests.dashboard.test_chartspec import _boxes, _overlaps
+from tests.support.charts import page_charts
+from tests.support.charts import parse as read_charts
 
 QUARTER = re.compile(r"^(Jan-Mar|Apr-Jun|Jul-Sep|Oct-Dec) \d{4}$")
 
@@ -47,10 +48,10 @@ def test_the_quarterly_chart_labels_quarters_on_the_web_and_in_the_pack(n):
     assert spec.step == "quarter"
     assert spec.x_tick_text and all(QUARTER.match(t) for t in spec.x_tick_text)
     assert spec.x_tick_text[-1] == "Jul-Sep 2026"  # the latest quarter, by its months
-    fig = charts.xmr(frame, "T", "percent")
-    assert list(fig.layout.xaxis.ticktext)[-1] == "Jul-Sep 2026"
-    assert all(QUARTER.match(t) for t in fig.layout.xaxis.ticktext)
-    assert fig.data[0].customdata[-1] == "Jul-Sep 2026"  # what a hover says
+    page = read_charts(charts.xmr(frame, "T", "percent"))[0]  # the page's chart
+    assert [t for t in page["texts"] if QUARTER.match(t)] == spec.x_tick_text
+    assert page["tips"][-1].startswith("Jul-Sep 2026: ")  # what a hover says
+    assert f"XmR chart of {n} quarters" in page["labels"][0]
     drawn = svg.xmr_chart(spec, "chart")
     texts = [b[0] for b in _boxes(drawn)]
     assert [t for t in texts if QUARTER.match(t)] == spec.x_tick_text
@@ -62,8 +63,7 @@ def test_the_quarterly_chart_labels_quarters_on_the_web_and_in_the_pack(n):
     if n > 1:
         assert launch.markers[0].words == "limits fixed on the quarters before"
         assert "Launch: limits fixed on the quarters before" in svg.xmr_chart(launch, "c")
-        assert "Launch (limits fixed on the quarters before)" in [
-            t.name for t in charts.xmr_figure(launch).data]
+        assert "Launch: limits fixed on the quarters before" in charts.xmr_figure(launch)
     # a monthly series keeps its months
     monthly = frame.assign(series="in_month", period_end=pd.date_range(
         end="2026-09-30", periods=n, freq="ME"))
@@ -107,10 +107,17 @@ def downloads(monkeypatch):
 
 
 def _xmr_chart(at) -> dict:
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    found = [s for s in specs if "XmR" in json.dumps(s.get("layout", {}).get("title", ""))]
+    found = [c for c in page_charts(at) if c["kind"] == "xmr"]
     assert len(found) <= 1
     return found[0] if found else {}
+
+
+MONTH = re.compile(r"^[A-Z][a-z]{2} \d{4}$")
+
+
+def _period_ticks(chart: dict) -> list[str]:
+    """The x axis's labels: the texts drawn that name a quarter or a month."""
+    return [t for t in chart["texts"] if QUARTER.match(t) or MONTH.match(t)]
 
 
 def test_the_explorer_shows_a_viewer_quarters_by_their_months(use_db, poisoned_db_path, app,
@@ -119,8 +126,7 @@ def test_the_explorer_shows_a_viewer_quarters_by_their_months(use_db, poisoned_d
     quarters = data.spc_quarterly("viewer", "cin_to_cp_neglect")
     assert len(quarters) and data.spc("viewer", "cin_to_cp_neglect")["hidden"].any()
     at = open_page(app, "views/explorer.py", indicator="cin_to_cp_neglect")
-    fig = _xmr_chart(at)
-    ticks = fig["layout"]["xaxis"]["ticktext"]
+    ticks = _period_ticks(_xmr_chart(at))
     assert ticks and all(QUARTER.match(t) for t in ticks)
     assert ticks[-1] == chartspec.quarter_label(quarters["period_end"].max())
     csv = dict(downloads)["cin_to_cp_neglect-xmr.csv"]
@@ -132,8 +138,8 @@ def test_the_explorer_shows_a_viewer_quarters_by_their_months(use_db, poisoned_d
     use_db(poisoned_db_path, "analyst")
     downloads.clear()
     at = open_page(app, "views/explorer.py", indicator="cin_to_cp_neglect")
-    ticks = _xmr_chart(at)["layout"]["xaxis"]["ticktext"]
-    assert ticks and all(re.match(r"^[A-Z][a-z]{2} \d{4}$", t) for t in ticks)
+    ticks = _period_ticks(_xmr_chart(at))
+    assert ticks and all(MONTH.match(t) for t in ticks)
 
 
 @pytest.fixture
