@@ -31,11 +31,11 @@ def folders(tmp_path):
 LONGEST_FIRST = [
     "browser",  # tests/e2e: one Streamlit server and one Chromium at a time
     "lscp_process",  # test_publish_process, test_concurrency, test_schedule: real lscp runs
+    "tests/test_reference_crosscheck.py",  # six runs, two of twenty years: ~105 CPU-s
+    "tests/test_files_private.py",  # ~90 CPU-s
     "pack_published",  # a generated partnership published with its packs, then packs again
     "pack_pdf",
-    "tests/test_files_private.py",
     "real_db",
-    "tests/test_reference_crosscheck.py",
     "tests/test_formats_equivalence.py",
     "tests/dashboard/test_pages.py",
     "tests/dashboard/test_councils.py",
