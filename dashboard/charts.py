@@ -60,7 +60,8 @@ def _svg(body: str, width: float, height: float, label: str, kind: str,
          narrowest: float = 0.7) -> str:
     """The chart's SVG: scales with the page between ``narrowest`` and 1.3 times its own
     width (scrolled sideways below that, so its labels stay readable on a phone)."""
-    return (f'<div class="lscp-chart-scroll" style="overflow-x:auto;max-width:100%">'
+    return (f'<div class="lscp-chart-scroll" style="overflow-x:auto;max-width:100%" '
+            f'tabindex="0" role="region" aria-label="{escape(label[:80])}">'
             f'<svg role="img" aria-label="{escape(label)}" data-kind="{kind}" '
             f'viewBox="0 0 {width:.0f} {height:.0f}" width="100%" '
             f'xmlns="http://www.w3.org/2000/svg" style="display:block;'
@@ -271,7 +272,8 @@ def xmr_figure(spec: chartspec.XmrSpec) -> str:
              + ". The figures are in the table below.")
     body = svg.xmr_chart(spec, label, tips=True)
     if body.startswith("<svg"):
-        body = ('<div class="lscp-chart-scroll" style="overflow-x:auto;max-width:100%">'
+        body = ('<div class="lscp-chart-scroll" style="overflow-x:auto;max-width:100%" '
+                f'tabindex="0" role="region" aria-label="{escape(spec.title[:80])}">'
                 + body.replace('<svg role="img"', '<svg data-kind="xmr" role="img"', 1)
                 .replace('style="max-width:', 'style="display:block;min-width:460px;'
                          'max-width:', 1) + "</div>")

@@ -252,13 +252,12 @@ def chart_with_table(fig: str, table: pd.DataFrame, filename: str, key: str,
     download_csv(table, filename, key)
 
 
-def static_table(table: pd.DataFrame, key: str, caption: str | None = None,
-                 max_height: int | None = None) -> None:
+def static_table(table: pd.DataFrame, key: str, caption: str | None = None) -> None:
     """A table as plain HTML, in an element keyed ``table_<key>``: no grid code in the
     browser (``st.dataframe`` fetches 1.7 MB of it, ``st.table`` 1.0 MB, even in a closed
     expander), for the tables a reader reads rather than sorts. Cells as given (text), a
     blank for a missing one; column headings and a caption for a screen reader. Scrolls
-    sideways when wider than the page, and down past ``max_height`` px when given."""
+    sideways when wider than the page (a region the keyboard can reach and scroll)."""
     from html import escape
 
     from dashboard import styles
@@ -273,8 +272,11 @@ def static_table(table: pd.DataFrame, key: str, caption: str | None = None,
                    for row in table.itertuples(index=False, name=None))
     title = f"<caption>{cell(caption)}</caption>" if caption else ""
     with st.container(key=f"table_{key}"):
-        tall = f"max-height:{max_height}px;overflow-y:auto;" if max_height else ""
-        st.markdown(f'<div class="lscp-card lscp-static-table" style="overflow-x:auto;{tall}">'
+        name = cell(caption) if caption else cell(
+            "Table: " + ", ".join(str(c) for c in list(table.columns)[:4])
+            + (", ..." if len(table.columns) > 4 else ""))
+        st.markdown(f'<div class="lscp-card lscp-static-table" style="overflow-x:auto" '
+                    f'tabindex="0" role="region" aria-label="{name}">'
                     f"<style>{styles.CSS}</style><table>{title}<thead><tr>{head}</tr></thead><tbody>{rows}"
                     "</tbody></table></div>", unsafe_allow_html=True)
 

@@ -88,7 +88,7 @@ def wait_loaded(page, heading: str, main: str, timeout: float = 60_000) -> None:
 # Where a first load's time goes, from the page's own clock: the HTML and Streamlit's
 # JavaScript (to DOMContentLoaded), the wait for the server's first message, the server
 # running the page (its first to its last message) and the drawing after the last message
-# (a chart page's Plotly code is fetched and run then).
+# (an element's code not loaded yet, a data grid's or a Plotly chart's, is fetched then).
 TIMING_JS = """(() => {
   window.__lscpWs = {first: null, last: null};
   const Socket = window.WebSocket;
@@ -272,8 +272,9 @@ def report(figures: dict, out=sys.stdout, label: str = "") -> bool:
                 print(f"{'/' + path:<16}" + "".join(
                     f"{statistics.median(r[i] for r in rows):>23.2f}"
                     for i in range(len(PARTS))), file=out)
-        print("(drawing after it: the browser drawing the page once the server has sent it; "
-              "on a chart page, Plotly's code fetched and run)", file=out, flush=True)
+        print("(drawing after it: the browser drawing the page once the server has sent it, "
+              "and fetching the code of any element it has not drawn before, such as a data "
+              "grid's)", file=out, flush=True)
     return ok
 
 

@@ -11,14 +11,15 @@ from tests.e2e.conftest import Server, open_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
-# every element that scrolls sideways (or the page itself); Streamlit's data grids are left
-# out: they are collapsed in "View as table" and scroll on purpose
+# every element that scrolls sideways (or the page itself); tables (Streamlit's data grids,
+# our plain ones) are left out: they are collapsed in "View as table" and scroll on purpose
 OVERFLOW_JS = """() => {
   const out = [];
   const doc = document.scrollingElement;
   if (doc.scrollWidth > window.innerWidth + 1) out.push('page ' + doc.scrollWidth);
   for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
-    if (el.closest('[data-testid="stDataFrame"]') || !el.offsetParent) continue;
+    if (el.closest('[data-testid="stDataFrame"], .lscp-static-table') || !el.offsetParent)
+      continue;
     const style = getComputedStyle(el);
     if (['auto', 'scroll'].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1)
       out.push((el.className || el.tagName) + ' ' + el.scrollWidth + '>' + el.clientWidth);

@@ -66,8 +66,8 @@ def test_viewer_sees_c_and_analyst_sees_figures(page, viewer_server, analyst_ser
              "Indicator explorer")
     # the first visible one: an expander further down the page may be collapsed or hidden
     page.get_by_text("View as table").locator("visible=true").first.click()
-    grid = page.locator("[data-testid='stDataFrame']").first
-    grid.wait_for()
+    table = page.locator(".lscp-static-table table").locator("visible=true").first
+    table.wait_for()
     body = page.content()
     assert "42,403" not in body and "42403" not in body
     open_app(page, analyst_server.url + "/", "Board scorecard")
