@@ -52,3 +52,48 @@ def test_the_joint_lp_recovers_no_hidden_cell_for_any_audience(published):
     assert bounded == dict.fromkeys(found, 0)
     # the attack had something to work on: hidden cells, relations between them
     assert all(r["hidden"] > 100 and r["relations"] > 1000 for r in found.values())
+
+
+def _handmade_build(settings, monkeypatch=None, leave_exposed: bool = False):
+    """build_metrics on a small hand-made partnership (tests/reference's journey)."""
+    from reference import edge_cases, handmade
+
+    from metrics import disclosure_audit
+    from metrics.runner import build_metrics
+
+    if leave_exposed:  # the audit's last word: one cell still pinned after its complements
+        real = disclosure_audit.complete
+
+        def complete(p, max_rounds=60):
+            result, added = real(p, max_rounds)
+            result.audiences[0].exposed.append({"family": "x", "truth": 3.0, "lo": 3.0,
+                                                "hi": 3.0, "cid": 0})
+            return result, added
+
+        monkeypatch.setattr(disclosure_audit, "complete", complete)
+    con = duckdb.connect(":memory:")
+    handmade.load_into(con, handmade.frames(**edge_cases.journey(4)))
+    return con, build_metrics(con, as_at=dt.date(2025, 6, 30), settings=settings)
+
+
+def test_the_audit_runs_by_default_and_its_record_says_so():
+    con, result = _handmade_build(Settings())
+    con.close()
+    record = result.disclosure_audit
+    assert record is not None and record["exposed"] == 0 and record["audiences"] >= 1
+    assert record["summary"].startswith("disclosure audit: 0 cells exposed, ")
+    assert set(record["audience_seconds"]) >= {"viewer"}
+
+
+def test_a_cell_the_audit_leaves_exposed_stops_the_build(monkeypatch):
+    from lscp_core.errors import RunFailed
+
+    with pytest.raises(RunFailed, match=r"^disclosure audit: 1 cells exposed, .*: not published, "
+                                        r"the last good database stays in force$"):
+        _handmade_build(Settings(), monkeypatch, leave_exposed=True)
+
+
+def test_the_audit_can_be_turned_off():
+    con, result = _handmade_build(Settings(disclosure_audit=False))
+    con.close()
+    assert result.disclosure_audit is None

@@ -168,7 +168,7 @@ def test_generated_partnership_matches(tmp_path, monkeypatch, seed, faults, as_a
              end_date=D(2025, 9, 30), progress=None)
     db = tmp_path / "lscp.duckdb"
     result = run_pipeline(tmp_path / "partnership" / "inbox", db, tmp_path / "partnership" / "seeds",
-                          as_at, Settings(), progress=None)
+                          as_at, Settings(disclosure_audit=False), progress=None)
     frames, product, published_as_at = _read_back(db)
     # the as-at date: as given, or the newest referral, plan or episode date (ends included)
     expected_as_at = as_at or default_as_at(frames)
@@ -207,7 +207,7 @@ def test_twenty_years_of_history_match(twenty_years, monkeypatch, history_months
     db = twenty_years / f"lscp-{history_months}.duckdb"
     partnership = twenty_years / "partnership"
     run_pipeline(partnership / "inbox", db, partnership / "seeds", None,
-                 Settings(history_months=history_months), progress=None)
+                 Settings(history_months=history_months, disclosure_audit=False), progress=None)
     frames, product, _ = _read_back(db)
     as_at = default_as_at(frames)
     reference = compute_all(frames, as_at)

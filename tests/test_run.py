@@ -306,3 +306,17 @@ def test_run_ids_sort_by_start_time_within_one_second():
     ids = [new_run_id(base + dt.timedelta(milliseconds=ms)) for ms in (0, 1, 250, 999, 1000)]
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
     assert ids[0].startswith("20261123T114430.001Z-")
+
+
+def test_the_run_history_says_when_the_disclosure_audit_is_off(site):
+    """The audit is on by default; ``[disclosure] audit = false`` is an escape hatch the
+    history records."""
+    site.run(7, settings=Settings(config_file=site.conf, disclosure_audit=False))
+    last = json.loads(history.history_path(site.db).read_text().splitlines()[-1])
+    assert last["status"] == "published"
+    assert last["message"].endswith("; disclosure audit: off")
+    assert read_live(site.db, "select message from runs where run_id = "
+                     f"'{last['run_id']}'")[0][0].endswith("; disclosure audit: off")
+    site.run(8)  # on (the default): this fake computes no audit, and nothing says "off"
+    last = json.loads(history.history_path(site.db).read_text().splitlines()[-1])
+    assert "disclosure audit" not in last["message"]

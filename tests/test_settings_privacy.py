@@ -118,7 +118,8 @@ def test_session_times_must_be_positive(tmp_path, line):
         load_settings(_conf(tmp_path, f"[dashboard]\n{line}\n"))
 
 
-def test_the_disclosure_audit_is_switched_on_in_lscp_toml(tmp_path):
-    assert not load_settings(_conf(tmp_path, "[disclosure]\nthreshold = 5\n")).disclosure_audit
-    on = load_settings(_conf(tmp_path, "[disclosure]\naudit = true\n"))
-    assert on.disclosure_audit is True
+def test_the_disclosure_audit_is_on_unless_lscp_toml_turns_it_off(tmp_path):
+    assert Settings().disclosure_audit is True
+    assert load_settings(_conf(tmp_path, "[disclosure]\nthreshold = 5\n")).disclosure_audit
+    off = load_settings(_conf(tmp_path, "[disclosure]\naudit = false\n"))
+    assert off.disclosure_audit is False

@@ -384,17 +384,20 @@ def _build_and_publish(job: _Job, progress: _Progress, result: RunResult, record
             audited = getattr(metrics, "disclosure_audit", None)
             # the attacker's check (on by default; ``[disclosure] audit = false`` turns it off,
             # and the history says so)
-            record["disclosure_audit"] = audited if audited else "disclosure audit: off"
+            audit_line = (f"disclosure audit: {audited['exposed']} cells exposed, "
+                          f"{audited['relations']:,} relations, {audited['audiences']} audiences"
+                          if audited else None)
+            if not settings.disclosure_audit:
+                audit_line = "disclosure audit: off"
+            if audit_line:  # in the run history's message (the Data quality page's runs)
+                record["message"] = f"{record['message']}; {audit_line}"
             _write_meta(con, {
                 "run_id": result.run_id, "as_at": result.as_at,
                 "built_at": history.iso(finished), "lscp_version": lscp_version(),
                 "suppression_threshold": settings.suppression_threshold,
                 "key_id": settings.key_id,
                 "inbox": inbox, "seeds": seeds,
-                **({"disclosure_audit": (
-                    f"disclosure audit: {audited['exposed']} cells exposed, "
-                    f"{audited['relations']:,} relations, {audited['audiences']} audiences")}
-                   if audited else {}),
+                **({"disclosure_audit": audit_line} if audited else {}),
             })
             n_runs = history.write_runs_table(con, db, record, prev_runs)
             try:
