@@ -118,13 +118,10 @@ def _shape(kind: str, x: float, y: float, r: float, fill: str, stroke: str = INK
 
 def _legend(items: list[tuple], left: float, width: float, top: float) -> tuple[list[str], float]:
     """Legend items (kind, colour, dash or shape, words), flowed into rows that fit."""
-    parts, x, row = [], left, 0
-    line_h = FONT + 7
-    for kind, colour, style, words in items:
-        w = 24 + chartspec.text_width(words)
-        if x > left and x + w > width - 4:
-            x, row = left, row + 1
-        cy = top + row * line_h + FONT * 0.5
+    parts, line_h = [], FONT + 7
+    at, rows = chartspec.flow([24 + chartspec.text_width(words) for *_, words in items],
+                              left, width, top, line_h, FONT)
+    for (kind, colour, style, words), (x, cy) in zip(items, at, strict=True):
         if kind == "line":
             parts.append(f'<line x1="{x:.1f}" x2="{x + 18:.1f}" y1="{cy:.1f}" y2="{cy:.1f}" '
                          f'stroke="{colour}" stroke-width="2.4" stroke-dasharray="{style}"/>')
@@ -135,8 +132,7 @@ def _legend(items: list[tuple], left: float, width: float, top: float) -> tuple[
             parts.append(_shape(style, x + 9, cy, 4.5, colour,
                                 open_=str(kind).endswith("open")))
         parts.append(_text(x + 24, cy + FONT * 0.35, words))
-        x += w + 14
-    return ['<g class="lscp-legend">', *parts, "</g>"], (row + 1) * line_h if items else 0
+    return ['<g class="lscp-legend">', *parts, "</g>"], rows * line_h if items else 0
 
 
 class _Axes:
@@ -341,19 +337,15 @@ def _line_plot(frame: pd.DataFrame, by: str, series: list[dict], unit: str, labe
 
 def _legend_lines(items, left, width, top):
     """Legend of lines, each with its dash and marker."""
-    parts, x, row = [], left, 0
-    line_h = FONT + 7
-    for kind, colour, dash, words in items:
-        w = 30 + chartspec.text_width(words)
-        if x > left and x + w > width - 4:
-            x, row = left, row + 1
-        cy = top + row * line_h + FONT * 0.5
+    parts, line_h = [], FONT + 7
+    at, rows = chartspec.flow([30 + chartspec.text_width(words) for *_, words in items],
+                              left, width, top, line_h, FONT)
+    for (kind, colour, dash, words), (x, cy) in zip(items, at, strict=True):
         parts.append(f'<line x1="{x:.1f}" x2="{x + 24:.1f}" y1="{cy:.1f}" y2="{cy:.1f}" '
                      f'stroke="{colour}" stroke-width="2.4" stroke-dasharray="{dash}"/>')
         parts.append(_shape(kind.split("+", 1)[1], x + 12, cy, 3.6, colour))
         parts.append(_text(x + 30, cy + FONT * 0.35, words))
-        x += w + 14
-    return ['<g class="lscp-legend">', *parts, "</g>"], (row + 1) * line_h
+    return ['<g class="lscp-legend">', *parts, "</g>"], rows * line_h
 
 
 def bars(frame: pd.DataFrame, label: str, title: str, unit: str) -> str:

@@ -125,6 +125,19 @@ def visible_points(frame: pd.DataFrame) -> int:
     return int(shown.sum())
 
 
+def flow(widths: list[float], left: float, width: float, top: float, line_h: float,
+         font: float, gap: float = 14) -> tuple[list[tuple[float, float]], int]:
+    """A legend's items of ``widths`` flowed into rows that fit between ``left`` and
+    ``width``: each item's left x and centre y, and the number of rows."""
+    at, x, row = [], left, 0
+    for w in widths:
+        if x > left and x + w > width - 4:
+            x, row = left, row + 1
+        at.append((x, top + row * line_h + font * 0.5))
+        x += w + gap
+    return at, row + 1
+
+
 def no_chart_sentence(points: int, step: str = "month") -> str:
     """Said instead of a chart with nothing to draw (no axes round an empty plot)."""
     many = f"{step}s" if points != 1 else step

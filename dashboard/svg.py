@@ -231,21 +231,17 @@ def _legend(spec: chartspec.XmrSpec, left: float, width: float, top: float, size
         if any(m.kind == kind for m in spec.markers):
             items.append(("line", MARKER, "2 3" if kind == "launch" else "6 3 2 3",
                           f"{'Launch' if kind == 'launch' else 'Rebase'}: {words}"))
-    parts, x, row = [], left, 0
-    line_h = size + 6
-    for shape, colour, dash, words in items:
-        w = 22 + chartspec.text_width(words, size)
-        if x > left and x + w > width - 4:
-            x, row = left, row + 1
-        cy = top + row * line_h + size * 0.5
+    parts, line_h = [], size + 6
+    at, rows = chartspec.flow([22 + chartspec.text_width(words, size) for *_, words in items],
+                              left, width, top, line_h, size)
+    for (shape, colour, dash, words), (x, cy) in zip(items, at, strict=True):
         if shape == "line":
             parts.append(f'<line x1="{x:.1f}" x2="{x + 18:.1f}" y1="{cy:.1f}" y2="{cy:.1f}" '
                          f'stroke="{colour}" stroke-width="2" stroke-dasharray="{dash}"/>')
         else:
             parts.append(_point(x + 9, cy, colour))
         parts.append(_text(x + 22, cy + size * 0.35, words, size, "start"))
-        x += w + 14
-    return parts, (row + 1) * line_h
+    return parts, rows * line_h
 
 
 def as_img(svg_text: str, label: str) -> str:
