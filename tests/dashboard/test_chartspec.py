@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from dashboard import charts, chartspec, svg
+from tests.support.charts import parse as parse_charts
 
 # Helvetica / Arial advance widths (per 1,000 em) from the Adobe AFM: an estimate of a text's
 # width that is independent of the builder's own
@@ -93,17 +94,13 @@ def test_nice_ticks_cover_the_range_with_a_round_step(lo, hi):
 def test_the_web_and_the_pack_draw_the_same_spec():
     frame = _series(36, markers={20: ("fix", "Strategy launched"), 30: ("rebase", "New door")})
     spec = chartspec.xmr_spec(frame, "T", "rate", target=15.0)
-    fig = charts.xmr(frame, "T", "rate", target=15.0)
-    assert list(fig.layout.yaxis.tickvals) == spec.y_ticks
-    assert list(fig.layout.yaxis.ticktext) == spec.y_tick_text
-    assert fig.layout.yaxis.title.text == "Rate per 10,000 children"
-    # the page's month labels are spaced for a phone's narrowest plot, the pack's for its own
-    narrow = chartspec.month_ticks(spec.x, charts.WEB_NARROWEST_PLOT)
-    assert list(fig.layout.xaxis.ticktext) == [chartspec.month_label(spec.x[i]) for i in narrow]
-    assert set(fig.layout.xaxis.ticktext) <= {chartspec.month_label(x) for x in spec.x}
-    names = [t.name for t in fig.data]
-    assert "Strategy launched (limits fixed on the months before)" in names
-    assert "New door (limits worked out again from here)" in names
+    # the page draws the pack's SVG of the one spec: the same texts, in the same places
+    page = charts.xmr(frame, "T", "rate", target=15.0)
+    on_page = parse_charts(page)[0]
+    assert on_page["kind"] == "xmr" and on_page["texts"] == [
+        b[0] for b in _boxes(svg.xmr_chart(spec, "chart"))]
+    assert any(t.startswith("Strategy launched: ") for t in on_page["tips"])
+    assert any(t.startswith(chartspec.month_label(spec.x[-1]) + ": ") for t in on_page["tips"])
     drawn = svg.xmr_chart(spec, "chart")
     texts = [b[0] for b in _boxes(drawn)]
     assert [t for t in texts if t in spec.y_tick_text] == spec.y_tick_text
@@ -176,8 +173,8 @@ def test_a_share_never_gets_a_negative_axis_and_a_limit_below_0_stops_at_it():
     frame = _series(24, lo=0.0, hi=12.0).assign(lpl=-9.5, upl=25.0)
     spec = chartspec.xmr_spec(frame, "T", "percent")
     assert spec.y_ticks[0] == 0 and spec.y_tick_text[0] == "0%"
-    fig = charts.xmr(frame, "T", "percent")
-    assert list(fig.layout.yaxis.range) == [0, spec.y_ticks[-1]]
-    drawn = svg.xmr_chart(spec, "chart")
-    limits = [p for p in re.findall(r"<polyline[^>]*>", drawn) if 'stroke-dasharray="5 3"' in p]
-    assert limits and all('clip-path="url(#lscp-plot-' in p for p in limits)
+    for drawn in (svg.xmr_chart(spec, "chart"), charts.xmr(frame, "T", "percent")):  # pack, page
+        limits = [p for p in re.findall(r"<polyline[^>]*>", drawn)
+                  if 'stroke-dasharray="5 3"' in p]
+        assert limits and all('clip-path="url(#lscp-plot-' in p for p in limits)
+        assert "-10%" not in drawn and "-5%" not in drawn
