@@ -56,7 +56,7 @@ def shown(title: str, before: bool = False) -> dict:
 # before anything is drawn; when the log cannot be written, this run is the restricted view.
 ui.audit_view(page.title, **shown(page.title, before=True))
 st.sidebar.markdown("**Neglect strategy dashboard**  \nLocal Safeguarding Children Partnership")
-ui.narrow_screens(charts=any(p.charts for p in pages.PAGES if p.title == page.title))
+ui.narrow_screens()
 ui.role_note()
 if auth.auth_configured() and st.user.get("is_logged_in", False):
     st.sidebar.button("Log out", on_click=st.logout)

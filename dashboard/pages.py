@@ -17,9 +17,6 @@ class Page:
     heading: str  # the page's own title (h1)
     url_path: str  # "" for the default page
     icon: str
-    # draws Plotly charts on opening (the app loads their code early); none does: the pages'
-    # charts are SVG drawn on the server (dashboard/charts.py)
-    charts: bool = False
 
     @property
     def path(self) -> Path:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
@@ -53,33 +50,9 @@ NARROW_CSS = """<style>
 </style>"""
 
 
-# A page with Plotly charts: Streamlit fetches and runs its Plotly code (a 4.7 MB script, the
-# most of a chart page's first load in a new tab) only when the first chart arrives, after the
-# page's script has run. Importing that same module (same address: loaded once) as the page
-# starts lets the browser do it while the server runs the page. Our script; nothing is
-# fetched from anywhere but this server.
-_CHARTS_SCRIPT = """<script>
-(function () {
-  var entry = document.querySelector('script[type="module"][src*="/index."]');
-  if (entry) { import(new URL("./CHUNK", entry.src).href).catch(function () {}); }
-})();
-</script>"""
-
-
-@functools.cache
-def plotly_chunk() -> str | None:
-    """The file name of Streamlit's Plotly chart code (``PlotlyChart.<hash>.js``), or None."""
-    folder = Path(st.__file__).parent / "static" / "static" / "js"
-    found = sorted(folder.glob("PlotlyChart.*.js"))
-    return found[0].name if found else None
-
-
-def narrow_screens(charts: bool = False) -> None:
-    """The sidebar closed below 992 px, and the narrow-screen style (``lscp-narrow-only``);
-    with ``charts`` (a page that draws Plotly charts), Plotly's code loaded as it starts."""
-    chunk = plotly_chunk() if charts else None
-    early = _CHARTS_SCRIPT.replace("CHUNK", chunk) if chunk else ""
-    st.sidebar.html(_SIDEBAR_SCRIPT + NARROW_CSS + early, unsafe_allow_javascript=True)
+def narrow_screens() -> None:
+    """The sidebar closed below 992 px, and the narrow-screen style (``lscp-narrow-only``)."""
+    st.sidebar.html(_SIDEBAR_SCRIPT + NARROW_CSS, unsafe_allow_javascript=True)
 
 
 def narrow_list(cells: pd.DataFrame, chart_key: str, caption: str) -> None:
