@@ -78,8 +78,9 @@ class Settings:
     # [disclosure] audit (on by default): the run solves the attacker's interval problem for
     # every audience after suppression, adds complements, and publishes nothing while any
     # cell is exposed (metrics/disclosure_audit.py). ``audit = false`` is an escape hatch:
-    # the run history then says "disclosure audit: off"
-    disclosure_audit: bool = True
+    # the run history then says "disclosure audit: off". Where lscp.toml does not say,
+    # $LSCP_DISCLOSURE_AUDIT (1/0) sets it (default on)
+    disclosure_audit: bool = field(default_factory=lambda: disclosure_audit_default())
     repeat_plan_window_months: int = 24
     # month ends published: the last this many up to the as-at date (0: every one the data
     # covers); older rows still load and feed every look-back rule
@@ -266,7 +267,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         work_db=_path(pipeline.get("work_db")),
         retention_months=_whole(pipeline.get("retention_months", 13), "[pipeline] retention_months"),
         suppression_threshold=threshold,
-        disclosure_audit=bool(disclosure.get("audit", True)),
+        disclosure_audit=_audit_setting(disclosure.get("audit")),
         repeat_plan_window_months=int(indicators.get("repeat_plan_window_months", 24)),
         history_months=_whole(metrics.get("history_months", 120), "[metrics] history_months"),
         default_role=str(dashboard.get("default_role", "viewer")),
@@ -304,6 +305,28 @@ def packs_at_publish(settings: Settings) -> bool:
     if raw.lower() not in _YES_NO:
         raise UserError(f"{PACKS_AT_PUBLISH_ENV}={raw!r} must be 1 or 0 (true or false)")
     return _YES_NO[raw.lower()]
+
+
+DISCLOSURE_AUDIT_ENV = "LSCP_DISCLOSURE_AUDIT"
+
+
+def disclosure_audit_default() -> bool:
+    """Whether the run audits disclosure when lscp.toml does not say: ``$LSCP_DISCLOSURE_AUDIT``
+    if set (1/0, true/false), else on."""
+    raw = os.environ.get(DISCLOSURE_AUDIT_ENV, "").strip()
+    if not raw:
+        return True
+    if raw.lower() not in _YES_NO:
+        raise UserError(f"{DISCLOSURE_AUDIT_ENV}={raw!r} must be 1 or 0 (true or false)")
+    return _YES_NO[raw.lower()]
+
+
+def _audit_setting(value) -> bool:
+    if value is None:
+        return disclosure_audit_default()
+    if not isinstance(value, bool):
+        raise UserError(f"[disclosure] audit must be true or false, not {value!r}")
+    return value
 
 
 def _la_codes(value) -> tuple[str, ...]:

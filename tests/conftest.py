@@ -8,6 +8,12 @@ import os
 # spend their time fighting (set before numpy is first imported; the Makefile sets it too)
 for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
+# The disclosure audit (on by default in the product) is seconds to minutes of CPU a run; the
+# tests of figures, ingest, pages and processes run without it, in this process and every
+# `lscp` it starts. The audit's own tests, the joint-LP attack and the demo-sized verdict
+# test turn it on (Settings(disclosure_audit=True) or monkeypatch); `LSCP_DISCLOSURE_AUDIT=1
+# make test` runs everything with it.
+os.environ.setdefault("LSCP_DISCLOSURE_AUDIT", "0")
 
 import pytest  # noqa: E402
 

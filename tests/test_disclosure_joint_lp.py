@@ -76,7 +76,8 @@ def _handmade_build(settings, monkeypatch=None, leave_exposed: bool = False):
     return con, build_metrics(con, as_at=dt.date(2025, 6, 30), settings=settings)
 
 
-def test_the_audit_runs_by_default_and_its_record_says_so():
+def test_the_audit_runs_by_default_and_its_record_says_so(monkeypatch):
+    monkeypatch.delenv("LSCP_DISCLOSURE_AUDIT", raising=False)  # the product's default
     con, result = _handmade_build(Settings())
     con.close()
     record = result.disclosure_audit
@@ -90,7 +91,7 @@ def test_a_cell_the_audit_leaves_exposed_stops_the_build(monkeypatch):
 
     with pytest.raises(RunFailed, match=r"^disclosure audit: 1 cells exposed, .*: not published, "
                                         r"the last good database stays in force$"):
-        _handmade_build(Settings(), monkeypatch, leave_exposed=True)
+        _handmade_build(Settings(disclosure_audit=True), monkeypatch, leave_exposed=True)
 
 
 def test_the_audit_can_be_turned_off():

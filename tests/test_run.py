@@ -317,6 +317,7 @@ def test_the_run_history_says_when_the_disclosure_audit_is_off(site):
     assert last["message"].endswith("; disclosure audit: off")
     assert read_live(site.db, "select message from runs where run_id = "
                      f"'{last['run_id']}'")[0][0].endswith("; disclosure audit: off")
-    site.run(8)  # on (the default): this fake computes no audit, and nothing says "off"
+    site.run(8, settings=Settings(config_file=site.conf, disclosure_audit=True))
+    # on: this fake computes no audit, and nothing says "off"
     last = json.loads(history.history_path(site.db).read_text().splitlines()[-1])
     assert "disclosure audit" not in last["message"]

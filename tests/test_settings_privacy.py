@@ -118,8 +118,20 @@ def test_session_times_must_be_positive(tmp_path, line):
         load_settings(_conf(tmp_path, f"[dashboard]\n{line}\n"))
 
 
-def test_the_disclosure_audit_is_on_unless_lscp_toml_turns_it_off(tmp_path):
+def test_the_disclosure_audit_is_on_unless_lscp_toml_turns_it_off(tmp_path, monkeypatch):
+    monkeypatch.delenv("LSCP_DISCLOSURE_AUDIT", raising=False)
     assert Settings().disclosure_audit is True
     assert load_settings(_conf(tmp_path, "[disclosure]\nthreshold = 5\n")).disclosure_audit
     off = load_settings(_conf(tmp_path, "[disclosure]\naudit = false\n"))
     assert off.disclosure_audit is False
+    # $LSCP_DISCLOSURE_AUDIT sets it where lscp.toml does not say; lscp.toml's word wins
+    monkeypatch.setenv("LSCP_DISCLOSURE_AUDIT", "0")
+    assert Settings().disclosure_audit is False
+    assert load_settings(_conf(tmp_path, "[disclosure]\nthreshold = 5\n")).disclosure_audit is False
+    on = load_settings(_conf(tmp_path, "[disclosure]\naudit = true\n"))
+    assert on.disclosure_audit is True
+    monkeypatch.setenv("LSCP_DISCLOSURE_AUDIT", "perhaps")
+    with pytest.raises(UserError, match="LSCP_DISCLOSURE_AUDIT='perhaps' must be 1 or 0"):
+        Settings()
+    with pytest.raises(UserError, match=r"\[disclosure\] audit must be true or false"):
+        load_settings(_conf(tmp_path, '[disclosure]\naudit = "yes"\n'))

@@ -31,6 +31,7 @@ import pytest
 
 from dashboard import boardpack, data, exceptions, scorecard
 from lscp_cli.commands import DEMO_YEARS
+from lscp_core.settings import Settings
 from metrics import verdict as spc_verdict
 from tests.dashboard.conftest import open_page
 
@@ -39,19 +40,21 @@ END = dt.date(2026, 11, 30)
 CHAMPION = "champion:POLICE"
 
 
-def _partnership(tmp_path_factory, name: str, children: int):
+def _partnership(tmp_path_factory, name: str, children: int, audit: bool = False):
     from tests.support import generated
 
     db, _ = generated.published(
         tmp_path_factory.mktemp(name),
         "0e7d1c7a11ab1e5ba5eba11feedc0de0123456789abcdef0123456789abcdef",
+        Settings(disclosure_audit=audit),
         seed=1, children=children, years=DEMO_YEARS, end_date=END)
     return db
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    return _partnership(tmp_path_factory, "demo", 60_000)
+    # as `lscp demo` publishes it: the disclosure audit on (its complements hide more)
+    return _partnership(tmp_path_factory, "demo", 60_000, audit=True)
 
 
 @pytest.fixture(scope="module")
