@@ -1135,6 +1135,11 @@ def run(con, threshold: int, families: dict[str, str] | None = None,
     an exposed cell (or nothing more can be hidden), write the flags back. The result's
     ``exposed`` is what is left (a run publishes nothing unless it is 0)."""
     started = time.perf_counter()
+    if not con.execute("select count(*) from indicator_values").fetchall()[0][0]:
+        # nothing computed (a delivery that formed no figures): nothing to attack; the run's
+        # own checks say why nothing is published
+        return AuditResult(audiences=[], relations=0, relation_kinds={}, dropped=[],
+                           seconds=time.perf_counter() - started)
     p = Published(con, threshold, families, catalogue)
     before = p.rows["suppressed"].to_numpy().copy()
     result, _added = complete(p)

@@ -356,3 +356,16 @@ def test_after_complements_no_random_series_gives_a_month_away(months, published
         hi = np.inf if hi.status == 3 else np.floor(-hi.fun + 1e-6)
         assert lo != hi, (i, months)
         assert not (1 <= months[i] <= T and lo >= 1 and hi <= T), (i, months, lo, hi)
+
+
+def test_a_build_with_no_figures_is_nothing_to_attack():
+    """A delivery that formed no figures (a 903 return whose episodes all failed): the audit
+    has nothing to read and leaves the run's own check to say why nothing is published."""
+    from metrics.disclosure_audit import run
+
+    con = duckdb.connect()
+    con.execute("create table indicator_values (indicator_id varchar, period_end date, "
+                "value double, suppressed boolean)")
+    result = run(con, 5)
+    assert (result.exposed, result.relations, result.audiences) == (0, 0, [])
+    assert result.summary() == "disclosure audit: 0 cells exposed, 0 relations, 0 audiences"
