@@ -53,7 +53,7 @@ def _fake_metrics(con, *, as_at, settings):
     con.execute("create table indicator_breakdowns as select indicator_id, period_end, "
                 "'sex' as dimension, 'All' as category, numerator from indicator_values")
     con.execute("create table manual_values (measure_id varchar, period_end date)")
-    return types.SimpleNamespace(as_at=as_at or dt.date(2025, 3, 31))
+    return types.SimpleNamespace(as_at=as_at or dt.date(2025, 3, 31), charts_built=False)
 
 
 def _fake_spc(con):
@@ -208,7 +208,7 @@ def test_an_empty_result_is_not_published(site, monkeypatch):
     def no_values(con, *, as_at, settings):
         _fake_metrics(con, as_at=as_at, settings=settings)
         con.execute("delete from indicator_values")
-        return types.SimpleNamespace(as_at=None)
+        return types.SimpleNamespace(as_at=None, charts_built=False)
 
     monkeypatch.setitem(sys.modules, "metrics.runner",
                         types.SimpleNamespace(build_metrics=no_values))
@@ -228,7 +228,7 @@ def test_an_empty_result_says_first_why_no_period_of_care_formed(site, monkeypat
     def no_values(con, *, as_at, settings):
         _fake_metrics(con, as_at=as_at, settings=settings)
         con.execute("delete from indicator_values")
-        return types.SimpleNamespace(as_at=None)
+        return types.SimpleNamespace(as_at=None, charts_built=False)
 
     monkeypatch.setitem(sys.modules, "pipelines.ingest", types.SimpleNamespace(ingest=explained))
     monkeypatch.setitem(sys.modules, "metrics.runner",

@@ -8,6 +8,7 @@ import math
 import re
 import shutil
 import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -154,17 +155,23 @@ def test_no_text_overlaps_as_chromium_lays_it_out(tmp_path):
     page_file = tmp_path / "chart.html"
     page_file.write_text(f"<!DOCTYPE html><html><body>{svg.xmr_chart(spec, 'chart')}"
                          "</body></html>", encoding="utf-8")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"),
-                                    args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page(viewport={"width": 1000, "height": 600})
-            page.goto(page_file.as_uri())
-            boxes = page.evaluate("""() => [...document.querySelectorAll('svg text')].map(t => {
-                const r = t.getBoundingClientRect();
-                return [t.textContent, r.left, r.top, r.right, r.bottom]; })""")
-        finally:
-            browser.close()
+    def measure() -> list:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium"),
+                                        args=["--no-sandbox", "--disable-gpu"])
+            try:
+                page = browser.new_page(viewport={"width": 1000, "height": 600})
+                page.goto(page_file.as_uri())
+                return page.evaluate("""() => [...document.querySelectorAll('svg text')].map(
+                    t => { const r = t.getBoundingClientRect();
+                           return [t.textContent, r.left, r.top, r.right, r.bottom]; })""")
+            finally:
+                browser.close()
+
+    # a thread of its own: the browser tests' shared Chromium (a session fixture) may be
+    # running Playwright's event loop on this worker's main thread
+    with ThreadPoolExecutor(1) as pool:
+        boxes = pool.submit(measure).result()
     assert len(boxes) > 10
     assert _overlaps([tuple(b) for b in boxes]) == []
 
