@@ -446,26 +446,8 @@ class Published:
         expanded["family"] = expanded["family"] + MONTH
         expanded["space"], expanded["council"] = "v", "All"
         expanded["locality"], expanded["agency"] = "All", "All"
-        self._add_latent(expanded)
-        rolling_cid = rolling["cid"].to_numpy()
-        expanded["mcid"] = self._cid(expanded).astype(int)
-        truth = self.cells["truth"].to_numpy()
-        expanded["rel"] = np.repeat(np.arange(len(rolling)), ROLLING_MONTHS)
-        mt = pd.Series(truth[expanded["mcid"]]).groupby(expanded["rel"])
-        complete = mt.count().to_numpy() == ROLLING_MONTHS
-        holds = np.isclose(mt.sum().to_numpy(), truth[rolling_cid]) | ~complete
-        fam = rolling["family"].to_numpy()
-        bad_families = set(fam[~holds])
-        for f in sorted(bad_families):
-            self.dropped.append(f"{f}: rolling 12 months is not the sum of its months")
-        keep = ~np.isin(fam, list(bad_families))
-        rel_new = np.cumsum(keep) - 1
-        e = expanded[keep[expanded["rel"]]]
-        terms = pd.concat([
-            pd.DataFrame({"rel": rel_new[e["rel"]], "cid": e["mcid"], "coef": 1.0}),
-            pd.DataFrame({"rel": np.arange(int(keep.sum())), "cid": rolling_cid[keep],
-                          "coef": -1.0})], ignore_index=True)
-        self._emit(terms, np.zeros(int(keep.sum()), int), "rolling windows")
+        self._sums_of_months(rolling, expanded, ROLLING_MONTHS,
+                             "rolling 12 months is not the sum of its months", "rolling windows")
 
     def _quarters(self) -> None:
         """Each quarter's own figure = the sum of its three months: a flow's own months
@@ -483,26 +465,34 @@ class Published:
             "period": [p - pd.offsets.MonthEnd(int(o)) if o else p
                        for p in quarters["period"] for o in range(k)],
             "space": "v", "council": "All", "locality": "All", "agency": "All"})
+        self._sums_of_months(quarters, expanded, k,
+                             "a quarter is not the sum of its three months", "quarters")
+
+    def _sums_of_months(self, totals: pd.DataFrame, expanded: pd.DataFrame, k: int,
+                        why: str, kind: str) -> None:
+        """Each of ``totals`` (a rolling window, a quarter) = the sum of its ``k`` month cells
+        in ``expanded`` (``k`` rows per total, in order). A family whose figures break the
+        sum where all its months are known is dropped (said in ``dropped``), not emitted."""
         self._add_latent(expanded)
-        quarter_cid = quarters["cid"].to_numpy()
+        total_cid = totals["cid"].to_numpy()
         expanded["mcid"] = self._cid(expanded).astype(int)
         truth = self.cells["truth"].to_numpy()
-        expanded["rel"] = np.repeat(np.arange(len(quarters)), k)
+        expanded["rel"] = np.repeat(np.arange(len(totals)), k)
         mt = pd.Series(truth[expanded["mcid"]]).groupby(expanded["rel"])
         complete = mt.count().to_numpy() == k
-        holds = np.isclose(mt.sum().to_numpy(), truth[quarter_cid]) | ~complete
-        fam = quarters["family"].to_numpy()
+        holds = np.isclose(mt.sum().to_numpy(), truth[total_cid]) | ~complete
+        fam = totals["family"].to_numpy()
         bad_families = set(fam[~holds])
         for f in sorted(bad_families):
-            self.dropped.append(f"{f}: a quarter is not the sum of its three months")
+            self.dropped.append(f"{f}: {why}")
         keep = ~np.isin(fam, list(bad_families))
         rel_new = np.cumsum(keep) - 1
         e = expanded[keep[expanded["rel"]]]
         terms = pd.concat([
             pd.DataFrame({"rel": rel_new[e["rel"]], "cid": e["mcid"], "coef": 1.0}),
-            pd.DataFrame({"rel": np.arange(int(keep.sum())), "cid": quarter_cid[keep],
+            pd.DataFrame({"rel": np.arange(int(keep.sum())), "cid": total_cid[keep],
                           "coef": -1.0})], ignore_index=True)
-        self._emit(terms, np.zeros(int(keep.sum()), int), "quarters")
+        self._emit(terms, np.zeros(int(keep.sum()), int), kind)
 
     # what an audience sees --------------------------------------------------------------
     def visible(self, agencies: tuple[str, ...] = ()) -> np.ndarray:
