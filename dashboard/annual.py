@@ -55,12 +55,16 @@ def _signals(every_spc: pd.DataFrame, iid: str, first: pd.Timestamp,
             f" (of {len(year)})")
 
 
-def build(role: str, year: str) -> pd.DataFrame:
+def build(role: str, year: str, short_verdicts: bool = False) -> pd.DataFrame:
     """The extract of ``year`` as ``role`` sees it: the figures (worked out once per published
     file, role and year, shared by every session), then the year-end commentary as it stands
-    now (it is written between publishes)."""
+    now (it is written between publishes). ``short_verdicts`` (the board pack's): the SPC
+    verdict as its kind and the year's signalling months, not the whole sentence."""
     db = data.live()
     frame = _figures_cached(str(db.path), db.current(), role, year).copy()
+    short = frame.pop("short_verdict")
+    if short_verdicts:
+        frame["SPC verdict"] = short
     months = data.periods("monthly") or data.periods()
     comments = commentary.for_month(year_end(year, months))
     ids = frame.pop("indicator_id")
@@ -93,7 +97,7 @@ def _figures(role: str, year: str) -> pd.DataFrame:
                              "not measurable from the extracts" if m.how_measured
                              == "not measurable" else "not computed yet",
                              "", fmt.NOT_AVAILABLE, "", fmt.NOT_AVAILABLE, fmt.NOT_AVAILABLE,
-                             "", "", "", *[fmt.NOT_AVAILABLE] * len(NUMBERS), ""])
+                             "", "", "", *[fmt.NOT_AVAILABLE] * len(NUMBERS), "", ""])
                 continue
             r = card.loc[iid]
             change = fmt.NOT_AVAILABLE
@@ -109,16 +113,18 @@ def _figures(role: str, year: str) -> pd.DataFrame:
             when = r["period_end"]
             start_when = (None if when is None or pd.isna(when) else
                           when - pd.DateOffset(years=1) + pd.offsets.MonthEnd(0))
-            verdict = r["variation_text"]
+            verdict, short = r["variation_text"], r["verdict_kind"]
             if r["frequency"] == "monthly" and when is not None and not pd.isna(when):
-                verdict += _signals(every_spc, iid, first, when)
+                signals = _signals(every_spc, iid, first, when)
+                verdict += signals
+                short += signals
             rows.append([
                 strategy, m.success_measure, r["title"],
                 scorecard.period_text(r, start_when) if start_when is not None else "",
                 r["last_year_text"], r["period_text"], r["value_text"], change,
                 (r["arrow"] + " " + r["direction"]).strip(), verdict,
-                "", *_numbers(r), iid])
-    return pd.DataFrame(rows, columns=COLUMNS + NUMBERS + ["indicator_id"])
+                "", *_numbers(r), iid, short])
+    return pd.DataFrame(rows, columns=COLUMNS + NUMBERS + ["indicator_id", "short_verdict"])
 
 
 def _numbers(r) -> list[str]:

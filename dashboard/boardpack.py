@@ -97,6 +97,11 @@ img, svg { max-width: 100%; }
   .lscp-indicator .lscp-latest { float: right; width: 47%; }
   html .lscp-indicator .lscp-latest table { font-size: 7.5pt; width: 100%; }
   .lscp-indicator .lscp-latest th, .lscp-indicator .lscp-latest td { padding: 0.05rem 0.2rem; }
+  /* the period on one line ("12 months to September 2026"): six rows, not eighteen */
+  html .lscp-indicator .lscp-latest th:nth-child(1) { width: 40%; }
+  html .lscp-indicator .lscp-latest th:nth-child(2),
+  html .lscp-indicator .lscp-latest th:nth-child(4) { width: 18%; }
+  html .lscp-indicator .lscp-latest th:nth-child(3) { width: 24%; }
   .lscp-indicator dl { clear: both; font-size: 7.5pt; }
   .lscp-indicator h4 { margin: 0.2rem 0 0; clear: both; }
   .lscp-exception { break-inside: avoid; }
@@ -316,6 +321,17 @@ def limits_words(row: pd.Series) -> str:
             "it are judged against them; with no baseline marked, on every month shown.")
 
 
+NO_CHART_WORDS = ("No chart in the pack: there is no SPC verdict to read from one (a figure "
+                  "entered by hand, a termly figure or too short a series). Its latest figures "
+                  "are in the table; its whole series is on the dashboard's indicator explorer.")
+
+
+def nothing_to_judge(row) -> bool:
+    """A measure with no SPC verdict (no variation icon): the pack prints its table and
+    no chart, since a chart would carry nothing the board judges."""
+    return row.get("variation") is None
+
+
 def _indicator_section(role: str, row: pd.Series, comment, actions, titles, anchor: str) -> str:
     """One measure: headline, vector chart on the months its limits were worked out on, its
     table, commentary and actions, definition."""
@@ -335,13 +351,20 @@ def _indicator_section(role: str, row: pd.Series, comment, actions, titles, anch
     what = (spc_verdict.EACH_QUARTER if row.get("verdict_step") == "quarter" else
             scorecard.SERIES_WORDS.get(row.get("spc_series"), "each term's figure"))
     label = f"{row['title']}, partnership: {what}"
-    chart_rows = _chart_series(role, row, series)
-    spec = chartspec.xmr_spec(  # the spec the explorer's chart is drawn from
-        chart_rows, label, unit, chart_rows["target"].iloc[0] if "target" in chart_rows
-        and len(chart_rows) else None)
-    chart = (svg.xmr_chart(spec, label) if spec.visible else  # nothing to draw: said
-             f"<p><strong>{escape(chartspec.no_chart_sentence(len(spec.x), spec.step))}"
-             "</strong></p>")
+    if nothing_to_judge(row):
+        # no SPC verdict to read off a chart: the table beside it carries its figures (its
+        # whole series is on the explorer), and the pack stays short and quick to print
+        chart = ""
+        chart_note = NO_CHART_WORDS
+    else:
+        chart_rows = _chart_series(role, row, series)
+        spec = chartspec.xmr_spec(  # the spec the explorer's chart is drawn from
+            chart_rows, label, unit, chart_rows["target"].iloc[0] if "target" in chart_rows
+            and len(chart_rows) else None)
+        chart = (svg.xmr_chart(spec, label) if spec.visible else  # nothing to draw: said
+                 f"<p><strong>{escape(chartspec.no_chart_sentence(len(spec.x), spec.step))}"
+                 "</strong></p>")
+        chart_note = f"The chart shows {what}; {limits_words(row)}"
     return (
         f"<section class='lscp-indicator' id='{anchor}'><h3>{escape(row['title'])}"
         f"{manual_badge(row)}</h3>"
@@ -352,7 +375,7 @@ def _indicator_section(role: str, row: pd.Series, comment, actions, titles, anch
         f"{escape(row['assurance_text'])}.</p>"
         f"<div class='lscp-latest'>{_table(series, unit, row, row['title'])}</div>"
         f"<div class='lscp-chart'>{chart}"
-        f"<p class='lscp-muted'>The chart shows {escape(what)}; {escape(limits_words(row))}</p>"
+        f"<p class='lscp-muted'>{escape(chart_note)}</p>"
         f"</div>{_council_table(role, row)}{words}"
         f"<dl><dt>Definition</dt><dd>{escape(str(row['definition'] or ''))}</dd>"
         f"<dt>Benchmark</dt><dd>{escape(row['benchmark_text'])}"
@@ -433,7 +456,9 @@ def last_complete_year(period: pd.Timestamp) -> str:
 
 def _annual_section(role: str, period: pd.Timestamp) -> str:
     year = last_complete_year(period)
-    table = annual.build(role, year).drop(columns=["Commentary"])
+    # the verdict in short (its kind, and the months that signalled in the year): the
+    # whole sentence is the measure's section's, and the annual report CSV's
+    table = annual.build(role, year, short_verdicts=True).drop(columns=["Commentary"])
     tables = []
     for strategy, part in table.groupby("Strategy", sort=False):  # a table per strategy
         shown = pd.DataFrame({
@@ -483,6 +508,14 @@ def short_verdict(row) -> str:
     return str(row["verdict_kind"])
 
 
+def short_reason(reason: str, row) -> str:
+    """An exception's first reason for its line in the summary: an SPC reason as the
+    verdict's kind ("SPC: Special cause of concern (higher)"); the whole sentence is in the
+    exception report that follows the summary."""
+    sentence = f"SPC: {row['variation_text']}"
+    return f"SPC: {short_verdict(row)}" if reason == sentence else reason
+
+
 CONTEXT_GROUP = "Context"  # seeds/strategies.csv: the indicators no strategy names
 
 
@@ -518,7 +551,8 @@ def _summary_section(card: pd.DataFrame, listed: pd.DataFrame,
         exceptions_part = "<p><strong>Exceptions:</strong> none this month.</p>"
     else:
         lines = "".join(
-            _summary_line(by_id[r.indicator_id], r.reasons[0] + (
+            _summary_line(by_id[r.indicator_id], short_reason(r.reasons[0], by_id[
+                r.indicator_id]) + (
                 f" (and {len(r.reasons) - 1} more)" if len(r.reasons) > 1 else ""))
             for r in listed.itertuples() if r.indicator_id in by_id)
         exceptions_part = (f"<table><caption>Exceptions: measures that need the board "
