@@ -39,7 +39,7 @@ def year_end(year: str, months: list[pd.Timestamp]) -> pd.Timestamp:
 
 
 def _signals(every_spc: pd.DataFrame, iid: str, first: pd.Timestamp,
-             last: pd.Timestamp) -> str:
+             last: pd.Timestamp, short: bool = False) -> str:
     spc = every_spc[every_spc["indicator_id"] == iid]  # every measure's SPC rows, cut to this one
     if spc.empty:
         return ""
@@ -51,6 +51,8 @@ def _signals(every_spc: pd.DataFrame, iid: str, first: pd.Timestamp,
     kinds = year["point_type"].fillna("").astype(str)
     improvement, concern = kinds.str.contains("improvement").sum(), kinds.str.contains(
         "concern").sum()
+    if short:  # the board pack's line: the same three figures, in fewer words
+        return f" (in the year: {improvement} of {len(year)} months improvement, {concern} concern)"
     return (f"; in the year {improvement} month(s) signalled improvement and {concern} concern"
             f" (of {len(year)})")
 
@@ -115,9 +117,8 @@ def _figures(role: str, year: str) -> pd.DataFrame:
                           when - pd.DateOffset(years=1) + pd.offsets.MonthEnd(0))
             verdict, short = r["variation_text"], r["verdict_kind"]
             if r["frequency"] == "monthly" and when is not None and not pd.isna(when):
-                signals = _signals(every_spc, iid, first, when)
-                verdict += signals
-                short += signals
+                verdict += _signals(every_spc, iid, first, when)
+                short += _signals(every_spc, iid, first, when, short=True)
             rows.append([
                 strategy, m.success_measure, r["title"],
                 scorecard.period_text(r, start_when) if start_when is not None else "",

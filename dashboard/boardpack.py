@@ -136,12 +136,12 @@ img, svg { max-width: 100%; }
   html #data-quality table { font-size: 7pt; }
   #data-quality p, #disclosure p { font-size: 7.5pt; margin: 0.2rem 0; }
   html .lscp-annual-pack caption { font-weight: bold; text-align: left; }
-  html .lscp-annual-pack th:nth-child(1) { width: 27%; }
-  html .lscp-annual-pack th:nth-child(2) { width: 15%; }
-  html .lscp-annual-pack th:nth-child(3), html .lscp-annual-pack th:nth-child(4) { width: 12%; }
+  html .lscp-annual-pack th:nth-child(1) { width: 25%; }
+  html .lscp-annual-pack th:nth-child(2) { width: 16%; }
+  html .lscp-annual-pack th:nth-child(3), html .lscp-annual-pack th:nth-child(4) { width: 13%; }
   html .lscp-annual-pack th:nth-child(5) { width: 9%; }
-  html .lscp-annual-pack th:nth-child(6) { width: 7%; }
-  html .lscp-annual-pack th:nth-child(7) { width: 18%; }
+  html .lscp-annual-pack th:nth-child(6) { width: 8%; }
+  html .lscp-annual-pack th:nth-child(7) { width: 16%; }
   html .lscp-annual-pack td, html .lscp-annual-pack th { padding: 0.05rem 0.2rem;
     overflow-wrap: break-word; }
   tr, svg, img { page-break-inside: avoid; break-inside: avoid; }
@@ -321,6 +321,8 @@ def limits_words(row: pd.Series) -> str:
             "it are judged against them; with no baseline marked, on every month shown.")
 
 
+PLOT_HEIGHT = 150  # the chart's plot area in the pack (the pages': 200): half an A4 width
+
 NO_CHART_WORDS = ("No chart in the pack: there is no SPC verdict to read from one (a figure "
                   "entered by hand, a termly figure or too short a series). Its latest figures "
                   "are in the table; its whole series is on the dashboard's indicator explorer.")
@@ -361,7 +363,7 @@ def _indicator_section(role: str, row: pd.Series, comment, actions, titles, anch
         spec = chartspec.xmr_spec(  # the spec the explorer's chart is drawn from
             chart_rows, label, unit, chart_rows["target"].iloc[0] if "target" in chart_rows
             and len(chart_rows) else None)
-        chart = (svg.xmr_chart(spec, label) if spec.visible else  # nothing to draw: said
+        chart = (svg.xmr_chart(spec, label, plot_height=PLOT_HEIGHT) if spec.visible else
                  f"<p><strong>{escape(chartspec.no_chart_sentence(len(spec.x), spec.step))}"
                  "</strong></p>")
         chart_note = f"The chart shows {what}; {limits_words(row)}"
