@@ -64,10 +64,15 @@ def cmd_run(args, settings: Settings) -> int:
     packs = packs_at_publish(settings)  # a wrong $LSCP_PACKS_AT_PUBLISH stops before the run
     from pipelines.run import run_pipeline
 
-    result = run_pipeline(
-        inbox=inbox, db=db, seeds=seeds, as_at=args.as_at, settings=settings,
-        progress=None if args.quiet else sys.stderr,
-    )
+    try:
+        result = run_pipeline(
+            inbox=inbox, db=db, seeds=seeds, as_at=args.as_at, settings=settings,
+            progress=None if args.quiet else sys.stderr,
+        )
+    finally:  # this process validates nothing more: its GX worker goes now, not at exit
+        gx_worker = sys.modules.get("pipelines.ingest.gx_worker")  # (started by an ingest)
+        if gx_worker is not None:
+            gx_worker.stop()
     print(result.summary())
     _packs_at_publish(db, args, packs, progress=None if args.quiet else sys.stderr)
     return 0

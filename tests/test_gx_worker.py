@@ -61,3 +61,17 @@ def test_the_worker_leaves_when_its_parent_is_killed(tmp_path):
         assert _gone(worker), "the GX worker outlived its killed parent"
     finally:
         parent.kill()
+
+
+def test_stop_ends_the_worker_at_once_and_the_next_ingest_starts_another():
+    pool = gx_worker.executor()
+    pool.submit(int).result()
+    workers = list(pool._processes.values())
+    gx_worker.stop()
+    for process in workers:  # stopped, not left to tear its modules down first
+        process.join(10)
+        assert process.exitcode == -signal.SIGTERM
+        assert _gone(process.pid)
+    gx_worker.stop()  # nothing to stop: no error
+    again = gx_worker.executor()
+    assert again is not pool and again.submit(int).result() == 0

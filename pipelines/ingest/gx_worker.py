@@ -28,7 +28,7 @@ from contextlib import contextmanager
 
 from data_contracts import gx_suites
 
-__all__ = ["BrokenProcessPool", "executor", "shutdown"]
+__all__ = ["BrokenProcessPool", "executor", "shutdown", "stop"]
 
 _executor: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
@@ -87,3 +87,18 @@ def shutdown() -> None:
         if _executor is not None:
             _executor.shutdown(wait=True, cancel_futures=True)
             _executor = None
+
+
+def stop() -> None:
+    """Stop the worker at once, for a process whose runs are over (``lscp run``): it holds
+    nothing to save, and a graceful exit first tears down the thousands of modules GX and
+    SciPy brought in (measured: 3.9-4.7 s before the process could end on a busy 2-core
+    machine, 0.15-0.4 s stopped this way). The next ingest starts a new worker."""
+    global _executor
+    with _lock:
+        if _executor is None:
+            return
+        for process in list(getattr(_executor, "_processes", {}).values()):
+            process.terminate()
+        _executor.shutdown(wait=True, cancel_futures=True)
+        _executor = None
