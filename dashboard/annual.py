@@ -91,6 +91,8 @@ def _figures(role: str, year: str) -> pd.DataFrame:
     # is the pack's own when the year is under way: built once, cached)
     card = scorecard.build(role, None, end, "last_year").set_index("indicator_id")
     every_spc = data.spc(role)  # read (and copied) once for every measure, not once each
+    spc_of = dict(tuple(every_spc.groupby("indicator_id", sort=False)))  # and cut once
+    no_spc = every_spc.iloc[0:0]
     for strategy, group in measures.groupby("strategy", sort=False):
         for m in group.itertuples():
             iid = m.indicator_id
@@ -117,8 +119,9 @@ def _figures(role: str, year: str) -> pd.DataFrame:
                           when - pd.DateOffset(years=1) + pd.offsets.MonthEnd(0))
             verdict, short = r["variation_text"], r["verdict_kind"]
             if r["frequency"] == "monthly" and when is not None and not pd.isna(when):
-                verdict += _signals(every_spc, iid, first, when)
-                short += _signals(every_spc, iid, first, when, short=True)
+                mine = spc_of.get(iid, no_spc)
+                verdict += _signals(mine, iid, first, when)
+                short += _signals(mine, iid, first, when, short=True)
             rows.append([
                 strategy, m.success_measure, r["title"],
                 scorecard.period_text(r, start_when) if start_when is not None else "",

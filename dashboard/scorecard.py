@@ -267,6 +267,10 @@ def _build(role: str, strategy: str | None, period: pd.Timestamp,
     by_id = {k: g.sort_values("period_end") for k, g in vals.groupby("indicator_id")}
     quarterly = data.spc_quarterly(role)
     empty = vals.iloc[0:0]
+    # each measure's SPC rows cut once (rows and order as a mask gives them), not by a mask
+    # over every measure's rows per measure and again for its assurance icon
+    spc_of = dict(tuple(spc.groupby("indicator_id", sort=False)))
+    quarterly_of = dict(tuple(quarterly.groupby("indicator_id", sort=False)))
     rows = []
     for _, ind in cat.iterrows():
         iid, unit, polarity = ind["indicator_id"], ind["unit"], str(ind["polarity"]).lower()
@@ -285,8 +289,9 @@ def _build(role: str, strategy: str | None, period: pd.Timestamp,
         target = targets["target"].get(iid) if iid in targets.index else None
         tolerance = targets["tolerance"].get(iid) if iid in targets.index else None
         status = rag(value, target, tolerance, polarity, unit)
-        judged = (judge(role, iid, polarity, ind.get("spc_series"), when, series, spc,
-                        quarterly)
+        judged = (judge(role, iid, polarity, ind.get("spc_series"), when, series,
+                        spc_of.get(iid, spc.iloc[0:0]),
+                        quarterly_of.get(iid, quarterly.iloc[0:0]))
                   if ind["frequency"] == "monthly" and not is_manual(ind) and when is not None
                   else None)
         icon = judged.icon if judged is not None else None
@@ -297,7 +302,8 @@ def _build(role: str, strategy: str | None, period: pd.Timestamp,
         # the assurance icon is read off the limits of the series the verdict is judged on
         assurance = None
         if icon is not None:
-            judged_on = (quarterly if judged.step == "quarter" else spc)
+            judged_on = (quarterly_of.get(iid, quarterly.iloc[0:0]) if judged.step == "quarter"
+                         else spc_of.get(iid, spc.iloc[0:0]))
             last = judged_on[judged_on["indicator_id"] == iid]["assurance"].dropna()
             assurance = last.iloc[-1] if not last.empty else None
         rows.append({
