@@ -296,8 +296,8 @@ figures_table = ui.disclosed_table(figures, unit, {
     "period_end": "Period end", **({"council": "Council"} if council is not None else {}),
     "locality": "Locality", "numerator": "Numerator", "denominator": "Denominator",
     "value": "Value"})
-with st.expander(f"View the table ({len(figures_table):,} rows, newest first)"):
-    ui.static_table(figures_table, "figures")
+ui.lazy_table(figures_table, "figures",
+              label=f"View the table ({len(figures_table):,} rows, newest first)")
 ui.download_csv(figures_table, f"{indicator}-by-locality{ui.council_slug(council)}.csv", "figures",
                 label="Download the figures (CSV)")
 st.caption(f"Value: {fmt.unit_label(unit)}. c = confidential (1 to 5 children or records, or "
