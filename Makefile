@@ -44,8 +44,9 @@ test: $(STAMP) browser pdf
 	$(VENV)/bin/lint-imports
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadgroup --no-loadscope-reorder
 
+# BENCH_DB=FILE: only the pack and the pages, over a published database already built
 bench: $(STAMP)
-	$(PY) -m tests.bench.run_bench
+	$(PY) -m tests.bench.run_bench $(if $(BENCH_DB),--db $(BENCH_DB))
 
 bench-large: $(STAMP)
 	$(PY) -m tests.bench.run_bench --large 2000000

@@ -220,9 +220,22 @@ def chart_with_table(fig: str, table: pd.DataFrame, filename: str, key: str,
     chart(fig, key)
     if caption:
         st.caption(caption)
-    with st.expander("View as table"):
-        static_table(table, key)
+    lazy_table(table, key)
     download_csv(table, filename, key)
+
+
+LAZY_PREFIX = "view_"  # the key of a table's expander: ``view_<key>``
+
+
+def lazy_table(table: pd.DataFrame, key: str, label: str = "View as table",
+               caption: str | None = None) -> None:
+    """A table collapsed until asked for, and only then drawn: a closed expander sends the
+    browser nothing to build (a page's first load draws its charts, not every table
+    behind them); opening it reruns the page with the table in it (``static_table``)."""
+    box = st.expander(label, key=f"{LAZY_PREFIX}{key}", on_change="rerun")
+    with box:
+        if box.open:
+            static_table(table, key, caption)
 
 
 def static_table(table: pd.DataFrame, key: str, caption: str | None = None) -> None:

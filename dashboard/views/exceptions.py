@@ -46,8 +46,7 @@ for r in listed.itertuples():
             commentary.show_html(commentary.actions_html(mine, titles, "Actions"))
 
 table = exceptions.table(listed, comments)
-with st.expander("View as table"):
-    ui.static_table(table, "exceptions")
+ui.lazy_table(table, "exceptions")
 ui.download_csv(exceptions.csv_table(listed, comments),
                 f"exceptions-{pd.Timestamp(period):%Y-%m}.csv", "exceptions",
                 label="Download the exception report (CSV)")

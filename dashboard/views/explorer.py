@@ -142,6 +142,11 @@ with over_time:
         if quarterly:
             # a restricted viewer with months too small to show: each quarter's own figure
             series = data.spc_quarterly(role, indicator)
+        if quarterly and not chartspec.visible_points(series):
+            # no quarter to show either: no chart, so nothing is said about one
+            st.write("Some months have too few children to show, so this measure is looked "
+                     "at by quarter (three months' numerators over their denominators).")
+        elif quarterly:
             st.write("Some months have too few children to show, so this chart shows "
                      f"{spc_verdict.EACH_QUARTER}: three months' numerators over their "
                      "denominators. Its mean and limits are worked out on the quarters that "
@@ -196,12 +201,11 @@ with over_time:
                         f"- **{scorecard.assurance_text(last.get('assurance'))}**")
         with st.expander("How to read these charts and icons"):
             st.markdown(HOW_TO_READ)
-        if judged.icon is None:
-            # fewer than 15 points, or too few children: no verdict, and never "no signals"
-            st.info(judged.sentence)
-        elif signals.empty:
+        # no verdict (fewer than 15 points, or too few children): the verdict above says
+        # why, once, and never "no signals"
+        if judged.icon is not None and signals.empty:
             st.write("No point meets a Making Data Count rule on this chart.")
-        else:
+        elif judged.icon is not None:
             st.markdown("**Signals** (points that meet a Making Data Count rule):")
             lines = []
             for r in signals.sort_values("period_end", ascending=False).head(12).itertuples():
@@ -292,8 +296,8 @@ figures_table = ui.disclosed_table(figures, unit, {
     "period_end": "Period end", **({"council": "Council"} if council is not None else {}),
     "locality": "Locality", "numerator": "Numerator", "denominator": "Denominator",
     "value": "Value"})
-with st.expander(f"View the table ({len(figures_table):,} rows, newest first)"):
-    ui.static_table(figures_table, "figures")
+ui.lazy_table(figures_table, "figures",
+              label=f"View the table ({len(figures_table):,} rows, newest first)")
 ui.download_csv(figures_table, f"{indicator}-by-locality{ui.council_slug(council)}.csv", "figures",
                 label="Download the figures (CSV)")
 st.caption(f"Value: {fmt.unit_label(unit)}. c = confidential (1 to 5 children or records, or "

@@ -76,8 +76,7 @@ commentary.show_actions([a for a in commentary.all_actions() if on_card & set(a.
                         "Actions on these measures", f"scorecard-{pd.Timestamp(period):%Y-%m}")
 
 table = scorecard.board_table(card, compare)
-with st.expander("View as table"):
-    ui.static_table(table, "scorecard")
+ui.lazy_table(table, "scorecard")
 slug = "all" if chosen is None else "".join(c if c.isalnum() else "-" for c in chosen.lower())
 stamp = pd.Timestamp(period).strftime("%Y-%m")
 # one below the other, not in columns: three columns of long button labels ran past the

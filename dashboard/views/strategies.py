@@ -86,8 +86,7 @@ for strategy, group in measures.groupby("strategy", sort=False):
             f"<tbody>{''.join(body)}</tbody></table></div>")
 
 table = pd.DataFrame(rows_for_csv)
-with st.expander("View as table"):
-    ui.static_table(table.drop(columns=scorecard.FIGURE_COLUMNS), "strategies")
+ui.lazy_table(table.drop(columns=scorecard.FIGURE_COLUMNS), "strategies")
 ui.download_csv(table.rename(columns=scorecard.AS_SHOWN), "strategies.csv", "strategies")
 
 st.header("Annual report extract", divider="gray")

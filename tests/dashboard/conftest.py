@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import pages
 from tests.dashboard import fake_db
+from tests.support.tables import open_tables
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 PAGES = [p.script for p in pages.PAGES]  # the app's own registry
@@ -62,5 +63,7 @@ def open_page(at: AppTest, page: str, **query) -> AppTest:
     for k, v in query.items():
         at.query_params[k] = v
     at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    open_tables(at)  # the tables behind "View as table", as a reader opening them
     assert not at.exception, [e.value for e in at.exception]
     return at

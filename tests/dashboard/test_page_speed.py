@@ -58,3 +58,23 @@ def test_the_localities_grid_is_worked_out_without_streamlit_and_shared_as_a_cop
     g.m.loc[:, "word"] = "changed by a reader"
     assert "changed by a reader" not in set(locality_grid.grid("analyst", month, None,
                                                                False).m["word"])
+
+
+def test_a_table_behind_view_as_table_is_drawn_only_when_opened(app, use_db, fake_db_path):
+    """A first load draws the charts, not every table behind them: a closed "View as table"
+    sends nothing; opened, it shows the chart's table (a reader loses nothing)."""
+    from dashboard.ui import LAZY_PREFIX
+
+    use_db(fake_db_path, "analyst")
+    app.run()
+    app.query_params["indicator"] = "cin_to_cp_neglect"
+    at = app.switch_page("views/explorer.py").run()  # as a browser opens it: nothing opened
+    assert not at.exception
+    lazy = [e for e in at.expander if f"-{LAZY_PREFIX}" in e.proto.id]
+    assert {e.label for e in lazy} >= {"View as table"}
+    assert all(not e.proto.expanded for e in lazy)
+    assert not [m for m in at.markdown if "lscp-static-table" in m.value]
+    at.session_state[f"{LAZY_PREFIX}xmr"] = True
+    at.run()
+    tables = [m.value for m in at.markdown if "lscp-static-table" in m.value]
+    assert len(tables) == 1 and "Upper process limit" in tables[0]

@@ -17,6 +17,7 @@ import pytest
 import streamlit as st
 
 from dashboard import boardpack, charts, chartspec, data, scorecard, svg
+from metrics import verdict as spc_verdict
 from tests.dashboard.conftest import open_page
 from tests.dashboard.test_chartspec import _boxes, _overlaps
 from tests.support.charts import page_charts
@@ -173,3 +174,31 @@ def test_no_visible_quarter_is_a_sentence_not_empty_axes(use_db, no_quarter_show
     assert sections, "the pack has the measure's own section"
     chart = sections[0].split("<div class='lscp-chart'>")[1].split("</div>")[0]
     assert sentence in chart and "<svg" not in chart
+
+
+def _said(at) -> list[str]:
+    """Every sentence the page shows a reader: markdown (st.write too), notes and captions."""
+    return [e.value for kind in (at.markdown, at.info, at.warning, at.caption, at.text)
+            for e in kind]
+
+
+def test_too_few_children_is_said_once(use_db, no_quarter_shown, app):
+    use_db(no_quarter_shown)
+    at = open_page(app, "views/explorer.py", indicator="cin_to_cp_neglect")
+    said = [s for s in _said(at) if spc_verdict.TOO_FEW in s]
+    assert len(said) == 1, said
+    assert said[0].startswith("**Verdict:** No verdict")
+
+
+def test_no_quarter_shown_says_no_chart_shows_quarters(use_db, no_quarter_shown,
+                                                       poisoned_db_path, app):
+    shows = "this chart shows " + spc_verdict.EACH_QUARTER
+    use_db(no_quarter_shown)
+    at = open_page(app, "views/explorer.py", indicator="cin_to_cp_neglect")
+    assert not [s for s in _said(at) if shows in s]
+    assert any("looked at by quarter" in s for s in _said(at))
+    # with quarters to show, the chart's intro says what it shows
+    use_db(poisoned_db_path)
+    at = open_page(app, "views/explorer.py", indicator="cin_to_cp_neglect")
+    assert _xmr_chart(at)
+    assert [s for s in _said(at) if shows in s]

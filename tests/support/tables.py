@@ -55,7 +55,25 @@ def html_tables(html: str) -> list[pd.DataFrame]:
     return reader.tables
 
 
+def open_tables(at):
+    """Open every table still collapsed behind its expander (``ui.lazy_table``: drawn only
+    once opened, as a reader clicking "View as table") and run the page again; returns
+    ``at``."""
+    from dashboard.ui import LAZY_PREFIX
+
+    closed = [e.proto.id.split("-", 2)[2] for e in at.expander
+              if e.proto.id.count("-") >= 2 and e.proto.id.split("-", 2)[2].startswith(LAZY_PREFIX)
+              and not e.proto.expanded]
+    if closed:
+        for key in closed:
+            at.session_state[key] = True
+        at.run()
+    return at
+
+
 def page_tables(at) -> list[pd.DataFrame]:
-    """Every table an AppTest run shows: the grids, then the plain HTML tables."""
+    """Every table an AppTest run shows, those behind "View as table" opened: the grids,
+    then the plain HTML tables."""
+    open_tables(at)
     return [d.value for d in at.dataframe] + [
         t for m in at.markdown if "lscp-static-table" in m.value for t in html_tables(m.value)]
