@@ -329,7 +329,7 @@ def _build_and_publish(job: _Job, progress: _Progress, result: RunResult, record
     from metrics.quarterly import build_quarterly_tables
     from metrics.runner import build_metrics
     from metrics.spc import build_spc_table
-    from pipelines.ingest import ingest
+    from pipelines.ingest import gx_cache, ingest
 
     work = publish.work_path(db, settings)
     building = publish.building_path(work)
@@ -351,7 +351,7 @@ def _build_and_publish(job: _Job, progress: _Progress, result: RunResult, record
                        else _FirstLineCallback(progress.stream, job.on_stage))
             ingested = ingest(con, inbox, seeds, run_id=result.run_id, key=key,
                               run_date=dt.date.today(), previous=previous, progress=watched,
-                              la_code=settings.councils)
+                              la_code=settings.councils, checks=gx_cache.path_for(work))
             result.ingest = ingested
             out["done"] = (f"{ingested.rows_loaded:,} rows loaded, "
                            f"{ingested.rows_quarantined:,} quarantined")
