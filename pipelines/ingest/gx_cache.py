@@ -43,7 +43,7 @@ def _versions() -> str:
         except metadata.PackageNotFoundError:
             return "?"
 
-    return f"gx {of('great_expectations')}; lscp {of('lscp')}; cache {VERSION}"
+    return f"gx {of('great_expectations')}; lscp {of('lscp-dashboard')}; cache {VERSION}"
 
 
 def frame_key(contract, frame: pa.Table, run_date) -> str:

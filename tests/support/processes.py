@@ -80,13 +80,17 @@ def published(factory) -> Path:
 
 
 def copy_published(factory, folder: Path) -> Path:
-    """A private copy of the published database (with its history and its working database)
-    in ``folder``."""
+    """A private copy of the published database (with its history, its working database and
+    its checks' kept answers) in ``folder``."""
     src = published(factory)
     db = folder / "lscp.duckdb"
     shutil.copy2(src, db)
     shutil.copy2(Path(str(src) + ".work"), Path(str(db) + ".work"))
     shutil.copy2(Path(str(src) + ".history.jsonl"), Path(str(db) + ".history.jsonl"))
+    # and the contract checks' kept answers: a run over the same files starts no GX worker
+    checks = Path(str(src) + ".work.gx-checks")
+    if checks.exists():
+        shutil.copy2(checks, Path(str(db) + ".work.gx-checks"))
     return db
 
 
