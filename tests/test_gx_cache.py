@@ -5,12 +5,13 @@ changed file or run date is checked again; the file keeps no value of any file."
 from __future__ import annotations
 
 import datetime as dt
+import json
 import stat
 
 import duckdb
 import pytest
 
-from pipelines.ingest import gx_worker, ingest
+from pipelines.ingest import gx_cache, gx_worker, ingest
 from pipelines.synthetic import generate
 
 RUN_DATE = dt.date(2025, 4, 30)
@@ -81,6 +82,7 @@ def test_kept_answers_give_the_same_quarantine_and_load_report_without_gx(faulty
 
     counting = Counting()
     monkeypatch.setattr(gx_worker, "executor", counting)
+    monkeypatch.setattr(gx_cache, "_recent", {})  # a new process: the file's answers alone
     again = _ingest(inbox, seeds, checks)
     assert counting.asked == 0  # every answer kept: no GX worker asked (nor started)
     assert _rows(again, "quarantine") == quarantine
@@ -125,12 +127,36 @@ def test_a_changed_file_or_run_date_is_checked_again(faulty, tmp_path, monkeypat
     assert counting.asked == asked + 1  # that file alone is checked again
 
 
-def test_a_broken_or_foreign_file_is_ignored_and_replaced(faulty, tmp_path):
+def test_a_broken_or_foreign_file_is_ignored_and_replaced(faulty, tmp_path, monkeypatch):
     inbox, seeds = faulty
     checks = tmp_path / "gx-checks"
     checks.write_text("not json {")
     first = _ingest(inbox, seeds, checks)
     assert '"versions"' in checks.read_text()
-    checks.write_text('{"versions": "gx 0.0; lscp 0.0; cache 1", "answers": {}}')
+    kept = checks.read_text()
+    # another GX or lscp wrote it: its answers are not used (GX asked again), then replaced
+    foreign = kept.replace(gx_cache._versions(), "gx 0.0; lscp 0.0; cache 1")
+    assert foreign != kept
+    checks.write_text(foreign)
+    counting = Counting()
+    monkeypatch.setattr(gx_worker, "executor", counting)
+    monkeypatch.setattr(gx_cache, "_recent", {})
     again = _ingest(inbox, seeds, checks)
+    assert counting.asked > 0
+    assert json.loads(checks.read_text()) == json.loads(kept)
     assert _rows(again, "quarantine") == _rows(first, "quarantine")
+
+
+def test_the_process_keeps_the_last_ingests_answers(faulty, tmp_path, monkeypatch):
+    """An ingest with no file given (the tests' hundreds over the same seeds files) asks GX
+    only what the previous ingest of the process did not."""
+    inbox, seeds = faulty
+    first = _ingest(inbox, seeds, None)
+    counting = Counting()
+    monkeypatch.setattr(gx_worker, "executor", counting)
+    again = _ingest(inbox, seeds, None)
+    assert counting.asked == 0
+    assert _rows(again, "quarantine") == _rows(first, "quarantine")
+    monkeypatch.setattr(gx_cache, "_recent", {})
+    _ingest(inbox, seeds, None)
+    assert counting.asked > 0

@@ -11,6 +11,8 @@ keys and answers only (profile numbers, rule and column names): no value of any 
 The file sits beside the run's working database (``<work>.gx-checks``), is born owner-only
 (lscp_core.private), and holds the answers this run used, so it never grows beyond one run's
 frames. Runs never overlap (the run lock), and it is replaced whole, never half-written.
+The process keeps the last ingest's answers too (the scheduler's next run; an ingest with no
+file given, as the tests make hundreds of over the same seeds files).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from lscp_core.private import open_private
 from pipelines.ingest import gx_worker
 
 VERSION = 1  # of this file's layout
+_recent: dict[str, list] = {}  # the answers the last ingest of this process used
 
 
 def path_for(work_db: Path) -> Path:
@@ -80,29 +83,30 @@ class Checks(Executor):
 
     def __init__(self, path: Path | None = None):
         self.path = path
-        self.known = _load(path)
+        self.known = {**_load(path), **_recent}
         self.used: dict[str, list] = {}
-        self.asked = 0  # questions the worker answered
 
     def submit(self, fn, contract, frame: pa.Table, run_date) -> Future:
-        key = frame_key(contract, frame, run_date) if self.path is not None else None
-        if key is not None and key in self.known:
+        key = frame_key(contract, frame, run_date)
+        if key in self.known:
             self.used[key] = self.known[key]
             done: Future = Future()
             done.set_result([tuple(x) for x in self.known[key]])
             return done
-        self.asked += 1
         future = gx_worker.executor().submit(fn, contract, frame, run_date)
-        if key is not None:
-            def keep(f: Future, key: str = key) -> None:
-                if not f.cancelled() and f.exception() is None:
-                    self.used[key] = [list(x) for x in f.result()]
 
-            future.add_done_callback(keep)
+        def keep(f: Future) -> None:
+            if not f.cancelled() and f.exception() is None:
+                self.used[key] = [list(x) for x in f.result()]
+
+        future.add_done_callback(keep)
         return future
 
     def save(self) -> None:
-        """Keep the answers this run used (written whole, then swapped in)."""
+        """Keep the answers this ingest used: in the process, and in the file (written
+        whole, then swapped in)."""
+        global _recent
+        _recent = self.used
         if self.path is None:
             return
         tmp = Path(str(self.path) + ".tmp")
