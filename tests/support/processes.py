@@ -27,6 +27,10 @@ _memo: dict[str, object] = {}
 def lscp_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("LSCP_") and k != "PYTEST_XDIST_WORKER"}
+    # but the suite's word on the disclosure audit (tests/conftest.py: off, minutes of CPU a
+    # run, unless `LSCP_DISCLOSURE_AUDIT=1 make test`): none of these tests reads it
+    if "LSCP_DISCLOSURE_AUDIT" in os.environ:
+        env["LSCP_DISCLOSURE_AUDIT"] = os.environ["LSCP_DISCLOSURE_AUDIT"]
     # no board packs after a publish unless a test asks (LSCP_PACKS_AT_PUBLISH="1"): these
     # tests read the published database, the run history and the lock, never the packs
     env.update(LSCP_KEY=KEY, PYTHONUNBUFFERED="1", LSCP_PACKS_AT_PUBLISH="0")
