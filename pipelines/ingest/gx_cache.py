@@ -34,11 +34,6 @@ VERSION = 1  # of this file's layout
 _recent: dict[str, list] = {}  # the answers the last ingest of this process used
 
 
-def path_for(work_db: Path) -> Path:
-    """Where a run keeps its checks' answers: beside its working database."""
-    return Path(str(work_db) + ".gx-checks")
-
-
 def _versions() -> str:
     def of(name: str) -> str:
         try:
