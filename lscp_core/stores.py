@@ -36,6 +36,12 @@ def work_path(db: Path, settings=None) -> Path:
     return Path(configured).absolute() if configured else Path(str(db) + ".work")
 
 
+def gx_checks_path(work_db: Path) -> Path:
+    """The contract checks' answers kept beside the working database (no value of any file:
+    pipelines/ingest/gx_cache.py)."""
+    return Path(str(work_db) + ".gx-checks")
+
+
 # Tables with one row per child or per record: the working database's, never published.
 CHILD_LEVEL_PREFIXES = ("src_", "stg_", "int_", "land_")
 CHILD_LEVEL_TABLES = ("archive_files", "land_rejects")

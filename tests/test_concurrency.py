@@ -1,9 +1,10 @@
 """Readers and writers at the same time, as real processes.
 
 A reader process queries the live database in a loop, the way the dashboard does (in-memory
-DuckDB + ATTACH READ_ONLY, re-attached when the file's inode changes), while four runs publish
-with different as-at dates (each swap is the moment a reader could trip: four of them show it
-as ten did, in 40% of the time). It must see no error at all, and every run's own figures.
+DuckDB + ATTACH READ_ONLY, re-attached when the file's inode changes), while three runs publish
+with different as-at dates (each swap is the moment a reader could trip: three of them show it
+as ten did, in 30% of the time; the runs start no GX worker, their files' checks kept from
+the published run). It must see no error at all, and every run's own figures.
 Two overlapping ``lscp run``s: the second is refused naming the first, or waits for it.
 """
 
@@ -37,11 +38,23 @@ READER = textwrap.dedent("""
     db, stop, out = sys.argv[1:4]
     con = duckdb.connect(":memory:")
     sig = None
-    seen, errors, queries, attaches = {}, [], 0, 0
+    seen, errors, queries, attaches, near, idle = {}, [], 0, 0, 0, 0
     while not os.path.exists(stop):
         try:
             st = os.stat(db)
             now = (st.st_ino, st.st_mtime_ns, st.st_size)
+            # query every 10 ms while a swap is near (the new file being built beside the
+            # live one) and for half a second after it; else every 100 ms (the runs' other
+            # stages, where nothing changes under the reader)
+            if now != sig or os.path.exists(db + ".building"):
+                near = 50
+            if near:
+                near -= 1
+            else:
+                idle += 1
+                if idle % 10:
+                    time.sleep(0.01)
+                    continue
             if now != sig:  # the pipeline swapped a new file in: close the old, attach the new
                 if sig is not None:
                     con.execute("use memory")
@@ -78,10 +91,10 @@ DRIVER = textwrap.dedent("""
                           "seconds": time.perf_counter() - t0}), flush=True)
 """)
 
-MONTH_ENDS = ["2024-12-31", "2025-01-31", "2025-02-28", "2025-03-31"]
+MONTH_ENDS = ["2025-01-31", "2025-02-28", "2025-03-31"]
 
 
-def test_a_reader_sees_no_error_and_every_new_database_while_four_runs_publish(
+def test_a_reader_sees_no_error_and_every_new_database_while_three_runs_publish(
         tmp_path_factory, tmp_path):
     inbox, seeds = partnership(tmp_path_factory)
     db = copy_published(tmp_path_factory, tmp_path)

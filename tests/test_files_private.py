@@ -126,11 +126,17 @@ def test_a_run_under_umask_000_leaves_nothing_open_to_others(published, tmp_path
 
 
 @pytest.mark.parametrize("stage", ["[ingest]", "[metrics]", "[spc]", "[check]"])
-def test_a_run_killed_mid_build_leaves_its_files_owner_only(partnership, tmp_path, stage):
+def test_a_run_killed_mid_build_leaves_its_files_owner_only(partnership, published, tmp_path,
+                                                            stage):
     site = tmp_path / "site"
     site.mkdir()
     os.chmod(site, 0o755)
     db = site / "lscp.duckdb"
+    # the contract checks' answers a nightly run keeps (the files have not changed since the
+    # published run): the killed run starts no GX worker (the first runs of
+    # test_every_file_lscp_writes_is_born_owner_only and `published` start one, watched)
+    checks = published[0].parent / "lscp.duckdb.work.gx-checks"
+    shutil.copy2(checks, site / checks.name)
     env = dict(os.environ, LSCP_KEY=KEY, TMPDIR=str(site), LSCP_TEST_CHMOD_LOG=str(
         tmp_path / "chmod.log"))
     with Births(site) as births:
@@ -223,7 +229,7 @@ def test_every_file_lscp_writes_is_born_owner_only(partnership, tmp_path):
     # The commentary copy's ".tmp" lives for milliseconds and can be renamed before the watch
     # lstats it; its rename into place (IN_MOVED_TO) carries the same inode, so the same mode.
     assert {"lscp.duckdb.work.building", "lscp.duckdb.building", "lscp.duckdb.history.jsonl",
-            "lscp.duckdb.lock", "lscp.duckdb.commentary.sqlite",
+            "lscp.duckdb.lock", "lscp.duckdb.work.gx-checks", "lscp.duckdb.commentary.sqlite",
             "lscp.duckdb.bak.commentary.sqlite", "lscp.duckdb.audit.jsonl",
             "lscp.duckdb.packs", "lscp.duckdb.packs/index.jsonl", "all.csv", "suppressed.csv",
             "a.html", "v.html", "template.xlsx"} <= born, sorted(born)

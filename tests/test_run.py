@@ -28,7 +28,7 @@ from tests.support.processes import read_live
 
 
 def _fake_ingest(con, inbox, seeds_dir, *, run_id, key, run_date, previous, progress=None,
-                 la_code=None):
+                 la_code=None, checks=None):
     if (Path(seeds_dir) / "BROKEN").exists():
         raise RunFailed("seed_targets: line 3: unknown indicator_id (unknown_code)")
     figure = int((Path(inbox) / "figure.txt").read_text())

@@ -28,7 +28,7 @@ class IngestRun:
     fingerprint: str  # of the pseudonymisation key
     previous: str | None  # the previous database's catalog, attached read-only
     prev_tables: set[str]
-    executor: Executor  # the GX worker
+    executor: Executor  # the GX worker (behind its kept answers: gx_cache.Checks)
     workdir: Path | None = None
     agencies: set[str] = field(default_factory=set)  # agency codes (seeds/agencies.csv)
     councils: council_rules.Councils = field(default_factory=council_rules.Councils)

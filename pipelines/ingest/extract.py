@@ -62,9 +62,13 @@ def parse(con, contract: Contract, file: str, raw: RawFile, pseudonym: str,
     futures = []
     profiles = f"{raw.table}_profiles"
     if columns:
+        # numbered in the order of their values, so the same file gives the same frames
+        # (the key of their kept answers: pipelines/ingest/gx_cache.py)
+        order = ", ".join(q(name) for name in columns)
         con.execute(
-            f"create or replace temp table {profiles} as select row_number() over () as {PROFILE}, "
-            f"* from (select distinct {_selected(columns)} from {typed} where _pf_rule is null)")
+            f"create or replace temp table {profiles} as select row_number() over "
+            f"(order by {order}) as {PROFILE}, * from (select distinct {_selected(columns)} "
+            f"from {typed} where _pf_rule is null)")
         count = con.execute(f"select count(*) from {profiles}").fetchall()[0][0]
         for start in range(1, count + 1, GX_SLICE_ROWS):
             frame = con.sql(f"select * from {profiles} where {PROFILE} "

@@ -29,7 +29,16 @@ from data_contracts import extract_contracts
 from data_contracts.schema import EXTRACTS, create_empty_sources
 from lscp_core.errors import RunFailed, UserError
 from pipelines.ingest import councils as council_rules
-from pipelines.ingest import cross_file, delivery, gx_worker, in_force, load_report, seeds, sources
+from pipelines.ingest import (
+    cross_file,
+    delivery,
+    gx_cache,
+    gx_worker,
+    in_force,
+    load_report,
+    seeds,
+    sources,
+)
 from pipelines.ingest import report as ingest_report
 from pipelines.ingest.context import PSEUDONYM, IngestRun, say, tables_of
 from pipelines.ingest.extract import ID_MAP
@@ -44,14 +53,18 @@ __all__ = ["ingest", "IngestResult"]
 
 def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
            run_date: dt.date, previous: str | None, progress=None,
-           la_code: str | list[str] | tuple[str, ...] | None = None) -> IngestResult:
+           la_code: str | list[str] | tuple[str, ...] | None = None,
+           checks: Path | None = None) -> IngestResult:
     """``la_code``: the partnership's council, or its councils (spec/inputs.md,
-    "Partnerships of several councils"; pipelines/ingest/councils.py)."""
+    "Partnerships of several councils"; pipelines/ingest/councils.py). ``checks``: the file
+    keeping the contract checks' answers between runs (pipelines/ingest/gx_cache.py)."""
     started = time.perf_counter()
     result = IngestResult(run_id=run_id)
     councils = council_rules.of_partnership(la_code, Path(seeds_dir))
     single = councils.codes[0] if len(council_rules.configured(la_code)) == 1 else None
-    gx = gx_worker.executor()  # imports GX (seconds) while DuckDB reads the files
+    # the GX worker, started (importing GX: seconds) on the first file whose checks' answer
+    # is not kept from an earlier run
+    gx = gx_cache.Checks(checks)
     # what each registered reader finds in force: the extracts' own files, the census,
     # SSDA903 and SSD files (per council in a partnership of several)
     inboxed = registry.discover(Path(inbox), EXTRACTS, single, councils,
@@ -86,6 +99,7 @@ def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
         run.unchecked = cross_file.failed_without_rows(result)
         cross_file.apply(con, run.unchecked)
         load_report.write(run, result)
+        gx.save()
     except gx_worker.BrokenProcessPool:
         raise RunFailed("the Great Expectations worker process stopped unexpectedly "
                         "(killed, or out of memory?)") from None

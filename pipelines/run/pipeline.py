@@ -29,6 +29,7 @@ import duckdb
 from lscp_core.errors import RunFailed, UserError
 from lscp_core.private import close_new_files, open_private
 from lscp_core.settings import Settings
+from lscp_core.stores import gx_checks_path
 from pipelines.run import history, publish, retention
 from pipelines.run.lock import run_lock
 
@@ -351,7 +352,7 @@ def _build_and_publish(job: _Job, progress: _Progress, result: RunResult, record
                        else _FirstLineCallback(progress.stream, job.on_stage))
             ingested = ingest(con, inbox, seeds, run_id=result.run_id, key=key,
                               run_date=dt.date.today(), previous=previous, progress=watched,
-                              la_code=settings.councils)
+                              la_code=settings.councils, checks=gx_checks_path(work))
             result.ingest = ingested
             out["done"] = (f"{ingested.rows_loaded:,} rows loaded, "
                            f"{ingested.rows_quarantined:,} quarantined")

@@ -27,6 +27,10 @@ _memo: dict[str, object] = {}
 def lscp_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("LSCP_") and k != "PYTEST_XDIST_WORKER"}
+    # but the suite's word on the disclosure audit (tests/conftest.py: off, minutes of CPU a
+    # run, unless `LSCP_DISCLOSURE_AUDIT=1 make test`): none of these tests reads it
+    if "LSCP_DISCLOSURE_AUDIT" in os.environ:
+        env["LSCP_DISCLOSURE_AUDIT"] = os.environ["LSCP_DISCLOSURE_AUDIT"]
     # no board packs after a publish unless a test asks (LSCP_PACKS_AT_PUBLISH="1"): these
     # tests read the published database, the run history and the lock, never the packs
     env.update(LSCP_KEY=KEY, PYTHONUNBUFFERED="1", LSCP_PACKS_AT_PUBLISH="0")
@@ -80,13 +84,17 @@ def published(factory) -> Path:
 
 
 def copy_published(factory, folder: Path) -> Path:
-    """A private copy of the published database (with its history and its working database)
-    in ``folder``."""
+    """A private copy of the published database (with its history, its working database and
+    its checks' kept answers) in ``folder``."""
     src = published(factory)
     db = folder / "lscp.duckdb"
     shutil.copy2(src, db)
     shutil.copy2(Path(str(src) + ".work"), Path(str(db) + ".work"))
     shutil.copy2(Path(str(src) + ".history.jsonl"), Path(str(db) + ".history.jsonl"))
+    # and the contract checks' kept answers: a run over the same files starts no GX worker
+    checks = Path(str(src) + ".work.gx-checks")
+    if checks.exists():
+        shutil.copy2(checks, Path(str(db) + ".work.gx-checks"))
     return db
 
 
