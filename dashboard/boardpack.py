@@ -353,19 +353,21 @@ def _indicator_section(role: str, row: pd.Series, comment, actions, titles, anch
     what = (spc_verdict.EACH_QUARTER if row.get("verdict_step") == "quarter" else
             scorecard.SERIES_WORDS.get(row.get("spc_series"), "each term's figure"))
     label = f"{row['title']}, partnership: {what}"
-    if nothing_to_judge(row):
+    chart_rows = _chart_series(role, row, series)
+    spec = chartspec.xmr_spec(  # the spec the explorer's chart is drawn from
+        chart_rows, label, unit, chart_rows["target"].iloc[0] if "target" in chart_rows
+        and len(chart_rows) else None)
+    if not spec.visible:  # said, as on the explorer: why there is nothing to draw
+        chart = (f"<p><strong>{escape(chartspec.no_chart_sentence(len(spec.x), spec.step))}"
+                 "</strong></p>")
+        chart_note = f"The chart would show {what}; {limits_words(row)}"
+    elif nothing_to_judge(row):
         # no SPC verdict to read off a chart: the table beside it carries its figures (its
         # whole series is on the explorer), and the pack stays short and quick to print
         chart = ""
         chart_note = NO_CHART_WORDS
     else:
-        chart_rows = _chart_series(role, row, series)
-        spec = chartspec.xmr_spec(  # the spec the explorer's chart is drawn from
-            chart_rows, label, unit, chart_rows["target"].iloc[0] if "target" in chart_rows
-            and len(chart_rows) else None)
-        chart = (svg.xmr_chart(spec, label, plot_height=PLOT_HEIGHT) if spec.visible else
-                 f"<p><strong>{escape(chartspec.no_chart_sentence(len(spec.x), spec.step))}"
-                 "</strong></p>")
+        chart = svg.xmr_chart(spec, label, plot_height=PLOT_HEIGHT)
         chart_note = f"The chart shows {what}; {limits_words(row)}"
     return (
         f"<section class='lscp-indicator' id='{anchor}'><h3>{escape(row['title'])}"
