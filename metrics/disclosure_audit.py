@@ -1025,6 +1025,28 @@ def _gather(indptr: np.ndarray, indices: np.ndarray, sel: np.ndarray) -> np.ndar
     return indices[shift + np.arange(total)]
 
 
+def _group_margin(p: Published, cids: list[int], hidden: np.ndarray,
+                  fixed: np.ndarray) -> np.ndarray:
+    """The visible cells an audience could be denied around ``cids``' linked groups (their
+    components: the hidden cells the relations join): every cell in a relation of the group
+    that the audience sees, is no constant (a population) and is not its own (``fixed``).
+    Hidden, they give the group room where no single complement does (a line of true zeros
+    running through every period: no one cell can move without all the others)."""
+    t_rel = p.terms["rel"].to_numpy(int)
+    t_cid = p.terms["cid"].to_numpy(int)
+    public, latent = p.cells["public"].to_numpy(), p.cells["latent"].to_numpy()
+    var = (hidden | latent) & ~public
+    on = var[t_cid]
+    n_rel, n_cells = len(p.sense), len(p.cells)
+    graph = sparse.coo_matrix((np.ones(int(on.sum())), (t_rel[on], n_rel + t_cid[on])),
+                              shape=(n_rel + n_cells, n_rel + n_cells))
+    _, label = connected_components(graph, directed=False)
+    groups = np.unique(label[n_rel + np.asarray(cids, int)])
+    rels = np.flatnonzero(np.isin(label[:n_rel], groups))
+    near = np.unique(t_cid[np.isin(t_rel, rels)])
+    return near[~var[near] & ~fixed[near]]
+
+
 def complete(p: Published, max_rounds: int = 60) -> tuple[AuditResult, int]:
     """Hide complements until no audience has an exposed cell; returns the final audit and
     the publishing rows newly suppressed (``p.rows.suppressed`` is updated). Each round:
@@ -1088,6 +1110,8 @@ def complete(p: Published, max_rounds: int = 60) -> tuple[AuditResult, int]:
             for cells in freed.values():
                 taken[releaser._rels(cells)] = True
                 hide.update(cells.tolist())
+            if left:  # no complement found: hide the linked group's visible cells around them
+                hide.update(_group_margin(p, left, ~seen, fixed).tolist())
         if not hide:  # nothing more can be hidden: the last word is every audience's
             stopped = "no complement found"
             if only is not None:
