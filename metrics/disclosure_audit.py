@@ -61,6 +61,8 @@ years (a far larger share of cells hidden, one component of some 11,000 hidden c
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -776,35 +778,92 @@ def audit(p: Published, solver: Solver | None = None, pooled: bool = False,
           only: set[str] | None = None) -> AuditResult:
     """Every audience's exposed cells. ``safe`` (audience -> cells), when given, holds the
     cells proved safe by an earlier audit of fewer hidden cells (not proved again), and is
-    brought up to date. ``only``: these audiences alone."""
+    brought up to date. ``only``: these audiences alone. The viewer first; then the
+    champions, side by side in ``WORKERS`` processes when there is enough to prove
+    (``POOL_MIN_CELLS``): each champion's audit needs only the viewer's proofs."""
     started = time.perf_counter()
     solver = solver or Solver(p)
+    wanted = [(n, a) for n, a in p.audiences() if only is None or n in only]
     results = []
     viewer_hidden = ~p.visible(())
-    for name, agencies in p.audiences():
-        if only is not None and name not in only:
+    state = (p, solver, safe, viewer_hidden)
+    champions = []
+    for name, agencies in wanted:
+        if agencies:
+            champions.append((name, agencies))
             continue
-        clock = time.process_time()
-        hidden = ~p.visible(agencies)
-        known = None if safe is None else safe.get(name)
-        base = None
-        if safe is not None and known is None and agencies and "viewer" in safe:
-            base = (safe["viewer"], hidden != viewer_hidden)
-        found, ncomp = solver.audit(hidden, known, base)
-        if name == "viewer":
-            viewer_hidden = hidden
-        if safe is not None:
-            proved = hidden.copy()
-            proved[list(found)] = False
-            safe[name] = proved
-        results.append(AudienceResult(name, int((hidden & ~p.cells["latent"]).sum()),
-                                      _exposed_rows(p, found), ncomp, solver.lps,
-                                      time.process_time() - clock))
+        results.append(_settle(safe, _audit_one(state, name, agencies), solver))
+    work = 0
+    if len(champions) > 1 and WORKERS > 1 and hasattr(os, "fork"):
+        for name, agencies in champions:
+            hidden = ~p.visible(agencies)
+            known = None if safe is None else safe.get(name)
+            work += int((hidden & ~known).sum()) if known is not None else int(hidden.sum())
+    if work >= POOL_MIN_CELLS:
+        global _POOL_STATE
+        _POOL_STATE = state
+        try:
+            ctx = multiprocessing.get_context("fork")
+            with ctx.Pool(min(WORKERS, len(champions))) as pool:
+                outs = pool.map(_audit_pooled, champions, chunksize=1)
+        finally:
+            _POOL_STATE = None
+        for out, entries in outs:
+            solver.cache.update(entries)
+            results.append(_settle(safe, out, solver))
+    else:
+        for name, agencies in champions:
+            results.append(_settle(safe, _audit_one(state, name, agencies), solver))
     out = AuditResult(results, len(p.sense), dict(p.kinds), list(p.dropped),
                       seconds=time.perf_counter() - started)
     if pooled:
         out.pooled = pool_champions(p, solver)
     return out
+
+
+# champions audited side by side: processes (forked after the viewer's audit, so each starts
+# from its proofs and its cache) when the cells left to prove are at least this many
+WORKERS = 2
+POOL_MIN_CELLS = 20_000
+_POOL_STATE = None
+
+
+def _audit_one(state, name: str, agencies: tuple[str, ...]):
+    """One audience's audit: (its result, the cells proved safe, the LPs it solved)."""
+    p, solver, safe, viewer_hidden = state
+    clock, lps = time.process_time(), solver.lps
+    hidden = ~p.visible(agencies)
+    known = None if safe is None else safe.get(name)
+    base = None
+    if safe is not None and known is None and agencies and "viewer" in safe:
+        base = (safe["viewer"], hidden != viewer_hidden)
+    found, ncomp = solver.audit(hidden, known, base)
+    proved = None
+    if safe is not None:
+        proved = hidden.copy()
+        proved[list(found)] = False
+    result = AudienceResult(name, int((hidden & ~p.cells["latent"].to_numpy()).sum()),
+                            _exposed_rows(p, found), ncomp, 0,
+                            time.process_time() - clock)
+    return result, proved, solver.lps - lps
+
+
+def _audit_pooled(champion):
+    """In a worker: one champion's audit, and the components it solved (for the cache)."""
+    solver = _POOL_STATE[1]
+    before = len(solver.cache)
+    out = _audit_one(_POOL_STATE, *champion)
+    return out, dict(list(solver.cache.items())[before:])
+
+
+def _settle(safe, out, solver: Solver) -> AudienceResult:
+    result, proved, lps = out
+    if proved is not None:
+        safe[result.audience] = proved
+    if lps:
+        solver.lps += lps
+    result.lps = solver.lps
+    return result
 
 
 def pool_champions(p: Published, solver: Solver) -> dict[str, int]:
