@@ -322,6 +322,8 @@ class Published:
         self._sums(lines, ["family", "space", "period"],
                    dict(space="v", council="All", locality="All", agency="All"),
                    "breakdowns", exact=None, by_family=["family", "space"])
+        # each count's cells, found once (not by comparing every family name for each pair)
+        self._of_family = self.cells.groupby("family", sort=False).indices
         for a, b, kind, shift, agencies_only in self._pairs():
             self._pair(a, b, kind, shift, agencies_only)
         self.terms = (pd.concat(self._terms, ignore_index=True) if self._terms else
@@ -401,9 +403,12 @@ class Published:
 
     def _pair(self, a: str, b: str, kind: str, shift: int, agencies_only: bool) -> None:
         c = self.cells
+        empty = np.zeros(0, int)
         for suffix in ("", MONTH, QUARTER):
-            left = c[(c["family"] == a + suffix) & ~c["latent"] & ~c["public"]]
-            right = c[(c["family"] == b + suffix) & ~c["latent"] & ~c["public"]]
+            left = c.iloc[self._of_family.get(a + suffix, empty)]
+            right = c.iloc[self._of_family.get(b + suffix, empty)]
+            left = left[~left["latent"] & ~left["public"]]
+            right = right[~right["latent"] & ~right["public"]]
             if left.empty or right.empty:
                 continue
             if agencies_only:
