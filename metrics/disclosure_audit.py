@@ -43,7 +43,8 @@ they can take together is 0; the rest get one LP per cell and direction, one cel
 component per solve. A cell proved safe is not proved again after more cells are hidden
 (hiding only widens intervals), a champion inherits the viewer's proofs on every component
 no relation joins to the cells they see beyond the viewer, and a component's result is
-cached by its set of hidden cells.
+cached by its set of hidden cells. The champions are audited side by side in two forked
+processes (after the viewer, from its proofs) when enough is left to prove.
 
 Complements (``complete``): the viewer first, the champions once the viewer is safe. For the
 exposed cells of a round (one per neighbourhood), one LP over the cells two relations around
@@ -51,7 +52,9 @@ them all lets each visible cell move from its true value at its hiding cost per 
 pushes every exposed cell out of its interval at once (a slack at a prohibitive price where
 one cannot go); the visible cells that move are hidden (the cheapest first: small counts,
 then margins, then true zeros, the partnership's own figure last). The few it cannot free
-get an LP each (stacked into one model), then the same four and eight relations out.
+get an LP each (stacked into one model), then the same four and eight relations out. A cell
+none of these frees (a line of true zeros tied together past their reach) has its linked
+group's shown cells hidden for that audience, and the rounds go on.
 
 On by default (``[disclosure] audit``). Measured CPU time of the audit with its complements
 (tests/bench/audit_bench.py): 300,000 children, five years: about 10 s; 3,000 children, five
