@@ -1111,7 +1111,7 @@ def _group_margin(p: Published, cids: list[int], hidden: np.ndarray,
     groups = np.unique(label[n_rel + np.asarray(cids, int)])
     rels = np.flatnonzero(np.isin(label[:n_rel], groups))
     near = np.unique(t_cid[np.isin(t_rel, rels)])
-    return near[~var[near] & ~fixed[near]]
+    return near[~var[near] & ~fixed[near] & ~public[near]]
 
 
 def complete(p: Published, max_rounds: int = 60) -> tuple[AuditResult, int]:
@@ -1129,7 +1129,7 @@ def complete(p: Published, max_rounds: int = 60) -> tuple[AuditResult, int]:
     # the viewer first: the complements that protect the viewer protect most of what a
     # champion could work out too, so the champions are audited once the viewer is safe
     only: set[str] | None = {"viewer"}
-    rounds, stopped = 0, ""
+    rounds, stopped, stuck = 0, "", 0
     spent: Counter = Counter()  # CPU seconds per audience over every round
 
     def audited(only=None) -> AuditResult:
@@ -1177,8 +1177,17 @@ def complete(p: Published, max_rounds: int = 60) -> tuple[AuditResult, int]:
             for cells in freed.values():
                 taken[releaser._rels(cells)] = True
                 hide.update(cells.tolist())
-            if left:  # no complement found: hide the linked group's visible cells around them
-                hide.update(_group_margin(p, left, ~seen, fixed).tolist())
+            if left:  # no complement found: hide the linked group's visible cells around
+                # them, as many layers out as rounds have needed this (1, 2, 4, ...)
+                stuck += 1
+                more, denied = np.zeros(0, int), ~seen
+                for _ in range(2 ** (stuck - 1)):
+                    more = _group_margin(p, left, denied, fixed)
+                    if not len(more):
+                        break
+                    denied = denied.copy()
+                    denied[more] = True
+                hide.update(np.flatnonzero(denied & seen).tolist())
         if not hide:  # nothing more can be hidden: the last word is every audience's
             stopped = "no complement found"
             if only is not None:
