@@ -296,15 +296,20 @@ PACKS_AT_PUBLISH_ENV = "LSCP_PACKS_AT_PUBLISH"
 _YES_NO = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 
 
+def _env_switch(name: str, default: bool) -> bool:
+    """A 1/0 (true/false, yes/no) switch from ``$name``; ``default`` when it is unset or blank."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if raw.lower() not in _YES_NO:
+        raise UserError(f"{name}={raw!r} must be 1 or 0 (true or false)")
+    return _YES_NO[raw.lower()]
+
+
 def packs_at_publish(settings: Settings) -> bool:
     """Whether ``lscp run`` builds the newest month's board packs after it publishes:
     ``$LSCP_PACKS_AT_PUBLISH`` if set, else ``[packs] at_publish`` (default true)."""
-    raw = os.environ.get(PACKS_AT_PUBLISH_ENV, "").strip()
-    if not raw:
-        return settings.packs_at_publish
-    if raw.lower() not in _YES_NO:
-        raise UserError(f"{PACKS_AT_PUBLISH_ENV}={raw!r} must be 1 or 0 (true or false)")
-    return _YES_NO[raw.lower()]
+    return _env_switch(PACKS_AT_PUBLISH_ENV, settings.packs_at_publish)
 
 
 DISCLOSURE_AUDIT_ENV = "LSCP_DISCLOSURE_AUDIT"
@@ -313,12 +318,7 @@ DISCLOSURE_AUDIT_ENV = "LSCP_DISCLOSURE_AUDIT"
 def disclosure_audit_default() -> bool:
     """Whether the run audits disclosure when lscp.toml does not say: ``$LSCP_DISCLOSURE_AUDIT``
     if set (1/0, true/false), else on."""
-    raw = os.environ.get(DISCLOSURE_AUDIT_ENV, "").strip()
-    if not raw:
-        return True
-    if raw.lower() not in _YES_NO:
-        raise UserError(f"{DISCLOSURE_AUDIT_ENV}={raw!r} must be 1 or 0 (true or false)")
-    return _YES_NO[raw.lower()]
+    return _env_switch(DISCLOSURE_AUDIT_ENV, True)
 
 
 def _audit_setting(value) -> bool:

@@ -43,7 +43,8 @@ they can take together is 0; the rest get one LP per cell and direction, one cel
 component per solve. A cell proved safe is not proved again after more cells are hidden
 (hiding only widens intervals), a champion inherits the viewer's proofs on every component
 no relation joins to the cells they see beyond the viewer, and a component's result is
-cached by its set of hidden cells.
+cached by its set of hidden cells. The champions are audited side by side in two forked
+processes (after the viewer, from its proofs) when enough is left to prove.
 
 Complements (``complete``): the viewer first, the champions once the viewer is safe. For the
 exposed cells of a round (one per neighbourhood), one LP over the cells two relations around
@@ -51,7 +52,9 @@ them all lets each visible cell move from its true value at its hiding cost per 
 pushes every exposed cell out of its interval at once (a slack at a prohibitive price where
 one cannot go); the visible cells that move are hidden (the cheapest first: small counts,
 then margins, then true zeros, the partnership's own figure last). The few it cannot free
-get an LP each (stacked into one model), then the same four and eight relations out.
+get an LP each (stacked into one model), then the same four and eight relations out. A cell
+none of these frees (a line of true zeros tied together past their reach) has its linked
+group's shown cells hidden for that audience, and the rounds go on.
 
 On by default (``[disclosure] audit``). Measured CPU time of the audit with its complements
 (tests/bench/audit_bench.py): 300,000 children, five years: about 10 s; 3,000 children, five
@@ -61,6 +64,8 @@ years (a far larger share of cells hidden, one component of some 11,000 hidden c
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -320,6 +325,8 @@ class Published:
         self._sums(lines, ["family", "space", "period"],
                    dict(space="v", council="All", locality="All", agency="All"),
                    "breakdowns", exact=None, by_family=["family", "space"])
+        # each count's cells, found once (not by comparing every family name for each pair)
+        self._of_family = self.cells.groupby("family", sort=False).indices
         for a, b, kind, shift, agencies_only in self._pairs():
             self._pair(a, b, kind, shift, agencies_only)
         self.terms = (pd.concat(self._terms, ignore_index=True) if self._terms else
@@ -399,9 +406,12 @@ class Published:
 
     def _pair(self, a: str, b: str, kind: str, shift: int, agencies_only: bool) -> None:
         c = self.cells
+        empty = np.zeros(0, int)
         for suffix in ("", MONTH, QUARTER):
-            left = c[(c["family"] == a + suffix) & ~c["latent"] & ~c["public"]]
-            right = c[(c["family"] == b + suffix) & ~c["latent"] & ~c["public"]]
+            left = c.iloc[self._of_family.get(a + suffix, empty)]
+            right = c.iloc[self._of_family.get(b + suffix, empty)]
+            left = left[~left["latent"] & ~left["public"]]
+            right = right[~right["latent"] & ~right["public"]]
             if left.empty or right.empty:
                 continue
             if agencies_only:
@@ -776,35 +786,92 @@ def audit(p: Published, solver: Solver | None = None, pooled: bool = False,
           only: set[str] | None = None) -> AuditResult:
     """Every audience's exposed cells. ``safe`` (audience -> cells), when given, holds the
     cells proved safe by an earlier audit of fewer hidden cells (not proved again), and is
-    brought up to date. ``only``: these audiences alone."""
+    brought up to date. ``only``: these audiences alone. The viewer first; then the
+    champions, side by side in ``WORKERS`` processes when there is enough to prove
+    (``POOL_MIN_CELLS``): each champion's audit needs only the viewer's proofs."""
     started = time.perf_counter()
     solver = solver or Solver(p)
+    wanted = [(n, a) for n, a in p.audiences() if only is None or n in only]
     results = []
     viewer_hidden = ~p.visible(())
-    for name, agencies in p.audiences():
-        if only is not None and name not in only:
+    state = (p, solver, safe, viewer_hidden)
+    champions = []
+    for name, agencies in wanted:
+        if agencies:
+            champions.append((name, agencies))
             continue
-        clock = time.process_time()
-        hidden = ~p.visible(agencies)
-        known = None if safe is None else safe.get(name)
-        base = None
-        if safe is not None and known is None and agencies and "viewer" in safe:
-            base = (safe["viewer"], hidden != viewer_hidden)
-        found, ncomp = solver.audit(hidden, known, base)
-        if name == "viewer":
-            viewer_hidden = hidden
-        if safe is not None:
-            proved = hidden.copy()
-            proved[list(found)] = False
-            safe[name] = proved
-        results.append(AudienceResult(name, int((hidden & ~p.cells["latent"]).sum()),
-                                      _exposed_rows(p, found), ncomp, solver.lps,
-                                      time.process_time() - clock))
+        results.append(_settle(safe, _audit_one(state, name, agencies), solver))
+    work = 0
+    if len(champions) > 1 and WORKERS > 1 and hasattr(os, "fork"):
+        for name, agencies in champions:
+            hidden = ~p.visible(agencies)
+            known = None if safe is None else safe.get(name)
+            work += int((hidden & ~known).sum()) if known is not None else int(hidden.sum())
+    if work >= POOL_MIN_CELLS:
+        global _POOL_STATE
+        _POOL_STATE = state
+        try:
+            ctx = multiprocessing.get_context("fork")
+            with ctx.Pool(min(WORKERS, len(champions))) as pool:
+                outs = pool.map(_audit_pooled, champions, chunksize=1)
+        finally:
+            _POOL_STATE = None
+        for out, entries in outs:
+            solver.cache.update(entries)
+            results.append(_settle(safe, out, solver))
+    else:
+        for name, agencies in champions:
+            results.append(_settle(safe, _audit_one(state, name, agencies), solver))
     out = AuditResult(results, len(p.sense), dict(p.kinds), list(p.dropped),
                       seconds=time.perf_counter() - started)
     if pooled:
         out.pooled = pool_champions(p, solver)
     return out
+
+
+# champions audited side by side: processes (forked after the viewer's audit, so each starts
+# from its proofs and its cache) when the cells left to prove are at least this many
+WORKERS = 2
+POOL_MIN_CELLS = 20_000
+_POOL_STATE = None
+
+
+def _audit_one(state, name: str, agencies: tuple[str, ...]):
+    """One audience's audit: (its result, the cells proved safe, the LPs it solved)."""
+    p, solver, safe, viewer_hidden = state
+    clock, lps = time.process_time(), solver.lps
+    hidden = ~p.visible(agencies)
+    known = None if safe is None else safe.get(name)
+    base = None
+    if safe is not None and known is None and agencies and "viewer" in safe:
+        base = (safe["viewer"], hidden != viewer_hidden)
+    found, ncomp = solver.audit(hidden, known, base)
+    proved = None
+    if safe is not None:
+        proved = hidden.copy()
+        proved[list(found)] = False
+    result = AudienceResult(name, int((hidden & ~p.cells["latent"].to_numpy()).sum()),
+                            _exposed_rows(p, found), ncomp, 0,
+                            time.process_time() - clock)
+    return result, proved, solver.lps - lps
+
+
+def _audit_pooled(champion):
+    """In a worker: one champion's audit, and the components it solved (for the cache)."""
+    solver = _POOL_STATE[1]
+    before = len(solver.cache)
+    out = _audit_one(_POOL_STATE, *champion)
+    return out, dict(list(solver.cache.items())[before:])
+
+
+def _settle(safe, out, solver: Solver) -> AudienceResult:
+    result, proved, lps = out
+    if proved is not None:
+        safe[result.audience] = proved
+    if lps:
+        solver.lps += lps
+    result.lps = solver.lps
+    return result
 
 
 def pool_champions(p: Published, solver: Solver) -> dict[str, int]:
@@ -1025,6 +1092,28 @@ def _gather(indptr: np.ndarray, indices: np.ndarray, sel: np.ndarray) -> np.ndar
     return indices[shift + np.arange(total)]
 
 
+def _group_margin(p: Published, cids: list[int], hidden: np.ndarray,
+                  fixed: np.ndarray) -> np.ndarray:
+    """The visible cells an audience could be denied around ``cids``' linked groups (their
+    components: the hidden cells the relations join): every cell in a relation of the group
+    that the audience sees, is no constant (a population) and is not its own (``fixed``).
+    Hidden, they give the group room where no single complement does (a line of true zeros
+    running through every period: no one cell can move without all the others)."""
+    t_rel = p.terms["rel"].to_numpy(int)
+    t_cid = p.terms["cid"].to_numpy(int)
+    public, latent = p.cells["public"].to_numpy(), p.cells["latent"].to_numpy()
+    var = (hidden | latent) & ~public
+    on = var[t_cid]
+    n_rel, n_cells = len(p.sense), len(p.cells)
+    graph = sparse.coo_matrix((np.ones(int(on.sum())), (t_rel[on], n_rel + t_cid[on])),
+                              shape=(n_rel + n_cells, n_rel + n_cells))
+    _, label = connected_components(graph, directed=False)
+    groups = np.unique(label[n_rel + np.asarray(cids, int)])
+    rels = np.flatnonzero(np.isin(label[:n_rel], groups))
+    near = np.unique(t_cid[np.isin(t_rel, rels)])
+    return near[~var[near] & ~fixed[near] & ~public[near]]
+
+
 def complete(p: Published, max_rounds: int = 60) -> tuple[AuditResult, int]:
     """Hide complements until no audience has an exposed cell; returns the final audit and
     the publishing rows newly suppressed (``p.rows.suppressed`` is updated). Each round:
@@ -1040,7 +1129,7 @@ def complete(p: Published, max_rounds: int = 60) -> tuple[AuditResult, int]:
     # the viewer first: the complements that protect the viewer protect most of what a
     # champion could work out too, so the champions are audited once the viewer is safe
     only: set[str] | None = {"viewer"}
-    rounds, stopped = 0, ""
+    rounds, stopped, stuck = 0, "", 0
     spent: Counter = Counter()  # CPU seconds per audience over every round
 
     def audited(only=None) -> AuditResult:
@@ -1088,6 +1177,17 @@ def complete(p: Published, max_rounds: int = 60) -> tuple[AuditResult, int]:
             for cells in freed.values():
                 taken[releaser._rels(cells)] = True
                 hide.update(cells.tolist())
+            if left:  # no complement found: hide the linked group's visible cells around
+                # them, as many layers out as rounds have needed this (1, 2, 4, ...)
+                stuck += 1
+                more, denied = np.zeros(0, int), ~seen
+                for _ in range(2 ** (stuck - 1)):
+                    more = _group_margin(p, left, denied, fixed)
+                    if not len(more):
+                        break
+                    denied = denied.copy()
+                    denied[more] = True
+                hide.update(np.flatnonzero(denied & seen).tolist())
         if not hide:  # nothing more can be hidden: the last word is every audience's
             stopped = "no complement found"
             if only is not None:

@@ -385,11 +385,14 @@ def _build_and_publish(job: _Job, progress: _Progress, result: RunResult, record
             audited = getattr(metrics, "disclosure_audit", None)
             # the attacker's check (on by default; ``[disclosure] audit = false`` turns it off,
             # and the history says so)
-            audit_line = (f"disclosure audit: {audited['exposed']} cells exposed, "
-                          f"{audited['relations']:,} relations, {audited['audiences']} audiences"
-                          if audited else None)
             if not settings.disclosure_audit:
                 audit_line = "disclosure audit: off"
+            elif audited:
+                audit_line = (f"disclosure audit: {audited['exposed']} cells exposed, "
+                              f"{audited['relations']:,} relations, "
+                              f"{audited['audiences']} audiences")
+            else:
+                audit_line = None
             if audit_line:  # in the run history's message (the Data quality page's runs)
                 record["message"] = f"{record['message']}; {audit_line}"
             _write_meta(con, {

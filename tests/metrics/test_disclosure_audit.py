@@ -369,3 +369,35 @@ def test_a_build_with_no_figures_is_nothing_to_attack():
     result = run(con, 5)
     assert (result.exposed, result.relations, result.audiences) == (0, 0, [])
     assert result.summary() == "disclosure audit: 0 cells exposed, 0 relations, 0 audiences"
+
+
+def test_a_cell_no_complement_frees_is_closed_by_hiding_its_linked_group():
+    """A count declared equal to itself a month earlier (a flat series), every month a true
+    zero, and the first month hidden: it equals the next month, which is shown, so it is
+    pinned at 0. No complement near it frees it (every shown month is tied to the next, and
+    the chain runs past the complement search's reach, whose far end holds it at 0); the
+    audit then hides the linked group's shown cells, round by round, until nothing is
+    pinned: the build publishes with 0 exposed."""
+    n = 24
+    catalogue = [{"id": "flat", "unit": "count", "relations": [
+        {"count": "numerator", "equals": "flat.numerator", "months_earlier": 1}]}]
+    rows = [("flat", month(k - n + 1), "All", "All", 0, None, k == 0) for k in range(n)]
+    con = database(rows)
+    p = Published(con, T, catalogue=catalogue)
+    first = audit(p)
+    assert first.relation_kinds.get("equal counts") == n - 1
+    assert [(c["truth"], c["lo"], c["hi"]) for c in first.audiences[0].exposed] == [
+        (0.0, 0.0, 0.0)]
+    # the complement search alone finds nothing for it
+    from metrics.disclosure_audit import _cost, _Releaser
+    releaser = _Releaser(p, _cost(p))
+    cid = first.audiences[0].exposed[0]["cid"]
+    assert not releaser.release(cid, ~p.visible(()), np.zeros(len(p.cells), bool), T, 8).size
+    before = p.rows["suppressed"].to_numpy().copy()
+    result, added = complete(p)
+    assert result.exposed == 0 and result.stopped == "" and added > 0
+    write_back(con, p, before)
+    assert audit(Published(con, T, catalogue=catalogue)).exposed == 0
+    # the figures are untouched: only which are hidden changed
+    assert con.execute("select sum(numerator), count(*) from indicator_values").fetchall() == [
+        (0, n)]
