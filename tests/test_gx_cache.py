@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import stat
 
 import duckdb
@@ -160,3 +161,30 @@ def test_the_process_keeps_the_last_ingests_answers(faulty, tmp_path, monkeypatc
     monkeypatch.setattr(gx_cache, "_recent", {})
     _ingest(inbox, seeds, None)
     assert counting.asked > 0
+
+
+def test_the_worker_starts_at_once_unless_the_kept_answers_are_newer_than_every_file(
+        faulty, tmp_path, monkeypatch):
+    """Started at once, GX's import (seconds) overlaps DuckDB reading the files; a run over
+    files its kept answers already cover starts no worker at all."""
+    src_inbox, seeds = faulty
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for f in src_inbox.iterdir():
+        (inbox / f.name).write_bytes(f.read_bytes())
+    checks = tmp_path / "gx-checks"
+    monkeypatch.setattr(gx_cache, "_recent", {})
+    started = []
+    monkeypatch.setattr(gx_worker, "executor", lambda: started.append(1) or real_executor())
+    gx_cache.Checks(checks).start_unless_kept(inbox)
+    assert started == [1]  # no kept answers: started before any question
+    _ingest(inbox, seeds, checks)
+    started.clear()
+    monkeypatch.setattr(gx_cache, "_recent", {})
+    gx_cache.Checks(checks).start_unless_kept(inbox)
+    assert started == []  # every file older than the kept answers: not started
+    children = sorted(inbox.glob("children_*"))[-1]
+    later = checks.stat().st_mtime + 5
+    os.utime(children, (later, later))
+    gx_cache.Checks(checks).start_unless_kept(inbox)
+    assert started == [1]  # a file newer than them: started at once

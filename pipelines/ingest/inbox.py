@@ -62,9 +62,10 @@ def ingest(con, inbox: Path, seeds_dir: Path, *, run_id: str, key: bytes,
     result = IngestResult(run_id=run_id)
     councils = council_rules.of_partnership(la_code, Path(seeds_dir))
     single = councils.codes[0] if len(council_rules.configured(la_code)) == 1 else None
-    # the GX worker, started (importing GX: seconds) on the first file whose checks' answer
-    # is not kept from an earlier run
+    # the GX worker behind the answers kept from earlier runs: started now (its GX import
+    # overlapping the reads) unless they probably answer every question this run asks
     gx = gx_cache.Checks(checks)
+    gx.start_unless_kept(Path(inbox))
     # what each registered reader finds in force: the extracts' own files, the census,
     # SSDA903 and SSD files (per council in a partnership of several)
     inboxed = registry.discover(Path(inbox), EXTRACTS, single, councils,

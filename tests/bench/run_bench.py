@@ -255,8 +255,11 @@ def main(argv=None) -> int:
         return 0
 
     db = args.work / "lscp.duckdb"
-    for stale in args.work.glob("lscp.duckdb*"):
-        stale.unlink()
+    for stale in args.work.glob("lscp.duckdb*"):  # the packs' folder among them
+        if stale.is_dir():
+            shutil.rmtree(stale)
+        else:
+            stale.unlink()
     first = full_run(out, db, env, "full lscp run with the packs (first)", RUN_TARGET, 3072,
                      repeat=args.repeat)
     if not args.run_only:
