@@ -38,23 +38,20 @@ def year_end(year: str, months: list[pd.Timestamp]) -> pd.Timestamp:
     return max(within) if within else end
 
 
-def _signals(every_spc: pd.DataFrame, iid: str, first: pd.Timestamp,
-             last: pd.Timestamp, short: bool = False) -> str:
-    spc = every_spc[every_spc["indicator_id"] == iid]  # every measure's SPC rows, cut to this one
-    if spc.empty:
-        return ""
+def _signals(spc: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> tuple[str, str]:
+    """One measure's signalling months in the year, worded for the extract and, shorter, for
+    the board pack (the same three figures): ("", "") when there is no month to count."""
     year = spc[(spc["period_end"] >= first) & (spc["period_end"] <= last)]
     if "hidden" in year.columns:  # a month hidden from the role is no evidence either way
         year = year[~year["hidden"].fillna(False).astype(bool)]
     if year.empty:
-        return ""
+        return "", ""
     kinds = year["point_type"].fillna("").astype(str)
     improvement, concern = kinds.str.contains("improvement").sum(), kinds.str.contains(
         "concern").sum()
-    if short:  # the board pack's line: the same three figures, in fewer words
-        return f" (in the year: {improvement} of {len(year)} months improvement, {concern} concern)"
-    return (f"; in the year {improvement} month(s) signalled improvement and {concern} concern"
-            f" (of {len(year)})")
+    return ((f"; in the year {improvement} month(s) signalled improvement and {concern} concern"
+             f" (of {len(year)})"),
+            f" (in the year: {improvement} of {len(year)} months improvement, {concern} concern)")
 
 
 def build(role: str, year: str, short_verdicts: bool = False) -> pd.DataFrame:
@@ -119,9 +116,8 @@ def _figures(role: str, year: str) -> pd.DataFrame:
                           when - pd.DateOffset(years=1) + pd.offsets.MonthEnd(0))
             verdict, short = r["variation_text"], r["verdict_kind"]
             if r["frequency"] == "monthly" and when is not None and not pd.isna(when):
-                mine = spc_of.get(iid, no_spc)
-                verdict += _signals(mine, iid, first, when)
-                short += _signals(mine, iid, first, when, short=True)
+                long_words, short_words = _signals(spc_of.get(iid, no_spc), first, when)
+                verdict, short = verdict + long_words, short + short_words
             rows.append([
                 strategy, m.success_measure, r["title"],
                 scorecard.period_text(r, start_when) if start_when is not None else "",

@@ -304,7 +304,7 @@ def _build(role: str, strategy: str | None, period: pd.Timestamp,
         if icon is not None:
             judged_on = (quarterly_of.get(iid, quarterly.iloc[0:0]) if judged.step == "quarter"
                          else spc_of.get(iid, spc.iloc[0:0]))
-            last = judged_on[judged_on["indicator_id"] == iid]["assurance"].dropna()
+            last = judged_on["assurance"].dropna()  # this measure's rows alone
             assurance = last.iloc[-1] if not last.empty else None
         rows.append({
             "indicator_id": iid, "title": ind["title"], "unit": unit, "polarity": polarity,

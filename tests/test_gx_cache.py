@@ -51,6 +51,16 @@ class Counting:
 real_executor = gx_worker.executor
 
 
+def _own_copy(faulty, tmp_path):
+    """The faulty partnership's inbox copied for a test that changes its files."""
+    src_inbox, seeds = faulty
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for f in src_inbox.iterdir():
+        (inbox / f.name).write_bytes(f.read_bytes())
+    return inbox, seeds
+
+
 def _ingest(inbox, seeds, checks, run_date=RUN_DATE):
     con = duckdb.connect()
     ingest(con, inbox, seeds, run_id="run1", key=KEY, run_date=run_date, previous=None,
@@ -102,11 +112,7 @@ def test_kept_answers_give_the_same_quarantine_and_load_report_without_gx(faulty
 
 
 def test_a_changed_file_or_run_date_is_checked_again(faulty, tmp_path, monkeypatch):
-    src_inbox, seeds = faulty
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    for f in src_inbox.iterdir():
-        (inbox / f.name).write_bytes(f.read_bytes())
+    inbox, seeds = _own_copy(faulty, tmp_path)
     checks = tmp_path / "gx-checks"
     _ingest(inbox, seeds, checks)
     counting = Counting()
@@ -167,11 +173,7 @@ def test_the_worker_starts_at_once_unless_the_kept_answers_are_newer_than_every_
         faulty, tmp_path, monkeypatch):
     """Started at once, GX's import (seconds) overlaps DuckDB reading the files; a run over
     files its kept answers already cover starts no worker at all."""
-    src_inbox, seeds = faulty
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    for f in src_inbox.iterdir():
-        (inbox / f.name).write_bytes(f.read_bytes())
+    inbox, seeds = _own_copy(faulty, tmp_path)
     checks = tmp_path / "gx-checks"
     monkeypatch.setattr(gx_cache, "_recent", {})
     started = []

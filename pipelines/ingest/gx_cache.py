@@ -17,6 +17,7 @@ file given, as the tests make hundreds of over the same seeds files).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -34,6 +35,7 @@ VERSION = 1  # of this file's layout
 _recent: dict[str, list] = {}  # the answers the last ingest of this process used
 
 
+@functools.cache  # asked for every frame: the installed versions do not change in a run
 def _versions() -> str:
     def of(name: str) -> str:
         try:

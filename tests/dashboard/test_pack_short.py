@@ -33,8 +33,8 @@ def test_the_annual_extract_in_short_keeps_the_years_three_figures():
                        "special_cause_concern", "common_cause", "special_cause_concern"],
         "hidden": [False, False, False, False, True, False]})
     first, last = pd.Timestamp("2025-04-30"), pd.Timestamp("2025-07-31")
-    whole = annual._signals(spc, "a", first, last)
-    short = annual._signals(spc, "a", first, last, short=True)
+    # the measure's rows, as the extract cuts them once for every measure
+    whole, short = annual._signals(spc[spc["indicator_id"] == "a"], first, last)
     # March is before the year, July hidden: April to June, 1 improvement, 1 concern of 3
     assert whole == "; in the year 1 month(s) signalled improvement and 1 concern (of 3)"
     assert short == " (in the year: 1 of 3 months improvement, 1 concern)"
