@@ -42,7 +42,13 @@ def _segments(points: list[tuple[float, float | None]]) -> list[list[tuple[float
 
 
 def _path(run: list[tuple[float, float]]) -> str:
-    return " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
+    """The run's points as drawn (one decimal), less each point in the middle of a level
+    stretch (the same y as the points either side: a mean or a limit is level for months
+    on end): the same line, a dash pattern running on through it, with fewer points to draw."""
+    drawn = [(f"{x:.1f}", f"{y:.1f}") for x, y in run]
+    kept = [p for i, p in enumerate(drawn)
+            if i in (0, len(drawn) - 1) or not drawn[i - 1][1] == p[1] == drawn[i + 1][1]]
+    return " ".join(f"{x},{y}" for x, y in kept)
 
 
 def sparkline(values: list, label: str, width: int = 120, height: int = 28) -> str:
