@@ -181,10 +181,10 @@ def test_svg_chart_draws_common_points_as_one_path_and_signals_in_their_shapes()
     import re
 
     chart = svg.xmr_chart(chartspec.xmr_spec(_series(), "T", "percent"), "chart")
-    dots = re.findall(r'<path d="(M[^"]*)" fill="#505a5f"/>', chart)
+    dots = re.findall(r'<path d="(M[^"]*)" fill="none" stroke="#505a5f" stroke-width="4.4" '
+                      r'stroke-linecap="round"/>', chart)
     assert len(dots) == 1
-    centres = [(round(float(x) + 2.2, 1), float(y))
-               for x, y in re.findall(r"M([\d.]+),([\d.]+)a2\.2", dots[0])]
+    centres = [(float(x), float(y)) for x, y in re.findall(r"M([\d.]+),([\d.]+)h0", dots[0])]
     assert len(centres) == 14 - 1 - 2  # 14 months, one hidden, two special causes
     assert len(set(centres)) == len(centres)
     assert 'r="2.2"' not in chart  # no circle per common point
