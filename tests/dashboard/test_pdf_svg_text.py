@@ -78,3 +78,23 @@ def test_a_whole_chart_prints_the_same_words_either_way():
         "\n", "") for c in (quick, slow)]
     assert squash[0] == squash[1] and "Processlimits" in squash[0]
     assert len(quick) < len(slow)  # one text object a label, not one a letter
+
+
+def test_inline_charts_print_as_images_of_themselves_at_the_same_places():
+    """The PDF is printed from the pack's HTML with each inline chart as an <img> of the
+    same SVG (no HTML cascade over its nodes): the same words at the same places."""
+    chart = svg.xmr_chart(chartspec.xmr_spec(_series(), "Referrals", "percent"), "Chart label")
+    html = (f"<html><body><p>Before</p><div style='width:50%'>{chart}</div><p>After</p>"
+            "</body></html>")
+    printed = pdf.svg_as_images(html)
+    assert "<svg" not in printed and printed.count("<img") == 1
+    assert 'alt="Chart label"' in printed and "width:100%;height:auto;max-width:" in printed
+    assert pdf.svg_as_images("<p>no chart</p>") == "<p>no chart</p>"
+    nested = "<svg><svg></svg></svg>"
+    assert pdf.svg_as_images(nested) == nested  # left inline, not cut in half
+    from weasyprint import HTML
+
+    pdf._fast_svg_text()
+    inline = _words(HTML(string=html).write_pdf())
+    as_image = _words(HTML(string=printed).write_pdf())
+    assert inline == as_image and "Process limits" in inline and "After" in inline
