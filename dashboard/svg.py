@@ -42,7 +42,13 @@ def _segments(points: list[tuple[float, float | None]]) -> list[list[tuple[float
 
 
 def _path(run: list[tuple[float, float]]) -> str:
-    return " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
+    """The run's points as drawn (one decimal), less each point in the middle of a level
+    stretch (the same y as the points either side: a mean or a limit is level for months
+    on end): the same line, a dash pattern running on through it, with fewer points to draw."""
+    drawn = [(f"{x:.1f}", f"{y:.1f}") for x, y in run]
+    kept = [p for i, p in enumerate(drawn)
+            if i in (0, len(drawn) - 1) or not drawn[i - 1][1] == p[1] == drawn[i + 1][1]]
+    return " ".join(f"{x},{y}" for x, y in kept)
 
 
 def sparkline(values: list, label: str, width: int = 120, height: int = 28) -> str:
@@ -170,10 +176,12 @@ def _text(x: float, y: float, text: str, size: float, anchor: str, colour: str =
 
 
 def _dots(points: list[tuple[float, float]], r: float = 2.2) -> str:
-    """Filled circles of radius ``r`` at ``points``, drawn as one path (two arcs each)."""
-    d = "".join(f"M{x - r:.1f},{y:.1f}a{r},{r} 0 1,0 {2 * r:.1f},0a{r},{r} 0 1,0 "
-                f"{-2 * r:.1f},0" for x, y in points)
-    return f'<path d="{d}" fill="{GREY}"/>'
+    """Filled circles of radius ``r`` at ``points``, drawn as one path: a point each
+    (a move and no length), stroked ``2r`` wide with round caps, which SVG and PDF both
+    draw as a filled circle. (Two arcs a dot cost the PDF pack a curve conversion each.)"""
+    d = "".join(f"M{x:.1f},{y:.1f}h0" for x, y in points)
+    return (f'<path d="{d}" fill="none" stroke="{GREY}" stroke-width="{2 * r:.1f}" '
+            'stroke-linecap="round"/>')
 
 
 def _point(x: float, y: float, kind: str | None) -> str:

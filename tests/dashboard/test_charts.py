@@ -181,11 +181,26 @@ def test_svg_chart_draws_common_points_as_one_path_and_signals_in_their_shapes()
     import re
 
     chart = svg.xmr_chart(chartspec.xmr_spec(_series(), "T", "percent"), "chart")
-    dots = re.findall(r'<path d="(M[^"]*)" fill="#505a5f"/>', chart)
+    dots = re.findall(r'<path d="(M[^"]*)" fill="none" stroke="#505a5f" stroke-width="4.4" '
+                      r'stroke-linecap="round"/>', chart)
     assert len(dots) == 1
-    centres = [(round(float(x) + 2.2, 1), float(y))
-               for x, y in re.findall(r"M([\d.]+),([\d.]+)a2\.2", dots[0])]
+    centres = [(float(x), float(y)) for x, y in re.findall(r"M([\d.]+),([\d.]+)h0", dots[0])]
     assert len(centres) == 14 - 1 - 2  # 14 months, one hidden, two special causes
     assert len(set(centres)) == len(centres)
     assert 'r="2.2"' not in chart  # no circle per common point
     assert 'r="4.5"' in chart and 'height="8"' in chart  # improvement circle, concern square
+
+
+def test_svg_level_stretches_of_a_line_are_drawn_from_their_ends():
+    """A mean or limit level for months is one segment (the same line, fewer points to
+    print); a point where the line bends is kept, and so is each end."""
+    from dashboard.svg import _path
+
+    assert _path([(0, 5.0), (1, 5.0), (2, 5.0), (3, 5.0)]) == "0.0,5.0 3.0,5.0"
+    assert _path([(0, 5.0), (1, 5.0), (2, 6.0), (3, 6.0), (4, 6.0), (5, 5.0)]) == (
+        "0.0,5.0 1.0,5.0 2.0,6.0 4.0,6.0 5.0,5.0")
+    assert _path([(0, 1.0), (1, 2.0), (2, 3.0)]) == "0.0,1.0 1.0,2.0 2.0,3.0"
+    assert _path([(7, 1.0)]) == "7.0,1.0"
+    chart = svg.xmr_chart(chartspec.xmr_spec(_series(), "T", "percent"), "chart")
+    mean = [p for p in re.findall(r'<polyline points="([^"]*)"[^>]*stroke-dasharray=""', chart)]
+    assert mean and all(len(p.split()) == 2 for p in mean)
