@@ -105,12 +105,13 @@ def typed_value(col, v: str) -> str:
     return f"upper({v})" if col.upper else v
 
 
-def typed_select(contract: Contract, raw: str, id_map: str | None) -> str:
+def typed_select(contract: Contract, raw: str, id_map: str | dict[str, str] | None) -> str:
     """SELECT over the raw text table ``raw`` (contract columns + _line) giving typed columns,
     pseudonymised ids, and the first reading failure of each row (_pf_rule, _pf_column).
 
     ``id_map`` is a table (raw, pseudonym) holding every id of ``raw`` (see
-    pipelines.ingest.pseudonymise.extend_id_map): hashing each distinct id once is cheaper."""
+    pipelines.ingest.pseudonymise.extend_id_map), or one such table per id column
+    (``file_pseudonyms``): hashing each distinct id once is cheaper."""
     v = {c.name: f"v_{i}" for i, c in enumerate(contract.columns)}
     texts = ", ".join(f"{trimmed(c.name)} as {v[c.name]}" for c in contract.columns)
     typed = []
@@ -118,7 +119,8 @@ def typed_select(contract: Contract, raw: str, id_map: str | None) -> str:
     for i, c in enumerate(contract.columns):
         expr = typed_value(c, v[c.name])
         if c.pseudonymise and id_map:
-            joins.append(f"left join {id_map} m{i} on m{i}.raw = texts.{v[c.name]}")
+            table = id_map[c.name] if isinstance(id_map, dict) else id_map
+            joins.append(f"left join {table} m{i} on m{i}.raw = texts.{v[c.name]}")
             expr = f"m{i}.pseudonym"
         typed.append(f"{expr} as {q(c.name)}")
     parse_cols = [c for c in contract.columns if c.type in PARSE_RULES]
@@ -168,6 +170,30 @@ def duplicate_failures(contract: Contract, typed: str) -> str | None:
         f"from {typed} semi join (select {keys} from {typed} where {not_null} group by all "
         f"having count(*) > 1) d using ({keys})) where n > 1"
     )
+
+
+def required_failures(contract: Contract, typed: str) -> str | None:
+    """Rows of ``typed`` a required column is missing from: the presence checks, made here
+    rather than in GX (data_contracts.gx_suites.PRESENCE). Null as GX's pandas sees it: the
+    value GX would be handed (``frame_columns``) is NULL, or NaN for a number, on the rows
+    GX would be handed (no reading failure)."""
+    from data_contracts import gx_suites
+
+    shown = gx_suites.frame_columns(contract)
+    required = [s["kwargs"]["column"] for _i, s in gx_suites.gx_specs(contract, None)
+                if s["type"] == gx_suites.PRESENCE]
+    if not required:
+        return None
+    missing = []
+    for name in required:
+        expr = shown[name]
+        nan = f" or isnan({expr})" if contract.column(name).type == "number" else ""
+        missing.append((f"(({expr}) is null{nan})", name))
+    # one pass: only a row missing something is listed, with each column it misses
+    listed = ", ".join(f"case when {test} then {lit(name)} end" for test, name in missing)
+    return (f"select _line, 'required' as rule, unnest(list_filter([{listed}], "
+            f"lambda x: x is not null)) as \"column\" from {typed} where _pf_rule is null "
+            f"and ({' or '.join(test for test, _n in missing)})")
 
 
 def sql_check_failures(contract: Contract, typed: str) -> list[str]:

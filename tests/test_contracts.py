@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
@@ -185,3 +186,51 @@ def test_the_column_reference_is_derived_from_the_contracts_and_current():
             assert f"| `{column}` | " in text and duckdb_type in text
     assert docs.DOC_FILE.read_text(encoding="utf-8") == text, (
         "data_contracts/EXTRACTS.md is stale: run `python -m data_contracts.docs`")
+
+
+def test_presence_checks_in_duckdb_fail_exactly_the_rows_gx_fails():
+    """Ingest checks required columns in DuckDB (rules.required_failures), not in GX: on every
+    contract, a typed table with blanks, NaN, empty code lists and reading failures gives the
+    same (line, 'required', column) as GX's not-null expectations on the frame GX is handed."""
+    import duckdb
+
+    from data_contracts import rules
+
+    con = duckdb.connect()
+    run = dt.date(2025, 1, 1)
+    sample = {"date": "DATE '2024-01-02'", "yes_no": "true", "integer": "3", "bigint": "3",
+              "number": "2.5::DOUBLE", "code_list": "['A']"}
+    checked = 0
+    # and a required number with a range, which GX is handed as a number (NaN: missing)
+    ranged = dataclasses.replace(seed_contracts()["benchmarks"], columns=tuple(
+        dataclasses.replace(c, min=0.0) if c.name == "value" else c
+        for c in seed_contracts()["benchmarks"].columns))
+    for contract in [*extract_contracts().values(), *seed_contracts().values(), ranged]:
+        required = [s["kwargs"]["column"] for _i, s in gx_suites.gx_specs(contract, run)
+                    if s["type"] == gx_suites.PRESENCE]
+        if not required:
+            continue
+        rows = []
+        for line in range(2, 12):
+            cells = []
+            for i, c in enumerate(contract.columns):
+                value = sample.get(c.type, "'X'")
+                blank = (line + i) % 3 == 0
+                if c.type == "number" and line % 4 == 0:
+                    value = "'NaN'::DOUBLE"  # read from the text 'nan': pandas calls it null
+                if c.type == "code_list" and line % 5 == 0:
+                    value = "[]::VARCHAR[]"  # ';;' read as an empty list: present
+                cells.append(f"NULL::{c.duckdb_type}" if blank else f"{value}::{c.duckdb_type}")
+            pf = "'bad_date'" if line == 11 else "NULL"  # a reading failure: neither checks it
+            rows.append(f"select {line} as _line, {', '.join(f'{v} as {q}' for v, q in zip(cells, [rules.q(c.name) for c in contract.columns], strict=True))}, {pf} as _pf_rule")
+        con.execute("create or replace table typed as " + " union all ".join(rows))
+        in_sql = set(con.execute(rules.required_failures(contract, "typed")).fetchall())
+        shown = gx_suites.frame_columns(contract)
+        frame = con.execute(
+            "select _line, " + ", ".join(f"{e} as {rules.q(n)}" for n, e in shown.items())
+            + " from typed where _pf_rule is null").df()
+        by_gx = {f for f in gx_suites.validate_frame(contract, frame, run) if f[1] == "required"}
+        assert in_sql == by_gx, contract.name
+        assert by_gx, contract.name  # the sample does miss required values
+        checked += 1
+    assert checked >= 16

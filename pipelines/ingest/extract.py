@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from data_contracts import Contract, gx_suites, rules
 from data_contracts.rules import lit, q
-from pipelines.ingest.pseudonymise import extend_id_map
+from pipelines.ingest.pseudonymise import file_pseudonyms
 from pipelines.ingest.readers.tabular import RawFile
 from pipelines.ingest.sources import line_sql
 
@@ -53,12 +53,12 @@ def parse(con, contract: Contract, file: str, raw: RawFile, pseudonym: str,
           executor: Executor, run_date: dt.date | None, origin=None) -> Parsed:
     """Type the raw text table and send its profiles to the GX worker."""
     ids = [c.name for c in contract.columns if c.pseudonymise]
-    if ids:
-        extend_id_map(con, ID_MAP, raw.table, ids, pseudonym)
+    id_maps = file_pseudonyms(con, ID_MAP, raw.table, ids, pseudonym) if ids else None
+    raw.cleanup.extend(("table", t) for t in (id_maps or {}).values())
     typed = f"{raw.table}_typed"
     con.execute(f"create or replace temp table {typed} as "
-                + rules.typed_select(contract, raw.table, ID_MAP if ids else None))
-    columns = gx_suites.frame_columns(contract)
+                + rules.typed_select(contract, raw.table, id_maps))
+    columns = gx_suites.frame_columns(contract, presence_in_sql=True)  # presence: in settle
     futures = []
     profiles = f"{raw.table}_profiles"
     if columns:
@@ -82,7 +82,8 @@ def _selected(columns: dict[str, str]) -> str:
 
 
 def _validate(contract, frame: pa.Table, run_date):
-    return gx_suites.validate_frame(contract, frame.to_pandas(), run_date, index=PROFILE)
+    return gx_suites.validate_frame(contract, frame.to_pandas(), run_date, index=PROFILE,
+                                    presence_in_sql=True)
 
 
 def _reject_value(col, pseudonym: str) -> str:
@@ -151,7 +152,8 @@ def settle(con, parsed: Parsed, pseudonym: str, target: Target) -> None:
             f"where _pf_rule is null) t join (select * from {fails}_gx g "
             f"join {parsed.profiles} using ({PROFILE})) p on {same}")
         con.unregister(f"{fails}_gx")
-    extra = [rules.duplicate_failures(c, typed), *rules.sql_check_failures(c, typed)]
+    extra = [rules.required_failures(c, typed), rules.duplicate_failures(c, typed),
+             *rules.sql_check_failures(c, typed)]
     for sql in filter(None, extra):
         con.execute(f"insert into {fails} {sql}")
     first = f"{raw.table}_first"

@@ -31,7 +31,7 @@ from data_contracts import gx_suites
 from lscp_core.private import open_private
 from pipelines.ingest import gx_worker
 
-VERSION = 1  # of this file's layout
+VERSION = 2  # of this file's layout (2: the presence checks are DuckDB's, not in the frames)
 _recent: dict[str, list] = {}  # the answers the last ingest of this process used
 
 
@@ -50,7 +50,7 @@ def frame_key(contract, frame: pa.Table, run_date) -> str:
     """SHA-256 of what the answer depends on: versions, the suite, the frame's bytes."""
     h = hashlib.sha256()
     h.update(_versions().encode())
-    specs = gx_suites.expectation_specs(contract, run_date)
+    specs = gx_suites.gx_specs(contract, run_date, presence_in_sql=True)
     h.update(json.dumps([contract.kind, contract.name, specs], sort_keys=True,
                         default=str).encode())
     sink = pa.BufferOutputStream()

@@ -42,6 +42,7 @@ from pipelines.ingest import (
 from pipelines.ingest import report as ingest_report
 from pipelines.ingest.context import PSEUDONYM, IngestRun, say, tables_of
 from pipelines.ingest.extract import ID_MAP
+from pipelines.ingest.pseudonymise import forget as forget_ids
 from pipelines.ingest.pseudonymise import install_hmac_macro, key_fingerprint
 from pipelines.ingest.readers import registry
 from pipelines.ingest.readers.parts import Source
@@ -145,6 +146,7 @@ def _ingest_files(run: IngestRun, result: IngestResult, files: dict[str, InboxFi
 
 def _forget_raw_ids(con) -> None:
     """Drop the connection's TEMP helpers; the id map and the macro's key hold secrets."""
-    for name in (ID_MAP, "cross_fails", "_kept_runs"):
+    forget_ids(con, ID_MAP)
+    for name in ("cross_fails", "_kept_runs"):
         con.execute(f"drop table if exists temp.{name}")
     con.execute(f"drop macro if exists {PSEUDONYM}")

@@ -64,3 +64,37 @@ def extend_id_map(con, id_map: str, raw: str, columns: list[str], macro: str) ->
             f"nullif(trim(\"{col}\"), '') as v from {raw}) new "
             f"where v is not null and not exists (select 1 from {id_map} m where m.raw = new.v)"
         )
+
+
+def file_pseudonyms(con, id_map: str, raw: str, columns: list[str], macro: str) -> dict[str, str]:
+    """column -> TEMP table ``(raw, pseudonym)`` of the distinct trimmed ids of ``raw``'s
+    column, each hashed once per run: looked up in the run's map of ids of that column's
+    name (``<id_map>__<column>``), the new ones hashed and added to it.
+
+    The typed rows join these small tables, not one map of every id of the run (a hash join
+    builds its table from the smaller side: the run's map, near a million ids at 300,000
+    children, was built again for every id column of every file). Ids of one name share a
+    map (a child id is hashed once whichever extract sends it). The tables hold raw ids:
+    TEMP, dropped with the file's raw table (and by ``forget``)."""
+    out = {}
+    for col in columns:
+        known = f"{id_map}__{col}"
+        ids = f"{id_map}_of_{raw}__{col}"
+        con.execute(f"create temp table if not exists {known} (raw VARCHAR, pseudonym VARCHAR)")
+        con.execute(
+            f"create or replace temp table {ids} as select i.v as raw, "
+            f"case when m.raw is null then {macro}(i.v) else m.pseudonym end as pseudonym, "
+            f"m.raw is null as _new from (select distinct nullif(trim(\"{col}\"), '') as v "
+            f"from {raw}) i left join {known} m on m.raw = i.v where i.v is not null")
+        con.execute(f"insert into {known} select raw, pseudonym from {ids} where _new")
+        out[col] = ids
+    return out
+
+
+def forget(con, id_map: str) -> None:
+    """Drop the run's TEMP maps of raw ids (``file_pseudonyms``, ``extend_id_map``)."""
+    names = [r[0] for r in con.execute(
+        "select table_name from duckdb_tables() where temporary and (table_name = ? or "
+        "starts_with(table_name, ?))", [id_map, id_map + "_"]).fetchall()]
+    for name in names:
+        con.execute(f"drop table if exists temp.{name}")

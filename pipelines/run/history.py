@@ -18,11 +18,13 @@ import datetime as dt
 import json
 import os
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from lscp_core.private import narrow
 from lscp_core.run_log import history_path, read_lines
+
+if TYPE_CHECKING:  # imported where used: the run starts without pandas (seconds of import)
+    import pandas as pd
 
 __all__ = ["history_path", "read", "append", "settle_interrupted", "write_runs_table"]
 
@@ -95,6 +97,8 @@ def previous_runs(con, previous: str | None, prev_tables: set[str]) -> pd.DataFr
 
 def write_runs_table(con, db: Path, this_run: dict, prev_runs: pd.DataFrame | None) -> int:
     """Create ``runs`` = previous database's runs + the jsonl history + this run (last wins)."""
+    import pandas as pd
+
     frames = [] if prev_runs is None else [prev_runs]
     frames.append(pd.DataFrame(read(db) + [this_run], columns=FIELDS))
     merged = pd.concat([f.astype(object) for f in frames if len(f)], ignore_index=True)
