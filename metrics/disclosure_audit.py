@@ -327,6 +327,18 @@ class Published:
                    "breakdowns", exact=None, by_family=["family", "space"])
         # each count's cells, found once (not by comparing every family name for each pair)
         self._of_family = self.cells.groupby("family", sort=False).indices
+        # each cell's place as one integer: (space, council, locality, agency) and its month,
+        # so that pairing two counts is a search over integers, not a merge of strings
+        c = self.cells
+        where = c.groupby(["space", "council", "locality", "agency"], sort=False,
+                          dropna=False).ngroup().to_numpy(np.int64)
+        period = c["period"]
+        self._month_ends = bool(period.dt.is_month_end.all())
+        self._place = where * 1_000_000 + (period.dt.year * 12 + period.dt.month - 1
+                                           ).to_numpy(np.int64)
+        self._pairable = ~(c["latent"].to_numpy() | c["public"].to_numpy())
+        self._agency_all = c["agency"].to_numpy() == "All"
+        self._truth = c["truth"].to_numpy(float)
         for a, b, kind, shift, agencies_only in self._pairs():
             self._pair(a, b, kind, shift, agencies_only)
         self.terms = (pd.concat(self._terms, ignore_index=True) if self._terms else
@@ -408,29 +420,38 @@ class Published:
         c = self.cells
         empty = np.zeros(0, int)
         for suffix in ("", MONTH, QUARTER):
-            left = c.iloc[self._of_family.get(a + suffix, empty)]
-            right = c.iloc[self._of_family.get(b + suffix, empty)]
-            left = left[~left["latent"] & ~left["public"]]
-            right = right[~right["latent"] & ~right["public"]]
-            if left.empty or right.empty:
+            li = self._of_family.get(a + suffix, empty)
+            ri = self._of_family.get(b + suffix, empty)
+            li, ri = li[self._pairable[li]], ri[self._pairable[ri]]
+            if not len(li) or not len(ri):
                 continue
             if agencies_only:
-                left = left[left["agency"] != "All"]
-            left = left.assign(period=left["period"] - pd.offsets.MonthEnd(shift)
-                               if shift else left["period"])
-            j = left.merge(right, on=KEYS[1:], suffixes=("", "_b"))
-            if j.empty:
+                li = li[~self._agency_all[li]]
+            if self._month_ends:
+                key_l, key_r = self._place[li] - shift, self._place[ri]
+                order = np.argsort(key_r, kind="stable")
+                sorted_r = key_r[order]
+                at = np.minimum(np.searchsorted(sorted_r, key_l), len(sorted_r) - 1)
+                hit = sorted_r[at] == key_l
+                lcid, rcid = li[hit], ri[order[at[hit]]]
+            else:  # a period that is no month end: as pandas shifts it
+                left, right = c.iloc[li], c.iloc[ri]
+                left = left.assign(period=left["period"] - pd.offsets.MonthEnd(shift)
+                                   if shift else left["period"])
+                j = left.merge(right, on=KEYS[1:], suffixes=("", "_b"))
+                lcid, rcid = j["cid"].to_numpy(int), j["cid_b"].to_numpy(int)
+            if not len(lcid):
                 continue
-            holds = (np.isclose(j["truth"], j["truth_b"]) if kind == "equals"
-                     else j["truth"] <= j["truth_b"] + EPS)
+            tl, tr = self._truth[lcid], self._truth[rcid]
+            holds = np.isclose(tl, tr) if kind == "equals" else tl <= tr + EPS
             if not holds.all():
                 self.dropped.append(f"{a}{suffix} {kind} {b}{suffix}"
                                     f"{f' {shift} months earlier' if shift else ''}: "
-                                    f"{int((~holds).sum())} of {len(j)} cells disagree")
+                                    f"{int((~holds).sum())} of {len(lcid)} cells disagree")
                 continue
-            k = len(j)
+            k = len(lcid)
             terms = pd.DataFrame({"rel": np.tile(np.arange(k), 2),
-                                  "cid": np.concatenate([j["cid"], j["cid_b"]]),
+                                  "cid": np.concatenate([lcid, rcid]),
                                   "coef": np.repeat([1.0, -1.0], k)})
             self._emit(terms, np.full(k, 0 if kind == "equals" else 1),
                        "equal counts" if kind == "equals" else "within")
