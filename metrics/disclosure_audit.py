@@ -568,13 +568,16 @@ class Solver:
         self.cap = float(max(finite.max() if len(finite) else 0, 1) * 4 + 100)
 
     def audit(self, hidden_mask: np.ndarray, safe: np.ndarray | None = None,
-              base: tuple[np.ndarray, np.ndarray] | None = None
+              base: tuple[np.ndarray, np.ndarray] | None = None, store: bool = True
               ) -> tuple[dict[int, tuple[float, float]], int]:
         """cid -> (lo, hi) of every exposed hidden cell; and the components. ``safe``: cells
         already proved safe with fewer cells hidden (hiding more only widens an interval),
         not proved again; a component with nothing else to prove is not solved. ``base``:
         (cells proved safe for another audience, cells it sees otherwise): a component no
-        relation joins to those cells is that audience's own, so its proofs stand."""
+        relation joins to those cells is that audience's own, so its proofs stand.
+        ``store``: keep each component's result for the next audit of the same hidden cells
+        (False when ``safe`` holds cells that need no proof rather than cells proved: a
+        screen's, whose results are not every cell's)."""
         p = self.p
         latent = p.cells["latent"].to_numpy()
         var = hidden_mask | latent
@@ -630,7 +633,8 @@ class Solver:
             for comp in todo:
                 members = sub_cids[sub_label == comp]
                 result = {c: found[c] for c in members.tolist() if c in found}
-                self.cache[frozenset(members.tolist())] = result
+                if store:
+                    self.cache[frozenset(members.tolist())] = result
                 out.update(result)
         return out, ncomp
 
@@ -822,6 +826,8 @@ def audit(p: Published, solver: Solver | None = None, pooled: bool = False,
             champions.append((name, agencies))
             continue
         results.append(_settle(safe, _audit_one(state, name, agencies), solver))
+    if safe is not None and len(champions) >= SCREEN_MIN_CHAMPIONS:
+        _screen(p, solver, safe, viewer_hidden, champions)
     work = 0
     if len(champions) > 1 and WORKERS > 1 and hasattr(os, "fork"):
         for name, agencies in champions:
@@ -857,6 +863,37 @@ POOL_MIN_CELLS = 20_000
 _POOL_STATE = None
 
 
+# champions screened together (``_screen``) when there are at least this many
+SCREEN_MIN_CHAMPIONS = 3
+
+
+def _screen(p: Published, solver: Solver, safe: dict[str, np.ndarray],
+            viewer_hidden: np.ndarray, champions: list[tuple[str, tuple[str, ...]]]) -> None:
+    """Prove cells safe for every champion at once, into ``safe``. An audience that sees
+    more than a champion (every cell the champion sees, and more) has narrower intervals:
+    its feasible points are the champion's with the extra cells at their true values. So a
+    cell safe for it is safe for the champion. Two such audiences: all the champions'
+    views together (the union) for the cells no champion sees; and, for each agency's own
+    cells, every other champion's views together (the union but that agency). A champion's
+    own audit then proves only what these could not (one linked group of thousands of
+    hidden cells solved twice, not once per champion). Their results are not stored in the
+    solver's cache (each proves only the cells some champion still needs)."""
+    hidden = {name: ~p.visible(agencies) for name, agencies in champions}
+    extra = {name: viewer_hidden & ~h for name, h in hidden.items()}  # a champion's own
+    none = np.zeros(len(viewer_hidden), bool)
+    known = {name: safe.get(name, none) for name, _ in champions}
+    seen = np.logical_or.reduce(list(extra.values()))
+    union = viewer_hidden & ~seen
+    # what no champion needs proved: safe for each already
+    done = np.logical_and.reduce(list(known.values()))
+    found, _ = solver.audit(union, done, (safe["viewer"], union != viewer_hidden), store=False)
+    proved = union.copy()
+    proved[list(found)] = False
+    for name, _ in champions:
+        known[name] = known[name] | (proved & hidden[name])
+    safe.update(known)
+
+
 def _audit_one(state, name: str, agencies: tuple[str, ...]):
     """One audience's audit: (its result, the cells proved safe, the LPs it solved)."""
     p, solver, safe, viewer_hidden = state
@@ -864,7 +901,7 @@ def _audit_one(state, name: str, agencies: tuple[str, ...]):
     hidden = ~p.visible(agencies)
     known = None if safe is None else safe.get(name)
     base = None
-    if safe is not None and known is None and agencies and "viewer" in safe:
+    if safe is not None and agencies and "viewer" in safe:
         base = (safe["viewer"], hidden != viewer_hidden)
     found, ncomp = solver.audit(hidden, known, base)
     proved = None
