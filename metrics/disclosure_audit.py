@@ -88,11 +88,15 @@ ROLLING_MONTHS = 12
 QUARTER_MONTHS = 3
 EPS = 1e-6
 # cells per LP: components are solved side by side in blocks of about this many unknowns
-CHUNK = 100
+CHUNK = 300
 # a complement LP's price of leaving its exposed cell where it is (above any real way out)
 SLACK_PRICE = 1e9
 # complement LPs stacked into one model (a simplex's work grows faster than its size)
 STACK = 8
+# one exposed cell per neighbourhood a round (their complements may free each other): off,
+# every exposed cell in the round's joint LP (at 300,000 children 14 rounds -> 5; 4,367
+# complements -> 4,717)
+SPREAD = False
 
 
 @dataclass
@@ -327,6 +331,18 @@ class Published:
                    "breakdowns", exact=None, by_family=["family", "space"])
         # each count's cells, found once (not by comparing every family name for each pair)
         self._of_family = self.cells.groupby("family", sort=False).indices
+        # each cell's place as one integer: (space, council, locality, agency) and its month,
+        # so that pairing two counts is a search over integers, not a merge of strings
+        c = self.cells
+        where = c.groupby(["space", "council", "locality", "agency"], sort=False,
+                          dropna=False).ngroup().to_numpy(np.int64)
+        period = c["period"]
+        self._month_ends = bool(period.dt.is_month_end.all())
+        self._place = where * 1_000_000 + (period.dt.year * 12 + period.dt.month - 1
+                                           ).to_numpy(np.int64)
+        self._pairable = ~(c["latent"].to_numpy() | c["public"].to_numpy())
+        self._agency_all = c["agency"].to_numpy() == "All"
+        self._truth = c["truth"].to_numpy(float)
         for a, b, kind, shift, agencies_only in self._pairs():
             self._pair(a, b, kind, shift, agencies_only)
         self.terms = (pd.concat(self._terms, ignore_index=True) if self._terms else
@@ -408,29 +424,38 @@ class Published:
         c = self.cells
         empty = np.zeros(0, int)
         for suffix in ("", MONTH, QUARTER):
-            left = c.iloc[self._of_family.get(a + suffix, empty)]
-            right = c.iloc[self._of_family.get(b + suffix, empty)]
-            left = left[~left["latent"] & ~left["public"]]
-            right = right[~right["latent"] & ~right["public"]]
-            if left.empty or right.empty:
+            li = self._of_family.get(a + suffix, empty)
+            ri = self._of_family.get(b + suffix, empty)
+            li, ri = li[self._pairable[li]], ri[self._pairable[ri]]
+            if not len(li) or not len(ri):
                 continue
             if agencies_only:
-                left = left[left["agency"] != "All"]
-            left = left.assign(period=left["period"] - pd.offsets.MonthEnd(shift)
-                               if shift else left["period"])
-            j = left.merge(right, on=KEYS[1:], suffixes=("", "_b"))
-            if j.empty:
+                li = li[~self._agency_all[li]]
+            if self._month_ends:
+                key_l, key_r = self._place[li] - shift, self._place[ri]
+                order = np.argsort(key_r, kind="stable")
+                sorted_r = key_r[order]
+                at = np.minimum(np.searchsorted(sorted_r, key_l), len(sorted_r) - 1)
+                hit = sorted_r[at] == key_l
+                lcid, rcid = li[hit], ri[order[at[hit]]]
+            else:  # a period that is no month end: as pandas shifts it
+                left, right = c.iloc[li], c.iloc[ri]
+                left = left.assign(period=left["period"] - pd.offsets.MonthEnd(shift)
+                                   if shift else left["period"])
+                j = left.merge(right, on=KEYS[1:], suffixes=("", "_b"))
+                lcid, rcid = j["cid"].to_numpy(int), j["cid_b"].to_numpy(int)
+            if not len(lcid):
                 continue
-            holds = (np.isclose(j["truth"], j["truth_b"]) if kind == "equals"
-                     else j["truth"] <= j["truth_b"] + EPS)
+            tl, tr = self._truth[lcid], self._truth[rcid]
+            holds = np.isclose(tl, tr) if kind == "equals" else tl <= tr + EPS
             if not holds.all():
                 self.dropped.append(f"{a}{suffix} {kind} {b}{suffix}"
                                     f"{f' {shift} months earlier' if shift else ''}: "
-                                    f"{int((~holds).sum())} of {len(j)} cells disagree")
+                                    f"{int((~holds).sum())} of {len(lcid)} cells disagree")
                 continue
-            k = len(j)
+            k = len(lcid)
             terms = pd.DataFrame({"rel": np.tile(np.arange(k), 2),
-                                  "cid": np.concatenate([j["cid"], j["cid_b"]]),
+                                  "cid": np.concatenate([lcid, rcid]),
                                   "coef": np.repeat([1.0, -1.0], k)})
             self._emit(terms, np.full(k, 0 if kind == "equals" else 1),
                        "equal counts" if kind == "equals" else "within")
@@ -547,13 +572,16 @@ class Solver:
         self.cap = float(max(finite.max() if len(finite) else 0, 1) * 4 + 100)
 
     def audit(self, hidden_mask: np.ndarray, safe: np.ndarray | None = None,
-              base: tuple[np.ndarray, np.ndarray] | None = None
+              base: tuple[np.ndarray, np.ndarray] | None = None, store: bool = True
               ) -> tuple[dict[int, tuple[float, float]], int]:
         """cid -> (lo, hi) of every exposed hidden cell; and the components. ``safe``: cells
         already proved safe with fewer cells hidden (hiding more only widens an interval),
         not proved again; a component with nothing else to prove is not solved. ``base``:
         (cells proved safe for another audience, cells it sees otherwise): a component no
-        relation joins to those cells is that audience's own, so its proofs stand."""
+        relation joins to those cells is that audience's own, so its proofs stand.
+        ``store``: keep each component's result for the next audit of the same hidden cells
+        (False when ``safe`` holds cells that need no proof rather than cells proved: a
+        screen's, whose results are not every cell's)."""
         p = self.p
         latent = p.cells["latent"].to_numpy()
         var = hidden_mask | latent
@@ -586,9 +614,13 @@ class Solver:
         unproved = ~self.p.cells["latent"].to_numpy() & np.isfinite(self.truth)
         if safe is not None:
             unproved &= ~safe
-        for group in np.split(order, bounds):
-            if not unproved[cids[group]].any():
-                continue
+        # only the components with a cell left to prove are looked at one by one
+        open_comp = np.bincount(var_label, weights=unproved[cids], minlength=ncomp) > 0
+        starts = np.r_[0, bounds]
+        ends = np.r_[bounds, len(order)]
+        for s, e in zip(starts[open_comp[var_label[order[starts]]]].tolist(),
+                        ends[open_comp[var_label[order[starts]]]].tolist(), strict=True):
+            group = order[s:e]
             key = frozenset(cids[group].tolist())
             hit = self.cache.get(key)
             if hit is None:
@@ -609,7 +641,8 @@ class Solver:
             for comp in todo:
                 members = sub_cids[sub_label == comp]
                 result = {c: found[c] for c in members.tolist() if c in found}
-                self.cache[frozenset(members.tolist())] = result
+                if store:
+                    self.cache[frozenset(members.tolist())] = result
                 out.update(result)
         return out, ncomp
 
@@ -801,6 +834,8 @@ def audit(p: Published, solver: Solver | None = None, pooled: bool = False,
             champions.append((name, agencies))
             continue
         results.append(_settle(safe, _audit_one(state, name, agencies), solver))
+    if safe is not None and len(champions) >= SCREEN_MIN_CHAMPIONS:
+        _screen(p, solver, safe, viewer_hidden, champions)
     work = 0
     if len(champions) > 1 and WORKERS > 1 and hasattr(os, "fork"):
         for name, agencies in champions:
@@ -836,6 +871,37 @@ POOL_MIN_CELLS = 20_000
 _POOL_STATE = None
 
 
+# champions screened together (``_screen``) when there are at least this many
+SCREEN_MIN_CHAMPIONS = 3
+
+
+def _screen(p: Published, solver: Solver, safe: dict[str, np.ndarray],
+            viewer_hidden: np.ndarray, champions: list[tuple[str, tuple[str, ...]]]) -> None:
+    """Prove cells safe for every champion at once, into ``safe``. An audience that sees
+    more than a champion (every cell the champion sees, and more) has narrower intervals:
+    its feasible points are the champion's with the extra cells at their true values. So a
+    cell safe for it is safe for the champion. Two such audiences: all the champions'
+    views together (the union) for the cells no champion sees; and, for each agency's own
+    cells, every other champion's views together (the union but that agency). A champion's
+    own audit then proves only what these could not (one linked group of thousands of
+    hidden cells solved twice, not once per champion). Their results are not stored in the
+    solver's cache (each proves only the cells some champion still needs)."""
+    hidden = {name: ~p.visible(agencies) for name, agencies in champions}
+    extra = {name: viewer_hidden & ~h for name, h in hidden.items()}  # a champion's own
+    none = np.zeros(len(viewer_hidden), bool)
+    known = {name: safe.get(name, none) for name, _ in champions}
+    seen = np.logical_or.reduce(list(extra.values()))
+    union = viewer_hidden & ~seen
+    # what no champion needs proved: safe for each already
+    done = np.logical_and.reduce(list(known.values()))
+    found, _ = solver.audit(union, done, (safe["viewer"], union != viewer_hidden), store=False)
+    proved = union.copy()
+    proved[list(found)] = False
+    for name, _ in champions:
+        known[name] = known[name] | (proved & hidden[name])
+    safe.update(known)
+
+
 def _audit_one(state, name: str, agencies: tuple[str, ...]):
     """One audience's audit: (its result, the cells proved safe, the LPs it solved)."""
     p, solver, safe, viewer_hidden = state
@@ -843,7 +909,7 @@ def _audit_one(state, name: str, agencies: tuple[str, ...]):
     hidden = ~p.visible(agencies)
     known = None if safe is None else safe.get(name)
     base = None
-    if safe is not None and known is None and agencies and "viewer" in safe:
+    if safe is not None and agencies and "viewer" in safe:
         base = (safe["viewer"], hidden != viewer_hidden)
     found, ncomp = solver.audit(hidden, known, base)
     proved = None
@@ -1161,7 +1227,7 @@ def complete(p: Published, max_rounds: int = 60) -> tuple[AuditResult, int]:
             for cell in a.exposed:
                 cid = cell["cid"]
                 near = releaser._rels(np.array([cid]))
-                if taken[near].any():
+                if SPREAD and taken[near].any():
                     continue  # a neighbour's complement may have freed it: next round
                 taken[near] = True
                 chosen.append(cid)
