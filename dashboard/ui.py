@@ -272,8 +272,11 @@ def static_table(table: pd.DataFrame, key: str, caption: str | None = None) -> N
 
 def download_csv(table: pd.DataFrame, filename: str, key: str,
                  label: str = "Download this table (CSV)") -> None:
-    body = fmt.csv_bytes(table)
-    st.download_button(label, audited_data(lambda: body, "csv_download", filename),
+    # the CSV is written when it is asked for, not on every run of the page (a page offers
+    # several, and most are never downloaded); of the table as it is now
+    frame = table.copy()
+    st.download_button(label, audited_data(lambda: fmt.csv_bytes(frame), "csv_download",
+                                           filename),
                        file_name=filename, mime="text/csv", key=f"csv_{key}",
                        icon=":material/download:", on_click="ignore")
 
