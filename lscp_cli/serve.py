@@ -18,7 +18,8 @@ from lscp_core.errors import UserError
 from pipelines.run import publish
 
 ROOT = Path(__file__).resolve().parents[1]
-DASHBOARD_APP = ROOT / "dashboard" / "app.py"
+# dashboard/app.py, served with the page addresses made quicker to open (serve_app.py)
+DASHBOARD_APP = ROOT / "dashboard" / "serve_app.py"
 
 
 def streamlit_command(port: int, host: str, cwd: Path | None = None) -> list[str]:
