@@ -121,7 +121,8 @@ img, svg { max-width: 100%; }
   html .lscp-scorecard th:nth-child(5) { width: 10%; }
   html .lscp-scorecard th:nth-child(6), html .lscp-scorecard th:nth-child(8) { width: 12%; }
   html .lscp-scorecard th:nth-child(7) { width: 18%; }
-  html .lscp-card td .lscp-mdc img { width: 18px; height: 18px; }
+  html .lscp-card td .lscp-mdc .lscp-icon { width: 18px; height: 18px; line-height: 16px;
+    font-size: 8px; }
   html .lscp-annual { font-size: 6.5pt; }
   html .lscp-annual th:nth-child(1), html .lscp-annual th:nth-child(4),
   html .lscp-annual th:nth-child(6) { width: 9%; }

@@ -32,6 +32,13 @@ CSS = """
 .lscp-improvement { color: #1d70b8; font-weight: bold; }
 .lscp-concern { color: #b1450c; font-weight: bold; }
 .lscp-neutral { color: #4c2c92; font-weight: bold; }
+.lscp-icon { display: inline-block; box-sizing: border-box; width: 30px; height: 30px;
+  border: 1px solid #0b0c0c; border-radius: 50%; margin-right: 2px; vertical-align: middle;
+  text-align: center; line-height: 28px; font: bold 14px Arial, sans-serif; color: #0b0c0c;
+  background: #a6a6a6; }
+.lscp-icon-improvement, .lscp-icon-consistent_pass { background: #00b0f0; }
+.lscp-icon-concern, .lscp-icon-consistent_fail { background: #e46c0a; color: #ffffff; }
+.lscp-icon-neutral { background: #490092; color: #ffffff; }
 @media screen and (max-width: 800px) {
   .lscp-card table.lscp-responsive, .lscp-responsive tbody, .lscp-responsive tr,
   .lscp-responsive th, .lscp-responsive td { display: block; width: auto; }

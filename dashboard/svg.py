@@ -263,25 +263,20 @@ def as_img(svg_text: str, label: str) -> str:
 # Making Data Count icons, drawn after NHS England's: a circle, coloured by the kind of
 # variation (grey common cause, blue improvement, orange concern, purple neither) with H or
 # L for a high or low special cause; the assurance icon a circle with P (pass), F (fail) or
-# ? (hit and miss). Each carries its words as a <title> and as the <img> alt text.
-MDC_COLOURS = {"common": "#a6a6a6", "improvement": "#00b0f0", "concern": "#e46c0a",
-               "neutral": "#490092", "consistent_pass": "#00b0f0",
-               "consistent_fail": "#e46c0a", "inconsistent": "#a6a6a6"}
+# ? (hit and miss). Each carries its words as its name (aria-label) and tooltip. The colours
+# are in styles.CSS (lscp-icon-<kind>).
 
 
 def mdc_icon(kind: str, letter: str, words: str, size: int = 30) -> str:
-    colour = MDC_COLOURS.get(kind, GREY)
-    text_colour = "#ffffff" if kind in ("neutral", "concern", "consistent_fail") else INK
-    r = size / 2
-    svg_text = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
-                f'viewBox="0 0 {size} {size}" role="img" aria-label="{escape(words)}">'
-                f'<title>{escape(words)}</title>'
-                f'<circle cx="{r}" cy="{r}" r="{r - 1.5}" fill="{colour}" stroke="{INK}" '
-                f'stroke-width="1"/>'
-                f'<text x="{r}" y="{r + 5}" text-anchor="middle" font-size="{size * 0.45:.0f}" '
-                f'font-family="Arial, sans-serif" font-weight="bold" fill="{text_colour}">'
-                f'{escape(letter)}</text></svg>')
-    return as_img(svg_text, words)
+    """The icon as a styled ``<span>`` (``styles.CSS``: ``lscp-icon``), named by its words
+    for a screen reader and as its tooltip: a page or pack of many measures draws two per
+    measure, and an image each (an SVG document for the browser to build) cost a page's
+    first load more than the rest of its table. ``size`` is its width in pixels."""
+    style = "" if size == 30 else (f' style="width:{size}px;height:{size}px;'
+                                   f'line-height:{size - 2}px;font-size:{size * 0.45:.0f}px"')
+    name = escape(words)
+    return (f'<span class="lscp-icon lscp-icon-{escape(kind)}" role="img" aria-label="{name}" '
+            f'title="{name}"{style}>{escape(letter)}</span>')
 
 
 def variation_icon(icon: str | None, words: str) -> str:

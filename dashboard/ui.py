@@ -261,16 +261,22 @@ def static_table(table: pd.DataFrame, key: str, caption: str | None = None) -> N
         name = cell(caption) if caption else cell(
             "Table: " + ", ".join(str(c) for c in list(table.columns)[:4])
             + (", ..." if len(table.columns) > 4 else ""))
-        st.markdown(f'<div class="lscp-card lscp-static-table" style="overflow-x:auto" '
-                    f'tabindex="0" role="region" aria-label="{name}">'
-                    f"<style>{styles.CSS}</style><table>{title}<thead><tr>{head}</tr></thead><tbody>{rows}"
-                    "</tbody></table></div>", unsafe_allow_html=True)
+        # st.html, not Markdown's HTML: the browser's own parser draws it (Markdown's HTML
+        # is parsed in JavaScript, and its code, 190 KB, is fetched for it on a page's first
+        # load), and tables need no inline SVG (which st.html's sanitiser would drop)
+        st.html(f'<div class="lscp-card lscp-static-table" style="overflow-x:auto" '
+                f'tabindex="0" role="region" aria-label="{name}">'
+                f"<style>{styles.CSS}</style><table>{title}<thead><tr>{head}</tr></thead><tbody>{rows}"
+                "</tbody></table></div>")
 
 
 def download_csv(table: pd.DataFrame, filename: str, key: str,
                  label: str = "Download this table (CSV)") -> None:
-    body = fmt.csv_bytes(table)
-    st.download_button(label, audited_data(lambda: body, "csv_download", filename),
+    # the CSV is written when it is asked for, not on every run of the page (a page offers
+    # several, and most are never downloaded); of the table as it is now
+    frame = table.copy()
+    st.download_button(label, audited_data(lambda: fmt.csv_bytes(frame), "csv_download",
+                                           filename),
                        file_name=filename, mime="text/csv", key=f"csv_{key}",
                        icon=":material/download:", on_click="ignore")
 

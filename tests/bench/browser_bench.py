@@ -134,6 +134,41 @@ def first_load(browser, url: str, heading: str, main: str, parts: list | None = 
         context.close()
 
 
+def network(browser, url: str, heading: str, main: str, out=sys.stdout) -> list[tuple]:
+    """What a fresh tab fetches to show one page (the second fresh tab's: the server has run
+    the page once): each request's path, status, content encoding, body bytes, start and
+    duration (ms, from the first request), printed in the order they started, with totals."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    rows: list[tuple] = []
+
+    def finished(request) -> None:
+        response = request.response()
+        timing = request.timing
+        rows.append((request.url.split("/", 3)[-1], response.status if response else 0,
+                     (response.headers.get("content-encoding") if response else None) or "-",
+                     request.sizes()["responseBodySize"], timing["startTime"],
+                     timing["responseEnd"]))
+
+    try:
+        page = context.new_page()
+        page.on("requestfinished", finished)
+        start = time.perf_counter()
+        page.goto(url, wait_until="commit")
+        wait_loaded(page, heading, main)
+        seconds = time.perf_counter() - start
+        page.wait_for_timeout(200)
+    finally:
+        context.close()
+    first = min((r[4] for r in rows), default=0.0)
+    total = sum(r[3] for r in rows)
+    print(f"{url}: loaded in {seconds:.2f} s; {len(rows)} requests, {total / 1024:.0f} KiB "
+          "of bodies (path, status, encoding, KiB, start ms, duration ms):", file=out)
+    for path, status, encoding, size, began, took in sorted(rows, key=lambda r: r[4]):
+        print(f"  {status} {encoding:<5}{size / 1024:9.1f}{began - first:8.0f}{took:8.0f}  "
+              f"/{path[:100]}", file=out)
+    return rows
+
+
 def page_change(page, link: str, heading: str, main: str) -> float:
     """Seconds from a click on the sidebar link to the page loaded."""
     start = time.perf_counter()
@@ -286,11 +321,29 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=3,
                         help="repeat the walk; each page's p95 is its best round's (default 3)")
     parser.add_argument("--pages", nargs="*", help="url paths (default: every page)")
+    parser.add_argument("--network", action="store_true",
+                        help="only list what a fresh tab fetches for each page (no timing)")
     parser.add_argument("--before", type=Path,
                         help="also time this source tree (the code before a change), "
                              "interleaved with this one")
     args = parser.parse_args(argv)
     pages = ({p: PAGES[p.strip("/")] for p in args.pages} if args.pages else None)
+    if args.network:
+        from playwright.sync_api import sync_playwright
+
+        from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
+        server = start_server(args.db.resolve())
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                for path, (_, heading, main) in (pages or PAGES).items():
+                    first_load(browser, f"{server.url}/{path}", heading, main)
+                    network(browser, f"{server.url}/{path}", heading, main)
+                browser.close()
+        finally:
+            server.stop()
+        return 0
     sources = {"before": args.before.resolve(), "after (this tree)": None} if args.before \
         else None
     results = bench(args.db.resolve(), args.samples, args.changes, pages, sources,

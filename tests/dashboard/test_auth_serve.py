@@ -70,6 +70,10 @@ def test_serve_command_line(tmp_path):
     assert (serve.ROOT / ".streamlit" / "config.toml").is_file()
     config = (serve.ROOT / ".streamlit" / "config.toml").read_text()
     assert "gatherUsageStats = false" in config and 'toolbarMode = "viewer"' in config
+    # no full garbage collection after each run of a page (issue 23: 0.1 s holding the
+    # interpreter lock while the page's last messages waited), whichever folder serves it
+    assert cmd[cmd.index("--runner.postScriptGC") + 1] == "false"
+    assert "postScriptGC = false" in config
 
 
 # --- roles of the partnership, verified e-mails, session times (issue 17) ---

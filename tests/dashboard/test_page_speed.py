@@ -8,6 +8,7 @@ import pytest
 from dashboard import data, pages
 from tests.dashboard.conftest import open_page
 from tests.support.charts import page_charts
+from tests.support.tables import static_tables
 
 
 def _early_import(at) -> bool:
@@ -73,8 +74,8 @@ def test_a_table_behind_view_as_table_is_drawn_only_when_opened(app, use_db, fak
     lazy = [e for e in at.expander if f"-{LAZY_PREFIX}" in e.proto.id]
     assert {e.label for e in lazy} >= {"View as table"}
     assert all(not e.proto.expanded for e in lazy)
-    assert not [m for m in at.markdown if "lscp-static-table" in m.value]
+    assert not static_tables(at)
     at.session_state[f"{LAZY_PREFIX}xmr"] = True
     at.run()
-    tables = [m.value for m in at.markdown if "lscp-static-table" in m.value]
+    tables = static_tables(at)
     assert len(tables) == 1 and "Upper process limit" in tables[0]

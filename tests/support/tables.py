@@ -1,5 +1,5 @@
 """Read the pages' tables back for tests: the grids (``st.dataframe``) and the plain HTML
-tables (``ui.static_table``, Markdown's HTML: cells as the reader sees them, text)."""
+tables (``ui.static_table``, ``st.html``: cells as the reader sees them, text)."""
 
 from __future__ import annotations
 
@@ -76,4 +76,9 @@ def page_tables(at) -> list[pd.DataFrame]:
     then the plain HTML tables."""
     open_tables(at)
     return [d.value for d in at.dataframe] + [
-        t for m in at.markdown if "lscp-static-table" in m.value for t in html_tables(m.value)]
+        t for m in static_tables(at) for t in html_tables(m)]
+
+
+def static_tables(at) -> list[str]:
+    """The HTML of every plain table (``ui.static_table``: an ``st.html`` element)."""
+    return [h.proto.body for h in at.get("html") if "lscp-static-table" in h.proto.body]
