@@ -11,7 +11,8 @@ bank holiday 2024-12-25, 2024-12-26, 2025-01-01.
 A test module named after one indicator (``test_cp_repeat.py``) builds only that indicator
 (with every staging, intermediate and mart model): building all of them for each small case
 is most of the suite's time. A module that reads others names them all in ``INDICATORS``;
-reading an indicator that was not built fails with a message saying so.
+reading an indicator that was not built fails with a message saying so. A test that reads
+fewer than its module builds names them with ``@pytest.mark.indicators("cp_rate", ...)``.
 """
 
 from __future__ import annotations
@@ -171,7 +172,15 @@ def selected_indicators(module) -> list[str] | None:
     return [ident] if ident in CATALOGUE_IDS else None
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "indicators(*ids): the indicators this test's partnership builds "
+                   "(instead of its module's choice)")
+
+
 @pytest.fixture
 def p(con, request) -> Partnership:
     """A partnership with the default seeds and no extract rows yet."""
-    return Partnership(con, select=selected_indicators(request.module))
+    mark = request.node.get_closest_marker("indicators")
+    select = list(mark.args) if mark is not None else selected_indicators(request.module)
+    return Partnership(con, select=select)

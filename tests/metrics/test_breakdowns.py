@@ -25,6 +25,7 @@ def numerators(p, indicator, dimension, period=E) -> dict[str, int]:
     return {c: row[0] for c, row in breakdown(p, indicator, dimension, period).items()}
 
 
+@pytest.mark.indicators("cp_rate")
 def test_age_at_the_month_end_turns_on_the_birthday_itself(p):
     p.anchor("2024-01-01")
     p.child("five_today", date_of_birth="2020-03-31").cp_plan("a", "five_today", "2025-01-01")
@@ -39,6 +40,7 @@ def test_age_at_the_month_end_turns_on_the_birthday_itself(p):
                     "16-17": 1, "18 and over": 0, "Not known": 0}
 
 
+@pytest.mark.indicators("cp_rate")
 def test_unborn_at_the_month_end_then_born_the_next(p):
     p.anchor("2024-01-01")
     # a plan for an unborn baby: born 10 April 2025 (the date of birth is known now)
@@ -57,6 +59,7 @@ def test_unborn_at_the_month_end_then_born_the_next(p):
     assert (april["Unborn"], april["Under 1"], april["Not known"]) == (1, 1, 2)
 
 
+@pytest.mark.indicators("cp_neglect_starts", "cp_rate")
 def test_an_event_takes_the_age_at_the_record_date(p):
     p.anchor("2024-01-01")
     # plan started the day before the fifth birthday: 1-4 for cp_neglect_starts, though
@@ -69,6 +72,7 @@ def test_an_event_takes_the_age_at_the_record_date(p):
     assert numerators(p, "cp_rate", "age_band")["5-9"] == 2
 
 
+@pytest.mark.indicators("cp_rate")
 def test_under_1_ends_on_the_first_birthday_as_the_dfe_bands_do(p):
     """DfE bands: unborn, under 1, 1-4, 5-9, 10-15, 16-17 (then 18 and over, not known)."""
     p.anchor("2024-01-01")
@@ -84,6 +88,7 @@ def test_under_1_ends_on_the_first_birthday_as_the_dfe_bands_do(p):
     assert (ages["Unborn"], ages["Under 1"], ages["1-4"]) == (0, 2, 2)
 
 
+@pytest.mark.indicators("rereferral")
 def test_sex_ethnicity_and_disability_groups_sum_to_all(p):
     p.anchor("2022-01-01")  # re-referrals look back 12 months before their window
     rows = [("m_white", "M", "WIRT", True), ("f_mixed", "F", "MWAS", False),
@@ -104,6 +109,7 @@ def test_sex_ethnicity_and_disability_groups_sum_to_all(p):
     assert disability == {"All": 6, "Disabled": 2, "Not disabled": 2, "Not known": 2}
 
 
+@pytest.mark.indicators("eh_neglect_starts")
 def test_a_child_with_no_children_row_is_not_known_everywhere(p):
     p.anchor("2024-01-01")
     p.child("known", date_of_birth="2012-01-01", sex="M")
@@ -116,6 +122,7 @@ def test_a_child_with_no_children_row_is_not_known_everywhere(p):
     assert (age["10-15"], age["Not known"]) == (1, 1)
 
 
+@pytest.mark.indicators("cp_rate", "cp_neglect_share")
 def test_rates_are_broken_down_as_counts_and_percentages_keep_their_denominators(p):
     p.anchor("2024-01-01")
     for i in range(8):
@@ -131,6 +138,7 @@ def test_rates_are_broken_down_as_counts_and_percentages_keep_their_denominators
     assert share["All"][:2] == (4, 8.0)
 
 
+@pytest.mark.indicators("neglect_tools_completed", "neglect_tools_improved")
 def test_by_tool_restricts_each_tool_to_its_own_assessments(p):
     p.anchor("2024-01-01")
     p.child("a")

@@ -9,8 +9,12 @@ from metrics.runner import load_catalogue
 from tests.metrics.conftest import SOUTH
 
 AGENCY_INDICATORS = {e["id"] for e in load_catalogue() if e["breakdown"] == "locality_agency"}
+# A test of the grid as a whole (every indicator's rows, the catalogue) builds every
+# indicator; one that reads a few names them (@pytest.mark.indicators): the run dates,
+# month ends and first/last periods are models built whatever is selected.
 
 
+@pytest.mark.indicators("cp_rate", "rereferral")
 def test_first_period_and_default_as_at_include_end_dates(p):
     p.child("c1").referral("r1", "c1", "2023-01-15")
     # the newest date seen is an early help end date
@@ -30,6 +34,8 @@ def test_first_period_and_default_as_at_include_end_dates(p):
     assert len(p.periods("cp_rate")) == 7
 
 
+@pytest.mark.indicators("cp_repeat", "rereferral", "rereferral_neglect", "rereferral_after_assessment",
+                         "cp_repeat_2y", "step_down_sustained", "cp_rate")
 def test_look_back_indicators_withhold_the_months_before_enough_history(p):
     # earliest data 2022-01-01: the first window starts 2022-01-01 (first period 2022-12-31)
     p.child("c1").referral("r1", "c1", "2022-01-01")
@@ -49,12 +55,14 @@ def test_look_back_indicators_withhold_the_months_before_enough_history(p):
     assert firsts["cp_rate"] == date(2022, 12, 31)
 
 
+@pytest.mark.indicators("cp_repeat_2y")
 def test_the_repeat_plan_window_setting_moves_cp_repeat_2y_first_month(p):
     p.child("c1").referral("r1", "c1", "2022-01-01")
     p.build(as_at="2025-06-30", window=12)
     assert p.periods("cp_repeat_2y")[0] == date(2023, 12, 31)
 
 
+@pytest.mark.indicators("cp_rate")
 def test_first_period_when_the_earliest_date_is_the_first_of_a_month(p):
     p.child("c1").cp_plan("cp1", "c1", "2023-03-01", "2024-05-31")
     result = p.build()
@@ -63,6 +71,7 @@ def test_first_period_when_the_earliest_date_is_the_first_of_a_month(p):
     assert result.last_period == date(2024, 5, 31)
 
 
+@pytest.mark.indicators("referral_nfa")
 @pytest.mark.parametrize("table, row", [
     ("referrals", {"referral_id": "r", "referral_date": "2023-01-01",
                    "closure_date": "2024-02-10"}),
@@ -79,6 +88,7 @@ def test_each_activity_extract_sets_first_period_and_as_at(p, table, row):
     assert result.last_period == date(2024, 1, 31)
 
 
+@pytest.mark.indicators("cp_rate")
 def test_a_planned_or_typod_end_date_does_not_push_the_default_as_at_past_today(p):
     # only referral dates in the future are quarantined; an end date of 9999-12-31 loads
     p.child("c1").cp_plan("cp1", "c1", "2023-03-01", "9999-12-31")
@@ -87,6 +97,7 @@ def test_a_planned_or_typod_end_date_does_not_push_the_default_as_at_past_today(
     assert result.last_period <= date.today()
 
 
+@pytest.mark.indicators("referral_nfa")
 def test_as_at_override_cuts_the_periods_at_month_ends_on_or_before_it(p):
     p.child("c1").referral("r1", "c1", "2023-01-01").referral("r2", "c1", "2025-06-01")
     result = p.build(as_at="2024-03-15")
@@ -123,6 +134,7 @@ def test_no_data_builds_an_empty_table(p):
     assert p.rows("select count(*) from indicator_catalogue") == [(42,)]
 
 
+@pytest.mark.indicators("cp_rate")
 def test_rates_divide_by_the_population_of_the_year_or_the_nearest_earlier(p):
     p.add("seed_population", {"locality_code": "N", "year": 2027, "population_0_17": 5000})
     p.child("n").child("s", SOUTH).child("u", None)
@@ -148,6 +160,7 @@ def test_rates_divide_by_the_population_of_the_year_or_the_nearest_earlier(p):
     assert (unknown.numerator, unknown.denominator, unknown.value) == (1, 0, None)
 
 
+@pytest.mark.indicators("referrals_neglect")
 def test_rate_agency_rows_divide_by_the_locality_population(p):
     p.child("n")
     p.referral("r1", "n", "2023-01-01", neglect_flag=True, referral_source="5B")
@@ -158,6 +171,7 @@ def test_rate_agency_rows_divide_by_the_locality_population(p):
     assert p.cell("referrals_neglect", date(2023, 12, 31), "All", "HEA").denominator == 4000
 
 
+@pytest.mark.indicators("two_year_takeup", "persistent_absence_eh")
 def test_termly_periods_are_the_terms_present_up_to_the_as_at_date(p):
     p.child("c1").referral("r1", "c1", "2024-01-10")  # first monthly period 2025-01-31
     p.add("two_year_olds", [
@@ -196,6 +210,7 @@ def test_catalogue_table_matches_the_yaml(p):
     assert units == {"percent": 28, "rate": 8, "count": 6}
 
 
+@pytest.mark.indicators("rereferral")
 def test_rebuilding_into_the_same_connection_replaces_the_models(p):
     p.anchor()  # 2022-01-01: re-referrals are published from 2023-12-31
     p.child("c1").referral("r1", "c1", "2023-01-01")

@@ -4,6 +4,9 @@ from datetime import date
 
 import pytest
 
+# the staging models are built whatever is selected; one indicator read by locality
+INDICATORS = ["referral_nfa"]
+
 
 @pytest.mark.parametrize("postcode, locality", [
     ("NS1 1AA", "North"),
