@@ -81,9 +81,13 @@ def _serve(tmp_path_factory, name: str, role: str, db: Path | None = None):
     server.stop()
 
 
-# One viewer server, one analyst server and one Chromium for every browser test module (they
-# all run on one xdist worker, group "browser"): each start costs seconds of CPU. The tests
-# that write (an action, an audited download) count what they add, or own what they check.
+# One viewer server, one analyst server and one Chromium for every browser test module that
+# uses them (they run on one xdist worker, group "browser"): each start costs seconds of CPU.
+# The tests that write (an action, an audited download) count what they add, or own what
+# they check. The modules that start servers of their own (two over one commentary store,
+# signed-in ones) are a group of their own (OWN_SERVERS), so the other worker can run them
+# beside the "browser" group: together they were the suite's longest group.
+OWN_SERVERS = "browser_own_servers"
 @pytest.fixture(scope="session")
 def viewer_server(tmp_path_factory):
     yield from _serve(tmp_path_factory, "viewer", "viewer")
