@@ -35,8 +35,9 @@ def folders(tmp_path):
 # The longest units are handed out first (seconds on a quiet two-core machine, roughly), so
 # no long one starts near the end while the other worker sits idle.
 LONGEST_FIRST = [
-    "browser",  # tests/e2e: one Streamlit server and one Chromium at a time
+    "browser",  # tests/e2e over the shared viewer and analyst servers, one Chromium
     "lscp_process",  # test_publish_process, test_concurrency, test_schedule: real lscp runs
+    "browser_own_servers",  # tests/e2e starting servers of their own (board cycle, sign-in)
     "tests/test_reference_crosscheck.py",  # six runs, two of twenty years: ~105 CPU-s
     "tests/test_files_private.py",  # ~90 CPU-s
     "pack_published",  # a generated partnership published with its packs, then packs again

@@ -9,7 +9,10 @@ appear nowhere else, so a test can scan what a viewer sees for them.
 
 from __future__ import annotations
 
+import atexit
 import json
+import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -282,7 +285,30 @@ def _catalogue(groups: dict[str, str] | None = None,
     return pd.DataFrame(rows)
 
 
-def build(path: Path, *, poison: bool = False, seed: int = 7, months: int = 30,
+_BUILT: dict[str, Path] = {}  # the options of each database built in this process -> it
+
+
+def build(path: Path, **options) -> Path:
+    """Write the fake published database (``_build``'s options) to ``path``, replacing it,
+    and return the path. Each set of options is built once per test process (about a CPU
+    second each) and copied after that: the same tables, in a file of the caller's own."""
+    path = Path(path)
+    key = repr(sorted(options.items()))
+    built = _BUILT.get(key)
+    if built is None or not built.exists():
+        folder = Path(tempfile.mkdtemp(prefix="lscp-fake-db-"))
+        atexit.register(shutil.rmtree, folder, True)
+        built = _BUILT[key] = _build(folder / "lscp.duckdb", **options)
+    path.unlink(missing_ok=True)
+    shutil.copyfile(built, path)
+    history = Path(str(path) + ".history.jsonl")
+    history.unlink(missing_ok=True)
+    if Path(str(built) + ".history.jsonl").exists():
+        shutil.copyfile(str(built) + ".history.jsonl", history)
+    return path
+
+
+def _build(path: Path, *, poison: bool = False, seed: int = 7, months: int = 30,
           end: str = "2025-09-30", failed_run_after: bool = False, threshold: int = 5,
           councils: int = 1, council_column: bool = False,
           groups: dict[str, str] | None = None, sectors: dict[str, str] | None = None) -> Path:

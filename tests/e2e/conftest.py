@@ -81,9 +81,13 @@ def _serve(tmp_path_factory, name: str, role: str, db: Path | None = None):
     server.stop()
 
 
-# One viewer server, one analyst server and one Chromium for every browser test module (they
-# all run on one xdist worker, group "browser"): each start costs seconds of CPU. The tests
-# that write (an action, an audited download) count what they add, or own what they check.
+# One viewer server, one analyst server and one Chromium for every browser test module that
+# uses them (they run on one xdist worker, group "browser"): each start costs seconds of CPU.
+# The tests that write (an action, an audited download) count what they add, or own what
+# they check. The modules that start servers of their own (two over one commentary store,
+# signed-in ones) are a group of their own (OWN_SERVERS), so the other worker can run them
+# beside the "browser" group: together they were the suite's longest group.
+OWN_SERVERS = "browser_own_servers"
 @pytest.fixture(scope="session")
 def viewer_server(tmp_path_factory):
     yield from _serve(tmp_path_factory, "viewer", "viewer")
@@ -120,3 +124,29 @@ def open_app(page, url: str, heading: str, timeout: float = 30_000) -> None:
     page.get_by_role("heading", name=heading, level=1).first.wait_for(timeout=timeout)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+
+
+# The page has settled: no element added, removed or changed and no resource fetched for
+# ``quiet`` ms, every image loaded and every font in use loaded. A condition, where a fixed
+# pause would wait too long on a quiet machine and not long enough on a busy one.
+SETTLED_JS = """(quiet) => {
+  const w = window;
+  if (!w.__lscpQuiet) {
+    w.__lscpQuiet = {last: performance.now(), fetched: -1};
+    performance.setResourceTimingBufferSize(100000);
+    new MutationObserver(() => { w.__lscpQuiet.last = performance.now(); }).observe(
+      document.documentElement,
+      {subtree: true, childList: true, attributes: true, characterData: true});
+  }
+  const q = w.__lscpQuiet, now = performance.now();
+  const fetched = performance.getEntriesByType("resource").length;
+  if (fetched !== q.fetched) { q.fetched = fetched; q.last = now; }
+  return document.fonts.status === "loaded" && [...document.images].every(i => i.complete)
+    && now - q.last >= quiet;
+}"""
+
+
+def settle(page, quiet: int = 500, timeout: float = 30_000) -> None:
+    """Wait until the page has settled (SETTLED_JS): fonts, icons and images loaded, charts
+    drawn, nothing more arriving for ``quiet`` ms."""
+    page.wait_for_function(SETTLED_JS, arg=quiet, polling=100, timeout=timeout)

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from tests.dashboard import fake_db
-from tests.e2e.conftest import Server, open_app
+from tests.e2e.conftest import OWN_SERVERS, Server, open_app
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group(OWN_SERVERS)]
 
 # every element that scrolls sideways (or the page itself); tables (Streamlit's data grids,
 # our plain ones) are left out: they are collapsed in "View as table" and scroll on purpose

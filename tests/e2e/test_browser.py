@@ -10,7 +10,7 @@ import pytest
 
 from dashboard import pages
 from tests.dashboard import fake_db
-from tests.e2e.conftest import open_app
+from tests.e2e.conftest import open_app, settle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
@@ -79,7 +79,7 @@ def test_axe_no_serious_or_critical_violations(page, viewer_server, path, headin
     from axe_playwright_python.sync_playwright import Axe
 
     open_app(page, viewer_server.url + path, heading)
-    page.wait_for_timeout(800)  # charts finish drawing
+    settle(page)  # charts finish drawing
     results = Axe().run(page)
     bad = [v for v in results.response["violations"]
            if v.get("impact") in ("serious", "critical")]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import open_app
+from tests.e2e.conftest import open_app, settle
 from tests.e2e.test_browser import PAGES
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
@@ -102,10 +102,10 @@ def _problems(boxes: list[dict]) -> list[str]:
 
 
 def _settle(page) -> None:
-    page.wait_for_timeout(400)  # the last elements arrive after the script run ends
+    settle(page, quiet=400)  # the last elements arrive after the script run ends
     if page.locator(".lscp-chart").count():
         page.locator(".lscp-chart svg").first.wait_for(state="attached", timeout=30_000)
-        page.wait_for_timeout(200)
+        settle(page, quiet=200)
 
 
 def _text_boxes(page, width: int) -> list[dict]:

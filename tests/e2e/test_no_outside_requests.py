@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.conftest import open_app
+from tests.e2e.conftest import open_app, settle
 from tests.e2e.test_browser import PAGES
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
@@ -23,7 +23,7 @@ def test_every_request_of_every_page_goes_to_the_dashboard_itself(page, analyst_
                lambda route: route.abort())
     for path, heading in PAGES:
         open_app(page, analyst_server.url + path, heading)
-        page.wait_for_timeout(1500)  # fonts, icons and images load after the first draw
+        settle(page, quiet=700)  # fonts, icons and images load after the first draw
     assert len(requested) > 20  # the recorder saw the app's own traffic
     outside = sorted({u for u in requested
                       if urlsplit(u).scheme in ("http", "https", "ws", "wss")

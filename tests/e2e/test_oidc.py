@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from tests.dashboard import fake_db
-from tests.e2e.conftest import Server, free_port
+from tests.e2e.conftest import OWN_SERVERS, Server, free_port
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group(OWN_SERVERS)]
 
 USERS = {"ana": "ana@example.org", "pc": "pc@police.example", "stranger": "who@example.org"}
 

@@ -7,9 +7,10 @@ import time
 
 import pytest
 
+from tests.e2e.conftest import OWN_SERVERS
 from tests.e2e.test_oidc import _log_in, _sidebar_text, _signed_in_server, provider  # noqa: F401
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group(OWN_SERVERS)]
 
 
 def test_a_reload_after_the_idle_time_is_signed_out_and_the_cookie_is_short(
