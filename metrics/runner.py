@@ -17,8 +17,10 @@ from __future__ import annotations
 import copy
 import functools
 import re
+import threading
 import time
 from collections.abc import Iterable
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import date
 from graphlib import CycleError, TopologicalSorter
@@ -312,6 +314,80 @@ def execution_order(models: dict[str, Model]) -> list[str]:
         raise ValueError(f"models depend on each other in a cycle: {exc.args[1]}") from None
 
 
+MODEL_WORKERS = 2  # models built at once, each on its own cursor
+
+
+def _build_models(con, models: dict[str, Model], macros: dict[str, Macro],
+                  existing: dict[str, list[str]], progress=None,
+                  workers: int = MODEL_WORKERS) -> None:
+    """Build every model, each once all it reads is built, two at a time on cursors of
+    ``con``: most models are small, and one at a time kept one of two cores idle (each
+    statement's own parallelism is short). A model's macros are TEMP, so each is created on
+    the cursor that runs the model (and those of the views it reads, read there)."""
+    graph = {m.name: m.depends_on for m in models.values()}
+    try:
+        sorter = TopologicalSorter(graph)
+        sorter.prepare()
+    except CycleError as exc:
+        raise ValueError(f"models depend on each other in a cycle: {exc.args[1]}") from None
+    views = {n for n, m in models.items() if m.materialized == "view"}
+
+    def needed_macros(name: str) -> set[str]:
+        found, stack, seen = set(models[name].macros), [name], set()
+        while stack:  # through the views it reads (a view is bound where it is read)
+            for dep in graph[stack.pop()] & views:
+                if dep not in seen:
+                    seen.add(dep)
+                    found |= models[dep].macros
+                    stack.append(dep)
+        return found
+
+    local = threading.local()
+    cursors = []
+    lock = threading.Lock()
+
+    def cursor():
+        if getattr(local, "con", None) is None:
+            local.con = con.cursor()
+            local.con.execute("set enable_progress_bar = false")
+            with lock:
+                cursors.append(local.con)
+        return local.con
+
+    def build(name: str) -> None:
+        model, cur, step = models[name], cursor(), time.perf_counter()
+        with lock:
+            kinds = existing.pop(name, [])
+        for kind in kinds:
+            cur.execute(f'drop {kind} "{name}"')
+        for macro in sorted(needed_macros(name)):  # binds to the tables built so far
+            cur.execute(macros[macro].create_sql())
+        cur.execute(f'create {model.materialized} "{name}" as\n{model.sql}')
+        if progress is not None:
+            print(f"  {name:<40} {time.perf_counter() - step:6.2f} s", file=progress)
+
+    try:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="model") as pool:
+            running: dict = {}
+            failed: BaseException | None = None
+            while sorter.is_active() and failed is None:
+                for name in sorter.get_ready():
+                    running[pool.submit(build, name)] = name
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    name = running.pop(future)
+                    if future.exception() is not None:
+                        failed = failed or future.exception()
+                    else:
+                        sorter.done(name)
+            wait(running)  # let the models under way finish before their cursors close
+            if failed is not None:
+                raise failed
+    finally:
+        for cur in cursors:
+            cur.close()
+
+
 def _existing(con) -> dict[str, list[str]]:
     """name -> 'table' / 'view' of what the current schema holds (read once per build: the
     catalogue functions cost milliseconds a call, and there are over a hundred models)."""
@@ -421,15 +497,10 @@ def build_metrics(con, *, as_at: date | None = None, settings: Settings | None =
     con.execute("set enable_progress_bar = false")
     existing = _existing(con)
     try:
-        for name in order:
-            model = models[name]
-            step = time.perf_counter()
-            _drop(con, name, existing)
-            for macro in sorted(model.macros):  # binds to the tables built so far
-                con.execute(macros[macro].create_sql())
-            con.execute(f'create {model.materialized} "{name}" as\n{model.sql}')
-            if progress is not None:
-                print(f"  {name:<40} {time.perf_counter() - step:6.2f} s", file=progress)
+        _build_models(con, models, macros, existing, progress, MODEL_WORKERS)
+        for name in sorted(macros):  # the models' macros on this connection too, as before
+            if any(name in m.macros for m in models.values()):
+                con.execute(macros[name].create_sql())
     finally:
         con.execute(f"set enable_progress_bar = {'true' if bar else 'false'}")
     # which strategies track each indicator: seeds/strategies.csv is the one statement of it

@@ -322,16 +322,33 @@ def _reusable(work: Path, db: Path) -> Path:
     return db
 
 
+def _import_in_background(*modules: str) -> threading.Thread:
+    """Import ``modules`` on a thread of their own; join it before using them (an import
+    that fails there is imported again, and fails, where they are used)."""
+    def work() -> None:
+        import importlib
+
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - said again by the import where it is used
+                return
+
+    thread = threading.Thread(target=work, name="import-metrics", daemon=True)
+    thread.start()
+    return thread
+
+
 def _build_and_publish(job: _Job, progress: _Progress, result: RunResult, record: dict,
                        key: bytes) -> None:
     inbox, db, seeds, as_at, settings = job.inbox, job.db, job.seeds, job.as_at, job.settings
     # Children's data: no analytics events from Great Expectations (an outbound call).
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    from metrics.quarterly import build_quarterly_tables
-    from metrics.runner import build_metrics
-    from metrics.spc import build_spc_table
     from pipelines.ingest import ingest
 
+    # the metrics' modules (pandas, NumPy: about a second of CPU) are imported while ingest
+    # runs, not before it: ingest's time is DuckDB's, which leaves the interpreter free
+    metrics_imported = _import_in_background("metrics.runner", "metrics.spc", "metrics.quarterly")
     work = publish.work_path(db, settings)
     building = publish.building_path(work)
     publish.remove_build(work)
@@ -361,6 +378,11 @@ def _build_and_publish(job: _Job, progress: _Progress, result: RunResult, record
         prev_runs = history.previous_runs(con, previous, prev_tables)
         if previous:
             con.execute(f"detach {previous}")
+
+        metrics_imported.join()
+        from metrics.quarterly import build_quarterly_tables
+        from metrics.runner import build_metrics
+        from metrics.spc import build_spc_table
 
         with progress.stage("metrics", "computing the indicators") as out:
             metrics = build_metrics(con, as_at=as_at, settings=settings)
