@@ -36,18 +36,24 @@ Speed: the unknowns are the hidden cells only (visible cells are constants), so 
 splits into independent components (connected components of the relations' hidden cells: by
 count and period unless a relation joins them). Components are solved side by side in blocks
 of about ``CHUNK`` unknowns, one HiGHS model a block (scipy's build of HiGHS, kept between
-solves: only the objective changes, so each LP starts from the last basis). Any feasible
-point bounds every cell's interval from inside, so a few LPs pushing every open cell at once
-prove most cells safe; a component's open true zeros are proved pinned together when the most
-they can take together is 0; the rest get one LP per cell and direction, one cell of each
-component per solve. A cell proved safe is not proved again after more cells are hidden
-(hiding only widens intervals), a champion inherits the viewer's proofs on every component
-no relation joins to the cells they see beyond the viewer, and a component's result is
-cached by its set of hidden cells. The champions are audited side by side in two forked
-processes (after the viewer, from its proofs) when enough is left to prove.
+solves: only the objective changes, so each LP starts from the last basis; a large block's
+pushes by the dual simplex). Any feasible point bounds every cell's interval from inside, so
+a few LPs pushing every open cell at once prove most cells safe, then pushes of random parts
+of those still open while each frees more than one; a component's open true zeros are proved
+pinned together when the most they can take together is 0; the rest get one LP per cell and
+direction, one cell of each component per solve. A cell proved safe is not proved again after
+more cells are hidden (hiding only widens intervals), a champion inherits the viewer's proofs
+on every component no relation joins to the cells they see beyond the viewer, and a
+component's result is cached by its set of hidden cells. Before the champions, one audience
+that sees every champion's cells is audited (``_screen``): it sees more than any one
+champion, so a cell safe for it is safe for each (the reverse does not hold), and a linked
+group of thousands of hidden cells is proved once, not once per champion; each champion then
+proves only what it could not (other agencies' cells among them). The champions are audited
+side by side in two forked processes (after the viewer, from its proofs) when enough is left
+to prove.
 
 Complements (``complete``): the viewer first, the champions once the viewer is safe. For the
-exposed cells of a round (one per neighbourhood), one LP over the cells two relations around
+exposed cells of a round (all of them: ``SPREAD``), one LP over the cells two relations around
 them all lets each visible cell move from its true value at its hiding cost per unit and
 pushes every exposed cell out of its interval at once (a slack at a prohibitive price where
 one cannot go); the visible cells that move are hidden (the cheapest first: small counts,
