@@ -401,3 +401,55 @@ def test_a_cell_no_complement_frees_is_closed_by_hiding_its_linked_group():
     # the figures are untouched: only which are hidden changed
     assert con.execute("select sum(numerator), count(*) from indicator_values").fetchall() == [
         (0, n)]
+
+
+def _exposed_by_audience(p) -> dict[str, list]:
+    result = audit(p, safe={})  # with ``safe``: the viewer's proofs pass on, screens run
+    return {a.audience: sorted((c["cid"], c["lo"], c["hi"]) for c in a.exposed)
+            for a in result.audiences}
+
+
+def test_a_champion_still_pins_another_agency_cell_when_the_champions_are_screened():
+    # three agencies (the screen's least): Z's column shown, X's and Y's hidden in A and B,
+    # margins shown. The union of the champions sees X and Y, so its screen proves nothing
+    # of theirs; X's champion reads Y's off the margins (and Y's X's), the viewer cannot
+    from metrics import disclosure_audit
+
+    rows = []
+    for agency, parts, hidden in (("X", {"A": 2, "B": 6}, {"A", "B"}),
+                                  ("Y", {"A": 2, "B": 7}, {"A", "B"}),
+                                  ("Z", {"A": 9, "B": 8}, set())):
+        rows += line("count", E, parts, hidden, agency=agency)
+    rows += line("count", E, {"A": 13, "B": 21}, set(), agency="All")
+    p = Published(database(rows), T, catalogue=[{"id": "count", "unit": "count"}])
+    assert len(p.audiences()) - 1 >= disclosure_audit.SCREEN_MIN_CHAMPIONS
+    by = {name: {(p.cells["locality"][c], p.cells["agency"][c]) for c, _, _ in cells}
+          for name, cells in _exposed_by_audience(p).items()}
+    assert by["viewer"] == set() and by["champion:Z"] == set()
+    assert by["champion:X"] == {("A", "Y"), ("B", "Y")}
+    assert by["champion:Y"] == {("A", "X"), ("B", "X")}
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.tuples(st.sampled_from("ABC"), st.sampled_from("XYZ")),
+                       st.integers(0, 9), min_size=9, max_size=9),
+       st.sets(st.tuples(st.sampled_from("ABC"), st.sampled_from("XYZ")), max_size=4))
+def test_screening_the_champions_together_finds_what_each_champion_alone_finds(n, extra):
+    # the screen (an audience that sees every champion's cells) only proves cells safe for
+    # each champion: each audience's exposed cells, and their intervals, are the same with
+    # and without it
+    from metrics import disclosure_audit
+
+    rows = _rows("count", n, ["A", "B", "C"], ["X", "Y", "Z"],
+                 lambda nv, dv: 1 <= nv <= T)
+    rows = [r[:6] + (r[6] or (r[2], r[3]) in extra,) for r in rows]
+    screened = _exposed_by_audience(Published(database(rows), T,
+                                              catalogue=[{"id": "count", "unit": "count"}]))
+    was = disclosure_audit.SCREEN_MIN_CHAMPIONS
+    disclosure_audit.SCREEN_MIN_CHAMPIONS = 99
+    try:
+        alone = _exposed_by_audience(Published(database(rows), T,
+                                               catalogue=[{"id": "count", "unit": "count"}]))
+    finally:
+        disclosure_audit.SCREEN_MIN_CHAMPIONS = was
+    assert screened == alone
