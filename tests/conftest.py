@@ -40,15 +40,16 @@ LONGEST_FIRST = [
     "browser_own_servers",  # tests/e2e starting servers of their own (board cycle, sign-in)
     "tests/test_reference_crosscheck.py",  # six runs, two of twenty years: ~105 CPU-s
     "tests/test_files_private.py",  # ~90 CPU-s
+    "verdict",  # a 60,000-children seven-year partnership with the audit: ~130 CPU-s alone
     "pack_published",  # a generated partnership published with its packs, then packs again
     "pack_pdf",
     "real_db",
     "tests/test_formats_equivalence.py",
+    "disclosure_joint_lp",  # a 3,000-children partnership with the audit, then the attack
     "tests/dashboard/test_pages.py",
     "tests/dashboard/test_councils.py",
     "disclosure_export",
     "spc_signals",
-    "verdict",
     "tests/test_councils.py",
     "tests/dashboard/test_data.py",
     "tests/dashboard/test_names_and_roles.py",

@@ -99,6 +99,7 @@ def test_each_indicator_has_sql_tests_and_labels(entry):
     assert "strategies" not in entry  # seeds/strategies.csv alone maps strategies
 
 
+@pytest.mark.indicators("cp_long", "cp_rate")
 def test_a_comparator_that_is_not_the_same_measure_is_labelled(p):
     # the DfE's two-year CP figure counts plans ending in the year, not plans open at E
     p.build(as_at="2025-03-31")
