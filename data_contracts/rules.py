@@ -105,22 +105,21 @@ def typed_value(col, v: str) -> str:
     return f"upper({v})" if col.upper else v
 
 
-def typed_select(contract: Contract, raw: str, id_map: str | dict[str, str] | None) -> str:
+def typed_select(contract: Contract, raw: str, id_maps: dict[str, str] | None) -> str:
     """SELECT over the raw text table ``raw`` (contract columns + _line) giving typed columns,
     pseudonymised ids, and the first reading failure of each row (_pf_rule, _pf_column).
 
-    ``id_map`` is a table (raw, pseudonym) holding every id of ``raw`` (see
-    pipelines.ingest.pseudonymise.extend_id_map), or one such table per id column
-    (``file_pseudonyms``): hashing each distinct id once is cheaper."""
+    ``id_maps``: per id column, a table (raw, pseudonym) holding every id of that column of
+    ``raw`` (pipelines.ingest.pseudonymise.file_pseudonyms): hashing each distinct id once
+    is cheaper."""
     v = {c.name: f"v_{i}" for i, c in enumerate(contract.columns)}
     texts = ", ".join(f"{trimmed(c.name)} as {v[c.name]}" for c in contract.columns)
     typed = []
     joins = []
     for i, c in enumerate(contract.columns):
         expr = typed_value(c, v[c.name])
-        if c.pseudonymise and id_map:
-            table = id_map[c.name] if isinstance(id_map, dict) else id_map
-            joins.append(f"left join {table} m{i} on m{i}.raw = texts.{v[c.name]}")
+        if c.pseudonymise and id_maps:
+            joins.append(f"left join {id_maps[c.name]} m{i} on m{i}.raw = texts.{v[c.name]}")
             expr = f"m{i}.pseudonym"
         typed.append(f"{expr} as {q(c.name)}")
     parse_cols = [c for c in contract.columns if c.type in PARSE_RULES]

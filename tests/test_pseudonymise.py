@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from pipelines.ingest.pseudonymise import (
-    extend_id_map,
+    file_pseudonyms,
     install_hmac_macro,
     key_fingerprint,
     pseudonymise,
@@ -43,11 +43,12 @@ def test_id_map_hashes_each_distinct_trimmed_id_once():
     install_hmac_macro(con, b"k", "pseud")
     con.execute("create temp table raw1 as select * from (values (' A1 '), ('A1'), ('B2'), (''), (NULL)) t(child_id)")
     con.execute("create temp table raw2 as select * from (values ('B2'), ('C3')) t(child_id)")
-    extend_id_map(con, "idmap", "raw1", ["child_id"], "pseud")
-    extend_id_map(con, "idmap", "raw2", ["child_id"], "pseud")
-    rows = con.execute("select raw, pseudonym from idmap order by raw").fetchall()
+    file_pseudonyms(con, "idmap", "raw1", ["child_id"], "pseud")
+    file_pseudonyms(con, "idmap", "raw2", ["child_id"], "pseud")
+    # the run's map of child ids (each file's own ids join a table of their own)
+    rows = con.execute("select raw, pseudonym from idmap__child_id order by raw").fetchall()
     assert rows == [(v, pseudonymise([v], b"k")[0]) for v in ("A1", "B2", "C3")]
-    assert con.execute("select count(*) from duckdb_tables() where table_name = 'idmap' "
+    assert con.execute("select count(*) from duckdb_tables() where table_name = 'idmap__child_id' "
                        "and temporary").fetchall() == [(1,)]
 
 

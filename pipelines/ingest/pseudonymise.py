@@ -51,21 +51,6 @@ def install_hmac_macro(con, key: bytes, name: str = "lscp_pseudonym") -> str:
     return name
 
 
-def extend_id_map(con, id_map: str, raw: str, columns: list[str], macro: str) -> None:
-    """Add the trimmed ids of ``raw``'s columns to the TEMP table ``id_map(raw, pseudonym)``.
-
-    Each distinct id is hashed once per run (a child appears in many extracts and rows).
-    The map holds raw ids, so it is a TEMP table, never written to the database file.
-    """
-    con.execute(f"create temp table if not exists {id_map} (raw VARCHAR, pseudonym VARCHAR)")
-    for col in columns:
-        con.execute(
-            f"insert into {id_map} select v, {macro}(v) from (select distinct "
-            f"nullif(trim(\"{col}\"), '') as v from {raw}) new "
-            f"where v is not null and not exists (select 1 from {id_map} m where m.raw = new.v)"
-        )
-
-
 def file_pseudonyms(con, id_map: str, raw: str, columns: list[str], macro: str) -> dict[str, str]:
     """column -> TEMP table ``(raw, pseudonym)`` of the distinct trimmed ids of ``raw``'s
     column, each hashed once per run: looked up in the run's map of ids of that column's
@@ -92,7 +77,7 @@ def file_pseudonyms(con, id_map: str, raw: str, columns: list[str], macro: str) 
 
 
 def forget(con, id_map: str) -> None:
-    """Drop the run's TEMP maps of raw ids (``file_pseudonyms``, ``extend_id_map``)."""
+    """Drop the run's TEMP maps of raw ids (``file_pseudonyms``)."""
     names = [r[0] for r in con.execute(
         "select table_name from duckdb_tables() where temporary and (table_name = ? or "
         "starts_with(table_name, ?))", [id_map, id_map + "_"]).fetchall()]
